@@ -1,0 +1,336 @@
+package cms
+
+import (
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// PostStatus is where a post stands in its life.
+type PostStatus string
+
+// Post statuses. Trash is not a status: a trashed post keeps its status and
+// has DeletedAt set, so restoring it puts it back exactly where it was,
+// except that a trashed post is never public.
+const (
+	StatusDraft     PostStatus = "draft"
+	StatusScheduled PostStatus = "scheduled"
+	StatusPublished PostStatus = "published"
+	StatusArchived  PostStatus = "archived"
+)
+
+// Valid reports whether s is a known status.
+func (s PostStatus) Valid() bool {
+	switch s {
+	case StatusDraft, StatusScheduled, StatusPublished, StatusArchived:
+		return true
+	}
+	return false
+}
+
+// Limits on post fields, in characters (runes) unless said otherwise.
+const (
+	MaxTitleLen          = 200
+	MaxSlugLen           = 120
+	MaxExcerptLen        = 1000
+	MaxBodyBytes         = 512 << 10 // 512 KiB of Markdown
+	MaxTags              = 30
+	MaxTagLen            = 50
+	MaxPostCategories    = 20
+	MaxSEOTitleLen       = 120
+	MaxSEODescriptionLen = 320
+	MaxURLLen            = 2048
+	MaxOldSlugs          = 50
+	MaxRevisions         = 50 // revisions kept per post; older ones are pruned
+)
+
+// SEO holds what search engines and link previews read.
+type SEO struct {
+	Title        string `json:"title"`
+	Description  string `json:"description"`
+	CanonicalURL string `json:"canonicalUrl"`
+}
+
+// Post is one article. Body is Markdown; HTML is its rendered, sanitised form.
+type Post struct {
+	ID          string        `json:"id"`
+	Title       string        `json:"title"`
+	Slug        string        `json:"slug"`
+	OldSlugs    []string      `json:"oldSlugs"`
+	Excerpt     string        `json:"excerpt"`
+	Body        string        `json:"body"`
+	HTML        string        `json:"html"`
+	Status      PostStatus    `json:"status"`
+	PublishAt   time.Time     `json:"publishAt,omitzero"`
+	PublishedAt time.Time     `json:"publishedAt,omitzero"`
+	CategoryIDs []string      `json:"categoryIds"`
+	Tags        []string      `json:"tags"`
+	AuthorID    string        `json:"authorId"`
+	SEO         SEO           `json:"seo"`
+	ReadingTime int           `json:"readingTime"` // minutes
+	WordCount   int           `json:"wordCount"`
+	Version     int           `json:"version"`
+	CreatedAt   time.Time     `json:"createdAt"`
+	UpdatedAt   time.Time     `json:"updatedAt"`
+	DeletedAt   time.Time     `json:"deletedAt,omitzero"`
+	Revisions   []RevisionRef `json:"-"` // newest last; at most MaxRevisions
+}
+
+// Trashed reports whether the post is in the trash.
+func (p *Post) Trashed() bool { return !p.DeletedAt.IsZero() }
+
+// Public reports whether readers may see the post.
+func (p *Post) Public() bool { return p.Status == StatusPublished && !p.Trashed() }
+
+// PostInput carries a create or a partial update: nil fields are left as they
+// are. Version is the version the edit started from; it is required for
+// updates and a stale one is a conflict.
+type PostInput struct {
+	Title          *string   `json:"title"`
+	Slug           *string   `json:"slug"`
+	Excerpt        *string   `json:"excerpt"`
+	Body           *string   `json:"body"`
+	CategoryIDs    *[]string `json:"categoryIds"`
+	Tags           *[]string `json:"tags"`
+	SEOTitle       *string   `json:"seoTitle"`
+	SEODescription *string   `json:"seoDescription"`
+	CanonicalURL   *string   `json:"canonicalUrl"`
+	Version        *int      `json:"version"`
+}
+
+// apply copies the set fields of in onto p, normalising them, and records
+// problems for values that can never be valid.
+func (in *PostInput) apply(p *Post) {
+	if in.Title != nil {
+		p.Title = strings.TrimSpace(*in.Title)
+	}
+	if in.Slug != nil {
+		p.Slug = strings.TrimSpace(*in.Slug)
+	}
+	if in.Excerpt != nil {
+		p.Excerpt = strings.TrimSpace(*in.Excerpt)
+	}
+	if in.Body != nil {
+		p.Body = *in.Body
+	}
+	if in.CategoryIDs != nil {
+		p.CategoryIDs = dedupe(*in.CategoryIDs, false)
+	}
+	if in.Tags != nil {
+		p.Tags = normaliseTags(*in.Tags)
+	}
+	if in.SEOTitle != nil {
+		p.SEO.Title = strings.TrimSpace(*in.SEOTitle)
+	}
+	if in.SEODescription != nil {
+		p.SEO.Description = strings.TrimSpace(*in.SEODescription)
+	}
+	if in.CanonicalURL != nil {
+		p.SEO.CanonicalURL = strings.TrimSpace(*in.CanonicalURL)
+	}
+}
+
+// Validate checks every field of the post and returns an Invalid error naming
+// each bad one.
+func (p *Post) Validate() error {
+	pr := Problems{}
+	switch n := utf8.RuneCountInString(p.Title); {
+	case n == 0:
+		pr.Add("title", "A title is required.")
+	case n > MaxTitleLen:
+		pr.Add("title", "The title must be at most 200 characters.")
+	}
+	if msg := slugProblem(p.Slug); msg != "" {
+		pr.Add("slug", msg)
+	}
+	if utf8.RuneCountInString(p.Excerpt) > MaxExcerptLen {
+		pr.Add("excerpt", "The excerpt must be at most 1000 characters.")
+	}
+	if len(p.Body) > MaxBodyBytes {
+		pr.Add("body", "The body must be at most 512 KiB.")
+	}
+	if !p.Status.Valid() {
+		pr.Add("status", "Unknown status.")
+	}
+	if len(p.CategoryIDs) > MaxPostCategories {
+		pr.Add("categoryIds", "A post can be in at most 20 categories.")
+	}
+	for _, id := range p.CategoryIDs {
+		if !ValidID(id) {
+			pr.Add("categoryIds", "Each category id must be a 24-character hexadecimal id.")
+		}
+	}
+	if len(p.Tags) > MaxTags {
+		pr.Add("tags", "A post can have at most 30 tags.")
+	}
+	for _, t := range p.Tags {
+		if utf8.RuneCountInString(t) > MaxTagLen {
+			pr.Add("tags", "Each tag must be at most 50 characters.")
+		}
+	}
+	if utf8.RuneCountInString(p.SEO.Title) > MaxSEOTitleLen {
+		pr.Add("seoTitle", "The SEO title must be at most 120 characters.")
+	}
+	if utf8.RuneCountInString(p.SEO.Description) > MaxSEODescriptionLen {
+		pr.Add("seoDescription", "The SEO description must be at most 320 characters.")
+	}
+	if p.SEO.CanonicalURL != "" {
+		if msg := httpURLProblem(p.SEO.CanonicalURL); msg != "" {
+			pr.Add("canonicalUrl", msg)
+		}
+	}
+	if p.Status == StatusScheduled && p.PublishAt.IsZero() {
+		pr.Add("publishAt", "A scheduled post needs a publication time.")
+	}
+	return pr.Err("cms.Post.Validate")
+}
+
+// httpURLProblem returns why s is not an absolute http(s) URL, or "".
+func httpURLProblem(s string) string {
+	if len(s) > MaxURLLen {
+		return "The URL must be at most 2048 characters."
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "Must be an absolute http:// or https:// URL."
+	}
+	return ""
+}
+
+// ValidID reports whether s looks like a store id (24 hexadecimal digits).
+func ValidID(s string) bool {
+	if len(s) != 24 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func normaliseTags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	for _, t := range tags {
+		t = strings.Join(strings.Fields(t), " ")
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return dedupe(out, true)
+}
+
+// dedupe drops empty and repeated strings, keeping the first occurrence.
+func dedupe(in []string, foldCase bool) []string {
+	seen := make(map[string]bool, len(in))
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		k := s
+		if foldCase {
+			k = strings.ToLower(s)
+		}
+		if s == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// PostSort orders post lists.
+type PostSort string
+
+// Sort orders.
+const (
+	SortNewest  PostSort = "newest"  // by publication (or creation) time, newest first
+	SortOldest  PostSort = "oldest"  // the reverse
+	SortUpdated PostSort = "updated" // most recently edited first
+	SortTitle   PostSort = "title"   // A to Z
+)
+
+// Valid reports whether s is a known sort order.
+func (s PostSort) Valid() bool {
+	switch s {
+	case SortNewest, SortOldest, SortUpdated, SortTitle:
+		return true
+	}
+	return false
+}
+
+// PostFilter selects posts for the admin lists.
+type PostFilter struct {
+	Status     PostStatus // "" for any status
+	CategoryID string     // "" for any
+	Tag        string     // "" for any
+	Query      string     // case-insensitive substring of the title
+	Trashed    bool       // list the trash instead of live posts
+	Sort       PostSort   // default SortUpdated
+	Page       int        // from 1
+	Limit      int        // 1..100
+}
+
+// Normalise fills defaults and validates the filter.
+func (f *PostFilter) Normalise() error {
+	pr := Problems{}
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	if f.Limit == 0 {
+		f.Limit = 20
+	}
+	if f.Sort == "" {
+		f.Sort = SortUpdated
+	}
+	if f.Page < 1 || f.Page > 100000 {
+		pr.Add("page", "Must be between 1 and 100000.")
+	}
+	if f.Limit < 1 || f.Limit > 100 {
+		pr.Add("limit", "Must be between 1 and 100.")
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		pr.Add("status", "Must be one of draft, scheduled, published, archived.")
+	}
+	if f.CategoryID != "" && !ValidID(f.CategoryID) {
+		pr.Add("category", "Must be a category id.")
+	}
+	if !f.Sort.Valid() {
+		pr.Add("sort", "Must be one of newest, oldest, updated, title.")
+	}
+	if utf8.RuneCountInString(f.Query) > 200 {
+		pr.Add("q", "Must be at most 200 characters.")
+	}
+	return pr.Err("cms.PostFilter")
+}
+
+// RevisionRef lists one stored revision on its post, newest last.
+type RevisionRef struct {
+	ID      string    `json:"id"`
+	Version int       `json:"version"`
+	SavedAt time.Time `json:"savedAt"`
+	SavedBy string    `json:"savedBy"` // user id
+	Note    string    `json:"note"`    // what the save did: "created", "edited", "published", ...
+}
+
+// Revision is the full content of a post as one save left it.
+type Revision struct {
+	ID          string     `json:"id"`
+	PostID      string     `json:"postId"`
+	Version     int        `json:"version"`
+	Title       string     `json:"title"`
+	Slug        string     `json:"slug"`
+	Excerpt     string     `json:"excerpt"`
+	Body        string     `json:"body"`
+	HTML        string     `json:"-"` // the body rendered when it was saved
+	Status      PostStatus `json:"status"`
+	CategoryIDs []string   `json:"categoryIds"`
+	Tags        []string   `json:"tags"`
+	SEO         SEO        `json:"seo"`
+	SavedAt     time.Time  `json:"savedAt"`
+	SavedBy     string     `json:"savedBy"`
+	Note        string     `json:"note"`
+}

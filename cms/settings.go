@@ -1,0 +1,124 @@
+package cms
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Settings are the site-wide texts a frontend shows around the posts.
+type Settings struct {
+	Site         SiteSettings   `json:"site"`
+	Author       AuthorProfile  `json:"author"`
+	CallToAction CallToAction   `json:"callToAction"`
+	CORSOrigins  []string       `json:"corsOrigins"` // extra origins allowed to call the public API
+	Version      int            `json:"version"`
+	UpdatedAt    time.Time      `json:"updatedAt,omitzero"`
+}
+
+// SiteSettings names and describes the site.
+type SiteSettings struct {
+	Title       string `json:"title"`
+	URL         string `json:"url"`
+	Description string `json:"description"`
+}
+
+// AuthorProfile is the author box: who writes the blog.
+type AuthorProfile struct {
+	Name     string `json:"name"`
+	Title    string `json:"title"` // e.g. "Certified pediatric sleep consultant"
+	Bio      string `json:"bio"`
+	PhotoURL string `json:"photoUrl"`
+}
+
+// CallToAction ends every post, e.g. "Book a consultation".
+type CallToAction struct {
+	Heading     string `json:"heading"`
+	Text        string `json:"text"`
+	ButtonLabel string `json:"buttonLabel"`
+	URL         string `json:"url"`
+}
+
+// DefaultSettings are used until the owner saves her own.
+func DefaultSettings() Settings {
+	return Settings{
+		Site:         SiteSettings{Title: "My Lullaby blog"},
+		CallToAction: CallToAction{ButtonLabel: "Book a consultation"},
+		CORSOrigins:  []string{},
+	}
+}
+
+// SettingsInput is a whole-settings update; Version is required.
+type SettingsInput struct {
+	Site         *SiteSettings  `json:"site"`
+	Author       *AuthorProfile `json:"author"`
+	CallToAction *CallToAction  `json:"callToAction"`
+	CORSOrigins  *[]string      `json:"corsOrigins"`
+	Version      *int           `json:"version"`
+}
+
+func (in *SettingsInput) apply(s *Settings) {
+	trim := strings.TrimSpace
+	if in.Site != nil {
+		s.Site = SiteSettings{Title: trim(in.Site.Title), URL: strings.TrimRight(trim(in.Site.URL), "/"), Description: trim(in.Site.Description)}
+	}
+	if in.Author != nil {
+		s.Author = AuthorProfile{Name: trim(in.Author.Name), Title: trim(in.Author.Title), Bio: trim(in.Author.Bio), PhotoURL: trim(in.Author.PhotoURL)}
+	}
+	if in.CallToAction != nil {
+		c := in.CallToAction
+		s.CallToAction = CallToAction{Heading: trim(c.Heading), Text: trim(c.Text), ButtonLabel: trim(c.ButtonLabel), URL: trim(c.URL)}
+	}
+	if in.CORSOrigins != nil {
+		out := []string{}
+		for _, o := range dedupe(*in.CORSOrigins, true) {
+			out = append(out, strings.TrimRight(o, "/"))
+		}
+		s.CORSOrigins = out
+	}
+}
+
+// Validate checks every settings field.
+func (s *Settings) Validate() error {
+	pr := Problems{}
+	maxLen := func(field, v string, n int) {
+		if utf8.RuneCountInString(v) > n {
+			pr.Add(field, "Too long.")
+		}
+	}
+	if s.Site.Title == "" {
+		pr.Add("site.title", "A site title is required.")
+	}
+	maxLen("site.title", s.Site.Title, 200)
+	maxLen("site.description", s.Site.Description, 1000)
+	if s.Site.URL != "" {
+		if msg := httpURLProblem(s.Site.URL); msg != "" {
+			pr.Add("site.url", msg)
+		}
+	}
+	maxLen("author.name", s.Author.Name, 200)
+	maxLen("author.title", s.Author.Title, 200)
+	maxLen("author.bio", s.Author.Bio, 5000)
+	if s.Author.PhotoURL != "" {
+		if msg := httpURLProblem(s.Author.PhotoURL); msg != "" {
+			pr.Add("author.photoUrl", msg)
+		}
+	}
+	maxLen("callToAction.heading", s.CallToAction.Heading, 200)
+	maxLen("callToAction.text", s.CallToAction.Text, 2000)
+	maxLen("callToAction.buttonLabel", s.CallToAction.ButtonLabel, 60)
+	if s.CallToAction.URL != "" {
+		if msg := httpURLProblem(s.CallToAction.URL); msg != "" {
+			pr.Add("callToAction.url", msg)
+		}
+	}
+	if len(s.CORSOrigins) > 50 {
+		pr.Add("corsOrigins", "At most 50 origins.")
+	}
+	for _, o := range s.CORSOrigins {
+		if msg := httpURLProblem(o); msg != "" || strings.Count(o, "/") > 2 {
+			pr.Add("corsOrigins", "Each origin must look like https://example.com (scheme and host only).")
+		}
+	}
+	return pr.Err("cms.Settings.Validate")
+}

@@ -1,0 +1,49 @@
+package cms
+
+import (
+	"strings"
+
+	"github.com/gosimple/slug"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Slugify turns a title into a URL slug: lower case ASCII letters, digits
+// and hyphens, with accented letters transliterated ("Schlaf für Babys" ->
+// "schlaf-fur-babys"). It returns "" when nothing usable is left.
+func Slugify(s string) string {
+	out := slug.Make(norm.NFC.String(s))
+	if len(out) > MaxSlugLen {
+		out = strings.TrimRight(out[:MaxSlugLen], "-")
+	}
+	return out
+}
+
+// slugProblem returns why s is not a valid slug, or "".
+func slugProblem(s string) string {
+	switch {
+	case s == "":
+		return "A slug is required."
+	case len(s) > MaxSlugLen:
+		return "The slug must be at most 120 characters."
+	case !isSlug(s):
+		return "Use lower-case letters, digits and single hyphens only (e.g. why-babies-wake-at-night)."
+	}
+	return ""
+}
+
+// isSlug reports whether s is lower-case ASCII letters and digits in groups
+// joined by single hyphens.
+func isSlug(s string) bool {
+	prevHyphen := true // no leading hyphen
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			prevHyphen = false
+		case c == '-' && !prevHyphen:
+			prevHyphen = true
+		default:
+			return false
+		}
+	}
+	return !prevHyphen
+}

@@ -1,0 +1,126 @@
+package cms
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything the services need from the database. cms/mongodb
+// implements it; the interface lives here so that the domain depends on
+// nothing below it. Every method returns *Error values: KindNotFound for a
+// missing document, KindConflict for a stale version or a taken unique value
+// (with Fields naming it), KindInvalid for a malformed id, KindUnavailable
+// when the database cannot be reached, KindInternal otherwise.
+type Store interface {
+	PostStore
+	CategoryStore
+	SettingsStore
+	UserStore
+	StateStore
+}
+
+// PostStore keeps posts, their current bodies and their revisions.
+//
+// A post is saved as three documents with no transaction: the revision is
+// inserted first, then the post document is updated with a version check (the
+// commit point), then the current-body document is brought up to date. A
+// crash between the steps leaves at worst an orphan revision or a stale body
+// document, which readers detect by version and repair from the revision.
+type PostStore interface {
+	// CreatePost inserts p (ID, Version 1, timestamps and Revisions already
+	// set by the caller) with rev as its first revision. A taken slug is a
+	// Conflict with Fields["slug"].
+	CreatePost(ctx context.Context, p *Post, rev *Revision) error
+	// UpdatePost replaces the stored post whose version is prevVersion with p
+	// (p.Version == prevVersion+1), storing rev as a new revision. Revision
+	// ids in pruned are deleted afterwards. A different stored version is a
+	// Conflict; a missing post is NotFound.
+	UpdatePost(ctx context.Context, p *Post, prevVersion int, rev *Revision, pruned []string) error
+	// GetPost returns the post with its Body, HTML and Revisions.
+	GetPost(ctx context.Context, id string) (*Post, error)
+	// FindPostBySlug returns the post (without body) whose current slug is
+	// slug; NotFound if none.
+	FindPostBySlug(ctx context.Context, slug string) (*Post, error)
+	// ListPosts returns one page of posts matching f (already normalised),
+	// without Body and HTML, and the total number of matches.
+	ListPosts(ctx context.Context, f PostFilter) ([]*Post, int, error)
+	// DuePosts returns the scheduled, untrashed posts whose PublishAt is at
+	// or before now, without Body and HTML.
+	DuePosts(ctx context.Context, now time.Time) ([]*Post, error)
+	// DeletePost removes the post, its body and all its revisions for good.
+	DeletePost(ctx context.Context, id string) error
+	// GetRevision returns one revision of post postID.
+	GetRevision(ctx context.Context, postID, revisionID string) (*Revision, error)
+
+	// PublishedPosts returns every published, untrashed post without Body
+	// and HTML: one scan, used to (re)build the read model.
+	PublishedPosts(ctx context.Context) ([]*Post, error)
+	// PostBodies returns the current bodies of the given posts keyed by post
+	// id, each with the version of the post it belongs to. Missing ones are
+	// simply absent.
+	PostBodies(ctx context.Context, ids []string) (map[string]PostBody, error)
+}
+
+// PostBody is a post's current Markdown and HTML, tagged with the post
+// version it belongs to.
+type PostBody struct {
+	Version int
+	Body    string
+	HTML    string
+}
+
+// CategoryStore keeps categories.
+type CategoryStore interface {
+	CreateCategory(ctx context.Context, c *Category) error                  // Conflict on a taken slug
+	UpdateCategory(ctx context.Context, c *Category, prevVersion int) error // Conflict, NotFound
+	GetCategory(ctx context.Context, id string) (*Category, error)
+	ListCategories(ctx context.Context) ([]*Category, error) // by Position, then Name
+	DeleteCategory(ctx context.Context, id string) error     // NotFound
+}
+
+// SettingsStore keeps the one settings document.
+type SettingsStore interface {
+	// GetSettings returns the stored settings, or DefaultSettings() with
+	// Version 0 when none were ever saved.
+	GetSettings(ctx context.Context) (*Settings, error)
+	// SaveSettings stores s (s.Version == prevVersion+1) if the stored
+	// version is prevVersion (0: none stored yet); else Conflict.
+	SaveSettings(ctx context.Context, s *Settings, prevVersion int) error
+}
+
+// UserStore keeps users.
+type UserStore interface {
+	CreateUser(ctx context.Context, u *User) error                  // Conflict with Fields["email"] when taken
+	UpdateUser(ctx context.Context, u *User, prevVersion int) error // Conflict, NotFound
+	GetUser(ctx context.Context, id string) (*User, error)
+	GetUserByEmail(ctx context.Context, email string) (*User, error) // email already normalised
+	ListUsers(ctx context.Context) ([]*User, error)                  // by creation time
+	CountUsers(ctx context.Context) (int, error)
+	DeleteUser(ctx context.Context, id string) error
+	// RecordLoginFailure atomically counts a failed login and, once
+	// FailedLogins reaches threshold, sets LockedUntil to lockUntil.
+	RecordLoginFailure(ctx context.Context, id string, threshold int, lockUntil time.Time) error
+	// RecordLoginSuccess resets FailedLogins and LockedUntil.
+	RecordLoginSuccess(ctx context.Context, id string) error
+	// BumpTokenVersion increments the user's TokenVersion, revoking every
+	// token issued before, and returns the new value.
+	BumpTokenVersion(ctx context.Context, id string) (int, error)
+}
+
+// StateStore keeps small shared state: the content version that tells other
+// instances to reload, leases, and generated secrets.
+type StateStore interface {
+	// ContentVersion returns the current content version (0 if never bumped).
+	ContentVersion(ctx context.Context) (int64, error)
+	// BumpContentVersion increments the content version and returns it.
+	BumpContentVersion(ctx context.Context) (int64, error)
+	// AcquireLease takes or renews the named lease for holder until
+	// now+ttl, if it is free, expired or already held by holder. It reports
+	// whether holder now holds it.
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	// Secret returns the named secret, storing the output of generate on
+	// first use; every instance gets the same value.
+	Secret(ctx context.Context, name string, generate func() ([]byte, error)) ([]byte, error)
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+}
