@@ -8,12 +8,12 @@ import (
 
 // Settings are the site-wide texts a frontend shows around the posts.
 type Settings struct {
-	Site         SiteSettings   `json:"site"`
-	Author       AuthorProfile  `json:"author"`
-	CallToAction CallToAction   `json:"callToAction"`
-	CORSOrigins  []string       `json:"corsOrigins"` // extra origins allowed to call the public API
-	Version      int            `json:"version"`
-	UpdatedAt    time.Time      `json:"updatedAt,omitzero"`
+	Site         SiteSettings  `json:"site"`
+	Author       AuthorProfile `json:"author"`
+	CallToAction CallToAction  `json:"callToAction"`
+	CORSOrigins  []string      `json:"corsOrigins"` // extra origins allowed to call the public API
+	Version      int           `json:"version"`
+	UpdatedAt    time.Time     `json:"updatedAt,omitzero"`
 }
 
 // SiteSettings names and describes the site.

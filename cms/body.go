@@ -1,0 +1,64 @@
+package cms
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/gzip"
+)
+
+// minCompressSize is the size below which compressing a body costs more
+// than it saves.
+const minCompressSize = 1024
+
+// Body is a ready-made response: JSON bytes, a strong ETag derived from
+// them, and gzip and brotli encodings made on first use and then kept, so
+// that serving a popular post never compresses it twice.
+type Body struct {
+	JSON []byte
+	ETag string // quoted, e.g. "\"3f2a...\""
+
+	gzOnce, brOnce sync.Once
+	gz, br         []byte
+}
+
+// NewBody wraps b, computing its ETag.
+func NewBody(b []byte) *Body {
+	sum := sha256.Sum256(b)
+	return &Body{JSON: b, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+}
+
+// Gzip returns the gzip encoding, or nil when the body is too small to
+// be worth compressing.
+func (b *Body) Gzip() []byte {
+	if len(b.JSON) < minCompressSize {
+		return nil
+	}
+	b.gzOnce.Do(func() {
+		var buf bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		_, _ = w.Write(b.JSON)
+		_ = w.Close()
+		b.gz = buf.Bytes()
+	})
+	return b.gz
+}
+
+// Brotli returns the brotli encoding, or nil when the body is too small to
+// be worth compressing.
+func (b *Body) Brotli() []byte {
+	if len(b.JSON) < minCompressSize {
+		return nil
+	}
+	b.brOnce.Do(func() {
+		var buf bytes.Buffer
+		w := brotli.NewWriterLevel(&buf, 6)
+		_, _ = w.Write(b.JSON)
+		_ = w.Close()
+		b.br = buf.Bytes()
+	})
+	return b.br
+}

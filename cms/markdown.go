@@ -1,0 +1,137 @@
+package cms
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	xhtml "golang.org/x/net/html"
+)
+
+// WordsPerMinute is the reading speed behind ReadingTime.
+const WordsPerMinute = 230
+
+var (
+	markdown = goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	)
+	sanitizer = newSanitizer()
+)
+
+func newSanitizer() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	// Heading ids (anchors), footnote markup and GFM task lists.
+	p.AllowAttrs("id").OnElements("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div")
+	p.AllowAttrs("class").Matching(bluemonday.SpaceSeparatedTokens).OnElements("div", "sup", "a", "ol", "li", "section", "hr")
+	p.AllowAttrs("role").Matching(bluemonday.SpaceSeparatedTokens).OnElements("a", "div", "section", "hr", "li")
+	p.AllowAttrs("type").Matching(bluemonday.SpaceSeparatedTokens).OnElements("input")
+	p.AllowAttrs("checked", "disabled").OnElements("input")
+	p.AllowAttrs("align").Matching(bluemonday.SpaceSeparatedTokens).OnElements("th", "td")
+	p.AllowElements("input", "section")
+	p.RequireNoFollowOnLinks(false)
+	p.AllowURLSchemes("http", "https", "mailto")
+	return p
+}
+
+// Rendered is the output of RenderMarkdown.
+type Rendered struct {
+	HTML        string
+	WordCount   int
+	ReadingTime int // minutes, at least 1 for any non-empty text
+}
+
+// RenderMarkdown renders GitHub-flavoured Markdown (tables, task lists,
+// strikethrough, autolinks, footnotes, smart punctuation, heading ids) and
+// sanitises the result with an allow-list, so raw HTML, event handlers and
+// javascript: links never reach a reader.
+func RenderMarkdown(src string) (Rendered, error) {
+	var buf bytes.Buffer
+	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	if err := markdown.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
+		return Rendered{}, &Error{Kind: KindInternal, Op: "cms.RenderMarkdown", Err: err}
+	}
+	html := sanitizer.SanitizeBytes(buf.Bytes())
+	words := countWords(html)
+	r := Rendered{HTML: string(html), WordCount: words}
+	if words > 0 {
+		r.ReadingTime = int(math.Ceil(float64(words) / WordsPerMinute))
+	}
+	return r, nil
+}
+
+// headingIDs makes heading ids from Slugify, so that accented headings keep
+// their letters ("Schlaf für Babys" -> "schlaf-fur-babys"), and numbers
+// repeats ("faq", "faq-1").
+type headingIDs struct{ used map[string]bool }
+
+func newHeadingIDs() *headingIDs { return &headingIDs{used: map[string]bool{}} }
+
+func (h *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
+	base := Slugify(string(value))
+	if base == "" {
+		base = "section"
+	}
+	id := base
+	for i := 1; h.used[id]; i++ {
+		id = base + "-" + strconv.Itoa(i)
+	}
+	h.used[id] = true
+	return []byte(id)
+}
+
+func (h *headingIDs) Put(value []byte) { h.used[string(value)] = true }
+
+var _ parser.IDs = (*headingIDs)(nil)
+
+// countWords counts the words of the text content of sanitised HTML.
+func countWords(html []byte) int {
+	z := xhtml.NewTokenizer(bytes.NewReader(html))
+	n := 0
+	for {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return n
+		case xhtml.TextToken:
+			n += len(strings.FieldsFunc(string(z.Text()), func(r rune) bool {
+				return unicode.IsSpace(r) || r == '—' || r == '–'
+			}))
+		}
+	}
+}
+
+var textBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// PlainText returns the text content of HTML with runs of white space
+// collapsed, cut to at most max runes (with an ellipsis) when max > 0.
+func PlainText(html string, max int) string {
+	b := textBufPool.Get().(*bytes.Buffer)
+	defer func() { b.Reset(); textBufPool.Put(b) }()
+	z := xhtml.NewTokenizer(strings.NewReader(html))
+	for {
+		tt := z.Next()
+		if tt == xhtml.ErrorToken {
+			break
+		}
+		if tt == xhtml.TextToken {
+			b.Write(z.Text())
+			b.WriteByte(' ')
+		}
+	}
+	s := strings.Join(strings.Fields(b.String()), " ")
+	if max > 0 {
+		r := []rune(s)
+		if len(r) > max {
+			s = strings.TrimRightFunc(string(r[:max-1]), unicode.IsSpace) + "…"
+		}
+	}
+	return s
+}

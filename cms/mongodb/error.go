@@ -1,0 +1,116 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+
+	"github.com/lullabycms/lullaby/cms"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
+)
+
+// Collection names.
+const (
+	collUsers      = "users"
+	collPosts      = "posts"
+	collBodies     = "post_bodies"
+	collRevisions  = "post_revisions"
+	collCategories = "categories"
+	collSettings   = "settings"
+	collState      = "state"
+)
+
+// nouns names what each collection holds, for human messages.
+var nouns = map[string]string{
+	collUsers:      "user",
+	collPosts:      "post",
+	collBodies:     "post body",
+	collRevisions:  "revision",
+	collCategories: "category",
+	collSettings:   "settings",
+	collState:      "state document",
+}
+
+// uniqueFields names the unique field (by its API name) that a duplicate key
+// error on each collection is about, with the message shown for it. FerretDB
+// does not name the violated index, so the collection decides.
+var uniqueFields = map[string][2]string{
+	collPosts:      {"slug", "This slug is already used by another post."},
+	collCategories: {"slug", "This slug is already used by another category."},
+	collUsers:      {"email", "This email address is already used by another user."},
+	collSettings:   {"version", "The settings were changed by someone else; reload them to see the latest version."},
+}
+
+// storeError maps an error from the driver to a *cms.Error: this is the one
+// place where driver errors are translated, so none crosses into cms. coll is
+// the collection the failed operation touched. An error that already is a
+// *cms.Error is returned as is.
+func storeError(op, coll string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *cms.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return &cms.Error{Kind: cms.KindNotFound, Op: op, Message: notFoundMessage(coll), Err: err}
+	case mongo.IsDuplicateKeyError(err):
+		e := &cms.Error{Kind: cms.KindConflict, Op: op, Message: "A unique value is already taken.", Err: err}
+		if f, ok := uniqueFields[coll]; ok {
+			e.Message = f[1]
+			e.Fields = map[string]string{f[0]: f[1]}
+		}
+		return e
+	case errors.Is(err, context.Canceled):
+		return &cms.Error{Kind: cms.KindUnavailable, Op: op, Message: "The request was canceled before the database answered.", Err: err}
+	case unreachable(err):
+		return &cms.Error{Kind: cms.KindUnavailable, Op: op, Message: "The database is unreachable.", Err: err}
+	}
+	return &cms.Error{Kind: cms.KindInternal, Op: op, Err: err}
+}
+
+// unreachable reports whether err means the database could not be reached in
+// time: a deadline, a failed server selection or a network failure.
+func unreachable(err error) bool {
+	var sse topology.ServerSelectionError
+	var conn topology.ConnectionError
+	var wq topology.WaitQueueTimeoutError
+	return errors.Is(err, context.DeadlineExceeded) ||
+		mongo.IsTimeout(err) ||
+		mongo.IsNetworkError(err) ||
+		errors.Is(err, mongo.ErrClientDisconnected) ||
+		errors.Is(err, topology.ErrTopologyClosed) ||
+		errors.As(err, &sse) ||
+		errors.As(err, &conn) ||
+		errors.As(err, &wq)
+}
+
+func notFoundMessage(coll string) string {
+	if n, ok := nouns[coll]; ok {
+		return "The " + n + " does not exist."
+	}
+	return "Not found."
+}
+
+// notFound returns the NotFound error for a missing document of coll.
+func notFound(op, coll string) error {
+	return &cms.Error{Kind: cms.KindNotFound, Op: op, Message: notFoundMessage(coll)}
+}
+
+// staleVersion returns the Conflict error for an edit that started from an
+// outdated version of a document of coll.
+func staleVersion(op, coll string) error {
+	msg := "This " + nouns[coll] + " was changed by someone else; reload it to see the latest version."
+	if coll == collSettings {
+		msg = uniqueFields[collSettings][1]
+	}
+	return &cms.Error{Kind: cms.KindConflict, Op: op, Message: msg, Fields: map[string]string{"version": msg}}
+}
+
+// invalidID returns the Invalid error for a malformed id given as field.
+func invalidID(op, field string) error {
+	msg := "Must be a 24-character hexadecimal id."
+	return &cms.Error{Kind: cms.KindInvalid, Op: op, Message: "The id is not valid.", Fields: map[string]string{field: msg}}
+}

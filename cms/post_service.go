@@ -1,0 +1,369 @@
+package cms
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// systemActor stands for Lullaby itself (the scheduler) in revisions.
+var systemActor = &User{ID: "", Name: "Lullaby", Role: RoleOwner}
+
+// CreatePost stores a new draft written by actor. An empty slug is made
+// from the title (with a numeric suffix if taken); an explicit slug that is
+// taken is a Conflict naming "slug". Returns Invalid for bad fields.
+func (s *Service) CreatePost(ctx context.Context, actor *User, in PostInput) (*Post, error) {
+	const op = "cms.CreatePost"
+	now := s.timeNow()
+	p := &Post{ID: NewID(), Status: StatusDraft, AuthorID: actor.ID, Version: 1, CreatedAt: now, UpdatedAt: now,
+		OldSlugs: []string{}, CategoryIDs: []string{}, Tags: []string{}}
+	in.apply(p)
+	autoSlug := p.Slug == ""
+	if autoSlug {
+		p.Slug = Slugify(p.Title)
+		if p.Slug == "" && p.Title != "" {
+			p.Slug = "post-" + p.ID[len(p.ID)-6:]
+		}
+	}
+	if err := s.preparePost(ctx, op, p); err != nil {
+		return nil, err
+	}
+	base := p.Slug
+	for attempt := 2; ; attempt++ {
+		rev := newRevision(p, actor, "created", now)
+		p.Revisions = []RevisionRef{rev.ref()}
+		err := s.store.CreatePost(ctx, p, rev)
+		if err == nil {
+			break
+		}
+		if !autoSlug || !isSlugConflict(err) || attempt > 50 {
+			return nil, err
+		}
+		p.Slug = suffixSlug(base, attempt)
+	}
+	return p, nil
+}
+
+// UpdatePost applies a partial edit to post id. in.Version must be the
+// version the edit started from: a stale one is a Conflict and nothing is
+// written. Changing the slug of a post that has been published keeps the old
+// slug so that old links still resolve. A published post's changes are
+// public at once.
+func (s *Service) UpdatePost(ctx context.Context, actor *User, id string, in PostInput) (*Post, error) {
+	const op = "cms.UpdatePost"
+	version, err := requireVersion(op, in.Version)
+	if err != nil {
+		return nil, err
+	}
+	return s.changePost(ctx, actor, id, version, "edited", func(p *Post) error {
+		oldSlug := p.Slug
+		in.apply(p)
+		if in.Slug != nil && p.Slug == "" {
+			p.Slug = Slugify(p.Title)
+		}
+		if p.Slug != oldSlug {
+			p.OldSlugs = slices.DeleteFunc(p.OldSlugs, func(s string) bool { return s == p.Slug })
+			if !p.PublishedAt.IsZero() && !slices.Contains(p.OldSlugs, oldSlug) {
+				p.OldSlugs = append(p.OldSlugs, oldSlug)
+				if len(p.OldSlugs) > MaxOldSlugs {
+					p.OldSlugs = p.OldSlugs[len(p.OldSlugs)-MaxOldSlugs:]
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// PublishPost makes post id public now. The first publication sets
+// PublishedAt; republishing keeps it. version may be 0 to skip the check.
+// A trashed post must be restored first (Conflict).
+func (s *Service) PublishPost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
+	return s.changePost(ctx, actor, id, version, "published", func(p *Post) error {
+		if p.Trashed() {
+			return Errorf(KindConflict, "cms.PublishPost", "The post is in the trash; restore it before publishing.")
+		}
+		p.Status = StatusPublished
+		p.PublishAt = time.Time{}
+		if p.PublishedAt.IsZero() {
+			p.PublishedAt = s.timeNow()
+		}
+		return nil
+	})
+}
+
+// UnpublishPost turns post id back into a draft; readers no longer see it.
+func (s *Service) UnpublishPost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
+	return s.changePost(ctx, actor, id, version, "unpublished", func(p *Post) error {
+		p.Status = StatusDraft
+		p.PublishAt = time.Time{}
+		return nil
+	})
+}
+
+// SchedulePost sets post id to go public at `at`, which must be in the
+// future; the scheduler publishes it then. Returns Invalid naming
+// "publishAt" for a past time.
+func (s *Service) SchedulePost(ctx context.Context, actor *User, id string, version int, at time.Time) (*Post, error) {
+	const op = "cms.SchedulePost"
+	if at.IsZero() {
+		return nil, Problems{"publishAt": "A publication time is required."}.Err(op)
+	}
+	if !at.After(s.now()) {
+		return nil, Problems{"publishAt": "Must be in the future."}.Err(op)
+	}
+	if at.After(s.now().AddDate(10, 0, 0)) {
+		return nil, Problems{"publishAt": "Must be within the next ten years."}.Err(op)
+	}
+	return s.changePost(ctx, actor, id, version, "scheduled", func(p *Post) error {
+		if p.Trashed() {
+			return Errorf(KindConflict, op, "The post is in the trash; restore it before scheduling.")
+		}
+		p.Status = StatusScheduled
+		p.PublishAt = at.UTC().Truncate(time.Millisecond)
+		return nil
+	})
+}
+
+// ArchivePost takes post id off the site but keeps it apart from drafts.
+func (s *Service) ArchivePost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
+	return s.changePost(ctx, actor, id, version, "archived", func(p *Post) error {
+		p.Status = StatusArchived
+		p.PublishAt = time.Time{}
+		return nil
+	})
+}
+
+// TrashPost moves post id to the trash; it disappears from the site and
+// keeps its status for a later restore.
+func (s *Service) TrashPost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
+	return s.changePost(ctx, actor, id, version, "trashed", func(p *Post) error {
+		if p.Trashed() {
+			return nil
+		}
+		p.DeletedAt = s.timeNow()
+		return nil
+	})
+}
+
+// RestorePost takes post id out of the trash. A scheduled post whose time
+// passed while it was in the trash comes back as a draft.
+func (s *Service) RestorePost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
+	return s.changePost(ctx, actor, id, version, "restored", func(p *Post) error {
+		p.DeletedAt = time.Time{}
+		if p.Status == StatusScheduled && !p.PublishAt.After(s.now()) {
+			p.Status = StatusDraft
+			p.PublishAt = time.Time{}
+		}
+		return nil
+	})
+}
+
+// DeletePost removes a trashed post and its revisions for good. A post not
+// in the trash is a Conflict: trash it first.
+func (s *Service) DeletePost(ctx context.Context, actor *User, id string) error {
+	p, err := s.store.GetPost(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !p.Trashed() {
+		return Errorf(KindConflict, "cms.DeletePost", "Only posts in the trash can be deleted for good; move it to the trash first.")
+	}
+	if err := s.store.DeletePost(ctx, id); err != nil {
+		return err
+	}
+	s.published(ctx)
+	return nil
+}
+
+// GetPost returns post id with its body. NotFound, Invalid for a bad id.
+func (s *Service) GetPost(ctx context.Context, id string) (*Post, error) {
+	return s.store.GetPost(ctx, id)
+}
+
+// ListPosts returns a page of posts (without bodies) and the total count.
+// Invalid for a bad filter.
+func (s *Service) ListPosts(ctx context.Context, f PostFilter) ([]*Post, int, error) {
+	if err := f.Normalise(); err != nil {
+		return nil, 0, err
+	}
+	return s.store.ListPosts(ctx, f)
+}
+
+// ListRevisions returns the stored revisions of post id, newest first.
+func (s *Service) ListRevisions(ctx context.Context, id string) ([]RevisionRef, error) {
+	p, err := s.store.GetPost(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(p.Revisions)
+	slices.Reverse(out)
+	return out, nil
+}
+
+// GetRevision returns one revision of post id. NotFound.
+func (s *Service) GetRevision(ctx context.Context, id, revisionID string) (*Revision, error) {
+	return s.store.GetRevision(ctx, id, revisionID)
+}
+
+// RestoreRevision brings back the title, excerpt, body, categories, tags and
+// SEO fields that revision revisionID had, as a new save (so it can itself be
+// undone). The slug and status stay as they are now.
+func (s *Service) RestoreRevision(ctx context.Context, actor *User, id, revisionID string, version int) (*Post, error) {
+	rev, err := s.store.GetRevision(ctx, id, revisionID)
+	if err != nil {
+		return nil, err
+	}
+	note := "restored version " + strconv.Itoa(rev.Version)
+	return s.changePost(ctx, actor, id, version, note, func(p *Post) error {
+		p.Title, p.Excerpt, p.Body = rev.Title, rev.Excerpt, rev.Body
+		p.CategoryIDs, p.Tags, p.SEO = slices.Clone(rev.CategoryIDs), slices.Clone(rev.Tags), rev.SEO
+		return nil
+	})
+}
+
+// PublishDue publishes every scheduled post whose time has come and returns
+// how many it published. The scheduler calls it while holding its lease.
+func (s *Service) PublishDue(ctx context.Context) (int, error) {
+	due, err := s.store.DuePosts(ctx, s.now())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range due {
+		_, err := s.changePostQuiet(ctx, systemActor, d.ID, d.Version, "published as scheduled", func(p *Post) error {
+			if p.Status != StatusScheduled || p.Trashed() {
+				return errSkip
+			}
+			p.Status = StatusPublished
+			if p.PublishedAt.IsZero() {
+				p.PublishedAt = p.PublishAt
+			}
+			p.PublishAt = time.Time{}
+			return nil
+		})
+		switch {
+		case err == errSkip || IsKind(err, KindConflict) || IsKind(err, KindNotFound):
+			// Changed or removed meanwhile; the next tick sees the new state.
+		case err != nil:
+			return n, err
+		default:
+			n++
+		}
+	}
+	if n > 0 {
+		s.published(ctx)
+	}
+	return n, nil
+}
+
+var errSkip = Errorf(KindConflict, "cms", "skip")
+
+// changePost loads post id, checks version (unless 0), applies change,
+// validates, renders and saves it as a new revision; then refreshes public
+// content. With version 0 a concurrent edit is retried on the new version.
+func (s *Service) changePost(ctx context.Context, actor *User, id string, version int, note string, change func(*Post) error) (*Post, error) {
+	p, err := s.changePostQuiet(ctx, actor, id, version, note, change)
+	if err != nil {
+		return nil, err
+	}
+	s.published(ctx)
+	return p, nil
+}
+
+func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, version int, note string, change func(*Post) error) (*Post, error) {
+	const op = "cms.changePost"
+	for attempt := 0; ; attempt++ {
+		p, err := s.store.GetPost(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if version != 0 && p.Version != version {
+			return nil, staleError(op, p.Version)
+		}
+		prev := p.Version
+		if err := change(p); err != nil {
+			return nil, err
+		}
+		if err := s.preparePost(ctx, op, p); err != nil {
+			return nil, err
+		}
+		now := s.timeNow()
+		p.Version = prev + 1
+		p.UpdatedAt = now
+		rev := newRevision(p, actor, note, now)
+		var pruned []string
+		p.Revisions = append(p.Revisions, rev.ref())
+		if extra := len(p.Revisions) - MaxRevisions; extra > 0 {
+			for _, r := range p.Revisions[:extra] {
+				pruned = append(pruned, r.ID)
+			}
+			p.Revisions = slices.Clone(p.Revisions[extra:])
+		}
+		err = s.store.UpdatePost(ctx, p, prev, rev, pruned)
+		if err == nil {
+			return p, nil
+		}
+		if version == 0 && IsKind(err, KindConflict) && !isSlugConflict(err) && attempt < 3 {
+			continue // a concurrent save won; redo the change on its result
+		}
+		if IsKind(err, KindConflict) && !isSlugConflict(err) {
+			return nil, staleError(op, 0)
+		}
+		return nil, err
+	}
+}
+
+// preparePost validates p, checks its categories exist and renders its body.
+func (s *Service) preparePost(ctx context.Context, op string, p *Post) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if len(p.CategoryIDs) > 0 {
+		cats, err := s.store.ListCategories(ctx)
+		if err != nil {
+			return err
+		}
+		known := make(map[string]bool, len(cats))
+		for _, c := range cats {
+			known[c.ID] = true
+		}
+		for _, id := range p.CategoryIDs {
+			if !known[id] {
+				return Problems{"categoryIds": "Unknown category " + id + "."}.Err(op)
+			}
+		}
+	}
+	r, err := RenderMarkdown(p.Body)
+	if err != nil {
+		return err
+	}
+	p.HTML, p.WordCount, p.ReadingTime = r.HTML, r.WordCount, r.ReadingTime
+	return nil
+}
+
+func newRevision(p *Post, actor *User, note string, now time.Time) *Revision {
+	return &Revision{ID: NewID(), PostID: p.ID, Version: p.Version, Title: p.Title, Slug: p.Slug, Excerpt: p.Excerpt,
+		Body: p.Body, HTML: p.HTML, Status: p.Status, CategoryIDs: slices.Clone(p.CategoryIDs), Tags: slices.Clone(p.Tags),
+		SEO: p.SEO, SavedAt: now, SavedBy: actor.ID, Note: note}
+}
+
+func (r *Revision) ref() RevisionRef {
+	return RevisionRef{ID: r.ID, Version: r.Version, SavedAt: r.SavedAt, SavedBy: r.SavedBy, Note: r.Note}
+}
+
+func isSlugConflict(err error) bool {
+	if !IsKind(err, KindConflict) {
+		return false
+	}
+	_, ok := ErrorFields(err)["slug"]
+	return ok
+}
+
+func suffixSlug(base string, n int) string {
+	suffix := "-" + strconv.Itoa(n)
+	if len(base)+len(suffix) > MaxSlugLen {
+		base = base[:MaxSlugLen-len(suffix)]
+	}
+	return base + suffix
+}

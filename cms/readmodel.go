@@ -1,0 +1,185 @@
+package cms
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ReadModel holds the current Snapshot of published content and keeps it
+// fresh: the writing process reloads right after each write, and every
+// process polls the content version and reloads when it moved. A reload
+// fetches only the bodies of posts that changed.
+type ReadModel struct {
+	store Store
+	log   *slog.Logger
+
+	cur    atomic.Pointer[Snapshot]
+	loaded atomic.Bool
+
+	mu    sync.Mutex       // serialises reloads
+	posts map[string]*Post // published posts with HTML (no Markdown), by id
+}
+
+// NewReadModel returns a read model over store holding an empty snapshot;
+// call Reload before serving.
+func NewReadModel(store Store, logger *slog.Logger) *ReadModel {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	rm := &ReadModel{store: store, log: logger, posts: map[string]*Post{}}
+	empty, _ := buildSnapshot(0, nil, nil, ptr(DefaultSettings()), nil)
+	rm.cur.Store(empty)
+	return rm
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Snapshot returns the current snapshot; it is never nil.
+func (rm *ReadModel) Snapshot() *Snapshot { return rm.cur.Load() }
+
+// Loaded reports whether a snapshot has been loaded from the database.
+func (rm *ReadModel) Loaded() bool { return rm.loaded.Load() }
+
+// smallReload is the number of changed posts up to which bodies are
+// fetched one by one (by id, cheap everywhere) rather than in one scan.
+const smallReload = 16
+
+// Reload builds a new snapshot from the database and swaps it in. On error
+// the current snapshot stays.
+func (rm *ReadModel) Reload(ctx context.Context) error {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	// Read the version first: a write that lands during the reload bumps
+	// it again, and the next poll picks that write up.
+	version, err := rm.store.ContentVersion(ctx)
+	if err != nil {
+		return err
+	}
+	heads, err := rm.store.PublishedPosts(ctx)
+	if err != nil {
+		return err
+	}
+	next := make(map[string]*Post, len(heads))
+	var need []*Post
+	for _, h := range heads {
+		if old := rm.posts[h.ID]; old != nil && old.Version == h.Version {
+			next[h.ID] = old
+			continue
+		}
+		need = append(need, h)
+	}
+	if err := rm.fillBodies(ctx, need); err != nil {
+		return err
+	}
+	for _, h := range need {
+		next[h.ID] = h
+	}
+	cats, err := rm.store.ListCategories(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := rm.store.GetSettings(ctx)
+	if err != nil {
+		return err
+	}
+	list := make([]*Post, 0, len(next))
+	for _, p := range next {
+		list = append(list, p)
+	}
+	snap, err := buildSnapshot(version, list, cats, st, rm.cur.Load())
+	if err != nil {
+		return &Error{Kind: KindInternal, Op: "cms.ReadModel.Reload", Err: err}
+	}
+	rm.posts = next
+	rm.cur.Store(snap)
+	rm.loaded.Store(true)
+	return nil
+}
+
+// fillBodies sets HTML on each post, from the current-body documents, or
+// from the post's own revision where a body document lags behind.
+func (rm *ReadModel) fillBodies(ctx context.Context, posts []*Post) error {
+	if len(posts) == 0 {
+		return nil
+	}
+	var bodies map[string]PostBody
+	if len(posts) > smallReload {
+		ids := make([]string, len(posts))
+		for i, p := range posts {
+			ids[i] = p.ID
+		}
+		var err error
+		if bodies, err = rm.store.PostBodies(ctx, ids); err != nil {
+			return err
+		}
+	}
+	for _, p := range posts {
+		if b, ok := bodies[p.ID]; ok && b.Version == p.Version {
+			p.HTML = b.HTML
+			continue
+		}
+		full, err := rm.store.GetPost(ctx, p.ID)
+		if IsKind(err, KindNotFound) {
+			continue // deleted meanwhile; it goes at the next reload
+		}
+		if err != nil {
+			return err
+		}
+		if full.Version == p.Version {
+			p.HTML = full.HTML
+		} else {
+			*p = *full // changed meanwhile: take the newer one
+		}
+		p.Body = ""
+		p.Revisions = nil
+	}
+	return nil
+}
+
+// Run polls the content version every interval and reloads when it moved,
+// until ctx ends. While the database is unreachable the last snapshot keeps
+// being served; the outage and the recovery are logged once each.
+func (rm *ReadModel) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	down := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := rm.sync(ctx, interval)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return
+		case err != nil && !down:
+			down = true
+			rm.log.Warn("database unreachable: serving the last content snapshot", "version", rm.Snapshot().Version(), "err", err)
+		case err == nil && down:
+			down = false
+			rm.log.Info("database reachable again", "version", rm.Snapshot().Version())
+		}
+	}
+}
+
+func (rm *ReadModel) sync(ctx context.Context, interval time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, max(5*time.Second, interval))
+	defer cancel()
+	v, err := rm.store.ContentVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v == rm.Snapshot().Version() && rm.Loaded() {
+		return nil
+	}
+	err = rm.Reload(ctx)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,95 @@
+package cms
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"time"
+)
+
+// Service carries out every change to content and users, enforcing the
+// domain's rules. The admin JSON API, the admin panel, the CLI and the
+// scheduler all go through it; no business rule lives in a handler.
+type Service struct {
+	store   Store
+	content *ReadModel
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// ServiceConfig wires a Service.
+type ServiceConfig struct {
+	Store     Store
+	ReadModel *ReadModel   // refreshed after every write that can change public content
+	Logger    *slog.Logger // default slog.Default()
+	Now       func() time.Time
+}
+
+// NewService checks cfg and returns a Service.
+func NewService(cfg ServiceConfig) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("cms.NewService: Store is required")
+	}
+	if cfg.ReadModel == nil {
+		return nil, errors.New("cms.NewService: ReadModel is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{store: cfg.Store, content: cfg.ReadModel, log: cfg.Logger, now: cfg.Now}, nil
+}
+
+// Store returns the store the service writes to.
+func (s *Service) Store() Store { return s.store }
+
+// ReadModel returns the published-content read model the service keeps fresh.
+func (s *Service) ReadModel() *ReadModel { return s.content }
+
+// timeNow returns the current time in UTC at millisecond precision, the
+// precision the database keeps.
+func (s *Service) timeNow() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// published tells other instances that public content changed and swaps in
+// a fresh snapshot here at once. The write has already succeeded, so a
+// failure here is logged, not returned: the sync loop retries.
+func (s *Service) published(ctx context.Context) {
+	if _, err := s.store.BumpContentVersion(ctx); err != nil {
+		s.log.Error("bump content version", "err", err)
+	}
+	if err := s.content.Reload(ctx); err != nil {
+		s.log.Error("reload read model after write", "err", err)
+	}
+}
+
+// requireVersion returns the version an edit started from, or an Invalid
+// error naming the field when it is missing.
+func requireVersion(op string, v *int) (int, error) {
+	if v == nil {
+		return 0, Problems{"version": "The version you started from is required (it guards against overwriting someone else's changes)."}.Err(op)
+	}
+	if *v < 1 {
+		return 0, Problems{"version": "Must be a positive integer."}.Err(op)
+	}
+	return *v, nil
+}
+
+// staleError is the conflict returned when an edit started from an old
+// version.
+func staleError(op string, current int) error {
+	return &Error{Kind: KindConflict, Op: op,
+		Message: "This was changed by someone else since you opened it; reload to see the latest version.",
+		Fields:  map[string]string{"version": staleMessage(current)}}
+}
+
+func staleMessage(current int) string {
+	if current <= 0 {
+		return "Stale version."
+	}
+	return "Stale version; the current version is " + strconv.Itoa(current) + "."
+}
+
+func forbidden(op, msg string) error { return &Error{Kind: KindForbidden, Op: op, Message: msg} }

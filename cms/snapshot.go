@@ -1,0 +1,385 @@
+package cms
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Snapshot is an immutable view of everything public at one content
+// version, with JSON bodies made ahead of time. Lookups never touch the
+// database, so the public API keeps answering while the database is away.
+type Snapshot struct {
+	version  int64
+	loadedAt time.Time
+
+	site       *Body
+	categories *Body
+
+	posts     []*postEntry          // newest first
+	bySlug    map[string]*postEntry // current slugs
+	oldSlugs  map[string]string     // old slug -> current slug
+	byCatSlug map[string]*catEntry
+	byTag     map[string][]*postEntry // lower-cased tag -> posts, newest first
+
+	deps string // what entries embed besides the post: settings and categories
+
+	pages     sync.Map // canonical query -> *Body, at most maxCachedPages
+	pageCount atomic.Int32
+}
+
+// maxCachedPages bounds the list pages a snapshot keeps, so that a client
+// walking every page and filter cannot grow memory without limit.
+const maxCachedPages = 4096
+
+type postEntry struct {
+	post    *Post // without Body (Markdown)
+	summary []byte
+	full    *Body
+}
+
+type catEntry struct {
+	cat   PublicCategory
+	json  []byte // PublicCategory
+	posts []*postEntry
+}
+
+// Version is the content version the snapshot was built from.
+func (s *Snapshot) Version() int64 { return s.version }
+
+// LoadedAt is when the snapshot was built.
+func (s *Snapshot) LoadedAt() time.Time { return s.loadedAt }
+
+// PostCount is the number of published posts.
+func (s *Snapshot) PostCount() int { return len(s.posts) }
+
+// Site returns the body of GET /api/v1/site.
+func (s *Snapshot) Site() *Body { return s.site }
+
+// Categories returns the body of GET /api/v1/categories.
+func (s *Snapshot) Categories() *Body { return s.categories }
+
+// Post returns the body of the published post with the given slug. When
+// slug is an old slug of a post, it returns "" and the current slug instead.
+// NotFound if neither.
+func (s *Snapshot) Post(slug string) (*Body, string, error) {
+	if e := s.bySlug[slug]; e != nil {
+		return e.full, "", nil
+	}
+	if cur, ok := s.oldSlugs[slug]; ok {
+		return nil, cur, nil
+	}
+	return nil, "", Errorf(KindNotFound, "cms.Snapshot.Post", "No published post has the slug %q.", truncate(slug, 120))
+}
+
+// PostQuery selects a page of published posts.
+type PostQuery struct {
+	Page     int
+	Limit    int
+	Category string // category slug, "" for all
+	Tag      string // "" for all
+	Sort     PostSort
+}
+
+// ParsePostQuery validates raw query values, naming the bad ones. Empty
+// values take the defaults (page 1, limit 20, newest first).
+func ParsePostQuery(page, limit, category, tag, sort string) (PostQuery, error) {
+	q := PostQuery{Page: 1, Limit: 20, Category: category, Tag: tag, Sort: SortNewest}
+	pr := Problems{}
+	if page != "" {
+		n, err := strconv.Atoi(page)
+		if err != nil || n < 1 || n > 100000 {
+			pr.Add("page", "Must be a whole number from 1 to 100000.")
+		}
+		q.Page = n
+	}
+	if limit != "" {
+		n, err := strconv.Atoi(limit)
+		if err != nil || n < 1 || n > 100 {
+			pr.Add("limit", "Must be a whole number from 1 to 100.")
+		}
+		q.Limit = n
+	}
+	if sort != "" {
+		q.Sort = PostSort(sort)
+		if q.Sort != SortNewest && q.Sort != SortOldest {
+			pr.Add("sort", "Must be newest or oldest.")
+		}
+	}
+	if len(category) > MaxSlugLen {
+		pr.Add("category", "Too long.")
+	}
+	if len(tag) > 4*MaxTagLen {
+		pr.Add("tag", "Too long.")
+	}
+	return q, pr.Err("cms.ParsePostQuery")
+}
+
+// Posts returns the body of one page of published posts (GET
+// /api/v1/posts). An unknown category or tag gives an empty page.
+func (s *Snapshot) Posts(q PostQuery) *Body {
+	key := "posts\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + q.Category + "\x00" + q.Tag + "\x00" + string(q.Sort)
+	return s.cached(key, func() []byte {
+		list := s.posts
+		if q.Category != "" {
+			list = nil
+			if c := s.byCatSlug[q.Category]; c != nil {
+				list = c.posts
+			}
+		}
+		if q.Tag != "" {
+			list = filterTag(list, s.byTag[strings.ToLower(q.Tag)])
+		}
+		var b bytes.Buffer
+		b.WriteString(`{"data":`)
+		writePage(&b, list, q)
+		b.WriteString(`}`)
+		return b.Bytes()
+	})
+}
+
+// Category returns the body of GET /api/v1/categories/{slug}: the category
+// and one page of its posts. NotFound for an unknown slug.
+func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
+	c := s.byCatSlug[slug]
+	if c == nil {
+		return nil, Errorf(KindNotFound, "cms.Snapshot.Category", "No category has the slug %q.", truncate(slug, 120))
+	}
+	key := "cat\x00" + slug + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + string(q.Sort)
+	return s.cached(key, func() []byte {
+		var b bytes.Buffer
+		b.WriteString(`{"data":`)
+		b.Write(c.json[:len(c.json)-1])
+		b.WriteString(`,"posts":`)
+		writePage(&b, c.posts, q)
+		b.WriteString(`}`)
+		return b.Bytes()
+	}), nil
+}
+
+// cached returns the body stored under key, building and storing it first
+// if needed (unless the cache is full).
+func (s *Snapshot) cached(key string, build func() []byte) *Body {
+	if v, ok := s.pages.Load(key); ok {
+		return v.(*Body)
+	}
+	body := NewBody(build())
+	if s.pageCount.Load() < maxCachedPages {
+		if v, loaded := s.pages.LoadOrStore(key, body); loaded {
+			return v.(*Body)
+		}
+		s.pageCount.Add(1)
+	}
+	return body
+}
+
+// writePage writes `[summaries...],"meta":{"pagination":{...}}` for one
+// page of list; the caller has opened the object and its data member.
+func writePage(b *bytes.Buffer, list []*postEntry, q PostQuery) {
+	total := len(list)
+	start := min((q.Page-1)*q.Limit, total)
+	end := min(start+q.Limit, total)
+	b.WriteByte('[')
+	for i := start; i < end; i++ {
+		idx := i
+		if q.Sort == SortOldest {
+			idx = total - 1 - i
+		}
+		if i > start {
+			b.WriteByte(',')
+		}
+		b.Write(list[idx].summary)
+	}
+	b.WriteString(`],"meta":{"pagination":`)
+	pages := (total + q.Limit - 1) / q.Limit
+	p, _ := json.Marshal(Pagination{Page: q.Page, Limit: q.Limit, Total: total, TotalPages: pages})
+	b.Write(p)
+	b.WriteString(`}`)
+}
+
+// filterTag keeps the entries of list that are also in tagged (both newest
+// first).
+func filterTag(list, tagged []*postEntry) []*postEntry {
+	if len(tagged) == 0 || len(list) == 0 {
+		return nil
+	}
+	in := make(map[*postEntry]bool, len(tagged))
+	for _, e := range tagged {
+		in[e] = true
+	}
+	out := make([]*postEntry, 0, len(tagged))
+	for _, e := range list {
+		if in[e] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// buildSnapshot renders every public body from the published posts (with
+// HTML), the categories and the settings. prev, if not nil, lends the
+// entries of posts that did not change.
+func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings, prev *Snapshot) (*Snapshot, error) {
+	s := &Snapshot{
+		version:   version,
+		loadedAt:  time.Now(),
+		bySlug:    make(map[string]*postEntry, len(posts)),
+		oldSlugs:  map[string]string{},
+		byCatSlug: make(map[string]*catEntry, len(cats)),
+		byTag:     map[string][]*postEntry{},
+	}
+	site, err := json.Marshal(struct {
+		Data PublicSite `json:"data"`
+	}{PublicSite{Title: st.Site.Title, URL: st.Site.URL, Description: st.Site.Description, Author: st.Author, CallToAction: st.CallToAction}})
+	if err != nil {
+		return nil, err
+	}
+	s.site = NewBody(site)
+
+	catByID := make(map[string]*catEntry, len(cats))
+	sortedCats := slices.Clone(cats)
+	slices.SortStableFunc(sortedCats, func(a, b *Category) int {
+		if a.Position != b.Position {
+			return a.Position - b.Position
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	for _, c := range sortedCats {
+		e := &catEntry{cat: PublicCategory{ID: c.ID, Slug: c.Slug, Name: c.Name, Description: c.Description, Position: c.Position}}
+		catByID[c.ID] = e
+		s.byCatSlug[c.Slug] = e
+	}
+
+	sorted := slices.Clone(posts)
+	slices.SortFunc(sorted, func(a, b *Post) int {
+		if c := b.PublishedAt.Compare(a.PublishedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	author := PublicAuthor{Name: st.Author.Name, Title: st.Author.Title, Bio: st.Author.Bio, PhotoURL: st.Author.PhotoURL}
+	// Entries embed category names and the author: reuse old ones only
+	// when neither changed.
+	deps := string(site) + "\x00" + catDeps(sortedCats)
+	var reuse map[string]*postEntry
+	if prev != nil && prev.deps == deps {
+		reuse = prev.bySlug
+	}
+	s.deps = deps
+	s.posts = make([]*postEntry, 0, len(sorted))
+	for _, p := range sorted {
+		e := reuse[p.Slug]
+		if e == nil || e.post.ID != p.ID || e.post.Version != p.Version {
+			e, err = newPostEntry(p, catByID, author, st)
+			if err != nil {
+				return nil, err
+			}
+		}
+		s.posts = append(s.posts, e)
+		s.bySlug[p.Slug] = e
+		for _, old := range p.OldSlugs {
+			s.oldSlugs[old] = p.Slug
+		}
+		for _, id := range p.CategoryIDs {
+			if c := catByID[id]; c != nil {
+				c.posts = append(c.posts, e)
+			}
+		}
+		for _, t := range p.Tags {
+			k := strings.ToLower(t)
+			s.byTag[k] = append(s.byTag[k], e)
+		}
+	}
+	// A current slug always wins over another post's old slug.
+	for old := range s.oldSlugs {
+		if s.bySlug[old] != nil {
+			delete(s.oldSlugs, old)
+		}
+	}
+
+	list := make([]PublicCategory, 0, len(sortedCats))
+	for _, c := range sortedCats {
+		e := catByID[c.ID]
+		e.cat.PostCount = len(e.posts)
+		if e.json, err = json.Marshal(e.cat); err != nil {
+			return nil, err
+		}
+		list = append(list, e.cat)
+	}
+	catsJSON, err := json.Marshal(struct {
+		Data []PublicCategory `json:"data"`
+	}{list})
+	if err != nil {
+		return nil, err
+	}
+	s.categories = NewBody(catsJSON)
+	return s, nil
+}
+
+func catDeps(cats []*Category) string {
+	var b strings.Builder
+	for _, c := range cats {
+		b.WriteString(c.ID)
+		b.WriteString(strconv.Itoa(c.Version))
+	}
+	return b.String()
+}
+
+func newPostEntry(p *Post, cats map[string]*catEntry, author PublicAuthor, st *Settings) (*postEntry, error) {
+	sum := PublicPostSummary{
+		ID: p.ID, Slug: p.Slug, Title: p.Title, Excerpt: p.Excerpt,
+		PublishedAt: p.PublishedAt, UpdatedAt: p.UpdatedAt,
+		ReadingTime: p.ReadingTime, WordCount: p.WordCount,
+		Categories: []PublicCategoryRef{}, Tags: p.Tags, Author: PublicAuthor{Name: author.Name, Title: author.Title},
+	}
+	if sum.Tags == nil {
+		sum.Tags = []string{}
+	}
+	if sum.Excerpt == "" {
+		sum.Excerpt = PlainText(p.HTML, 240)
+	}
+	for _, id := range p.CategoryIDs {
+		if c := cats[id]; c != nil {
+			sum.Categories = append(sum.Categories, PublicCategoryRef{ID: c.cat.ID, Slug: c.cat.Slug, Name: c.cat.Name})
+		}
+	}
+	summary, err := json.Marshal(sum)
+	if err != nil {
+		return nil, err
+	}
+	full := PublicPost{PublicPostSummary: sum, HTML: p.HTML, SEO: PublicSEO{
+		Title: p.SEO.Title, Description: p.SEO.Description, CanonicalURL: p.SEO.CanonicalURL,
+	}}
+	full.Author = author
+	if full.SEO.Title == "" {
+		full.SEO.Title = p.Title
+	}
+	if full.SEO.Description == "" {
+		full.SEO.Description = PlainText(sum.Excerpt, 160)
+	}
+	if full.SEO.CanonicalURL == "" && st.Site.URL != "" {
+		full.SEO.CanonicalURL = st.Site.URL + "/" + p.Slug
+	}
+	fullJSON, err := json.Marshal(struct {
+		Data PublicPost `json:"data"`
+	}{full})
+	if err != nil {
+		return nil, err
+	}
+	light := *p
+	light.Body = ""
+	light.Revisions = nil
+	return &postEntry{post: &light, summary: summary, full: NewBody(fullJSON)}, nil
+}

@@ -1,0 +1,283 @@
+package cms
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Login lockout: after MaxLoginFailures wrong passwords in a row an account
+// is locked for LoginLockout.
+const (
+	MaxLoginFailures = 5
+	LoginLockout     = 15 * time.Minute
+)
+
+// CreateUser adds a user. actor nil means the trusted command line;
+// otherwise only owners may. A taken email is a Conflict naming "email".
+func (s *Service) CreateUser(ctx context.Context, actor *User, in UserInput) (*User, error) {
+	const op = "cms.CreateUser"
+	if actor != nil && !actor.CanManageUsers() {
+		return nil, forbidden(op, "Only owners can add users.")
+	}
+	return s.createUser(ctx, op, in)
+}
+
+// Setup creates the first owner account. It works only while there are no
+// users at all; afterwards it is a Conflict.
+func (s *Service) Setup(ctx context.Context, in UserInput) (*User, error) {
+	const op = "cms.Setup"
+	n, err := s.store.CountUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, Errorf(KindConflict, op, "Lullaby is already set up; log in instead.")
+	}
+	// Two set-up forms sent at once: the lease lets only one through.
+	ok, err := s.store.AcquireLease(ctx, "setup", NewID(), 100*365*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, Errorf(KindConflict, op, "Lullaby is already set up; log in instead.")
+	}
+	owner := RoleOwner
+	in.Role = &owner
+	return s.createUser(ctx, op, in)
+}
+
+// NeedsSetup reports whether no user exists yet.
+func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
+	n, err := s.store.CountUsers(ctx)
+	return n == 0, err
+}
+
+func (s *Service) createUser(ctx context.Context, op string, in UserInput) (*User, error) {
+	now := s.timeNow()
+	u := &User{ID: NewID(), Role: RoleEditor, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if in.Email != nil {
+		u.Email = NormaliseEmail(*in.Email)
+	}
+	if in.Name != nil {
+		u.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Role != nil {
+		u.Role = *in.Role
+	}
+	pr := Problems{}
+	if err := u.Validate(); err != nil {
+		for k, v := range ErrorFields(err) {
+			pr.Add(k, v)
+		}
+	}
+	if in.Password == nil {
+		pr.Add("password", "A password is required.")
+	} else if msg := PasswordProblem(*in.Password); msg != "" {
+		pr.Add("password", msg)
+	}
+	if err := pr.Err(op); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(*in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = hash
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// Authenticate checks an email and password. Wrong credentials, and unknown
+// emails, are the same Unauthenticated error and take the same time; a
+// locked account is RateLimited.
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	const op = "cms.Authenticate"
+	bad := Errorf(KindUnauthenticated, op, "The email or password is incorrect.")
+	u, err := s.store.GetUserByEmail(ctx, NormaliseEmail(email))
+	if IsKind(err, KindNotFound) {
+		CheckPassword(dummyHash, password)
+		return nil, bad
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.LockedUntil.After(s.now()) {
+		CheckPassword(dummyHash, password)
+		mins := int(time.Until(u.LockedUntil).Minutes()) + 1
+		return nil, Errorf(KindRateLimited, op, "Too many failed attempts: this account is locked. Try again in %d minutes.", mins)
+	}
+	if !CheckPassword(u.PasswordHash, password) {
+		if err := s.store.RecordLoginFailure(ctx, u.ID, MaxLoginFailures, s.timeNow().Add(LoginLockout)); err != nil {
+			return nil, err
+		}
+		return nil, bad
+	}
+	if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
+		if err := s.store.RecordLoginSuccess(ctx, u.ID); err != nil {
+			return nil, err
+		}
+		u.FailedLogins, u.LockedUntil = 0, time.Time{}
+	}
+	return u, nil
+}
+
+// GetUser returns user id. NotFound, Invalid.
+func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
+	return s.store.GetUser(ctx, id)
+}
+
+// ListUsers returns every user. Only owners may.
+func (s *Service) ListUsers(ctx context.Context, actor *User) ([]*User, error) {
+	if !actor.CanManageUsers() {
+		return nil, forbidden("cms.ListUsers", "Only owners can manage users.")
+	}
+	return s.store.ListUsers(ctx)
+}
+
+// UpdateUser changes a user's name, email or role (owners only; anyone may
+// change their own name and email). The last owner cannot stop being one.
+// Changing a role revokes the user's sessions.
+func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, in UserInput) (*User, error) {
+	const op = "cms.UpdateUser"
+	if !actor.CanManageUsers() && (actor.ID != id || in.Role != nil) {
+		return nil, forbidden(op, "Only owners can manage users.")
+	}
+	if in.Password != nil {
+		return nil, Problems{"password": "Use the change-password action to change a password."}.Err(op)
+	}
+	version, err := requireVersion(op, in.Version)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.GetUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Version != version {
+		return nil, staleError(op, u.Version)
+	}
+	roleChanged := in.Role != nil && *in.Role != u.Role
+	if roleChanged && u.Role == RoleOwner {
+		if err := s.checkNotLastOwner(ctx, op, u.ID); err != nil {
+			return nil, err
+		}
+	}
+	if in.Email != nil {
+		u.Email = NormaliseEmail(*in.Email)
+	}
+	if in.Name != nil {
+		u.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Role != nil {
+		u.Role = *in.Role
+	}
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	if roleChanged {
+		u.TokenVersion++
+	}
+	u.Version, u.UpdatedAt = version+1, s.timeNow()
+	if err := s.store.UpdateUser(ctx, u, version); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// ChangePassword sets actor's password after checking the current one, and
+// revokes every session (the caller issues a fresh token).
+func (s *Service) ChangePassword(ctx context.Context, actor *User, current, next string) (*User, error) {
+	const op = "cms.ChangePassword"
+	u, err := s.store.GetUser(ctx, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !CheckPassword(u.PasswordHash, current) {
+		return nil, Problems{"currentPassword": "The current password is incorrect."}.Err(op)
+	}
+	if msg := PasswordProblem(next); msg != "" {
+		return nil, Problems{"newPassword": msg}.Err(op)
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return nil, err
+	}
+	prev := u.Version
+	u.PasswordHash, u.TokenVersion, u.Version, u.UpdatedAt = hash, u.TokenVersion+1, prev+1, s.timeNow()
+	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// SetPassword sets user id's password without the current one: for owners
+// resetting an editor's password, and the command line (actor nil).
+func (s *Service) SetPassword(ctx context.Context, actor *User, id, password string) error {
+	const op = "cms.SetPassword"
+	if actor != nil && !actor.CanManageUsers() {
+		return forbidden(op, "Only owners can reset passwords.")
+	}
+	if msg := PasswordProblem(password); msg != "" {
+		return Problems{"password": msg}.Err(op)
+	}
+	u, err := s.store.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	prev := u.Version
+	u.PasswordHash, u.TokenVersion, u.Version, u.UpdatedAt = hash, u.TokenVersion+1, prev+1, s.timeNow()
+	u.FailedLogins, u.LockedUntil = 0, time.Time{}
+	return s.store.UpdateUser(ctx, u, prev)
+}
+
+// RevokeSessions invalidates every token issued to user id so far.
+func (s *Service) RevokeSessions(ctx context.Context, id string) error {
+	_, err := s.store.BumpTokenVersion(ctx, id)
+	return err
+}
+
+// DeleteUser removes user id (owners only). Owners cannot remove
+// themselves, and the last owner cannot be removed.
+func (s *Service) DeleteUser(ctx context.Context, actor *User, id string) error {
+	const op = "cms.DeleteUser"
+	if !actor.CanManageUsers() {
+		return forbidden(op, "Only owners can remove users.")
+	}
+	if actor.ID == id {
+		return Errorf(KindConflict, op, "You cannot remove your own account.")
+	}
+	u, err := s.store.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	if u.Role == RoleOwner {
+		if err := s.checkNotLastOwner(ctx, op, id); err != nil {
+			return err
+		}
+	}
+	return s.store.DeleteUser(ctx, id)
+}
+
+func (s *Service) checkNotLastOwner(ctx context.Context, op, id string) error {
+	users, err := s.store.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	owners := 0
+	for _, u := range users {
+		if u.Role == RoleOwner && u.ID != id {
+			owners++
+		}
+	}
+	if owners == 0 {
+		return Errorf(KindConflict, op, "Lullaby needs at least one owner; make someone else an owner first.")
+	}
+	return nil
+}
