@@ -101,11 +101,22 @@ func countWords(html []byte) int {
 		case xhtml.ErrorToken:
 			return n
 		case xhtml.TextToken:
-			n += len(strings.FieldsFunc(string(z.Text()), func(r rune) bool {
+			for _, w := range strings.FieldsFunc(string(z.Text()), func(r rune) bool {
 				return unicode.IsSpace(r) || r == '—' || r == '–'
-			}))
+			}) {
+				if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+					n++
+				}
+			}
 		}
 	}
+}
+
+// blockElements separate words in PlainText; inline ones do not.
+var blockElements = map[string]bool{
+	"p": true, "br": true, "li": true, "ul": true, "ol": true, "h1": true, "h2": true, "h3": true, "h4": true,
+	"h5": true, "h6": true, "td": true, "th": true, "tr": true, "div": true, "section": true, "blockquote": true,
+	"pre": true, "hr": true, "table": true, "img": true, "dd": true, "dt": true, "figcaption": true,
 }
 
 var textBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -121,9 +132,14 @@ func PlainText(html string, max int) string {
 		if tt == xhtml.ErrorToken {
 			break
 		}
-		if tt == xhtml.TextToken {
+		switch tt {
+		case xhtml.TextToken:
 			b.Write(z.Text())
-			b.WriteByte(' ')
+		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+			name, _ := z.TagName()
+			if blockElements[string(name)] {
+				b.WriteByte(' ')
+			}
 		}
 	}
 	s := strings.Join(strings.Fields(b.String()), " ")
@@ -135,3 +151,59 @@ func PlainText(html string, max int) string {
 	}
 	return s
 }
+
+// Excerpt returns the text of the first paragraphs of rendered HTML, cut
+// to at most max runes: footnote markers and footnotes, headings, tables
+// and code are left out.
+func Excerpt(html string, max int) string {
+	b := textBufPool.Get().(*bytes.Buffer)
+	defer func() { b.Reset(); textBufPool.Put(b) }()
+	z := xhtml.NewTokenizer(strings.NewReader(html))
+	skip, inPara := 0, 0
+	for b.Len() < 4*max {
+		tt := z.Next()
+		if tt == xhtml.ErrorToken {
+			break
+		}
+		name, hasAttr := z.TagName()
+		tag := string(name)
+		switch tt {
+		case xhtml.StartTagToken:
+			switch {
+			case tag == "sup" || tag == "pre" || tag == "table" || tag == "h1" || tag == "h2" || tag == "h3" || tag == "h4" || tag == "h5" || tag == "h6":
+				skip++
+			case tag == "div" && hasAttr && isFootnotes(z):
+				skip += 1000
+			case tag == "p" || tag == "li":
+				inPara++
+			}
+		case xhtml.EndTagToken:
+			switch tag {
+			case "sup", "pre", "table", "h1", "h2", "h3", "h4", "h5", "h6":
+				skip = max0(skip - 1)
+			case "p", "li":
+				inPara = max0(inPara - 1)
+				b.WriteByte(' ')
+			}
+		case xhtml.TextToken:
+			if skip == 0 && inPara > 0 {
+				b.Write(z.Text())
+			}
+		}
+	}
+	return PlainText(xhtml.EscapeString(b.String()), max)
+}
+
+func isFootnotes(z *xhtml.Tokenizer) bool {
+	for {
+		k, v, more := z.TagAttr()
+		if string(k) == "class" && strings.Contains(string(v), "footnotes") {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
+func max0(n int) int { return max(n, 0) }

@@ -367,3 +367,32 @@ func suffixSlug(base string, n int) string {
 	}
 	return base + suffix
 }
+
+// ImportPost stores a complete post in one save, in any status, with the
+// given publication time (zero: now, for published posts). It does not
+// refresh public content: call Refresh after a batch. Demo content, the
+// benchmark and imports use it.
+func (s *Service) ImportPost(ctx context.Context, actor *User, in PostInput, status PostStatus, publishedAt time.Time) (*Post, error) {
+	const op = "cms.ImportPost"
+	if !status.Valid() || status == StatusScheduled {
+		return nil, Problems{"status": "Must be draft, published or archived."}.Err(op)
+	}
+	p, err := s.CreatePost(ctx, actor, in)
+	if err != nil || status == StatusDraft {
+		return p, err
+	}
+	return s.changePostQuiet(ctx, actor, p.ID, p.Version, string(status), func(p *Post) error {
+		p.Status = status
+		if status == StatusPublished {
+			p.PublishedAt = publishedAt.UTC().Truncate(time.Millisecond)
+			if publishedAt.IsZero() {
+				p.PublishedAt = s.timeNow()
+			}
+		}
+		return nil
+	})
+}
+
+// Refresh announces a content change to every instance and reloads the
+// read model here.
+func (s *Service) Refresh(ctx context.Context) { s.published(ctx) }

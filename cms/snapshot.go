@@ -27,6 +27,8 @@ type Snapshot struct {
 	byCatSlug map[string]*catEntry
 	byTag     map[string][]*postEntry // lower-cased tag -> posts, newest first
 
+	cors map[string]bool // lower-cased origins from the settings
+
 	deps string // what entries embed besides the post: settings and categories
 
 	pages     sync.Map // canonical query -> *Body, at most maxCachedPages
@@ -57,6 +59,10 @@ func (s *Snapshot) LoadedAt() time.Time { return s.loadedAt }
 
 // PostCount is the number of published posts.
 func (s *Snapshot) PostCount() int { return len(s.posts) }
+
+// CORSOrigins returns the lower-cased origins the settings allow to call
+// the public API. The map must not be modified.
+func (s *Snapshot) CORSOrigins() map[string]bool { return s.cors }
 
 // Site returns the body of GET /api/v1/site.
 func (s *Snapshot) Site() *Body { return s.site }
@@ -137,8 +143,8 @@ func (s *Snapshot) Posts(q PostQuery) *Body {
 		}
 		var b bytes.Buffer
 		b.WriteString(`{"data":`)
-		writePage(&b, list, q)
-		b.WriteString(`}`)
+		writeSummaries(&b, list, q)
+		writeMeta(&b, len(list), q)
 		return b.Bytes()
 	})
 }
@@ -156,8 +162,9 @@ func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
 		b.WriteString(`{"data":`)
 		b.Write(c.json[:len(c.json)-1])
 		b.WriteString(`,"posts":`)
-		writePage(&b, c.posts, q)
+		writeSummaries(&b, c.posts, q)
 		b.WriteString(`}`)
+		writeMeta(&b, len(c.posts), q)
 		return b.Bytes()
 	}), nil
 }
@@ -178,9 +185,8 @@ func (s *Snapshot) cached(key string, build func() []byte) *Body {
 	return body
 }
 
-// writePage writes `[summaries...],"meta":{"pagination":{...}}` for one
-// page of list; the caller has opened the object and its data member.
-func writePage(b *bytes.Buffer, list []*postEntry, q PostQuery) {
+// writeSummaries writes the JSON array of one page of list.
+func writeSummaries(b *bytes.Buffer, list []*postEntry, q PostQuery) {
 	total := len(list)
 	start := min((q.Page-1)*q.Limit, total)
 	end := min(start+q.Limit, total)
@@ -195,11 +201,15 @@ func writePage(b *bytes.Buffer, list []*postEntry, q PostQuery) {
 		}
 		b.Write(list[idx].summary)
 	}
-	b.WriteString(`],"meta":{"pagination":`)
-	pages := (total + q.Limit - 1) / q.Limit
-	p, _ := json.Marshal(Pagination{Page: q.Page, Limit: q.Limit, Total: total, TotalPages: pages})
+	b.WriteByte(']')
+}
+
+// writeMeta closes a list body with `,"meta":{"pagination":{...}}}`.
+func writeMeta(b *bytes.Buffer, total int, q PostQuery) {
+	b.WriteString(`,"meta":{"pagination":`)
+	p, _ := marshal(Pagination{Page: q.Page, Limit: q.Limit, Total: total, TotalPages: (total + q.Limit - 1) / q.Limit})
 	b.Write(p)
-	b.WriteString(`}`)
+	b.WriteString(`}}`)
 }
 
 // filterTag keeps the entries of list that are also in tagged (both newest
@@ -239,8 +249,12 @@ func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings,
 		oldSlugs:  map[string]string{},
 		byCatSlug: make(map[string]*catEntry, len(cats)),
 		byTag:     map[string][]*postEntry{},
+		cors:      make(map[string]bool, len(st.CORSOrigins)),
 	}
-	site, err := json.Marshal(struct {
+	for _, o := range st.CORSOrigins {
+		s.cors[strings.ToLower(o)] = true
+	}
+	site, err := marshal(struct {
 		Data PublicSite `json:"data"`
 	}{PublicSite{Title: st.Site.Title, URL: st.Site.URL, Description: st.Site.Description, Author: st.Author, CallToAction: st.CallToAction}})
 	if err != nil {
@@ -313,12 +327,12 @@ func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings,
 	for _, c := range sortedCats {
 		e := catByID[c.ID]
 		e.cat.PostCount = len(e.posts)
-		if e.json, err = json.Marshal(e.cat); err != nil {
+		if e.json, err = marshal(e.cat); err != nil {
 			return nil, err
 		}
 		list = append(list, e.cat)
 	}
-	catsJSON, err := json.Marshal(struct {
+	catsJSON, err := marshal(struct {
 		Data []PublicCategory `json:"data"`
 	}{list})
 	if err != nil {
@@ -348,14 +362,14 @@ func newPostEntry(p *Post, cats map[string]*catEntry, author PublicAuthor, st *S
 		sum.Tags = []string{}
 	}
 	if sum.Excerpt == "" {
-		sum.Excerpt = PlainText(p.HTML, 240)
+		sum.Excerpt = Excerpt(p.HTML, 240)
 	}
 	for _, id := range p.CategoryIDs {
 		if c := cats[id]; c != nil {
 			sum.Categories = append(sum.Categories, PublicCategoryRef{ID: c.cat.ID, Slug: c.cat.Slug, Name: c.cat.Name})
 		}
 	}
-	summary, err := json.Marshal(sum)
+	summary, err := marshal(sum)
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +386,7 @@ func newPostEntry(p *Post, cats map[string]*catEntry, author PublicAuthor, st *S
 	if full.SEO.CanonicalURL == "" && st.Site.URL != "" {
 		full.SEO.CanonicalURL = st.Site.URL + "/" + p.Slug
 	}
-	fullJSON, err := json.Marshal(struct {
+	fullJSON, err := marshal(struct {
 		Data PublicPost `json:"data"`
 	}{full})
 	if err != nil {
@@ -382,4 +396,16 @@ func newPostEntry(p *Post, cats map[string]*catEntry, author PublicAuthor, st *S
 	light.Body = ""
 	light.Revisions = nil
 	return &postEntry{post: &light, summary: summary, full: NewBody(fullJSON)}, nil
+}
+
+// marshal encodes v as JSON without escaping <, > and & (the bodies are
+// served as application/json, never inlined into HTML by us).
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -1,0 +1,68 @@
+// Package public serves published content to frontends: the JSON API under
+// /api/v1. Every answer comes from the read model's current snapshot, as
+// ready-made bytes; nothing here can write, and nothing here touches the
+// database.
+package public
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// Content is what the public API reads: the current snapshot. It is
+// read-only by construction.
+type Content interface {
+	Snapshot() *cms.Snapshot
+}
+
+// Config wires the public API.
+type Config struct {
+	Content Content
+	Logger  *slog.Logger
+	// CORSOrigins are the origins allowed to call the API besides those in
+	// the site settings; "*" allows any. With none here and none in the
+	// settings, any origin is allowed (the content is public).
+	CORSOrigins []string
+	// CacheControl is sent with every successful GET; default
+	// "public, max-age=60, stale-while-revalidate=600".
+	CacheControl string
+}
+
+// API is the public content API.
+type API struct {
+	content      Content
+	log          *slog.Logger
+	anyOrigin    bool
+	origins      map[string]bool
+	cacheControl string
+	openapi      *cms.Body
+}
+
+// New checks cfg and returns the API.
+func New(cfg Config) (*API, error) {
+	if cfg.Content == nil {
+		return nil, errors.New("public.New: Content is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.CacheControl == "" {
+		cfg.CacheControl = "public, max-age=60, stale-while-revalidate=600"
+	}
+	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: cfg.CacheControl}
+	for _, o := range cfg.CORSOrigins {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		switch o {
+		case "":
+		case "*":
+			a.anyOrigin = true
+		default:
+			a.origins[strings.ToLower(o)] = true
+		}
+	}
+	a.openapi = cms.NewBody(openAPIDocument)
+	return a, nil
+}
