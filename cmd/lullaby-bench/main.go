@@ -1,0 +1,321 @@
+// Command lullaby-bench measures Lullaby's public read path against a plain
+// Fiber handler on the same machine, with wrk (Debian package "wrk"):
+//
+//	go run ./cmd/lullaby-bench [-posts 1000] [-duration 10s] [-connections 64]
+//
+// It seeds a fresh embedded database with published posts of about 8 KB,
+// builds and starts the real lullaby binary on it, starts a constant 3 KB
+// Fiber handler in a second process, and runs wrk against
+// GET /api/v1/posts?limit=10, GET /api/v1/posts/{slug} rotating over every
+// slug, and the constant handler. It prints requests per second, latency
+// percentiles and the server's resident memory as a Markdown table.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/mongodb"
+)
+
+func main() {
+	if len(os.Args) > 2 && os.Args[1] == "constant-server" {
+		if err := constantServer(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "lullaby-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// constantServer is the baseline: a plain Fiber handler returning a
+// constant 3 KB JSON body.
+func constantServer(addr string) error {
+	body := []byte(`{"data":"` + strings.Repeat("x", 3*1024-11) + `"}`)
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Get("/", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(body)
+	})
+	return app.Listen(addr)
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("lullaby-bench", flag.ContinueOnError)
+	posts := fs.Int("posts", 1000, "published posts to seed")
+	duration := fs.Duration("duration", 10*time.Second, "wrk run per endpoint")
+	conns := fs.Int("connections", 64, "wrk connections")
+	threads := fs.Int("threads", 2, "wrk threads")
+	keep := fs.Bool("keep", false, "keep the temporary folder")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	wrk, err := exec.LookPath("wrk")
+	if err != nil {
+		return errors.New("wrk not found: apt-get install wrk")
+	}
+	dir, err := os.MkdirTemp("", "lullaby-bench-")
+	if err != nil {
+		return err
+	}
+	if !*keep {
+		defer os.RemoveAll(dir)
+	}
+
+	fmt.Fprintf(os.Stderr, "seeding %d posts of ~8 KB...\n", *posts)
+	start := time.Now()
+	slugs, err := seed(ctx, filepath.Join(dir, "data"), *posts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "seeded in %s\n", time.Since(start).Round(time.Millisecond))
+
+	bin := filepath.Join(dir, "lullaby")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/lullaby")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build ./cmd/lullaby (run from the repository root): %w", err)
+	}
+	lullabyAddr, constAddr := freeAddr(), freeAddr()
+	srv := exec.Command(bin, "serve", "--addr", lullabyAddr, "--data-dir", filepath.Join(dir, "data"), "--log-level", "warn")
+	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer stop(srv)
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cst := exec.Command(self, "constant-server", constAddr)
+	cst.Stderr = os.Stderr
+	if err := cst.Start(); err != nil {
+		return err
+	}
+	defer stop(cst)
+	if err := waitUp("http://"+lullabyAddr+"/readyz", 60*time.Second); err != nil {
+		return err
+	}
+	if err := waitUp("http://"+constAddr+"/", 10*time.Second); err != nil {
+		return err
+	}
+	idle := rss(srv.Process.Pid)
+
+	script := filepath.Join(dir, "rotate.lua")
+	if err := writeRotateScript(script, slugs); err != nil {
+		return err
+	}
+	wrkArgs := []string{"-t", strconv.Itoa(*threads), "-c", strconv.Itoa(*conns), "-d", duration.String(), "--latency"}
+	cases := []struct{ name, url, script string }{
+		{"constant 3 KB Fiber handler", "http://" + constAddr + "/", ""},
+		{"GET /api/v1/posts?limit=10", "http://" + lullabyAddr + "/api/v1/posts?limit=10", ""},
+		{fmt.Sprintf("GET /api/v1/posts/{slug} (rotating over %d slugs)", len(slugs)), "http://" + lullabyAddr, script},
+	}
+	results := make([]wrkResult, len(cases))
+	for i, c := range cases {
+		a := append([]string{}, wrkArgs...)
+		if c.script != "" {
+			a = append(a, "-s", c.script)
+		}
+		a = append(a, c.url)
+		fmt.Fprintf(os.Stderr, "wrk %s\n", strings.Join(a, " "))
+		outb, err := exec.CommandContext(ctx, wrk, a...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("wrk: %v\n%s", err, outb)
+		}
+		if results[i], err = parseWrk(string(outb)); err != nil {
+			return fmt.Errorf("%v\n%s", err, outb)
+		}
+	}
+	loaded := rss(srv.Process.Pid)
+
+	fmt.Fprintf(out, "\n%d published posts, wrk -t%d -c%d -d%s, %d CPU cores\n\n", len(slugs), *threads, *conns, duration, numCPU())
+	fmt.Fprintln(out, "| endpoint | requests/s | % of constant | p50 | p99 | non-2xx |")
+	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: | ---: |")
+	for i, c := range cases {
+		r := results[i]
+		fmt.Fprintf(out, "| %s | %.0f | %.0f%% | %s | %s | %d |\n", c.name, r.rps, 100*r.rps/results[0].rps, r.p50, r.p99, r.non2xx)
+	}
+	fmt.Fprintf(out, "\nlullaby resident memory: %.1f MB idle after start, %.1f MB after the runs\n", idle, loaded)
+	return nil
+}
+
+// seed writes n published posts of about 8 KB into a fresh embedded
+// database in dir and returns their slugs.
+func seed(ctx context.Context, dir string, n int) ([]string, error) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db, err := mongodb.Open(ctx, mongodb.Config{DataDir: dir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close(context.Background())
+	rm := cms.NewReadModel(db, log)
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	actor := &cms.User{Name: "Bench", Role: cms.RoleOwner}
+	names := []string{"Baby sleep", "Toddler sleep", "Naps", "Night wakings", "Sleep science"}
+	var cats []string
+	for _, name := range names {
+		c, err := svc.CreateCategory(ctx, actor, cms.CategoryInput{Name: &name})
+		if err != nil {
+			return nil, err
+		}
+		cats = append(cats, c.ID)
+	}
+	slugs := make([]string, 0, n)
+	base := time.Now().AddDate(-3, 0, 0)
+	for i := 0; i < n; i++ {
+		title := fmt.Sprintf("Sleep note %d: naps, bedtimes and night wakings", i+1)
+		body, excerpt := benchBody(i), fmt.Sprintf("Practical sleep advice, part %d.", i+1)
+		ids := []string{cats[i%len(cats)], cats[(i+2)%len(cats)]}
+		tags := []string{"sleep", fmt.Sprintf("series-%d", i%10)}
+		p, err := svc.ImportPost(ctx, actor, cms.PostInput{Title: &title, Body: &body, Excerpt: &excerpt, CategoryIDs: &ids, Tags: &tags},
+			cms.StatusPublished, base.Add(time.Duration(i)*time.Hour))
+		if err != nil {
+			return nil, err
+		}
+		slugs = append(slugs, p.Slug)
+		if (i+1)%100 == 0 {
+			fmt.Fprintf(os.Stderr, "  %d/%d\n", i+1, n)
+		}
+	}
+	return slugs, nil
+}
+
+// benchBody is about 8 KB of Markdown with headings, lists and a table.
+func benchBody(i int) string {
+	var b strings.Builder
+	for s := 0; b.Len() < 8*1024; s++ {
+		fmt.Fprintf(&b, "## Section %d of note %d\n\n", s+1, i+1)
+		b.WriteString("Babies move through lighter and deeper sleep many times a night. A short, predictable routine ")
+		b.WriteString("and a bedtime that suits the child's age help *most* families more than any single trick. ")
+		b.WriteString("Watch for sleepy cues, keep the room dark and cool, and change one thing at a time.\n\n")
+		b.WriteString("- Keep wake windows age-appropriate\n- Offer a consistent wind-down\n- Put baby down drowsy but awake\n\n")
+		b.WriteString("| Age | Total sleep |\n|---|---|\n| 4-12 months | 12-16 h |\n| 1-2 years | 11-14 h |\n\n")
+	}
+	return b.String()
+}
+
+func writeRotateScript(path string, slugs []string) error {
+	var b strings.Builder
+	b.WriteString("local slugs = {\n")
+	for _, s := range slugs {
+		fmt.Fprintf(&b, "  %q,\n", "/api/v1/posts/"+s)
+	}
+	b.WriteString("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", slugs[(i % #slugs) + 1])\nend\n")
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+type wrkResult struct {
+	rps      float64
+	p50, p99 string
+	non2xx   int
+}
+
+var (
+	rpsRe    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	p50Re    = regexp.MustCompile(`\s50%\s+([0-9.]+[a-z]+)`)
+	p99Re    = regexp.MustCompile(`\s99%\s+([0-9.]+[a-z]+)`)
+	non2xxRe = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+)
+
+func parseWrk(s string) (wrkResult, error) {
+	var r wrkResult
+	m := rpsRe.FindStringSubmatch(s)
+	if m == nil {
+		return r, errors.New("no Requests/sec in wrk output")
+	}
+	r.rps, _ = strconv.ParseFloat(m[1], 64)
+	if m := p50Re.FindStringSubmatch(s); m != nil {
+		r.p50 = m[1]
+	}
+	if m := p99Re.FindStringSubmatch(s); m != nil {
+		r.p99 = m[1]
+	}
+	if m := non2xxRe.FindStringSubmatch(s); m != nil {
+		r.non2xx, _ = strconv.Atoi(m[1])
+	}
+	return r, nil
+}
+
+// rss returns a process's resident memory in MB, from /proc.
+func rss(pid int) float64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func numCPU() int {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return 0
+	}
+	return strings.Count(string(b), "processor\t:")
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitUp(url string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(url)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("%s not up after %s", url, limit)
+}
+
+func stop(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = cmd.Process.Kill()
+	}
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// setting is one configuration value: read from its environment variable,
+// overridable by its flag, listed by --help. This table is the only place
+// the program reads its environment.
+type setting struct {
+	env, flag, def, help string
+	target               *string
+}
+
+// config is the server's configuration, as strings checked by parse.
+type config struct {
+	Addr                                                                        string
+	DataDir                                                                     string
+	MongoURI                                                                    string
+	Database                                                                    string
+	LogLevel                                                                    string
+	LogFormat                                                                   string
+	JWTSecret                                                                   string
+	SyncInterval                                                                time.Duration
+	SchedulerEvery                                                              time.Duration
+	CORSOrigins                                                                 []string
+	TrustedProxies                                                              []string
+	RequestTimeout                                                              time.Duration
+	ShutdownTimeout                                                             time.Duration
+	BodyLimitMB                                                                 int
+	Demo                                                                        bool
+	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr string
+}
+
+func (c *config) settings() []setting {
+	return []setting{
+		{"LULLABY_ADDR", "addr", ":8080", "address to listen on (host:port)", &c.Addr},
+		{"LULLABY_DATA_DIR", "data-dir", "./data", "folder of the embedded database (unused with LULLABY_MONGODB_URI)", &c.DataDir},
+		{"LULLABY_MONGODB_URI", "mongodb-uri", "", "MongoDB connection string (MongoDB 7+ replica set); empty runs the embedded database", &c.MongoURI},
+		{"LULLABY_MONGODB_DATABASE", "mongodb-database", "", "database name (default: the one in the URI, else lullaby)", &c.Database},
+		{"LULLABY_LOG_LEVEL", "log-level", "info", "debug, info, warn or error (debug also shows the embedded database's logs)", &c.LogLevel},
+		{"LULLABY_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
+		{"LULLABY_JWT_SECRET", "", "", "secret (>= 32 bytes) signing admin session tokens; default: generated once and kept in the database", &c.JWTSecret},
+		{"LULLABY_SYNC_INTERVAL", "sync-interval", "1s", "how often to check for content changed by other instances", &c.syncStr},
+		{"LULLABY_SCHEDULER_INTERVAL", "scheduler-interval", "5s", "how often to publish scheduled posts that are due", &c.schedStr},
+		{"LULLABY_CORS_ORIGINS", "cors-origins", "", "comma-separated origins allowed to call the public API, * for any (also editable in the settings; none anywhere allows any)", &c.corsStr},
+		{"LULLABY_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated proxy IPs or CIDRs whose X-Forwarded-For/-Proto headers are believed", &c.proxiesStr},
+		{"LULLABY_REQUEST_TIMEOUT", "request-timeout", "10s", "longest time a request may spend on database work", &c.reqTimeoutStr},
+		{"LULLABY_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long a shutdown waits for in-flight requests", &c.shutdownStr},
+		{"LULLABY_BODY_LIMIT_MB", "body-limit-mb", "4", "largest request body accepted, in MiB", &c.bodyStr},
+	}
+}
+
+// loadConfig reads the environment, then the flags in args.
+func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, s := range c.settings() {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		*s.target = v
+		if s.flag != "" {
+			fs.StringVar(s.target, s.flag, v, s.help)
+		}
+	}
+	fs.BoolVar(&c.Demo, "demo", false, "load sample posts, categories and settings when the database has no posts")
+	fs.Usage = func() { usage(stderr, name, c) }
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return c, c.parse()
+}
+
+func (c *config) parse() error {
+	var err error
+	dur := func(env, s string, min time.Duration) time.Duration {
+		d, e := time.ParseDuration(s)
+		if e != nil || d < min {
+			if err == nil {
+				err = fmt.Errorf("%s: %q is not a duration of at least %s (e.g. 1s, 500ms)", env, s, min)
+			}
+		}
+		return d
+	}
+	c.SyncInterval = dur("LULLABY_SYNC_INTERVAL", c.syncStr, 10*time.Millisecond)
+	c.SchedulerEvery = dur("LULLABY_SCHEDULER_INTERVAL", c.schedStr, 10*time.Millisecond)
+	c.RequestTimeout = dur("LULLABY_REQUEST_TIMEOUT", c.reqTimeoutStr, 100*time.Millisecond)
+	c.ShutdownTimeout = dur("LULLABY_SHUTDOWN_TIMEOUT", c.shutdownStr, 0)
+	if err != nil {
+		return err
+	}
+	if _, e := fmt.Sscanf(c.bodyStr, "%d", &c.BodyLimitMB); e != nil || c.BodyLimitMB < 1 || c.BodyLimitMB > 1024 {
+		return fmt.Errorf("LULLABY_BODY_LIMIT_MB: %q is not a whole number from 1 to 1024", c.bodyStr)
+	}
+	c.CORSOrigins = splitList(c.corsStr)
+	c.TrustedProxies = splitList(c.proxiesStr)
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("LULLABY_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("LULLABY_LOG_FORMAT: %q is not text or json", c.LogFormat)
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		return fmt.Errorf("LULLABY_JWT_SECRET must be at least 32 bytes (it is %d); e.g. openssl rand -base64 48", len(c.JWTSecret))
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func usage(w io.Writer, name string, c *config) {
+	fmt.Fprintf(w, "Usage: lullaby %s [flags]\n\nStarts the CMS: admin panel at /admin, public API at /api/v1.\n\nSettings (environment variable, flag, default):\n\n", name)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, s := range c.settings() {
+		fl := "-"
+		if s.flag != "" {
+			fl = "--" + s.flag
+		}
+		def := s.def
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.env, fl, def, s.help)
+	}
+	fmt.Fprintf(tw, "  -\t--demo\tfalse\tload sample content when there are no posts\n")
+	tw.Flush()
+}

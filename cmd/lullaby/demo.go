@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+//go:embed demo/*.md
+var demoFS embed.FS
+
+type demoPost struct {
+	file, title, excerpt string
+	categories           []int // indexes into demoCategories
+	tags                 []string
+	daysAgo              int
+}
+
+var demoCategories = []struct{ name, description string }{
+	{"Baby sleep", "Sleep from the newborn weeks to the first birthday."},
+	{"Toddler sleep", "Naps, bedtimes and night wakings from one to five."},
+	{"Sleep science", "What the research says, explained for parents."},
+}
+
+var demoPosts = []demoPost{
+	{"01-sleep-needs-by-age.md", "How much sleep does my child need?", "Recommended total sleep by age, and the signs that a child is running a sleep debt.", []int{2, 1}, []string{"sleep needs", "naps"}, 9},
+	{"02-the-wake-window.md", "Wake windows: the secret to easier naps", "How long a baby can stay happily awake between sleeps, and how to find your baby's own window.", []int{0}, []string{"naps", "wake windows"}, 6},
+	{"03-calm-bedtime-routine.md", "A calm bedtime routine in four steps", "", []int{1}, []string{"bedtime", "routine"}, 3},
+	{"04-night-wakings-after-six-months.md", "Night wakings after six months", "Why babies wake at night and three questions to ask before changing anything.", []int{0, 2}, []string{"night wakings"}, 1},
+}
+
+// demoActor is the author recorded on demo content.
+var demoActor = &cms.User{ID: "", Name: "Demo", Role: cms.RoleOwner}
+
+// loadDemo adds the sample content unless there are posts already.
+func loadDemo(ctx context.Context, svc *cms.Service, log *slog.Logger) error {
+	_, total, err := svc.ListPosts(ctx, cms.PostFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if total > 0 {
+		log.Info("demo content not loaded: there are posts already", "posts", total)
+		return nil
+	}
+	var catIDs []string
+	for _, c := range demoCategories {
+		name, desc := c.name, c.description
+		cat, err := svc.CreateCategory(ctx, demoActor, cms.CategoryInput{Name: &name, Description: &desc})
+		if err != nil {
+			return err
+		}
+		catIDs = append(catIDs, cat.ID)
+	}
+	for _, p := range demoPosts {
+		body, err := demoFS.ReadFile("demo/" + p.file)
+		if err != nil {
+			return err
+		}
+		title, excerpt, md := p.title, p.excerpt, string(body)
+		cats := make([]string, len(p.categories))
+		for i, c := range p.categories {
+			cats[i] = catIDs[c]
+		}
+		tags := p.tags
+		in := cms.PostInput{Title: &title, Excerpt: &excerpt, Body: &md, CategoryIDs: &cats, Tags: &tags}
+		at := time.Now().AddDate(0, 0, -p.daysAgo)
+		if _, err := svc.ImportPost(ctx, demoActor, in, cms.StatusPublished, at); err != nil {
+			return fmt.Errorf("%s: %w", p.file, err)
+		}
+	}
+	draftTitle, draftBody := "Early rising: why 5 a.m. starts happen (draft)", "Notes for a post on early waking.\n\n- light\n- bedtime too late or too early\n- hunger"
+	if _, err := svc.CreatePost(ctx, demoActor, cms.PostInput{Title: &draftTitle, Body: &draftBody}); err != nil {
+		return err
+	}
+	v := 0
+	st := cms.SettingsInput{
+		Version: &v,
+		Site:    &cms.SiteSettings{Title: "Sweet Dreams Sleep Studio (demo)", URL: "https://sleep.example.com", Description: "Evidence-based, gentle sleep help for babies, toddlers and their tired parents."},
+		Author: &cms.AuthorProfile{Name: "Jordan Rivers", Title: "Certified pediatric sleep consultant",
+			Bio: "Jordan helps families find calm, realistic sleep plans grounded in research. Mother of two, former nurse."},
+		CallToAction: &cms.CallToAction{Heading: "Ready for more sleep?", Text: "Book a free 15-minute call and we'll talk through your child's sleep together.",
+			ButtonLabel: "Book a consultation", URL: "https://sleep.example.com/book"},
+	}
+	cur, err := svc.GetSettings(ctx)
+	if err != nil {
+		return err
+	}
+	if cur.Version == 0 {
+		if _, err := svc.UpdateSettings(ctx, demoActor, st); err != nil {
+			return err
+		}
+	}
+	svc.Refresh(ctx)
+	log.Info("demo content loaded", "posts", len(demoPosts)+1, "categories", len(demoCategories))
+	return nil
+}
+
+func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig("demo", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := loadDemo(ctx, svc, log); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "Demo content is in place. Start the server with: go run ./cmd/lullaby")
+	return nil
+}

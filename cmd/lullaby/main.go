@@ -1,0 +1,67 @@
+// Command lullaby is the Lullaby headless CMS: one binary serving the admin
+// panel, the admin JSON API and the public content API, on MongoDB or on its
+// embedded MongoDB-wire database.
+//
+//	lullaby [serve] [flags]       start the server (the default)
+//	lullaby user create ...       add a user (the first one is the owner)
+//	lullaby demo                  load sample content and exit
+//	lullaby version               print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "lullaby:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, with its environment passed in so that tests
+// can run it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return runUser(ctx, args, getenv, stdin, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args, getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "lullaby", version)
+		return nil
+	case "help":
+		fmt.Fprint(stdout, helpText)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, helpText)
+}
+
+const helpText = `Usage:
+  lullaby [serve] [flags]     start the CMS (lullaby serve --help lists every setting)
+  lullaby user create --email EMAIL --name NAME [--role owner|editor]
+                              add a user; the password is asked for, or read from stdin
+  lullaby demo                load sample posts, categories and settings, then exit
+  lullaby version             print the version
+`

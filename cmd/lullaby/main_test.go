@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/lullabycms/lullaby/cms/cmstest"
+)
+
+func TestMain(m *testing.M) { cmstest.Main(m) }
+
+// MustServer returns a server on a fresh database of the shared test
+// server, not listening; use s.app.Test or s.app.Handler.
+func MustServer(tb testing.TB) *server {
+	tb.Helper()
+	db := cmstest.New(tb)
+	cfg, err := loadConfig("serve", nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.LogLevel = "error"
+	s := &server{cfg: cfg, log: cmstest.Logger(), db: db}
+	if err := s.init(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}

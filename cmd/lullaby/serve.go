@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/lullabycms/lullaby/admin"
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/mongodb"
+	"github.com/lullabycms/lullaby/public"
+)
+
+// server is one running Lullaby: database, read model, services and the
+// HTTP app.
+type server struct {
+	cfg *config
+	log *slog.Logger
+	db  *mongodb.DB
+	rm  *cms.ReadModel
+	svc *cms.Service
+	app *fiber.App
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig("serve", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	s, err := newServer(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		s.close()
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	s.announce(ctx, ln.Addr(), stdout)
+	return s.serve(ctx, ln)
+}
+
+// newLogger builds the process logger from the configuration.
+func newLogger(cfg *config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openStore opens the configured database.
+func openStore(ctx context.Context, cfg *config, log *slog.Logger) (*mongodb.DB, error) {
+	return mongodb.Open(ctx, mongodb.Config{
+		URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database,
+		Logger: log, Debug: cfg.LogLevel == "debug",
+	})
+}
+
+// newServer opens the database, loads the read model and builds the app.
+func newServer(ctx context.Context, cfg *config, logw io.Writer) (*server, error) {
+	log := newLogger(cfg, logw)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, db: db}
+	if err := s.init(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *server) init(ctx context.Context) error {
+	s.rm = cms.NewReadModel(s.db, s.log)
+	svc, err := cms.NewService(cms.ServiceConfig{Store: s.db, ReadModel: s.rm, Logger: s.log})
+	if err != nil {
+		return err
+	}
+	s.svc = svc
+	if s.cfg.Demo {
+		if err := loadDemo(ctx, svc, s.log); err != nil {
+			return fmt.Errorf("load demo content: %w", err)
+		}
+	}
+	if err := s.rm.Reload(ctx); err != nil {
+		return fmt.Errorf("load published content: %w", err)
+	}
+	secret := []byte(s.cfg.JWTSecret)
+	if len(secret) == 0 {
+		secret, err = s.db.Secret(ctx, "jwt", func() ([]byte, error) {
+			b := make([]byte, 32)
+			_, err := rand.Read(b)
+			return b, err
+		})
+		if err != nil {
+			return fmt.Errorf("session secret: %w", err)
+		}
+	}
+	adm, err := admin.New(admin.Config{Service: svc, Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout})
+	if err != nil {
+		return err
+	}
+	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, CORSOrigins: s.cfg.CORSOrigins})
+	if err != nil {
+		return err
+	}
+	s.app = newApp(s.cfg, s.log, adm, pub, s.health)
+	return nil
+}
+
+// announce prints where the server listens and, with no users yet, how to
+// create the first one.
+func (s *server) announce(ctx context.Context, addr net.Addr, w io.Writer) {
+	base := "http://" + displayAddr(addr)
+	fmt.Fprintf(w, "Lullaby %s listening on %s\n", version, base)
+	fmt.Fprintf(w, "  admin:      %s/admin\n  public API: %s/api/v1/posts (OpenAPI: %s/api/v1/openapi.json)\n", base, base, base)
+	if s.db.Embedded() {
+		fmt.Fprintf(w, "  database:   embedded, files in %s\n", s.cfg.DataDir)
+	} else {
+		fmt.Fprintf(w, "  database:   MongoDB (%s)\n", s.db.Database())
+	}
+	if empty, err := s.svc.NeedsSetup(ctx); err == nil && empty {
+		fmt.Fprintf(w, "\nNo users yet. Create the first owner account with:\n\n"+
+			"  go run ./cmd/lullaby user create --email you@example.com --name \"Your Name\" --role owner\n\n"+
+			"(or `lullaby user create ...` with the built binary), or POST {email, name, password} to %s/admin/api/v1/setup.\n", base)
+	}
+}
+
+func displayAddr(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		port := "8080"
+		if ok {
+			port = fmt.Sprint(tcp.Port)
+		}
+		return "localhost:" + port
+	}
+	return tcp.String()
+}
+
+// serve answers requests on ln until ctx ends, then drains in-flight
+// requests, stops the background loops and closes the database.
+func (s *server) serve(ctx context.Context, ln net.Listener) error {
+	loops, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); s.rm.Run(loops, s.cfg.SyncInterval) }()
+	go func() { defer wg.Done(); s.svc.RunScheduler(loops, s.cfg.SchedulerEvery) }()
+
+	errc := make(chan error, 1)
+	go func() { errc <- s.app.Listener(ln) }()
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		s.log.Info("shutting down: draining requests")
+		err = s.app.ShutdownWithTimeout(s.cfg.ShutdownTimeout)
+	}
+	stopLoops()
+	wg.Wait()
+	s.close()
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+func (s *server) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.db.Close(ctx); err != nil {
+		s.log.Warn("closing the database", "err", err)
+	}
+}
+
+// health answers /healthz (the process is up) and /readyz (the database
+// answers and content is loaded).
+func (s *server) health(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if strings.HasSuffix(c.Path(), "/healthz") {
+		return c.JSON(fiber.Map{"status": "ok"})
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "unreachable", "contentVersion": s.rm.Snapshot().Version()})
+	}
+	if !s.rm.Loaded() {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "content": "not loaded"})
+	}
+	return c.JSON(fiber.Map{"status": "ok", "contentVersion": s.rm.Snapshot().Version()})
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/lullabycms/lullaby/cms"
+	"golang.org/x/term"
+)
+
+func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: lullaby user create --email EMAIL --name NAME [--role owner|editor]")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("email", "", "email address used to log in (required)")
+	name := fs.String("name", "", "name shown in the admin panel (required)")
+	role := fs.String("role", "", "owner or editor (default: owner for the first user, else editor)")
+	dataDir := fs.String("data-dir", "", "folder of the embedded database (default $LULLABY_DATA_DIR or ./data)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	cfgArgs := []string{}
+	if *dataDir != "" {
+		cfgArgs = append(cfgArgs, "--data-dir", *dataDir)
+	}
+	cfg, err := loadConfig("user create", cfgArgs, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if *email == "" || *name == "" {
+		fs.Usage()
+		return errors.New("--email and --name are required")
+	}
+	password, err := readPassword(stdin, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(&config{LogLevel: "warn", LogFormat: cfg.LogFormat}, stderr)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log})
+	if err != nil {
+		return err
+	}
+	in := cms.UserInput{Email: email, Name: name, Password: &password}
+	first, err := svc.NeedsSetup(ctx)
+	if err != nil {
+		return err
+	}
+	r := cms.Role(*role)
+	switch {
+	case *role != "":
+		in.Role = &r
+	case first:
+		r = cms.RoleOwner
+		in.Role = &r
+	}
+	u, err := svc.CreateUser(ctx, nil, in)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "Created %s %s <%s>. Log in at /admin.\n", u.Role, u.Name, u.Email)
+	return nil
+}
+
+// readPassword asks for the password twice on a terminal, without echo, or
+// reads one line from stdin when it is not a terminal.
+func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "Password (at least 10 characters): ")
+		a, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stderr, "Repeat it: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(a) != string(b) {
+			return "", errors.New("the passwords do not match")
+		}
+		return string(a), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", errors.New("no password given: type it at the prompt or pipe it on stdin")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// describe turns a domain error into a message for the terminal.
+func describe(err error) error {
+	fields := cms.ErrorFields(err)
+	if len(fields) == 0 {
+		return errors.New(cms.ErrorMessage(err))
+	}
+	var b strings.Builder
+	b.WriteString(cms.ErrorMessage(err))
+	for k, v := range fields {
+		fmt.Fprintf(&b, "\n  %s: %s", k, v)
+	}
+	return errors.New(b.String())
+}
