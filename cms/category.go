@@ -51,7 +51,9 @@ func (c *Category) Validate() error {
 	case n > 100:
 		pr.Add("name", "The name must be at most 100 characters.")
 	}
-	if msg := slugProblem(c.Slug); msg != "" {
+	// With no title there is nothing to make a slug from: one message is
+	// enough.
+	if msg := slugProblem(c.Slug); msg != "" && !(c.Slug == "" && c.Name == "") {
 		pr.Add("slug", msg)
 	}
 	if utf8.RuneCountInString(c.Description) > 1000 {

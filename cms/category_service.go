@@ -8,7 +8,6 @@ import (
 // name; a taken slug is a Conflict naming "slug". Without a position the
 // category goes last.
 func (s *Service) CreateCategory(ctx context.Context, actor *User, in CategoryInput) (*Category, error) {
-	const op = "cms.CreateCategory"
 	now := s.timeNow()
 	c := &Category{ID: NewID(), Version: 1, CreatedAt: now, UpdatedAt: now}
 	in.apply(c)

@@ -141,7 +141,9 @@ func (p *Post) Validate() error {
 	case n > MaxTitleLen:
 		pr.Add("title", "The title must be at most 200 characters.")
 	}
-	if msg := slugProblem(p.Slug); msg != "" {
+	// With no title there is nothing to make a slug from: one message is
+	// enough.
+	if msg := slugProblem(p.Slug); msg != "" && !(p.Slug == "" && p.Title == "") {
 		pr.Add("slug", msg)
 	}
 	if utf8.RuneCountInString(p.Excerpt) > MaxExcerptLen {

@@ -34,17 +34,25 @@ func (s *Service) Setup(ctx context.Context, in UserInput) (*User, error) {
 	if n > 0 {
 		return nil, Errorf(KindConflict, op, "Lullaby is already set up; log in instead.")
 	}
-	// Two set-up forms sent at once: the lease lets only one through.
-	ok, err := s.store.AcquireLease(ctx, "setup", NewID(), 100*365*24*time.Hour)
+	owner := RoleOwner
+	in.Role = &owner
+	u, err := s.newUser(op, in)
+	if err != nil {
+		return nil, err
+	}
+	// Two set-up forms sent at once: the lease lets only one through. It is
+	// short, so a failure below blocks set-up for a minute at most.
+	ok, err := s.store.AcquireLease(ctx, "setup", NewID(), time.Minute)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, Errorf(KindConflict, op, "Lullaby is already set up; log in instead.")
+		return nil, Errorf(KindConflict, op, "Lullaby is being set up by someone else right now; log in instead.")
 	}
-	owner := RoleOwner
-	in.Role = &owner
-	return s.createUser(ctx, op, in)
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // NeedsSetup reports whether no user exists yet.
@@ -54,6 +62,18 @@ func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
 }
 
 func (s *Service) createUser(ctx context.Context, op string, in UserInput) (*User, error) {
+	u, err := s.newUser(op, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// newUser validates in and returns the user it describes, password hashed.
+func (s *Service) newUser(op string, in UserInput) (*User, error) {
 	now := s.timeNow()
 	u := &User{ID: NewID(), Role: RoleEditor, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if in.Email != nil {
@@ -84,9 +104,6 @@ func (s *Service) createUser(ctx context.Context, op string, in UserInput) (*Use
 		return nil, err
 	}
 	u.PasswordHash = hash
-	if err := s.store.CreateUser(ctx, u); err != nil {
-		return nil, err
-	}
 	return u, nil
 }
 
@@ -106,7 +123,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	}
 	if u.LockedUntil.After(s.now()) {
 		CheckPassword(dummyHash, password)
-		mins := int(time.Until(u.LockedUntil).Minutes()) + 1
+		mins := int(u.LockedUntil.Sub(s.now()).Minutes()) + 1
 		return nil, Errorf(KindRateLimited, op, "Too many failed attempts: this account is locked. Try again in %d minutes.", mins)
 	}
 	if !CheckPassword(u.PasswordHash, password) {

@@ -256,6 +256,10 @@ func TestWalkingSkeleton(t *testing.T) {
 
 	// The database goes away: the public API keeps serving the snapshot.
 	MustCall(t, 200, "GET", r.base+"/readyz", "", nil, nil)
+	hostport := strings.TrimPrefix(r.base, "http://")
+	if err := run(context.Background(), []string{"healthcheck", hostport}, func(string) string { return "" }, nil, io.Discard, io.Discard); err != nil {
+		t.Errorf("healthcheck on a ready server: %v", err)
+	}
 	r.srv.db.StopEmbedded()
 	for _, path := range []string{"/posts", "/posts/newborn-night-waking", "/categories/" + cat.Slug, "/site"} {
 		MustCall(t, 200, "GET", api+path, "", nil, nil)
@@ -269,6 +273,9 @@ func TestWalkingSkeleton(t *testing.T) {
 		t.Errorf("admin API with the database down = %d %s, want 503", status, body)
 	}
 	MustCall(t, 200, "GET", r.base+"/healthz", "", nil, nil)
+	if err := run(context.Background(), []string{"healthcheck", hostport}, func(string) string { return "" }, nil, io.Discard, io.Discard); err == nil {
+		t.Errorf("healthcheck passes with the database down")
+	}
 }
 
 func TestCommands(t *testing.T) {

@@ -5,6 +5,7 @@
 //	lullaby [serve] [flags]       start the server (the default)
 //	lullaby user create ...       add a user (the first one is the owner)
 //	lullaby demo                  load sample content and exit
+//	lullaby healthcheck           exit 0 when the local server is ready
 //	lullaby version               print the version
 package main
 
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args, getenv, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, args, getenv, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "lullaby", version)
 		return nil
@@ -63,5 +66,6 @@ const helpText = `Usage:
   lullaby user create --email EMAIL --name NAME [--role owner|editor]
                               add a user; the password is asked for, or read from stdin
   lullaby demo                load sample posts, categories and settings, then exit
+  lullaby healthcheck         exit 0 when the local server is ready (for container health checks)
   lullaby version             print the version
 `

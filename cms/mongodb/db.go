@@ -47,7 +47,7 @@ type Config struct {
 	// embedded server's; default slog.Default().
 	Logger *slog.Logger
 	// Debug lets every message of the embedded server through, not only
-	// warnings and errors.
+	// its errors.
 	Debug bool
 	// Timeout bounds how long to wait for the server to be reachable (server
 	// selection, connecting, Ping); default 5 s.
@@ -60,6 +60,7 @@ type DB struct {
 	client  *mongo.Client
 	db      *mongo.Database
 	emb     *Embedded
+	gate    chan struct{} // serialises updates on FerretDB; nil on MongoDB
 	uri     string
 	timeout time.Duration
 	log     *slog.Logger
@@ -126,6 +127,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, &cms.Error{Kind: cms.KindUnavailable, Op: op, Message: fmt.Sprintf("cannot reach MongoDB at %s within %s", redacted, cfg.Timeout), Err: scrub(err, secrets)}
 	}
 
+	ferret, err := isFerretDB(ctx, client)
+	if err != nil {
+		return nil, storeError(op, "", err)
+	}
+	if ferret {
+		db.gate = gateFor(db.uri)
+	}
+
 	db.db = client.Database(name)
 	db.users = db.db.Collection(collUsers)
 	db.posts = db.db.Collection(collPosts)
@@ -160,17 +169,22 @@ func (db *DB) createIndexes(ctx context.Context) error {
 		{db.revisions, []mongo.IndexModel{{Keys: bson.D{{Key: "postId", Value: 1}}}}},
 	}
 	for _, w := range want {
-		if _, err := w.coll.Indexes().CreateMany(ctx, w.models); err != nil {
-			e := storeError(op, w.coll.Name(), err).(*cms.Error)
-			e.Message = "cannot create the indexes of " + w.coll.Name()
-			return e
+		// One at a time: FerretDB 1.24 panics when one createIndexes
+		// command lists several indexes of which some already exist.
+		for _, m := range w.models {
+			if _, err := w.coll.Indexes().CreateOne(ctx, m); err != nil {
+				e := storeError(op, w.coll.Name(), err).(*cms.Error)
+				e.Message = "cannot create the indexes of " + w.coll.Name()
+				return e
+			}
 		}
 	}
 	return nil
 }
 
 // Close disconnects from the database and, if it was started by Open, stops
-// the embedded server and waits until it has stopped.
+// the embedded server and waits until it has stopped. Closing twice is
+// harmless.
 func (db *DB) Close(ctx context.Context) error {
 	if err := db.close(ctx); err != nil {
 		return &cms.Error{Kind: cms.KindInternal, Op: "mongodb.Close", Err: err}
@@ -181,7 +195,9 @@ func (db *DB) Close(ctx context.Context) error {
 func (db *DB) close(ctx context.Context) error {
 	var errs []error
 	if db.client != nil {
-		errs = append(errs, db.client.Disconnect(ctx))
+		if err := db.client.Disconnect(ctx); !errors.Is(err, mongo.ErrClientDisconnected) {
+			errs = append(errs, err)
+		}
 	}
 	if db.emb != nil {
 		errs = append(errs, db.emb.Close())

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -29,9 +30,11 @@ var startMu sync.Mutex
 
 // StartEmbedded starts FerretDB with its SQLite files in dataDir (created if
 // missing) on 127.0.0.1 with a free port. FerretDB logs through logger's
-// handler (a text handler on stderr when logger is nil) at Warn and above,
-// or at every level when debug is set. It fails with a message naming the
-// folder when dataDir cannot be written.
+// handler (a text handler on stderr when logger is nil): errors only, or
+// every level when debug is set. (FerretDB logs every error reply at Warn,
+// with the whole message: each taken slug and each client disconnect would
+// print a dozen lines.) It fails with a message naming the folder when
+// dataDir cannot be written.
 func StartEmbedded(dataDir string, logger *slog.Logger, debug bool) (*Embedded, error) {
 	if dataDir == "" {
 		dataDir = DefaultDataDir
@@ -39,6 +42,10 @@ func StartEmbedded(dataDir string, logger *slog.Logger, debug bool) (*Embedded, 
 	dir, err := filepath.Abs(dataDir)
 	if err != nil {
 		return nil, fmt.Errorf("mongodb: data folder %q: %w", dataDir, err)
+	}
+	if strings.ContainsAny(dir, "?#%") {
+		// FerretDB copies the path into an SQLite URI without escaping it.
+		return nil, fmt.Errorf("mongodb: the data folder %s cannot be used: its path must not contain ?, # or %%", dir)
 	}
 	if err := checkWritable(dir); err != nil {
 		return nil, err
@@ -106,9 +113,9 @@ func checkWritable(dir string) error {
 }
 
 // ferretLogger returns the logger given to FerretDB: logger's handler (or a
-// text handler on stderr) filtered to Warn and above unless debug.
+// text handler on stderr) filtered to Error and above unless debug.
 func ferretLogger(logger *slog.Logger, debug bool) *slog.Logger {
-	level := slog.LevelWarn
+	level := slog.LevelError
 	if debug {
 		level = slog.LevelDebug
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/lullabycms/lullaby/cms"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 )
@@ -56,7 +57,7 @@ func storeError(op, coll string, err error) error {
 	switch {
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return &cms.Error{Kind: cms.KindNotFound, Op: op, Message: notFoundMessage(coll), Err: err}
-	case mongo.IsDuplicateKeyError(err):
+	case duplicateKey(err):
 		e := &cms.Error{Kind: cms.KindConflict, Op: op, Message: "A unique value is already taken.", Err: err}
 		if f, ok := uniqueFields[coll]; ok {
 			e.Message = f[1]
@@ -69,6 +70,15 @@ func storeError(op, coll string, err error) error {
 		return &cms.Error{Kind: cms.KindUnavailable, Op: op, Message: "The database is unreachable.", Err: err}
 	}
 	return &cms.Error{Kind: cms.KindInternal, Op: op, Err: err}
+}
+
+// duplicateKey reports whether err is a unique index violation. MongoDB
+// and FerretDB's inserts say E11000; FerretDB's updates (SQLite handler)
+// fail with an InternalError carrying SQLite's message instead.
+func duplicateKey(err error) bool {
+	var se mongo.ServerError
+	return mongo.IsDuplicateKeyError(err) ||
+		errors.As(err, &se) && se.HasErrorMessage("UNIQUE constraint failed")
 }
 
 // unreachable reports whether err means the database could not be reached in
@@ -113,4 +123,19 @@ func staleVersion(op, coll string) error {
 func invalidID(op, field string) error {
 	msg := "Must be a 24-character hexadecimal id."
 	return &cms.Error{Kind: cms.KindInvalid, Op: op, Message: "The id is not valid.", Fields: map[string]string{field: msg}}
+}
+
+// insertError maps the error of inserting document id into coll. A
+// duplicate key is usually the collection's unique field, but FerretDB does
+// not say which index was violated: if a document with the same _id exists
+// (a retried insert), the conflict names "id" instead.
+func insertError(ctx context.Context, op string, coll *mongo.Collection, id any, err error) error {
+	if err == nil || !duplicateKey(err) {
+		return storeError(op, coll.Name(), err)
+	}
+	if coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Err() == nil {
+		msg := "This " + nouns[coll.Name()] + " already exists."
+		return &cms.Error{Kind: cms.KindConflict, Op: op, Message: msg, Fields: map[string]string{"id": msg}, Err: err}
+	}
+	return storeError(op, coll.Name(), err)
 }

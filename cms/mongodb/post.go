@@ -220,10 +220,10 @@ func (db *DB) CreatePost(ctx context.Context, p *cms.Post, rev *cms.Revision) er
 		return err
 	}
 	if _, err := db.posts.InsertOne(ctx, toPostDoc(pid, p, rid)); err != nil {
-		if inserted && mongo.IsDuplicateKeyError(err) {
+		if inserted && duplicateKey(err) { // the revision is an orphan
 			db.deleteRevisions(ctx, op, pid, []bson.ObjectID{rid})
 		}
-		return storeError(op, collPosts, err)
+		return insertError(ctx, op, db.posts, pid, err)
 	}
 	db.saveBody(ctx, op, pid, p)
 	return nil
@@ -259,9 +259,9 @@ func (db *DB) UpdatePost(ctx context.Context, p *cms.Post, prevVersion int, rev 
 	}
 
 	filter := bson.D{{Key: "_id", Value: pid}, {Key: "version", Value: prevVersion}}
-	res, err := db.posts.ReplaceOne(ctx, filter, toPostDoc(pid, p, contentID))
+	res, err := db.replaceOne(ctx, db.posts, filter, toPostDoc(pid, p, contentID))
 	if err != nil {
-		if mongo.IsDuplicateKeyError(err) {
+		if duplicateKey(err) {
 			dropOrphan()
 		}
 		return storeError(op, collPosts, err)
@@ -302,7 +302,7 @@ func (db *DB) insertRevision(ctx context.Context, op string, pid, rid bson.Objec
 	switch {
 	case err == nil:
 		return true, nil
-	case mongo.IsDuplicateKeyError(err):
+	case duplicateKey(err):
 		return false, nil
 	}
 	return false, storeError(op, collRevisions, err)
@@ -315,7 +315,7 @@ func (db *DB) deleteRevisions(ctx context.Context, op string, pid bson.ObjectID,
 		return
 	}
 	filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "postId", Value: pid.Hex()}}
-	if _, err := db.revisions.DeleteMany(context.WithoutCancel(ctx), filter); err != nil {
+	if _, err := db.deleteMany(context.WithoutCancel(ctx), db.revisions, filter); err != nil {
 		db.log.Warn("mongodb: cannot delete old revisions", "op", op, "post", pid.Hex(), "err", err)
 	}
 }
@@ -330,8 +330,8 @@ func (db *DB) saveBody(ctx context.Context, op string, pid bson.ObjectID, p *cms
 		{Key: "body", Value: p.Body},
 		{Key: "html", Value: p.HTML},
 	}}}
-	_, err := db.bodies.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
-	if err != nil && !mongo.IsDuplicateKeyError(err) { // a duplicate key: a newer body is stored
+	_, err := db.updateOne(ctx, db.bodies, filter, update, options.UpdateOne().SetUpsert(true))
+	if err != nil && !duplicateKey(err) { // a duplicate key: a newer body is stored
 		db.log.Warn("mongodb: cannot store the post body; it will be repaired when read", "op", op, "post", pid.Hex(), "err", err)
 	}
 }
@@ -528,14 +528,14 @@ func (db *DB) DeletePost(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	res, err := db.posts.DeleteOne(ctx, bson.D{{Key: "_id", Value: pid}})
+	res, err := db.deleteOne(ctx, db.posts, bson.D{{Key: "_id", Value: pid}})
 	if err != nil {
 		return storeError(op, collPosts, err)
 	}
-	if _, err := db.bodies.DeleteOne(ctx, bson.D{{Key: "_id", Value: pid}}); err != nil {
+	if _, err := db.deleteOne(ctx, db.bodies, bson.D{{Key: "_id", Value: pid}}); err != nil {
 		return storeError(op, collBodies, err)
 	}
-	if _, err := db.revisions.DeleteMany(ctx, bson.D{{Key: "postId", Value: pid.Hex()}}); err != nil {
+	if _, err := db.deleteMany(ctx, db.revisions, bson.D{{Key: "postId", Value: pid.Hex()}}); err != nil {
 		return storeError(op, collRevisions, err)
 	}
 	if res.DeletedCount == 0 {

@@ -1,0 +1,131 @@
+// Package admin is Lullaby's admin surface: the JSON API under
+// /admin/api/v1 that the consultant's panel, scripts and apps use to write
+// posts, file them in categories, change the site settings and manage users.
+//
+// Handlers only decode requests, call *cms.Service and encode its answers;
+// every rule lives in cms. Errors are returned from handlers and translated
+// to RFC 9457 problem+json in one middleware (errors.go).
+package admin
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// Defaults and limits of Config.
+const (
+	DefaultIssuer   = "lullaby"
+	DefaultTokenTTL = 12 * time.Hour
+	MaxTokenTTL     = 12 * time.Hour
+	DefaultTimeout  = 10 * time.Second
+	MinSecretLen    = 32
+)
+
+// Config wires an Admin.
+type Config struct {
+	Service  *cms.Service  // required
+	Secret   []byte        // JWT HMAC secret, at least MinSecretLen bytes
+	Issuer   string        // the JWT "iss"; default DefaultIssuer
+	TokenTTL time.Duration // lifetime of issued tokens; default and maximum 12h
+	Logger   *slog.Logger  // default slog.Default()
+	Timeout  time.Duration // per-request timeout for cms calls; default 10s
+	Now      func() time.Time
+}
+
+// Admin serves the admin JSON API. Build it with New.
+type Admin struct {
+	svc     *cms.Service
+	signKey []byte // signs and verifies JWTs
+	csrfKey []byte // derived from the secret; MACs CSRF tokens
+	issuer  string
+	ttl     time.Duration
+	log     *slog.Logger
+	timeout time.Duration
+	now     func() time.Time
+	logins  *limiter // login and set-up attempts per IP, password changes per user
+}
+
+// New checks cfg and returns an Admin. It fails without a Service, with a
+// secret shorter than 32 bytes, or with a TokenTTL or Timeout out of range.
+func New(cfg Config) (*Admin, error) {
+	if cfg.Service == nil {
+		return nil, errors.New("admin.New: Service is required")
+	}
+	if len(cfg.Secret) < MinSecretLen {
+		return nil, errors.New("admin.New: Secret must be at least 32 bytes")
+	}
+	if cfg.Issuer == "" {
+		cfg.Issuer = DefaultIssuer
+	}
+	switch {
+	case cfg.TokenTTL == 0:
+		cfg.TokenTTL = DefaultTokenTTL
+	case cfg.TokenTTL < time.Minute || cfg.TokenTTL > MaxTokenTTL:
+		return nil, errors.New("admin.New: TokenTTL must be between 1m and 12h")
+	}
+	switch {
+	case cfg.Timeout == 0:
+		cfg.Timeout = DefaultTimeout
+	case cfg.Timeout < 0:
+		return nil, errors.New("admin.New: Timeout must be positive")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	secret := append([]byte(nil), cfg.Secret...)
+	return &Admin{
+		svc:     cfg.Service,
+		signKey: secret,
+		csrfKey: mac(secret, "lullaby admin csrf key"),
+		issuer:  cfg.Issuer,
+		ttl:     cfg.TokenTTL,
+		log:     cfg.Logger,
+		timeout: cfg.Timeout,
+		now:     cfg.Now,
+		logins:  newLimiter(loginAttempts, loginWindow, maxLimiterKeys),
+	}, nil
+}
+
+// envelope wraps every successful response body.
+type envelope struct {
+	Data any   `json:"data"`
+	Meta *meta `json:"meta,omitempty"`
+}
+
+type meta struct {
+	Pagination pagination `json:"pagination"`
+}
+
+type pagination struct {
+	Page       int `json:"page"`
+	Limit      int `json:"limit"`
+	Total      int `json:"total"`
+	TotalPages int `json:"totalPages"`
+}
+
+// ok sends 200 {"data": v}.
+func ok(c *fiber.Ctx, v any) error { return c.JSON(envelope{Data: v}) }
+
+// created sends 201 {"data": v} with a Location made of the route's path
+// and id.
+func created(c *fiber.Ctx, id string, v any) error {
+	c.Location(strings.TrimSuffix(c.Route().Path, "/") + "/" + id)
+	return c.Status(fiber.StatusCreated).JSON(envelope{Data: v})
+}
+
+// nonNil returns s, or an empty slice so that JSON shows [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,73 @@
+package admin
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Routes registers the admin JSON API under /api/v1 on r, the app's
+// "/admin" group. Every response is JSON, errors are problem+json, and
+// nothing is cached.
+func (a *Admin) Routes(r fiber.Router) {
+	api := r.Group("/api/v1", a.handleErrors, a.noStore, a.withTimeout)
+	auth, body := a.authenticate, a.requireJSON
+
+	api.Post("/setup", body, a.handleSetup)
+	api.Post("/session", body, a.handleSessionCreate)
+	api.Delete("/session", auth, a.handleSessionDelete)
+	api.Get("/me", auth, a.handleMe)
+	api.Put("/me/password", auth, body, a.handleMePassword)
+
+	api.Get("/posts", auth, a.handlePostList)
+	api.Post("/posts", auth, body, a.handlePostCreate)
+	api.Get("/posts/:id", auth, a.handlePostGet)
+	api.Patch("/posts/:id", auth, body, a.handlePostUpdate)
+	api.Delete("/posts/:id", auth, a.handlePostDelete)
+	api.Post("/posts/:id/publish", auth, body, a.handlePostAction(a.svc.PublishPost))
+	api.Post("/posts/:id/unpublish", auth, body, a.handlePostAction(a.svc.UnpublishPost))
+	api.Post("/posts/:id/archive", auth, body, a.handlePostAction(a.svc.ArchivePost))
+	api.Post("/posts/:id/trash", auth, body, a.handlePostAction(a.svc.TrashPost))
+	api.Post("/posts/:id/restore", auth, body, a.handlePostAction(a.svc.RestorePost))
+	api.Post("/posts/:id/schedule", auth, body, a.handlePostSchedule)
+	api.Get("/posts/:id/revisions", auth, a.handleRevisionList)
+	api.Get("/posts/:id/revisions/:rid", auth, a.handleRevisionGet)
+	api.Post("/posts/:id/revisions/:rid/restore", auth, body, a.handleRevisionRestore)
+
+	api.Get("/categories", auth, a.handleCategoryList)
+	api.Post("/categories", auth, body, a.handleCategoryCreate)
+	api.Put("/categories/order", auth, body, a.handleCategoryOrder)
+	api.Get("/categories/:id", auth, a.handleCategoryGet)
+	api.Patch("/categories/:id", auth, body, a.handleCategoryUpdate)
+	api.Delete("/categories/:id", auth, a.handleCategoryDelete)
+
+	api.Get("/settings", auth, a.handleSettingsGet)
+	api.Put("/settings", auth, body, a.handleSettingsUpdate)
+
+	api.Get("/users", auth, a.handleUserList)
+	api.Post("/users", auth, body, a.handleUserCreate)
+	api.Patch("/users/:id", auth, body, a.handleUserUpdate)
+	api.Delete("/users/:id", auth, a.handleUserDelete)
+	api.Post("/users/:id/password", auth, body, a.handleUserPassword)
+
+	api.Use(a.handleNotFound)
+}
+
+// noStore keeps every admin response out of caches.
+func (a *Admin) noStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
+// withTimeout bounds the time cms may spend on the request; handlers pass
+// c.UserContext() on.
+func (a *Admin) withTimeout(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), a.timeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// handleNotFound answers any path under /api/v1 that no route took (any
+// method: 404 rather than 405, so the surface need not be enumerated).
+func (a *Admin) handleNotFound(*fiber.Ctx) error { return fiber.ErrNotFound }

@@ -1,0 +1,127 @@
+package admin
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// sessionData is the body of a successful login or password change.
+type sessionData struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	User      *cms.User `json:"user"`
+}
+
+type setupRequest struct {
+	Email    *string `json:"email"`
+	Name     *string `json:"name"`
+	Password *string `json:"password"`
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type passwordChangeRequest struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+// handleSetup creates the first owner: 201, or 409 once any user exists.
+func (a *Admin) handleSetup(c *fiber.Ctx) error {
+	if err := a.limitAttempts(c, "setup", c.IP()); err != nil {
+		return err
+	}
+	var req setupRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, err := a.svc.Setup(c.UserContext(), cms.UserInput{Email: req.Email, Name: req.Name, Password: req.Password})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(envelope{Data: u})
+}
+
+// handleSessionCreate logs in with email and password and returns a token.
+func (a *Admin) handleSessionCreate(c *fiber.Ctx) error {
+	if err := a.limitAttempts(c, "login", c.IP()); err != nil {
+		return err
+	}
+	var req loginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	pr := cms.Problems{}
+	if strings.TrimSpace(req.Email) == "" {
+		pr.Add("email", "An email address is required.")
+	}
+	if req.Password == "" {
+		pr.Add("password", "A password is required.")
+	}
+	if err := pr.Err("admin.login"); err != nil {
+		return err
+	}
+	u, err := a.svc.Authenticate(c.UserContext(), req.Email, req.Password)
+	if err != nil {
+		return err
+	}
+	return a.sendSession(c, u)
+}
+
+// handleSessionDelete logs out everywhere: every token of the user is
+// revoked.
+func (a *Admin) handleSessionDelete(c *fiber.Ctx) error {
+	if err := a.svc.RevokeSessions(c.UserContext(), actor(c).ID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// handleMe returns the logged-in user.
+func (a *Admin) handleMe(c *fiber.Ctx) error { return ok(c, actor(c)) }
+
+// handleMePassword changes the caller's password, which revokes every
+// token, and returns a fresh one. Attempts are limited per user, since a
+// wrong current password does not count towards the account lockout.
+func (a *Admin) handleMePassword(c *fiber.Ctx) error {
+	if err := a.limitAttempts(c, "password", actor(c).ID); err != nil {
+		return err
+	}
+	var req passwordChangeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, err := a.svc.ChangePassword(c.UserContext(), actor(c), req.CurrentPassword, req.NewPassword)
+	if err != nil {
+		return err
+	}
+	return a.sendSession(c, u)
+}
+
+func (a *Admin) sendSession(c *fiber.Ctx, u *cms.User) error {
+	token, exp, err := a.issueToken(u)
+	if err != nil {
+		return err
+	}
+	return ok(c, sessionData{Token: token, ExpiresAt: exp, User: u})
+}
+
+// limitAttempts counts an attempt of action by who (the client's IP, or a
+// user id) and refuses it with 429 and Retry-After past the limit.
+func (a *Admin) limitAttempts(c *fiber.Ctx, action, who string) error {
+	allowed, wait := a.logins.allow(action+" "+strings.Clone(who), a.now())
+	if allowed {
+		return nil
+	}
+	secs := int(math.Ceil(wait.Seconds()))
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(secs, 1)))
+	return cms.Errorf(cms.KindRateLimited, "admin."+action, "Too many attempts; try again in %d minutes.", (secs+59)/60)
+}

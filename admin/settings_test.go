@@ -1,0 +1,50 @@
+package admin_test
+
+import (
+	"testing"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+func TestSettings(t *testing.T) {
+	t.Parallel()
+	e := MustNewEnv(t)
+	owner := e.MustSetup(t)
+	editor := e.MustEditor(t, owner)
+	put := func(token string, body any) *Resp {
+		return e.Do(t, Req{Method: "PUT", Path: api + "/settings", Token: token, Body: body})
+	}
+
+	var s cms.Settings
+	e.Do(t, Req{Method: "GET", Path: api + "/settings", Token: editor.Token}).MustStatus(t, 200).Data(t, &s)
+	MustEqual(t, "default version", s.Version, 0)
+	MustEqual(t, "default title", s.Site.Title, cms.DefaultSettings().Site.Title)
+
+	site := map[string]any{"title": "Sweet Dreams Sleep", "url": "https://sleep.example.com/", "description": "Evidence-based sleep help."}
+	p := put(editor.Token, map[string]any{"version": 0, "site": site}).MustProblem(t, 403)
+	MustEqual(t, "type", p.Type, "urn:lullaby:problem:forbidden")
+
+	for _, tc := range []struct {
+		name   string
+		body   any
+		fields []string
+	}{
+		{"ErrNoVersion", map[string]any{"site": site}, []string{"version"}},
+		{"ErrBadURL", map[string]any{"version": 0, "site": map[string]any{"title": "T", "url": "ftp://x"}}, []string{"site.url"}},
+		{"ErrNestedType", `{"version": 0, "site": {"title": 5}}`, []string{"site.title"}},
+		{"ErrNestedUnknown", `{"version": 0, "site": {"title": "T", "colour": "blue"}}`, []string{"colour"}},
+		{"ErrBadOrigin", map[string]any{"version": 0, "corsOrigins": []string{"https://a.example/path"}}, []string{"corsOrigins"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { put(owner.Token, tc.body).MustProblem(t, 400, tc.fields...) })
+	}
+
+	put(owner.Token, map[string]any{"version": 0, "site": site,
+		"callToAction": map[string]any{"heading": "Tired?", "buttonLabel": "Book a call", "url": "https://sleep.example.com/book"}}).MustStatus(t, 200).Data(t, &s)
+	MustEqual(t, "version", s.Version, 1)
+	MustEqual(t, "site.url", s.Site.URL, "https://sleep.example.com")
+	MustEqual(t, "cta", s.CallToAction.ButtonLabel, "Book a call")
+
+	put(owner.Token, map[string]any{"version": 0, "site": site}).MustProblem(t, 409, "version")
+	e.Do(t, Req{Method: "GET", Path: api + "/settings", Token: editor.Token}).MustStatus(t, 200).Data(t, &s)
+	MustEqual(t, "version after stale put", s.Version, 1)
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDependencyRules checks the layout's import rules with go list: the
+// domain and the HTTP surfaces never see the driver or FerretDB, the domain
+// never sees Fiber, and admin and public never import each other.
+func TestDependencyRules(t *testing.T) {
+	t.Parallel()
+	const mod = "github.com/lullabycms/lullaby/"
+	rules := []struct {
+		pkg       string
+		forbidden []string
+	}{
+		{mod + "cms", []string{"go.mongodb.org/", "github.com/FerretDB/", "github.com/gofiber/"}},
+		{mod + "cms/mongodb", []string{"github.com/gofiber/"}},
+		{mod + "admin", []string{"go.mongodb.org/", "github.com/FerretDB/", mod + "public", mod + "cms/mongodb"}},
+		{mod + "public", []string{"go.mongodb.org/", "github.com/FerretDB/", mod + "admin", mod + "cms/mongodb"}},
+	}
+	for _, r := range rules {
+		out, err := exec.Command("go", "list", "-deps", r.pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v\n%s", r.pkg, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, bad := range r.forbidden {
+				if strings.HasPrefix(dep, bad) {
+					t.Errorf("%s depends on %s", r.pkg, dep)
+				}
+			}
+		}
+	}
+}
+
+// TestOnlyCmdReadsTheEnvironment keeps configuration in one table: no
+// package outside cmd/ (and the test harness) reads environment variables.
+func TestOnlyCmdReadsTheEnvironment(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..")
+	for _, dir := range []string{"cms", "admin", "public", "views", "assets"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, "cmstest") {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, call := range []string{"os.Getenv(", "os.LookupEnv(", "os.Environ("} {
+				if strings.Contains(string(b), call) {
+					t.Errorf("%s calls %s: configuration belongs in cmd/lullaby/config.go", path, call)
+				}
+			}
+			return nil
+		})
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+}

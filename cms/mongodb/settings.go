@@ -1,0 +1,104 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// settingsID is the _id of the one settings document.
+const settingsID = "site"
+
+type siteDoc struct {
+	Title       string `bson:"title"`
+	URL         string `bson:"url"`
+	Description string `bson:"description"`
+}
+
+type authorDoc struct {
+	Name     string `bson:"name"`
+	Title    string `bson:"title"`
+	Bio      string `bson:"bio"`
+	PhotoURL string `bson:"photoUrl"`
+}
+
+type callToActionDoc struct {
+	Heading     string `bson:"heading"`
+	Text        string `bson:"text"`
+	ButtonLabel string `bson:"buttonLabel"`
+	URL         string `bson:"url"`
+}
+
+type settingsDoc struct {
+	ID           string          `bson:"_id"`
+	Site         siteDoc         `bson:"site"`
+	Author       authorDoc       `bson:"author"`
+	CallToAction callToActionDoc `bson:"callToAction"`
+	CORSOrigins  []string        `bson:"corsOrigins"`
+	Version      int             `bson:"version"`
+	UpdatedAt    *time.Time      `bson:"updatedAt"`
+}
+
+func toSettingsDoc(s *cms.Settings) *settingsDoc {
+	return &settingsDoc{
+		ID:           settingsID,
+		Site:         siteDoc(s.Site),
+		Author:       authorDoc(s.Author),
+		CallToAction: callToActionDoc(s.CallToAction),
+		CORSOrigins:  strs(s.CORSOrigins),
+		Version:      s.Version,
+		UpdatedAt:    toTime(s.UpdatedAt),
+	}
+}
+
+func (d *settingsDoc) settings() *cms.Settings {
+	return &cms.Settings{
+		Site:         cms.SiteSettings(d.Site),
+		Author:       cms.AuthorProfile(d.Author),
+		CallToAction: cms.CallToAction(d.CallToAction),
+		CORSOrigins:  strs(d.CORSOrigins),
+		Version:      d.Version,
+		UpdatedAt:    fromTime(d.UpdatedAt),
+	}
+}
+
+// GetSettings returns the stored settings, or cms.DefaultSettings() with
+// Version 0 when none were ever saved. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) GetSettings(ctx context.Context) (*cms.Settings, error) {
+	var d settingsDoc
+	err := db.settings.FindOne(ctx, bson.D{{Key: "_id", Value: settingsID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		s := cms.DefaultSettings()
+		s.Version = 0
+		return &s, nil
+	}
+	if err != nil {
+		return nil, storeError("mongodb.GetSettings", collSettings, err)
+	}
+	return d.settings(), nil
+}
+
+// SaveSettings stores s if the stored version is prevVersion (0: none saved
+// yet). Errors: KindConflict with Fields["version"], KindUnavailable,
+// KindInternal.
+func (db *DB) SaveSettings(ctx context.Context, s *cms.Settings, prevVersion int) error {
+	const op = "mongodb.SaveSettings"
+	if prevVersion == 0 {
+		_, err := db.settings.InsertOne(ctx, toSettingsDoc(s))
+		return storeError(op, collSettings, err) // a duplicate key: saved meanwhile
+	}
+	filter := bson.D{{Key: "_id", Value: settingsID}, {Key: "version", Value: prevVersion}}
+	res, err := db.replaceOne(ctx, db.settings, filter, toSettingsDoc(s))
+	if err != nil {
+		return storeError(op, collSettings, err)
+	}
+	if res.MatchedCount == 0 {
+		return staleVersion(op, collSettings)
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Documents of the state collection are told apart by their _id.
+const (
+	contentVersionID = "contentVersion"
+	leasePrefix      = "lease:"
+	secretPrefix     = "secret:"
+)
+
+type counterDoc struct {
+	N int64 `bson:"n"`
+}
+
+type secretDoc struct {
+	ID    string `bson:"_id"`
+	Value []byte `bson:"value"`
+}
+
+// ContentVersion returns the current content version, 0 if it was never
+// bumped. Errors: KindUnavailable, KindInternal.
+func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
+	var d counterDoc
+	err := db.state.FindOne(ctx, bson.D{{Key: "_id", Value: contentVersionID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, storeError("mongodb.ContentVersion", collState, err)
+	}
+	return d.N, nil
+}
+
+// BumpContentVersion increments the content version atomically and returns
+// the new value. Errors: KindUnavailable, KindInternal.
+func (db *DB) BumpContentVersion(ctx context.Context) (int64, error) {
+	const op = "mongodb.BumpContentVersion"
+	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
+	inc := bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}}
+	var err error
+	for range 3 { // two first bumps racing: one upsert loses with a duplicate key; retry it
+		var d counterDoc
+		err = db.findOneAndUpdate(ctx, db.state, bson.D{{Key: "_id", Value: contentVersionID}}, inc, &d, opts)
+		if err == nil {
+			return d.N, nil
+		}
+		if !duplicateKey(err) {
+			break
+		}
+	}
+	return 0, storeError(op, collState, err)
+}
+
+// AcquireLease takes or renews the named lease for holder until now+ttl if
+// it is free, expired or already held by holder, and reports whether holder
+// holds it now. Errors: KindUnavailable, KindInternal.
+func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	t := now()
+	filter := bson.D{
+		{Key: "_id", Value: leasePrefix + name},
+		{Key: "$or", Value: bson.A{
+			bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lte", Value: t}}}},
+			bson.D{{Key: "holder", Value: holder}},
+		}},
+	}
+	update := bson.D{{Key: "$set", Value: bson.D{
+		{Key: "holder", Value: holder},
+		{Key: "expiresAt", Value: t.Add(ttl)},
+	}}}
+	_, err := db.updateOne(ctx, db.state, filter, update, options.UpdateOne().SetUpsert(true))
+	switch {
+	case err == nil:
+		return true, nil
+	case duplicateKey(err): // the lease exists and someone else holds it
+		return false, nil
+	}
+	return false, storeError("mongodb.AcquireLease", collState, err)
+}
+
+// Secret returns the named secret, storing the output of generate on first
+// use. Instances racing to create it all get the value that was stored
+// first. Errors: KindUnavailable, KindInternal (also when generate fails).
+func (db *DB) Secret(ctx context.Context, name string, generate func() ([]byte, error)) ([]byte, error) {
+	const op = "mongodb.Secret"
+	filter := bson.D{{Key: "_id", Value: secretPrefix + name}}
+	var d secretDoc
+	err := db.state.FindOne(ctx, filter).Decode(&d)
+	if err == nil {
+		return d.Value, nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, storeError(op, collState, err)
+	}
+	value, err := generate()
+	if err != nil {
+		return nil, &cms.Error{Kind: cms.KindInternal, Op: op, Err: err}
+	}
+	_, err = db.state.InsertOne(ctx, secretDoc{ID: secretPrefix + name, Value: value})
+	if err == nil {
+		return value, nil
+	}
+	if !duplicateKey(err) {
+		return nil, storeError(op, collState, err)
+	}
+	if err := db.state.FindOne(ctx, filter).Decode(&d); err != nil { // another instance won
+		return nil, storeError(op, collState, err)
+	}
+	return d.Value, nil
+}

@@ -1,0 +1,142 @@
+package mongodb_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
+)
+
+func TestContentVersion(t *testing.T) {
+	t.Parallel()
+	db := cmstest.New(t)
+	ctx := context.Background()
+
+	v, err := db.ContentVersion(ctx)
+	if err != nil || v != 0 {
+		t.Fatalf("ContentVersion() = %d, %v; want 0, nil", v, err)
+	}
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			if _, err := db.BumpContentVersion(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	v, err = db.BumpContentVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustEqual(t, "BumpContentVersion", v, int64(6))
+	v, err = db.ContentVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustEqual(t, "ContentVersion", v, int64(6))
+}
+
+// MustAcquire fails unless AcquireLease(name, holder) reports want.
+func MustAcquire(tb testing.TB, db *mongodb.DB, name, holder string, ttl time.Duration, want bool) {
+	tb.Helper()
+	got, err := db.AcquireLease(context.Background(), name, holder, ttl)
+	if err != nil {
+		tb.Fatalf("AcquireLease(%q, %q): %v", name, holder, err)
+	}
+	if got != want {
+		tb.Fatalf("AcquireLease(%q, %q) = %v, want %v", name, holder, got, want)
+	}
+}
+
+func TestLease(t *testing.T) {
+	t.Parallel()
+	db := cmstest.New(t)
+	ttl := 300 * time.Millisecond
+
+	MustAcquire(t, db, "scheduler", "a", ttl, true)
+	MustAcquire(t, db, "scheduler", "b", ttl, false)
+	MustAcquire(t, db, "scheduler", "a", ttl, true) // renewal
+	MustAcquire(t, db, "other", "b", ttl, true)     // leases are independent
+	time.Sleep(ttl + 100*time.Millisecond)
+	MustAcquire(t, db, "scheduler", "b", ttl, true) // expired: b takes it
+	MustAcquire(t, db, "scheduler", "a", ttl, false)
+
+	t.Run("Race", func(t *testing.T) {
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				ok, err := db.AcquireLease(context.Background(), "race", string(rune('a'+i)), time.Minute)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					wins.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		MustEqual(t, "winners", wins.Load(), int32(1))
+	})
+}
+
+func TestSecret(t *testing.T) {
+	t.Parallel()
+	db := cmstest.New(t)
+	ctx := context.Background()
+
+	// A second instance on the same database.
+	other, err := mongodb.Open(ctx, mongodb.Config{URI: db.URI(), Database: db.Database(), Logger: cmstest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close(context.Background()) })
+
+	gen := func(b byte) func() ([]byte, error) {
+		return func() ([]byte, error) { return bytes.Repeat([]byte{b}, 32), nil }
+	}
+	first, err := db.Secret(ctx, "jwt", gen(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustEqual(t, "first", first, bytes.Repeat([]byte{1}, 32))
+	second, err := other.Secret(ctx, "jwt", gen(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustEqual(t, "other instance", second, first)
+
+	t.Run("Race", func(t *testing.T) {
+		var wg sync.WaitGroup
+		got := make([][]byte, 8)
+		for i := range got {
+			store := db
+			if i%2 == 1 {
+				store = other
+			}
+			wg.Go(func() {
+				v, err := store.Secret(ctx, "race", gen(byte(i)))
+				if err != nil {
+					t.Error(err)
+				}
+				got[i] = v
+			})
+		}
+		wg.Wait()
+		for i := range got {
+			MustEqual(t, "secret", got[i], got[0])
+		}
+	})
+	t.Run("ErrGenerate", func(t *testing.T) {
+		_, err := db.Secret(ctx, "broken", func() ([]byte, error) { return nil, errors.New("no entropy") })
+		MustKind(t, err, cms.KindInternal, "")
+	})
+}

@@ -1,0 +1,251 @@
+package mongodb
+
+import (
+	"context"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+type userDoc struct {
+	ID           bson.ObjectID `bson:"_id"`
+	Email        string        `bson:"email"`
+	Name         string        `bson:"name"`
+	Role         string        `bson:"role"`
+	PasswordHash string        `bson:"passwordHash"`
+	TokenVersion int           `bson:"tokenVersion"`
+	FailedLogins int           `bson:"failedLogins"`
+	LockedUntil  *time.Time    `bson:"lockedUntil"`
+	Version      int           `bson:"version"`
+	CreatedAt    *time.Time    `bson:"createdAt"`
+	UpdatedAt    *time.Time    `bson:"updatedAt"`
+}
+
+func toUserDoc(id bson.ObjectID, u *cms.User) *userDoc {
+	return &userDoc{
+		ID:           id,
+		Email:        u.Email,
+		Name:         u.Name,
+		Role:         string(u.Role),
+		PasswordHash: u.PasswordHash,
+		TokenVersion: u.TokenVersion,
+		FailedLogins: u.FailedLogins,
+		LockedUntil:  toTime(u.LockedUntil),
+		Version:      u.Version,
+		CreatedAt:    toTime(u.CreatedAt),
+		UpdatedAt:    toTime(u.UpdatedAt),
+	}
+}
+
+func (d *userDoc) user() *cms.User {
+	return &cms.User{
+		ID:           d.ID.Hex(),
+		Email:        d.Email,
+		Name:         d.Name,
+		Role:         cms.Role(d.Role),
+		PasswordHash: d.PasswordHash,
+		TokenVersion: d.TokenVersion,
+		FailedLogins: d.FailedLogins,
+		LockedUntil:  fromTime(d.LockedUntil),
+		Version:      d.Version,
+		CreatedAt:    fromTime(d.CreatedAt),
+		UpdatedAt:    fromTime(d.UpdatedAt),
+	}
+}
+
+// CreateUser stores the new user u. Errors: KindInvalid, KindConflict with
+// Fields["email"], KindUnavailable, KindInternal.
+func (db *DB) CreateUser(ctx context.Context, u *cms.User) error {
+	const op = "mongodb.CreateUser"
+	id, err := objectID(op, "id", u.ID)
+	if err != nil {
+		return err
+	}
+	_, err = db.users.InsertOne(ctx, toUserDoc(id, u))
+	return insertError(ctx, op, db.users, id, err)
+}
+
+// UpdateUser replaces the user stored at prevVersion with u, except that
+// TokenVersion only ever grows (to u.TokenVersion if that is higher), so a
+// concurrent BumpTokenVersion is never undone. Errors:
+// KindInvalid, KindNotFound, KindConflict (Fields["version"] or
+// Fields["email"]), KindUnavailable, KindInternal.
+func (db *DB) UpdateUser(ctx context.Context, u *cms.User, prevVersion int) error {
+	const op = "mongodb.UpdateUser"
+	id, err := objectID(op, "id", u.ID)
+	if err != nil {
+		return err
+	}
+	d := toUserDoc(id, u)
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: prevVersion}}
+	update := bson.D{
+		{Key: "$set", Value: bson.D{
+			{Key: "email", Value: d.Email},
+			{Key: "name", Value: d.Name},
+			{Key: "role", Value: d.Role},
+			{Key: "passwordHash", Value: d.PasswordHash},
+			{Key: "failedLogins", Value: d.FailedLogins},
+			{Key: "lockedUntil", Value: d.LockedUntil},
+			{Key: "version", Value: d.Version},
+			{Key: "createdAt", Value: d.CreatedAt},
+			{Key: "updatedAt", Value: d.UpdatedAt},
+		}},
+		{Key: "$max", Value: bson.D{{Key: "tokenVersion", Value: d.TokenVersion}}},
+	}
+	res, err := db.updateOne(ctx, db.users, filter, update)
+	if err != nil {
+		return storeError(op, collUsers, err)
+	}
+	if res.MatchedCount == 0 {
+		return db.missingOrStale(ctx, op, db.users, id)
+	}
+	return nil
+}
+
+// GetUser returns one user. Errors: KindInvalid, KindNotFound,
+// KindUnavailable, KindInternal.
+func (db *DB) GetUser(ctx context.Context, id string) (*cms.User, error) {
+	const op = "mongodb.GetUser"
+	oid, err := objectID(op, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	return db.findUser(ctx, op, bson.D{{Key: "_id", Value: oid}})
+}
+
+// GetUserByEmail returns the user with the given (normalised) email.
+// Errors: KindNotFound, KindUnavailable, KindInternal.
+func (db *DB) GetUserByEmail(ctx context.Context, email string) (*cms.User, error) {
+	return db.findUser(ctx, "mongodb.GetUserByEmail", bson.D{{Key: "email", Value: email}})
+}
+
+func (db *DB) findUser(ctx context.Context, op string, filter bson.D) (*cms.User, error) {
+	var d userDoc
+	if err := db.users.FindOne(ctx, filter).Decode(&d); err != nil {
+		return nil, storeError(op, collUsers, err)
+	}
+	return d.user(), nil
+}
+
+// ListUsers returns every user, oldest first. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) ListUsers(ctx context.Context) ([]*cms.User, error) {
+	const op = "mongodb.ListUsers"
+	sort := bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}
+	cur, err := db.users.Find(ctx, bson.D{}, options.Find().SetSort(sort))
+	if err != nil {
+		return nil, storeError(op, collUsers, err)
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storeError(op, collUsers, err)
+	}
+	out := make([]*cms.User, len(docs))
+	for i := range docs {
+		out[i] = docs[i].user()
+	}
+	return out, nil
+}
+
+// CountUsers returns the number of users. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	n, err := db.users.CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, storeError("mongodb.CountUsers", collUsers, err)
+	}
+	return int(n), nil
+}
+
+// DeleteUser removes a user. Errors: KindInvalid, KindNotFound,
+// KindUnavailable, KindInternal.
+func (db *DB) DeleteUser(ctx context.Context, id string) error {
+	const op = "mongodb.DeleteUser"
+	oid, err := objectID(op, "id", id)
+	if err != nil {
+		return err
+	}
+	res, err := db.deleteOne(ctx, db.users, bson.D{{Key: "_id", Value: oid}})
+	if err != nil {
+		return storeError(op, collUsers, err)
+	}
+	if res.DeletedCount == 0 {
+		return notFound(op, collUsers)
+	}
+	return nil
+}
+
+// RecordLoginFailure counts a failed login with an atomic increment and,
+// when the count reaches threshold, sets LockedUntil to lockUntil (never
+// shortening a longer lock). Concurrent failures are all counted. It does
+// not change Version. Errors: KindInvalid, KindNotFound, KindUnavailable,
+// KindInternal.
+func (db *DB) RecordLoginFailure(ctx context.Context, id string, threshold int, lockUntil time.Time) error {
+	const op = "mongodb.RecordLoginFailure"
+	oid, err := objectID(op, "id", id)
+	if err != nil {
+		return err
+	}
+	var d struct {
+		FailedLogins int `bson:"failedLogins"`
+	}
+	opts := options.FindOneAndUpdate().SetReturnDocument(options.After) // FerretDB has no projection here
+	inc := bson.D{{Key: "$inc", Value: bson.D{{Key: "failedLogins", Value: 1}}}}
+	if err := db.findOneAndUpdate(ctx, db.users, bson.D{{Key: "_id", Value: oid}}, inc, &d, opts); err != nil {
+		return storeError(op, collUsers, err)
+	}
+	if d.FailedLogins < threshold {
+		return nil
+	}
+	until := toTime(lockUntil)
+	filter := bson.D{
+		{Key: "_id", Value: oid},
+		{Key: "$or", Value: bson.A{
+			bson.D{{Key: "lockedUntil", Value: nil}},
+			bson.D{{Key: "lockedUntil", Value: bson.D{{Key: "$lt", Value: until}}}},
+		}},
+	}
+	_, err = db.updateOne(ctx, db.users, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "lockedUntil", Value: until}}}})
+	return storeError(op, collUsers, err)
+}
+
+// RecordLoginSuccess resets FailedLogins and LockedUntil, without changing
+// Version. Errors: KindInvalid, KindNotFound, KindUnavailable, KindInternal.
+func (db *DB) RecordLoginSuccess(ctx context.Context, id string) error {
+	const op = "mongodb.RecordLoginSuccess"
+	oid, err := objectID(op, "id", id)
+	if err != nil {
+		return err
+	}
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "failedLogins", Value: 0}, {Key: "lockedUntil", Value: nil}}}}
+	res, err := db.updateOne(ctx, db.users, bson.D{{Key: "_id", Value: oid}}, update)
+	if err != nil {
+		return storeError(op, collUsers, err)
+	}
+	if res.MatchedCount == 0 {
+		return notFound(op, collUsers)
+	}
+	return nil
+}
+
+// BumpTokenVersion increments the user's TokenVersion atomically, revoking
+// every token issued before, and returns the new value. It does not change
+// Version. Errors: KindInvalid, KindNotFound, KindUnavailable, KindInternal.
+func (db *DB) BumpTokenVersion(ctx context.Context, id string) (int, error) {
+	const op = "mongodb.BumpTokenVersion"
+	oid, err := objectID(op, "id", id)
+	if err != nil {
+		return 0, err
+	}
+	var d struct {
+		TokenVersion int `bson:"tokenVersion"`
+	}
+	opts := options.FindOneAndUpdate().SetReturnDocument(options.After) // FerretDB has no projection here
+	inc := bson.D{{Key: "$inc", Value: bson.D{{Key: "tokenVersion", Value: 1}}}}
+	if err := db.findOneAndUpdate(ctx, db.users, bson.D{{Key: "_id", Value: oid}}, inc, &d, opts); err != nil {
+		return 0, storeError(op, collUsers, err)
+	}
+	return d.TokenVersion, nil
+}
