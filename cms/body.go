@@ -21,6 +21,8 @@ type Body struct {
 	JSON []byte
 	ETag string // quoted, e.g. "\"3f2a...\""
 
+	etag []byte // ETag, ready for a response header
+
 	gzOnce, brOnce sync.Once
 	gz, br         []byte
 }
@@ -28,8 +30,12 @@ type Body struct {
 // NewBody wraps b, computing its ETag.
 func NewBody(b []byte) *Body {
 	sum := sha256.Sum256(b)
-	return &Body{JSON: b, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	return &Body{JSON: b, ETag: etag, etag: []byte(etag)}
 }
+
+// ETagBytes returns the ETag as bytes; they must not be modified.
+func (b *Body) ETagBytes() []byte { return b.etag }
 
 // Gzip returns the gzip encoding, or nil when the body is too small to
 // be worth compressing.

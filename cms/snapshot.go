@@ -33,6 +33,9 @@ type Snapshot struct {
 
 	pages     sync.Map // canonical query -> *Body, at most maxCachedPages
 	pageCount atomic.Int32
+
+	rawMu    sync.RWMutex
+	rawPosts map[string]*Body // raw query string of a post list -> body
 }
 
 // maxCachedPages bounds the list pages a snapshot keeps, so that a client
@@ -147,6 +150,29 @@ func (s *Snapshot) Posts(q PostQuery) *Body {
 		writeMeta(&b, len(list), q)
 		return b.Bytes()
 	})
+}
+
+// PostsForQuery returns the post-list body last remembered for the raw
+// query string, or nil. Lookups allocate nothing, so a hot list page costs
+// one map read.
+func (s *Snapshot) PostsForQuery(raw []byte) *Body {
+	s.rawMu.RLock()
+	b := s.rawPosts[string(raw)]
+	s.rawMu.RUnlock()
+	return b
+}
+
+// RememberPostsForQuery records b as the post-list body for the raw query
+// string, unless the snapshot already holds maxCachedPages of them.
+func (s *Snapshot) RememberPostsForQuery(raw []byte, b *Body) {
+	s.rawMu.Lock()
+	if s.rawPosts == nil {
+		s.rawPosts = map[string]*Body{}
+	}
+	if len(s.rawPosts) < maxCachedPages {
+		s.rawPosts[string(raw)] = b
+	}
+	s.rawMu.Unlock()
 }
 
 // Category returns the body of GET /api/v1/categories/{slug}: the category

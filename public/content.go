@@ -20,6 +20,11 @@ func (a *API) handleOpenAPI(c *fiber.Ctx) error {
 }
 
 func (a *API) handlePostList(c *fiber.Ctx) error {
+	snap := a.content.Snapshot()
+	raw := c.Request().URI().QueryString()
+	if b := snap.PostsForQuery(raw); b != nil {
+		return a.send(c, b)
+	}
 	q, err := cms.ParsePostQuery(c.Query("page"), c.Query("limit"), c.Query("category"), c.Query("tag"), c.Query("sort"))
 	if err != nil {
 		return err
@@ -27,7 +32,9 @@ func (a *API) handlePostList(c *fiber.Ctx) error {
 	// The snapshot may keep the query in its page cache: copy the strings
 	// out of fasthttp's reused buffers.
 	q.Category, q.Tag = strings.Clone(q.Category), strings.Clone(q.Tag)
-	return a.send(c, a.content.Snapshot().Posts(q))
+	b := snap.Posts(q)
+	snap.RememberPostsForQuery(raw, b)
+	return a.send(c, b)
 }
 
 func (a *API) handlePost(c *fiber.Ctx) error {
@@ -70,34 +77,49 @@ func (a *API) handleCategory(c *fiber.Ctx) error {
 // the bytes in the best encoding the client accepts, made at most once.
 func (a *API) send(c *fiber.Ctx, b *cms.Body) error {
 	h := &c.Response().Header
-	h.Set(fiber.HeaderETag, b.ETag)
-	h.Set(fiber.HeaderCacheControl, a.cacheControl)
-	h.Set(fiber.HeaderVary, "Accept-Encoding, Origin")
-	if inm := c.Request().Header.Peek(fiber.HeaderIfNoneMatch); len(inm) > 0 && etagMatches(inm, b.ETag) {
+	h.SetCanonical(headerETag, b.ETagBytes())
+	h.SetCanonical(headerCacheControl, a.cacheControlBytes)
+	h.SetCanonical(headerVary, valueVary)
+	req := &c.Request().Header
+	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, b.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	h.SetContentType(fiber.MIMEApplicationJSONCharsetUTF8)
+	h.SetContentTypeBytes(valueJSON)
 	if c.Method() == fiber.MethodHead {
 		h.SetContentLength(len(b.JSON))
 		return nil
 	}
-	ae := c.Request().Header.Peek(fiber.HeaderAcceptEncoding)
-	if len(ae) > 0 {
+	if ae := req.PeekBytes(headerAcceptEncoding); len(ae) > 0 {
 		if acceptsEncoding(ae, "br") {
 			if z := b.Brotli(); z != nil {
-				h.Set(fiber.HeaderContentEncoding, "br")
+				h.SetCanonical(headerContentEncoding, valueBrotli)
 				return c.Send(z)
 			}
 		}
 		if acceptsEncoding(ae, "gzip") {
 			if z := b.Gzip(); z != nil {
-				h.Set(fiber.HeaderContentEncoding, "gzip")
+				h.SetCanonical(headerContentEncoding, valueGzip)
 				return c.Send(z)
 			}
 		}
 	}
 	return c.Send(b.JSON)
 }
+
+// Header names and values, canonical and ready, so that sending a body
+// does no header normalisation or allocation.
+var (
+	headerETag            = []byte(fiber.HeaderETag)
+	headerCacheControl    = []byte(fiber.HeaderCacheControl)
+	headerVary            = []byte(fiber.HeaderVary)
+	headerIfNoneMatch     = []byte(fiber.HeaderIfNoneMatch)
+	headerAcceptEncoding  = []byte(fiber.HeaderAcceptEncoding)
+	headerContentEncoding = []byte(fiber.HeaderContentEncoding)
+	valueVary             = []byte("Accept-Encoding, Origin")
+	valueJSON             = []byte(fiber.MIMEApplicationJSONCharsetUTF8)
+	valueBrotli           = []byte("br")
+	valueGzip             = []byte("gzip")
+)
 
 // etagMatches implements If-None-Match's weak comparison: any listed tag,
 // with or without W/, or "*".

@@ -31,14 +31,20 @@ var kindStatus = map[cms.Kind]int{
 	cms.KindUnavailable:     http.StatusServiceUnavailable,
 }
 
-// problems turns any error returned below it into problem+json: domain
-// errors by kind, fiber errors by code, anything else as a logged 500
-// whose detail reveals nothing.
-func (a *API) problems(c *fiber.Ctx) error {
-	err := c.Next()
+// middleware is the one middleware of the public API (one, to keep the
+// read path short): CORS, then the handler, then any error it returned
+// turned into problem+json.
+func (a *API) middleware(c *fiber.Ctx) error {
+	err := a.cors(c)
 	if err == nil {
 		return nil
 	}
+	return a.problem(c, err)
+}
+
+// problem writes err as problem+json: domain errors by kind, fiber errors
+// by code, anything else as a logged 500 whose detail reveals nothing.
+func (a *API) problem(c *fiber.Ctx, err error) error {
 	p := Problem{Type: "urn:lullaby:problem:internal", Instance: c.Path(), RequestID: requestID(c)}
 	var fe *fiber.Error
 	switch {

@@ -38,7 +38,9 @@ type API struct {
 	anyOrigin    bool
 	origins      map[string]bool
 	cacheControl string
-	openapi      *cms.Body
+	// cacheControlBytes is cacheControl, ready for the response header.
+	cacheControlBytes []byte
+	openapi           *cms.Body
 }
 
 // New checks cfg and returns the API.
@@ -63,6 +65,7 @@ func New(cfg Config) (*API, error) {
 			a.origins[strings.ToLower(o)] = true
 		}
 	}
+	a.cacheControlBytes = []byte(a.cacheControl)
 	a.openapi = cms.NewBody(openAPIDocument)
 	return a, nil
 }

@@ -4,7 +4,7 @@ import "github.com/gofiber/fiber/v2"
 
 // Routes registers the whole public API on r, the app's "/api/v1" group.
 func (a *API) Routes(r fiber.Router) {
-	r.Use(a.problems, a.cors)
+	r.Use(a.middleware)
 
 	r.Get("/openapi.json", a.handleOpenAPI)
 	r.Get("/site", a.handleSite)

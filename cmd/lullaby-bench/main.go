@@ -204,27 +204,38 @@ func seed(ctx context.Context, dir string, n int) ([]string, error) {
 	return slugs, nil
 }
 
-// benchBody is about 8 KB of Markdown with headings, lists and a table.
+// benchBody is about 8 KB of Markdown shaped like a real post: headings,
+// paragraphs of prose, a list and a footnote.
 func benchBody(i int) string {
 	var b strings.Builder
-	for s := 0; b.Len() < 8*1024; s++ {
-		fmt.Fprintf(&b, "## Section %d of note %d\n\n", s+1, i+1)
-		b.WriteString("Babies move through lighter and deeper sleep many times a night. A short, predictable routine ")
-		b.WriteString("and a bedtime that suits the child's age help *most* families more than any single trick. ")
-		b.WriteString("Watch for sleepy cues, keep the room dark and cool, and change one thing at a time.\n\n")
-		b.WriteString("- Keep wake windows age-appropriate\n- Offer a consistent wind-down\n- Put baby down drowsy but awake\n\n")
-		b.WriteString("| Age | Total sleep |\n|---|---|\n| 4-12 months | 12-16 h |\n| 1-2 years | 11-14 h |\n\n")
+	fmt.Fprintf(&b, "Every baby is different, and note %d is no exception: sleep develops over the first years.[^1]\n\n", i+1)
+	for s := 0; b.Len() < 8*1024-200; s++ {
+		fmt.Fprintf(&b, "## What changes in month %d\n\n", s+1)
+		b.WriteString("Babies move through lighter and deeper sleep many times a night, and brief wakings between ")
+		b.WriteString("cycles are a normal part of how sleep matures. What parents notice is whether a child can drift ")
+		b.WriteString("back off on her own, which depends on age, temperament and the way she usually falls asleep at ")
+		b.WriteString("bedtime. A short, predictable routine and a bedtime that suits her age help *most* families more ")
+		b.WriteString("than any single trick, and changing one thing at a time makes it easier to see what helped.\n\n")
+		b.WriteString("Crying is communication, not a sign of failure. Responding calmly and consistently builds trust, ")
+		b.WriteString("and over the weeks most children need less help to settle. Keep the room dark, quiet and cool, ")
+		b.WriteString("and watch for the early sleepy cues: a glazed stare, rubbing eyes, turning away from play.\n\n")
+		b.WriteString("- Keep wake windows age-appropriate\n- Offer the same wind-down every night\n\n")
 	}
+	b.WriteString("[^1]: A general observation, not medical advice.\n")
 	return b.String()
 }
 
 func writeRotateScript(path string, slugs []string) error {
 	var b strings.Builder
-	b.WriteString("local slugs = {\n")
+	// Requests are formatted once in init, so the Lua per request is a
+	// table lookup and wrk itself stays cheap.
+	b.WriteString("local paths = {\n")
 	for _, s := range slugs {
 		fmt.Fprintf(&b, "  %q,\n", "/api/v1/posts/"+s)
 	}
-	b.WriteString("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", slugs[(i % #slugs) + 1])\nend\n")
+	b.WriteString("}\nlocal reqs = {}\nlocal i = 0\n")
+	b.WriteString("init = function(args)\n  for k, p in ipairs(paths) do reqs[k] = wrk.format(\"GET\", p) end\nend\n")
+	b.WriteString("request = function()\n  i = i + 1\n  return reqs[(i % #reqs) + 1]\nend\n")
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
