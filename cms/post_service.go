@@ -222,15 +222,30 @@ func (s *Service) RestoreRevision(ctx context.Context, actor *User, id, revision
 	})
 }
 
-// PublishDue publishes every scheduled post whose time has come and returns
-// how many it published. The scheduler calls it while holding its lease.
+// PublishDue publishes every scheduled post whose time has come, records
+// when the next one is due, and returns how many it published. The
+// scheduler calls it while holding its lease.
 func (s *Service) PublishDue(ctx context.Context) (int, error) {
-	due, err := s.store.DuePosts(ctx, s.now())
+	_, recVersion, err := s.store.NextDue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	// Every scheduled post, soonest first: the due ones are published, the
+	// first of the others is the next due time.
+	scheduled, err := s.store.DuePosts(ctx, now.AddDate(100, 0, 0))
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, d := range due {
+	var next time.Time
+	for _, d := range scheduled {
+		if d.PublishAt.After(now) {
+			if next.IsZero() {
+				next = d.PublishAt
+			}
+			continue
+		}
 		_, err := s.changePostQuiet(ctx, systemActor, d.ID, d.Version, "published as scheduled", func(p *Post) error {
 			if p.Status != StatusScheduled || p.Trashed() {
 				return errSkip
@@ -244,12 +259,18 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 		})
 		switch {
 		case err == errSkip || IsKind(err, KindConflict) || IsKind(err, KindNotFound):
-			// Changed or removed meanwhile; the next tick sees the new state.
+			// Changed or removed meanwhile: look again soon.
+			next = now
 		case err != nil:
 			return n, err
 		default:
 			n++
 		}
+	}
+	// If someone scheduled a post since we read the record, their lower
+	// time stands and this write is skipped.
+	if _, err := s.store.SetNextDue(ctx, next, recVersion); err != nil {
+		s.log.Warn("scheduler: cannot record the next due time", "err", err)
 	}
 	if n > 0 {
 		s.published(ctx)
@@ -302,6 +323,11 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 		}
 		err = s.store.UpdatePost(ctx, p, prev, rev, pruned)
 		if err == nil {
+			if p.Status == StatusScheduled && !p.Trashed() {
+				if err := s.store.LowerNextDue(ctx, p.PublishAt); err != nil {
+					s.log.Warn("cannot record the next due time; the scheduler's periodic check will find the post", "post", p.ID, "err", err)
+				}
+			}
 			return p, nil
 		}
 		if version == 0 && IsKind(err, KindConflict) && !isSlugConflict(err) && attempt < 3 {

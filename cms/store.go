@@ -55,9 +55,10 @@ type PostStore interface {
 	// PublishedPosts returns every published, untrashed post without Body
 	// and HTML: one scan, used to (re)build the read model.
 	PublishedPosts(ctx context.Context) ([]*Post, error)
-	// PostBodies returns the current bodies of the given posts keyed by post
-	// id, each with the version of the post it belongs to. Missing ones are
-	// simply absent.
+	// PostBodies returns the current HTML of the given posts keyed by post
+	// id, each with the version of the post it belongs to; Body (the
+	// Markdown) is left empty, as readers need only the HTML. Missing ones
+	// are simply absent.
 	PostBodies(ctx context.Context, ids []string) (map[string]PostBody, error)
 }
 
@@ -121,6 +122,16 @@ type StateStore interface {
 	// Secret returns the named secret, storing the output of generate on
 	// first use; every instance gets the same value.
 	Secret(ctx context.Context, name string, generate func() ([]byte, error)) ([]byte, error)
+	// NextDue returns the earliest time a scheduled post may be due, as
+	// last recorded, and the record's version; version 0 means nothing is
+	// recorded (scan to find out), a zero time that no post is scheduled.
+	NextDue(ctx context.Context) (time.Time, int, error)
+	// LowerNextDue moves the recorded next due time earlier to at, if a
+	// record exists and is later than at (or empty).
+	LowerNextDue(ctx context.Context, at time.Time) error
+	// SetNextDue records next (zero: nothing scheduled) if the record's
+	// version is still prevVersion (0: none yet), and reports whether it did.
+	SetNextDue(ctx context.Context, next time.Time, prevVersion int) (bool, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

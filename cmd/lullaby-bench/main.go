@@ -14,6 +14,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -64,9 +65,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("lullaby-bench", flag.ContinueOnError)
 	posts := fs.Int("posts", 1000, "published posts to seed")
 	duration := fs.Duration("duration", 10*time.Second, "wrk run per endpoint")
-	conns := fs.Int("connections", 64, "wrk connections")
-	threads := fs.Int("threads", 2, "wrk threads")
+	conns := fs.Int("connections", 32, "wrk connections")
+	threads := fs.Int("threads", 1, "wrk threads (1 leaves the other core of a 2-core machine to the server)")
 	keep := fs.Bool("keep", false, "keep the temporary folder")
+	serverFlags := fs.String("server-flags", "", "extra flags for lullaby serve, space-separated")
+	dataDir := fs.String("data", "", "use (and on first use, seed) this data folder instead of a temporary one")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -82,13 +85,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		defer os.RemoveAll(dir)
 	}
 
-	fmt.Fprintf(os.Stderr, "seeding %d posts of ~8 KB...\n", *posts)
-	start := time.Now()
-	slugs, err := seed(ctx, filepath.Join(dir, "data"), *posts)
-	if err != nil {
-		return err
+	data := filepath.Join(dir, "data")
+	if *dataDir != "" {
+		data = *dataDir
 	}
-	fmt.Fprintf(os.Stderr, "seeded in %s\n", time.Since(start).Round(time.Millisecond))
+	if _, err := os.Stat(filepath.Join(data, "lullaby.sqlite")); err != nil {
+		fmt.Fprintf(os.Stderr, "seeding %d posts of ~8 KB...\n", *posts)
+		start := time.Now()
+		if err := seed(ctx, data, *posts); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "seeded in %s\n", time.Since(start).Round(time.Millisecond))
+	}
 
 	bin := filepath.Join(dir, "lullaby")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/lullaby")
@@ -97,7 +105,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("go build ./cmd/lullaby (run from the repository root): %w", err)
 	}
 	lullabyAddr, constAddr := freeAddr(), freeAddr()
-	srv := exec.Command(bin, "serve", "--addr", lullabyAddr, "--data-dir", filepath.Join(dir, "data"), "--log-level", "warn")
+	srv := exec.Command(bin, append([]string{"serve", "--addr", lullabyAddr, "--data-dir", data, "--log-level", "warn"}, strings.Fields(*serverFlags)...)...)
 	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
 	if err := srv.Start(); err != nil {
 		return err
@@ -120,6 +128,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	idle := rss(srv.Process.Pid)
+	slugs, err := publishedSlugs("http://" + lullabyAddr)
+	if err != nil {
+		return err
+	}
 
 	script := filepath.Join(dir, "rotate.lua")
 	if err := writeRotateScript(script, slugs); err != nil {
@@ -160,19 +172,45 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
+// publishedSlugs lists every published slug through the public API.
+func publishedSlugs(base string) ([]string, error) {
+	var slugs []string
+	for page := 1; ; page++ {
+		res, err := http.Get(fmt.Sprintf("%s/api/v1/posts?limit=100&page=%d", base, page))
+		if err != nil {
+			return nil, err
+		}
+		var body struct {
+			Data []struct{ Slug string }
+			Meta struct{ Pagination struct{ TotalPages int } }
+		}
+		err = json.NewDecoder(res.Body).Decode(&body)
+		res.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range body.Data {
+			slugs = append(slugs, p.Slug)
+		}
+		if page >= body.Meta.Pagination.TotalPages {
+			return slugs, nil
+		}
+	}
+}
+
 // seed writes n published posts of about 8 KB into a fresh embedded
-// database in dir and returns their slugs.
-func seed(ctx context.Context, dir string, n int) ([]string, error) {
+// database in dir.
+func seed(ctx context.Context, dir string, n int) error {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := mongodb.Open(ctx, mongodb.Config{DataDir: dir, Logger: log})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer db.Close(context.Background())
 	rm := cms.NewReadModel(db, log)
 	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: log})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	actor := &cms.User{Name: "Bench", Role: cms.RoleOwner}
 	names := []string{"Baby sleep", "Toddler sleep", "Naps", "Night wakings", "Sleep science"}
@@ -180,28 +218,26 @@ func seed(ctx context.Context, dir string, n int) ([]string, error) {
 	for _, name := range names {
 		c, err := svc.CreateCategory(ctx, actor, cms.CategoryInput{Name: &name})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		cats = append(cats, c.ID)
 	}
-	slugs := make([]string, 0, n)
 	base := time.Now().AddDate(-3, 0, 0)
 	for i := 0; i < n; i++ {
 		title := fmt.Sprintf("Sleep note %d: naps, bedtimes and night wakings", i+1)
 		body, excerpt := benchBody(i), fmt.Sprintf("Practical sleep advice, part %d.", i+1)
 		ids := []string{cats[i%len(cats)], cats[(i+2)%len(cats)]}
 		tags := []string{"sleep", fmt.Sprintf("series-%d", i%10)}
-		p, err := svc.ImportPost(ctx, actor, cms.PostInput{Title: &title, Body: &body, Excerpt: &excerpt, CategoryIDs: &ids, Tags: &tags},
+		_, err := svc.ImportPost(ctx, actor, cms.PostInput{Title: &title, Body: &body, Excerpt: &excerpt, CategoryIDs: &ids, Tags: &tags},
 			cms.StatusPublished, base.Add(time.Duration(i)*time.Hour))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		slugs = append(slugs, p.Slug)
 		if (i+1)%100 == 0 {
 			fmt.Fprintf(os.Stderr, "  %d/%d\n", i+1, n)
 		}
 	}
-	return slugs, nil
+	return nil
 }
 
 // benchBody is about 8 KB of Markdown shaped like a real post: headings,

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -97,6 +98,9 @@ func (s *server) init(ctx context.Context) error {
 	if err := s.rm.Reload(ctx); err != nil {
 		return fmt.Errorf("load published content: %w", err)
 	}
+	// The first load reads every published body once; hand the garbage it
+	// leaves back to the operating system rather than keep it resident.
+	debug.FreeOSMemory()
 	secret := []byte(s.cfg.JWTSecret)
 	if len(secret) == 0 {
 		secret, err = s.db.Secret(ctx, "jwt", func() ([]byte, error) {

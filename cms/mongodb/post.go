@@ -314,9 +314,12 @@ func (db *DB) deleteRevisions(ctx context.Context, op string, pid bson.ObjectID,
 	if len(ids) == 0 {
 		return
 	}
-	filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "postId", Value: pid.Hex()}}
-	if _, err := db.deleteMany(context.WithoutCancel(ctx), db.revisions, filter); err != nil {
-		db.log.Warn("mongodb: cannot delete old revisions", "op", op, "post", pid.Hex(), "err", err)
+	// One delete by _id each: FerretDB scans for an $in, and revision
+	// documents are the largest there are.
+	for _, id := range ids {
+		if _, err := db.deleteOne(context.WithoutCancel(ctx), db.revisions, bson.D{{Key: "_id", Value: id}}); err != nil {
+			db.log.Warn("mongodb: cannot delete an old revision", "op", op, "post", pid.Hex(), "revision", id.Hex(), "err", err)
+		}
 	}
 }
 
@@ -504,16 +507,22 @@ func (db *DB) PostBodies(ctx context.Context, ids []string) (map[string]cms.Post
 	if len(oids) == 0 {
 		return out, nil
 	}
-	cur, err := db.bodies.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}}})
+	// The Markdown stays in the database: readers need only the HTML.
+	opts := options.Find().SetProjection(bson.D{{Key: "body", Value: 0}})
+	cur, err := db.bodies.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}}}, opts)
 	if err != nil {
 		return nil, storeError(op, collBodies, err)
 	}
-	var docs []bodyDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storeError(op, collBodies, err)
+	defer cur.Close(context.WithoutCancel(ctx))
+	for cur.Next(ctx) {
+		var d bodyDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, storeError(op, collBodies, err)
+		}
+		out[d.ID.Hex()] = cms.PostBody{Version: d.Version, HTML: d.HTML}
 	}
-	for _, d := range docs {
-		out[d.ID.Hex()] = cms.PostBody{Version: d.Version, Body: d.Body, HTML: d.HTML}
+	if err := cur.Err(); err != nil {
+		return nil, storeError(op, collBodies, err)
 	}
 	return out, nil
 }

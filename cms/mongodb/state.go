@@ -16,6 +16,7 @@ const (
 	contentVersionID = "contentVersion"
 	leasePrefix      = "lease:"
 	secretPrefix     = "secret:"
+	nextDueID        = "nextDue"
 )
 
 type counterDoc struct {
@@ -116,4 +117,71 @@ func (db *DB) Secret(ctx context.Context, name string, generate func() ([]byte, 
 		return nil, storeError(op, collState, err)
 	}
 	return d.Value, nil
+}
+
+type nextDueDoc struct {
+	ID      string     `bson:"_id"`
+	Next    *time.Time `bson:"next"`
+	Version int        `bson:"version"`
+}
+
+// NextDue returns the recorded earliest due time of a scheduled post and
+// the record's version (0 when there is none). Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) NextDue(ctx context.Context) (time.Time, int, error) {
+	var d nextDueDoc
+	err := db.state.FindOne(ctx, bson.D{{Key: "_id", Value: nextDueID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return time.Time{}, 0, nil
+	}
+	if err != nil {
+		return time.Time{}, 0, storeError("mongodb.NextDue", collState, err)
+	}
+	return fromTime(d.Next), d.Version, nil
+}
+
+// LowerNextDue sets the recorded next due time to at when the record is
+// empty or later. It always bumps the record's version, so that a scheduler
+// that read the record before this post was saved cannot overwrite it with
+// a due time computed without the post. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) LowerNextDue(ctx context.Context, at time.Time) error {
+	if at.IsZero() {
+		return nil
+	}
+	bump := bson.D{{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}
+	if _, err := db.updateOne(ctx, db.state, bson.D{{Key: "_id", Value: nextDueID}}, bump); err != nil {
+		return storeError("mongodb.LowerNextDue", collState, err)
+	}
+	t := toTime(at)
+	filter := bson.D{
+		{Key: "_id", Value: nextDueID},
+		{Key: "$or", Value: bson.A{
+			bson.D{{Key: "next", Value: nil}},
+			bson.D{{Key: "next", Value: bson.D{{Key: "$gt", Value: *t}}}},
+		}},
+	}
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "next", Value: t}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}
+	_, err := db.updateOne(ctx, db.state, filter, update)
+	return storeError("mongodb.LowerNextDue", collState, err)
+}
+
+// SetNextDue records next if the record is still at prevVersion.
+// Errors: KindUnavailable, KindInternal.
+func (db *DB) SetNextDue(ctx context.Context, next time.Time, prevVersion int) (bool, error) {
+	const op = "mongodb.SetNextDue"
+	if prevVersion == 0 {
+		_, err := db.state.InsertOne(ctx, nextDueDoc{ID: nextDueID, Next: toTime(next), Version: 1})
+		if duplicateKey(err) {
+			return false, nil
+		}
+		return err == nil, storeError(op, collState, err)
+	}
+	filter := bson.D{{Key: "_id", Value: nextDueID}, {Key: "version", Value: prevVersion}}
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "next", Value: toTime(next)}, {Key: "version", Value: prevVersion + 1}}}}
+	res, err := db.updateOne(ctx, db.state, filter, update)
+	if err != nil {
+		return false, storeError(op, collState, err)
+	}
+	return res.MatchedCount == 1, nil
 }

@@ -2,6 +2,7 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 
@@ -61,6 +62,23 @@ func (db *DB) updateOne(ctx context.Context, coll *mongo.Collection, filter, upd
 		return nil, err
 	}
 	defer unlock()
+	idOnly, narrowed, err := db.narrow(ctx, coll, filter)
+	if narrowed {
+		upsert := false
+		if o, e := mongoUpdateOptions(opts); e == nil && o.Upsert != nil {
+			upsert = *o.Upsert
+		}
+		switch {
+		case errors.Is(err, errNoMatch) && upsert:
+			// MongoDB would try to insert a document with the same _id.
+			return nil, errDuplicateUpsert
+		case errors.Is(err, errNoMatch), errors.Is(err, mongo.ErrNoDocuments) && !upsert:
+			return &mongo.UpdateResult{}, nil
+		case err != nil && !errors.Is(err, mongo.ErrNoDocuments):
+			return nil, err
+		}
+		filter = idOnly
+	}
 	return coll.UpdateOne(ctx, filter, update, opts...)
 }
 
@@ -70,8 +88,35 @@ func (db *DB) replaceOne(ctx context.Context, coll *mongo.Collection, filter, do
 		return nil, err
 	}
 	defer unlock()
+	idOnly, narrowed, err := db.narrow(ctx, coll, filter)
+	if narrowed {
+		switch {
+		case errors.Is(err, errNoMatch), errors.Is(err, mongo.ErrNoDocuments):
+			return &mongo.UpdateResult{}, nil
+		case err != nil:
+			return nil, err
+		}
+		filter = idOnly
+	}
 	return coll.ReplaceOne(ctx, filter, doc)
 }
+
+// mongoUpdateOptions folds option listers into their values.
+func mongoUpdateOptions(opts []options.Lister[options.UpdateOneOptions]) (*options.UpdateOneOptions, error) {
+	o := &options.UpdateOneOptions{}
+	for _, l := range opts {
+		for _, set := range l.List() {
+			if err := set(o); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return o, nil
+}
+
+// errDuplicateUpsert stands for the duplicate-key error MongoDB returns
+// when an upsert's filter misses an existing _id.
+var errDuplicateUpsert = mongo.WriteException{WriteErrors: []mongo.WriteError{{Code: 11000, Message: "E11000 duplicate key error (upsert filter did not match the existing document)"}}}
 
 // findOneAndUpdate updates one document and decodes the result into out.
 func (db *DB) findOneAndUpdate(ctx context.Context, coll *mongo.Collection, filter, update, out any, opts ...options.Lister[options.FindOneAndUpdateOptions]) error {
