@@ -14,6 +14,15 @@ import (
 // than it saves.
 const minCompressSize = 1024
 
+// Compressors are reused: a brotli writer allocates large tables.
+var (
+	gzipWriters = sync.Pool{New: func() any {
+		w, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+		return w
+	}}
+	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 6) }}
+)
+
 // Body is a ready-made response: JSON bytes, a strong ETag derived from
 // them, and gzip and brotli encodings made on first use and then kept, so
 // that serving a popular post never compresses it twice.
@@ -45,9 +54,11 @@ func (b *Body) Gzip() []byte {
 	}
 	b.gzOnce.Do(func() {
 		var buf bytes.Buffer
-		w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		w := gzipWriters.Get().(*gzip.Writer)
+		w.Reset(&buf)
 		_, _ = w.Write(b.JSON)
 		_ = w.Close()
+		gzipWriters.Put(w)
 		b.gz = buf.Bytes()
 	})
 	return b.gz
@@ -61,9 +72,11 @@ func (b *Body) Brotli() []byte {
 	}
 	b.brOnce.Do(func() {
 		var buf bytes.Buffer
-		w := brotli.NewWriterLevel(&buf, 6)
+		w := brotliWriters.Get().(*brotli.Writer)
+		w.Reset(&buf)
 		_, _ = w.Write(b.JSON)
 		_ = w.Close()
+		brotliWriters.Put(w)
 		b.br = buf.Bytes()
 	})
 	return b.br

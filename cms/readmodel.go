@@ -97,6 +97,7 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	rm.posts = next
 	rm.cur.Store(snap)
 	rm.loaded.Store(true)
+	go snap.warm()
 	return nil
 }
 

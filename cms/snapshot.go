@@ -29,6 +29,8 @@ type Snapshot struct {
 
 	cors map[string]bool // lower-cased origins from the settings
 
+	fresh []*Body // bodies made for this snapshot (not lent by the previous one)
+
 	deps string // what entries embed besides the post: settings and categories
 
 	pages     sync.Map // canonical query -> *Body, at most maxCachedPages
@@ -287,6 +289,7 @@ func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings,
 		return nil, err
 	}
 	s.site = NewBody(site)
+	s.fresh = append(s.fresh, s.site)
 
 	catByID := make(map[string]*catEntry, len(cats))
 	sortedCats := slices.Clone(cats)
@@ -326,6 +329,7 @@ func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings,
 			if err != nil {
 				return nil, err
 			}
+			s.fresh = append(s.fresh, e.full)
 		}
 		s.posts = append(s.posts, e)
 		s.bySlug[p.Slug] = e
@@ -365,6 +369,7 @@ func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings,
 		return nil, err
 	}
 	s.categories = NewBody(catsJSON)
+	s.fresh = append(s.fresh, s.categories)
 	return s, nil
 }
 
@@ -434,4 +439,14 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// warm makes the compressed encodings of the bodies new in s, so that no
+// reader waits for them; it runs in the background after a reload.
+func (s *Snapshot) warm() {
+	for _, b := range s.fresh {
+		b.Brotli()
+		b.Gzip()
+	}
+	s.fresh = nil
 }

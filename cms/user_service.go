@@ -218,16 +218,23 @@ func (s *Service) ChangePassword(ctx context.Context, actor *User, current, next
 	if msg := PasswordProblem(next); msg != "" {
 		return nil, Problems{"newPassword": msg}.Err(op)
 	}
-	hash, err := HashPassword(next)
-	if err != nil {
-		return nil, err
-	}
-	prev := u.Version
-	u.PasswordHash, u.TokenVersion, u.Version, u.UpdatedAt = hash, u.TokenVersion+1, prev+1, s.timeNow()
-	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
+	if err := s.savePassword(ctx, u, next); err != nil {
 		return nil, err
 	}
 	return u, nil
+}
+
+// savePassword stores password's hash on u, revokes u's sessions and
+// lifts any lockout.
+func (s *Service) savePassword(ctx context.Context, u *User, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	prev := u.Version
+	u.PasswordHash, u.TokenVersion, u.Version, u.UpdatedAt = hash, u.TokenVersion+1, prev+1, s.timeNow()
+	u.FailedLogins, u.LockedUntil = 0, time.Time{}
+	return s.store.UpdateUser(ctx, u, prev)
 }
 
 // SetPassword sets user id's password without the current one: for owners
@@ -244,14 +251,7 @@ func (s *Service) SetPassword(ctx context.Context, actor *User, id, password str
 	if err != nil {
 		return err
 	}
-	hash, err := HashPassword(password)
-	if err != nil {
-		return err
-	}
-	prev := u.Version
-	u.PasswordHash, u.TokenVersion, u.Version, u.UpdatedAt = hash, u.TokenVersion+1, prev+1, s.timeNow()
-	u.FailedLogins, u.LockedUntil = 0, time.Time{}
-	return s.store.UpdateUser(ctx, u, prev)
+	return s.savePassword(ctx, u, password)
 }
 
 // RevokeSessions invalidates every token issued to user id so far.

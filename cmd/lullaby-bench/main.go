@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		data = *dataDir
 	}
 	if _, err := os.Stat(filepath.Join(data, "lullaby.sqlite")); err != nil {
-		fmt.Fprintf(os.Stderr, "seeding %d posts of ~8 KB...\n", *posts)
+		fmt.Fprintf(os.Stderr, "seeding %d posts of 8,000 bytes of Markdown...\n", *posts)
 		start := time.Now()
 		if err := seed(ctx, data, *posts); err != nil {
 			return err
@@ -138,16 +138,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	wrkArgs := []string{"-t", strconv.Itoa(*threads), "-c", strconv.Itoa(*conns), "-d", duration.String(), "--latency"}
-	cases := []struct{ name, url, script string }{
-		{"constant 3 KB Fiber handler", "http://" + constAddr + "/", ""},
-		{"GET /api/v1/posts?limit=10", "http://" + lullabyAddr + "/api/v1/posts?limit=10", ""},
-		{fmt.Sprintf("GET /api/v1/posts/{slug} (rotating over %d slugs)", len(slugs)), "http://" + lullabyAddr, script},
+	cases := []struct{ name, url, script, header string }{
+		{"constant 3 KB Fiber handler", "http://" + constAddr + "/", "", ""},
+		{"GET /api/v1/posts?limit=10", "http://" + lullabyAddr + "/api/v1/posts?limit=10", "", ""},
+		{fmt.Sprintf("GET /api/v1/posts/{slug} (rotating over %d slugs)", len(slugs)), "http://" + lullabyAddr, script, ""},
+		{"same, with Accept-Encoding: br (as browsers send)", "http://" + lullabyAddr, script, "Accept-Encoding: gzip, deflate, br"},
 	}
 	results := make([]wrkResult, len(cases))
 	for i, c := range cases {
 		a := append([]string{}, wrkArgs...)
 		if c.script != "" {
 			a = append(a, "-s", c.script)
+		}
+		if c.header != "" {
+			a = append(a, "-H", c.header)
 		}
 		a = append(a, c.url)
 		fmt.Fprintf(os.Stderr, "wrk %s\n", strings.Join(a, " "))
@@ -240,12 +244,17 @@ func seed(ctx context.Context, dir string, n int) error {
 	return nil
 }
 
-// benchBody is about 8 KB of Markdown shaped like a real post: headings,
+// bodyBytes is the size of each seeded post's Markdown: "~8 KB", as long
+// as a typical evidence-based post.
+const bodyBytes = 8000
+
+// benchBody is bodyBytes of Markdown shaped like a real post: headings,
 // paragraphs of prose, a list and a footnote.
 func benchBody(i int) string {
+	const footnote = "\n[^1]: A general observation, not medical advice.\n"
 	var b strings.Builder
 	fmt.Fprintf(&b, "Every baby is different, and note %d is no exception: sleep develops over the first years.[^1]\n\n", i+1)
-	for s := 0; b.Len() < 8*1024-200; s++ {
+	for s := 0; b.Len() < bodyBytes; s++ {
 		fmt.Fprintf(&b, "## What changes in month %d\n\n", s+1)
 		b.WriteString("Babies move through lighter and deeper sleep many times a night, and brief wakings between ")
 		b.WriteString("cycles are a normal part of how sleep matures. What parents notice is whether a child can drift ")
@@ -257,8 +266,9 @@ func benchBody(i int) string {
 		b.WriteString("and watch for the early sleepy cues: a glazed stare, rubbing eyes, turning away from play.\n\n")
 		b.WriteString("- Keep wake windows age-appropriate\n- Offer the same wind-down every night\n\n")
 	}
-	b.WriteString("[^1]: A general observation, not medical advice.\n")
-	return b.String()
+	text := b.String()[:bodyBytes-len(footnote)]
+	text = text[:strings.LastIndexByte(text, ' ')] + "."
+	return text + strings.Repeat(" ", bodyBytes-len(footnote)-len(text)) + footnote
 }
 
 func writeRotateScript(path string, slugs []string) error {

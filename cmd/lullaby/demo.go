@@ -106,15 +106,11 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	db, err := openStore(ctx, cfg, log)
+	svc, db, err := openService(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.Background())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log})
-	if err != nil {
-		return err
-	}
 	if err := loadDemo(ctx, svc, log); err != nil {
 		return err
 	}

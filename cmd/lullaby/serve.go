@@ -68,6 +68,21 @@ func openStore(ctx context.Context, cfg *config, log *slog.Logger) (*mongodb.DB,
 	})
 }
 
+// openService opens the configured database and a service over it, for
+// the one-shot commands; close the returned store when done.
+func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Service, *mongodb.DB, error) {
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log})
+	if err != nil {
+		db.Close(context.Background())
+		return nil, nil, err
+	}
+	return svc, db, nil
+}
+
 // newServer opens the database, loads the read model and builds the app.
 func newServer(ctx context.Context, cfg *config, logw io.Writer) (*server, error) {
 	log := newLogger(cfg, logw)

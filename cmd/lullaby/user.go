@@ -44,15 +44,11 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	log := newLogger(&config{LogLevel: "warn", LogFormat: cfg.LogFormat}, stderr)
-	db, err := openStore(ctx, cfg, log)
+	svc, db, err := openService(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.Background())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log})
-	if err != nil {
-		return err
-	}
 	in := cms.UserInput{Email: email, Name: name, Password: &password}
 	first, err := svc.NeedsSetup(ctx)
 	if err != nil {
