@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+var screenshots = flag.Bool("screenshots", false, "write the admin panel screenshots to docs/screenshots/")
+
+// browser is a headless chromium driven by chromedp, against one running
+// Lullaby.
+type browser struct {
+	ctx  context.Context
+	base string
+}
+
+// chromiumPath finds Debian's chromium (or another Chrome). It returns ""
+// when there is none.
+func chromiumPath() string {
+	if p := os.Getenv("LULLABY_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// MustBrowser starts a headless chromium for the test, or skips the test
+// when there is none — unless LULLABY_E2E=1, which CI sets after
+// installing chromium: then a missing browser fails the test.
+func MustBrowser(tb testing.TB, base string) *browser {
+	tb.Helper()
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("LULLABY_E2E") == "1" {
+			tb.Fatal("LULLABY_E2E=1 but no chromium found: apt-get install chromium, or set LULLABY_CHROMIUM")
+		}
+		tb.Skip("browser test skipped: no chromium found (apt-get install chromium; LULLABY_E2E=1 makes this a failure)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	tb.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		tb.Fatalf("start chromium %s: %v", path, err)
+	}
+	return &browser{ctx: ctx, base: base}
+}
+
+// Tab opens another tab of the same browser (sharing cookies).
+func (b *browser) Tab(tb testing.TB) *browser {
+	tb.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	tb.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return &browser{ctx: ctx, base: b.base}
+}
+
+// Do runs steps with a time limit, failing the test on error.
+func (b *browser) Do(tb testing.TB, what string, steps ...chromedp.Action[chromedp.Void]) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.fail(tb, what, err)
+	}
+}
+
+// Get runs one action that returns a value, failing the test on error.
+func Get[T any](tb testing.TB, b *browser, what string, a chromedp.Action[T]) T {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		b.fail(tb, what, err)
+	}
+	return v
+}
+
+func (b *browser) fail(tb testing.TB, what string, err error) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	url, _ := chromedp.Run(ctx, chromedp.Location())
+	html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("body")))
+	if len(html) > 4000 {
+		html = html[:4000] + "…"
+	}
+	tb.Fatalf("%s: %v\nat %s\n%s", what, err, url, html)
+}
+
+// Screenshot saves the page as docs/screenshots/name.png when the test
+// runs with -screenshots.
+func (b *browser) Screenshot(tb testing.TB, name string) {
+	tb.Helper()
+	if !*screenshots {
+		return
+	}
+	png := Get(tb, b, "screenshot "+name, chromedp.FullScreenshot(90))
+	dir := filepath.Join("..", "..", "docs", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
