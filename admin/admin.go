@@ -1,19 +1,24 @@
 // Package admin is Lullaby's admin surface: the JSON API under
-// /admin/api/v1 that the consultant's panel, scripts and apps use to write
-// posts, file them in categories, change the site settings and manage users.
+// /admin/api/v1 that scripts and apps use to write posts, file them in
+// categories, change the site settings and manage users, and the
+// consultant's server-rendered HTML panel under /admin (panel*.go).
 //
-// Handlers only decode requests, call *cms.Service and encode its answers;
-// every rule lives in cms. Errors are returned from handlers and translated
-// to RFC 9457 problem+json in one middleware (errors.go).
+// Handlers only decode requests, call *cms.Service and encode or render its
+// answers; every rule lives in cms. Errors are returned from handlers and
+// translated in one middleware per surface: RFC 9457 problem+json for the
+// API (errors.go), an HTML error page or the form re-rendered for the panel
+// (panel_errors.go).
 package admin
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
 
 	"github.com/lullabycms/lullaby/cms"
 )
@@ -38,7 +43,7 @@ type Config struct {
 	Now      func() time.Time
 }
 
-// Admin serves the admin JSON API. Build it with New.
+// Admin serves the admin JSON API and the HTML panel. Build it with New.
 type Admin struct {
 	svc     *cms.Service
 	signKey []byte // signs and verifies JWTs
@@ -48,11 +53,15 @@ type Admin struct {
 	log     *slog.Logger
 	timeout time.Duration
 	now     func() time.Time
-	logins  *limiter // login and set-up attempts per IP, password changes per user
+	logins  *limiter       // login and set-up attempts per IP, password changes per user
+	views   *html.Engine   // the panel's templates, parsed once
+	assets  *assetSet      // the panel's static files
+	posts   *cms.PostIndex // post metadata in memory, for the panel's lists
 }
 
 // New checks cfg and returns an Admin. It fails without a Service, with a
-// secret shorter than 32 bytes, or with a TokenTTL or Timeout out of range.
+// secret shorter than 32 bytes, with a TokenTTL or Timeout out of range, or
+// when a panel template does not parse.
 func New(cfg Config) (*Admin, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("admin.New: Service is required")
@@ -81,6 +90,14 @@ func New(cfg Config) (*Admin, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	as, err := panelAssets()
+	if err != nil {
+		return nil, fmt.Errorf("admin.New: %w", err)
+	}
+	vw, err := newViews(as)
+	if err != nil {
+		return nil, fmt.Errorf("admin.New: templates: %w", err)
+	}
 	secret := append([]byte(nil), cfg.Secret...)
 	return &Admin{
 		svc:     cfg.Service,
@@ -92,6 +109,9 @@ func New(cfg Config) (*Admin, error) {
 		timeout: cfg.Timeout,
 		now:     cfg.Now,
 		logins:  newLimiter(loginAttempts, loginWindow, maxLimiterKeys),
+		views:   vw,
+		assets:  as,
+		posts:   cms.NewPostIndex(cfg.Service.Store()),
 	}, nil
 }
 

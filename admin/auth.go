@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -116,17 +117,31 @@ func (a *Admin) authenticate(c *fiber.Ctx) error {
 		!hmac.Equal([]byte(c.Get(CSRFHeader)), []byte(a.CSRFToken(cl.ID))) {
 		return cms.Errorf(cms.KindForbidden, opAuth, "The CSRF token is missing or wrong; reload the page and try again.")
 	}
-	u, err := a.svc.GetUser(c.UserContext(), cl.Subject)
+	s, err := a.loadSession(c.UserContext(), cl)
 	switch {
-	case cms.IsKind(err, cms.KindNotFound) || cms.IsKind(err, cms.KindInvalid):
-		return a.unauthenticated(c, cms.Errorf(cms.KindUnauthenticated, opAuth, "The token is no longer valid; log in again."), true)
+	case cms.IsKind(err, cms.KindUnauthenticated):
+		return a.unauthenticated(c, err, true)
 	case err != nil:
 		return err
-	case u.TokenVersion != *cl.TokenVersion:
-		return a.unauthenticated(c, cms.Errorf(cms.KindUnauthenticated, opAuth, "The token has been revoked; log in again."), true)
 	}
-	c.Locals(sessionKey{}, &session{user: u, claims: cl})
+	c.Locals(sessionKey{}, s)
 	return c.Next()
+}
+
+// loadSession returns the session of the verified claims cl: its user must
+// still exist and the token must not have been revoked (Unauthenticated
+// otherwise). The JSON API and the HTML panel share it.
+func (a *Admin) loadSession(ctx context.Context, cl *claims) (*session, error) {
+	u, err := a.svc.GetUser(ctx, cl.Subject)
+	switch {
+	case cms.IsKind(err, cms.KindNotFound) || cms.IsKind(err, cms.KindInvalid):
+		return nil, cms.Errorf(cms.KindUnauthenticated, opAuth, "The token is no longer valid; log in again.")
+	case err != nil:
+		return nil, err
+	case u.TokenVersion != *cl.TokenVersion:
+		return nil, cms.Errorf(cms.KindUnauthenticated, opAuth, "The token has been revoked; log in again.")
+	}
+	return &session{user: u, claims: cl}, nil
 }
 
 // bearerToken finds the token of the request.

@@ -6,9 +6,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// Routes registers the admin JSON API under /api/v1 on r, the app's
-// "/admin" group. Every response is JSON, errors are problem+json, and
-// nothing is cached.
+// Routes registers the admin surface on r, the app's "/admin" group: the
+// JSON API under /api/v1 (every response JSON, errors problem+json,
+// nothing cached) and the HTML panel (panel_routes.go).
 func (a *Admin) Routes(r fiber.Router) {
 	api := r.Group("/api/v1", a.handleErrors, a.noStore, a.withTimeout)
 	auth, body := a.authenticate, a.requireJSON
@@ -51,6 +51,9 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Post("/users/:id/password", auth, body, a.handleUserPassword)
 
 	api.Use(a.handleNotFound)
+
+	// The HTML panel: after the API, whose group answers every /api/v1 path.
+	a.panelRoutes(r)
 }
 
 // noStore keeps every admin response out of caches.

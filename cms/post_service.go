@@ -288,7 +288,7 @@ func (s *Service) changePost(ctx context.Context, actor *User, id string, versio
 	if err != nil {
 		return nil, err
 	}
-	s.published(ctx)
+	s.publishedPost(ctx, p)
 	return p, nil
 }
 

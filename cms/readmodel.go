@@ -20,8 +20,10 @@ type ReadModel struct {
 	cur    atomic.Pointer[Snapshot]
 	loaded atomic.Bool
 
-	mu    sync.Mutex       // serialises reloads
-	posts map[string]*Post // published posts with HTML (no Markdown), by id
+	mu       sync.Mutex       // serialises reloads
+	posts    map[string]*Post // published posts with HTML (no Markdown), by id
+	cats     []*Category      // as last loaded
+	settings *Settings        // as last loaded
 }
 
 // NewReadModel returns a read model over store holding an empty snapshot;
@@ -94,11 +96,47 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return &Error{Kind: KindInternal, Op: "cms.ReadModel.Reload", Err: err}
 	}
-	rm.posts = next
+	rm.posts, rm.cats, rm.settings = next, cats, st
 	rm.cur.Store(snap)
 	rm.loaded.Store(true)
 	go snap.warm()
 	return nil
+}
+
+// ApplyPost brings one saved post into the read model without reading the
+// database, when it is the only change since the current snapshot: version
+// is the content version the save bumped to, and the snapshot must be at
+// version-1. It reports whether it applied the post; if not (another
+// instance wrote in between, or nothing is loaded yet), call Reload.
+func (rm *ReadModel) ApplyPost(p *Post, version int64) bool {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	cur := rm.cur.Load()
+	if !rm.loaded.Load() || cur.Version() != version-1 || rm.settings == nil {
+		return false
+	}
+	next := make(map[string]*Post, len(rm.posts)+1)
+	for id, q := range rm.posts {
+		next[id] = q
+	}
+	delete(next, p.ID)
+	if p.Public() {
+		light := *p
+		light.Body, light.Revisions = "", nil
+		next[p.ID] = &light
+	}
+	list := make([]*Post, 0, len(next))
+	for _, q := range next {
+		list = append(list, q)
+	}
+	snap, err := buildSnapshot(version, list, rm.cats, rm.settings, cur)
+	if err != nil {
+		return false
+	}
+	rm.posts = next
+	rm.cur.Store(snap)
+	go snap.warm()
+	return true
 }
 
 // fillBodies sets HTML on each post, from the current-body documents, or

@@ -65,6 +65,22 @@ func (s *Service) published(ctx context.Context) {
 	}
 }
 
+// publishedPost is published for a change to one post p (as saved): when
+// nothing else changed since the current snapshot, the snapshot is updated
+// from p in memory, with no database read; otherwise it is reloaded.
+func (s *Service) publishedPost(ctx context.Context, p *Post) {
+	v, err := s.store.BumpContentVersion(ctx)
+	if err != nil {
+		s.log.Error("bump content version", "err", err)
+	}
+	if err == nil && s.content.ApplyPost(p, v) {
+		return
+	}
+	if err := s.content.Reload(ctx); err != nil {
+		s.log.Error("reload read model after write", "err", err)
+	}
+}
+
 // requireVersion returns the version an edit started from, or an Invalid
 // error naming the field when it is missing.
 func requireVersion(op string, v *int) (int, error) {

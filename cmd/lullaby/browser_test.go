@@ -117,7 +117,7 @@ func (b *browser) Screenshot(tb testing.TB, name string) {
 	if !*screenshots {
 		return
 	}
-	png := Get(tb, b, "screenshot "+name, chromedp.FullScreenshot(90))
+	png := Get(tb, b, "screenshot "+name, chromedp.FullScreenshot(100))
 	dir := filepath.Join("..", "..", "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.Fatal(err)

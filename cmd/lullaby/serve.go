@@ -28,6 +28,7 @@ type server struct {
 	db  *mongodb.DB
 	rm  *cms.ReadModel
 	svc *cms.Service
+	adm *admin.Admin
 	app *fiber.App
 }
 
@@ -127,7 +128,7 @@ func (s *server) init(ctx context.Context) error {
 			return fmt.Errorf("session secret: %w", err)
 		}
 	}
-	adm, err := admin.New(admin.Config{Service: svc, Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout})
+	s.adm, err = admin.New(admin.Config{Service: svc, Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout})
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func (s *server) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.app = newApp(s.cfg, s.log, adm, pub, s.health)
+	s.app = newApp(s.cfg, s.log, s.adm, pub, s.health)
 	return nil
 }
 
@@ -174,8 +175,9 @@ func displayAddr(addr net.Addr) string {
 func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	loops, stopLoops := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); s.rm.Run(loops, s.cfg.SyncInterval) }()
+	go func() { defer wg.Done(); s.adm.Run(loops, s.cfg.SyncInterval) }()
 	go func() { defer wg.Done(); s.svc.RunScheduler(loops, s.cfg.SchedulerEvery) }()
 
 	errc := make(chan error, 1)

@@ -1,0 +1,131 @@
+package admin
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lullabycms/lullaby/assets"
+)
+
+// assetSet is the panel's static files, each served at
+// /admin/assets/<hash>/<path> where hash is the first 8 bytes of the
+// file's SHA-256 in hex: the URL changes whenever the file does, so it can
+// be cached for a year.
+type assetSet struct {
+	byPath map[string]*assetFile // "css/admin.css" -> file
+}
+
+type assetFile struct {
+	hash  string
+	ctype string
+	body  []byte
+
+	gzOnce sync.Once
+	gz     []byte // gzip of body, nil when not worth it
+}
+
+// loadAssets reads every file under static/ of fsys.
+func loadAssets(fsys fs.FS) (*assetSet, error) {
+	set := &assetSet{byPath: map[string]*assetFile{}}
+	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		ctype := mime.TypeByExtension(path.Ext(p))
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		set.byPath[strings.TrimPrefix(p, "static/")] = &assetFile{hash: hex.EncodeToString(sum[:8]), ctype: ctype, body: body}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assets: %w", err)
+	}
+	return set, nil
+}
+
+// url returns the hashed URL of the asset at name (e.g. "js/editor.js");
+// an unknown name is an error, so a typo in a template fails its render.
+func (s *assetSet) url(name string) (string, error) {
+	f := s.byPath[name]
+	if f == nil {
+		return "", fmt.Errorf("asset %q does not exist under assets/static", name)
+	}
+	return assetPrefix + f.hash + "/" + name, nil
+}
+
+// gzipped returns the gzip encoding of a text asset, made on first use.
+func (f *assetFile) gzipped() []byte {
+	f.gzOnce.Do(func() {
+		if len(f.body) < 1024 || !compressible(f.ctype) {
+			return
+		}
+		var b bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		_, _ = w.Write(f.body)
+		if w.Close() == nil && b.Len() < len(f.body) {
+			f.gz = b.Bytes()
+		}
+	})
+	return f.gz
+}
+
+func compressible(ctype string) bool {
+	return strings.HasPrefix(ctype, "text/") || strings.Contains(ctype, "javascript") ||
+		strings.Contains(ctype, "json") || strings.Contains(ctype, "svg")
+}
+
+// handleAsset serves GET /admin/assets/:hash/*. A wrong hash is a 404 so
+// that a stale URL never caches new content under the old name.
+func (a *Admin) handleAsset(c *fiber.Ctx) error {
+	f := a.assets.byPath[c.Params("*")]
+	if f == nil || c.Params("hash") != f.hash {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+		return c.Status(fiber.StatusNotFound).SendString("Not found.")
+	}
+	h := &c.Response().Header
+	h.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	h.Set(fiber.HeaderContentType, f.ctype)
+	h.Set(fiber.HeaderETag, `"`+f.hash+`"`)
+	h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	if c.Get(fiber.HeaderIfNoneMatch) == `"`+f.hash+`"` {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	if gz := f.gzipped(); gz != nil && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+		h.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(gz)
+	}
+	return c.Send(f.body)
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip.
+func acceptsGzip(ae string) bool {
+	for _, part := range strings.Split(ae, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+// panelAssets loads the embedded assets.
+func panelAssets() (*assetSet, error) { return loadAssets(assets.FS) }

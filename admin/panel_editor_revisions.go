@@ -1,0 +1,298 @@
+package admin
+
+import (
+	"bytes"
+	"encoding/json"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// diffRow is one row of a rendered line diff. The template escapes Text.
+type diffRow struct {
+	Op      string // "same", "del" (only in the older text), "ins" (only in the newer), "skip"
+	Text    string
+	Old     int // line number in the older text, 0 if not there
+	New     int // line number in the newer text, 0 if not there
+	Skipped int // for "skip": how many unchanged lines are folded away
+}
+
+// diffRows numbers the lines of a diff and folds runs of unchanged lines
+// that are more than context lines away from a change.
+func diffRows(lines []cms.DiffLine, context int) []diffRow {
+	rows := make([]diffRow, len(lines))
+	near := make([]bool, len(lines))
+	o, n := 0, 0
+	for i, l := range lines {
+		switch l.Op {
+		case cms.DiffEqual:
+			o++
+			n++
+			rows[i] = diffRow{Op: "same", Text: l.Text, Old: o, New: n}
+		case cms.DiffDelete:
+			o++
+			rows[i] = diffRow{Op: "del", Text: l.Text, Old: o}
+		case cms.DiffInsert:
+			n++
+			rows[i] = diffRow{Op: "ins", Text: l.Text, New: n}
+		}
+		if l.Op != cms.DiffEqual {
+			for j := max(0, i-context); j <= min(len(lines)-1, i+context); j++ {
+				near[j] = true
+			}
+		}
+	}
+	out := make([]diffRow, 0, len(rows))
+	for i := 0; i < len(rows); {
+		if rows[i].Op != "same" || near[i] {
+			out = append(out, rows[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(rows) && rows[j].Op == "same" && !near[j] {
+			j++
+		}
+		out = append(out, diffRow{Op: "skip", Skipped: j - i})
+		i = j
+	}
+	return out
+}
+
+// fieldChange is a short field that differs between two versions.
+type fieldChange struct {
+	Name, Old, New string
+}
+
+// diffPage is the data of views/editor_diff.html.
+type diffPage struct {
+	page
+	Post        *cms.Post
+	Rev         *cms.Revision
+	RevBy       string
+	RevLabel    string
+	IsCurrent   bool // the revision is the current version
+	Fields      []fieldChange
+	Body        []diffRow
+	BodyChanged bool
+}
+
+// revisionsPage is the data of views/editor_revisions.html.
+type revisionsPage struct {
+	page
+	Post      *cms.Post
+	Revisions []revisionItem
+}
+
+// handleRevisionsPage lists every stored revision of post :id, newest
+// first.
+func (a *Admin) handleRevisionsPage(c *fiber.Ctx) error {
+	post, err := a.panelPost(c)
+	if err != nil {
+		return err
+	}
+	// The post carries its revision list: no second read.
+	revs := slices.Clone(post.Revisions)
+	slices.Reverse(revs)
+	p := revisionsPage{page: a.newPage(c, "Versions of "+displayTitle(post.Title), "posts"), Post: post,
+		Revisions: a.revisionItems(c.UserContext(), actor(c), post, revs)}
+	return a.render(c, fiber.StatusOK, tmplEditorRevisions, p)
+}
+
+// handleRevisionDiff compares revision :rid with the post as it is now:
+// the short fields side by side, the body as a line diff, with a button
+// to restore the revision.
+func (a *Admin) handleRevisionDiff(c *fiber.Ctx) error {
+	post, err := a.panelPost(c)
+	if err != nil {
+		return err
+	}
+	rid := param(c, "rid")
+	if !cms.ValidID(rid) {
+		return fiber.ErrNotFound
+	}
+	ctx := c.UserContext()
+	rev, err := a.svc.GetRevision(ctx, post.ID, rid)
+	if err != nil {
+		return err
+	}
+	cats, err := a.svc.ListCategories(ctx)
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(cats))
+	for _, cat := range cats {
+		names[cat.ID] = cat.Name
+	}
+	catNames := func(ids []string) string {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			if out[i] = names[id]; out[i] == "" {
+				out[i] = "(deleted category)"
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	p := diffPage{
+		page:      a.newPage(c, "Version "+strconv.Itoa(rev.Version)+" of "+displayTitle(post.Title), "posts"),
+		Post:      post,
+		Rev:       rev,
+		RevLabel:  revisionLabel(rev.Note),
+		IsCurrent: rev.Version == post.Version,
+	}
+	if items := a.revisionItems(ctx, actor(c), post, []cms.RevisionRef{{SavedBy: rev.SavedBy}}); len(items) == 1 {
+		p.RevBy = items[0].By
+	}
+	for _, fc := range []fieldChange{
+		{"Title", rev.Title, post.Title},
+		{"Excerpt", rev.Excerpt, post.Excerpt},
+		{"Categories", catNames(rev.CategoryIDs), catNames(post.CategoryIDs)},
+		{"Tags", strings.Join(rev.Tags, ", "), strings.Join(post.Tags, ", ")},
+		{"SEO title", rev.SEO.Title, post.SEO.Title},
+		{"SEO description", rev.SEO.Description, post.SEO.Description},
+		{"Canonical URL", rev.SEO.CanonicalURL, post.SEO.CanonicalURL},
+	} {
+		if fc.Old != fc.New {
+			p.Fields = append(p.Fields, fc)
+		}
+	}
+	lines := cms.DiffLines(rev.Body, post.Body)
+	for _, l := range lines {
+		if l.Op != cms.DiffEqual {
+			p.BodyChanged = true
+			break
+		}
+	}
+	p.Body = diffRows(lines, 3)
+	return a.render(c, fiber.StatusOK, tmplEditorDiff, p)
+}
+
+// handleRevisionRestoreForm restores revision :rid as a new save; the form
+// carries the version the page showed, and a stale one goes back to the
+// comparison with the latest version.
+func (a *Admin) handleRevisionRestoreForm(c *fiber.Ctx) error {
+	post, err := a.panelPost(c)
+	if err != nil {
+		return err
+	}
+	rid := param(c, "rid")
+	if !cms.ValidID(rid) {
+		return fiber.ErrNotFound
+	}
+	version, err := strconv.Atoi(strings.TrimSpace(c.FormValue("version")))
+	if err != nil || version < 1 {
+		return invalid("admin.restoreRevision", "version", "The version you started from is required.")
+	}
+	restored, err := a.svc.RestoreRevision(c.UserContext(), actor(c), post.ID, rid, version)
+	switch {
+	case isStale(err):
+		return a.flashRedirect(c, editorPath(post.ID)+"/revisions/"+rid,
+			"The post changed since you opened that page, so nothing was restored. Here is the comparison with the latest version.")
+	case err != nil:
+		return err
+	}
+	var from string
+	for _, r := range restored.Revisions {
+		if r.ID == rid {
+			from = " " + strconv.Itoa(r.Version)
+		}
+	}
+	return a.flashRedirect(c, editorPath(post.ID), "Version"+from+" restored. It is saved as a new version, so you can undo this too.")
+}
+
+// previewPage is the data of views/editor_preview.html, a page of its own
+// (not inside the panel's layout) that reads like the published post.
+type previewPage struct {
+	Post       *cms.Post
+	Title      string
+	Excerpt    string        // only the one she wrote: lists fall back to the first paragraph
+	HTML       template.HTML // sanitised by cms.RenderMarkdown when the post was saved
+	Date       time.Time
+	Categories []string
+	Settings   *cms.Settings
+	Status     statusView
+	EditURL    string
+}
+
+// handlePostPreview shows post :id as readers would see it, whatever its
+// status, without publishing it; search engines are told to stay away.
+func (a *Admin) handlePostPreview(c *fiber.Ctx) error {
+	post, err := a.panelPost(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	settings, err := a.svc.GetSettings(ctx)
+	if err != nil {
+		return err
+	}
+	cats, err := a.svc.ListCategories(ctx)
+	if err != nil {
+		return err
+	}
+	p := previewPage{Post: post, Title: displayTitle(post.Title), Excerpt: post.Excerpt, HTML: template.HTML(post.HTML),
+		Date: post.PublishedAt, Settings: settings, Status: postStatus(post), EditURL: editorPath(post.ID)}
+	if p.Date.IsZero() {
+		p.Date = post.PublishAt
+	}
+	for _, cat := range cats {
+		for _, id := range post.CategoryIDs {
+			if cat.ID == id {
+				p.Categories = append(p.Categories, cat.Name)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := a.views.Render(&buf, tmplEditorPreview, p); err != nil {
+		return err
+	}
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
+
+// handlePreviewFragment renders Markdown (the form field or JSON member
+// "body") with cms.RenderMarkdown, the renderer of published posts, and
+// answers the sanitised HTML fragment, with the word count and reading
+// time in X-Word-Count and X-Reading-Time. The editor's live preview
+// fetches it.
+func (a *Admin) handlePreviewFragment(c *fiber.Ctx) error {
+	var body string
+	if isJSONType(c.Get(fiber.HeaderContentType)) {
+		var in struct {
+			Body string `json:"body"`
+		}
+		if err := json.Unmarshal(c.Body(), &in); err != nil {
+			return invalid("admin.preview", "body", "Send the Markdown as the form field or JSON member \"body\".")
+		}
+		body = in.Body
+	} else {
+		body = strings.Clone(c.FormValue("body"))
+	}
+	if len(body) > cms.MaxBodyBytes {
+		return fiber.NewError(fiber.StatusRequestEntityTooLarge, "The text is too long to preview: the limit is 512 KiB.")
+	}
+	r, err := cms.RenderMarkdown(strings.ReplaceAll(body, "\r\n", "\n"))
+	if err != nil {
+		return err
+	}
+	c.Set("X-Robots-Tag", "noindex")
+	c.Set("X-Word-Count", strconv.Itoa(r.WordCount))
+	c.Set("X-Reading-Time", strconv.Itoa(r.ReadingTime))
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.SendString(r.HTML)
+}
+
+// displayTitle is a post's title, or a stand-in while it has none.
+func displayTitle(title string) string {
+	if strings.TrimSpace(title) == "" {
+		return "Untitled post"
+	}
+	return title
+}

@@ -1,0 +1,421 @@
+package admin
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// What the editor form's buttons ask for (the "action" field), and the
+// paths of the separate action routes.
+const (
+	actSave      = "save"
+	actPublish   = "publish"
+	actUnpublish = "unpublish"
+	actSchedule  = "schedule"
+	actTrash     = "trash"
+	actRestore   = "restore"
+)
+
+// postForm is the editor form: the stored post's fields, or what she sent.
+type postForm struct {
+	Title          string
+	Slug           string
+	Excerpt        string
+	Body           string
+	CategoryIDs    []string
+	Tags           string // comma-separated
+	SEOTitle       string
+	SEODescription string
+	CanonicalURL   string
+	Version        int    // the version the edit started from; 0 for a new post
+	PublishAt      string // the schedule input: "2006-01-02T15:04" in her time zone (or UTC)
+	TZOffset       string // her time zone's offset at PublishAt in minutes west of UTC, as JavaScript's getTimezoneOffset gives it; "" is UTC
+	SlugAuto       bool   // the slug still follows the title (the script mirrors it)
+}
+
+// formFromPost fills the form from the stored post.
+func formFromPost(p *cms.Post) postForm {
+	return postForm{
+		Title: p.Title, Slug: p.Slug, Excerpt: p.Excerpt, Body: p.Body,
+		CategoryIDs: slices.Clone(p.CategoryIDs), Tags: strings.Join(p.Tags, ", "),
+		SEOTitle: p.SEO.Title, SEODescription: p.SEO.Description, CanonicalURL: p.SEO.CanonicalURL,
+		Version: p.Version, PublishAt: scheduleValue(p.PublishAt),
+		// A slug follows the title until she sets her own, and never once
+		// the post has been public (its address is out there).
+		SlugAuto: p.PublishedAt.IsZero() && (p.Slug == cms.Slugify(p.Title) || p.Title == ""),
+	}
+}
+
+// parsePostForm reads the editor form of the request. Strings are copied:
+// Fiber's are only valid during the handler. Line breaks are normalised to
+// "\n" (browsers send a textarea's as "\r\n").
+func parsePostForm(c *fiber.Ctx) postForm {
+	v := func(name string) string { return strings.Clone(c.FormValue(name)) }
+	text := func(name string) string { return strings.ReplaceAll(v(name), "\r\n", "\n") }
+	version, _ := strconv.Atoi(strings.TrimSpace(v("version")))
+	return postForm{
+		Title: v("title"), Slug: v("slug"), Excerpt: text("excerpt"), Body: text("body"),
+		CategoryIDs: formValues(c, "categoryIds"), Tags: v("tags"),
+		SEOTitle: v("seoTitle"), SEODescription: text("seoDescription"), CanonicalURL: v("canonicalUrl"),
+		Version: version, PublishAt: strings.TrimSpace(v("publishAt")), TZOffset: strings.TrimSpace(v("tzOffset")),
+		SlugAuto: v("slugAuto") == "1",
+	}
+}
+
+// formValues returns every value of a repeated form field, copied.
+func formValues(c *fiber.Ctx, name string) []string {
+	var out []string
+	if mf, err := c.MultipartForm(); err == nil && mf != nil {
+		return slices.Clone(mf.Value[name])
+	}
+	for _, b := range c.Request().PostArgs().PeekMulti(name) {
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// hasPostFields reports whether the request carries the editor form (as
+// opposed to a bare action button elsewhere with just a version).
+func hasPostFields(c *fiber.Ctx) bool {
+	return c.Request().PostArgs().Has("title") || func() bool {
+		mf, err := c.MultipartForm()
+		return err == nil && mf != nil && mf.Value["title"] != nil
+	}()
+}
+
+// input turns the form into a cms.PostInput setting every field. For a new
+// post an empty or mirrored slug is left out, so that cms makes one from
+// the title.
+func (f postForm) input(isNew bool) cms.PostInput {
+	cats := f.CategoryIDs
+	if cats == nil {
+		cats = []string{}
+	}
+	tags := splitTags(f.Tags)
+	in := cms.PostInput{
+		Title: &f.Title, Excerpt: &f.Excerpt, Body: &f.Body, CategoryIDs: &cats, Tags: &tags,
+		SEOTitle: &f.SEOTitle, SEODescription: &f.SEODescription, CanonicalURL: &f.CanonicalURL,
+	}
+	// A new post's slug that just mirrors the title is left to cms, which
+	// makes it unique ("-2") instead of refusing a taken one.
+	slug := strings.TrimSpace(f.Slug)
+	if !isNew || (slug != "" && !(f.SlugAuto && slug == cms.Slugify(f.Title))) {
+		in.Slug = &slug
+	}
+	if !isNew {
+		v := f.Version
+		in.Version = &v
+	}
+	return in
+}
+
+// splitTags splits the comma-separated tags input; cms trims and dedupes.
+func splitTags(s string) []string {
+	out := []string{}
+	for _, t := range strings.Split(s, ",") {
+		if t = strings.Join(strings.Fields(t), " "); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// changedFrom reports whether saving f would change post p. It is a cheap
+// pre-check that spares a revision when she presses Publish on a post she
+// did not edit; when in doubt it says yes (and cms saves).
+func (f postForm) changedFrom(p *cms.Post) bool {
+	t := strings.TrimSpace
+	slug := t(f.Slug)
+	if slug == "" {
+		slug = cms.Slugify(t(f.Title))
+	}
+	tags := splitTags(f.Tags)
+	return t(f.Title) != p.Title || slug != p.Slug || t(f.Excerpt) != p.Excerpt || f.Body != p.Body ||
+		!slices.Equal(nonNil(f.CategoryIDs), nonNil(p.CategoryIDs)) || !slices.EqualFunc(tags, nonNil(p.Tags), strings.EqualFold) ||
+		t(f.SEOTitle) != p.SEO.Title || t(f.SEODescription) != p.SEO.Description || t(f.CanonicalURL) != p.SEO.CanonicalURL
+}
+
+// scheduleTime reads the schedule input: a local date and time plus her
+// time zone's offset (filled in by the script), or, without the script, a
+// time in UTC. A full RFC 3339 time is taken as it is.
+func (f postForm) scheduleTime() (time.Time, error) {
+	const op = "admin.schedule"
+	if f.PublishAt == "" {
+		return time.Time{}, invalid(op, "publishAt", "Choose the date and time to publish at.")
+	}
+	if t, err := time.Parse(time.RFC3339, f.PublishAt); err == nil {
+		return t, nil
+	}
+	var at time.Time
+	var err error
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if at, err = time.ParseInLocation(layout, f.PublishAt, time.UTC); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return time.Time{}, invalid(op, "publishAt", "Enter a date and time such as 2030-01-31 09:00.")
+	}
+	if f.TZOffset != "" {
+		min, err := strconv.Atoi(f.TZOffset)
+		if err != nil || min < -16*60 || min > 16*60 {
+			return time.Time{}, invalid(op, "publishAt", "The time zone of this time is not valid; reload the page and try again.")
+		}
+		at = at.Add(time.Duration(min) * time.Minute)
+	}
+	return at, nil
+}
+
+// handleEditorCreate stores a new post from the editor form (Save draft,
+// or Publish / Schedule straight away) and goes to its editor: 303.
+func (a *Admin) handleEditorCreate(c *fiber.Ctx) error {
+	f := parsePostForm(c)
+	action := strings.Clone(c.FormValue("action"))
+	post, err := a.svc.CreatePost(c.UserContext(), actor(c), f.input(true))
+	if err != nil {
+		if fields := formErrors(err); fields != nil {
+			return a.renderEditorProblem(c, nil, f, fields, problemNotSaved)
+		}
+		return err
+	}
+	f.Version = post.Version
+	if action == actSave || action == "" {
+		return a.flashRedirect(c, editorPath(post.ID), "Draft saved.")
+	}
+	return a.editorAct(c, post, f, action, true)
+}
+
+// handleEditorSave saves the editor form of post :id and carries out the
+// button she pressed ("action": save, publish, schedule, unpublish, trash,
+// restore). A stale version shows the conflict page; invalid fields
+// re-render the form at 422 with her input.
+func (a *Admin) handleEditorSave(c *fiber.Ctx) error {
+	return a.editorSubmit(c, strings.Clone(c.FormValue("action")))
+}
+
+// handleEditorAction serves POST /posts/:id/<action>: the same as the
+// editor form with that button when the form's fields are sent, else just
+// the action on the version given (if any).
+func (a *Admin) handleEditorAction(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error { return a.editorSubmit(c, action) }
+}
+
+func (a *Admin) editorSubmit(c *fiber.Ctx, action string) error {
+	switch action {
+	case "":
+		action = actSave
+	case actSave, actPublish, actUnpublish, actSchedule, actTrash, actRestore:
+	default:
+		return invalid("admin.editor", "action", "Unknown action.")
+	}
+	post, err := a.panelPost(c)
+	if err != nil {
+		return err
+	}
+	full := hasPostFields(c)
+	var f postForm
+	if full {
+		f = parsePostForm(c)
+	} else {
+		f = formFromPost(post)
+		f.Version, _ = strconv.Atoi(strings.TrimSpace(c.FormValue("version")))
+		f.PublishAt, f.TZOffset = strings.TrimSpace(c.FormValue("publishAt")), strings.TrimSpace(c.FormValue("tzOffset"))
+		if f.Version == 0 {
+			f.Version = post.Version // a bare action without a version applies to the post as it is
+		}
+	}
+	if f.Version != post.Version {
+		return a.renderConflict(c, post, f, action)
+	}
+	if full && action == actUnpublish && post.Public() && f.changedFrom(post) {
+		return a.unpublishAndSave(c, post, f)
+	}
+	saved := false
+	if full && action != actTrash && action != actRestore && f.changedFrom(post) {
+		updated, err := a.svc.UpdatePost(c.UserContext(), actor(c), post.ID, f.input(false))
+		if err != nil {
+			return a.editorFailed(c, post, f, action, err, false)
+		}
+		post, saved = updated, true
+		f.Version = updated.Version
+	}
+	return a.editorAct(c, post, f, action, saved)
+}
+
+// unpublishAndSave takes a published post off the site and then saves her
+// edits, in that order, so that what she was still writing is never public.
+func (a *Admin) unpublishAndSave(c *fiber.Ctx, post *cms.Post, f postForm) error {
+	ctx, u := c.UserContext(), actor(c)
+	draft, err := a.svc.UnpublishPost(ctx, u, post.ID, f.Version)
+	if err != nil {
+		return a.editorFailed(c, post, f, actUnpublish, err, false)
+	}
+	f.Version = draft.Version
+	if _, err := a.svc.UpdatePost(ctx, u, post.ID, f.input(false)); err != nil {
+		if fields := formErrors(err); fields != nil {
+			return a.renderEditorProblem(c, draft, f, fields, "Unpublished, but your changes were not saved: please check the fields marked below.")
+		}
+		return a.editorFailed(c, draft, f, actSave, err, false)
+	}
+	return a.flashRedirect(c, editorPath(post.ID), "Unpublished and saved: it is a draft again, and readers no longer see it.")
+}
+
+// editorAct carries out action on post (already saved, if she edited it)
+// and redirects to the editor with a flash saying what happened.
+func (a *Admin) editorAct(c *fiber.Ctx, post *cms.Post, f postForm, action string, saved bool) error {
+	ctx, u, v := c.UserContext(), actor(c), f.Version
+	var msg string
+	var err error
+	var next *cms.Post
+	switch action {
+	case actSave:
+		msg = "No changes to save."
+		if saved {
+			msg = "Saved."
+			if post.Status == cms.StatusDraft {
+				msg = "Draft saved."
+			}
+			if post.Public() {
+				msg = "Saved. The changes are live."
+			}
+		}
+	case actPublish:
+		if post.Public() {
+			msg = "No changes to update."
+			if saved {
+				msg = "Updated. The changes are live."
+			}
+			break
+		}
+		if next, err = a.svc.PublishPost(ctx, u, post.ID, v); err == nil {
+			msg = "Published. Readers can see it now."
+		}
+	case actSchedule:
+		var at time.Time
+		if at, err = f.scheduleTime(); err == nil {
+			if next, err = a.svc.SchedulePost(ctx, u, post.ID, v, at); err == nil {
+				msg = "Scheduled. It goes live by itself at the time shown under “Publish”."
+			}
+		}
+	case actUnpublish:
+		if next, err = a.svc.UnpublishPost(ctx, u, post.ID, v); err == nil {
+			msg = "Unpublished: it is a draft again, and readers no longer see it."
+		}
+	case actTrash:
+		if next, err = a.svc.TrashPost(ctx, u, post.ID, v); err == nil {
+			msg = "Moved to the trash. You can restore it from here or from the trash."
+		}
+	case actRestore:
+		if next, err = a.svc.RestorePost(ctx, u, post.ID, v); err == nil {
+			msg = "Restored from the trash."
+		}
+	}
+	if err != nil {
+		return a.editorFailed(c, post, f, action, err, saved)
+	}
+	if next != nil {
+		post = next
+	}
+	return a.flashRedirect(c, editorPath(post.ID), msg)
+}
+
+// editorFailed answers a failed save or action on post: a stale version
+// shows the conflict page, bad fields re-render the form at 422 with her
+// input, a refused state change (such as publishing a trashed post) goes
+// back with the reason; anything else is the panel's error page.
+// saved says whether her edits were stored before the action failed.
+func (a *Admin) editorFailed(c *fiber.Ctx, post *cms.Post, f postForm, action string, err error, saved bool) error {
+	switch {
+	case isStale(err):
+		latest, gerr := a.svc.GetPost(c.UserContext(), post.ID)
+		if gerr != nil {
+			return gerr
+		}
+		return a.renderConflict(c, latest, f, action)
+	case formErrors(err) != nil:
+		msg := problemNotSaved
+		if saved {
+			msg = "Your changes were saved, but please check the fields marked below."
+		}
+		return a.renderEditorProblem(c, post, f, formErrors(err), msg)
+	case cms.IsKind(err, cms.KindConflict):
+		return a.flashRedirect(c, editorPath(post.ID), cms.ErrorMessage(err))
+	}
+	return err
+}
+
+// isStale reports whether err is a version conflict (someone saved since).
+func isStale(err error) bool {
+	if !cms.IsKind(err, cms.KindConflict) {
+		return false
+	}
+	_, ok := cms.ErrorFields(err)["version"]
+	return ok
+}
+
+// formErrors returns the per-field messages of an error that the form can
+// show next to its fields (invalid input, a taken slug), or nil.
+func formErrors(err error) map[string]string {
+	fields := cms.ErrorFields(err)
+	if len(fields) == 0 || isStale(err) {
+		return nil
+	}
+	if !cms.IsKind(err, cms.KindInvalid) && !cms.IsKind(err, cms.KindConflict) {
+		return nil
+	}
+	out := make(map[string]string, len(fields))
+	for k, v := range fields {
+		if k == "slug" && cms.IsKind(err, cms.KindConflict) {
+			v = "Another post already uses this address. Change it a little, for example by adding -2."
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// problemNotSaved heads a form that came back with errors.
+const problemNotSaved = "Nothing was saved: please check the fields marked below."
+
+// renderEditorProblem re-renders the editor at 422 with her input, the
+// message problem above the form and a message next to each bad field.
+func (a *Admin) renderEditorProblem(c *fiber.Ctx, post *cms.Post, f postForm, fields map[string]string, problem string) error {
+	p, err := a.editorPageFor(c, post, f, fields)
+	if err != nil {
+		return err
+	}
+	p.Problem = problem
+	return a.render(c, fiber.StatusUnprocessableEntity, tmplEditor, p)
+}
+
+// conflictPage is the data of views/editor_conflict.html: her edit started
+// from an older version than the stored one.
+type conflictPage struct {
+	page
+	Latest *cms.Post
+	Form   postForm // her version, kept in hidden fields for "Keep my version"
+	Action string   // the button she pressed
+	Diff   []diffRow
+	// TitleChanged and the like say which fields differ from the latest.
+	TitleChanged, ExcerptChanged bool
+}
+
+// renderConflict shows the choice between loading the latest version and
+// keeping hers (which saves her text over it, explicitly): 409, nothing
+// written.
+func (a *Admin) renderConflict(c *fiber.Ctx, latest *cms.Post, f postForm, action string) error {
+	p := conflictPage{
+		page:   a.newPage(c, "This post changed in another window", "posts"),
+		Latest: latest, Form: f, Action: action,
+		Diff:         diffRows(cms.DiffLines(latest.Body, f.Body), 3),
+		TitleChanged: strings.TrimSpace(f.Title) != latest.Title, ExcerptChanged: strings.TrimSpace(f.Excerpt) != latest.Excerpt,
+	}
+	return a.render(c, fiber.StatusConflict, tmplEditorConflict, p)
+}
+
+func editorPath(id string) string { return "/admin/posts/" + id }

@@ -1,0 +1,53 @@
+package admin
+
+import "github.com/gofiber/fiber/v2"
+
+// panelRoutes registers the HTML panel on r, the app's "/admin" group,
+// after the JSON API: Routes calls it. Static files come first (no
+// session, cached for a year); every other panel response is HTML (or JSON
+// for a script's fetch), private and never cached, with errors rendered as
+// pages by panelErrors. Pages other than set-up and login need a session
+// (panelAuth), and unsafe methods the session's CSRF token (panelCSRF).
+func (a *Admin) panelRoutes(r fiber.Router) {
+	r.Get("/assets/:hash/*", a.handleAsset)
+
+	p := r.Group("", a.panelErrors, a.panelHeaders, a.withTimeout)
+	p.Get("/setup", a.handleSetupPage)
+	p.Post("/setup", a.sameOrigin, a.handleSetupForm)
+	p.Get("/login", a.handleLoginPage)
+	p.Post("/login", a.sameOrigin, a.handleLoginForm)
+
+	authed := p.Group("", a.panelAuth, a.panelCSRF)
+	authed.Get("/", a.handleDashboard)
+	authed.Post("/logout", a.handleLogout)
+	authed.Post("/logout-everywhere", a.handleLogoutEverywhere)
+	authed.Get("/account", a.handleAccountPage)
+	authed.Post("/account", a.handleAccountForm)
+
+	authed.Get("/posts", a.handlePostsPage)
+	authed.Post("/posts/bulk-trash", a.handleBulkTrash)
+	authed.Get("/trash", a.handleTrashPage)
+	authed.Get("/trash/:id/delete", a.handleTrashConfirm)
+	authed.Post("/trash/:id/restore", a.handleTrashRestore)
+	authed.Post("/trash/:id/delete", a.handleTrashDelete)
+
+	authed.Get("/categories", a.handleCategoriesPage)
+	authed.Post("/categories", a.handleCategoryCreateForm)
+	authed.Post("/categories/order", a.handleCategoryOrderForm)
+	authed.Post("/categories/:id", a.handleCategoryUpdateForm)
+	authed.Post("/categories/:id/delete", a.handleCategoryDeleteForm)
+
+	authed.Get("/settings", a.handleSettingsPage)
+	authed.Post("/settings", a.handleSettingsForm)
+
+	authed.Get("/users", a.handleUsersPage)
+	authed.Post("/users", a.handleUserCreateForm)
+	authed.Post("/users/:id", a.handleUserRoleForm)
+	authed.Post("/users/:id/delete", a.handleUserDeleteForm)
+
+	// The post editor: /posts/new, /posts/:id and below, /preview.
+	a.editorRoutes(authed)
+
+	// Anything else under /admin, for a logged-in user: a 404 page.
+	authed.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
+}

@@ -1,0 +1,79 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/views"
+)
+
+// settingsPage is the data of views/settings.html.
+type settingsPage struct {
+	page
+	S           cms.Settings      // the values in the form
+	CORSOrigins string            // one origin per line
+	Errors      map[string]string // per field, keyed like the API ("site.title")
+	Alert       string            // a failure that is not about one field
+}
+
+// handleSettingsPage shows the site settings; owners only (403 page for
+// editors).
+func (a *Admin) handleSettingsPage(c *fiber.Ctx) error {
+	if !actor(c).CanManageSettings() {
+		return cms.Errorf(cms.KindForbidden, "admin.settings", "Only owners can change the site settings.")
+	}
+	s, err := a.svc.GetSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return a.render(c, fiber.StatusOK, views.Settings, settingsPage{
+		page: a.newPage(c, "Settings", "settings"), S: *s, CORSOrigins: strings.Join(s.CORSOrigins, "\n"),
+	})
+}
+
+// handleSettingsForm saves every section at once, from the version the
+// form was opened at. Bad fields re-render the form at 422 with her input;
+// a save by someone else meanwhile re-renders it at 409 with her input and
+// the new version, so that saving again is a deliberate choice.
+func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
+	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
+	s := cms.Settings{
+		Site:         cms.SiteSettings{Title: v("site.title"), URL: v("site.url"), Description: v("site.description")},
+		Author:       cms.AuthorProfile{Name: v("author.name"), Title: v("author.title"), Bio: v("author.bio"), PhotoURL: v("author.photoUrl")},
+		CallToAction: cms.CallToAction{Heading: v("callToAction.heading"), Text: v("callToAction.text"), ButtonLabel: v("callToAction.buttonLabel"), URL: v("callToAction.url")},
+		CORSOrigins:  []string{},
+	}
+	for _, line := range strings.FieldsFunc(c.FormValue("corsOrigins"), func(r rune) bool { return r == '\n' || r == '\r' || r == ',' }) {
+		if line = strings.TrimSpace(line); line != "" {
+			s.CORSOrigins = append(s.CORSOrigins, line)
+		}
+	}
+	in := cms.SettingsInput{Site: &s.Site, Author: &s.Author, CallToAction: &s.CallToAction, CORSOrigins: &s.CORSOrigins}
+	if n, err := strconv.Atoi(c.FormValue("version")); err == nil {
+		in.Version, s.Version = &n, n
+	}
+	_, err := a.svc.UpdateSettings(c.UserContext(), actor(c), in)
+	if err == nil {
+		return a.flashRedirect(c, panelPrefix+"/settings", "Settings saved. The public API shows them now.")
+	}
+	fields := cms.ErrorFields(err)
+	if fields == nil {
+		return err
+	}
+	p := settingsPage{page: a.newPage(c, "Settings", "settings"), S: s,
+		CORSOrigins: strings.TrimSpace(c.FormValue("corsOrigins")), Errors: fields}
+	if _, stale := fields["version"]; stale && cms.IsKind(err, cms.KindConflict) {
+		cur, gerr := a.svc.GetSettings(c.UserContext())
+		if gerr != nil {
+			return gerr
+		}
+		p.S.Version, p.Errors = cur.Version, nil
+		p.Alert = "Someone else saved the settings since you opened this page. Your changes are still in the form below; save again to replace theirs, or reload the page to see theirs."
+	} else {
+		p.Alert = "Some settings need your attention; see the messages next to them."
+	}
+	return a.render(c, statusOf(err), views.Settings, p)
+}

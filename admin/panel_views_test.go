@@ -1,0 +1,133 @@
+package admin
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/views"
+)
+
+// TestPanelEveryTemplateRenders renders every page template of views/
+// once, with its data struct filled in, and fails for a template that has
+// no sample here: a template error shows up in tests, not in front of her.
+// (The editor's templates, views/editor*.html, have their own test.)
+func TestPanelEveryTemplateRenders(t *testing.T) {
+	t.Parallel()
+	as, err := panelAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vw, err := newViews(as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2030, 1, 2, 9, 30, 0, 0, time.UTC)
+	owner := &cms.User{ID: "64b000000000000000000001", Name: "Olivia <Owner>", Email: "o@example.com", Role: cms.RoleOwner, Version: 1}
+	editor := &cms.User{ID: "64b000000000000000000002", Name: "Edith", Email: "e@example.com", Role: cms.RoleEditor, Version: 1}
+	pg := page{Title: "Title", User: owner, CSRF: "token", Flash: "Saved.", Nav: "posts"}
+	post := &cms.Post{ID: "64b000000000000000000010", Title: "Naps <b>", Slug: "naps", Status: cms.StatusScheduled,
+		PublishAt: now, UpdatedAt: now, DeletedAt: now, CategoryIDs: []string{"64b000000000000000000020"}}
+	cat := &cms.Category{ID: "64b000000000000000000020", Name: "Newborn", Slug: "newborn", Description: "Zero to three months", Version: 1}
+	errs := map[string]string{"email": "Bad.", "password": "Bad.", "name": "Bad.", "slug": "Bad.", "site.title": "Bad.", "q": "Bad.", "": "Bad."}
+	list := postsPage{page: pg, Posts: []postRow{{Post: post, CategoryNames: []string{"Newborn"}}}, Total: 41, Q: "naps",
+		Status: "draft", Categories: []*cms.Category{cat}, Errors: errs, Statuses: statusOptions, Sorts: sortOptions,
+		Pager: pager{Page: 2, TotalPages: 3, PrevURL: "/admin/posts", NextURL: "/admin/posts?page=3"}}
+	samples := map[string]any{
+		views.Error:        errorPage{page: pg, Status: 403, Message: "No."},
+		views.Setup:        setupPage{page: page{Title: "Welcome"}, Email: "o@example.com", Name: "Olivia", Errors: errs},
+		views.Login:        loginPage{page: page{Title: "Log in", Flash: "Bye."}, Email: "o@example.com", Next: "/admin/posts", Error: "Locked.", Locked: true, Errors: errs},
+		views.Dashboard:    dashboardPage{page: pg, Dashboard: &cms.Dashboard{Drafts: []*cms.Post{post}, Scheduled: []*cms.Post{post}, Published: []*cms.Post{post}}, DraftCount: 9, PublishedCount: 1},
+		views.Posts:        list,
+		views.Trash:        list,
+		views.TrashConfirm: trashConfirmPage{page: pg, Post: post},
+		views.Categories: categoriesPage{page: pg, Alert: "Changed.", Script: true, New: categoryForm{Name: "x", Errors: errs},
+			Rows: []categoryRow{{Category: cat, First: true, Form: categoryForm{Name: "y", Errors: errs, Open: true}}, {Category: cat, Last: true}}},
+		views.Settings: settingsPage{page: pg, S: cms.DefaultSettings(), CORSOrigins: "https://a.example", Errors: errs, Alert: "Stale."},
+		views.Users: usersPage{page: pg, Users: []*cms.User{owner, editor}, Roles: roleOptions, Alert: "No.",
+			New: userForm{Email: "x", Name: "y", Role: "owner", Errors: errs}},
+		views.Account: accountPage{page: pg, Errors: errs, Alert: "Slow down.", ExpiresAt: now},
+	}
+	files, err := fs.Glob(views.FS, "*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(f, ".html")
+		if name == views.Layout || name == "partials" || strings.HasPrefix(name, "editor") {
+			continue
+		}
+		data, ok := samples[name]
+		if !ok {
+			t.Errorf("views/%s has no sample data in this test", f)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := vw.Render(&buf, name, data, views.Layout); err != nil {
+				t.Fatalf("render %s: %v", name, err)
+			}
+			out := buf.String()
+			if !strings.HasPrefix(out, "<!doctype html>") || !strings.Contains(out, "</html>") || strings.Contains(out, "<b>") ||
+				strings.Contains(out, "<Owner>") || strings.Contains(out, "<no value>") {
+				t.Fatalf("render %s: unexpected output:\n%s", name, out)
+			}
+		})
+	}
+}
+
+// TestPanelErrorPages checks that failures become whole HTML pages that
+// show nothing internal: a panic, an internal error, a broken render.
+func TestPanelErrorPages(t *testing.T) {
+	t.Parallel()
+	as, err := panelAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vw, err := newViews(as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Admin{views: vw, assets: as, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	app := fiber.New()
+	g := app.Group("/admin", a.panelErrors, a.panelHeaders)
+	g.Get("/panic", func(*fiber.Ctx) error { panic("secret detail") })
+	g.Get("/internal", func(*fiber.Ctx) error { return errors.New("secret detail") })
+	g.Get("/broken", func(c *fiber.Ctx) error { return a.render(c, 200, "no-such-template", nil) })
+	g.Get("/half", func(c *fiber.Ctx) error { return a.render(c, 200, views.Dashboard, "not the right data") })
+	g.Get("/json", func(*fiber.Ctx) error {
+		return cms.Errorf(cms.KindConflict, "test", "Changed <meanwhile>.")
+	})
+	for _, path := range []string{"/admin/panic", "/admin/internal", "/admin/broken", "/admin/half"} {
+		res, err := app.Test(httptest.NewRequest("GET", path, nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 500 || res.Header.Get("Content-Type") != "text/html; charset=utf-8" ||
+			!strings.Contains(string(body), "<h1>Something went wrong</h1>") || strings.Contains(string(body), "secret") ||
+			strings.Count(string(body), "<html") != 1 {
+			t.Errorf("GET %s = %d %q:\n%s", path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+	}
+	req := httptest.NewRequest("GET", "/admin/json", nil)
+	req.Header.Set("Accept", "application/json")
+	res, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 409 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") ||
+		!strings.Contains(string(body), `"detail":"Changed \u003cmeanwhile\u003e."`) {
+		t.Errorf("fetch error = %d %s", res.StatusCode, body)
+	}
+}

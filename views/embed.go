@@ -1,0 +1,27 @@
+// Package views holds the admin panel's html/template files, embedded into
+// the binary. Each page is rendered inside layout.html; the names below
+// are the templates' file names without ".html".
+package views
+
+import "embed"
+
+// FS holds every template.
+//
+//go:embed *.html
+var FS embed.FS
+
+// Template names.
+const (
+	Layout       = "layout"        // the frame every page is rendered in
+	Error        = "error"         // 403, 404, 500 and the like
+	Setup        = "setup"         // first run: create the owner
+	Login        = "login"         // email and password
+	Dashboard    = "dashboard"     // drafts, scheduled, recently published
+	Posts        = "posts"         // the posts list
+	Trash        = "trash"         // trashed posts
+	TrashConfirm = "trash_confirm" // "delete forever?"
+	Categories   = "categories"    // create, rename, reorder, delete
+	Settings     = "settings"      // site, author, call to action, CORS
+	Users        = "users"         // owners manage users
+	Account      = "account"       // change password, log out everywhere
+)
