@@ -9,7 +9,6 @@ import (
 	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
-
 // TestReadModelFollowsWrites checks that the writer's snapshot follows
 // every kind of post change, whether applied in memory or reloaded, and
 // matches a fresh load from the database.
