@@ -111,6 +111,8 @@ func TestSlugify(t *testing.T) {
 		"Schlaf für Babys":            "schlaf-fur-babys",
 		"  4-Month Sleep Regression!": "4-month-sleep-regression",
 		"!!!":                         "",
+		"snake_case tips":             "snake-case-tips",
+		"a -- b__c":                   "a-b-c",
 	} {
 		if got := cms.Slugify(in); got != want {
 			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)

@@ -12,6 +12,9 @@ import (
 // "schlaf-fur-babys"). It returns "" when nothing usable is left.
 func Slugify(s string) string {
 	out := slug.Make(norm.NFC.String(s))
+	// gosimple/slug keeps underscores; slugs here are letters, digits and
+	// single hyphens.
+	out = strings.Trim(strings.Join(strings.FieldsFunc(out, func(r rune) bool { return r == '_' || r == '-' }), "-"), "-")
 	if len(out) > MaxSlugLen {
 		out = strings.TrimRight(out[:MaxSlugLen], "-")
 	}

@@ -177,15 +177,20 @@ func TestBrowserAdminFlow(t *testing.T) {
 	}
 
 	// Trash it (it leaves the public API), then restore it from the trash.
-	b.Do(t, "trash", chromedp.Click(chromedp.ID("trash")), chromedp.Sleep(300*time.Millisecond))
-	MustCall(t, 404, "GET", r.base+"/api/v1/posts/"+slug, "", nil, nil)
+	publicStatus := func(want int) func() bool {
+		return func() bool {
+			status, _, _ := call(t, "GET", r.base+"/api/v1/posts/"+slug, "", nil)
+			return status == want
+		}
+	}
+	b.Do(t, "trash", chromedp.Click(chromedp.ID("trash")))
+	waitFor(t, "the trashed post leaves the public API", 10*time.Second, publicStatus(404))
 	b.Do(t, "restore from the trash",
 		chromedp.Navigate(admin+"/trash"),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/restore"] button`)),
 		chromedp.Click(chromedp.CSS(`form[action$="/restore"] button`)),
-		chromedp.Sleep(300*time.Millisecond),
 	)
-	MustCall(t, 200, "GET", r.base+"/api/v1/posts/"+slug, "", nil, nil)
+	waitFor(t, "the restored post is back in the public API", 10*time.Second, publicStatus(200))
 
 	// The call to action, changed in the settings, is in GET /api/v1/site.
 	b.Do(t, "settings",
@@ -197,17 +202,17 @@ func TestBrowserAdminFlow(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`[name="callToAction.buttonLabel"]`), "Book a free call"),
 		chromedp.SetValue(chromedp.CSS(`[name="callToAction.url"]`), "https://sleep.example/book"),
 		chromedp.Submit(chromedp.CSS(`[name="callToAction.heading"]`)),
-		chromedp.Sleep(300*time.Millisecond),
 	)
 	var site struct {
 		Data struct {
 			CallToAction struct{ Heading, ButtonLabel, URL string }
 		}
 	}
-	if err := json.Unmarshal(MustCall(t, 200, "GET", r.base+"/api/v1/site", "", nil, nil), &site); err != nil {
-		t.Fatal(err)
-	}
-	if cta := site.Data.CallToAction; cta.Heading != "Tired of sleepless nights?" || cta.URL != "https://sleep.example/book" {
+	waitFor(t, "the call to action reaches GET /api/v1/site", 10*time.Second, func() bool {
+		_, _, body := call(t, "GET", r.base+"/api/v1/site", "", nil)
+		return json.Unmarshal(body, &site) == nil && site.Data.CallToAction.Heading == "Tired of sleepless nights?"
+	})
+	if cta := site.Data.CallToAction; cta.ButtonLabel != "Book a free call" || cta.URL != "https://sleep.example/book" {
 		t.Errorf("call to action in the API = %+v", cta)
 	}
 	b.Screenshot(t, "settings")
