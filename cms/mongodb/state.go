@@ -141,19 +141,36 @@ func (db *DB) NextDue(ctx context.Context) (time.Time, int, error) {
 }
 
 // LowerNextDue sets the recorded next due time to at when the record is
-// empty or later. It always bumps the record's version, so that a scheduler
-// that read the record before this post was saved cannot overwrite it with
-// a due time computed without the post. Errors: KindUnavailable,
-// KindInternal.
+// empty or later, and creates the record with at when there is none (so
+// that a scheduler which scanned before this post was saved cannot record
+// "nothing scheduled" over it: its first write is an insert, which then
+// fails). It always bumps the record's version, so a scheduler that read
+// the record before this post was saved cannot overwrite it with a due
+// time computed without the post. Errors: KindUnavailable, KindInternal.
 func (db *DB) LowerNextDue(ctx context.Context, at time.Time) error {
+	const op = "mongodb.LowerNextDue"
 	if at.IsZero() {
 		return nil
 	}
-	bump := bson.D{{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}
-	if _, err := db.updateOne(ctx, db.state, bson.D{{Key: "_id", Value: nextDueID}}, bump); err != nil {
-		return storeError("mongodb.LowerNextDue", collState, err)
-	}
 	t := toTime(at)
+	bump := bson.D{{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}
+	res, err := db.updateOne(ctx, db.state, bson.D{{Key: "_id", Value: nextDueID}}, bump)
+	if err != nil {
+		return storeError(op, collState, err)
+	}
+	if res.MatchedCount == 0 {
+		_, err := db.state.InsertOne(ctx, nextDueDoc{ID: nextDueID, Next: t, Version: 1})
+		if err == nil {
+			return nil
+		}
+		if !duplicateKey(err) {
+			return storeError(op, collState, err)
+		}
+		// Created meanwhile: lower it like any other.
+		if _, err := db.updateOne(ctx, db.state, bson.D{{Key: "_id", Value: nextDueID}}, bump); err != nil {
+			return storeError(op, collState, err)
+		}
+	}
 	filter := bson.D{
 		{Key: "_id", Value: nextDueID},
 		{Key: "$or", Value: bson.A{
@@ -162,8 +179,8 @@ func (db *DB) LowerNextDue(ctx context.Context, at time.Time) error {
 		}},
 	}
 	update := bson.D{{Key: "$set", Value: bson.D{{Key: "next", Value: t}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}
-	_, err := db.updateOne(ctx, db.state, filter, update)
-	return storeError("mongodb.LowerNextDue", collState, err)
+	_, err = db.updateOne(ctx, db.state, filter, update)
+	return storeError(op, collState, err)
 }
 
 // SetNextDue records next if the record is still at prevVersion.
