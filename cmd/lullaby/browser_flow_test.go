@@ -222,6 +222,16 @@ func TestBrowserAdminFlow(t *testing.T) {
 	b.Do(t, "dashboard", chromedp.Navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/logout"]`)))
 	b.Screenshot(t, "dashboard")
 
+	// On a phone (375 px wide) no screen scrolls sideways.
+	b.Do(t, "phone width", chromedp.EmulateViewport(375, 812))
+	for _, path := range []string{"", "/posts", "/posts/new", "/trash", "/categories", "/settings", "/users", "/account"} {
+		b.Do(t, "open "+path+" at 375 px", chromedp.Navigate(admin+path), chromedp.WaitVisible(chromedp.CSS("main")))
+		if w := Get(t, b, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 375 {
+			t.Errorf("/admin%s is %d px wide at a 375 px viewport: it scrolls sideways", path, w)
+		}
+	}
+	b.Do(t, "desktop width", chromedp.EmulateViewport(1280, 900))
+
 	// Log out: the panel asks for a login again.
 	b.Do(t, "log out", chromedp.Click(chromedp.CSS(`form[action="/admin/logout"] button`)), chromedp.Sleep(300*time.Millisecond),
 		chromedp.Navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/login"]`)))
