@@ -58,14 +58,18 @@ type problem struct {
 
 // handleErrors is the group's first middleware: it turns any error (or
 // panic) from what follows into a problem+json response.
-func (a *Admin) handleErrors(c *fiber.Ctx) (err error) {
+func (a *Admin) handleErrors(c *fiber.Ctx) error { return catch(c, a.writeProblem) }
+
+// catch runs the rest of the chain and hands any error it returns, or a
+// panic turned into an error, to answer.
+func catch(c *fiber.Ctx, answer func(*fiber.Ctx, error) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = a.writeProblem(c, fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
+			err = answer(c, fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
 		}
 	}()
 	if err := c.Next(); err != nil {
-		return a.writeProblem(c, err)
+		return answer(c, err)
 	}
 	return nil
 }

@@ -109,13 +109,9 @@ func (a *Admin) handleRevisionsPage(c *fiber.Ctx) error {
 // the short fields side by side, the body as a line diff, with a button
 // to restore the revision.
 func (a *Admin) handleRevisionDiff(c *fiber.Ctx) error {
-	post, err := a.panelPost(c)
+	post, rid, err := a.panelRevision(c)
 	if err != nil {
 		return err
-	}
-	rid := param(c, "rid")
-	if !cms.ValidID(rid) {
-		return fiber.ErrNotFound
 	}
 	ctx := c.UserContext()
 	rev, err := a.svc.GetRevision(ctx, post.ID, rid)
@@ -177,13 +173,9 @@ func (a *Admin) handleRevisionDiff(c *fiber.Ctx) error {
 // carries the version the page showed, and a stale one goes back to the
 // comparison with the latest version.
 func (a *Admin) handleRevisionRestoreForm(c *fiber.Ctx) error {
-	post, err := a.panelPost(c)
+	post, rid, err := a.panelRevision(c)
 	if err != nil {
 		return err
-	}
-	rid := param(c, "rid")
-	if !cms.ValidID(rid) {
-		return fiber.ErrNotFound
 	}
 	version, err := strconv.Atoi(strings.TrimSpace(c.FormValue("version")))
 	if err != nil || version < 1 {
@@ -295,4 +287,18 @@ func displayTitle(title string) string {
 		return "Untitled post"
 	}
 	return title
+}
+
+// panelRevision returns the post :id and the revision id :rid of the
+// request; a malformed revision id is a 404.
+func (a *Admin) panelRevision(c *fiber.Ctx) (*cms.Post, string, error) {
+	post, err := a.panelPost(c)
+	if err != nil {
+		return nil, "", err
+	}
+	rid := param(c, "rid")
+	if !cms.ValidID(rid) {
+		return nil, "", fiber.ErrNotFound
+	}
+	return post, rid, nil
 }

@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"runtime/debug"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,17 +25,7 @@ type errorPage struct {
 // from what follows becomes an HTML error page, or a small JSON body for a
 // script's fetch. Forms that fail validation do not come here: their
 // handlers re-render the form at 422.
-func (a *Admin) panelErrors(c *fiber.Ctx) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = a.panelError(c, fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
-		}
-	}()
-	if err := c.Next(); err != nil {
-		return a.panelError(c, err)
-	}
-	return nil
-}
+func (a *Admin) panelErrors(c *fiber.Ctx) error { return catch(c, a.panelError) }
 
 // panelError answers err with the status its kind maps to (kindStatus, as
 // the JSON API does) and a message safe to show.
