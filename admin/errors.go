@@ -25,6 +25,7 @@ import (
 //	KindForbidden       403
 //	KindRateLimited     429  with Retry-After when the wait is known
 //	KindUnavailable     503
+//	KindTooLarge        413  an upload over the size limit; "errors" names it
 //	KindInternal        500  generic detail; the error is logged
 //
 // 422 is not used: one kind maps to one status, and clients tell a
@@ -40,6 +41,7 @@ var kindStatus = map[cms.Kind]int{
 	cms.KindForbidden:       fiber.StatusForbidden,
 	cms.KindRateLimited:     fiber.StatusTooManyRequests,
 	cms.KindUnavailable:     fiber.StatusServiceUnavailable,
+	cms.KindTooLarge:        fiber.StatusRequestEntityTooLarge,
 }
 
 // problemTypePrefix starts every problem's "type".

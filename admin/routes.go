@@ -41,6 +41,12 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Patch("/categories/:id", auth, body, a.handleCategoryUpdate)
 	api.Delete("/categories/:id", auth, a.handleCategoryDelete)
 
+	api.Get("/media", auth, a.handleMediaList)
+	api.Post("/media", auth, a.handleMediaUpload) // multipart: the app's larger BodyLimit applies
+	api.Get("/media/:id", auth, a.handleMediaGet)
+	api.Patch("/media/:id", auth, body, a.handleMediaUpdate)
+	api.Delete("/media/:id", auth, a.handleMediaDelete)
+
 	api.Get("/settings", auth, a.handleSettingsGet)
 	api.Put("/settings", auth, body, a.handleSettingsUpdate)
 

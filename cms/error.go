@@ -25,9 +25,10 @@ const (
 	KindForbidden                   // authenticated but not allowed
 	KindRateLimited                 // too many attempts; try later
 	KindUnavailable                 // a dependency (the database) is unreachable
+	KindTooLarge                    // the input is larger than allowed (an upload); Fields says which
 )
 
-var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "unauthenticated", "forbidden", "rate_limited", "unavailable"}
+var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "unauthenticated", "forbidden", "rate_limited", "unavailable", "too_large"}
 
 // String returns the kind's stable, machine-readable name.
 func (k Kind) String() string {

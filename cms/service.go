@@ -16,6 +16,8 @@ type Service struct {
 	content *ReadModel
 	log     *slog.Logger
 	now     func() time.Time
+
+	maxUpload int64
 }
 
 // ServiceConfig wires a Service.
@@ -24,7 +26,12 @@ type ServiceConfig struct {
 	ReadModel *ReadModel   // refreshed after every write that can change public content
 	Logger    *slog.Logger // default slog.Default()
 	Now       func() time.Time
+	// MaxUploadBytes bounds an uploaded file (default DefaultMaxUploadBytes).
+	MaxUploadBytes int64
 }
+
+// DefaultMaxUploadBytes is the default upload size limit: 20 MiB.
+const DefaultMaxUploadBytes = 20 << 20
 
 // NewService checks cfg and returns a Service.
 func NewService(cfg ServiceConfig) (*Service, error) {
@@ -40,7 +47,10 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{store: cfg.Store, content: cfg.ReadModel, log: cfg.Logger, now: cfg.Now}, nil
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	return &Service{store: cfg.Store, content: cfg.ReadModel, log: cfg.Logger, now: cfg.Now, maxUpload: cfg.MaxUploadBytes}, nil
 }
 
 // Store returns the store the service writes to.

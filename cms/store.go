@@ -17,6 +17,7 @@ type Store interface {
 	SettingsStore
 	UserStore
 	StateStore
+	MediaStore
 }
 
 // PostStore keeps posts, their current bodies and their revisions.

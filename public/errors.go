@@ -29,6 +29,7 @@ var kindStatus = map[cms.Kind]int{
 	cms.KindForbidden:       http.StatusForbidden,
 	cms.KindRateLimited:     http.StatusTooManyRequests,
 	cms.KindUnavailable:     http.StatusServiceUnavailable,
+	cms.KindTooLarge:        http.StatusRequestEntityTooLarge,
 }
 
 // middleware is the one middleware of the public API (one, to keep the

@@ -1,7 +1,7 @@
 // Package public serves published content to frontends: the JSON API under
-// /api/v1. Every answer comes from the read model's current snapshot, as
-// ready-made bytes; nothing here can write, and nothing here touches the
-// database.
+// /api/v1, from the read model's current snapshot as ready-made bytes, and
+// images under /media, from an in-memory cache of hot variants or else
+// through a read-only MediaSource. Nothing here can write.
 package public
 
 import (
@@ -29,6 +29,11 @@ type Config struct {
 	// CacheControl is sent with every successful GET; default
 	// "public, max-age=60, stale-while-revalidate=600".
 	CacheControl string
+	// Media serves images at /media (MediaRoutes); optional.
+	Media MediaSource
+	// MediaCacheBytes bounds the in-memory cache of hot image variants
+	// (default DefaultMediaCacheBytes).
+	MediaCacheBytes int64
 }
 
 // API is the public content API.
@@ -41,6 +46,9 @@ type API struct {
 	// cacheControlBytes is cacheControl, ready for the response header.
 	cacheControlBytes []byte
 	openapi           *cms.Body
+	media             MediaSource
+	mediaCache        *mediaLRU
+	mediaLoads        mediaLoads
 }
 
 // New checks cfg and returns the API.
@@ -54,7 +62,11 @@ func New(cfg Config) (*API, error) {
 	if cfg.CacheControl == "" {
 		cfg.CacheControl = "public, max-age=60, stale-while-revalidate=600"
 	}
-	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: cfg.CacheControl}
+	if cfg.MediaCacheBytes <= 0 {
+		cfg.MediaCacheBytes = DefaultMediaCacheBytes
+	}
+	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: cfg.CacheControl,
+		media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes)}
 	for _, o := range cfg.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		switch o {

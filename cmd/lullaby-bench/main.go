@@ -9,15 +9,22 @@
 // GET /api/v1/posts?limit=10, GET /api/v1/posts/{slug} rotating over every
 // slug, and the constant handler. It prints requests per second, latency
 // percentiles and the server's resident memory as a Markdown table.
+//
+// With -media it instead uploads one generated 2000x3000 photo and compares
+// GET /media/{id}/pin (a hot image, served from the in-memory cache)
+// against a plain Fiber handler sending the same pin bytes from memory.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
 	"log/slog"
 	"net"
@@ -37,7 +44,11 @@ import (
 
 func main() {
 	if len(os.Args) > 2 && os.Args[1] == "constant-server" {
-		if err := constantServer(os.Args[2]); err != nil {
+		file := ""
+		if len(os.Args) > 3 {
+			file = os.Args[3]
+		}
+		if err := constantServer(os.Args[2], file); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -50,12 +61,19 @@ func main() {
 }
 
 // constantServer is the baseline: a plain Fiber handler returning a
-// constant 3 KB JSON body.
-func constantServer(addr string) error {
-	body := []byte(`{"data":"` + strings.Repeat("x", 3*1024-11) + `"}`)
+// constant 3 KB JSON body, or the bytes of file as a JPEG.
+func constantServer(addr, file string) error {
+	body, ct := []byte(`{"data":"`+strings.Repeat("x", 3*1024-11)+`"}`), fiber.MIMEApplicationJSON
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		body, ct = b, "image/jpeg"
+	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Get("/", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		c.Set(fiber.HeaderContentType, ct)
 		return c.Send(body)
 	})
 	return app.Listen(addr)
@@ -70,6 +88,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	keep := fs.Bool("keep", false, "keep the temporary folder")
 	serverFlags := fs.String("server-flags", "", "extra flags for lullaby serve, space-separated")
 	dataDir := fs.String("data", "", "use (and on first use, seed) this data folder instead of a temporary one")
+	media := fs.Bool("media", false, "benchmark GET /media/{id}/pin of a hot image instead of the posts API")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -98,6 +117,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(os.Stderr, "seeded in %s\n", time.Since(start).Round(time.Millisecond))
 	}
 
+	var mediaID, pinFile string
+	if *media {
+		pinFile = filepath.Join(dir, "pin.jpg")
+		if mediaID, err = seedMedia(ctx, data, pinFile); err != nil {
+			return err
+		}
+	}
+
 	bin := filepath.Join(dir, "lullaby")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/lullaby")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
@@ -116,6 +143,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	cst := exec.Command(self, "constant-server", constAddr)
+	if pinFile != "" {
+		cst.Args = append(cst.Args, pinFile)
+	}
 	cst.Stderr = os.Stderr
 	if err := cst.Start(); err != nil {
 		return err
@@ -143,6 +173,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"GET /api/v1/posts?limit=10", "http://" + lullabyAddr + "/api/v1/posts?limit=10", "", ""},
 		{fmt.Sprintf("GET /api/v1/posts/{slug} (rotating over %d slugs)", len(slugs)), "http://" + lullabyAddr, script, ""},
 		{"same, with Accept-Encoding: br (as browsers send)", "http://" + lullabyAddr, script, "Accept-Encoding: gzip, deflate, br"},
+	}
+	if *media {
+		cases = cases[:0]
+		cases = append(cases,
+			struct{ name, url, script, header string }{"plain Fiber handler, the same pin bytes from memory", "http://" + constAddr + "/", "", ""},
+			struct{ name, url, script, header string }{"GET /media/{id}/pin (hot: from the LRU)", "http://" + lullabyAddr + "/media/" + mediaID + "/pin", "", ""})
 	}
 	results := make([]wrkResult, len(cases))
 	for i, c := range cases {
@@ -242,6 +278,43 @@ func seed(ctx context.Context, dir string, n int) error {
 		}
 	}
 	return nil
+}
+
+// seedMedia uploads a generated 2000x3000 photo into the database in dir
+// (the same bytes every time, so a second run finds it) and writes its pin
+// variant to pinFile. It returns the media id.
+func seedMedia(ctx context.Context, dir, pinFile string) (string, error) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db, err := mongodb.Open(ctx, mongodb.Config{DataDir: dir, Logger: log})
+	if err != nil {
+		return "", err
+	}
+	defer db.Close(context.Background())
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log})
+	if err != nil {
+		return "", err
+	}
+	img := image.NewYCbCr(image.Rect(0, 0, 2000, 3000), image.YCbCrSubsampleRatio420)
+	for i := range img.Y {
+		img.Y[i] = uint8((i*7 + i/2000*3 + i/17) % 256)
+	}
+	for i := range img.Cb {
+		img.Cb[i], img.Cr[i] = uint8(i%200), uint8(128+i%50)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		return "", err
+	}
+	m, err := svc.UploadMedia(ctx, &cms.User{Name: "Bench"}, "bench.jpg", "A bench photo", &buf)
+	if err != nil {
+		return "", err
+	}
+	_, pin, err := svc.MediaVariant(ctx, m.ID, "pin")
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(os.Stderr, "media %s: pin %d bytes\n", m.ID, len(pin))
+	return m.ID, os.WriteFile(pinFile, pin, 0o644)
 }
 
 // bodyBytes is the size of each seeded post's Markdown: "~8 KB", as long

@@ -22,7 +22,7 @@ import (
 func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, health fiber.Handler) *fiber.App {
 	fc := fiber.Config{
 		AppName:      "lullaby",
-		BodyLimit:    cfg.BodyLimitMB << 20,
+		BodyLimit:    cfg.bodyLimit(),
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,
@@ -43,6 +43,7 @@ func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, he
 	app.Get("/healthz", health)
 	app.Get("/readyz", health)
 	pub.Routes(app.Group("/api/v1"))
+	pub.MediaRoutes(app.Group("/media"))
 	adm.Routes(app.Group("/admin"))
 	return app
 }

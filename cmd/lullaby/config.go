@@ -33,8 +33,10 @@ type config struct {
 	RequestTimeout                                                              time.Duration
 	ShutdownTimeout                                                             time.Duration
 	BodyLimitMB                                                                 int
+	MaxUploadMB                                                                 int
 	Demo                                                                        bool
 	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr string
+	uploadStr                                                                   string
 }
 
 func (c *config) settings() []setting {
@@ -52,7 +54,8 @@ func (c *config) settings() []setting {
 		{"LULLABY_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated proxy IPs or CIDRs whose X-Forwarded-For/-Proto headers are believed", &c.proxiesStr},
 		{"LULLABY_REQUEST_TIMEOUT", "request-timeout", "10s", "longest time a request may spend on database work", &c.reqTimeoutStr},
 		{"LULLABY_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long a shutdown waits for in-flight requests", &c.shutdownStr},
-		{"LULLABY_BODY_LIMIT_MB", "body-limit-mb", "4", "largest request body accepted, in MiB", &c.bodyStr},
+		{"LULLABY_BODY_LIMIT_MB", "body-limit-mb", "4", "largest request body accepted, in MiB (raised to fit uploads)", &c.bodyStr},
+		{"LULLABY_MAX_UPLOAD_MB", "max-upload-mb", "20", "largest image upload accepted, in MiB", &c.uploadStr},
 	}
 }
 
@@ -103,6 +106,9 @@ func (c *config) parse() error {
 	if _, e := fmt.Sscanf(c.bodyStr, "%d", &c.BodyLimitMB); e != nil || c.BodyLimitMB < 1 || c.BodyLimitMB > 1024 {
 		return fmt.Errorf("LULLABY_BODY_LIMIT_MB: %q is not a whole number from 1 to 1024", c.bodyStr)
 	}
+	if _, e := fmt.Sscanf(c.uploadStr, "%d", &c.MaxUploadMB); e != nil || c.MaxUploadMB < 1 || c.MaxUploadMB > 1024 {
+		return fmt.Errorf("LULLABY_MAX_UPLOAD_MB: %q is not a whole number from 1 to 1024", c.uploadStr)
+	}
 	c.CORSOrigins = splitList(c.corsStr)
 	c.TrustedProxies = splitList(c.proxiesStr)
 	switch c.LogLevel {
@@ -147,4 +153,11 @@ func usage(w io.Writer, name string, c *config) {
 	}
 	fmt.Fprintf(tw, "  -\t--demo\tfalse\tload sample content when there are no posts\n")
 	tw.Flush()
+}
+
+// bodyLimit returns the app-wide request body limit in bytes: the
+// configured one, raised when needed to fit an upload and its multipart
+// framing (1 MiB). JSON routes keep their own 2 MiB limit.
+func (c *config) bodyLimit() int {
+	return max(c.BodyLimitMB<<20, c.MaxUploadMB<<20+1<<20)
 }

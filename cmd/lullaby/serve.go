@@ -76,7 +76,8 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 	if err != nil {
 		return nil, nil, err
 	}
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log})
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log,
+		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20})
 	if err != nil {
 		db.Close(context.Background())
 		return nil, nil, err
@@ -101,7 +102,8 @@ func newServer(ctx context.Context, cfg *config, logw io.Writer) (*server, error
 
 func (s *server) init(ctx context.Context) error {
 	s.rm = cms.NewReadModel(s.db, s.log)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: s.db, ReadModel: s.rm, Logger: s.log})
+	svc, err := cms.NewService(cms.ServiceConfig{Store: s.db, ReadModel: s.rm, Logger: s.log,
+		MaxUploadBytes: int64(s.cfg.MaxUploadMB) << 20})
 	if err != nil {
 		return err
 	}
@@ -132,7 +134,7 @@ func (s *server) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, CORSOrigins: s.cfg.CORSOrigins})
+	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, CORSOrigins: s.cfg.CORSOrigins, Media: s.svc})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ const (
 	collCategories = "categories"
 	collSettings   = "settings"
 	collState      = "state"
+	collMedia      = "media"
 )
 
 // nouns names what each collection holds, for human messages.
@@ -30,6 +31,7 @@ var nouns = map[string]string{
 	collCategories: "category",
 	collSettings:   "settings",
 	collState:      "state document",
+	collMedia:      "media",
 }
 
 // uniqueFields names the unique field (by its API name) that a duplicate key
@@ -39,6 +41,7 @@ var uniqueFields = map[string][2]string{
 	collPosts:      {"slug", "This slug is already used by another post."},
 	collCategories: {"slug", "This slug is already used by another category."},
 	collUsers:      {"email", "This email address is already used by another user."},
+	collMedia:      {"file", "This image was already uploaded."},
 	collSettings:   {"version", "The settings were changed by someone else; reload them to see the latest version."},
 }
 

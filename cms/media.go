@@ -1,0 +1,155 @@
+package cms
+
+import (
+	"context"
+	"io"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Media is an uploaded image: the metadata of the stored, re-encoded
+// variants. The uploaded bytes themselves are never stored (they may carry
+// EXIF GPS positions); every variant, "original" included, is a
+// metadata-free re-encoding.
+type Media struct {
+	ID          string         `json:"id"`
+	Filename    string         `json:"filename"`    // sanitised base name, no path parts
+	Alt         string         `json:"alt"`         // alternative text; may be empty (the library flags it)
+	ContentType string         `json:"contentType"` // the sniffed type of the upload
+	Width       int            `json:"width"`       // after EXIF orientation
+	Height      int            `json:"height"`      // after EXIF orientation
+	Bytes       int64          `json:"bytes"`       // size of the upload
+	Hash        string         `json:"hash"`        // sha256 hex of the uploaded bytes
+	Variants    []MediaVariant `json:"variants"`
+	UploadedBy  string         `json:"uploadedBy"` // user id
+	Version     int            `json:"version"`
+	CreatedAt   time.Time      `json:"createdAt"`
+	UpdatedAt   time.Time      `json:"updatedAt"`
+}
+
+// MediaVariant is one stored rendition of a Media.
+type MediaVariant struct {
+	Name        string `json:"name"` // thumb, w640, w1024, w1600, pin, social, original
+	ContentType string `json:"contentType"`
+	Width       int    `json:"width"`
+	Height      int    `json:"height"`
+	Bytes       int64  `json:"bytes"`
+	ETag        string `json:"etag"` // strong, quoted: a hash of the variant's bytes
+}
+
+// Variant returns the named variant, or false.
+func (m *Media) Variant(name string) (MediaVariant, bool) {
+	for _, v := range m.Variants {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return MediaVariant{}, false
+}
+
+// MediaInput carries an edit of a Media: only the alt text can change.
+type MediaInput struct {
+	Alt     *string `json:"alt"`
+	Version *int    `json:"version"`
+}
+
+// MediaFilter selects one page of the media library.
+type MediaFilter struct {
+	Query string // case-insensitive substring of the filename or alt text
+	Page  int    // from 1
+	Limit int    // 1..100
+}
+
+// normalise applies the defaults and bounds.
+func (f *MediaFilter) normalise() {
+	f.Query = strings.TrimSpace(f.Query)
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.Limit < 1 {
+		f.Limit = 20
+	}
+	f.Limit = min(f.Limit, 100)
+}
+
+// MediaStore keeps media: a metadata document per image and its variants
+// as files.
+//
+// With no transactions, CreateMedia writes every variant file first and
+// the metadata document last (the commit point); on any failure it deletes
+// the files it wrote, so nothing is left behind. DeleteMedia removes the
+// metadata document first, then the files.
+type MediaStore interface {
+	// CreateMedia stores m (ID, Version 1 and timestamps set) with the
+	// bytes of each of m.Variants read from data (same order). When a
+	// media with the same Hash already exists (a concurrent identical
+	// upload), nothing is kept and the existing media is returned;
+	// otherwise m.
+	CreateMedia(ctx context.Context, m *Media, data []io.Reader) (*Media, error)
+	// GetMedia returns one media. NotFound, Invalid (malformed id).
+	GetMedia(ctx context.Context, id string) (*Media, error)
+	// FindMediaByHash returns the media with that upload hash; NotFound.
+	FindMediaByHash(ctx context.Context, hash string) (*Media, error)
+	// ListMedia returns one page of media matching f (normalised), newest
+	// first, and the total number of matches.
+	ListMedia(ctx context.Context, f MediaFilter) ([]*Media, int, error)
+	// UpdateMedia replaces the metadata stored at prevVersion with m.
+	// Conflict on a stale version, NotFound.
+	UpdateMedia(ctx context.Context, m *Media, prevVersion int) error
+	// DeleteMedia removes the media and all its files. NotFound.
+	DeleteMedia(ctx context.Context, id string) error
+	// OpenMediaVariant returns the named variant of media id and its
+	// bytes. NotFound for an unknown media or variant.
+	OpenMediaVariant(ctx context.Context, id, name string) (*MediaVariant, []byte, error)
+}
+
+// Limits on media metadata.
+const (
+	MaxAltLength      = 1000
+	MaxFilenameLength = 200
+)
+
+// Validate checks the fields people edit.
+func (m *Media) Validate() error {
+	pr := Problems{}
+	if utf8.RuneCountInString(m.Alt) > MaxAltLength {
+		pr.Add("alt", "The alt text must be at most 1000 characters.")
+	}
+	if !utf8.ValidString(m.Alt) {
+		pr.Add("alt", "The alt text must be valid UTF-8.")
+	}
+	return pr.Err("cms.Media.Validate")
+}
+
+// SanitizeFilename returns the base name of an uploaded file's name: any
+// directory part (either slash), "..", control and format characters
+// removed, at most MaxFilenameLength characters; "image" when nothing is
+// left.
+func SanitizeFilename(name string) string {
+	name = strings.ToValidUTF8(name, "")
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base(name)
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(strings.Trim(strings.TrimSpace(name), "."))
+	if name == "" || name == "/" {
+		return "image"
+	}
+	if utf8.RuneCountInString(name) > MaxFilenameLength {
+		r := []rune(name)
+		ext := path.Ext(name)
+		if utf8.RuneCountInString(ext) > 10 {
+			ext = ""
+		}
+		keep := MaxFilenameLength - utf8.RuneCountInString(ext)
+		name = string(r[:keep]) + ext
+	}
+	return name
+}

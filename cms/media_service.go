@@ -1,0 +1,130 @@
+package cms
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+)
+
+// imageSlots bounds how many uploads are decoded and resized at once.
+var imageSlots = make(chan struct{}, 1)
+
+// MaxUploadBytes returns the upload size limit the service enforces.
+func (s *Service) MaxUploadBytes() int64 { return s.maxUpload }
+
+// UploadMedia reads an image from r (at most MaxUploadBytes; one byte more
+// is refused while streaming, before the rest is read), checks and
+// processes it (see processImage), and stores its variants. The same bytes
+// uploaded again return the existing media and store nothing new.
+// Errors: KindTooLarge or KindInvalid naming "file" or "alt",
+// KindUnavailable, KindInternal.
+func (s *Service) UploadMedia(ctx context.Context, actor *User, filename, alt string, r io.Reader) (*Media, error) {
+	const op = "cms.UploadMedia"
+	data, err := io.ReadAll(io.LimitReader(r, s.maxUpload+1))
+	if err != nil {
+		return nil, &Error{Kind: KindInvalid, Op: op, Message: "The upload could not be read.", Fields: map[string]string{"file": "The upload could not be read."}, Err: err}
+	}
+	if int64(len(data)) > s.maxUpload {
+		msg := fmt.Sprintf("The file is too large: the limit is %d MiB.", s.maxUpload>>20)
+		return nil, &Error{Kind: KindTooLarge, Op: op, Message: msg, Fields: map[string]string{"file": msg}}
+	}
+	if len(data) == 0 {
+		return nil, fileProblem(op, "The file is empty.")
+	}
+	now := s.timeNow()
+	m := &Media{ID: NewID(), Filename: SanitizeFilename(filename), Alt: alt, Bytes: int64(len(data)),
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	if actor != nil {
+		m.UploadedBy = actor.ID
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	m.Hash = hex.EncodeToString(sum[:])
+	switch existing, err := s.store.FindMediaByHash(ctx, m.Hash); {
+	case err == nil:
+		return existing, nil
+	case !IsKind(err, KindNotFound):
+		return nil, err
+	}
+	// Processing a 24 MP photo takes 270-430 MB of resident memory for
+	// about 1.6 s, and imaging already uses every core: one upload at a
+	// time, the others wait.
+	select {
+	case imageSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, &Error{Kind: KindUnavailable, Op: op, Message: "The upload was canceled while waiting for other uploads to finish.", Err: ctx.Err()}
+	}
+	img, err := processImage(data)
+	<-imageSlots
+	if err != nil {
+		return nil, err
+	}
+	data = nil // the upload itself is never stored
+	m.ContentType, m.Width, m.Height, m.Variants = img.ContentType, img.Width, img.Height, img.Variants
+	readers := make([]io.Reader, len(img.Data))
+	for i, b := range img.Data {
+		readers[i] = bytes.NewReader(b)
+	}
+	return s.store.CreateMedia(ctx, m, readers)
+}
+
+// GetMedia returns media id. Errors: KindInvalid (malformed id),
+// KindNotFound, KindUnavailable, KindInternal.
+func (s *Service) GetMedia(ctx context.Context, id string) (*Media, error) {
+	return s.store.GetMedia(ctx, id)
+}
+
+// ListMedia returns one page of the media library, newest first, and the
+// total number of matches. Errors: KindUnavailable, KindInternal.
+func (s *Service) ListMedia(ctx context.Context, f MediaFilter) ([]*Media, int, MediaFilter, error) {
+	f.normalise()
+	items, total, err := s.store.ListMedia(ctx, f)
+	return items, total, f, err
+}
+
+// UpdateMedia changes the alt text of media id; in.Version is required.
+// Errors: KindInvalid naming "alt" or "version", KindNotFound,
+// KindConflict (stale version), KindUnavailable, KindInternal.
+func (s *Service) UpdateMedia(ctx context.Context, actor *User, id string, in MediaInput) (*Media, error) {
+	const op = "cms.UpdateMedia"
+	version, err := requireVersion(op, in.Version)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.store.GetMedia(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if m.Version != version {
+		return nil, staleError(op, m.Version)
+	}
+	if in.Alt != nil {
+		m.Alt = *in.Alt
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	m.Version, m.UpdatedAt = version+1, s.timeNow()
+	if err := s.store.UpdateMedia(ctx, m, version); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DeleteMedia removes media id and its files. Errors: KindInvalid,
+// KindNotFound, KindUnavailable, KindInternal.
+func (s *Service) DeleteMedia(ctx context.Context, actor *User, id string) error {
+	return s.store.DeleteMedia(ctx, id)
+}
+
+// MediaVariant returns the named variant of media id and its bytes.
+// Errors: KindInvalid (malformed id), KindNotFound, KindUnavailable,
+// KindInternal.
+func (s *Service) MediaVariant(ctx context.Context, id, variant string) (*MediaVariant, []byte, error) {
+	return s.store.OpenMediaVariant(ctx, id, variant)
+}

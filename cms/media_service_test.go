@@ -1,0 +1,249 @@
+package cms_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
+)
+
+// MustMediaService returns a service over a fresh database.
+func MustMediaService(tb testing.TB, maxUpload int64) (*cms.Service, *mongodb.DB) {
+	tb.Helper()
+	db := cmstest.New(tb)
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()),
+		Logger: cmstest.Logger(), MaxUploadBytes: maxUpload})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return svc, db
+}
+
+func TestUploadMediaStripsEXIFAndOrients(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, _ := MustMediaService(t, 0)
+	// Stored 400x200; Orientation 6 means "rotate 90° clockwise to show".
+	upload := cmstest.WithEXIF(cmstest.MustJPEG(t, 400, 200), 6)
+	if !bytes.Contains(upload, []byte("SECRET-GPS-PLACE")) {
+		t.Fatal("the test upload carries no GPS data")
+	}
+	owner := &cms.User{ID: cms.NewID()}
+	m, err := svc.UploadMedia(ctx, owner, "../../etc/baby\x00.jpg", "A sleeping baby", bytes.NewReader(upload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Width != 200 || m.Height != 400 {
+		t.Errorf("size = %dx%d, want 200x400 (orientation applied)", m.Width, m.Height)
+	}
+	if m.Filename != "baby.jpg" || m.ContentType != "image/jpeg" || m.UploadedBy != owner.ID {
+		t.Errorf("filename, type, uploader = %q, %q, %q", m.Filename, m.ContentType, m.UploadedBy)
+	}
+	var names []string
+	for _, v := range m.Variants {
+		names = append(names, v.Name)
+		got, data, err := svc.MediaVariant(ctx, m.ID, v.Name)
+		if err != nil {
+			t.Fatalf("variant %s: %v", v.Name, err)
+		}
+		if got.ETag != v.ETag || int64(len(data)) != v.Bytes {
+			t.Errorf("variant %s: etag %s bytes %d, want %s %d", v.Name, got.ETag, len(data), v.ETag, v.Bytes)
+		}
+		for _, leak := range []string{"Exif", "SECRET-GPS-PLACE", "\xFF\xE1"} {
+			if bytes.Contains(data, []byte(leak)) {
+				t.Errorf("variant %s still contains %q", v.Name, leak)
+			}
+		}
+		img, err := jpeg.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("variant %s does not decode as JPEG: %v", v.Name, err)
+		}
+		if b := img.Bounds(); b.Dx() != v.Width || b.Dy() != v.Height {
+			t.Errorf("variant %s is %dx%d, metadata says %dx%d", v.Name, b.Dx(), b.Dy(), v.Width, v.Height)
+		}
+	}
+	if want := "thumb w640 w1024 w1600 pin social original"; strings.Join(names, " ") != want {
+		t.Errorf("variants = %v, want %s", names, want)
+	}
+	// The red marker was top-left as stored; turned clockwise it is
+	// top-right.
+	_, data, _ := svc.MediaVariant(ctx, m.ID, "original")
+	img, _ := jpeg.Decode(bytes.NewReader(data))
+	if !reddish(img.At(195, 5)) || reddish(img.At(5, 5)) {
+		t.Errorf("marker not moved: top-right %v, top-left %v", img.At(195, 5), img.At(5, 5))
+	}
+	for name, size := range map[string][2]int{"pin": {1000, 1500}, "social": {1200, 630}, "thumb": {200, 400}, "w640": {200, 400}} {
+		v, _ := m.Variant(name)
+		if v.Width != size[0] || v.Height != size[1] {
+			t.Errorf("%s = %dx%d, want %dx%d", name, v.Width, v.Height, size[0], size[1])
+		}
+	}
+}
+
+func reddish(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	return r > 0xC000 && g < 0x4000 && b < 0x4000
+}
+
+func TestUploadMediaDedupes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, db := MustMediaService(t, 0)
+	data := cmstest.MustJPEG(t, 64, 48)
+	a, err := svc.UploadMedia(ctx, nil, "a.jpg", "", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := svc.UploadMedia(ctx, nil, "b.jpg", "other", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID != b.ID || b.Filename != "a.jpg" {
+		t.Errorf("second upload = %s %q, want the first, %s", b.ID, b.Filename, a.ID)
+	}
+	if _, n, err := db.ListMedia(ctx, cms.MediaFilter{Page: 1, Limit: 10}); err != nil || n != 1 {
+		t.Errorf("stored %d media (%v), want 1", n, err)
+	}
+}
+
+func TestUploadMediaRefuses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, db := MustMediaService(t, 64<<10)
+	jpg := cmstest.MustJPEG(t, 300, 200)
+	cases := []struct {
+		name string
+		data []byte
+		kind cms.Kind
+		msg  string
+	}{
+		{"PNGBomb", cmstest.PNGBomb(100000, 100000), cms.KindInvalid, "100000x100000"},
+		{"TallPNG", cmstest.PNGBomb(10, 20000), cms.KindInvalid, "pixels"},
+		{"TruncatedJPEG", jpg[:len(jpg)/2], cms.KindInvalid, "damaged"},
+		{"HTMLRenamed", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), cms.KindInvalid, "text/html"},
+		{"SVG", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), cms.KindInvalid, "SVG"},
+		{"TIFF", []byte("II*\x00\x08\x00\x00\x00"), cms.KindInvalid, "TIFF"},
+		{"BMP", []byte("BM\x00\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00"), cms.KindInvalid, "BMP"},
+		{"Empty", nil, cms.KindInvalid, "empty"},
+		{"TooLarge", bytes.Repeat([]byte{0xFF}, 64<<10+1), cms.KindTooLarge, "too large"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := svc.UploadMedia(ctx, nil, "x.jpg", "", bytes.NewReader(tc.data))
+			if !cms.IsKind(err, tc.kind) || cms.ErrorFields(err)["file"] == "" {
+				t.Fatalf("err = %v, want %s naming file", err, tc.kind)
+			}
+			if !strings.Contains(cms.ErrorMessage(err), tc.msg) {
+				t.Errorf("message %q does not mention %q", cms.ErrorMessage(err), tc.msg)
+			}
+		})
+	}
+	if _, n, _ := db.ListMedia(ctx, cms.MediaFilter{Page: 1, Limit: 10}); n != 0 {
+		t.Errorf("%d media stored after refusals", n)
+	}
+	long := strings.Repeat("a", 1001)
+	if _, err := svc.UploadMedia(ctx, nil, "x.jpg", long, bytes.NewReader(jpg)); cms.ErrorFields(err)["alt"] == "" {
+		t.Errorf("long alt: err = %v, want Invalid naming alt", err)
+	}
+}
+
+func TestUploadMediaFormats(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, _ := MustMediaService(t, 0)
+
+	// Transparent PNG stays PNG.
+	trans := image.NewNRGBA(image.Rect(0, 0, 50, 40))
+	trans.SetNRGBA(1, 1, color.NRGBA{R: 255, A: 128})
+	m, err := svc.UploadMedia(ctx, nil, "t.png", "", bytes.NewReader(cmstest.MustPNG(t, trans)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range m.Variants {
+		if v.ContentType != "image/png" {
+			t.Errorf("transparent PNG variant %s is %s", v.Name, v.ContentType)
+		}
+	}
+	_, data, _ := svc.MediaVariant(ctx, m.ID, "original")
+	if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+		t.Error(err)
+	}
+
+	// Opaque PNG becomes JPEG.
+	m, err = svc.UploadMedia(ctx, nil, "o.png", "", bytes.NewReader(cmstest.MustPNG(t, cmstest.TestImage(30, 20))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := m.Variant("original"); v.ContentType != "image/jpeg" || m.ContentType != "image/png" {
+		t.Errorf("opaque PNG: original %s, upload %s", v.ContentType, m.ContentType)
+	}
+
+	// Animated GIF: the first frame.
+	pal := color.Palette{color.Black, color.White}
+	f1, f2 := image.NewPaletted(image.Rect(0, 0, 20, 10), pal), image.NewPaletted(image.Rect(0, 0, 20, 10), pal)
+	for i := range f2.Pix {
+		f2.Pix[i] = 1
+	}
+	var buf bytes.Buffer
+	if err := gif.EncodeAll(&buf, &gif.GIF{Image: []*image.Paletted{f1, f2}, Delay: []int{10, 10}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err = svc.UploadMedia(ctx, nil, "a.gif", "", bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, data, _ = svc.MediaVariant(ctx, m.ID, "original")
+	img, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _, _, _ := img.At(5, 5).RGBA(); r > 0x2000 {
+		t.Errorf("GIF original is not the (black) first frame: %v", img.At(5, 5))
+	}
+}
+
+func TestMediaCRUD(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, _ := MustMediaService(t, 0)
+	m, err := svc.UploadMedia(ctx, nil, "nap.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 20, 20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alt, v := "Baby napping", 1
+	got, err := svc.UpdateMedia(ctx, nil, m.ID, cms.MediaInput{Alt: &alt, Version: &v})
+	if err != nil || got.Alt != alt || got.Version != 2 {
+		t.Fatalf("UpdateMedia = %+v, %v", got, err)
+	}
+	if _, err := svc.UpdateMedia(ctx, nil, m.ID, cms.MediaInput{Alt: &alt, Version: &v}); !cms.IsKind(err, cms.KindConflict) {
+		t.Errorf("stale update: %v, want Conflict", err)
+	}
+	items, total, f, err := svc.ListMedia(ctx, cms.MediaFilter{Query: "NAPPING"})
+	if err != nil || total != 1 || len(items) != 1 || f.Limit != 20 {
+		t.Errorf("ListMedia(q) = %d items, total %d, %v", len(items), total, err)
+	}
+	if _, total, _, _ := svc.ListMedia(ctx, cms.MediaFilter{Query: "none"}); total != 0 {
+		t.Errorf("ListMedia(none) total = %d", total)
+	}
+	if _, _, err := svc.MediaVariant(ctx, m.ID, "huge"); !cms.IsKind(err, cms.KindNotFound) {
+		t.Errorf("unknown variant: %v", err)
+	}
+	if err := svc.DeleteMedia(ctx, nil, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.GetMedia(ctx, m.ID); !cms.IsKind(err, cms.KindNotFound) {
+		t.Errorf("after delete: %v", err)
+	}
+	if _, err := svc.GetMedia(ctx, "nope"); !cms.IsKind(err, cms.KindInvalid) {
+		t.Errorf("malformed id: %v", err)
+	}
+}

@@ -1,0 +1,148 @@
+package mongodb_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
+)
+
+// newMedia returns a media with variants of the given sizes (in bytes) and
+// readers of that many bytes each. GridFS chunks are 255 KiB, so a 600 KB
+// variant spans three chunks.
+func newMedia(hash string, sizes ...int) (*cms.Media, []io.Reader) {
+	m := &cms.Media{ID: cms.NewID(), Filename: "a.jpg", ContentType: "image/jpeg", Width: 10, Height: 10,
+		Hash: hash, Version: 1, CreatedAt: t0, UpdatedAt: t0}
+	var rs []io.Reader
+	for i, n := range sizes {
+		data := bytes.Repeat([]byte{byte(i + 1)}, n)
+		m.Variants = append(m.Variants, cms.MediaVariant{Name: []string{"thumb", "pin", "original"}[i],
+			ContentType: "image/jpeg", Width: 10, Height: 10, Bytes: int64(n), ETag: `"e` + string(rune('0'+i)) + `"`})
+		rs = append(rs, bytes.NewReader(data))
+	}
+	return m, rs
+}
+
+// MustCountMediaFiles fails unless the bucket holds files and chunks.
+func MustCountMediaFiles(tb testing.TB, db *mongodb.DB, files, chunks int64) {
+	tb.Helper()
+	f, c, err := mongodb.CountMediaFiles(context.Background(), db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if f != files || c != chunks {
+		tb.Fatalf("bucket holds %d files and %d chunks, want %d and %d", f, c, files, chunks)
+	}
+}
+
+type failingReader struct{ n int }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, errors.New("client went away")
+	}
+	n := min(len(p), r.n)
+	r.n -= n
+	return n, nil
+}
+
+func TestMedia(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+
+	m, rs := newMedia("h1", 100, 600_000, 300_000)
+	got, err := db.CreateMedia(ctx, m, rs)
+	if err != nil || got != m {
+		t.Fatalf("CreateMedia = %v, %v", got, err)
+	}
+	MustCountMediaFiles(t, db, 3, 1+3+2)
+
+	t.Run("Get", func(t *testing.T) {
+		g, err := db.GetMedia(ctx, m.ID)
+		if err != nil || g.Hash != "h1" || len(g.Variants) != 3 || !g.CreatedAt.Equal(t0) {
+			t.Fatalf("GetMedia = %+v, %v", g, err)
+		}
+		v, data, err := db.OpenMediaVariant(ctx, m.ID, "pin")
+		if err != nil || len(data) != 600_000 || data[0] != 2 || v.ETag != `"e1"` {
+			t.Fatalf("OpenMediaVariant = %+v, %d bytes, %v", v, len(data), err)
+		}
+		if _, _, err := db.OpenMediaVariant(ctx, m.ID, "nope"); !cms.IsKind(err, cms.KindNotFound) {
+			t.Errorf("unknown variant: %v", err)
+		}
+		if _, _, err := db.OpenMediaVariant(ctx, cms.NewID(), "pin"); !cms.IsKind(err, cms.KindNotFound) {
+			t.Errorf("unknown media: %v", err)
+		}
+		if _, err := db.GetMedia(ctx, "../x"); !cms.IsKind(err, cms.KindInvalid) {
+			t.Errorf("malformed id: %v", err)
+		}
+	})
+
+	t.Run("DuplicateHash", func(t *testing.T) {
+		dup, rs := newMedia("h1", 10, 20)
+		got, err := db.CreateMedia(ctx, dup, rs)
+		if err != nil || got.ID != m.ID {
+			t.Fatalf("CreateMedia(duplicate) = %v, %v; want the existing %s", got, err, m.ID)
+		}
+		MustCountMediaFiles(t, db, 3, 6)
+	})
+
+	t.Run("FailedUploadLeavesNothing", func(t *testing.T) {
+		bad, rs := newMedia("h2", 100, 600_000, 10)
+		rs[2] = &failingReader{n: 400_000} // the third file fails after one chunk
+		if _, err := db.CreateMedia(ctx, bad, rs); err == nil {
+			t.Fatal("CreateMedia with a failing reader succeeded")
+		}
+		MustCountMediaFiles(t, db, 3, 6)
+		if _, err := db.GetMedia(ctx, bad.ID); !cms.IsKind(err, cms.KindNotFound) {
+			t.Errorf("metadata of failed upload: %v", err)
+		}
+	})
+
+	t.Run("CanceledUploadLeavesNothing", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		bad, rs := newMedia("h3", 100, 600_000)
+		rs[1] = io.MultiReader(bytes.NewReader(make([]byte, 300_000)), readerFunc(func([]byte) (int, error) {
+			cancel()
+			return 0, context.Canceled
+		}))
+		if _, err := db.CreateMedia(cctx, bad, rs); err == nil {
+			t.Fatal("canceled CreateMedia succeeded")
+		}
+		MustCountMediaFiles(t, db, 3, 6)
+	})
+
+	t.Run("UpdateAndList", func(t *testing.T) {
+		u := *m
+		u.Alt, u.Version = "Sleeping baby", 2
+		if err := db.UpdateMedia(ctx, &u, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.UpdateMedia(ctx, &u, 1); !cms.IsKind(err, cms.KindConflict) {
+			t.Errorf("stale: %v", err)
+		}
+		items, n, err := db.ListMedia(ctx, cms.MediaFilter{Query: "sleeping", Page: 1, Limit: 10})
+		if err != nil || n != 1 || items[0].Alt != "Sleeping baby" {
+			t.Errorf("ListMedia = %d, %v", n, err)
+		}
+	})
+
+	t.Run("Delete", func(t *testing.T) {
+		if err := db.DeleteMedia(ctx, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		MustCountMediaFiles(t, db, 0, 0)
+		if err := db.DeleteMedia(ctx, m.ID); !cms.IsKind(err, cms.KindNotFound) {
+			t.Errorf("second delete: %v", err)
+		}
+	})
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }

@@ -1,0 +1,174 @@
+package public_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/public"
+)
+
+// MustMediaApp returns an app serving /media over a fresh database, and a
+// stored image.
+func MustMediaApp(tb testing.TB) (*fiber.App, *cms.Media) {
+	tb.Helper()
+	db := cmstest.New(tb)
+	rm := cms.NewReadModel(db, cmstest.Logger())
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	api, err := public.New(public.Config{Content: rm, Logger: cmstest.Logger(), Media: svc})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	app := fiber.New()
+	api.MediaRoutes(app.Group("/media"))
+	m, err := svc.UploadMedia(context.Background(), nil, "pin.jpg", "", bytes.NewReader(cmstest.MustJPEG(tb, 600, 900)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return app, m
+}
+
+func mediaDo(tb testing.TB, app *fiber.App, method, target string, header map[string]string) (*http.Response, []byte) {
+	tb.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := app.Test(req, -1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res, body
+}
+
+func TestMediaDelivery(t *testing.T) {
+	t.Parallel()
+	app, m := MustMediaApp(t)
+	pin, _ := m.Variant("pin")
+	url := "/media/" + m.ID + "/pin"
+
+	res, body := mediaDo(t, app, http.MethodGet, url, nil)
+	if res.StatusCode != 200 || int64(len(body)) != pin.Bytes {
+		t.Fatalf("GET = %d, %d bytes; want 200, %d", res.StatusCode, len(body), pin.Bytes)
+	}
+	for k, want := range map[string]string{
+		"ETag":                         pin.ETag,
+		"Cache-Control":                "public, max-age=31536000, immutable",
+		"Content-Type":                 "image/jpeg",
+		"X-Content-Type-Options":       "nosniff",
+		"Cross-Origin-Resource-Policy": "cross-origin",
+		"Accept-Ranges":                "bytes",
+	} {
+		if got := res.Header.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+
+	t.Run("NotModified", func(t *testing.T) {
+		res, body := mediaDo(t, app, http.MethodGet, url, map[string]string{"If-None-Match": pin.ETag})
+		if res.StatusCode != 304 || len(body) != 0 || res.Header.Get("ETag") != pin.ETag {
+			t.Errorf("revalidation = %d, %d bytes, etag %q", res.StatusCode, len(body), res.Header.Get("ETag"))
+		}
+	})
+	t.Run("Range", func(t *testing.T) {
+		res, got := mediaDo(t, app, http.MethodGet, url, map[string]string{"Range": "bytes=10-19"})
+		if res.StatusCode != 206 || !bytes.Equal(got, body[10:20]) {
+			t.Errorf("range = %d, %d bytes", res.StatusCode, len(got))
+		}
+		if cr, want := res.Header.Get("Content-Range"), "bytes 10-19/"+itoa(len(body)); cr != want {
+			t.Errorf("Content-Range = %q, want %q", cr, want)
+		}
+		res, got = mediaDo(t, app, http.MethodGet, url, map[string]string{"Range": "bytes=-5"})
+		if res.StatusCode != 206 || !bytes.Equal(got, body[len(body)-5:]) {
+			t.Errorf("suffix range = %d, %d bytes", res.StatusCode, len(got))
+		}
+		res, _ = mediaDo(t, app, http.MethodGet, url, map[string]string{"Range": "bytes=" + itoa(len(body)) + "-"})
+		if res.StatusCode != 416 || res.Header.Get("Content-Range") != "bytes */"+itoa(len(body)) {
+			t.Errorf("unsatisfiable = %d, %q", res.StatusCode, res.Header.Get("Content-Range"))
+		}
+		res, got = mediaDo(t, app, http.MethodGet, url, map[string]string{"Range": "bytes=0-3", "If-Range": `"other"`})
+		if res.StatusCode != 200 || len(got) != len(body) {
+			t.Errorf("stale If-Range = %d, %d bytes", res.StatusCode, len(got))
+		}
+	})
+	t.Run("Head", func(t *testing.T) {
+		res, got := mediaDo(t, app, http.MethodHead, url, nil)
+		if res.StatusCode != 200 || len(got) != 0 || res.Header.Get("Content-Length") != itoa(len(body)) {
+			t.Errorf("HEAD = %d, %d bytes, Content-Length %q", res.StatusCode, len(got), res.Header.Get("Content-Length"))
+		}
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		for _, target := range []string{
+			"/media/" + m.ID + "/huge", "/media/" + cms.NewID() + "/pin", "/media/not-an-id/pin", "/media/" + m.ID,
+		} {
+			res, _ := mediaDo(t, app, http.MethodGet, target, nil)
+			if res.StatusCode != 404 || res.Header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("GET %s = %d %q, want 404 problem+json", target, res.StatusCode, res.Header.Get("Content-Type"))
+			}
+		}
+	})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// countingSource is a MediaSource that counts its reads and takes a while
+// to answer, as a database would.
+type countingSource struct {
+	reads atomic.Int32
+}
+
+func (s *countingSource) MediaVariant(ctx context.Context, id, variant string) (*cms.MediaVariant, []byte, error) {
+	s.reads.Add(1)
+	time.Sleep(50 * time.Millisecond)
+	return &cms.MediaVariant{Name: variant, ContentType: "image/jpeg", ETag: `"x"`, Bytes: 3}, []byte("abc"), nil
+}
+
+// TestMediaConcurrentMissesReadOnce checks that requests missing the cache
+// together share one read, and that later ones come from the cache.
+func TestMediaConcurrentMissesReadOnce(t *testing.T) {
+	t.Parallel()
+	src := &countingSource{}
+	api, err := public.New(public.Config{Content: emptyContent{}, Logger: cmstest.Logger(), Media: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := fiber.New()
+	api.MediaRoutes(app.Group("/media"))
+	url := "/media/" + cms.NewID() + "/pin"
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if res, body := mediaDo(t, app, http.MethodGet, url, nil); res.StatusCode != 200 || string(body) != "abc" {
+				t.Errorf("GET = %d %q", res.StatusCode, body)
+			}
+		}()
+	}
+	wg.Wait()
+	mediaDo(t, app, http.MethodGet, url, nil)
+	if n := src.reads.Load(); n != 1 {
+		t.Errorf("%d reads, want 1", n)
+	}
+}
+
+type emptyContent struct{}
+
+func (emptyContent) Snapshot() *cms.Snapshot { return nil }
