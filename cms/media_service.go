@@ -119,7 +119,13 @@ func (s *Service) UpdateMedia(ctx context.Context, actor *User, id string, in Me
 // DeleteMedia removes media id and its files. Errors: KindInvalid,
 // KindNotFound, KindUnavailable, KindInternal.
 func (s *Service) DeleteMedia(ctx context.Context, actor *User, id string) error {
-	return s.store.DeleteMedia(ctx, id)
+	if err := s.store.DeleteMedia(ctx, id); err != nil {
+		return err
+	}
+	// Every instance drops its cached copies when the content version
+	// moves: a deleted photo stops being served within the sync interval.
+	s.published(ctx)
+	return nil
 }
 
 // MediaVariant returns the named variant of media id and its bytes.

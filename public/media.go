@@ -85,7 +85,11 @@ func (a *API) mediaEntry(c *fiber.Ctx) (*mediaEntry, error) {
 		return nil, cms.Errorf(cms.KindNotFound, "public.media", "No such image.")
 	}
 	key := strings.ToLower(id) + "/" + variant // a fresh string: safe to keep
-	if e, ok := a.mediaCache.get(key); ok {
+	var version int64
+	if snap := a.content.Snapshot(); snap != nil {
+		version = snap.Version()
+	}
+	if e, ok := a.mediaCache.get(key, version); ok {
 		return e, nil
 	}
 	return a.mediaLoads.do(key, func() (*mediaEntry, error) {
@@ -96,7 +100,7 @@ func (a *API) mediaEntry(c *fiber.Ctx) (*mediaEntry, error) {
 			return nil, err
 		}
 		e := &mediaEntry{key: key, variant: *v, data: data}
-		a.mediaCache.add(e)
+		a.mediaCache.add(e, version)
 		return e, nil
 	})
 }

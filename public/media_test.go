@@ -22,6 +22,13 @@ import (
 // stored image.
 func MustMediaApp(tb testing.TB) (*fiber.App, *cms.Media) {
 	tb.Helper()
+	app, m, _ := MustMediaService(tb)
+	return app, m
+}
+
+// MustMediaService is MustMediaApp with the service that wrote the image.
+func MustMediaService(tb testing.TB) (*fiber.App, *cms.Media, *cms.Service) {
+	tb.Helper()
 	db := cmstest.New(tb)
 	rm := cms.NewReadModel(db, cmstest.Logger())
 	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
@@ -38,7 +45,29 @@ func MustMediaApp(tb testing.TB) (*fiber.App, *cms.Media) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return app, m
+	if err := rm.Reload(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return app, m, svc
+}
+
+// TestMediaDeletedIsNotServedFromCache: a deleted photo stops being served
+// at once, although it was hot in the cache.
+func TestMediaDeletedIsNotServedFromCache(t *testing.T) {
+	t.Parallel()
+	app, m, svc := MustMediaService(t)
+	url := "/media/" + m.ID + "/pin"
+	for range 2 {
+		if res, _ := mediaDo(t, app, "GET", url, nil); res.StatusCode != 200 {
+			t.Fatalf("GET %s = %d, want 200", url, res.StatusCode)
+		}
+	}
+	if err := svc.DeleteMedia(context.Background(), &cms.User{Role: cms.RoleOwner}, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := mediaDo(t, app, "GET", url, nil); res.StatusCode != 404 {
+		t.Fatalf("GET %s after delete = %d, want 404", url, res.StatusCode)
+	}
 }
 
 func mediaDo(tb testing.TB, app *fiber.App, method, target string, header map[string]string) (*http.Response, []byte) {

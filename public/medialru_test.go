@@ -8,11 +8,11 @@ import (
 
 func TestMediaLRUEvictsByBudget(t *testing.T) {
 	l := newMediaLRU(800)
-	add := func(key string, n int) { l.add(&mediaEntry{key: key, data: make([]byte, n)}) }
+	add := func(key string, n int) { l.add(&mediaEntry{key: key, data: make([]byte, n)}, 0) }
 	add("a", 100)
 	add("b", 100)
 	add("c", 100)
-	if _, ok := l.get("a"); !ok { // a is now the most recently used
+	if _, ok := l.get("a", 0); !ok { // a is now the most recently used
 		t.Fatal("a missing")
 	}
 	for i := range 5 {
@@ -22,16 +22,16 @@ func TestMediaLRUEvictsByBudget(t *testing.T) {
 		t.Fatalf("len = %d, %d bytes; want 8, 800", n, size)
 	}
 	add("e", 100) // evicts b, the least recently used
-	if _, ok := l.get("b"); ok {
+	if _, ok := l.get("b", 0); ok {
 		t.Error("b survived eviction")
 	}
 	for _, k := range []string{"a", "c", "e"} {
-		if _, ok := l.get(k); !ok {
+		if _, ok := l.get(k, 0); !ok {
 			t.Errorf("%s evicted", k)
 		}
 	}
 	add("huge", 101) // over budget/8: not kept
-	if _, ok := l.get("huge"); ok {
+	if _, ok := l.get("huge", 0); ok {
 		t.Error("an entry over an eighth of the budget was cached")
 	}
 	add("a", 50) // replacing an entry adjusts the size
@@ -49,8 +49,8 @@ func TestMediaLRUConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 500 {
 				k := fmt.Sprint(g, "/", i%20)
-				if _, ok := l.get(k); !ok {
-					l.add(&mediaEntry{key: k, data: make([]byte, 1+i%100)})
+				if _, ok := l.get(k, 0); !ok {
+					l.add(&mediaEntry{key: k, data: make([]byte, 1+i%100)}, 0)
 				}
 			}
 		}()
@@ -83,5 +83,23 @@ func TestParseRange(t *testing.T) {
 		if got != want {
 			t.Errorf("parseRange(%q) = %v, want %v", h, got, want)
 		}
+	}
+}
+
+// TestMediaLRUVersion: a new content version empties the cache, and an
+// entry read at an older version is not kept.
+func TestMediaLRUVersion(t *testing.T) {
+	t.Parallel()
+	l := newMediaLRU(1 << 20)
+	l.add(&mediaEntry{key: "a", data: make([]byte, 10)}, 0)
+	if _, ok := l.get("a", 0); !ok {
+		t.Fatal("entry missing at the same version")
+	}
+	if _, ok := l.get("a", 1); ok {
+		t.Fatal("entry kept after the content version moved")
+	}
+	l.add(&mediaEntry{key: "b", data: make([]byte, 10)}, 0)
+	if n, size := l.len(); n != 0 || size != 0 {
+		t.Fatalf("an entry read at an old version was kept: %d entries, %d bytes", n, size)
 	}
 }
