@@ -8,3 +8,6 @@ func ProcessImage(data []byte) (width, height int, err error) {
 	}
 	return img.Width, img.Height, nil
 }
+
+// JPEGOrientation exposes jpegOrientation to the external tests.
+var JPEGOrientation = jpegOrientation
