@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"sync"
 
 	"github.com/andybalholm/brotli"
@@ -48,36 +49,31 @@ func (b *Body) ETagBytes() []byte { return b.etag }
 
 // Gzip returns the gzip encoding, or nil when the body is too small to
 // be worth compressing.
-func (b *Body) Gzip() []byte {
-	if len(b.JSON) < minCompressSize {
-		return nil
-	}
-	b.gzOnce.Do(func() {
-		var buf bytes.Buffer
-		w := gzipWriters.Get().(*gzip.Writer)
-		w.Reset(&buf)
-		_, _ = w.Write(b.JSON)
-		_ = w.Close()
-		gzipWriters.Put(w)
-		b.gz = buf.Bytes()
-	})
-	return b.gz
-}
+func (b *Body) Gzip() []byte { return b.encoded(&b.gzOnce, &b.gz, &gzipWriters) }
 
 // Brotli returns the brotli encoding, or nil when the body is too small to
 // be worth compressing.
-func (b *Body) Brotli() []byte {
+func (b *Body) Brotli() []byte { return b.encoded(&b.brOnce, &b.br, &brotliWriters) }
+
+// compressor is what gzip and brotli writers have in common.
+type compressor interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}
+
+// encoded compresses the body once with a writer from pool into *dst.
+func (b *Body) encoded(once *sync.Once, dst *[]byte, pool *sync.Pool) []byte {
 	if len(b.JSON) < minCompressSize {
 		return nil
 	}
-	b.brOnce.Do(func() {
+	once.Do(func() {
 		var buf bytes.Buffer
-		w := brotliWriters.Get().(*brotli.Writer)
+		w := pool.Get().(compressor)
 		w.Reset(&buf)
 		_, _ = w.Write(b.JSON)
 		_ = w.Close()
-		brotliWriters.Put(w)
-		b.br = buf.Bytes()
+		pool.Put(w)
+		*dst = buf.Bytes()
 	})
-	return b.br
+	return *dst
 }

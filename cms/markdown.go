@@ -128,72 +128,68 @@ func PlainText(html string, max int) string {
 	defer func() { b.Reset(); textBufPool.Put(b) }()
 	z := xhtml.NewTokenizer(strings.NewReader(html))
 	for {
-		tt := z.Next()
-		if tt == xhtml.ErrorToken {
-			break
-		}
-		switch tt {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return cutText(b.String(), max)
 		case xhtml.TextToken:
 			b.Write(z.Text())
 		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
-			name, _ := z.TagName()
-			if blockElements[string(name)] {
+			if name, _ := z.TagName(); blockElements[string(name)] {
 				b.WriteByte(' ')
 			}
 		}
 	}
-	s := strings.Join(strings.Fields(b.String()), " ")
-	if max > 0 {
-		r := []rune(s)
-		if len(r) > max {
-			s = strings.TrimRightFunc(string(r[:max-1]), unicode.IsSpace) + "…"
-		}
+}
+
+// cutText collapses runs of white space in plain text and cuts it to at
+// most max runes, with an ellipsis, when max > 0.
+func cutText(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); max > 0 && len(r) > max {
+		s = strings.TrimRightFunc(string(r[:max-1]), unicode.IsSpace) + "…"
 	}
 	return s
 }
 
+// excerptSkipped are the elements whose text an excerpt leaves out.
+var excerptSkipped = map[string]bool{"sup": true, "pre": true, "table": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true}
+
 // Excerpt returns the text of the first paragraphs of rendered HTML, cut
 // to at most max runes: footnote markers and footnotes, headings, tables
 // and code are left out.
-func Excerpt(html string, max int) string {
+func Excerpt(html string, limit int) string {
 	b := textBufPool.Get().(*bytes.Buffer)
 	defer func() { b.Reset(); textBufPool.Put(b) }()
 	z := xhtml.NewTokenizer(strings.NewReader(html))
 	skip, inPara := 0, 0
-	for b.Len() < 4*max {
+	for b.Len() < 4*limit {
 		tt := z.Next()
 		if tt == xhtml.ErrorToken {
 			break
 		}
 		name, hasAttr := z.TagName()
 		tag := string(name)
-		switch tt {
-		case xhtml.StartTagToken:
-			switch {
-			case tag == "sup" || tag == "pre" || tag == "table" || tag == "h1" || tag == "h2" || tag == "h3" || tag == "h4" || tag == "h5" || tag == "h6":
-				skip++
-			case tag == "div" && hasAttr && isFootnotes(z):
-				skip += 1000
-			case tag == "p" || tag == "li":
-				inPara++
-			}
-		case xhtml.EndTagToken:
-			switch tag {
-			case "sup", "pre", "table", "h1", "h2", "h3", "h4", "h5", "h6":
-				skip = max0(skip - 1)
-			case "p", "li":
-				inPara = max0(inPara - 1)
-				b.WriteByte(' ')
-			}
-		case xhtml.TextToken:
-			if skip == 0 && inPara > 0 {
-				b.Write(z.Text())
-			}
+		switch {
+		case tt == xhtml.StartTagToken && (excerptSkipped[tag] || tag == "div" && hasAttr && isFootnotes(z)):
+			skip++
+		case tt == xhtml.StartTagToken && (tag == "p" || tag == "li"):
+			inPara++
+		case tt == xhtml.EndTagToken && excerptSkipped[tag]:
+			skip = max(skip-1, 0)
+		case tt == xhtml.EndTagToken && (tag == "p" || tag == "li"):
+			inPara = max(inPara-1, 0)
+			b.WriteByte(' ')
+		case tt == xhtml.TextToken && skip == 0 && inPara > 0:
+			b.Write(z.Text())
 		}
 	}
-	return PlainText(xhtml.EscapeString(b.String()), max)
+	return cutText(b.String(), limit)
 }
 
+// isFootnotes reports whether the current start tag has the class
+// "footnotes": goldmark's footnote block, which ends the document. Its
+// closing div does not end the skip, so nothing after it counts either.
 func isFootnotes(z *xhtml.Tokenizer) bool {
 	for {
 		k, v, more := z.TagAttr()
@@ -205,5 +201,3 @@ func isFootnotes(z *xhtml.Tokenizer) bool {
 		}
 	}
 }
-
-func max0(n int) int { return max(n, 0) }

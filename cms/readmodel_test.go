@@ -2,6 +2,7 @@ package cms_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -81,4 +82,34 @@ func TestReadModelFollowsWrites(t *testing.T) {
 	}
 	mustVisible("first-post", false)
 	mustVisible(q.Slug, true)
+}
+
+// TestSEODescriptionKeepsPlainText: an excerpt is plain text; angle
+// brackets in it are text, not markup, and reach the SEO description.
+func TestSEODescriptionKeepsPlainText(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	rm := cms.NewReadModel(db, cmstest.Logger())
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	title, body, excerpt := "Naps", "Text.", "Babies <1 year need naps; <b>always</b> check"
+	if _, err := svc.ImportPost(ctx, owner, cms.PostInput{Title: &title, Body: &body, Excerpt: &excerpt}, cms.StatusPublished, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	svc.Refresh(ctx)
+	b, _, err := rm.Snapshot().Post("naps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Data struct{ SEO cms.PublicSEO } }
+	if err := json.Unmarshal(b.JSON, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Data.SEO.Description != excerpt {
+		t.Errorf("SEO description = %q, want the excerpt %q", got.Data.SEO.Description, excerpt)
+	}
 }

@@ -412,7 +412,7 @@ func newPostEntry(p *Post, cats map[string]*catEntry, author PublicAuthor, st *S
 		full.SEO.Title = p.Title
 	}
 	if full.SEO.Description == "" {
-		full.SEO.Description = PlainText(sum.Excerpt, 160)
+		full.SEO.Description = cutText(sum.Excerpt, 160)
 	}
 	if full.SEO.CanonicalURL == "" && st.Site.URL != "" {
 		full.SEO.CanonicalURL = st.Site.URL + "/" + p.Slug

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -157,4 +158,9 @@ func CheckPassword(hash, pw string) bool {
 
 // dummyHash is checked against when an email is unknown, so that a login for
 // a missing account costs the same time as one for a real account.
-var dummyHash, _ = HashPassword("lullaby-timing-equaliser")
+// It is made on first use: an argon2 hash at every process start (each CLI
+// command, each test binary) would cost for nothing.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("lullaby-timing-equaliser")
+	return h
+})

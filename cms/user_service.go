@@ -115,14 +115,14 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	bad := Errorf(KindUnauthenticated, op, "The email or password is incorrect.")
 	u, err := s.store.GetUserByEmail(ctx, NormaliseEmail(email))
 	if IsKind(err, KindNotFound) {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return nil, bad
 	}
 	if err != nil {
 		return nil, err
 	}
 	if u.LockedUntil.After(s.now()) {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		mins := int(u.LockedUntil.Sub(s.now()).Minutes()) + 1
 		return nil, Errorf(KindRateLimited, op, "Too many failed attempts: this account is locked. Try again in %d minutes.", mins)
 	}
