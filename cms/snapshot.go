@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -33,11 +32,8 @@ type Snapshot struct {
 
 	deps string // what entries embed besides the post: settings and categories
 
-	pages     sync.Map // canonical query -> *Body, at most maxCachedPages
-	pageCount atomic.Int32
-
-	rawMu    sync.RWMutex
-	rawPosts map[string]*Body // raw query string of a post list -> body
+	pages    bodyCache // canonical query -> list body
+	rawPosts bodyCache // raw query string of a post list -> its body
 }
 
 // maxCachedPages bounds the list pages a snapshot keeps, so that a client
@@ -157,25 +153,11 @@ func (s *Snapshot) Posts(q PostQuery) *Body {
 // PostsForQuery returns the post-list body last remembered for the raw
 // query string, or nil. Lookups allocate nothing, so a hot list page costs
 // one map read.
-func (s *Snapshot) PostsForQuery(raw []byte) *Body {
-	s.rawMu.RLock()
-	b := s.rawPosts[string(raw)]
-	s.rawMu.RUnlock()
-	return b
-}
+func (s *Snapshot) PostsForQuery(raw []byte) *Body { return s.rawPosts.get(raw) }
 
 // RememberPostsForQuery records b as the post-list body for the raw query
 // string, unless the snapshot already holds maxCachedPages of them.
-func (s *Snapshot) RememberPostsForQuery(raw []byte, b *Body) {
-	s.rawMu.Lock()
-	if s.rawPosts == nil {
-		s.rawPosts = map[string]*Body{}
-	}
-	if len(s.rawPosts) < maxCachedPages {
-		s.rawPosts[string(raw)] = b
-	}
-	s.rawMu.Unlock()
-}
+func (s *Snapshot) RememberPostsForQuery(raw []byte, b *Body) { s.rawPosts.put(string(raw), b) }
 
 // Category returns the body of GET /api/v1/categories/{slug}: the category
 // and one page of its posts. NotFound for an unknown slug.
@@ -200,17 +182,40 @@ func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
 // cached returns the body stored under key, building and storing it first
 // if needed (unless the cache is full).
 func (s *Snapshot) cached(key string, build func() []byte) *Body {
-	if v, ok := s.pages.Load(key); ok {
-		return v.(*Body)
+	if b := s.pages.get([]byte(key)); b != nil {
+		return b
 	}
-	body := NewBody(build())
-	if s.pageCount.Load() < maxCachedPages {
-		if v, loaded := s.pages.LoadOrStore(key, body); loaded {
-			return v.(*Body)
-		}
-		s.pageCount.Add(1)
+	return s.pages.put(key, NewBody(build()))
+}
+
+// bodyCache is a map of ready bodies bounded to maxCachedPages entries,
+// safe for concurrent use; looking up a []byte key allocates nothing.
+type bodyCache struct {
+	mu sync.RWMutex
+	m  map[string]*Body
+}
+
+func (c *bodyCache) get(key []byte) *Body {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[string(key)]
+}
+
+// put stores b under key unless the cache is full, and returns the body
+// the cache holds for key (b, or one stored meanwhile).
+func (c *bodyCache) put(key string, b *Body) *Body {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.m[key]; old != nil {
+		return old
 	}
-	return body
+	if c.m == nil {
+		c.m = map[string]*Body{}
+	}
+	if len(c.m) < maxCachedPages {
+		c.m[key] = b
+	}
+	return b
 }
 
 // writeSummaries writes the JSON array of one page of list.
