@@ -112,34 +112,7 @@ func countWords(html []byte) int {
 	}
 }
 
-// blockElements separate words in PlainText; inline ones do not.
-var blockElements = map[string]bool{
-	"p": true, "br": true, "li": true, "ul": true, "ol": true, "h1": true, "h2": true, "h3": true, "h4": true,
-	"h5": true, "h6": true, "td": true, "th": true, "tr": true, "div": true, "section": true, "blockquote": true,
-	"pre": true, "hr": true, "table": true, "img": true, "dd": true, "dt": true, "figcaption": true,
-}
-
 var textBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// PlainText returns the text content of HTML with runs of white space
-// collapsed, cut to at most max runes (with an ellipsis) when max > 0.
-func PlainText(html string, max int) string {
-	b := textBufPool.Get().(*bytes.Buffer)
-	defer func() { b.Reset(); textBufPool.Put(b) }()
-	z := xhtml.NewTokenizer(strings.NewReader(html))
-	for {
-		switch z.Next() {
-		case xhtml.ErrorToken:
-			return cutText(b.String(), max)
-		case xhtml.TextToken:
-			b.Write(z.Text())
-		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
-			if name, _ := z.TagName(); blockElements[string(name)] {
-				b.WriteByte(' ')
-			}
-		}
-	}
-}
 
 // cutText collapses runs of white space in plain text and cuts it to at
 // most max runes, with an ellipsis, when max > 0.

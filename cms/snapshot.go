@@ -7,15 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 )
 
 // Snapshot is an immutable view of everything public at one content
 // version, with JSON bodies made ahead of time. Lookups never touch the
 // database, so the public API keeps answering while the database is away.
 type Snapshot struct {
-	version  int64
-	loadedAt time.Time
+	version int64
 
 	site       *Body
 	categories *Body
@@ -54,9 +52,6 @@ type catEntry struct {
 
 // Version is the content version the snapshot was built from.
 func (s *Snapshot) Version() int64 { return s.version }
-
-// LoadedAt is when the snapshot was built.
-func (s *Snapshot) LoadedAt() time.Time { return s.loadedAt }
 
 // PostCount is the number of published posts.
 func (s *Snapshot) PostCount() int { return len(s.posts) }
@@ -277,7 +272,6 @@ func truncate(s string, n int) string {
 func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings, prev *Snapshot) (*Snapshot, error) {
 	s := &Snapshot{
 		version:   version,
-		loadedAt:  time.Now(),
 		bySlug:    make(map[string]*postEntry, len(posts)),
 		oldSlugs:  map[string]string{},
 		byCatSlug: make(map[string]*catEntry, len(cats)),
