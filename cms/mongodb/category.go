@@ -67,15 +67,7 @@ func (db *DB) UpdateCategory(ctx context.Context, c *cms.Category, prevVersion i
 	if err != nil {
 		return err
 	}
-	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: prevVersion}}
-	res, err := db.replaceOne(ctx, db.categories, filter, toCategoryDoc(id, c))
-	if err != nil {
-		return storeError(op, collCategories, err)
-	}
-	if res.MatchedCount == 0 {
-		return db.missingOrStale(ctx, op, db.categories, id)
-	}
-	return nil
+	return db.replaceVersioned(ctx, op, db.categories, id, prevVersion, toCategoryDoc(id, c))
 }
 
 // GetCategory returns one category. Errors: KindInvalid, KindNotFound,

@@ -23,6 +23,16 @@ func MustCreateCategory(tb testing.TB, db *mongodb.DB, c *cms.Category) {
 	}
 }
 
+// MustGetCategory reads category id.
+func MustGetCategory(tb testing.TB, db *mongodb.DB, id string) *cms.Category {
+	tb.Helper()
+	c, err := db.GetCategory(context.Background(), id)
+	if err != nil {
+		tb.Fatalf("GetCategory(%s): %v", id, err)
+	}
+	return c
+}
+
 func TestCategory(t *testing.T) {
 	t.Parallel()
 	db := cmstest.New(t)
@@ -36,11 +46,7 @@ func TestCategory(t *testing.T) {
 	}
 
 	t.Run("Get", func(t *testing.T) {
-		got, err := db.GetCategory(ctx, naps.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		MustEqual(t, "GetCategory", got, naps)
+		MustEqual(t, "GetCategory", MustGetCategory(t, db, naps.ID), naps)
 	})
 	t.Run("List", func(t *testing.T) {
 		got, err := db.ListCategories(ctx)
@@ -80,21 +86,13 @@ func TestCategory_Update(t *testing.T) {
 	if err := db.UpdateCategory(ctx, c, 1); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.GetCategory(ctx, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	MustEqual(t, "GetCategory", got, c)
+	MustEqual(t, "GetCategory", MustGetCategory(t, db, c.ID), c)
 
 	t.Run("ErrStaleVersion", func(t *testing.T) {
 		stale := *c
 		stale.Name, stale.Version = "Stale", 2
 		MustKind(t, db.UpdateCategory(ctx, &stale, 1), cms.KindConflict, "version")
-		got, err := db.GetCategory(ctx, c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		MustEqual(t, "GetCategory", got, c)
+		MustEqual(t, "GetCategory", MustGetCategory(t, db, c.ID), c)
 	})
 	t.Run("ErrSlugTaken", func(t *testing.T) {
 		taken := *c

@@ -127,9 +127,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, &cms.Error{Kind: cms.KindUnavailable, Op: op, Message: fmt.Sprintf("cannot reach MongoDB at %s within %s", redacted, cfg.Timeout), Err: scrub(err, secrets)}
 	}
 
-	ferret, err := isFerretDB(ctx, client)
-	if err != nil {
-		return nil, storeError(op, "", err)
+	ferret := db.emb != nil // the embedded server is FerretDB: no need to ask
+	if !ferret {
+		if ferret, err = isFerretDB(ctx, client); err != nil {
+			return nil, storeError(op, "", err)
+		}
 	}
 	if ferret {
 		db.gate = gateFor(db.uri)
@@ -151,8 +153,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return db, nil
 }
 
-// createIndexes creates the indexes every query relies on; existing ones are
-// left alone.
+// createIndexes creates the unique indexes and, on MongoDB, the indexes that
+// speed up queries; existing ones are left alone.
 func (db *DB) createIndexes(ctx context.Context) error {
 	const op = "mongodb.Open"
 	unique := options.Index().SetUnique(true)
@@ -174,6 +176,12 @@ func (db *DB) createIndexes(ctx context.Context) error {
 		// One at a time: FerretDB 1.24 panics when one createIndexes
 		// command lists several indexes of which some already exist.
 		for _, m := range w.models {
+			if m.Options == nil && db.gate != nil {
+				// Only for speed, and FerretDB 1.24 finds documents by
+				// _id alone: it would never read this index, only
+				// maintain it on every write.
+				continue
+			}
 			if _, err := w.coll.Indexes().CreateOne(ctx, m); err != nil {
 				e := storeError(op, w.coll.Name(), err).(*cms.Error)
 				e.Message = "cannot create the indexes of " + w.coll.Name()

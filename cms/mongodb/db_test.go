@@ -56,11 +56,7 @@ func TestOpen_Embedded(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close(ctx)
-		got, err := db.GetCategory(ctx, c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		MustEqual(t, "persisted category", got, c)
+		MustEqual(t, "persisted category", MustGetCategory(t, db, c.ID), c)
 	})
 }
 

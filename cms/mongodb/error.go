@@ -42,7 +42,6 @@ var uniqueFields = map[string][2]string{
 	collCategories: {"slug", "This slug is already used by another category."},
 	collUsers:      {"email", "This email address is already used by another user."},
 	collMedia:      {"file", "This image was already uploaded."},
-	collSettings:   {"version", "The settings were changed by someone else; reload them to see the latest version."},
 }
 
 // storeError maps an error from the driver to a *cms.Error: this is the one
@@ -117,7 +116,7 @@ func notFound(op, coll string) error {
 func staleVersion(op, coll string) error {
 	msg := "This " + nouns[coll] + " was changed by someone else; reload it to see the latest version."
 	if coll == collSettings {
-		msg = uniqueFields[collSettings][1]
+		msg = "The settings were changed by someone else; reload them to see the latest version."
 	}
 	return &cms.Error{Kind: cms.KindConflict, Op: op, Message: msg, Fields: map[string]string{"version": msg}}
 }

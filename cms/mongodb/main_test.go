@@ -9,6 +9,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/mongodb"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -91,6 +92,16 @@ func MustUpdatePost(tb testing.TB, db *mongodb.DB, p *cms.Post, prevVersion int,
 	}
 }
 
+// MustSavePost saves p as its next version at `at`, the way the cms
+// service does, and returns the new revision.
+func MustSavePost(tb testing.TB, db *mongodb.DB, p *cms.Post, at time.Time) *cms.Revision {
+	tb.Helper()
+	prev := p.Version
+	rev, pruned := nextVersion(p, at, cms.MaxRevisions)
+	MustUpdatePost(tb, db, p, prev, rev, pruned)
+	return rev
+}
+
 // MustGetPost reads post id.
 func MustGetPost(tb testing.TB, db *mongodb.DB, id string) *cms.Post {
 	tb.Helper()
@@ -138,12 +149,12 @@ func MustRawDB(tb testing.TB, db *mongodb.DB) *mongo.Database {
 	return c.Database(db.Database())
 }
 
-// MustCount returns the number of documents in coll matching filter.
-func MustCount(tb testing.TB, raw *mongo.Database, coll string, filter any) int {
+// MustCount checks that coll holds want documents.
+func MustCount(tb testing.TB, raw *mongo.Database, coll string, want int) {
 	tb.Helper()
-	n, err := raw.Collection(coll).CountDocuments(context.Background(), filter)
+	n, err := raw.Collection(coll).CountDocuments(context.Background(), bson.D{})
 	if err != nil {
 		tb.Fatalf("count %s: %v", coll, err)
 	}
-	return int(n)
+	MustEqual(tb, "documents in "+coll, int(n), want)
 }

@@ -195,7 +195,8 @@ func (db *DB) ListMedia(ctx context.Context, f cms.MediaFilter) ([]*cms.Media, i
 			bson.D{{Key: "filename", Value: re}}, bson.D{{Key: "alt", Value: re}}}}}
 	}
 	sort := bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
-	opts := options.Find().SetSort(sort).SetSkip(int64((f.Page - 1) * f.Limit)).SetLimit(int64(f.Limit))
+	skip := (f.Page - 1) * f.Limit
+	opts := options.Find().SetSort(sort).SetSkip(int64(skip)).SetLimit(int64(f.Limit))
 	cur, err := db.media.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, 0, storeError(op, collMedia, err)
@@ -204,9 +205,11 @@ func (db *DB) ListMedia(ctx context.Context, f cms.MediaFilter) ([]*cms.Media, i
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, 0, storeError(op, collMedia, err)
 	}
-	n, err := db.media.CountDocuments(ctx, filter)
-	if err != nil {
-		return nil, 0, storeError(op, collMedia, err)
+	n := int64(skip + len(docs))
+	if len(docs) >= f.Limit || len(docs) == 0 && f.Page != 1 { // maybe not the last page: count
+		if n, err = db.media.CountDocuments(ctx, filter); err != nil {
+			return nil, 0, storeError(op, collMedia, err)
+		}
 	}
 	out := make([]*cms.Media, len(docs))
 	for i := range docs {
@@ -224,17 +227,9 @@ func (db *DB) UpdateMedia(ctx context.Context, m *cms.Media, prevVersion int) er
 	if err != nil {
 		return err
 	}
-	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: prevVersion}}
 	update := bson.D{{Key: "$set", Value: bson.D{
 		{Key: "alt", Value: m.Alt}, {Key: "version", Value: m.Version}, {Key: "updatedAt", Value: toTime(m.UpdatedAt)}}}}
-	res, err := db.updateOne(ctx, db.media, filter, update)
-	if err != nil {
-		return storeError(op, collMedia, err)
-	}
-	if res.MatchedCount == 0 {
-		return db.missingOrStale(ctx, op, db.media, id)
-	}
-	return nil
+	return db.updateVersioned(ctx, op, db.media, id, prevVersion, update)
 }
 
 // DeleteMedia removes the metadata document (from then on the media is

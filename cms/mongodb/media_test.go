@@ -130,6 +130,11 @@ func TestMedia(t *testing.T) {
 		if err != nil || n != 1 || items[0].Alt != "Sleeping baby" {
 			t.Errorf("ListMedia = %d, %v", n, err)
 		}
+		for _, f := range []cms.MediaFilter{{Page: 1, Limit: 1}, {Page: 2, Limit: 1}, {Page: 1, Limit: 5}} {
+			if _, n, err := db.ListMedia(ctx, f); err != nil || n != 1 {
+				t.Errorf("ListMedia(page %d, limit %d) total = %d, %v; want 1, nil", f.Page, f.Limit, n, err)
+			}
+		}
 	})
 
 	t.Run("Delete", func(t *testing.T) {

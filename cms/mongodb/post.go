@@ -252,23 +252,13 @@ func (db *DB) UpdatePost(ctx context.Context, p *cms.Post, prevVersion int, rev 
 	} else if n := len(p.Revisions); n > 0 {
 		contentID, _ = bson.ObjectIDFromHex(p.Revisions[n-1].ID)
 	}
-	dropOrphan := func() {
-		if inserted {
+	if err := db.replaceVersioned(ctx, op, db.posts, pid, prevVersion, toPostDoc(pid, p, contentID)); err != nil {
+		// Not written (gone, stale or a taken slug): the new revision is
+		// an orphan.
+		if k := cms.ErrorKind(err); inserted && (k == cms.KindNotFound || k == cms.KindConflict) {
 			db.deleteRevisions(ctx, op, pid, []bson.ObjectID{contentID})
 		}
-	}
-
-	filter := bson.D{{Key: "_id", Value: pid}, {Key: "version", Value: prevVersion}}
-	res, err := db.replaceOne(ctx, db.posts, filter, toPostDoc(pid, p, contentID))
-	if err != nil {
-		if duplicateKey(err) {
-			dropOrphan()
-		}
-		return storeError(op, collPosts, err)
-	}
-	if res.MatchedCount == 0 {
-		dropOrphan()
-		return db.missingOrStale(ctx, op, db.posts, pid)
+		return err
 	}
 	db.saveBody(ctx, op, pid, p)
 
@@ -280,19 +270,6 @@ func (db *DB) UpdatePost(ctx context.Context, p *cms.Post, prevVersion int, rev 
 	}
 	db.deleteRevisions(ctx, op, pid, old)
 	return nil
-}
-
-// missingOrStale tells why a version-checked update of document id in coll
-// matched nothing: NotFound if it is gone, else Conflict.
-func (db *DB) missingOrStale(ctx context.Context, op string, coll *mongo.Collection, id any) error {
-	err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
-	switch {
-	case errors.Is(err, mongo.ErrNoDocuments):
-		return notFound(op, coll.Name())
-	case err != nil:
-		return storeError(op, coll.Name(), err)
-	}
-	return staleVersion(op, coll.Name())
 }
 
 // insertRevision stores rev as revision rid of post pid. It reports false

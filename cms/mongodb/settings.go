@@ -90,7 +90,10 @@ func (db *DB) SaveSettings(ctx context.Context, s *cms.Settings, prevVersion int
 	const op = "mongodb.SaveSettings"
 	if prevVersion == 0 {
 		_, err := db.settings.InsertOne(ctx, toSettingsDoc(s))
-		return storeError(op, collSettings, err) // a duplicate key: saved meanwhile
+		if duplicateKey(err) { // saved meanwhile
+			return staleVersion(op, collSettings)
+		}
+		return storeError(op, collSettings, err)
 	}
 	filter := bson.D{{Key: "_id", Value: settingsID}, {Key: "version", Value: prevVersion}}
 	res, err := db.replaceOne(ctx, db.settings, filter, toSettingsDoc(s))

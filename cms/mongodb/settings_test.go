@@ -39,7 +39,9 @@ func TestSettings(t *testing.T) {
 	})
 	t.Run("ErrInsertTwice", func(t *testing.T) {
 		again := s
-		MustKind(t, db.SaveSettings(ctx, &again, 0), cms.KindConflict, "version")
+		err := db.SaveSettings(ctx, &again, 0)
+		MustKind(t, err, cms.KindConflict, "version")
+		MustEqual(t, "message", cms.ErrorFields(err)["version"], "The settings were changed by someone else; reload them to see the latest version.")
 	})
 	t.Run("Update", func(t *testing.T) {
 		s.Site.Title, s.CORSOrigins, s.Version = "Sleep better", []string{}, 2

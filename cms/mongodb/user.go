@@ -79,7 +79,6 @@ func (db *DB) UpdateUser(ctx context.Context, u *cms.User, prevVersion int) erro
 		return err
 	}
 	d := toUserDoc(id, u)
-	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: prevVersion}}
 	update := bson.D{
 		{Key: "$set", Value: bson.D{
 			{Key: "email", Value: d.Email},
@@ -94,14 +93,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *cms.User, prevVersion int) erro
 		}},
 		{Key: "$max", Value: bson.D{{Key: "tokenVersion", Value: d.TokenVersion}}},
 	}
-	res, err := db.updateOne(ctx, db.users, filter, update)
-	if err != nil {
-		return storeError(op, collUsers, err)
-	}
-	if res.MatchedCount == 0 {
-		return db.missingOrStale(ctx, op, db.users, id)
-	}
-	return nil
+	return db.updateVersioned(ctx, op, db.users, id, prevVersion, update)
 }
 
 // GetUser returns one user. Errors: KindInvalid, KindNotFound,

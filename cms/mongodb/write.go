@@ -57,6 +57,27 @@ func (db *DB) lock(ctx context.Context) (func(), error) {
 }
 
 func (db *DB) updateOne(ctx context.Context, coll *mongo.Collection, filter, update any, opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
+	upsert := false
+	if o, err := mongoUpdateOptions(opts); err == nil && o.Upsert != nil {
+		upsert = *o.Upsert
+	}
+	return unmatched(db.gated(ctx, coll, filter, upsert, func(filter any) (*mongo.UpdateResult, error) {
+		return coll.UpdateOne(ctx, filter, update, opts...)
+	}))
+}
+
+func (db *DB) replaceOne(ctx context.Context, coll *mongo.Collection, filter, doc any) (*mongo.UpdateResult, error) {
+	return unmatched(db.gated(ctx, coll, filter, false, func(filter any) (*mongo.UpdateResult, error) {
+		return coll.ReplaceOne(ctx, filter, doc)
+	}))
+}
+
+// gated passes the gate, narrows filter (narrow.go) and calls write with
+// the filter to use. When the filter was narrowed, a document that does
+// not match is reported as errNoMatch and a missing one (unless upsert) as
+// mongo.ErrNoDocuments, without writing; otherwise a miss is a zero
+// MatchedCount.
+func (db *DB) gated(ctx context.Context, coll *mongo.Collection, filter any, upsert bool, write func(filter any) (*mongo.UpdateResult, error)) (*mongo.UpdateResult, error) {
 	unlock, err := db.lock(ctx)
 	if err != nil {
 		return nil, err
@@ -64,41 +85,68 @@ func (db *DB) updateOne(ctx context.Context, coll *mongo.Collection, filter, upd
 	defer unlock()
 	idOnly, narrowed, err := db.narrow(ctx, coll, filter)
 	if narrowed {
-		upsert := false
-		if o, e := mongoUpdateOptions(opts); e == nil && o.Upsert != nil {
-			upsert = *o.Upsert
-		}
 		switch {
 		case errors.Is(err, errNoMatch) && upsert:
 			// MongoDB would try to insert a document with the same _id.
 			return nil, errDuplicateUpsert
-		case errors.Is(err, errNoMatch), errors.Is(err, mongo.ErrNoDocuments) && !upsert:
-			return &mongo.UpdateResult{}, nil
-		case err != nil && !errors.Is(err, mongo.ErrNoDocuments):
-			return nil, err
-		}
-		filter = idOnly
-	}
-	return coll.UpdateOne(ctx, filter, update, opts...)
-}
-
-func (db *DB) replaceOne(ctx context.Context, coll *mongo.Collection, filter, doc any) (*mongo.UpdateResult, error) {
-	unlock, err := db.lock(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	idOnly, narrowed, err := db.narrow(ctx, coll, filter)
-	if narrowed {
-		switch {
-		case errors.Is(err, errNoMatch), errors.Is(err, mongo.ErrNoDocuments):
-			return &mongo.UpdateResult{}, nil
+		case errors.Is(err, mongo.ErrNoDocuments) && upsert:
 		case err != nil:
 			return nil, err
 		}
 		filter = idOnly
 	}
-	return coll.ReplaceOne(ctx, filter, doc)
+	return write(filter)
+}
+
+// unmatched turns gated's errNoMatch and mongo.ErrNoDocuments into the
+// zero MatchedCount MongoDB reports.
+func unmatched(res *mongo.UpdateResult, err error) (*mongo.UpdateResult, error) {
+	if errors.Is(err, errNoMatch) || errors.Is(err, mongo.ErrNoDocuments) {
+		return &mongo.UpdateResult{}, nil
+	}
+	return res, err
+}
+
+// updateVersioned and replaceVersioned write document id of coll if its
+// version is prevVersion. Errors: KindNotFound, KindConflict
+// (Fields["version"], or the collection's unique field), KindUnavailable,
+// KindInternal. On FerretDB the narrowing read already tells a missing
+// document from a stale one; on MongoDB a miss costs one more read.
+func (db *DB) updateVersioned(ctx context.Context, op string, coll *mongo.Collection, id bson.ObjectID, prevVersion int, update any) error {
+	return db.versioned(ctx, op, coll, id, prevVersion, func(filter any) (*mongo.UpdateResult, error) {
+		return coll.UpdateOne(ctx, filter, update)
+	})
+}
+
+func (db *DB) replaceVersioned(ctx context.Context, op string, coll *mongo.Collection, id bson.ObjectID, prevVersion int, doc any) error {
+	return db.versioned(ctx, op, coll, id, prevVersion, func(filter any) (*mongo.UpdateResult, error) {
+		return coll.ReplaceOne(ctx, filter, doc)
+	})
+}
+
+func (db *DB) versioned(ctx context.Context, op string, coll *mongo.Collection, id bson.ObjectID, prevVersion int, write func(filter any) (*mongo.UpdateResult, error)) error {
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: prevVersion}}
+	res, err := db.gated(ctx, coll, filter, false, write)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return notFound(op, coll.Name())
+	case errors.Is(err, errNoMatch):
+		return staleVersion(op, coll.Name())
+	case err != nil:
+		return storeError(op, coll.Name(), err)
+	case res.MatchedCount > 0:
+		return nil
+	}
+	// MongoDB, or a document deleted between the narrowing read and the
+	// write: find out which.
+	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return notFound(op, coll.Name())
+	case err != nil:
+		return storeError(op, coll.Name(), err)
+	}
+	return staleVersion(op, coll.Name())
 }
 
 // mongoUpdateOptions folds option listers into their values.
