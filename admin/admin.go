@@ -56,7 +56,7 @@ type Admin struct {
 	logins  *limiter       // login and set-up attempts per IP, password changes per user
 	views   *html.Engine   // the panel's templates, parsed once
 	assets  *assetSet      // the panel's static files
-	posts   *cms.PostIndex // post metadata in memory, for the panel's lists
+	posts   *cms.PostIndex // post metadata in memory, for the panel's and the API's lists
 }
 
 // New checks cfg and returns an Admin. It fails without a Service, with a

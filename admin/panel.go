@@ -68,11 +68,12 @@ func (a *Admin) newPage(c *fiber.Ctx, title, nav string) page {
 	return p
 }
 
-// Run keeps the panel's in-memory post index fresh in the background
-// until ctx ends, checking for changes every interval while the panel is
-// in use (cms.PostIndex.Run); cmd/lullaby runs it beside the read model's
-// sync loop. It is optional: without it the first post list after a change
-// waits for the index to reload (one scan of the posts).
+// Run keeps the in-memory post index (the post lists of the panel and the
+// JSON API) fresh in the background until ctx ends, checking for changes
+// every interval while the lists are in use (cms.PostIndex.Run);
+// cmd/lullaby runs it beside the read model's sync loop. It is optional:
+// without it the first post list after a change waits for the index to
+// reload (one scan of the posts).
 func (a *Admin) Run(ctx context.Context, interval time.Duration) { a.posts.Run(ctx, interval) }
 
 // newViews parses every template in views/ with the panel's functions; a

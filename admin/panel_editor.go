@@ -144,9 +144,9 @@ func (a *Admin) handleEditor(c *fiber.Ctx) error {
 // panelPost loads the post named by the :id path parameter; a malformed id
 // is a 404 like an unknown one.
 func (a *Admin) panelPost(c *fiber.Ctx) (*cms.Post, error) {
-	id := param(c, "id")
-	if !cms.ValidID(id) {
-		return nil, fiber.ErrNotFound
+	id, err := panelID(c)
+	if err != nil {
+		return nil, err
 	}
 	return a.svc.GetPost(c.UserContext(), id)
 }

@@ -109,12 +109,16 @@ func (a *Admin) handleRevisionsPage(c *fiber.Ctx) error {
 // the short fields side by side, the body as a line diff, with a button
 // to restore the revision.
 func (a *Admin) handleRevisionDiff(c *fiber.Ctx) error {
-	post, rid, err := a.panelRevision(c)
+	id, rid, err := panelRevisionIDs(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	rev, err := a.svc.GetRevision(ctx, post.ID, rid)
+	post, err := a.svc.GetPost(ctx, id)
+	if err != nil {
+		return err
+	}
+	rev, err := a.svc.GetRevision(ctx, id, rid)
 	if err != nil {
 		return err
 	}
@@ -122,10 +126,7 @@ func (a *Admin) handleRevisionDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	names := make(map[string]string, len(cats))
-	for _, cat := range cats {
-		names[cat.ID] = cat.Name
-	}
+	names := categoryNames(cats)
 	catNames := func(ids []string) string {
 		out := make([]string, len(ids))
 		for i, id := range ids {
@@ -171,9 +172,10 @@ func (a *Admin) handleRevisionDiff(c *fiber.Ctx) error {
 
 // handleRevisionRestoreForm restores revision :rid as a new save; the form
 // carries the version the page showed, and a stale one goes back to the
-// comparison with the latest version.
+// comparison with the latest version. It does not read the post first:
+// cms reads it (and answers NotFound) as it restores.
 func (a *Admin) handleRevisionRestoreForm(c *fiber.Ctx) error {
-	post, rid, err := a.panelRevision(c)
+	id, rid, err := panelRevisionIDs(c)
 	if err != nil {
 		return err
 	}
@@ -181,10 +183,10 @@ func (a *Admin) handleRevisionRestoreForm(c *fiber.Ctx) error {
 	if err != nil || version < 1 {
 		return invalid("admin.restoreRevision", "version", "The version you started from is required.")
 	}
-	restored, err := a.svc.RestoreRevision(c.UserContext(), actor(c), post.ID, rid, version)
+	restored, err := a.svc.RestoreRevision(c.UserContext(), actor(c), id, rid, version)
 	switch {
 	case isStale(err):
-		return a.flashRedirect(c, editorPath(post.ID)+"/revisions/"+rid,
+		return a.flashRedirect(c, editorPath(id)+"/revisions/"+rid,
 			"The post changed since you opened that page, so nothing was restored. Here is the comparison with the latest version.")
 	case err != nil:
 		return err
@@ -195,7 +197,7 @@ func (a *Admin) handleRevisionRestoreForm(c *fiber.Ctx) error {
 			from = " " + strconv.Itoa(r.Version)
 		}
 	}
-	return a.flashRedirect(c, editorPath(post.ID), "Version"+from+" restored. It is saved as a new version, so you can undo this too.")
+	return a.flashRedirect(c, editorPath(id), "Version"+from+" restored. It is saved as a new version, so you can undo this too.")
 }
 
 // previewPage is the data of views/editor_preview.html, a page of its own
@@ -289,16 +291,14 @@ func displayTitle(title string) string {
 	return title
 }
 
-// panelRevision returns the post :id and the revision id :rid of the
-// request; a malformed revision id is a 404.
-func (a *Admin) panelRevision(c *fiber.Ctx) (*cms.Post, string, error) {
-	post, err := a.panelPost(c)
-	if err != nil {
-		return nil, "", err
+// panelRevisionIDs returns the post id :id and the revision id :rid of
+// the request; a malformed one is a 404.
+func panelRevisionIDs(c *fiber.Ctx) (id, rid string, err error) {
+	if id, err = panelID(c); err != nil {
+		return "", "", err
 	}
-	rid := param(c, "rid")
-	if !cms.ValidID(rid) {
-		return nil, "", fiber.ErrNotFound
+	if rid = param(c, "rid"); !cms.ValidID(rid) {
+		return "", "", fiber.ErrNotFound
 	}
-	return post, rid, nil
+	return id, rid, nil
 }

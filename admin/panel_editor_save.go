@@ -70,10 +70,10 @@ func parsePostForm(c *fiber.Ctx) postForm {
 
 // formValues returns every value of a repeated form field, copied.
 func formValues(c *fiber.Ctx, name string) []string {
-	var out []string
 	if mf, err := c.MultipartForm(); err == nil && mf != nil {
 		return slices.Clone(mf.Value[name])
 	}
+	var out []string
 	for _, b := range c.Request().PostArgs().PeekMulti(name) {
 		out = append(out, string(b))
 	}
@@ -83,10 +83,11 @@ func formValues(c *fiber.Ctx, name string) []string {
 // hasPostFields reports whether the request carries the editor form (as
 // opposed to a bare action button elsewhere with just a version).
 func hasPostFields(c *fiber.Ctx) bool {
-	return c.Request().PostArgs().Has("title") || func() bool {
-		mf, err := c.MultipartForm()
-		return err == nil && mf != nil && mf.Value["title"] != nil
-	}()
+	if c.Request().PostArgs().Has("title") {
+		return true
+	}
+	mf, err := c.MultipartForm()
+	return err == nil && mf != nil && mf.Value["title"] != nil
 }
 
 // input turns the form into a cms.PostInput setting every field. For a new
@@ -331,6 +332,7 @@ func (a *Admin) editorAct(c *fiber.Ctx, post *cms.Post, f postForm, action strin
 // back with the reason; anything else is the panel's error page.
 // saved says whether her edits were stored before the action failed.
 func (a *Admin) editorFailed(c *fiber.Ctx, post *cms.Post, f postForm, action string, err error, saved bool) error {
+	fields := formErrors(err)
 	switch {
 	case isStale(err):
 		latest, gerr := a.svc.GetPost(c.UserContext(), post.ID)
@@ -338,12 +340,12 @@ func (a *Admin) editorFailed(c *fiber.Ctx, post *cms.Post, f postForm, action st
 			return gerr
 		}
 		return a.renderConflict(c, latest, f, action)
-	case formErrors(err) != nil:
+	case fields != nil:
 		msg := problemNotSaved
 		if saved {
 			msg = "Your changes were saved, but please check the fields marked below."
 		}
-		return a.renderEditorProblem(c, post, f, formErrors(err), msg)
+		return a.renderEditorProblem(c, post, f, fields, msg)
 	case cms.IsKind(err, cms.KindConflict):
 		return a.flashRedirect(c, editorPath(post.ID), cms.ErrorMessage(err))
 	}

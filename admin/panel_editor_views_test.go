@@ -18,14 +18,7 @@ import (
 // checks that nothing is left unescaped or unfilled.
 func TestEditorTemplatesRender(t *testing.T) {
 	t.Parallel()
-	as, err := panelAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	vw, err := newViews(as)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, vw := MustViews(t)
 	now := time.Date(2030, 1, 2, 9, 30, 0, 0, time.UTC)
 	owner := &cms.User{ID: "64b000000000000000000001", Name: "Olivia <Owner>", Role: cms.RoleOwner}
 	pg := page{Title: "Edit <post>", User: owner, CSRF: "token", Flash: "Saved <b>.", Nav: "posts"}

@@ -96,13 +96,12 @@ func (a *Admin) handleTrashPage(c *fiber.Ctx) error {
 }
 
 func (a *Admin) renderPostList(c *fiber.Ctx, trashed bool) error {
-	p := postsPage{Statuses: statusOptions, Sorts: sortOptions, Errors: map[string]string{}}
-	base, name := panelPrefix+"/posts", views.Posts
-	p.page = a.newPage(c, "Posts", "posts")
+	base, name, title, nav := panelPrefix+"/posts", views.Posts, "Posts", "posts"
 	if trashed {
-		base, name = panelPrefix+"/trash", views.Trash
-		p.page = a.newPage(c, "Trash", "trash")
+		base, name, title, nav = panelPrefix+"/trash", views.Trash, "Trash", "trash"
 	}
+	// newPage once: it takes the flash message and computes the CSRF token.
+	p := postsPage{page: a.newPage(c, title, nav), Statuses: statusOptions, Sorts: sortOptions, Errors: map[string]string{}}
 	f := cms.PostFilter{Trashed: trashed, Limit: panelPageSize}
 	q := url.Values{}
 	if !trashed {
@@ -147,10 +146,7 @@ func (a *Admin) renderPostList(c *fiber.Ctx, trashed bool) error {
 		return err
 	}
 	p.Categories = cats
-	names := make(map[string]string, len(cats))
-	for _, cat := range cats {
-		names[cat.ID] = cat.Name
-	}
+	names := categoryNames(cats)
 	p.Posts = make([]postRow, len(posts))
 	for i, post := range posts {
 		row := postRow{Post: post}
@@ -256,11 +252,7 @@ func (a *Admin) handleTrashDelete(c *fiber.Ctx) error {
 // trashedPost returns the post of the path's :id if it is in the trash;
 // 404 otherwise.
 func (a *Admin) trashedPost(c *fiber.Ctx) (*cms.Post, error) {
-	id, err := panelID(c)
-	if err != nil {
-		return nil, err
-	}
-	post, err := a.svc.GetPost(c.UserContext(), id)
+	post, err := a.panelPost(c)
 	if err != nil {
 		return nil, err
 	}
@@ -268,6 +260,15 @@ func (a *Admin) trashedPost(c *fiber.Ctx) (*cms.Post, error) {
 		return nil, cms.Errorf(cms.KindNotFound, "admin.trash", "This post is not in the trash.")
 	}
 	return post, nil
+}
+
+// categoryNames maps category ids to names.
+func categoryNames(cats []*cms.Category) map[string]string {
+	names := make(map[string]string, len(cats))
+	for _, cat := range cats {
+		names[cat.ID] = cat.Name
+	}
+	return names
 }
 
 // panelID returns the path's :id; a malformed one is a 404 page.

@@ -12,10 +12,25 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/views"
 )
+
+// MustViews loads the panel's assets and parses its templates, as New does.
+func MustViews(tb testing.TB) (*assetSet, *html.Engine) {
+	tb.Helper()
+	as, err := panelAssets()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	vw, err := newViews(as)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return as, vw
+}
 
 // TestPanelEveryTemplateRenders renders every page template of views/
 // once, with its data struct filled in, and fails for a template that has
@@ -23,14 +38,7 @@ import (
 // (The editor's templates, views/editor*.html, have their own test.)
 func TestPanelEveryTemplateRenders(t *testing.T) {
 	t.Parallel()
-	as, err := panelAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	vw, err := newViews(as)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, vw := MustViews(t)
 	now := time.Date(2030, 1, 2, 9, 30, 0, 0, time.UTC)
 	owner := &cms.User{ID: "64b000000000000000000001", Name: "Olivia <Owner>", Email: "o@example.com", Role: cms.RoleOwner, Version: 1}
 	editor := &cms.User{ID: "64b000000000000000000002", Name: "Edith", Email: "e@example.com", Role: cms.RoleEditor, Version: 1}
@@ -89,14 +97,7 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 // show nothing internal: a panic, an internal error, a broken render.
 func TestPanelErrorPages(t *testing.T) {
 	t.Parallel()
-	as, err := panelAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	vw, err := newViews(as)
-	if err != nil {
-		t.Fatal(err)
-	}
+	as, vw := MustViews(t)
 	a := &Admin{views: vw, assets: as, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	app := fiber.New()
 	g := app.Group("/admin", a.panelErrors, a.panelHeaders)

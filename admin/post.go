@@ -9,7 +9,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 )
 
-// postSummary is a post in a list: the store leaves Body and HTML out of
+// postSummary is a post in a list: the post index leaves Body and HTML out of
 // lists, so these shallower fields hide them from the JSON instead of
 // showing them empty.
 type postSummary struct {
@@ -37,7 +37,9 @@ func (a *Admin) handlePostList(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	posts, total, err := a.svc.ListPosts(c.UserContext(), f)
+	// The in-memory index, as the panel's lists: the same filter and
+	// order, without scanning the posts collection per request.
+	posts, total, err := a.posts.List(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,8 @@ type PostIndexStore interface {
 }
 
 // PostIndex keeps the metadata of every post (no bodies) in memory, so
-// that the admin panel's lists and dashboard filter, sort and count in
+// that the admin panel's lists and dashboard, and the admin API's post
+// list, filter, sort and count in
 // memory rather than querying the posts. On the embedded database every
 // query other than by id scans the collection (about 100 ms per 1,000
 // posts); with the index a page costs two small reads that check it is
