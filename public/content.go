@@ -1,6 +1,7 @@
 package public
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -47,7 +48,7 @@ func (a *API) handlePost(c *fiber.Ctx) error {
 		return err
 	}
 	if moved != "" {
-		c.Set(fiber.HeaderCacheControl, a.cacheControl)
+		c.Response().Header.SetCanonical(headerCacheControl, a.cacheControl)
 		return c.Redirect("/api/v1/posts/"+moved, fiber.StatusMovedPermanently)
 	}
 	return a.send(c, body)
@@ -78,7 +79,7 @@ func (a *API) handleCategory(c *fiber.Ctx) error {
 func (a *API) send(c *fiber.Ctx, b *cms.Body) error {
 	h := &c.Response().Header
 	h.SetCanonical(headerETag, b.ETagBytes())
-	h.SetCanonical(headerCacheControl, a.cacheControlBytes)
+	h.SetCanonical(headerCacheControl, a.cacheControl)
 	h.SetCanonical(headerVary, valueVary)
 	req := &c.Request().Header
 	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, b.ETag) {
@@ -122,12 +123,13 @@ var (
 )
 
 // etagMatches implements If-None-Match's weak comparison: any listed tag,
-// with or without W/, or "*".
+// with or without W/, or "*". It does not allocate.
 func etagMatches(header []byte, etag string) bool {
-	for _, part := range strings.Split(string(header), ",") {
-		part = strings.TrimSpace(part)
-		part = strings.TrimPrefix(part, "W/")
-		if part == etag || part == "*" {
+	for len(header) > 0 {
+		var part []byte
+		part, header, _ = bytes.Cut(header, comma)
+		part = bytes.TrimPrefix(bytes.TrimSpace(part), weakPrefix)
+		if string(part) == etag || string(part) == "*" {
 			return true
 		}
 	}
@@ -135,19 +137,28 @@ func etagMatches(header []byte, etag string) bool {
 }
 
 // acceptsEncoding reports whether an Accept-Encoding header lists enc
-// with a non-zero quality.
+// with a non-zero quality. It allocates only to read an explicit quality.
 func acceptsEncoding(header []byte, enc string) bool {
-	for _, part := range strings.Split(string(header), ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), enc) {
+	for len(header) > 0 {
+		var part []byte
+		part, header, _ = bytes.Cut(header, comma)
+		name, params, _ := bytes.Cut(bytes.TrimSpace(part), semicolon)
+		if !bytes.EqualFold(bytes.TrimSpace(name), []byte(enc)) {
 			continue
 		}
-		k, v, ok := strings.Cut(strings.TrimSpace(params), "=")
-		if !ok || strings.TrimSpace(k) != "q" {
+		k, v, ok := bytes.Cut(bytes.TrimSpace(params), equals)
+		if !ok || string(bytes.TrimSpace(k)) != "q" {
 			return true
 		}
-		q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		q, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
 		return err == nil && q > 0
 	}
 	return false
 }
+
+var (
+	comma      = []byte(",")
+	semicolon  = []byte(";")
+	equals     = []byte("=")
+	weakPrefix = []byte("W/")
+)

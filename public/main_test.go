@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -29,8 +28,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 func TestMain(m *testing.M) { cmstest.Main(m) }
 
-// fixture is a public API over a fresh database with a service to write
-// content through.
+// fixture is a public API (under /api/v1) and media delivery (under
+// /media) over a fresh database, with a service to write content through.
 type fixture struct {
 	svc   *cms.Service
 	app   *fiber.App
@@ -45,12 +44,13 @@ func MustFixture(tb testing.TB, corsOrigins ...string) *fixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	api, err := public.New(public.Config{Content: rm, Logger: cmstest.Logger(), CORSOrigins: corsOrigins})
+	api, err := public.New(public.Config{Content: rm, Logger: cmstest.Logger(), CORSOrigins: corsOrigins, Media: svc})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	app := fiber.New()
 	api.Routes(app.Group("/api/v1"))
+	api.MediaRoutes(app.Group("/media"))
 	if err := rm.Reload(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
@@ -206,5 +206,3 @@ func MustStatus(tb testing.TB, r response, want int) {
 		tb.Fatalf("status = %d, want %d; body: %s", r.status, want, r.body)
 	}
 }
-
-var _ = strings.Contains

@@ -28,6 +28,16 @@ const mediaTimeout = 10 * time.Second
 // is a new id), so browsers and CDNs may keep it for a year.
 var mediaCacheControl = []byte("public, max-age=31536000, immutable")
 
+// Media's constant headers, canonical and ready.
+var (
+	headerNoSniff      = []byte(fiber.HeaderXContentTypeOptions)
+	headerCORP         = []byte(fiber.HeaderCrossOriginResourcePolicy)
+	headerAcceptRanges = []byte(fiber.HeaderAcceptRanges)
+	valueNoSniff       = []byte("nosniff")
+	valueCrossOrigin   = []byte("cross-origin")
+	valueBytes         = []byte("bytes")
+)
+
 // MediaRoutes registers media delivery on r, the app's "/media" group:
 // GET and HEAD /:id/:variant. It answers 404 for everything when the API
 // was built without a MediaSource.
@@ -45,11 +55,11 @@ func (a *API) handleMedia(c *fiber.Ctx) error {
 		return a.problem(c, err)
 	}
 	h := &c.Response().Header
-	h.Set(fiber.HeaderETag, e.variant.ETag)
+	h.SetCanonical(headerETag, e.etag)
 	h.SetCanonical(headerCacheControl, mediaCacheControl)
-	h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	h.Set(fiber.HeaderCrossOriginResourcePolicy, "cross-origin")
-	h.Set(fiber.HeaderAcceptRanges, "bytes")
+	h.SetCanonical(headerNoSniff, valueNoSniff)
+	h.SetCanonical(headerCORP, valueCrossOrigin)
+	h.SetCanonical(headerAcceptRanges, valueBytes)
 	req := &c.Request().Header
 	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, e.variant.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
@@ -99,7 +109,7 @@ func (a *API) mediaEntry(c *fiber.Ctx) (*mediaEntry, error) {
 		if err != nil {
 			return nil, err
 		}
-		e := &mediaEntry{key: key, variant: *v, data: data}
+		e := &mediaEntry{key: key, variant: *v, etag: []byte(v.ETag), data: data}
 		a.mediaCache.add(e, version)
 		return e, nil
 	})

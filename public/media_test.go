@@ -29,26 +29,13 @@ func MustMediaApp(tb testing.TB) (*fiber.App, *cms.Media) {
 // MustMediaService is MustMediaApp with the service that wrote the image.
 func MustMediaService(tb testing.TB) (*fiber.App, *cms.Media, *cms.Service) {
 	tb.Helper()
-	db := cmstest.New(tb)
-	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
+	f := MustFixture(tb)
+	m, err := f.svc.UploadMedia(context.Background(), nil, "pin.jpg", "", bytes.NewReader(cmstest.MustJPEG(tb, 600, 900)))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	api, err := public.New(public.Config{Content: rm, Logger: cmstest.Logger(), Media: svc})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	app := fiber.New()
-	api.MediaRoutes(app.Group("/media"))
-	m, err := svc.UploadMedia(context.Background(), nil, "pin.jpg", "", bytes.NewReader(cmstest.MustJPEG(tb, 600, 900)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := rm.Reload(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return app, m, svc
+	f.svc.Refresh(context.Background())
+	return f.app, m, f.svc
 }
 
 // TestMediaDeletedIsNotServedFromCache: a deleted photo stops being served
@@ -121,15 +108,15 @@ func TestMediaDelivery(t *testing.T) {
 		if res.StatusCode != 206 || !bytes.Equal(got, body[10:20]) {
 			t.Errorf("range = %d, %d bytes", res.StatusCode, len(got))
 		}
-		if cr, want := res.Header.Get("Content-Range"), "bytes 10-19/"+itoa(len(body)); cr != want {
+		if cr, want := res.Header.Get("Content-Range"), "bytes 10-19/"+strconv.Itoa(len(body)); cr != want {
 			t.Errorf("Content-Range = %q, want %q", cr, want)
 		}
 		res, got = mediaDo(t, app, http.MethodGet, url, map[string]string{"Range": "bytes=-5"})
 		if res.StatusCode != 206 || !bytes.Equal(got, body[len(body)-5:]) {
 			t.Errorf("suffix range = %d, %d bytes", res.StatusCode, len(got))
 		}
-		res, _ = mediaDo(t, app, http.MethodGet, url, map[string]string{"Range": "bytes=" + itoa(len(body)) + "-"})
-		if res.StatusCode != 416 || res.Header.Get("Content-Range") != "bytes */"+itoa(len(body)) {
+		res, _ = mediaDo(t, app, http.MethodGet, url, map[string]string{"Range": "bytes=" + strconv.Itoa(len(body)) + "-"})
+		if res.StatusCode != 416 || res.Header.Get("Content-Range") != "bytes */"+strconv.Itoa(len(body)) {
 			t.Errorf("unsatisfiable = %d, %q", res.StatusCode, res.Header.Get("Content-Range"))
 		}
 		res, got = mediaDo(t, app, http.MethodGet, url, map[string]string{"Range": "bytes=0-3", "If-Range": `"other"`})
@@ -139,7 +126,7 @@ func TestMediaDelivery(t *testing.T) {
 	})
 	t.Run("Head", func(t *testing.T) {
 		res, got := mediaDo(t, app, http.MethodHead, url, nil)
-		if res.StatusCode != 200 || len(got) != 0 || res.Header.Get("Content-Length") != itoa(len(body)) {
+		if res.StatusCode != 200 || len(got) != 0 || res.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
 			t.Errorf("HEAD = %d, %d bytes, Content-Length %q", res.StatusCode, len(got), res.Header.Get("Content-Length"))
 		}
 	})
@@ -154,8 +141,6 @@ func TestMediaDelivery(t *testing.T) {
 		}
 	})
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // countingSource is a MediaSource that counts its reads and takes a while
 // to answer, as a database would.

@@ -11,6 +11,7 @@ import (
 type mediaEntry struct {
 	key     string
 	variant cms.MediaVariant
+	etag    []byte // variant.ETag, ready for the response header
 	data    []byte
 }
 

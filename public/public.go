@@ -38,17 +38,16 @@ type Config struct {
 
 // API is the public content API.
 type API struct {
-	content      Content
-	log          *slog.Logger
-	anyOrigin    bool
-	origins      map[string]bool
-	cacheControl string
-	// cacheControlBytes is cacheControl, ready for the response header.
-	cacheControlBytes []byte
-	openapi           *cms.Body
-	media             MediaSource
-	mediaCache        *mediaLRU
-	mediaLoads        mediaLoads
+	content   Content
+	log       *slog.Logger
+	anyOrigin bool
+	origins   map[string]bool
+	// cacheControl is Config.CacheControl, ready for the response header.
+	cacheControl []byte
+	openapi      *cms.Body
+	media        MediaSource
+	mediaCache   *mediaLRU
+	mediaLoads   mediaLoads
 }
 
 // New checks cfg and returns the API.
@@ -65,8 +64,8 @@ func New(cfg Config) (*API, error) {
 	if cfg.MediaCacheBytes <= 0 {
 		cfg.MediaCacheBytes = DefaultMediaCacheBytes
 	}
-	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: cfg.CacheControl,
-		media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes)}
+	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: []byte(cfg.CacheControl),
+		openapi: cms.NewBody(openAPIDocument), media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes)}
 	for _, o := range cfg.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		switch o {
@@ -77,7 +76,5 @@ func New(cfg Config) (*API, error) {
 			a.origins[strings.ToLower(o)] = true
 		}
 	}
-	a.cacheControlBytes = []byte(a.cacheControl)
-	a.openapi = cms.NewBody(openAPIDocument)
 	return a, nil
 }

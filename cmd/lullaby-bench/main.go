@@ -33,6 +33,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -168,17 +169,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	wrkArgs := []string{"-t", strconv.Itoa(*threads), "-c", strconv.Itoa(*conns), "-d", duration.String(), "--latency"}
-	cases := []struct{ name, url, script, header string }{
+	type benchCase struct{ name, url, script, header string }
+	cases := []benchCase{
 		{"constant 3 KB Fiber handler", "http://" + constAddr + "/", "", ""},
 		{"GET /api/v1/posts?limit=10", "http://" + lullabyAddr + "/api/v1/posts?limit=10", "", ""},
 		{fmt.Sprintf("GET /api/v1/posts/{slug} (rotating over %d slugs)", len(slugs)), "http://" + lullabyAddr, script, ""},
 		{"same, with Accept-Encoding: br (as browsers send)", "http://" + lullabyAddr, script, "Accept-Encoding: gzip, deflate, br"},
 	}
 	if *media {
-		cases = cases[:0]
-		cases = append(cases,
-			struct{ name, url, script, header string }{"plain Fiber handler, the same pin bytes from memory", "http://" + constAddr + "/", "", ""},
-			struct{ name, url, script, header string }{"GET /media/{id}/pin (hot: from the LRU)", "http://" + lullabyAddr + "/media/" + mediaID + "/pin", "", ""})
+		cases = []benchCase{
+			{"plain Fiber handler, the same pin bytes from memory", "http://" + constAddr + "/", "", ""},
+			{"GET /media/{id}/pin (hot: from the LRU)", "http://" + lullabyAddr + "/media/" + mediaID + "/pin", "", ""},
+		}
 	}
 	results := make([]wrkResult, len(cases))
 	for i, c := range cases {
@@ -201,7 +203,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	loaded := rss(srv.Process.Pid)
 
-	fmt.Fprintf(out, "\n%d published posts, wrk -t%d -c%d -d%s, %d CPU cores\n\n", len(slugs), *threads, *conns, duration, numCPU())
+	fmt.Fprintf(out, "\n%d published posts, wrk -t%d -c%d -d%s, %d CPU cores\n\n", len(slugs), *threads, *conns, duration, runtime.NumCPU())
 	fmt.Fprintln(out, "| endpoint | requests/s | % of constant | p50 | p99 | non-2xx |")
 	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: | ---: |")
 	for i, c := range cases {
@@ -238,20 +240,31 @@ func publishedSlugs(base string) ([]string, error) {
 	}
 }
 
-// seed writes n published posts of about 8 KB into a fresh embedded
-// database in dir.
-func seed(ctx context.Context, dir string, n int) error {
+// openService opens the embedded database in dir, quietly, and a service
+// over it; call closeDB when done.
+func openService(ctx context.Context, dir string) (svc *cms.Service, closeDB func(), err error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := mongodb.Open(ctx, mongodb.Config{DataDir: dir, Logger: log})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer db.Close(context.Background())
-	rm := cms.NewReadModel(db, log)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: log})
+	closeDB = func() { db.Close(context.Background()) }
+	svc, err = cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log})
+	if err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	return svc, closeDB, nil
+}
+
+// seed writes n published posts of about 8 KB into a fresh embedded
+// database in dir.
+func seed(ctx context.Context, dir string, n int) error {
+	svc, closeDB, err := openService(ctx, dir)
 	if err != nil {
 		return err
 	}
+	defer closeDB()
 	actor := &cms.User{Name: "Bench", Role: cms.RoleOwner}
 	names := []string{"Baby sleep", "Toddler sleep", "Naps", "Night wakings", "Sleep science"}
 	var cats []string
@@ -284,16 +297,11 @@ func seed(ctx context.Context, dir string, n int) error {
 // (the same bytes every time, so a second run finds it) and writes its pin
 // variant to pinFile. It returns the media id.
 func seedMedia(ctx context.Context, dir, pinFile string) (string, error) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := mongodb.Open(ctx, mongodb.Config{DataDir: dir, Logger: log})
+	svc, closeDB, err := openService(ctx, dir)
 	if err != nil {
 		return "", err
 	}
-	defer db.Close(context.Background())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log})
-	if err != nil {
-		return "", err
-	}
+	defer closeDB()
 	img := image.NewYCbCr(image.Rect(0, 0, 2000, 3000), image.YCbCrSubsampleRatio420)
 	for i := range img.Y {
 		img.Y[i] = uint8((i*7 + i/2000*3 + i/17) % 256)
@@ -405,14 +413,6 @@ func rss(pid int) float64 {
 		}
 	}
 	return 0
-}
-
-func numCPU() int {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return 0
-	}
-	return strings.Count(string(b), "processor\t:")
 }
 
 func freeAddr() string {

@@ -19,7 +19,7 @@ import (
 )
 
 // newApp builds the one fiber app and registers each surface on its group.
-func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, health fiber.Handler) *fiber.App {
+func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, live, ready fiber.Handler) *fiber.App {
 	fc := fiber.Config{
 		AppName:      "lullaby",
 		BodyLimit:    cfg.bodyLimit(),
@@ -40,8 +40,8 @@ func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, he
 	}
 	app := fiber.New(fc)
 	app.Use(base(log))
-	app.Get("/healthz", health)
-	app.Get("/readyz", health)
+	app.Get("/healthz", live)
+	app.Get("/readyz", ready)
 	pub.Routes(app.Group("/api/v1"))
 	pub.MediaRoutes(app.Group("/media"))
 	adm.Routes(app.Group("/admin"))
@@ -62,10 +62,10 @@ func fallbackErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			log.Error("request failed", "err", err, "path", c.Path(), "requestId", c.GetRespHeader(fiber.HeaderXRequestID))
 			detail = "An internal error occurred."
 		}
-		body, _ := json.Marshal(map[string]any{
-			"type": "urn:lullaby:problem:http-" + strconv.Itoa(status), "title": http.StatusText(status),
-			"status": status, "detail": detail, "instance": c.Path(),
-			"requestId": c.GetRespHeader(fiber.HeaderXRequestID),
+		body, _ := json.Marshal(public.Problem{
+			Type: "urn:lullaby:problem:http-" + strconv.Itoa(status), Title: http.StatusText(status),
+			Status: status, Detail: detail, Instance: c.Path(),
+			RequestID: c.GetRespHeader(fiber.HeaderXRequestID),
 		})
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Set(fiber.HeaderCacheControl, "no-store")

@@ -83,13 +83,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 		chromedp.Sleep(300*time.Millisecond),
 	)
 	if loc := Get(t, b, "location", chromedp.Location()); strings.Contains(loc, "/admin/login") || strings.Contains(loc, "/admin/setup") {
-		b.Do(t, "log in",
-			chromedp.Navigate(admin+"/login"),
-			chromedp.SendKeys(chromedp.ID("email"), "jo@example.com"),
-			chromedp.SendKeys(chromedp.ID("password"), "a long enough password"),
-			chromedp.Submit(chromedp.ID("email")),
-			chromedp.Sleep(300*time.Millisecond),
-		)
+		b.logIn(t, "jo@example.com", "a long enough password", "/admin")
 	}
 	b.Do(t, "dashboard after login", chromedp.Navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/logout"]`)))
 

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -19,24 +20,25 @@ type setting struct {
 
 // config is the server's configuration, as strings checked by parse.
 type config struct {
-	Addr                                                                        string
-	DataDir                                                                     string
-	MongoURI                                                                    string
-	Database                                                                    string
-	LogLevel                                                                    string
-	LogFormat                                                                   string
-	JWTSecret                                                                   string
-	SyncInterval                                                                time.Duration
-	SchedulerEvery                                                              time.Duration
-	CORSOrigins                                                                 []string
-	TrustedProxies                                                              []string
-	RequestTimeout                                                              time.Duration
-	ShutdownTimeout                                                             time.Duration
-	BodyLimitMB                                                                 int
-	MaxUploadMB                                                                 int
-	Demo                                                                        bool
-	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr string
-	uploadStr                                                                   string
+	Addr            string
+	DataDir         string
+	MongoURI        string
+	Database        string
+	LogLevel        string
+	LogFormat       string
+	JWTSecret       string
+	SyncInterval    time.Duration
+	SchedulerEvery  time.Duration
+	CORSOrigins     []string
+	TrustedProxies  []string
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	BodyLimitMB     int
+	MaxUploadMB     int
+	Demo            bool
+
+	// The settings as read, before parse.
+	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr, uploadStr string
 }
 
 func (c *config) settings() []setting {
@@ -103,11 +105,17 @@ func (c *config) parse() error {
 	if err != nil {
 		return err
 	}
-	if _, e := fmt.Sscanf(c.bodyStr, "%d", &c.BodyLimitMB); e != nil || c.BodyLimitMB < 1 || c.BodyLimitMB > 1024 {
-		return fmt.Errorf("LULLABY_BODY_LIMIT_MB: %q is not a whole number from 1 to 1024", c.bodyStr)
+	mb := func(env, s string) int {
+		n, e := strconv.Atoi(strings.TrimSpace(s))
+		if (e != nil || n < 1 || n > 1024) && err == nil {
+			err = fmt.Errorf("%s: %q is not a whole number from 1 to 1024", env, s)
+		}
+		return n
 	}
-	if _, e := fmt.Sscanf(c.uploadStr, "%d", &c.MaxUploadMB); e != nil || c.MaxUploadMB < 1 || c.MaxUploadMB > 1024 {
-		return fmt.Errorf("LULLABY_MAX_UPLOAD_MB: %q is not a whole number from 1 to 1024", c.uploadStr)
+	c.BodyLimitMB = mb("LULLABY_BODY_LIMIT_MB", c.bodyStr)
+	c.MaxUploadMB = mb("LULLABY_MAX_UPLOAD_MB", c.uploadStr)
+	if err != nil {
+		return err
 	}
 	c.CORSOrigins = splitList(c.corsStr)
 	c.TrustedProxies = splitList(c.proxiesStr)

@@ -35,7 +35,7 @@ var demoPosts = []demoPost{
 }
 
 // demoActor is the author recorded on demo content.
-var demoActor = &cms.User{ID: "", Name: "Demo", Role: cms.RoleOwner}
+var demoActor = &cms.User{Name: "Demo", Role: cms.RoleOwner}
 
 // loadDemo adds the sample content unless there are posts already.
 func loadDemo(ctx context.Context, svc *cms.Service, log *slog.Logger) error {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -342,5 +341,3 @@ func TestStartFailsClearly(t *testing.T) {
 		t.Errorf("unwritable data folder: err = %v, want one naming it", err)
 	}
 }
-
-var _ = fmt.Sprint

@@ -19,7 +19,6 @@ func MustServer(tb testing.TB) *server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg.LogLevel = "error"
 	s := &server{cfg: cfg, log: cmstest.Logger(), db: db}
 	if err := s.init(context.Background()); err != nil {
 		tb.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -76,13 +75,18 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 	if err != nil {
 		return nil, nil, err
 	}
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, log), Logger: log,
-		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20})
+	svc, err := newService(cfg, db, cms.NewReadModel(db, log), log)
 	if err != nil {
 		db.Close(context.Background())
 		return nil, nil, err
 	}
 	return svc, db, nil
+}
+
+// newService builds the service over db and rm as configured.
+func newService(cfg *config, db *mongodb.DB, rm *cms.ReadModel, log *slog.Logger) (*cms.Service, error) {
+	return cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: log,
+		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20})
 }
 
 // newServer opens the database, loads the read model and builds the app.
@@ -102,8 +106,7 @@ func newServer(ctx context.Context, cfg *config, logw io.Writer) (*server, error
 
 func (s *server) init(ctx context.Context) error {
 	s.rm = cms.NewReadModel(s.db, s.log)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: s.db, ReadModel: s.rm, Logger: s.log,
-		MaxUploadBytes: int64(s.cfg.MaxUploadMB) << 20})
+	svc, err := newService(s.cfg, s.db, s.rm, s.log)
 	if err != nil {
 		return err
 	}
@@ -138,7 +141,7 @@ func (s *server) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.app = newApp(s.cfg, s.log, s.adm, pub, s.health)
+	s.app = newApp(s.cfg, s.log, s.adm, pub, s.live, s.ready)
 	return nil
 }
 
@@ -209,13 +212,15 @@ func (s *server) close() {
 	}
 }
 
-// health answers /healthz (the process is up) and /readyz (the database
-// answers and content is loaded).
-func (s *server) health(c *fiber.Ctx) error {
+// live answers /healthz: the process is up.
+func (s *server) live(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if strings.HasSuffix(c.Path(), "/healthz") {
-		return c.JSON(fiber.Map{"status": "ok"})
-	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+// ready answers /readyz: the database answers and content is loaded.
+func (s *server) ready(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
