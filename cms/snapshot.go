@@ -10,7 +10,9 @@ import (
 )
 
 // Snapshot is an immutable view of everything public at one content
-// version, with JSON bodies made ahead of time. Lookups never touch the
+// version, with JSON bodies made ahead of time. Its lookups keep none of
+// the strings they are given (cache keys are new strings), so callers may
+// pass strings that point into reused request buffers. Lookups never touch the
 // database, so the public API keeps answering while the database is away.
 type Snapshot struct {
 	version int64

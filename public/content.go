@@ -3,7 +3,6 @@ package public
 import (
 	"bytes"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
@@ -30,9 +29,6 @@ func (a *API) handlePostList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// The snapshot may keep the query in its page cache: copy the strings
-	// out of fasthttp's reused buffers.
-	q.Category, q.Tag = strings.Clone(q.Category), strings.Clone(q.Tag)
 	b := snap.Posts(q)
 	snap.RememberPostsForQuery(raw, b)
 	return a.send(c, b)
@@ -67,7 +63,7 @@ func (a *API) handleCategory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := a.content.Snapshot().Category(strings.Clone(slug), q)
+	body, err := a.content.Snapshot().Category(slug, q)
 	if err != nil {
 		return err
 	}
