@@ -35,6 +35,7 @@ func (s *Service) CreatePost(ctx context.Context, actor *User, in PostInput) (*P
 		p.Revisions = []RevisionRef{rev.ref()}
 		err := s.store.CreatePost(ctx, p, rev)
 		if err == nil {
+			s.postsChanged(ctx)
 			break
 		}
 		if !autoSlug || !isSlugConflict(err) || attempt > 50 {
@@ -172,6 +173,7 @@ func (s *Service) DeletePost(ctx context.Context, actor *User, id string) error 
 	if err := s.store.DeletePost(ctx, id); err != nil {
 		return err
 	}
+	s.postsChanged(ctx)
 	s.published(ctx)
 	return nil
 }
@@ -246,7 +248,7 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		_, err := s.changePostQuiet(ctx, systemActor, d.ID, d.Version, "published as scheduled", func(p *Post) error {
+		_, _, err := s.changePostQuiet(ctx, systemActor, d.ID, d.Version, "published as scheduled", func(p *Post) error {
 			if p.Status != StatusScheduled || p.Trashed() {
 				return errSkip
 			}
@@ -281,33 +283,37 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 var errSkip = Errorf(KindConflict, "cms", "skip")
 
 // changePost loads post id, checks version (unless 0), applies change,
-// validates, renders and saves it as a new revision; then refreshes public
-// content. With version 0 a concurrent edit is retried on the new version.
+// validates, renders and saves it as a new revision; then, if the post was
+// or is public, refreshes public content (a draft's save does not make
+// every instance reload). With version 0 a concurrent edit is retried on
+// the new version.
 func (s *Service) changePost(ctx context.Context, actor *User, id string, version int, note string, change func(*Post) error) (*Post, error) {
-	p, err := s.changePostQuiet(ctx, actor, id, version, note, change)
+	p, public, err := s.changePostQuiet(ctx, actor, id, version, note, change)
 	if err != nil {
 		return nil, err
 	}
-	s.publishedPost(ctx, p)
+	if public {
+		s.publishedPost(ctx, p)
+	}
 	return p, nil
 }
 
-func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, version int, note string, change func(*Post) error) (*Post, error) {
+func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, version int, note string, change func(*Post) error) (*Post, bool, error) {
 	const op = "cms.changePost"
 	for attempt := 0; ; attempt++ {
 		p, err := s.store.GetPost(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if version != 0 && p.Version != version {
-			return nil, staleError(op, p.Version)
+			return nil, false, staleError(op, p.Version)
 		}
-		prev := p.Version
+		prev, wasPublic := p.Version, p.Public()
 		if err := change(p); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if err := s.preparePost(ctx, op, p); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		now := s.timeNow()
 		p.Version = prev + 1
@@ -323,20 +329,21 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 		}
 		err = s.store.UpdatePost(ctx, p, prev, rev, pruned)
 		if err == nil {
+			s.postsChanged(ctx)
 			if p.Status == StatusScheduled && !p.Trashed() {
 				if err := s.store.LowerNextDue(ctx, p.PublishAt); err != nil {
 					s.log.Warn("cannot record the next due time; the scheduler's periodic check will find the post", "post", p.ID, "err", err)
 				}
 			}
-			return p, nil
+			return p, wasPublic || p.Public(), nil
 		}
 		if version == 0 && IsKind(err, KindConflict) && !isSlugConflict(err) && attempt < 3 {
 			continue // a concurrent save won; redo the change on its result
 		}
 		if IsKind(err, KindConflict) && !isSlugConflict(err) {
-			return nil, staleError(op, 0)
+			return nil, false, staleError(op, 0)
 		}
-		return nil, err
+		return nil, false, err
 	}
 }
 
@@ -407,7 +414,7 @@ func (s *Service) ImportPost(ctx context.Context, actor *User, in PostInput, sta
 	if err != nil || status == StatusDraft {
 		return p, err
 	}
-	return s.changePostQuiet(ctx, actor, p.ID, p.Version, string(status), func(p *Post) error {
+	p, _, err = s.changePostQuiet(ctx, actor, p.ID, p.Version, string(status), func(p *Post) error {
 		p.Status = status
 		if status == StatusPublished {
 			p.PublishedAt = publishedAt.UTC().Truncate(time.Millisecond)
@@ -417,6 +424,7 @@ func (s *Service) ImportPost(ctx context.Context, actor *User, in PostInput, sta
 		}
 		return nil
 	})
+	return p, err
 }
 
 // Refresh announces a content change to every instance and reloads the

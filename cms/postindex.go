@@ -13,13 +13,9 @@ import (
 // PostIndexStore is what a PostIndex reads. cms/mongodb implements it; a
 // Store that does not is listed straight from the database instead.
 type PostIndexStore interface {
-	// ContentVersion is bumped after every change to a post except its
-	// creation (see StateStore).
-	ContentVersion(ctx context.Context) (int64, error)
-	// CountPosts returns the number of stored posts, live and trashed,
-	// without reading them (from the collection's statistics): it tells
-	// that a post was created.
-	CountPosts(ctx context.Context) (int, error)
+	// PostsVersion is bumped after every change to any post (see
+	// StateStore).
+	PostsVersion(ctx context.Context) (int64, error)
 	// AllPosts returns every post, live and trashed, without Body, HTML
 	// and Revisions: one scan.
 	AllPosts(ctx context.Context) ([]*Post, error)
@@ -30,13 +26,13 @@ type PostIndexStore interface {
 // list, filter, sort and count in
 // memory rather than querying the posts. On the embedded database every
 // query other than by id scans the collection (about 100 ms per 1,000
-// posts); with the index a page costs two small reads that check it is
+// posts); with the index a page costs one small read that checks it is
 // fresh, and one scan only after a post changed.
 //
-// It is fresh across instances: every post change but a creation bumps the
-// shared content version, and a creation changes the number of posts. Each
-// read checks both, and reloads when either moved; both are read before
-// the scan, so a change made during a reload is caught by the next read.
+// It is fresh across instances: every change to a post, its creation
+// included, bumps the shared posts version, and each read checks it and
+// reloads when it moved; the version is read before the scan, so a change
+// made during a reload is caught by the next read.
 type PostIndex struct {
 	store    Store
 	indexing PostIndexStore // nil: the store cannot be indexed
@@ -51,7 +47,6 @@ const warmFor = 30 * time.Minute
 
 type postSnapshot struct {
 	version int64
-	count   int
 	posts   []*Post // live and trashed, most recently edited first
 }
 
@@ -68,16 +63,16 @@ func (ix *PostIndex) snapshot(ctx context.Context) (*postSnapshot, error) {
 	if ix.indexing == nil {
 		return nil, nil
 	}
-	version, count, err := ix.stamp(ctx)
+	version, err := ix.indexing.PostsVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if s := ix.cur.Load(); s != nil && s.version == version && s.count == count {
+	if s := ix.cur.Load(); s != nil && s.version == version {
 		return s, nil
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if s := ix.cur.Load(); s != nil && s.version == version && s.count == count {
+	if s := ix.cur.Load(); s != nil && s.version == version {
 		return s, nil // reloaded by someone else meanwhile
 	}
 	posts, err := ix.indexing.AllPosts(ctx)
@@ -85,7 +80,7 @@ func (ix *PostIndex) snapshot(ctx context.Context) (*postSnapshot, error) {
 		return nil, err
 	}
 	sortPosts(posts, SortUpdated)
-	s := &postSnapshot{version: version, count: count, posts: posts}
+	s := &postSnapshot{version: version, posts: posts}
 	ix.cur.Store(s)
 	return s, nil
 }
@@ -115,15 +110,6 @@ func (ix *PostIndex) Run(ctx context.Context, interval time.Duration) {
 		_, _ = ix.snapshot(tctx)
 		cancel()
 	}
-}
-
-func (ix *PostIndex) stamp(ctx context.Context) (int64, int, error) {
-	version, err := ix.indexing.ContentVersion(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
-	count, err := ix.indexing.CountPosts(ctx)
-	return version, count, err
 }
 
 // List returns the page of posts (without bodies) that f asks for and the

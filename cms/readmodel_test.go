@@ -113,3 +113,52 @@ func TestSEODescriptionKeepsPlainText(t *testing.T) {
 		t.Errorf("SEO description = %q, want the excerpt %q", got.Data.SEO.Description, excerpt)
 	}
 }
+
+// TestDraftSavesLeavePublicContentAlone: saving a draft moves the posts
+// version (the admin index sees it) but not the content version, so no
+// instance reloads its public snapshot; publishing moves both.
+func TestDraftSavesLeavePublicContentAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	rm := cms.NewReadModel(db, cmstest.Logger())
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := cms.NewPostIndex(db)
+	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	versions := func() (content, posts int64) {
+		t.Helper()
+		c, err1 := db.ContentVersion(ctx)
+		p, err2 := db.PostsVersion(ctx)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		return c, p
+	}
+	title, body := "Draft", "Words."
+	p, err := svc.CreatePost(ctx, owner, cms.PostInput{Title: &title, Body: &body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c0, p0 := versions()
+	edited := "Draft, edited"
+	if p, err = svc.UpdatePost(ctx, owner, p.ID, cms.PostInput{Title: &edited, Version: &p.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if c1, p1 := versions(); c1 != c0 || p1 <= p0 {
+		t.Errorf("draft save: content %d -> %d, posts %d -> %d; want content unchanged and posts moved", c0, c1, p0, p1)
+	}
+	list, _, err := ix.List(ctx, cms.PostFilter{})
+	if err != nil || len(list) != 1 || list[0].Title != edited {
+		t.Fatalf("index after a draft save = %v, %v; want the edited title", list, err)
+	}
+	c1, p1 := versions()
+	if _, err = svc.PublishPost(ctx, owner, p.ID, p.Version); err != nil {
+		t.Fatal(err)
+	}
+	if c2, p2 := versions(); c2 <= c1 || p2 <= p1 {
+		t.Errorf("publish: content %d -> %d, posts %d -> %d; want both moved", c1, c2, p1, p2)
+	}
+}

@@ -75,6 +75,15 @@ func (s *Service) published(ctx context.Context) {
 	}
 }
 
+// postsChanged tells every instance's post index that a post changed. The
+// write has succeeded, so a failure is logged: the index is then stale
+// until the next change.
+func (s *Service) postsChanged(ctx context.Context) {
+	if _, err := s.store.BumpPostsVersion(ctx); err != nil {
+		s.log.Error("bump posts version", "err", err)
+	}
+}
+
 // publishedPost is published for a change to one post p (as saved): when
 // nothing else changed since the current snapshot, the snapshot is updated
 // from p in memory, with no database read; otherwise it is reloaded.

@@ -115,7 +115,15 @@ type StateStore interface {
 	// ContentVersion returns the current content version (0 if never bumped).
 	ContentVersion(ctx context.Context) (int64, error)
 	// BumpContentVersion increments the content version and returns it.
+	// It moves when public content changes: every instance then reloads
+	// its snapshot.
 	BumpContentVersion(ctx context.Context) (int64, error)
+	// PostsVersion returns the posts version (0 if never bumped).
+	PostsVersion(ctx context.Context) (int64, error)
+	// BumpPostsVersion increments the posts version and returns it. It
+	// moves with every change to any post, drafts included: the admin's
+	// post index reloads on it.
+	BumpPostsVersion(ctx context.Context) (int64, error)
 	// AcquireLease takes or renews the named lease for holder until
 	// now+ttl, if it is free, expired or already held by holder. It reports
 	// whether holder now holds it.

@@ -14,6 +14,7 @@ import (
 // Documents of the state collection are told apart by their _id.
 const (
 	contentVersionID = "contentVersion"
+	postsVersionID   = "postsVersion"
 	leasePrefix      = "lease:"
 	secretPrefix     = "secret:"
 	nextDueID        = "nextDue"
@@ -31,27 +32,48 @@ type secretDoc struct {
 // ContentVersion returns the current content version, 0 if it was never
 // bumped. Errors: KindUnavailable, KindInternal.
 func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
-	var d counterDoc
-	err := db.state.FindOne(ctx, bson.D{{Key: "_id", Value: contentVersionID}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, storeError("mongodb.ContentVersion", collState, err)
-	}
-	return d.N, nil
+	return db.counter(ctx, "mongodb.ContentVersion", contentVersionID)
 }
 
 // BumpContentVersion increments the content version atomically and returns
 // the new value. Errors: KindUnavailable, KindInternal.
 func (db *DB) BumpContentVersion(ctx context.Context) (int64, error) {
-	const op = "mongodb.BumpContentVersion"
+	return db.bump(ctx, "mongodb.BumpContentVersion", contentVersionID)
+}
+
+// PostsVersion returns the posts version, 0 if it was never bumped.
+// Errors: KindUnavailable, KindInternal.
+func (db *DB) PostsVersion(ctx context.Context) (int64, error) {
+	return db.counter(ctx, "mongodb.PostsVersion", postsVersionID)
+}
+
+// BumpPostsVersion increments the posts version atomically and returns
+// the new value. Errors: KindUnavailable, KindInternal.
+func (db *DB) BumpPostsVersion(ctx context.Context) (int64, error) {
+	return db.bump(ctx, "mongodb.BumpPostsVersion", postsVersionID)
+}
+
+// counter reads the counter document id of the state collection.
+func (db *DB) counter(ctx context.Context, op, id string) (int64, error) {
+	var d counterDoc
+	err := db.state.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, storeError(op, collState, err)
+	}
+	return d.N, nil
+}
+
+// bump increments the counter document id atomically, creating it at 1.
+func (db *DB) bump(ctx context.Context, op, id string) (int64, error) {
 	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
 	inc := bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}}
 	var err error
 	for range 3 { // two first bumps racing: one upsert loses with a duplicate key; retry it
 		var d counterDoc
-		err = db.findOneAndUpdate(ctx, db.state, bson.D{{Key: "_id", Value: contentVersionID}}, inc, &d, opts)
+		err = db.findOneAndUpdate(ctx, db.state, bson.D{{Key: "_id", Value: id}}, inc, &d, opts)
 		if err == nil {
 			return d.N, nil
 		}
