@@ -3,6 +3,8 @@ package cms
 import (
 	"bytes"
 	"math"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +15,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	xhtml "golang.org/x/net/html"
 )
 
@@ -22,7 +26,8 @@ const WordsPerMinute = 230
 var (
 	markdown = goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(noPinImages{}, 1000))),
 	)
 	sanitizer = newSanitizer()
 )
@@ -37,6 +42,8 @@ func newSanitizer() *bluemonday.Policy {
 	p.AllowAttrs("checked", "disabled").OnElements("input")
 	p.AllowAttrs("align").Matching(bluemonday.SpaceSeparatedTokens).OnElements("th", "td")
 	p.AllowElements("input", "section")
+	// Pinterest's save button skips images marked not pinnable.
+	p.AllowAttrs("data-pin-nopin").Matching(regexp.MustCompile(`^true$`)).OnElements("img")
 	p.RequireNoFollowOnLinks(false)
 	p.AllowURLSchemes("http", "https", "mailto")
 	return p
@@ -54,8 +61,49 @@ type Rendered struct {
 // sanitises the result with an allow-list, so raw HTML, event handlers and
 // javascript: links never reach a reader.
 func RenderMarkdown(src string) (Rendered, error) {
+	return RenderMarkdownWith(src, RenderOptions{})
+}
+
+// RenderOptions adjust RenderMarkdownWith to one post.
+type RenderOptions struct {
+	// NoPin lists media ids whose images in the body are marked not
+	// pinnable (data-pin-nopin="true").
+	NoPin []string
+}
+
+// noPinKey carries RenderOptions.NoPin to the noPinImages transformer.
+var noPinKey = parser.NewContextKey()
+
+// noPinImages marks the body images of the media in the parser context's
+// NoPin list with data-pin-nopin="true".
+type noPinImages struct{}
+
+func (noPinImages) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	ids, _ := pc.Get(noPinKey).([]string)
+	if len(ids) == 0 {
+		return
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		img, ok := n.(*ast.Image)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		for _, id := range bodyMediaIDs(string(img.Destination)) {
+			if slices.Contains(ids, id) {
+				img.SetAttributeString("data-pin-nopin", []byte("true"))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// RenderMarkdownWith is RenderMarkdown with per-post options.
+func RenderMarkdownWith(src string, opt RenderOptions) (Rendered, error) {
 	var buf bytes.Buffer
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	if len(opt.NoPin) > 0 {
+		ctx.Set(noPinKey, opt.NoPin)
+	}
 	if err := markdown.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
 		return Rendered{}, &Error{Kind: KindInternal, Op: "cms.RenderMarkdown", Err: err}
 	}

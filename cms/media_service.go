@@ -7,6 +7,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // imageSlots bounds how many uploads are decoded and resized at once.
@@ -116,9 +119,51 @@ func (s *Service) UpdateMedia(ctx context.Context, actor *User, id string, in Me
 	return m, nil
 }
 
-// DeleteMedia removes media id and its files. Errors: KindInvalid,
-// KindNotFound, KindUnavailable, KindInternal.
+// MediaUsage returns, for each of ids, the posts (live and trashed) that
+// use it as cover, pin or body image, without bodies. Errors:
+// KindUnavailable, KindInternal.
+func (s *Service) MediaUsage(ctx context.Context, ids []string) (map[string][]*Post, error) {
+	posts, err := s.store.PostsUsingMedia(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]*Post, len(ids))
+	for _, p := range posts {
+		for _, id := range p.MediaIDs {
+			if slices.Contains(ids, id) {
+				out[id] = append(out[id], p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// DeleteMedia removes media id and its files, unless a post (trashed ones
+// included: they can be restored) still uses it. Errors: KindInvalid,
+// KindNotFound, KindConflict (in use, naming the posts), KindUnavailable,
+// KindInternal.
 func (s *Service) DeleteMedia(ctx context.Context, actor *User, id string) error {
+	const op = "cms.DeleteMedia"
+	if !ValidID(id) {
+		return Problems{"id": "Must be a media id."}.Err(op)
+	}
+	id = strings.ToLower(id)
+	used, err := s.store.PostsUsingMedia(ctx, []string{id})
+	if err != nil {
+		return err
+	}
+	if len(used) > 0 {
+		titles := make([]string, 0, 3)
+		for _, p := range used[:min(len(used), 3)] {
+			titles = append(titles, strconv.Quote(p.Title))
+		}
+		more := ""
+		if len(used) > 3 {
+			more = fmt.Sprintf(" and %d more", len(used)-3)
+		}
+		return &Error{Kind: KindConflict, Op: op,
+			Message: fmt.Sprintf("This image is still used by %d post(s): %s%s. Remove it from them first (posts in the trash count too).", len(used), strings.Join(titles, ", "), more)}
+	}
 	if err := s.store.DeleteMedia(ctx, id); err != nil {
 		return err
 	}

@@ -75,6 +75,11 @@ type Post struct {
 	UpdatedAt   time.Time     `json:"updatedAt"`
 	DeletedAt   time.Time     `json:"deletedAt,omitzero"`
 	Revisions   []RevisionRef `json:"-"` // newest last; at most MaxRevisions
+
+	Cover         *PostImage `json:"cover"`         // nil: no cover
+	Pins          []Pin      `json:"pins"`          // in her order
+	NoPinMediaIDs []string   `json:"noPinMediaIds"` // body images marked not pinnable
+	MediaIDs      []string   `json:"mediaIds"`      // every media the post uses (cover, pins, body); set on save
 }
 
 // Trashed reports whether the post is in the trash.
@@ -87,16 +92,19 @@ func (p *Post) Public() bool { return p.Status == StatusPublished && !p.Trashed(
 // are. Version is the version the edit started from; it is required for
 // updates and a stale one is a conflict.
 type PostInput struct {
-	Title          *string   `json:"title"`
-	Slug           *string   `json:"slug"`
-	Excerpt        *string   `json:"excerpt"`
-	Body           *string   `json:"body"`
-	CategoryIDs    *[]string `json:"categoryIds"`
-	Tags           *[]string `json:"tags"`
-	SEOTitle       *string   `json:"seoTitle"`
-	SEODescription *string   `json:"seoDescription"`
-	CanonicalURL   *string   `json:"canonicalUrl"`
-	Version        *int      `json:"version"`
+	Title          *string     `json:"title"`
+	Slug           *string     `json:"slug"`
+	Excerpt        *string     `json:"excerpt"`
+	Body           *string     `json:"body"`
+	CategoryIDs    *[]string   `json:"categoryIds"`
+	Tags           *[]string   `json:"tags"`
+	SEOTitle       *string     `json:"seoTitle"`
+	SEODescription *string     `json:"seoDescription"`
+	CanonicalURL   *string     `json:"canonicalUrl"`
+	Cover          *ImageInput `json:"cover"` // an empty mediaId removes the cover
+	Pins           *[]PinInput `json:"pins"`
+	NoPinMediaIDs  *[]string   `json:"noPinMediaIds"`
+	Version        *int        `json:"version"`
 }
 
 // apply copies the set fields of in onto p, normalising them, and records
@@ -129,6 +137,7 @@ func (in *PostInput) apply(p *Post) {
 	if in.CanonicalURL != nil {
 		p.SEO.CanonicalURL = strings.TrimSpace(*in.CanonicalURL)
 	}
+	in.applyImages(p)
 }
 
 // Validate checks every field of the post and returns an Invalid error naming
@@ -185,6 +194,7 @@ func (p *Post) Validate() error {
 	if p.Status == StatusScheduled && p.PublishAt.IsZero() {
 		pr.Add("publishAt", "A scheduled post needs a publication time.")
 	}
+	p.validateImages(pr)
 	return pr.Err("cms.Post.Validate")
 }
 

@@ -53,6 +53,10 @@ type PostStore interface {
 	// GetRevision returns one revision of post postID.
 	GetRevision(ctx context.Context, postID, revisionID string) (*Revision, error)
 
+	// PostsUsingMedia returns the posts, live and trashed, that use any of
+	// mediaIDs (see Post.MediaIDs), without Body, HTML and Revisions.
+	PostsUsingMedia(ctx context.Context, mediaIDs []string) ([]*Post, error)
+
 	// PublishedPosts returns every published, untrashed post without Body
 	// and HTML: one scan, used to (re)build the read model.
 	PublishedPosts(ctx context.Context) ([]*Post, error)

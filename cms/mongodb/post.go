@@ -39,6 +39,46 @@ type revisionRefDoc struct {
 	Note    string     `bson:"note"`
 }
 
+type imageVariantDoc struct {
+	Name        string `bson:"name"`
+	ContentType string `bson:"contentType"`
+	Width       int    `bson:"width"`
+	Height      int    `bson:"height"`
+}
+
+type imageDoc struct {
+	MediaID  string            `bson:"mediaId"`
+	Alt      string            `bson:"alt"`
+	Width    int               `bson:"width"`
+	Height   int               `bson:"height"`
+	Variants []imageVariantDoc `bson:"variants"`
+}
+
+type pinDoc struct {
+	Image       imageDoc `bson:"image"`
+	Title       string   `bson:"title"`
+	Description string   `bson:"description"`
+	Hidden      bool     `bson:"hidden"`
+}
+
+func toImageDoc(im *cms.PostImage) imageDoc {
+	d := imageDoc{MediaID: ref(im.MediaID), Alt: im.Alt, Width: im.Width, Height: im.Height,
+		Variants: make([]imageVariantDoc, len(im.Variants))}
+	for i, v := range im.Variants {
+		d.Variants[i] = imageVariantDoc(v)
+	}
+	return d
+}
+
+func (d *imageDoc) image() cms.PostImage {
+	im := cms.PostImage{MediaID: d.MediaID, Alt: d.Alt, Width: d.Width, Height: d.Height,
+		Variants: make([]cms.ImageVariant, len(d.Variants))}
+	for i, v := range d.Variants {
+		im.Variants[i] = cms.ImageVariant(v)
+	}
+	return im
+}
+
 type postDoc struct {
 	ID          bson.ObjectID    `bson:"_id"`
 	Title       string           `bson:"title"`
@@ -62,6 +102,10 @@ type postDoc struct {
 	DeletedAt   *time.Time       `bson:"deletedAt"`
 	ContentID   bson.ObjectID    `bson:"contentId"`
 	Revisions   []revisionRefDoc `bson:"revisions"`
+	Cover       *imageDoc        `bson:"cover"`
+	Pins        []pinDoc         `bson:"pins"`
+	NoPin       []string         `bson:"noPinMediaIds"`
+	MediaIDs    []string         `bson:"mediaIds"` // cover, pins and body images: "where is this image used"
 }
 
 type bodyDoc struct {
@@ -121,6 +165,16 @@ func toPostDoc(id bson.ObjectID, p *cms.Post, contentID bson.ObjectID) *postDoc 
 	for i, r := range p.Revisions {
 		d.Revisions[i] = revisionRefDoc{ID: ref(r.ID), Version: r.Version, SavedAt: toTime(r.SavedAt), SavedBy: ref(r.SavedBy), Note: r.Note}
 	}
+	if p.Cover != nil {
+		c := toImageDoc(p.Cover)
+		d.Cover = &c
+	}
+	d.Pins = make([]pinDoc, len(p.Pins))
+	for i, pin := range p.Pins {
+		d.Pins[i] = pinDoc{Image: toImageDoc(&pin.PostImage), Title: pin.Title, Description: pin.Description, Hidden: pin.Hidden}
+	}
+	d.NoPin = refs(p.NoPinMediaIDs)
+	d.MediaIDs = refs(p.MediaIDs)
 	return d
 }
 
@@ -147,6 +201,16 @@ func (d *postDoc) post() *cms.Post {
 		UpdatedAt:   fromTime(d.UpdatedAt),
 		DeletedAt:   fromTime(d.DeletedAt),
 	}
+	if d.Cover != nil {
+		c := d.Cover.image()
+		p.Cover = &c
+	}
+	p.Pins = make([]cms.Pin, len(d.Pins))
+	for i, pin := range d.Pins {
+		p.Pins[i] = cms.Pin{PostImage: pin.Image.image(), Title: pin.Title, Description: pin.Description, Hidden: pin.Hidden}
+	}
+	p.NoPinMediaIDs = strs(d.NoPin)
+	p.MediaIDs = strs(d.MediaIDs)
 	if d.Revisions != nil {
 		p.Revisions = make([]cms.RevisionRef, len(d.Revisions))
 		for i, r := range d.Revisions {

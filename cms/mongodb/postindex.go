@@ -16,3 +16,14 @@ var _ cms.PostIndexStore = (*DB)(nil)
 func (db *DB) AllPosts(ctx context.Context) ([]*cms.Post, error) {
 	return db.findPosts(ctx, "mongodb.AllPosts", bson.D{}, options.Find().SetProjection(noRevisions))
 }
+
+// PostsUsingMedia returns the posts, live and trashed, that use any of the
+// given media (as cover, pin or body image), without bodies and
+// revisions. Errors: KindUnavailable, KindInternal.
+func (db *DB) PostsUsingMedia(ctx context.Context, mediaIDs []string) ([]*cms.Post, error) {
+	if len(mediaIDs) == 0 {
+		return []*cms.Post{}, nil
+	}
+	filter := bson.D{{Key: "mediaIds", Value: bson.D{{Key: "$in", Value: refs(mediaIDs)}}}}
+	return db.findPosts(ctx, "mongodb.PostsUsingMedia", filter, options.Find().SetProjection(noRevisions))
+}
