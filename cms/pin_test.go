@@ -83,6 +83,9 @@ func TestPostImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(p.MediaIDs) != 1 || p.MediaIDs[0] != wide.ID {
+		t.Errorf("mediaIds = %v, want only the cover", p.MediaIDs)
+	}
 	if err := svc.DeleteMedia(ctx, owner, pinMedia.ID); err != nil {
 		t.Errorf("deleting an unused image: %v", err)
 	}
