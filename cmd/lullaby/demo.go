@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"fmt"
@@ -56,10 +57,14 @@ func loadDemo(ctx context.Context, svc *cms.Service, log *slog.Logger) error {
 		}
 		catIDs = append(catIDs, cat.ID)
 	}
-	for _, p := range demoPosts {
+	for i, p := range demoPosts {
 		body, err := demoFS.ReadFile("demo/" + p.file)
 		if err != nil {
 			return err
+		}
+		cover, pin, err := demoImages(ctx, svc, i, p.title)
+		if err != nil {
+			return fmt.Errorf("%s: images: %w", p.file, err)
 		}
 		title, excerpt, md := p.title, p.excerpt, string(body)
 		cats := make([]string, len(p.categories))
@@ -67,7 +72,9 @@ func loadDemo(ctx context.Context, svc *cms.Service, log *slog.Logger) error {
 			cats[i] = catIDs[c]
 		}
 		tags := p.tags
-		in := cms.PostInput{Title: &title, Excerpt: &excerpt, Body: &md, CategoryIDs: &cats, Tags: &tags}
+		pins := []cms.PinInput{{MediaID: pin.ID, Title: title, Description: demoPinDescription(p), Alt: "Pin: " + title}}
+		in := cms.PostInput{Title: &title, Excerpt: &excerpt, Body: &md, CategoryIDs: &cats, Tags: &tags,
+			Cover: &cms.ImageInput{MediaID: cover.ID, Alt: "A crescent moon in an evening sky"}, Pins: &pins}
 		at := time.Now().AddDate(0, 0, -p.daysAgo)
 		if _, err := svc.ImportPost(ctx, demoActor, in, cms.StatusPublished, at); err != nil {
 			return fmt.Errorf("%s: %w", p.file, err)
@@ -98,6 +105,31 @@ func loadDemo(ctx context.Context, svc *cms.Service, log *slog.Logger) error {
 	svc.Refresh(ctx)
 	log.Info("demo content loaded", "posts", len(demoPosts)+1, "categories", len(demoCategories))
 	return nil
+}
+
+// demoImages uploads the cover and the pin of demo post i.
+func demoImages(ctx context.Context, svc *cms.Service, i int, title string) (cover, pin *cms.Media, err error) {
+	c, err := demoCover(i)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cover, err = svc.UploadMedia(ctx, demoActor, fmt.Sprintf("cover-%d.jpg", i+1), "A crescent moon in an evening sky", bytes.NewReader(c)); err != nil {
+		return nil, nil, err
+	}
+	p, err := demoPin(i, title)
+	if err != nil {
+		return nil, nil, err
+	}
+	pin, err = svc.UploadMedia(ctx, demoActor, fmt.Sprintf("pin-%d.jpg", i+1), "Pin: "+title, bytes.NewReader(p))
+	return cover, pin, err
+}
+
+// demoPinDescription is the Pinterest description of a demo post's pin.
+func demoPinDescription(p demoPost) string {
+	if p.excerpt != "" {
+		return p.excerpt + " Gentle, evidence-based sleep tips."
+	}
+	return "Gentle, evidence-based sleep tips for tired parents."
 }
 
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
+)
+
+func TestDemoPostsHaveImages(t *testing.T) {
+	t.Parallel()
+	s := MustServer(t)
+	ctx := context.Background()
+	if err := loadDemo(ctx, s.svc, cmstest.Logger()); err != nil {
+		t.Fatal(err)
+	}
+	posts, _, err := s.svc.ListPosts(ctx, cms.PostFilter{Status: cms.StatusPublished, Limit: 100})
+	if err != nil || len(posts) != len(demoPosts) {
+		t.Fatalf("published demo posts: %d, %v", len(posts), err)
+	}
+	for _, p := range posts {
+		if p.Cover == nil || p.Cover.Width != 1600 || p.Cover.Alt == "" {
+			t.Errorf("%s: cover %+v", p.Title, p.Cover)
+		}
+		if len(p.Pins) != 1 || p.Pins[0].Width != cms.PinWidth || p.Pins[0].Height != cms.PinHeight || p.Pins[0].Description == "" {
+			t.Fatalf("%s: pins %+v", p.Title, p.Pins)
+		}
+		if w := p.Pins[0].PinWarnings(); len(w) > 0 {
+			t.Errorf("%s: the demo pin has warnings %q", p.Title, w)
+		}
+	}
+}
