@@ -1,6 +1,13 @@
 package cms
 
-import "time"
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // The public API's JSON shapes. The read model renders them once per
 // content change; public handlers only copy the bytes out.
@@ -42,14 +49,66 @@ type PublicPostSummary struct {
 	Categories  []PublicCategoryRef `json:"categories"`
 	Tags        []string            `json:"tags"`
 	Author      PublicAuthor        `json:"author"`
+	// URL is the post's page on her site: the SEO canonical URL if set,
+	// else the site URL + "/" + slug; "" when neither is known.
+	URL        string       `json:"url"`
+	CoverImage *PublicImage `json:"coverImage"` // nil: no cover
 }
 
 // PublicPost is GET /api/v1/posts/{slug}: the summary plus the rendered
 // body and SEO fields.
 type PublicPost struct {
 	PublicPostSummary
-	HTML string    `json:"html"`
-	SEO  PublicSEO `json:"seo"`
+	HTML  string       `json:"html"` // media links made absolute
+	SEO   PublicSEO    `json:"seo"`
+	Pins  []PublicPin  `json:"pins"` // in her order; never nil
+	Meta  []PublicMeta `json:"meta"` // Open Graph and article tags for <head>
+	Share PublicShare  `json:"share"`
+}
+
+// PublicImage is an image of a post with absolute URLs: URL is one
+// variant (the cover's w1600, a pin's pin), Srcset the width-bound ones.
+type PublicImage struct {
+	MediaID string `json:"mediaId"`
+	URL     string `json:"url"`    // absolute: <publicURL>/media/<id>/<variant>
+	Width   int    `json:"width"`  // of URL's variant
+	Height  int    `json:"height"` // of URL's variant
+	Alt     string `json:"alt"`
+	// Srcset lists the width-bound JPEG/PNG variants (thumb, w640, w1024,
+	// w1600, original), one per width, narrowest first: "URL 640w, URL
+	// 1024w".
+	Srcset string `json:"srcset"`
+	// SrcsetWebp lists the same widths from the .webp variants, when the
+	// media has them.
+	SrcsetWebp string `json:"srcsetWebp,omitempty"`
+}
+
+// PublicPin is a pin of a post: its image (URL is the 1000x1500 "pin"
+// variant), its Pinterest title and description, and a ready "save" link.
+type PublicPin struct {
+	PublicImage
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Hidden      bool   `json:"hidden"` // offer to Pinterest, do not show in the post body
+	// SaveURL opens Pinterest's "save" dialog for this pin:
+	// https://www.pinterest.com/pin/create/button/?url=…&media=…&description=…
+	// (no url= when the post has no URL).
+	SaveURL string `json:"saveUrl"`
+}
+
+// PublicMeta is one <meta property=… content=…> tag of a post's page.
+type PublicMeta struct {
+	Property string `json:"property"`
+	Content  string `json:"content"`
+}
+
+// PublicShare holds a post's share links; a link that needs the post's
+// URL is left out when the post has none.
+type PublicShare struct {
+	Pinterest string `json:"pinterest,omitempty"`
+	Facebook  string `json:"facebook,omitempty"`
+	X         string `json:"x,omitempty"`
+	Email     string `json:"email,omitempty"`
 }
 
 // PublicSEO carries the fields a frontend puts in <head>; empty ones fall
@@ -83,4 +142,192 @@ type Pagination struct {
 	Limit      int `json:"limit"`
 	Total      int `json:"total"`
 	TotalPages int `json:"totalPages"`
+}
+
+// Variant names a post's public images use.
+const (
+	coverVariant  = "w1600"  // the largest width-bound rendition
+	pinVariant    = "pin"    // 1000x1500, cropped
+	socialVariant = "social" // 1200x630, cropped
+)
+
+// srcsetVariants are the width-bound variants a srcset lists, narrowest
+// first; each may have a ".webp" twin.
+var srcsetVariants = []string{"thumb", "w640", "w1024", "w1600", "original"}
+
+// imageLinks makes the absolute URLs of a post's images and pages.
+type imageLinks struct {
+	base string // the public URL, without a trailing slash; "" for relative URLs
+}
+
+// variantURL is the URL at which the media serves the variant.
+func (l imageLinks) variantURL(id, variant string) string {
+	return l.base + "/media/" + id + "/" + variant
+}
+
+// pick returns the first of names that im has, or the original size
+// under the last name when it has none of them (an image saved before its
+// variants were known).
+func pick(im *PostImage, names ...string) ImageVariant {
+	for _, n := range names {
+		if v, ok := im.Variant(n); ok {
+			return v
+		}
+	}
+	return ImageVariant{Name: names[len(names)-1], Width: im.Width, Height: im.Height}
+}
+
+// image returns im with the URL of the first variant of names it has.
+func (l imageLinks) image(im *PostImage, names ...string) PublicImage {
+	v := pick(im, names...)
+	return PublicImage{
+		MediaID: im.MediaID, URL: l.variantURL(im.MediaID, v.Name), Width: v.Width, Height: v.Height, Alt: im.Alt,
+		Srcset: l.srcset(im, ""), SrcsetWebp: l.srcset(im, ".webp"),
+	}
+}
+
+// srcset lists the width-bound variants of im with the name suffix
+// ("" or ".webp"), one per width, narrowest first.
+func (l imageLinks) srcset(im *PostImage, suffix string) string {
+	type entry struct {
+		name  string
+		width int
+	}
+	var list []entry
+	for _, n := range srcsetVariants {
+		v, ok := im.Variant(n + suffix)
+		if !ok || v.Width <= 0 || (suffix == "" && v.ContentType == "image/webp") {
+			continue
+		}
+		if !slices.ContainsFunc(list, func(e entry) bool { return e.width == v.Width }) {
+			list = append(list, entry{v.Name, v.Width})
+		}
+	}
+	slices.SortStableFunc(list, func(a, b entry) int { return a.width - b.width })
+	var b strings.Builder
+	for i, e := range list {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(l.variantURL(im.MediaID, e.name))
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(e.width))
+		b.WriteByte('w')
+	}
+	return b.String()
+}
+
+// pinterestSaveURL is Pinterest's "save" link for an image of the post at
+// pageURL (left out when "").
+func pinterestSaveURL(pageURL, media, description string) string {
+	var b strings.Builder
+	b.WriteString("https://www.pinterest.com/pin/create/button/?")
+	if pageURL != "" {
+		b.WriteString("url=")
+		b.WriteString(url.QueryEscape(pageURL))
+		b.WriteByte('&')
+	}
+	b.WriteString("media=")
+	b.WriteString(url.QueryEscape(media))
+	b.WriteString("&description=")
+	b.WriteString(url.QueryEscape(description))
+	return b.String()
+}
+
+// mailtoEscape encodes s for a mailto: header value, with %20 for spaces
+// (mail clients show a '+' as it is).
+func mailtoEscape(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
+}
+
+// postURL is the post's page on her site: the canonical URL, else the
+// site URL + "/" + slug, else "".
+func postURL(p *Post, st *Settings) string {
+	switch {
+	case p.SEO.CanonicalURL != "":
+		return p.SEO.CanonicalURL
+	case st.Site.URL != "":
+		return st.Site.URL + "/" + p.Slug
+	}
+	return ""
+}
+
+// addImages fills the image fields, meta tags and share links of full,
+// whose summary fields (URL and CoverImage included) and SEO are set.
+func (l imageLinks) addImages(full *PublicPost, p *Post, st *Settings) {
+	full.Pins = make([]PublicPin, 0, len(p.Pins))
+	for i := range p.Pins {
+		pin := &p.Pins[i]
+		pp := PublicPin{PublicImage: l.image(&pin.PostImage, pinVariant, "original"),
+			Title: pin.Title, Description: pin.Description, Hidden: pin.Hidden}
+		desc := cmp.Or(pin.Description, pin.Title, p.Title)
+		pp.SaveURL = pinterestSaveURL(full.URL, pp.URL, desc)
+		full.Pins = append(full.Pins, pp)
+	}
+
+	meta := make([]PublicMeta, 0, 16)
+	add := func(property, content string) {
+		if content != "" {
+			meta = append(meta, PublicMeta{Property: property, Content: content})
+		}
+	}
+	add("og:type", "article")
+	add("og:title", full.SEO.Title)
+	add("og:description", full.SEO.Description)
+	add("og:url", full.URL)
+	add("og:site_name", st.Site.Title)
+	var og *PublicImage
+	switch {
+	case p.Cover != nil:
+		og = ptr(l.image(p.Cover, socialVariant, coverVariant, "original"))
+	case len(p.Pins) > 0:
+		og = &full.Pins[0].PublicImage
+	}
+	if og != nil {
+		add("og:image", og.URL)
+		if og.Width > 0 && og.Height > 0 {
+			add("og:image:width", strconv.Itoa(og.Width))
+			add("og:image:height", strconv.Itoa(og.Height))
+		}
+		add("og:image:alt", og.Alt)
+	}
+	if !p.PublishedAt.IsZero() {
+		add("article:published_time", p.PublishedAt.UTC().Format(time.RFC3339))
+	}
+	if !p.UpdatedAt.IsZero() {
+		add("article:modified_time", p.UpdatedAt.UTC().Format(time.RFC3339))
+	}
+	add("article:author", full.Author.Name)
+	if len(full.Categories) > 0 {
+		add("article:section", full.Categories[0].Name)
+	}
+	for _, t := range full.Tags {
+		add("article:tag", t)
+	}
+	full.Meta = meta
+
+	switch {
+	case len(full.Pins) > 0:
+		full.Share.Pinterest = full.Pins[0].SaveURL
+	case full.CoverImage != nil:
+		full.Share.Pinterest = pinterestSaveURL(full.URL, full.CoverImage.URL, p.Title)
+	}
+	if u := full.URL; u != "" {
+		full.Share.Facebook = "https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(u)
+		full.Share.X = "https://x.com/intent/post?url=" + url.QueryEscape(u) + "&text=" + url.QueryEscape(p.Title)
+		full.Share.Email = "mailto:?subject=" + mailtoEscape(p.Title) + "&body=" + mailtoEscape(u)
+	}
+}
+
+// absoluteMedia returns a replacer that makes the relative media links of
+// rendered HTML (src="/media/…", href="/media/…") absolute, or nil when
+// there is no public URL to prefix.
+func (l imageLinks) absoluteMedia() *strings.Replacer {
+	if l.base == "" {
+		return nil
+	}
+	return strings.NewReplacer(
+		`src="/media/`, `src="`+l.base+`/media/`,
+		`href="/media/`, `href="`+l.base+`/media/`,
+	)
 }

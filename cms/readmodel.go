@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,10 +21,11 @@ type ReadModel struct {
 	cur    atomic.Pointer[Snapshot]
 	loaded atomic.Bool
 
-	mu       sync.Mutex       // serialises reloads
-	posts    map[string]*Post // published posts with HTML (no Markdown), by id
-	cats     []*Category      // as last loaded
-	settings *Settings        // as last loaded
+	mu        sync.Mutex       // serialises reloads
+	posts     map[string]*Post // published posts with HTML (no Markdown), by id
+	cats      []*Category      // as last loaded
+	settings  *Settings        // as last loaded
+	publicURL string           // prefix of image and media URLs; see SetPublicURL
 }
 
 // NewReadModel returns a read model over store holding an empty snapshot;
@@ -33,12 +35,44 @@ func NewReadModel(store Store, logger *slog.Logger) *ReadModel {
 		logger = slog.Default()
 	}
 	rm := &ReadModel{store: store, log: logger, posts: map[string]*Post{}}
-	empty, _ := buildSnapshot(0, nil, nil, ptr(DefaultSettings()), nil)
+	empty, _ := buildSnapshot(0, nil, nil, ptr(DefaultSettings()), "", nil)
 	rm.cur.Store(empty)
 	return rm
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// SetPublicURL sets the base URL at which readers' browsers reach this
+// server (e.g. "https://cms.example.com"; a trailing slash is dropped):
+// image URLs, srcsets, Pinterest links and the media links of post bodies
+// start with it. Call it before the first Reload. Calling it later is safe
+// too: the current snapshot is rebuilt at once, from memory, with the new
+// URL. With none set, those URLs are relative ("/media/…").
+func (rm *ReadModel) SetPublicURL(base string) {
+	base = strings.TrimRight(strings.TrimSpace(base), "/")
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	if base == rm.publicURL {
+		return
+	}
+	rm.publicURL = base
+	cur := rm.cur.Load()
+	if !rm.loaded.Load() || rm.settings == nil {
+		return
+	}
+	list := make([]*Post, 0, len(rm.posts))
+	for _, p := range rm.posts {
+		list = append(list, p)
+	}
+	snap, err := buildSnapshot(cur.Version(), list, rm.cats, rm.settings, base, cur)
+	if err != nil {
+		// The next reload builds it; until then the old URLs stay.
+		rm.log.Error("rebuilding the content snapshot for a new public URL", "err", err)
+		return
+	}
+	rm.cur.Store(snap)
+	go snap.warm()
+}
 
 // Snapshot returns the current snapshot; it is never nil.
 func (rm *ReadModel) Snapshot() *Snapshot { return rm.cur.Load() }
@@ -92,7 +126,7 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	for _, p := range next {
 		list = append(list, p)
 	}
-	snap, err := buildSnapshot(version, list, cats, st, rm.cur.Load())
+	snap, err := buildSnapshot(version, list, cats, st, rm.publicURL, rm.cur.Load())
 	if err != nil {
 		return &Error{Kind: KindInternal, Op: "cms.ReadModel.Reload", Err: err}
 	}
@@ -129,7 +163,7 @@ func (rm *ReadModel) ApplyPost(p *Post, version int64) bool {
 	for _, q := range next {
 		list = append(list, q)
 	}
-	snap, err := buildSnapshot(version, list, rm.cats, rm.settings, cur)
+	snap, err := buildSnapshot(version, list, rm.cats, rm.settings, rm.publicURL, cur)
 	if err != nil {
 		return false
 	}

@@ -1,8 +1,10 @@
 package cms_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,5 +162,74 @@ func TestDraftSavesLeavePublicContentAlone(t *testing.T) {
 	}
 	if c2, p2 := versions(); c2 <= c1 || p2 <= p1 {
 		t.Errorf("publish: content %d -> %d, posts %d -> %d; want both moved", c1, c2, p1, p2)
+	}
+}
+
+// TestReadModelPublicURL: SetPublicURL after the first load rebuilds the
+// snapshot from memory at the same version (no database read), making
+// the cover and body media links absolute; settings changes rebuild
+// entries too.
+func TestReadModelPublicURL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	rm := cms.NewReadModel(db, cmstest.Logger())
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	m, err := svc.UploadMedia(ctx, owner, "cover.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 800, 600)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, body := "Naps", "![nap](/media/"+m.ID+"/w640)"
+	if _, err := svc.ImportPost(ctx, owner, cms.PostInput{Title: &title, Body: &body, Cover: &cms.ImageInput{MediaID: m.ID}}, cms.StatusPublished, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	svc.Refresh(ctx)
+	type post struct {
+		Data struct {
+			URL        string
+			HTML       string
+			CoverImage *cms.PublicImage
+		}
+	}
+	get := func() (post, int64) {
+		t.Helper()
+		b, _, err := rm.Snapshot().Post("naps")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p post
+		if err := json.Unmarshal(b.JSON, &p); err != nil {
+			t.Fatal(err)
+		}
+		return p, rm.Snapshot().Version()
+	}
+	before, v0 := get()
+	if before.Data.CoverImage == nil || before.Data.CoverImage.URL != "/media/"+m.ID+"/w1600" ||
+		!strings.Contains(before.Data.HTML, `src="/media/`+m.ID+`/w640"`) {
+		t.Fatalf("with no public URL: cover %+v, html %s; want relative /media/ URLs", before.Data.CoverImage, before.Data.HTML)
+	}
+	rm.SetPublicURL("https://cms.example.com/")
+	after, v1 := get()
+	if v1 != v0 {
+		t.Errorf("version %d -> %d, want unchanged", v0, v1)
+	}
+	if after.Data.CoverImage == nil || after.Data.CoverImage.URL != "https://cms.example.com/media/"+m.ID+"/w1600" ||
+		!strings.Contains(after.Data.HTML, `src="https://cms.example.com/media/`+m.ID+`/w640"`) {
+		t.Errorf("after SetPublicURL: cover %+v, html %s; want absolute URLs", after.Data.CoverImage, after.Data.HTML)
+	}
+	if !strings.HasPrefix(after.Data.CoverImage.Srcset, "https://cms.example.com/media/"+m.ID+"/thumb 320w, ") {
+		t.Errorf("srcset = %q", after.Data.CoverImage.Srcset)
+	}
+
+	v := 0
+	if _, err := svc.UpdateSettings(ctx, owner, cms.SettingsInput{Version: &v, Site: &cms.SiteSettings{Title: "Blog", URL: "https://sleep.example"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := get(); got.Data.URL != "https://sleep.example/naps" {
+		t.Errorf("url after a settings change = %q, want https://sleep.example/naps", got.Data.URL)
 	}
 }

@@ -269,9 +269,10 @@ func truncate(s string, n int) string {
 }
 
 // buildSnapshot renders every public body from the published posts (with
-// HTML), the categories and the settings. prev, if not nil, lends the
-// entries of posts that did not change.
-func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings, prev *Snapshot) (*Snapshot, error) {
+// HTML), the categories and the settings; image and media URLs start with
+// publicURL. prev, if not nil, lends the entries of posts that did not
+// change.
+func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings, publicURL string, prev *Snapshot) (*Snapshot, error) {
 	s := &Snapshot{
 		version:   version,
 		bySlug:    make(map[string]*postEntry, len(posts)),
@@ -314,19 +315,21 @@ func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings,
 		return strings.Compare(b.ID, a.ID)
 	})
 	author := PublicAuthor{Name: st.Author.Name, Title: st.Author.Title, Bio: st.Author.Bio, PhotoURL: st.Author.PhotoURL}
-	// Entries embed category names and the author: reuse old ones only
-	// when neither changed.
-	deps := string(site) + "\x00" + catDeps(sortedCats)
+	// Entries embed category names, the settings (author, site title and
+	// URL) and the public URL: reuse old ones only when none changed.
+	deps := publicURL + "\x00" + string(site) + "\x00" + catDeps(sortedCats)
 	var reuse map[string]*postEntry
 	if prev != nil && prev.deps == deps {
 		reuse = prev.bySlug
 	}
 	s.deps = deps
+	env := &entryEnv{cats: catByID, author: author, st: st, links: imageLinks{base: publicURL}}
+	env.media = env.links.absoluteMedia()
 	s.posts = make([]*postEntry, 0, len(sorted))
 	for _, p := range sorted {
 		e := reuse[p.Slug]
 		if e == nil || e.post.ID != p.ID || e.post.Version != p.Version {
-			e, err = newPostEntry(p, catByID, author, st)
+			e, err = newPostEntry(p, env)
 			if err != nil {
 				return nil, err
 			}
@@ -383,12 +386,22 @@ func catDeps(cats []*Category) string {
 	return b.String()
 }
 
-func newPostEntry(p *Post, cats map[string]*catEntry, author PublicAuthor, st *Settings) (*postEntry, error) {
+// entryEnv is what post entries embed besides the post itself.
+type entryEnv struct {
+	cats   map[string]*catEntry
+	author PublicAuthor
+	st     *Settings
+	links  imageLinks
+	media  *strings.Replacer // makes body media links absolute; nil: keep them
+}
+
+func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
 	sum := PublicPostSummary{
 		ID: p.ID, Slug: p.Slug, Title: p.Title, Excerpt: p.Excerpt,
 		PublishedAt: p.PublishedAt, UpdatedAt: p.UpdatedAt,
 		ReadingTime: p.ReadingTime, WordCount: p.WordCount,
-		Categories: []PublicCategoryRef{}, Tags: p.Tags, Author: PublicAuthor{Name: author.Name, Title: author.Title},
+		Categories: []PublicCategoryRef{}, Tags: p.Tags, Author: PublicAuthor{Name: env.author.Name, Title: env.author.Title},
+		URL: postURL(p, env.st),
 	}
 	if sum.Tags == nil {
 		sum.Tags = []string{}
@@ -397,27 +410,35 @@ func newPostEntry(p *Post, cats map[string]*catEntry, author PublicAuthor, st *S
 		sum.Excerpt = Excerpt(p.HTML, 240)
 	}
 	for _, id := range p.CategoryIDs {
-		if c := cats[id]; c != nil {
+		if c := env.cats[id]; c != nil {
 			sum.Categories = append(sum.Categories, PublicCategoryRef{ID: c.cat.ID, Slug: c.cat.Slug, Name: c.cat.Name})
 		}
+	}
+	if p.Cover != nil {
+		sum.CoverImage = ptr(env.links.image(p.Cover, coverVariant, "original"))
 	}
 	summary, err := marshal(sum)
 	if err != nil {
 		return nil, err
 	}
-	full := PublicPost{PublicPostSummary: sum, HTML: p.HTML, SEO: PublicSEO{
+	html := p.HTML
+	if env.media != nil {
+		html = env.media.Replace(html)
+	}
+	full := PublicPost{PublicPostSummary: sum, HTML: html, SEO: PublicSEO{
 		Title: p.SEO.Title, Description: p.SEO.Description, CanonicalURL: p.SEO.CanonicalURL,
 	}}
-	full.Author = author
+	full.Author = env.author
 	if full.SEO.Title == "" {
 		full.SEO.Title = p.Title
 	}
 	if full.SEO.Description == "" {
 		full.SEO.Description = cutText(sum.Excerpt, 160)
 	}
-	if full.SEO.CanonicalURL == "" && st.Site.URL != "" {
-		full.SEO.CanonicalURL = st.Site.URL + "/" + p.Slug
+	if full.SEO.CanonicalURL == "" {
+		full.SEO.CanonicalURL = sum.URL
 	}
+	env.links.addImages(&full, p, env.st)
 	fullJSON, err := marshal(struct {
 		Data PublicPost `json:"data"`
 	}{full})

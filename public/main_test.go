@@ -28,6 +28,10 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 func TestMain(m *testing.M) { cmstest.Main(m) }
 
+// testPublicURL is the public URL the fixture's read model makes image
+// URLs with (set with a trailing slash, which must be dropped).
+const testPublicURL = "https://cms.sleep.example"
+
 // fixture is a public API (under /api/v1) and media delivery (under
 // /media) over a fresh database, with a service to write content through.
 type fixture struct {
@@ -40,6 +44,7 @@ func MustFixture(tb testing.TB, corsOrigins ...string) *fixture {
 	tb.Helper()
 	db := cmstest.New(tb)
 	rm := cms.NewReadModel(db, cmstest.Logger())
+	rm.SetPublicURL(testPublicURL + "/")
 	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
 	if err != nil {
 		tb.Fatal(err)
@@ -128,6 +133,14 @@ func init() {
 		panic("openapi.json: " + err.Error())
 	}
 	spec.Servers = openapi3.Servers{{URL: "http://example.com/api/v1"}}
+	for _, item := range spec.Paths.Map() {
+		if len(item.Servers) > 0 { // media, at the root
+			item.Servers = openapi3.Servers{{URL: "http://example.com"}}
+		}
+	}
+	for _, ct := range []string{"image/jpeg", "image/png", "image/webp"} {
+		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
+	}
 	if specRouter, err = gorillamux.NewRouter(spec); err != nil {
 		panic(err)
 	}

@@ -94,6 +94,9 @@ func (a *API) mediaEntry(c *fiber.Ctx) (*mediaEntry, error) {
 	if !cms.ValidID(id) {
 		return nil, cms.Errorf(cms.KindNotFound, "public.media", "No such image.")
 	}
+	if !validVariantName(variant) {
+		return nil, cms.Problems{"variant": "A variant name is 1-32 lower-case letters, digits, '.', '-' or '_' (e.g. w1024 or w1024.webp)."}.Err("public.media")
+	}
 	key := strings.ToLower(id) + "/" + variant // a fresh string: safe to keep
 	var version int64
 	if snap := a.content.Snapshot(); snap != nil {
@@ -113,6 +116,22 @@ func (a *API) mediaEntry(c *fiber.Ctx) (*mediaEntry, error) {
 		a.mediaCache.add(e, version)
 		return e, nil
 	})
+}
+
+// validVariantName reports whether s can name a variant: 1-32 lower-case
+// letters, digits, '.', '-' or '_'. Anything else is a malformed request
+// (400) rather than an unknown variant (404).
+func validVariantName(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // mediaLoads runs one database read per key at a time: when a pin turns

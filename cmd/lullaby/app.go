@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/admin"
+	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/public"
 )
 
@@ -46,6 +48,22 @@ func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, li
 	pub.MediaRoutes(app.Group("/media"))
 	adm.Routes(app.Group("/admin"))
 	return app
+}
+
+// followListenPort keeps the read model's public URL on the port the app
+// actually listens on, when LULLABY_PUBLIC_URL was derived from
+// LULLABY_ADDR (":0" picks a port only then). SetPublicURL does nothing
+// when the URL is unchanged.
+func followListenPort(app *fiber.App, cfg *config, rm *cms.ReadModel) {
+	if !cfg.publicURLDerived {
+		return
+	}
+	app.Hooks().OnListen(func(ld fiber.ListenData) error {
+		if u, err := derivePublicURL(net.JoinHostPort(ld.Host, ld.Port)); err == nil {
+			rm.SetPublicURL(u)
+		}
+		return nil
+	})
 }
 
 // fallbackErrorHandler answers errors that no surface translated (unknown

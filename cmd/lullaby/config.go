@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -36,6 +38,13 @@ type config struct {
 	BodyLimitMB     int
 	MaxUploadMB     int
 	Demo            bool
+	// PublicURL is the base URL at which readers' browsers reach this
+	// server (no trailing slash): image and media URLs in the public API
+	// start with it.
+	PublicURL string
+	// publicURLDerived: PublicURL was not set but made from Addr, so it
+	// follows the port actually bound (see watchListenPort).
+	publicURLDerived bool
 
 	// The settings as read, before parse.
 	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr, uploadStr string
@@ -58,6 +67,7 @@ func (c *config) settings() []setting {
 		{"LULLABY_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long a shutdown waits for in-flight requests", &c.shutdownStr},
 		{"LULLABY_BODY_LIMIT_MB", "body-limit-mb", "4", "largest request body accepted, in MiB (raised to fit uploads)", &c.bodyStr},
 		{"LULLABY_MAX_UPLOAD_MB", "max-upload-mb", "20", "largest image upload accepted, in MiB", &c.uploadStr},
+		{"LULLABY_PUBLIC_URL", "public-url", "", "base URL at which readers' browsers reach this server, for absolute image URLs in the public API (default: http://localhost:<port of LULLABY_ADDR>)", &c.PublicURL},
 	}
 }
 
@@ -132,7 +142,45 @@ func (c *config) parse() error {
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return fmt.Errorf("LULLABY_JWT_SECRET must be at least 32 bytes (it is %d); e.g. openssl rand -base64 48", len(c.JWTSecret))
 	}
+	return c.parsePublicURL()
+}
+
+// parsePublicURL checks LULLABY_PUBLIC_URL (an absolute http(s) URL with
+// no query or fragment; a trailing slash is dropped), or derives it from
+// LULLABY_ADDR when empty.
+func (c *config) parsePublicURL() error {
+	raw := strings.TrimSpace(c.PublicURL)
+	if raw == "" {
+		// An address that is not host:port fails at listen, with its own
+		// message; the subcommands that do not listen need no URL.
+		c.PublicURL, _ = derivePublicURL(c.Addr)
+		c.publicURLDerived = true
+		return nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "":
+		return fmt.Errorf("LULLABY_PUBLIC_URL: %q is not an absolute http:// or https:// URL (e.g. https://cms.example.com)", raw)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(raw, "?#"):
+		return fmt.Errorf("LULLABY_PUBLIC_URL: %q must not have a query or a fragment", raw)
+	case u.User != nil:
+		return fmt.Errorf("LULLABY_PUBLIC_URL: %q must not carry a user name or password", raw)
+	}
+	c.PublicURL = strings.TrimRight(raw, "/")
 	return nil
+}
+
+// derivePublicURL makes http://<host>:<port> from a listen address; an
+// empty or unspecified host (0.0.0.0, ::) becomes localhost.
+func derivePublicURL(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return "", fmt.Errorf("%q is not host:port", addr)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port), nil
 }
 
 func splitList(s string) []string {

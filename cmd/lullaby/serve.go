@@ -106,6 +106,7 @@ func newServer(ctx context.Context, cfg *config, logw io.Writer) (*server, error
 
 func (s *server) init(ctx context.Context) error {
 	s.rm = cms.NewReadModel(s.db, s.log)
+	s.rm.SetPublicURL(s.cfg.PublicURL)
 	svc, err := newService(s.cfg, s.db, s.rm, s.log)
 	if err != nil {
 		return err
@@ -142,6 +143,7 @@ func (s *server) init(ctx context.Context) error {
 		return err
 	}
 	s.app = newApp(s.cfg, s.log, s.adm, pub, s.live, s.ready)
+	followListenPort(s.app, s.cfg, s.rm)
 	return nil
 }
 
