@@ -1,7 +1,10 @@
 package admin
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"mime"
 	"strings"
 
@@ -45,9 +48,22 @@ func newMediaView(m *cms.Media) mediaView {
 	return v
 }
 
+// mediaUser is a post that uses a media, as the single-media GET lists it.
+type mediaUser struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// mediaDetail is one media with the posts that use it.
+type mediaDetail struct {
+	mediaView
+	UsedBy []mediaUser `json:"usedBy"`
+}
+
 // handleMediaUpload stores an image sent as multipart/form-data (field
-// "file", optional "alt"): 201 with the media, or the existing media when
-// the same bytes were uploaded before.
+// "file", optional "alt"): 201 with the new media, or 200 with the
+// existing media when the same bytes were uploaded before (nothing new is
+// stored then).
 //
 // fasthttp reads the whole request body (up to the app's BodyLimit) before
 // any handler runs, so a client that disconnects mid-upload never reaches
@@ -71,12 +87,40 @@ func (a *Admin) handleMediaUpload(c *fiber.Ctx) error {
 		return &cms.Error{Kind: cms.KindInternal, Op: op, Err: err}
 	}
 	defer f.Close()
-	alt := strings.Clone(c.FormValue("alt"))
-	m, err := a.svc.UploadMedia(c.UserContext(), actor(c), strings.Clone(fh.Filename), alt, f)
+	m, isNew, err := a.uploadMedia(c, fh.Filename, c.FormValue("alt"), f)
 	if err != nil {
 		return err
 	}
+	if !isNew {
+		c.Location(strings.TrimSuffix(c.Route().Path, "/") + "/" + m.ID)
+		return ok(c, newMediaView(m))
+	}
 	return created(c, m.ID, newMediaView(m))
+}
+
+// uploadMedia stores the image read from f and reports whether it is new:
+// the same bytes uploaded before return the existing media. It hashes f
+// first (cms keys media by the sha256 of the upload) and rewinds it; two
+// identical uploads racing each other may both count as new, which only
+// changes the status code.
+func (a *Admin) uploadMedia(c *fiber.Ctx, filename, alt string, f io.ReadSeeker) (*cms.Media, bool, error) {
+	const op = "admin.uploadMedia"
+	ctx := c.UserContext()
+	existed := false
+	h := sha256.New()
+	if _, err := io.Copy(h, io.LimitReader(f, a.svc.MaxUploadBytes()+1)); err == nil {
+		if _, err := a.svc.Store().FindMediaByHash(ctx, hex.EncodeToString(h.Sum(nil))); err == nil {
+			existed = true
+		}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, false, &cms.Error{Kind: cms.KindInternal, Op: op, Err: err}
+	}
+	m, err := a.svc.UploadMedia(ctx, actor(c), strings.Clone(filename), strings.Clone(alt), f)
+	if err != nil {
+		return nil, false, err
+	}
+	return m, !existed, nil
 }
 
 // handleMediaList lists the media library, newest first: page, limit, q.
@@ -98,7 +142,8 @@ func (a *Admin) handleMediaList(c *fiber.Ctx) error {
 		Page: f.Page, Limit: f.Limit, Total: total, TotalPages: (total + f.Limit - 1) / f.Limit}}})
 }
 
-// handleMediaGet returns one media.
+// handleMediaGet returns one media and usedBy, the posts (trashed ones
+// included) that use it.
 func (a *Admin) handleMediaGet(c *fiber.Ctx) error {
 	id, err := pathID(c, "id", "id")
 	if err != nil {
@@ -108,7 +153,15 @@ func (a *Admin) handleMediaGet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, newMediaView(m))
+	usage, err := a.svc.MediaUsage(c.UserContext(), []string{m.ID})
+	if err != nil {
+		return err
+	}
+	d := mediaDetail{mediaView: newMediaView(m), UsedBy: []mediaUser{}}
+	for _, p := range usage[m.ID] {
+		d.UsedBy = append(d.UsedBy, mediaUser{ID: p.ID, Title: p.Title})
+	}
+	return ok(c, d)
 }
 
 // handleMediaUpdate changes the alt text: {"alt": "...", "version": n}.

@@ -82,6 +82,8 @@ type editorPage struct {
 	// PublishAtUTC is the stored publication time (RFC 3339) that the
 	// script shows in her time zone.
 	PublishAtUTC string
+	// Images are the cover, the pins and the body's images.
+	Images editorImages
 }
 
 // statusView is the status badge.
@@ -187,6 +189,7 @@ func (a *Admin) editorPageFor(c *fiber.Ctx, post *cms.Post, f postForm, errs map
 		return p, err
 	}
 	p.SiteURL = strings.TrimRight(settings.Site.URL, "/")
+	p.Images = a.editorImagesFor(ctx, post, f, p.Errors)
 	switch {
 	case post != nil && f.Body == post.Body:
 		p.PreviewHTML = template.HTML(post.HTML)

@@ -37,11 +37,18 @@ type postForm struct {
 	PublishAt      string // the schedule input: "2006-01-02T15:04" in her time zone (or UTC)
 	TZOffset       string // her time zone's offset at PublishAt in minutes west of UTC, as JavaScript's getTimezoneOffset gives it; "" is UTC
 	SlugAuto       bool   // the slug still follows the title (the script mirrors it)
+
+	// Images says the form carries the image fields below (images=1);
+	// without them the stored cover, pins and not-pinnable list stay.
+	Images        bool
+	Cover         imageForm // an empty MediaID: no cover
+	Pins          []pinForm
+	NoPinMediaIDs []string // body images she marked not pinnable
 }
 
 // formFromPost fills the form from the stored post.
 func formFromPost(p *cms.Post) postForm {
-	return postForm{
+	f := postForm{
 		Title: p.Title, Slug: p.Slug, Excerpt: p.Excerpt, Body: p.Body,
 		CategoryIDs: slices.Clone(p.CategoryIDs), Tags: strings.Join(p.Tags, ", "),
 		SEOTitle: p.SEO.Title, SEODescription: p.SEO.Description, CanonicalURL: p.SEO.CanonicalURL,
@@ -50,6 +57,8 @@ func formFromPost(p *cms.Post) postForm {
 		// the post has been public (its address is out there).
 		SlugAuto: p.PublishedAt.IsZero() && (p.Slug == cms.Slugify(p.Title) || p.Title == ""),
 	}
+	imagesFromPost(&f, p)
+	return f
 }
 
 // parsePostForm reads the editor form of the request. Strings are copied:
@@ -59,13 +68,15 @@ func parsePostForm(c *fiber.Ctx) postForm {
 	v := func(name string) string { return strings.Clone(c.FormValue(name)) }
 	text := func(name string) string { return strings.ReplaceAll(v(name), "\r\n", "\n") }
 	version, _ := strconv.Atoi(strings.TrimSpace(v("version")))
-	return postForm{
+	f := postForm{
 		Title: v("title"), Slug: v("slug"), Excerpt: text("excerpt"), Body: text("body"),
 		CategoryIDs: formValues(c, "categoryIds"), Tags: v("tags"),
 		SEOTitle: v("seoTitle"), SEODescription: text("seoDescription"), CanonicalURL: v("canonicalUrl"),
 		Version: version, PublishAt: strings.TrimSpace(v("publishAt")), TZOffset: strings.TrimSpace(v("tzOffset")),
 		SlugAuto: v("slugAuto") == "1",
 	}
+	parseImageFields(c, &f)
+	return f
 }
 
 // formValues returns every value of a repeated form field, copied.
@@ -113,6 +124,7 @@ func (f postForm) input(isNew bool) cms.PostInput {
 		v := f.Version
 		in.Version = &v
 	}
+	f.imageInput(&in)
 	return in
 }
 
@@ -139,7 +151,8 @@ func (f postForm) changedFrom(p *cms.Post) bool {
 	tags := splitTags(f.Tags)
 	return t(f.Title) != p.Title || slug != p.Slug || t(f.Excerpt) != p.Excerpt || f.Body != p.Body ||
 		!slices.Equal(nonNil(f.CategoryIDs), nonNil(p.CategoryIDs)) || !slices.EqualFunc(tags, nonNil(p.Tags), strings.EqualFold) ||
-		t(f.SEOTitle) != p.SEO.Title || t(f.SEODescription) != p.SEO.Description || t(f.CanonicalURL) != p.SEO.CanonicalURL
+		t(f.SEOTitle) != p.SEO.Title || t(f.SEODescription) != p.SEO.Description || t(f.CanonicalURL) != p.SEO.CanonicalURL ||
+		f.imagesChangedFrom(p)
 }
 
 // scheduleTime reads the schedule input: a local date and time plus her

@@ -37,6 +37,11 @@ func (a *Admin) panelRoutes(r fiber.Router) {
 	authed.Post("/categories/:id", a.handleCategoryUpdateForm)
 	authed.Post("/categories/:id/delete", a.handleCategoryDeleteForm)
 
+	authed.Get("/media", a.handleMediaPage)
+	authed.Post("/media", a.handleMediaUploadForm)
+	authed.Post("/media/:id", a.handleMediaAltForm)
+	authed.Post("/media/:id/delete", a.handleMediaDeleteForm)
+
 	authed.Get("/settings", a.handleSettingsPage)
 	authed.Post("/settings", a.handleSettingsForm)
 

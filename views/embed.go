@@ -24,4 +24,5 @@ const (
 	Settings     = "settings"      // site, author, call to action, CORS
 	Users        = "users"         // owners manage users
 	Account      = "account"       // change password, log out everywhere
+	Media        = "media"         // the media library
 )

@@ -12,7 +12,9 @@
 //     conflict stops autosave and asks her what to keep;
 //   - every change kept in localStorage, offered back when the page loads
 //     with different text (after an expired session, a conflict, a crash);
-//   - the schedule input shown and sent in her own time zone.
+//   - the schedule input shown and sent in her own time zone;
+//   - the cover, pins and body images (editor-images.js, which this
+//     reads through window.lullabyImages), saved with the rest.
 // window.lullabyEditor exposes a little of it for the browser tests.
 (function () {
   "use strict";
@@ -32,6 +34,7 @@
   var versionInput = $("version"), slugAutoInput = $("slug-auto");
   var statusEl = $("save-status"), previewEl = $("preview");
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var images = window.lullabyImages || null;
 
   var state = {
     id: ds.postId || "",
@@ -66,7 +69,7 @@
   }
   // fields returns what the form holds, with the admin API's names.
   function fields() {
-    return {
+    var f = {
       title: titleInput.value,
       slug: slugInput.value,
       excerpt: excerptInput.value,
@@ -77,6 +80,11 @@
       seoDescription: seoDescInput.value,
       canonicalUrl: canonicalInput.value
     };
+    if (images) {
+      var im = images.fields();
+      if (im.pins) { f.cover = im.cover; f.pins = im.pins; f.noPinMediaIds = im.noPinMediaIds; }
+    }
+    return f;
   }
   function applyFields(f) {
     titleInput.value = f.title || "";
@@ -89,6 +97,7 @@
     seoTitleInput.value = f.seoTitle || "";
     seoDescInput.value = f.seoDescription || "";
     canonicalInput.value = f.canonicalUrl || "";
+    if (images && f.pins) images.apply(f, f.body || "");
     updateSlugViews();
     updateHints();
   }
@@ -98,7 +107,12 @@
     return JSON.stringify({
       title: f.title.trim(), slug: f.slug.trim(), excerpt: f.excerpt.trim().replace(/\r\n/g, "\n"),
       body: f.body.replace(/\r\n/g, "\n"), categoryIds: f.categoryIds, tags: f.tags,
-      seoTitle: f.seoTitle.trim(), seoDescription: f.seoDescription.trim(), canonicalUrl: f.canonicalUrl.trim()
+      seoTitle: f.seoTitle.trim(), seoDescription: f.seoDescription.trim(), canonicalUrl: f.canonicalUrl.trim(),
+      cover: f.cover ? { mediaId: f.cover.mediaId.trim().toLowerCase(), alt: f.cover.mediaId.trim() ? f.cover.alt.trim() : "" } : null,
+      pins: (f.pins || []).map(function (p) {
+        return { mediaId: p.mediaId.trim().toLowerCase(), title: p.title.trim(), description: p.description.trim().replace(/\r\n/g, "\n"), alt: p.alt.trim(), hidden: !!p.hidden };
+      }),
+      noPinMediaIds: f.noPinMediaIds || []
     });
   }
 
@@ -131,6 +145,7 @@
   }
   function clearFieldErrors() {
     ["title", "slug", "excerpt", "body", "categoryIds", "tags", "seoTitle", "seoDescription", "canonicalUrl"].forEach(function (n) { setFieldError(n, ""); });
+    if (images) images.clearErrors();
   }
 
   // ---- talking to the server ----
@@ -241,6 +256,7 @@
   }
 
   function changed() {
+    if (images) images.bodyChanged(getBody());
     writeLocalSoon();
     updateHints();
     schedulePreview();
@@ -564,6 +580,7 @@
     input.setAttribute("aria-labelledby", "body-label");
     input.setAttribute("aria-describedby", "body-hint body-error");
     cm.on("change", changed);
+    if (images) images.attachEditor(cm);
     // The toolbar: one tab stop, arrow keys move between buttons.
     var bar = state.mde.gui && state.mde.gui.toolbar;
     if (bar) {
@@ -636,7 +653,7 @@
       updateSlugViews();
       setFieldError("slug", "");
     }
-    if (t.closest && t.closest("#editor-form") && t.name && t.name !== "publishAt" && t.name !== "tzOffset" && t.name !== "_csrf") {
+    if (t.closest && t.closest("#editor-form") && t.name && t.name !== "publishAt" && t.name !== "tzOffset" && t.name !== "_csrf" && t.type !== "checkbox") {
       changed();
     }
   }
@@ -671,6 +688,7 @@
   }
 
   function init() {
+    if (images) images.init({ changed: changed });
     setupEditor();
     setupSchedule();
     updateHints();
@@ -688,7 +706,8 @@
 
     form.addEventListener("input", onFieldInput);
     form.addEventListener("change", function (e) {
-      if (e.target.name === "categoryIds") changed();
+      var n = e.target.name || "";
+      if (n === "categoryIds" || n === "pinnable" || /^pins\[\d+\]\.hidden$/.test(n)) changed();
     });
     form.addEventListener("submit", onSubmit);
     var link = $("preview-link");
