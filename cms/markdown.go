@@ -15,6 +15,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	xhtml "golang.org/x/net/html"
@@ -27,7 +28,9 @@ var (
 	markdown = goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
+			parser.WithInlineParsers(util.Prioritized(citationParser{}, 199)),
 			parser.WithASTTransformers(util.Prioritized(noPinImages{}, 1000))),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(citationRenderer{}, 100))),
 	)
 	sanitizer = newSanitizer()
 )
@@ -42,6 +45,9 @@ func newSanitizer() *bluemonday.Policy {
 	p.AllowAttrs("checked", "disabled").OnElements("input")
 	p.AllowAttrs("align").Matching(bluemonday.SpaceSeparatedTokens).OnElements("th", "td")
 	p.AllowElements("input", "section")
+	// In-text citation placeholders (see markdown_cite.go).
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^citation$`)).OnElements("cite")
+	p.AllowAttrs("data-cite").Matching(citeAttr).OnElements("cite")
 	// Pinterest's save button skips images marked not pinnable.
 	p.AllowAttrs("data-pin-nopin").Matching(regexp.MustCompile(`^true$`)).OnElements("img")
 	p.RequireNoFollowOnLinks(false)

@@ -43,6 +43,7 @@ const (
 	MaxURLLen            = 2048
 	MaxOldSlugs          = 50
 	MaxRevisions         = 50 // revisions kept per post; older ones are pruned
+	MaxPostReferences    = 500
 )
 
 // SEO holds what search engines and link previews read.
@@ -80,6 +81,7 @@ type Post struct {
 	Pins          []Pin      `json:"pins"`          // in her order
 	NoPinMediaIDs []string   `json:"noPinMediaIds"` // body images marked not pinnable
 	MediaIDs      []string   `json:"mediaIds"`      // every media the post uses (cover, pins, body); set on save
+	References    []string   `json:"references"`    // citation ids, in her order; works cited in the body are added on save
 }
 
 // Trashed reports whether the post is in the trash.
@@ -104,6 +106,7 @@ type PostInput struct {
 	Cover          *ImageInput `json:"cover"` // an empty mediaId removes the cover
 	Pins           *[]PinInput `json:"pins"`
 	NoPinMediaIDs  *[]string   `json:"noPinMediaIds"`
+	References     *[]string   `json:"references"` // citation ids in order
 	Version        *int        `json:"version"`
 }
 
@@ -138,6 +141,13 @@ func (in *PostInput) apply(p *Post) {
 		p.SEO.CanonicalURL = strings.TrimSpace(*in.CanonicalURL)
 	}
 	in.applyImages(p)
+	if in.References != nil {
+		ids := make([]string, 0, len(*in.References))
+		for _, id := range *in.References {
+			ids = append(ids, strings.ToLower(strings.TrimSpace(id)))
+		}
+		p.References = dedupe(ids, false)
+	}
 }
 
 // Validate checks every field of the post and returns an Invalid error naming
@@ -195,6 +205,15 @@ func (p *Post) Validate() error {
 		pr.Add("publishAt", "A scheduled post needs a publication time.")
 	}
 	p.validateImages(pr)
+	if len(p.References) > MaxPostReferences {
+		pr.Add("references", "A post can have at most 500 references.")
+	}
+	for _, id := range p.References {
+		if !ValidID(id) {
+			pr.Add("references", "Each reference must be a citation id.")
+			break
+		}
+	}
 	return pr.Err("cms.Post.Validate")
 }
 

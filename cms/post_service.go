@@ -17,7 +17,7 @@ func (s *Service) CreatePost(ctx context.Context, actor *User, in PostInput) (*P
 	const op = "cms.CreatePost"
 	now := s.timeNow()
 	p := &Post{ID: NewID(), Status: StatusDraft, AuthorID: actor.ID, Version: 1, CreatedAt: now, UpdatedAt: now,
-		OldSlugs: []string{}, CategoryIDs: []string{}, Tags: []string{}, Pins: []Pin{}, NoPinMediaIDs: []string{}, MediaIDs: []string{}}
+		OldSlugs: []string{}, CategoryIDs: []string{}, Tags: []string{}, Pins: []Pin{}, NoPinMediaIDs: []string{}, MediaIDs: []string{}, References: []string{}}
 	in.apply(p)
 	autoSlug := p.Slug == ""
 	if autoSlug {
@@ -368,6 +368,9 @@ func (s *Service) preparePost(ctx context.Context, op string, p *Post) error {
 		}
 	}
 	if err := s.resolveImages(ctx, op, p); err != nil {
+		return err
+	}
+	if err := s.resolveReferences(ctx, op, p); err != nil {
 		return err
 	}
 	r, err := RenderMarkdownWith(p.Body, RenderOptions{NoPin: p.NoPinMediaIDs})

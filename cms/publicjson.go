@@ -19,6 +19,9 @@ type PublicSite struct {
 	Description  string        `json:"description"`
 	Author       AuthorProfile `json:"author"`
 	CallToAction CallToAction  `json:"callToAction"`
+	// CitationStyle is the site's style for in-text citations: "apa" or
+	// "ama". References carry both formats.
+	CitationStyle CitationStyle `json:"citationStyle"`
 }
 
 // PublicCategoryRef names a category on a post.
@@ -64,6 +67,9 @@ type PublicPost struct {
 	Pins  []PublicPin  `json:"pins"` // in her order; never nil
 	Meta  []PublicMeta `json:"meta"` // Open Graph and article tags for <head>
 	Share PublicShare  `json:"share"`
+	// References are the works the post cites, in her order: AMA numbers
+	// follow it; in-text citations link to "#ref-<key>".
+	References []PublicReference `json:"references"`
 }
 
 // PublicImage is an image of a post with absolute URLs: URL is one

@@ -25,6 +25,7 @@ type ReadModel struct {
 	posts     map[string]*Post // published posts with HTML (no Markdown), by id
 	cats      []*Category      // as last loaded
 	settings  *Settings        // as last loaded
+	citations []*Citation      // as last loaded
 	publicURL string           // prefix of image and media URLs; see SetPublicURL
 }
 
@@ -35,7 +36,7 @@ func NewReadModel(store Store, logger *slog.Logger) *ReadModel {
 		logger = slog.Default()
 	}
 	rm := &ReadModel{store: store, log: logger, posts: map[string]*Post{}}
-	empty, _ := buildSnapshot(0, nil, nil, ptr(DefaultSettings()), "", nil)
+	empty, _ := buildSnapshot(snapshotInput{settings: ptr(DefaultSettings())}, nil)
 	rm.cur.Store(empty)
 	return rm
 }
@@ -64,7 +65,7 @@ func (rm *ReadModel) SetPublicURL(base string) {
 	for _, p := range rm.posts {
 		list = append(list, p)
 	}
-	snap, err := buildSnapshot(cur.Version(), list, rm.cats, rm.settings, base, cur)
+	snap, err := buildSnapshot(rm.input(cur.Version(), list), cur)
 	if err != nil {
 		// The next reload builds it; until then the old URLs stay.
 		rm.log.Error("rebuilding the content snapshot for a new public URL", "err", err)
@@ -72,6 +73,13 @@ func (rm *ReadModel) SetPublicURL(base string) {
 	}
 	rm.cur.Store(snap)
 	go snap.warm()
+}
+
+// input is what the last load read, with posts and version. Call with
+// rm.mu held.
+func (rm *ReadModel) input(version int64, posts []*Post) snapshotInput {
+	return snapshotInput{version: version, posts: posts, cats: rm.cats, settings: rm.settings,
+		citations: rm.citations, publicURL: rm.publicURL}
 }
 
 // Snapshot returns the current snapshot; it is never nil.
@@ -126,11 +134,16 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	for _, p := range next {
 		list = append(list, p)
 	}
-	snap, err := buildSnapshot(version, list, cats, st, rm.publicURL, rm.cur.Load())
+	cites, err := rm.store.ListCitations(ctx)
+	if err != nil {
+		return err
+	}
+	snap, err := buildSnapshot(snapshotInput{version: version, posts: list, cats: cats, settings: st,
+		citations: cites, publicURL: rm.publicURL}, rm.cur.Load())
 	if err != nil {
 		return &Error{Kind: KindInternal, Op: "cms.ReadModel.Reload", Err: err}
 	}
-	rm.posts, rm.cats, rm.settings = next, cats, st
+	rm.posts, rm.cats, rm.settings, rm.citations = next, cats, st, cites
 	rm.cur.Store(snap)
 	rm.loaded.Store(true)
 	go snap.warm()
@@ -163,7 +176,7 @@ func (rm *ReadModel) ApplyPost(p *Post, version int64) bool {
 	for _, q := range next {
 		list = append(list, q)
 	}
-	snap, err := buildSnapshot(version, list, rm.cats, rm.settings, rm.publicURL, cur)
+	snap, err := buildSnapshot(rm.input(version, list), cur)
 	if err != nil {
 		return false
 	}

@@ -12,8 +12,12 @@ type Settings struct {
 	Author       AuthorProfile `json:"author"`
 	CallToAction CallToAction  `json:"callToAction"`
 	CORSOrigins  []string      `json:"corsOrigins"` // extra origins allowed to call the public API
-	Version      int           `json:"version"`
-	UpdatedAt    time.Time     `json:"updatedAt,omitzero"`
+	// CitationStyle is how posts cite their references: "apa" (the
+	// default) or "ama". The public API returns both formats of each
+	// reference; this picks the in-text form.
+	CitationStyle CitationStyle `json:"citationStyle"`
+	Version       int           `json:"version"`
+	UpdatedAt     time.Time     `json:"updatedAt,omitzero"`
 }
 
 // SiteSettings names and describes the site.
@@ -42,19 +46,21 @@ type CallToAction struct {
 // DefaultSettings are used until the owner saves her own.
 func DefaultSettings() Settings {
 	return Settings{
-		Site:         SiteSettings{Title: "My Lullaby blog"},
-		CallToAction: CallToAction{ButtonLabel: "Book a consultation"},
-		CORSOrigins:  []string{},
+		Site:          SiteSettings{Title: "My Lullaby blog"},
+		CallToAction:  CallToAction{ButtonLabel: "Book a consultation"},
+		CORSOrigins:   []string{},
+		CitationStyle: StyleAPA,
 	}
 }
 
 // SettingsInput is a whole-settings update; Version is required.
 type SettingsInput struct {
-	Site         *SiteSettings  `json:"site"`
-	Author       *AuthorProfile `json:"author"`
-	CallToAction *CallToAction  `json:"callToAction"`
-	CORSOrigins  *[]string      `json:"corsOrigins"`
-	Version      *int           `json:"version"`
+	Site          *SiteSettings  `json:"site"`
+	Author        *AuthorProfile `json:"author"`
+	CallToAction  *CallToAction  `json:"callToAction"`
+	CORSOrigins   *[]string      `json:"corsOrigins"`
+	CitationStyle *CitationStyle `json:"citationStyle"`
+	Version       *int           `json:"version"`
 }
 
 func (in *SettingsInput) apply(s *Settings) {
@@ -68,6 +74,9 @@ func (in *SettingsInput) apply(s *Settings) {
 	if in.CallToAction != nil {
 		c := in.CallToAction
 		s.CallToAction = CallToAction{Heading: trim(c.Heading), Text: trim(c.Text), ButtonLabel: trim(c.ButtonLabel), URL: trim(c.URL)}
+	}
+	if in.CitationStyle != nil {
+		s.CitationStyle = CitationStyle(strings.ToLower(strings.TrimSpace(string(*in.CitationStyle))))
 	}
 	if in.CORSOrigins != nil {
 		out := []string{}
@@ -111,6 +120,9 @@ func (s *Settings) Validate() error {
 		if msg := httpURLProblem(s.CallToAction.URL); msg != "" {
 			pr.Add("callToAction.url", msg)
 		}
+	}
+	if !s.CitationStyle.Valid() {
+		pr.Add("citationStyle", "Must be apa or ama.")
 	}
 	if len(s.CORSOrigins) > 50 {
 		pr.Add("corsOrigins", "At most 50 origins.")

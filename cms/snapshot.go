@@ -32,6 +32,8 @@ type Snapshot struct {
 
 	deps string // what entries embed besides the post: settings and categories
 
+	citations map[string]*Body // reference key -> GET /api/v1/citations/{key}
+
 	pages    bodyCache // canonical query -> list body
 	rawPosts bodyCache // raw query string of a post list -> its body
 }
@@ -268,11 +270,20 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// buildSnapshot renders every public body from the published posts (with
-// HTML), the categories and the settings; image and media URLs start with
-// publicURL. prev, if not nil, lends the entries of posts that did not
-// change.
-func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings, publicURL string, prev *Snapshot) (*Snapshot, error) {
+// snapshotInput is everything a snapshot is built from.
+type snapshotInput struct {
+	version   int64
+	posts     []*Post // published, with HTML
+	cats      []*Category
+	settings  *Settings
+	citations []*Citation // the whole reference library
+	publicURL string      // image and media URLs start with it
+}
+
+// buildSnapshot renders every public body from in. prev, if not nil,
+// lends the entries of posts that did not change.
+func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
+	version, posts, cats, st, publicURL := in.version, in.posts, in.cats, in.settings, in.publicURL
 	s := &Snapshot{
 		version:   version,
 		bySlug:    make(map[string]*postEntry, len(posts)),
@@ -286,7 +297,8 @@ func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings,
 	}
 	site, err := marshal(struct {
 		Data PublicSite `json:"data"`
-	}{PublicSite{Title: st.Site.Title, URL: st.Site.URL, Description: st.Site.Description, Author: st.Author, CallToAction: st.CallToAction}})
+	}{PublicSite{Title: st.Site.Title, URL: st.Site.URL, Description: st.Site.Description, Author: st.Author,
+		CallToAction: st.CallToAction, CitationStyle: st.CitationStyle}})
 	if err != nil {
 		return nil, err
 	}
@@ -317,13 +329,18 @@ func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings,
 	author := PublicAuthor{Name: st.Author.Name, Title: st.Author.Title, Bio: st.Author.Bio, PhotoURL: st.Author.PhotoURL}
 	// Entries embed category names, the settings (author, site title and
 	// URL) and the public URL: reuse old ones only when none changed.
-	deps := publicURL + "\x00" + string(site) + "\x00" + catDeps(sortedCats)
+	// and the references they cite.
+	deps := publicURL + "\x00" + string(site) + "\x00" + catDeps(sortedCats) + "\x00" + citationDeps(in.citations)
 	var reuse map[string]*postEntry
 	if prev != nil && prev.deps == deps {
 		reuse = prev.bySlug
 	}
 	s.deps = deps
-	env := &entryEnv{cats: catByID, author: author, st: st, links: imageLinks{base: publicURL}}
+	env := &entryEnv{cats: catByID, author: author, st: st, links: imageLinks{base: publicURL},
+		citations: make(map[string]*Citation, len(in.citations))}
+	for _, c := range in.citations {
+		env.citations[c.ID] = c
+	}
 	env.media = env.links.absoluteMedia()
 	s.posts = make([]*postEntry, 0, len(sorted))
 	for _, p := range sorted {
@@ -374,6 +391,9 @@ func buildSnapshot(version int64, posts []*Post, cats []*Category, st *Settings,
 	}
 	s.categories = NewBody(catsJSON)
 	s.fresh = append(s.fresh, s.categories)
+	if err := s.buildCitations(in.citations); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -393,6 +413,8 @@ type entryEnv struct {
 	st     *Settings
 	links  imageLinks
 	media  *strings.Replacer // makes body media links absolute; nil: keep them
+
+	citations map[string]*Citation // the library by id
 }
 
 func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
@@ -407,7 +429,7 @@ func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
 		sum.Tags = []string{}
 	}
 	if sum.Excerpt == "" {
-		sum.Excerpt = Excerpt(p.HTML, 240)
+		sum.Excerpt = Excerpt(stripCitations(p.HTML), 240)
 	}
 	for _, id := range p.CategoryIDs {
 		if c := env.cats[id]; c != nil {
@@ -425,7 +447,14 @@ func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
 	if env.media != nil {
 		html = env.media.Replace(html)
 	}
-	full := PublicPost{PublicPostSummary: sum, HTML: html, SEO: PublicSEO{
+	refs := make([]*Citation, 0, len(p.References))
+	for _, id := range p.References {
+		if c := env.citations[id]; c != nil {
+			refs = append(refs, c)
+		}
+	}
+	html = FormatCitations(html, env.st.CitationStyle, refs)
+	full := PublicPost{PublicPostSummary: sum, HTML: html, References: publicReferences(refs), SEO: PublicSEO{
 		Title: p.SEO.Title, Description: p.SEO.Description, CanonicalURL: p.SEO.CanonicalURL,
 	}}
 	full.Author = env.author

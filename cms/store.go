@@ -18,6 +18,16 @@ type Store interface {
 	UserStore
 	StateStore
 	MediaStore
+	CitationStore
+}
+
+// CitationStore keeps the reference library.
+type CitationStore interface {
+	CreateCitation(ctx context.Context, c *Citation) error                  // Conflict with Fields["key"] when taken
+	UpdateCitation(ctx context.Context, c *Citation, prevVersion int) error // Conflict (version or key), NotFound
+	GetCitation(ctx context.Context, id string) (*Citation, error)
+	ListCitations(ctx context.Context) ([]*Citation, error) // the whole library by key, one scan
+	DeleteCitation(ctx context.Context, id string) error    // NotFound
 }
 
 // PostStore keeps posts, their current bodies and their revisions.
@@ -56,6 +66,9 @@ type PostStore interface {
 	// PostsUsingMedia returns the posts, live and trashed, that use any of
 	// mediaIDs (see Post.MediaIDs), without Body, HTML and Revisions.
 	PostsUsingMedia(ctx context.Context, mediaIDs []string) ([]*Post, error)
+	// PostsCiting returns the posts, live and trashed, whose References
+	// hold any of citationIDs, without Body, HTML and Revisions.
+	PostsCiting(ctx context.Context, citationIDs []string) ([]*Post, error)
 
 	// PublishedPosts returns every published, untrashed post without Body
 	// and HTML: one scan, used to (re)build the read model.

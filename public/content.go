@@ -70,6 +70,18 @@ func (a *API) handleCategory(c *fiber.Ctx) error {
 	return a.send(c, body)
 }
 
+func (a *API) handleCitation(c *fiber.Ctx) error {
+	key := c.Params("key")
+	if len(key) > maxSlugParam {
+		return cms.Errorf(cms.KindNotFound, "public.Citation", "No reference has this key.")
+	}
+	body, err := a.content.Snapshot().Citation(key)
+	if err != nil {
+		return err
+	}
+	return a.send(c, body)
+}
+
 // send writes a ready-made body: 304 when the client's ETag matches, else
 // the bytes in the best encoding the client accepts, made at most once.
 func (a *API) send(c *fiber.Ctx, b *cms.Body) error {

@@ -12,6 +12,7 @@ func (a *API) Routes(r fiber.Router) {
 	r.Get("/posts/:slug", a.handlePost)
 	r.Get("/categories", a.handleCategoryList)
 	r.Get("/categories/:slug", a.handleCategory)
+	r.Get("/citations/:key", a.handleCitation)
 
 	r.Use(a.handleNotFound)
 }

@@ -65,7 +65,7 @@ type DB struct {
 	timeout time.Duration
 	log     *slog.Logger
 
-	users, posts, bodies, revisions, categories, settings, state, media *mongo.Collection
+	users, posts, bodies, revisions, categories, settings, state, media, citations *mongo.Collection
 }
 
 var _ cms.Store = (*DB)(nil)
@@ -146,6 +146,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.settings = db.db.Collection(collSettings)
 	db.state = db.db.Collection(collState)
 	db.media = db.db.Collection(collMedia)
+	db.citations = db.db.Collection(collCitations)
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
 	}
@@ -171,6 +172,7 @@ func (db *DB) createIndexes(ctx context.Context) error {
 		{db.users, []mongo.IndexModel{{Keys: bson.D{{Key: "email", Value: 1}}, Options: unique}}},
 		{db.revisions, []mongo.IndexModel{{Keys: bson.D{{Key: "postId", Value: 1}}}}},
 		{db.media, []mongo.IndexModel{{Keys: bson.D{{Key: "hash", Value: 1}}, Options: unique}}},
+		{db.citations, []mongo.IndexModel{{Keys: bson.D{{Key: "key", Value: 1}}, Options: unique}}},
 	}
 	for _, w := range want {
 		// One at a time: FerretDB 1.24 panics when one createIndexes

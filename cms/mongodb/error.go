@@ -20,6 +20,7 @@ const (
 	collSettings   = "settings"
 	collState      = "state"
 	collMedia      = "media"
+	collCitations  = "citations"
 )
 
 // nouns names what each collection holds, for human messages.
@@ -32,6 +33,7 @@ var nouns = map[string]string{
 	collSettings:   "settings",
 	collState:      "state document",
 	collMedia:      "media",
+	collCitations:  "reference",
 }
 
 // uniqueFields names the unique field (by its API name) that a duplicate key
@@ -42,6 +44,7 @@ var uniqueFields = map[string][2]string{
 	collCategories: {"slug", "This slug is already used by another category."},
 	collUsers:      {"email", "This email address is already used by another user."},
 	collMedia:      {"file", "This image was already uploaded."},
+	collCitations:  {"key", "This citation key is already used by another reference."},
 }
 
 // storeError maps an error from the driver to a *cms.Error: this is the one

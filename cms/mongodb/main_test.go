@@ -43,6 +43,7 @@ func newPost(title, slug string, at time.Time) (*cms.Post, *cms.Revision) {
 		Pins:          []cms.Pin{},
 		NoPinMediaIDs: []string{},
 		MediaIDs:      []string{},
+		References:    []string{},
 	}
 	rev := revisionOf(p, "created", at)
 	p.Revisions = []cms.RevisionRef{refOf(rev)}

@@ -106,6 +106,7 @@ type postDoc struct {
 	Pins        []pinDoc         `bson:"pins"`
 	NoPin       []string         `bson:"noPinMediaIds"`
 	MediaIDs    []string         `bson:"mediaIds"` // cover, pins and body images: "where is this image used"
+	References  []string         `bson:"references"`
 }
 
 type bodyDoc struct {
@@ -175,6 +176,7 @@ func toPostDoc(id bson.ObjectID, p *cms.Post, contentID bson.ObjectID) *postDoc 
 	}
 	d.NoPin = refs(p.NoPinMediaIDs)
 	d.MediaIDs = refs(p.MediaIDs)
+	d.References = refs(p.References)
 	return d
 }
 
@@ -211,6 +213,7 @@ func (d *postDoc) post() *cms.Post {
 	}
 	p.NoPinMediaIDs = strs(d.NoPin)
 	p.MediaIDs = strs(d.MediaIDs)
+	p.References = strs(d.References)
 	if d.Revisions != nil {
 		p.Revisions = make([]cms.RevisionRef, len(d.Revisions))
 		for i, r := range d.Revisions {

@@ -27,3 +27,14 @@ func (db *DB) PostsUsingMedia(ctx context.Context, mediaIDs []string) ([]*cms.Po
 	filter := bson.D{{Key: "mediaIds", Value: bson.D{{Key: "$in", Value: refs(mediaIDs)}}}}
 	return db.findPosts(ctx, "mongodb.PostsUsingMedia", filter, options.Find().SetProjection(noRevisions))
 }
+
+// PostsCiting returns the posts, live and trashed, whose reference lists
+// hold any of the given citations, without bodies and revisions. Errors:
+// KindUnavailable, KindInternal.
+func (db *DB) PostsCiting(ctx context.Context, citationIDs []string) ([]*cms.Post, error) {
+	if len(citationIDs) == 0 {
+		return []*cms.Post{}, nil
+	}
+	filter := bson.D{{Key: "references", Value: bson.D{{Key: "$in", Value: refs(citationIDs)}}}}
+	return db.findPosts(ctx, "mongodb.PostsCiting", filter, options.Find().SetProjection(noRevisions))
+}

@@ -1,6 +1,7 @@
 package mongodb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -34,24 +35,26 @@ type callToActionDoc struct {
 }
 
 type settingsDoc struct {
-	ID           string          `bson:"_id"`
-	Site         siteDoc         `bson:"site"`
-	Author       authorDoc       `bson:"author"`
-	CallToAction callToActionDoc `bson:"callToAction"`
-	CORSOrigins  []string        `bson:"corsOrigins"`
-	Version      int             `bson:"version"`
-	UpdatedAt    *time.Time      `bson:"updatedAt"`
+	ID            string          `bson:"_id"`
+	Site          siteDoc         `bson:"site"`
+	Author        authorDoc       `bson:"author"`
+	CallToAction  callToActionDoc `bson:"callToAction"`
+	CORSOrigins   []string        `bson:"corsOrigins"`
+	CitationStyle string          `bson:"citationStyle"`
+	Version       int             `bson:"version"`
+	UpdatedAt     *time.Time      `bson:"updatedAt"`
 }
 
 func toSettingsDoc(s *cms.Settings) *settingsDoc {
 	return &settingsDoc{
-		ID:           settingsID,
-		Site:         siteDoc(s.Site),
-		Author:       authorDoc(s.Author),
-		CallToAction: callToActionDoc(s.CallToAction),
-		CORSOrigins:  strs(s.CORSOrigins),
-		Version:      s.Version,
-		UpdatedAt:    toTime(s.UpdatedAt),
+		ID:            settingsID,
+		Site:          siteDoc(s.Site),
+		Author:        authorDoc(s.Author),
+		CallToAction:  callToActionDoc(s.CallToAction),
+		CORSOrigins:   strs(s.CORSOrigins),
+		CitationStyle: string(s.CitationStyle),
+		Version:       s.Version,
+		UpdatedAt:     toTime(s.UpdatedAt),
 	}
 }
 
@@ -61,8 +64,10 @@ func (d *settingsDoc) settings() *cms.Settings {
 		Author:       cms.AuthorProfile(d.Author),
 		CallToAction: cms.CallToAction(d.CallToAction),
 		CORSOrigins:  strs(d.CORSOrigins),
-		Version:      d.Version,
-		UpdatedAt:    fromTime(d.UpdatedAt),
+		// Settings saved before styles existed cite in APA.
+		CitationStyle: cmp.Or(cms.CitationStyle(d.CitationStyle), cms.StyleAPA),
+		Version:       d.Version,
+		UpdatedAt:     fromTime(d.UpdatedAt),
 	}
 }
 

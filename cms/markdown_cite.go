@@ -1,0 +1,241 @@
+package cms
+
+import (
+	"html"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// In-text citations use Pandoc's syntax: [@price2012], [@price2012, p. 645]
+// and [@price2012; @smith2010]. At save time they become placeholders,
+//
+//	<cite class="citation" data-cite="price2012|p.+645 smith2010">[@price2012, p. 645; @smith2010]</cite>
+//
+// which FormatCitations turns into the site's style when the public
+// content is built, so that correcting a reference or switching between
+// APA and AMA never requires saving every post again.
+
+// CiteItem is one work cited in an in-text citation.
+type CiteItem struct {
+	Key     string // lower-case citation key
+	Locator string // "p. 645", or ""
+}
+
+// citeGroup matches a whole bracketed citation at the start of the input.
+var citeGroup = regexp.MustCompile(`^\[\s*@[A-Za-z0-9][A-Za-z0-9_:-]*(?:\s*,[^;\]\[]*)?(?:\s*;\s*@[A-Za-z0-9][A-Za-z0-9_:-]*(?:\s*,[^;\]\[]*)?)*\s*\]`)
+
+// citeItem splits one "@key, locator" part.
+var citeItem = regexp.MustCompile(`@([A-Za-z0-9][A-Za-z0-9_:-]*)\s*(?:,\s*(.*))?$`)
+
+// parseCiteGroup returns the items of a bracketed citation "[@a, p. 1; @b]".
+func parseCiteGroup(s string) []CiteItem {
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	var items []CiteItem
+	for _, part := range strings.Split(s, ";") {
+		m := citeItem.FindStringSubmatch(strings.TrimSpace(part))
+		if m == nil {
+			continue
+		}
+		items = append(items, CiteItem{Key: strings.ToLower(m[1]), Locator: strings.Join(strings.Fields(m[2]), " ")})
+	}
+	return items
+}
+
+var kindCitation = ast.NewNodeKind("Citation")
+
+// citationNode is an in-text citation in the Markdown AST.
+type citationNode struct {
+	ast.BaseInline
+	Items []CiteItem
+	Raw   string
+}
+
+func (n *citationNode) Kind() ast.NodeKind { return kindCitation }
+
+func (n *citationNode) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
+
+// citationParser parses in-text citations; it runs before the link parser,
+// and leaves "[@x](url)" and "[@x][ref]" to it.
+type citationParser struct{}
+
+func (citationParser) Trigger() []byte { return []byte{'['} }
+
+func (citationParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	line, _ := block.PeekLine()
+	if len(line) < 3 || line[1] != '@' && line[1] != ' ' {
+		return nil
+	}
+	m := citeGroup.Find(line)
+	if m == nil {
+		return nil
+	}
+	if len(line) > len(m) && (line[len(m)] == '(' || line[len(m)] == '[') {
+		return nil // a link whose text starts with '@'
+	}
+	items := parseCiteGroup(string(m))
+	if len(items) == 0 {
+		return nil
+	}
+	block.Advance(len(m))
+	return &citationNode{Items: items, Raw: string(m)}
+}
+
+// citationRenderer writes the placeholder of a citation node.
+type citationRenderer struct{}
+
+func (citationRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(kindCitation, func(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		c := n.(*citationNode)
+		_, _ = w.WriteString(`<cite class="citation" data-cite="`)
+		_, _ = w.WriteString(encodeCiteItems(c.Items))
+		_, _ = w.WriteString(`">`)
+		_, _ = w.WriteString(html.EscapeString(c.Raw))
+		_, _ = w.WriteString(`</cite>`)
+		return ast.WalkSkipChildren, nil
+	})
+}
+
+// encodeCiteItems writes items as "key|locator key2": keys are plain,
+// locators query-escaped, so the attribute survives sanitising as is.
+func encodeCiteItems(items []CiteItem) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = it.Key
+		if it.Locator != "" {
+			parts[i] += "|" + url.QueryEscape(it.Locator)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func decodeCiteItems(s string) []CiteItem {
+	var items []CiteItem
+	for _, part := range strings.Fields(s) {
+		key, loc, _ := strings.Cut(part, "|")
+		loc, _ = url.QueryUnescape(loc)
+		items = append(items, CiteItem{Key: key, Locator: loc})
+	}
+	return items
+}
+
+// citeAttr is what the sanitiser lets through in data-cite.
+var citeAttr = regexp.MustCompile(`^[a-z0-9_:| %+.*~'()!-]*$`)
+
+// CitationKeys returns the keys cited in a Markdown body, in order of
+// first citation; citations inside code are not citations.
+func CitationKeys(body string) []string {
+	if !strings.Contains(body, "@") {
+		return nil
+	}
+	doc := markdown.Parser().Parse(text.NewReader([]byte(body)))
+	var keys []string
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c, ok := n.(*citationNode); ok && entering {
+			for _, it := range c.Items {
+				if !slices.Contains(keys, it.Key) {
+					keys = append(keys, it.Key)
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return keys
+}
+
+// citePlaceholder matches a placeholder in sanitised HTML.
+var citePlaceholder = regexp.MustCompile(`<cite class="citation" data-cite="([^"]*)">[^<]*</cite>`)
+
+// citePlaceholderSpace matches a placeholder with the space before it.
+var citePlaceholderSpace = regexp.MustCompile(`\s*<cite class="citation" data-cite="[^"]*">[^<]*</cite>`)
+
+// stripCitations removes the in-text citations from HTML, for excerpts.
+func stripCitations(html string) string {
+	if !strings.Contains(html, `<cite class="citation"`) {
+		return html
+	}
+	return citePlaceholderSpace.ReplaceAllString(html, "")
+}
+
+// CitationStyle is how in-text citations and reference lists are written.
+type CitationStyle string
+
+// Citation styles.
+const (
+	StyleAPA CitationStyle = "apa" // APA 7: (Price et al., 2012)
+	StyleAMA CitationStyle = "ama" // AMA 11: superscript numbers
+)
+
+// Valid reports whether s is a known style.
+func (s CitationStyle) Valid() bool { return s == StyleAPA || s == StyleAMA }
+
+// FormatCitations replaces the citation placeholders of a post's HTML
+// with in-text citations in style, linking to the reference list entries
+// (id "ref-<key>"). refs is the post's reference list in order (AMA
+// numbers follow it); lookup finds a reference by key. A key that is no
+// longer in the library is shown as typed.
+func FormatCitations(htmlIn string, style CitationStyle, refs []*Citation) string {
+	if !strings.Contains(htmlIn, `<cite class="citation"`) {
+		return htmlIn
+	}
+	byKey := make(map[string]int, len(refs))
+	for i, c := range refs {
+		byKey[c.Key] = i
+	}
+	return citePlaceholder.ReplaceAllStringFunc(htmlIn, func(ph string) string {
+		m := citePlaceholder.FindStringSubmatch(ph)
+		items := decodeCiteItems(html.UnescapeString(m[1]))
+		var b strings.Builder
+		if style == StyleAMA {
+			b.WriteString(`<sup class="citation">`)
+			for i, it := range items {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				n, ok := byKey[it.Key]
+				if !ok {
+					b.WriteString(html.EscapeString("@" + it.Key))
+					continue
+				}
+				b.WriteString(`<a href="#ref-` + it.Key + `">` + strconv.Itoa(n+1) + `</a>`)
+				if it.Locator != "" {
+					b.WriteString(html.EscapeString("(" + it.Locator + ")"))
+				}
+			}
+			b.WriteString(`</sup>`)
+			return b.String()
+		}
+		b.WriteString(`<cite class="citation">(`)
+		for i, it := range items {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			n, ok := byKey[it.Key]
+			if !ok {
+				b.WriteString(html.EscapeString("@" + it.Key))
+				continue
+			}
+			b.WriteString(`<a href="#ref-` + it.Key + `">` + html.EscapeString(APAInText(refs[n], it.Locator)) + `</a>`)
+		}
+		b.WriteString(`)</cite>`)
+		return b.String()
+	})
+}
+
+// replaceCitationKey rewrites the citations of key from in a Markdown body
+// to key to (merging references); everything else is left as written.
+func replaceCitationKey(body, from, to string) string {
+	re := regexp.MustCompile(`(?i)(\[[^\]]*@)` + regexp.QuoteMeta(from) + `([\s,;\]])`)
+	return re.ReplaceAllString(body, "${1}"+to+"${2}")
+}

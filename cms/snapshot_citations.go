@@ -1,0 +1,118 @@
+package cms
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// PublicCitation is a reference as the public API returns it: the
+// structured fields, both formats and CSL-JSON for any citation processor.
+type PublicCitation struct {
+	ID             string       `json:"id"`
+	Key            string       `json:"key"`
+	Type           CitationType `json:"type"`
+	Authors        []Name       `json:"authors"`
+	Editors        []Name       `json:"editors"`
+	Year           int          `json:"year,omitempty"`
+	Month          int          `json:"month,omitempty"`
+	Day            int          `json:"day,omitempty"`
+	Title          string       `json:"title"`
+	Container      string       `json:"container,omitempty"`
+	ContainerShort string       `json:"containerShort,omitempty"`
+	Volume         string       `json:"volume,omitempty"`
+	Issue          string       `json:"issue,omitempty"`
+	Pages          string       `json:"pages,omitempty"`
+	ArticleNumber  string       `json:"articleNumber,omitempty"`
+	Edition        string       `json:"edition,omitempty"`
+	Publisher      string       `json:"publisher,omitempty"`
+	PublisherPlace string       `json:"publisherPlace,omitempty"`
+	DOI            string       `json:"doi,omitempty"`
+	PMID           string       `json:"pmid,omitempty"`
+	URL            string       `json:"url,omitempty"`
+	Accessed       string       `json:"accessed,omitempty"`
+	APA            Formatted    `json:"apa"`
+	AMA            Formatted    `json:"ama"`
+	CSL            CSLItem      `json:"csl"`
+}
+
+// PublicReference is one entry of a post's reference list.
+type PublicReference struct {
+	PublicCitation
+	Number int    `json:"number"` // 1-based position: the AMA number
+	Anchor string `json:"anchor"` // "ref-<key>", the id in-text citations link to
+}
+
+// PublicCitationPage is GET /api/v1/citations/{key}: the reference and the
+// published posts that cite it, newest first.
+type PublicCitationPage struct {
+	PublicCitation
+	Posts []json.RawMessage `json:"posts"` // PublicPostSummary
+}
+
+func publicCitation(c *Citation) PublicCitation {
+	names := func(ns []Name) []Name {
+		if ns == nil {
+			return []Name{}
+		}
+		return ns
+	}
+	return PublicCitation{
+		ID: c.ID, Key: c.Key, Type: c.Type, Authors: names(c.Authors), Editors: names(c.Editors),
+		Year: c.Year, Month: c.Month, Day: c.Day, Title: c.Title, Container: c.Container, ContainerShort: c.ContainerShort,
+		Volume: c.Volume, Issue: c.Issue, Pages: c.Pages, ArticleNumber: c.ArticleNumber, Edition: c.Edition,
+		Publisher: c.Publisher, PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, URL: c.URL, Accessed: c.Accessed,
+		APA: FormatAPA(c), AMA: FormatAMA(c), CSL: CSLJSON(c),
+	}
+}
+
+// publicReferences numbers a post's references in order.
+func publicReferences(refs []*Citation) []PublicReference {
+	out := make([]PublicReference, len(refs))
+	for i, c := range refs {
+		out[i] = PublicReference{PublicCitation: publicCitation(c), Number: i + 1, Anchor: "ref-" + c.Key}
+	}
+	return out
+}
+
+// citationDeps identifies the library's state: entries are rebuilt when
+// any reference changes.
+func citationDeps(cites []*Citation) string {
+	var b strings.Builder
+	for _, c := range cites {
+		b.WriteString(c.ID)
+		b.WriteString(strconv.Itoa(c.Version))
+	}
+	return b.String()
+}
+
+// buildCitations makes the body of every reference's page.
+func (s *Snapshot) buildCitations(cites []*Citation) error {
+	s.citations = make(map[string]*Body, len(cites))
+	for _, c := range cites {
+		page := PublicCitationPage{PublicCitation: publicCitation(c), Posts: []json.RawMessage{}}
+		for _, e := range s.posts {
+			if slices.Contains(e.post.References, c.ID) {
+				page.Posts = append(page.Posts, e.summary)
+			}
+		}
+		body, err := marshal(struct {
+			Data PublicCitationPage `json:"data"`
+		}{page})
+		if err != nil {
+			return err
+		}
+		s.citations[c.Key] = NewBody(body)
+	}
+	return nil
+}
+
+// Citation returns the body of GET /api/v1/citations/{key}; key is
+// matched case-insensitively. NotFound if no reference has it.
+func (s *Snapshot) Citation(key string) (*Body, error) {
+	if b := s.citations[strings.ToLower(key)]; b != nil {
+		return b, nil
+	}
+	return nil, Errorf(KindNotFound, "cms.Snapshot.Citation", "No reference has the key %q.", truncate(key, 80))
+}
