@@ -81,7 +81,8 @@ func (f *MediaFilter) normalise() {
 // With no transactions, CreateMedia writes every variant file first and
 // the metadata document last (the commit point); on any failure it deletes
 // the files it wrote, so nothing is left behind. DeleteMedia removes the
-// metadata document first, then the files.
+// metadata document first, then the files. A crash between the two steps
+// of either leaves files no media refers to: SweepMediaFiles removes them.
 type MediaStore interface {
 	// CreateMedia stores m (ID, Version 1 and timestamps set) with the
 	// bytes of each of m.Variants read from data (same order). When a
@@ -104,6 +105,11 @@ type MediaStore interface {
 	// OpenMediaVariant returns the named variant of media id and its
 	// bytes. NotFound for an unknown media or variant.
 	OpenMediaVariant(ctx context.Context, id, name string) (*MediaVariant, []byte, error)
+	// SweepMediaFiles deletes the stored files (and all their data) that
+	// no media refers to and that were written before before, so that an
+	// upload still in progress is never touched, and returns how many it
+	// deleted. Errors: KindUnavailable, KindInternal.
+	SweepMediaFiles(ctx context.Context, before time.Time) (int, error)
 }
 
 // Limits on media metadata.

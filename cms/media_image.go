@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	"image/gif"
@@ -12,8 +13,12 @@ import (
 	"mime"
 	"net/http"
 	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync"
 
 	"github.com/disintegration/imaging"
+	webpenc "github.com/gen2brain/webp"
 	"golang.org/x/image/webp"
 )
 
@@ -25,7 +30,19 @@ const (
 	MaxImageSide   = 12_000
 	// JPEGQuality is the quality of every JPEG variant.
 	JPEGQuality = 82
+	// WebPQuality is the quality of every (lossy) WebP variant.
+	WebPQuality = 80
 )
+
+// webpMethod is libwebp's speed/size trade-off (0 fastest, 6 smallest).
+// The six WebP renditions of a 24 MP photo (8.4 MP in all), encoded one
+// after the other on the 2-core build machine (libwebp in WebAssembly),
+// took 4.1 s with method 4 (libwebp's default), 1.8 s with method 2 and
+// 1.55 s with method 0, whose files were 7-12 % larger than method 4's
+// (on the benchmark's synthetic photo; still 6-21 % smaller than the JPEG
+// q82 variants, thumb excepted). Only method 0 keeps an upload safely
+// under 3 s.
+const webpMethod = 0
 
 // variantSpec describes one variant: a width-bound resize (Height 0) or a
 // crop-to-fill of exactly Width x Height.
@@ -34,18 +51,23 @@ type variantSpec struct {
 	Width, Height int
 	Fill          bool
 	NoUpscale     bool
+	WebP          bool // also encoded as WebP, as Name + ".webp"
 }
 
 // mediaVariants are produced for every upload, in this order.
+// The WebP renditions follow them, in the same order.
 var mediaVariants = []variantSpec{
-	{Name: "thumb", Width: 320, NoUpscale: true},
-	{Name: "w640", Width: 640, NoUpscale: true},
-	{Name: "w1024", Width: 1024, NoUpscale: true},
-	{Name: "w1600", Width: 1600, NoUpscale: true},
-	{Name: "pin", Width: 1000, Height: 1500, Fill: true},
-	{Name: "social", Width: 1200, Height: 630, Fill: true},
+	{Name: "thumb", Width: 320, NoUpscale: true, WebP: true},
+	{Name: "w640", Width: 640, NoUpscale: true, WebP: true},
+	{Name: "w1024", Width: 1024, NoUpscale: true, WebP: true},
+	{Name: "w1600", Width: 1600, NoUpscale: true, WebP: true},
+	{Name: "pin", Width: 1000, Height: 1500, Fill: true, WebP: true},
+	{Name: "social", Width: 1200, Height: 630, Fill: true, WebP: true},
 	{Name: "original"},
 }
+
+// WebPSuffix ends the name of a variant's WebP rendition ("pin.webp").
+const WebPSuffix = ".webp"
 
 // processedImage is the outcome of processing one upload.
 type processedImage struct {
@@ -82,7 +104,10 @@ func fileProblem(op, msg string) error {
 // orientation of a JPEG applied, and every variant re-encoded (Go's
 // encoders write no metadata, so EXIF, GPS and comments are gone). An
 // animated GIF keeps its first frame. Images with transparency stay PNG;
-// everything else becomes JPEG. Errors: KindInvalid naming "file".
+// everything else becomes JPEG. Every variant but the original also gets
+// a lossy WebP rendition (alpha kept), encoded concurrently. It runs
+// under a memory limit (see limitMemory). Errors: KindInvalid naming
+// "file", KindInternal.
 func processImage(data []byte) (*processedImage, error) {
 	const op = "cms.UploadMedia"
 	ct := sniffImage(data)
@@ -103,53 +128,144 @@ func processImage(data []byte) (*processedImage, error) {
 		return nil, fileProblem(op, fmt.Sprintf("The image is %dx%d pixels: at most %d pixels a side and %d megapixels are accepted.",
 			cfg.Width, cfg.Height, MaxImageSide, MaxImagePixels/1_000_000))
 	}
+	defer limitMemory()()
 	img, err := decodeImage(ct, data)
 	if err != nil {
 		return nil, &Error{Kind: KindInvalid, Op: op, Message: "The image is damaged or incomplete.", Fields: map[string]string{"file": "The image is damaged or incomplete."}, Err: err}
 	}
-	// The EXIF orientation is applied to the small intermediate the
-	// variants are cut from, and to the full-size image only when the
-	// original is made, last: turning a 24 MP photo first would hold two
-	// full-size copies for the whole run.
-	o := 1
 	if ct == "image/jpeg" {
-		o = jpegOrientation(data)
+		// Turned upright first, plane by plane (see orient); the decoded
+		// copy is garbage from here on.
+		img = orient(img, jpegOrientation(data))
 	}
 	b := img.Bounds()
 	out := &processedImage{ContentType: ct, Width: b.Dx(), Height: b.Dy()}
-	if swapsSides(o) {
-		out.Width, out.Height = b.Dy(), b.Dx()
-	}
 	asPNG := ct != "image/jpeg" && hasTransparency(img)
-	base := orient(resizeBase(img, swapsSides(o)), o)
-	for _, spec := range mediaVariants {
-		var v image.Image
-		if spec.Name == "original" {
-			if o != 1 {
-				// The turned copy is the one full-size allocation of the
-				// run: collect the variants' garbage first so it reuses
-				// that memory instead of adding to the peak.
-				base = nil
+
+	base := resizeBase(img)
+	// The resized variants first. Their WebP renditions are encoded on
+	// another goroutine (libwebp uses one core) while this one encodes
+	// the JPEGs, the original last (also one core, 0.4 s at 24 MP); then
+	// this one helps with the WebP renditions left. Both cores stay busy,
+	// and the second encoder starts only once the full-size image is
+	// garbage: its memory takes the place of the image's.
+	vs := make([]image.Image, len(mediaVariants))
+	var small []image.Image // the variants that get a WebP rendition
+	var smallNames []string
+	for i, spec := range mediaVariants {
+		vs[i] = img
+		if spec.Name != "original" {
+			vs[i] = renderVariant(base, spec)
+		}
+		if spec.WebP {
+			small, smallNames = append(small, vs[i]), append(smallNames, spec.Name+WebPSuffix)
+		}
+	}
+	base = nil
+	webps, webpErrs := make([][]byte, len(small)), make([]error, len(small))
+	jobs := make(chan int, len(small))
+	for _, i := range largestFirst(small) {
+		jobs <- i
+	}
+	close(jobs)
+	encodeWebPs := func(collect bool) {
+		for i := range jobs {
+			if collect {
+				// Collect the previous encode's WebAssembly memory now,
+				// while the other goroutine runs Go code, rather than let
+				// the memory limit start a collection mid-encode (see
+				// limitMemory): measured, it halved the pauses over 20 ms
+				// and lowered the peak. The helper below does not: its
+				// collection would wait for this goroutine's encode.
 				runtime.GC()
 			}
-			v = orient(img, o)
-			img = nil // the turned copy replaces it
-		} else {
-			v = renderVariant(base, spec)
+			webps[i], webpErrs[i] = encodeWebP(small[i])
 		}
-		enc, vct, err := encodeImage(v, asPNG)
+	}
+	webpDone := make(chan struct{})
+	go func() {
+		defer close(webpDone)
+		encodeWebPs(true)
+	}()
+	for i, spec := range mediaVariants {
+		enc, vct, err := encodeImage(vs[i], asPNG)
 		if err != nil {
+			<-webpDone
 			return nil, &Error{Kind: KindInternal, Op: op, Err: err}
 		}
-		sum := sha256.Sum256(enc)
-		vb := v.Bounds()
-		out.Variants = append(out.Variants, MediaVariant{
-			Name: spec.Name, ContentType: vct, Width: vb.Dx(), Height: vb.Dy(),
-			Bytes: int64(len(enc)), ETag: `"` + hex.EncodeToString(sum[:16]) + `"`,
-		})
+		vb := vs[i].Bounds()
+		out.Variants = append(out.Variants, MediaVariant{Name: spec.Name, ContentType: vct, Width: vb.Dx(), Height: vb.Dy(),
+			Bytes: int64(len(enc)), ETag: etagOf(enc)})
+		out.Data = append(out.Data, enc)
+	}
+	img, vs = nil, nil
+	encodeWebPs(false)
+	<-webpDone
+	if err := errors.Join(webpErrs...); err != nil {
+		return nil, &Error{Kind: KindInternal, Op: op, Err: err}
+	}
+	for i, enc := range webps {
+		vb := small[i].Bounds()
+		out.Variants = append(out.Variants, MediaVariant{Name: smallNames[i], ContentType: "image/webp",
+			Width: vb.Dx(), Height: vb.Dy(), Bytes: int64(len(enc)), ETag: etagOf(enc)})
 		out.Data = append(out.Data, enc)
 	}
 	return out, nil
+}
+
+// imageMemoryBudget is how much memory processing one image may add to
+// the process's live memory (see limitMemory). A 24 MP photo keeps about
+// 100 MB live at its peak: the decoded photo (36 MB), its variants, the
+// encoded bytes and libwebp's WebAssembly memory (up to 40 MB for w1600).
+const imageMemoryBudget = 128 << 20
+
+// imageMemory serialises the memory limit that processing changes.
+var imageMemory sync.Mutex
+
+// limitMemory sets a soft memory limit (runtime/debug.SetMemoryLimit) of
+// the live memory plus imageMemoryBudget for the processing of one image,
+// and returns the func that restores the previous limit. A 24 MP photo
+// allocates 350-450 MB on the way, almost all of it pixel buffers used
+// once and libwebp's WebAssembly memory, which wazero grows by copying;
+// paced by GOGC alone, the heap would reach twice the largest live set
+// before collecting, over the 300 MB an upload may take. The limit makes
+// it collect sooner instead (cheap: nothing in a pixel buffer is
+// scanned). A lower limit (GOMEMLIMIT) is kept. One image at a time.
+//
+// A collection that starts while libwebp runs waits for the WebAssembly
+// call to return (wazero's compiled code has no preemption points), and
+// every goroutine of the process waits with it: up to a few hundred
+// milliseconds for w1600. Hence at most two encoders, the second only
+// at the end (see processImage).
+func limitMemory() (restore func()) {
+	imageMemory.Lock()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	limit := int64(ms.HeapAlloc+ms.Sys-ms.HeapSys) + imageMemoryBudget
+	prev := debug.SetMemoryLimit(-1)
+	debug.SetMemoryLimit(min(prev, limit))
+	return func() {
+		debug.SetMemoryLimit(prev)
+		imageMemory.Unlock()
+	}
+}
+
+// largestFirst returns the indexes of imgs, the largest image first.
+func largestFirst(imgs []image.Image) []int {
+	order := make([]int, len(imgs))
+	for i := range order {
+		order[i] = i
+	}
+	area := func(i int) int { return imgs[i].Bounds().Dx() * imgs[i].Bounds().Dy() }
+	slices.SortStableFunc(order, func(a, b int) int { return area(b) - area(a) })
+	return order
+}
+
+// etagOf is the strong, quoted ETag of a variant's bytes.
+func etagOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
 }
 
 // decodeImage decodes data of sniffed type ct with that format's decoder
@@ -190,15 +306,9 @@ func renderVariant(img image.Image, spec variantSpec) image.Image {
 // variants are then made from it rather than from a 24 MP original, which
 // is about four times faster and barely changes them (each is a further
 // downscale).
-//
-// swapped says the image will be turned a quarter afterwards: the sizes
-// the variants need are then measured against its other sides.
-func resizeBase(img image.Image, swapped bool) image.Image {
+func resizeBase(img image.Image) image.Image {
 	b := img.Bounds()
 	w, h := float64(b.Dx()), float64(b.Dy())
-	if swapped {
-		w, h = h, w
-	}
 	scale := 0.0
 	for _, spec := range mediaVariants {
 		scale = max(scale, float64(spec.Width)/w)
@@ -210,10 +320,53 @@ func resizeBase(img image.Image, swapped bool) image.Image {
 		return img
 	}
 	rw, rh := int(w*scale+0.999), int(h*scale+0.999)
-	if swapped {
-		rw, rh = rh, rw
+	// Lanczos straight from 24 MP holds a 1600x6000 RGBA intermediate
+	// (38 MB) and reads every pixel through six taps. Halving a photo's
+	// YCbCr planes first (2x2 averages, which the Lanczos that follows
+	// smooths over) costs 9 MB and saves 0.4 s of CPU.
+	for ycc, ok := img.(*image.YCbCr); ok && rw*2 <= ycc.Rect.Dx() && rh*2 <= ycc.Rect.Dy() && ycc.Rect.Min == (image.Point{}); ycc, ok = img.(*image.YCbCr) {
+		img = halveYCbCr(ycc)
 	}
 	return imaging.Resize(img, rw, rh, imaging.Lanczos)
+}
+
+// halveYCbCr returns src (at the origin) at half its width and height,
+// each sample the average of a 2x2 block of its plane; the subsampling
+// ratio stays. The planes are halved side by side.
+func halveYCbCr(src *image.YCbCr) *image.YCbCr {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	dst := image.NewYCbCr(image.Rect(0, 0, w/2, h/2), src.SubsampleRatio)
+	cw, ch := chromaSize(src.SubsampleRatio, w, h)
+	dcw, dch := chromaSize(dst.SubsampleRatio, w/2, h/2)
+	var wg sync.WaitGroup
+	wg.Go(func() { halvePlane(dst.Y, dst.YStride, w/2, h/2, src.Y, src.YStride, w, h) })
+	wg.Go(func() {
+		halvePlane(dst.Cb, dst.CStride, dcw, dch, src.Cb, src.CStride, cw, ch)
+		halvePlane(dst.Cr, dst.CStride, dcw, dch, src.Cr, src.CStride, cw, ch)
+	})
+	wg.Wait()
+	return dst
+}
+
+// halvePlane fills the dw x dh plane dst with the averages of 2x2 blocks
+// of the sw x sh plane src (an odd last row or column is repeated).
+func halvePlane(dst []uint8, ds, dw, dh int, src []uint8, ss, sw, sh int) {
+	for y := range dh {
+		r0 := src[min(2*y, sh-1)*ss:]
+		r1 := src[min(2*y+1, sh-1)*ss:]
+		row := dst[y*ds : y*ds+dw]
+		for x := range row {
+			x0, x1 := min(2*x, sw-1), min(2*x+1, sw-1)
+			row[x] = uint8((int(r0[x0]) + int(r0[x1]) + int(r1[x0]) + int(r1[x1]) + 2) / 4)
+		}
+	}
+}
+
+// encodeWebP encodes img as a lossy WebP (an alpha channel is kept).
+func encodeWebP(img image.Image) ([]byte, error) {
+	var buf bytes.Buffer
+	err := webpenc.Encode(&buf, img, webpenc.Options{Quality: WebPQuality, Method: webpMethod})
+	return buf.Bytes(), err
 }
 
 // encodeImage encodes img as PNG when asPNG, else as JPEG.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"image"
 	"runtime"
 	"testing"
 )
@@ -74,5 +75,31 @@ func TestSanitizeFilename(t *testing.T) {
 	long := SanitizeFilename(string(bytes.Repeat([]byte("é"), 300)) + ".jpeg")
 	if n := len([]rune(long)); n != MaxFilenameLength || long[len(long)-5:] != ".jpeg" {
 		t.Errorf("long name: %d runes, %q", n, long[len(long)-5:])
+	}
+}
+
+func TestHalveYCbCr(t *testing.T) {
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio444} {
+		for _, size := range [][2]int{{8, 6}, {9, 7}, {3, 2}} {
+			src := image.NewYCbCr(image.Rect(0, 0, size[0], size[1]), ratio)
+			for i := range src.Y {
+				src.Y[i] = uint8(100 + i%2*10) // columns (or rows) alternate 100 and 110
+			}
+			for i := range src.Cb {
+				src.Cb[i], src.Cr[i] = 40, 200
+			}
+			got := halveYCbCr(src)
+			if got.Rect != image.Rect(0, 0, size[0]/2, size[1]/2) || got.SubsampleRatio != ratio {
+				t.Fatalf("%v %v: %v %v", ratio, size, got.Rect, got.SubsampleRatio)
+			}
+			for y := range got.Rect.Dy() {
+				for x := range got.Rect.Dx() {
+					c := got.YCbCrAt(x, y)
+					if c.Y < 100 || c.Y > 110 || c.Cb != 40 || c.Cr != 200 {
+						t.Fatalf("%v %v: (%d,%d) = %v", ratio, size, x, y, c)
+					}
+				}
+			}
+		}
 	}
 }

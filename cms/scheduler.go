@@ -10,18 +10,27 @@ import (
 // for a due time that failed to be recorded.
 const fullCheckEvery = 10 * time.Minute
 
+// Orphaned media files (see MediaStore.SweepMediaFiles) are swept every
+// sweepMediaEvery, once they are older than mediaSweepGrace: no upload
+// takes that long, so one in progress is never touched.
+const (
+	sweepMediaEvery = time.Hour
+	mediaSweepGrace = time.Hour
+)
+
 // RunScheduler publishes scheduled posts when their time comes, checking
 // every interval until ctx ends. A tick reads one small document (when the
 // next post is due) and looks at the posts only when that time has come, so
 // it costs nothing however many posts there are. Any number of instances
 // may run it: a lease in the database lets only one of them fire at a time,
 // and every publish is a version-checked write, so a post is never
-// published twice.
+// published twice. The lease holder also sweeps orphaned media files, on
+// its first tick and then about once an hour.
 func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 	holder := NewID()
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	var lastFull time.Time
+	var lastFull, lastSweep time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -30,6 +39,10 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 		}
 		if s.schedulerTick(ctx, holder, interval, time.Since(lastFull) >= fullCheckEvery) {
 			lastFull = time.Now()
+		}
+		if time.Since(lastSweep) >= sweepMediaEvery {
+			lastSweep = time.Now()
+			s.sweepTick(ctx, holder, interval)
 		}
 	}
 }
@@ -67,4 +80,25 @@ func (s *Service) schedulerTick(ctx context.Context, holder string, interval tim
 		s.log.Info("scheduler: published scheduled posts", "count", n)
 	}
 	return true
+}
+
+// sweepTick deletes orphaned media files if this instance holds (or
+// takes) the scheduler lease. A failure is logged and waits for the next
+// sweep: orphans waste space but break nothing.
+func (s *Service) sweepTick(ctx context.Context, holder string, interval time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, max(time.Minute, 2*interval))
+	defer cancel()
+	ok, err := s.store.AcquireLease(ctx, "scheduler", holder, max(3*interval, 5*time.Second))
+	if err != nil || !ok {
+		return // another instance sweeps, or the database is away
+	}
+	n, err := s.SweepMedia(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		s.log.Error("scheduler: sweeping orphaned media files", "err", err)
+	case n > 0:
+		s.log.Info("scheduler: deleted orphaned media files", "count", n)
+	default:
+		s.log.Debug("scheduler: no orphaned media files")
+	}
 }

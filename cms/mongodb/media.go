@@ -93,6 +93,12 @@ func (db *DB) bucket() *mongo.GridFSBucket {
 // duplicate hash (a concurrent identical upload) deletes this upload's
 // files and returns the existing media. Errors: KindInvalid,
 // KindUnavailable, KindInternal.
+//
+// Before the first variant it records a manifest: an empty file in the
+// bucket whose metadata lists the ids every variant file will get. Should
+// the process die part-way, the manifest is an unreferenced file that
+// SweepMediaFiles finds, and with it the chunks of a variant file whose
+// own files document was never written (GridFS writes that last).
 func (db *DB) CreateMedia(ctx context.Context, m *cms.Media, data []io.Reader) (*cms.Media, error) {
 	const op = "mongodb.CreateMedia"
 	id, err := objectID(op, "id", m.ID)
@@ -103,26 +109,38 @@ func (db *DB) CreateMedia(ctx context.Context, m *cms.Media, data []io.Reader) (
 		return nil, &cms.Error{Kind: cms.KindInternal, Op: op, Err: errors.New("one reader per variant is required")}
 	}
 	bucket := db.bucket()
-	fileIDs := make([]bson.ObjectID, 0, len(data))
+	manifest := bson.NewObjectID()
+	fileIDs := make([]bson.ObjectID, len(data))
+	for i := range fileIDs {
+		fileIDs[i] = bson.NewObjectID()
+	}
+	written := []bson.ObjectID{manifest}
 	cleanup := func() {
 		// Without the request's deadline: a canceled upload must still
 		// clean up after itself.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), db.timeout)
 		defer cancel()
-		db.deleteMediaFiles(cctx, fileIDs)
+		db.deleteMediaFiles(cctx, written)
+	}
+	if _, err := bucket.GetFilesCollection().InsertOne(ctx, manifestDoc(manifest, id, m.Filename, fileIDs)); err != nil {
+		return nil, storeError(op, bucketMedia, err)
 	}
 	for i, v := range m.Variants {
-		fid := bson.NewObjectID()
-		fileIDs = append(fileIDs, fid)
+		written = append(written, fileIDs[i])
 		meta := options.GridFSUpload().SetMetadata(bson.D{
 			{Key: "mediaId", Value: id}, {Key: "variant", Value: v.Name}, {Key: "contentType", Value: v.ContentType}})
-		if err := bucket.UploadFromStreamWithID(ctx, fid, m.Filename, data[i], meta); err != nil {
+		if err := bucket.UploadFromStreamWithID(ctx, fileIDs[i], m.Filename, data[i], meta); err != nil {
 			cleanup()
 			return nil, storeError(op, bucketMedia, err)
 		}
 	}
 	_, err = db.media.InsertOne(ctx, toMediaDoc(id, m, fileIDs))
 	if err == nil {
+		// The manifest has served; if this delete fails, the sweep
+		// removes it (never the files the media refers to).
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), db.timeout)
+		defer cancel()
+		db.deleteMediaFiles(cctx, []bson.ObjectID{manifest})
 		return m, nil
 	}
 	cleanup()
@@ -134,8 +152,87 @@ func (db *DB) CreateMedia(ctx context.Context, m *cms.Media, data []io.Reader) (
 	return nil, insertError(ctx, op, db.media, id, err)
 }
 
+// manifestDoc is the files document of an upload's manifest: a GridFS
+// file of no bytes whose metadata lists the upload's variant file ids.
+func manifestDoc(id, mediaID bson.ObjectID, filename string, fileIDs []bson.ObjectID) bson.D {
+	return bson.D{
+		{Key: "_id", Value: id}, {Key: "length", Value: int64(0)}, {Key: "chunkSize", Value: int32(255 * 1024)},
+		{Key: "uploadDate", Value: time.Now().UTC()}, {Key: "filename", Value: filename},
+		{Key: "metadata", Value: bson.D{{Key: "mediaId", Value: mediaID}, {Key: "manifest", Value: true}, {Key: "fileIds", Value: fileIDs}}},
+	}
+}
+
+// SweepMediaFiles deletes the bucket's files written before before that
+// no media document refers to, with their chunks, and the chunks of the
+// files their manifests list (see CreateMedia); it returns how many files
+// documents it deleted. It reads every media document's variant ids and
+// the ids of the older files, never the chunks. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) SweepMediaFiles(ctx context.Context, before time.Time) (int, error) {
+	const op = "mongodb.SweepMediaFiles"
+	// The files first, then the media: a file written and referenced in
+	// between is newer than before, so it is not among the candidates.
+	files := db.bucket().GetFilesCollection()
+	cur, err := files.Find(ctx, bson.D{{Key: "uploadDate", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "metadata", Value: 1}}))
+	if err != nil {
+		return 0, storeError(op, bucketMedia, err)
+	}
+	var old []struct {
+		ID       bson.ObjectID `bson:"_id"`
+		Metadata struct {
+			FileIDs []bson.ObjectID `bson:"fileIds"`
+		} `bson:"metadata"`
+	}
+	if err := cur.All(ctx, &old); err != nil {
+		return 0, storeError(op, bucketMedia, err)
+	}
+	if len(old) == 0 {
+		return 0, nil
+	}
+	cur, err = db.media.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "variants", Value: 1}}))
+	if err != nil {
+		return 0, storeError(op, collMedia, err)
+	}
+	var docs []mediaDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return 0, storeError(op, collMedia, err)
+	}
+	used := map[bson.ObjectID]bool{}
+	for i := range docs {
+		for _, fid := range docs[i].fileIDs() {
+			used[fid] = true
+		}
+	}
+	var doomed []bson.ObjectID
+	for _, f := range old {
+		if used[f.ID] {
+			continue
+		}
+		doomed = append(doomed, f.ID)
+		for _, fid := range f.Metadata.FileIDs {
+			if !used[fid] {
+				doomed = append(doomed, fid)
+			}
+		}
+	}
+	if len(doomed) == 0 {
+		return 0, nil
+	}
+	bucket := db.bucket()
+	res, err := db.deleteMany(ctx, bucket.GetFilesCollection(), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: doomed}}}})
+	if err != nil {
+		return 0, storeError(op, bucketMedia, err)
+	}
+	if _, err := db.deleteMany(ctx, bucket.GetChunksCollection(), bson.D{{Key: "files_id", Value: bson.D{{Key: "$in", Value: doomed}}}}); err != nil {
+		return int(res.DeletedCount), storeError(op, bucketMedia, err)
+	}
+	return int(res.DeletedCount), nil
+}
+
 // deleteMediaFiles deletes GridFS files and their chunks; failures are
-// logged (an orphan file wastes space but breaks nothing).
+// logged (an orphan file wastes space but breaks nothing, and
+// SweepMediaFiles removes it later).
 func (db *DB) deleteMediaFiles(ctx context.Context, ids []bson.ObjectID) {
 	if len(ids) == 0 {
 		return
@@ -149,6 +246,21 @@ func (db *DB) deleteMediaFiles(ctx context.Context, ids []bson.ObjectID) {
 	if _, err := db.deleteMany(ctx, bucket.GetChunksCollection(), chunks); err != nil {
 		db.log.Error("mongodb: delete media chunks", "err", err)
 	}
+}
+
+// CountMediaFiles returns how many documents the media bucket's files
+// and chunks collections hold, for checks that an operation left nothing
+// behind. Errors: KindUnavailable, KindInternal.
+func (db *DB) CountMediaFiles(ctx context.Context) (files, chunks int64, err error) {
+	const op = "mongodb.CountMediaFiles"
+	b := db.bucket()
+	if files, err = b.GetFilesCollection().CountDocuments(ctx, bson.D{}); err != nil {
+		return 0, 0, storeError(op, bucketMedia, err)
+	}
+	if chunks, err = b.GetChunksCollection().CountDocuments(ctx, bson.D{}); err != nil {
+		return 0, 0, storeError(op, bucketMedia, err)
+	}
+	return files, chunks, nil
 }
 
 // GetMedia returns one media. Errors: KindInvalid, KindNotFound,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
@@ -151,3 +152,92 @@ func TestMedia(t *testing.T) {
 type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// TestCreateMediaInterrupted checks that an upload whose reader fails or
+// whose context ends at any point leaves no file and no chunk behind
+// (the manifest included), and no metadata.
+func TestCreateMediaInterrupted(t *testing.T) {
+	t.Parallel()
+	for name, setup := range map[string]func(ctx context.Context, rs []io.Reader) (context.Context, []io.Reader){
+		"ReaderFailsInFirstFile": func(ctx context.Context, rs []io.Reader) (context.Context, []io.Reader) {
+			rs[0] = &failingReader{n: 50}
+			return ctx, rs
+		},
+		"ReaderFailsMidFile": func(ctx context.Context, rs []io.Reader) (context.Context, []io.Reader) {
+			rs[1] = &failingReader{n: 400_000} // after one whole chunk
+			return ctx, rs
+		},
+		"CanceledBeforeStart": func(ctx context.Context, rs []io.Reader) (context.Context, []io.Reader) {
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			return cctx, rs
+		},
+		"CanceledMidFile": func(ctx context.Context, rs []io.Reader) (context.Context, []io.Reader) {
+			cctx, cancel := context.WithCancel(ctx)
+			rs[2] = io.MultiReader(bytes.NewReader(make([]byte, 300_000)), readerFunc(func([]byte) (int, error) {
+				cancel()
+				return 0, context.Canceled
+			}))
+			return cctx, rs
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			db := cmstest.New(t)
+			m, rs := newMedia("h-"+name, 100, 600_000, 600_000)
+			ctx, rs := setup(context.Background(), rs)
+			if _, err := db.CreateMedia(ctx, m, rs); err == nil {
+				t.Fatal("interrupted CreateMedia succeeded")
+			}
+			MustCountMediaFiles(t, db, 0, 0)
+			if _, err := db.GetMedia(context.Background(), m.ID); !cms.IsKind(err, cms.KindNotFound) {
+				t.Errorf("metadata of the interrupted upload: %v", err)
+			}
+		})
+	}
+}
+
+// TestSweepMediaFiles leaves orphans the way a crash would, sweeps, and
+// checks that they are gone while a stored media keeps its files.
+func TestSweepMediaFiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	m, rs := newMedia("kept", 100, 600_000, 300_000)
+	if _, err := db.CreateMedia(ctx, m, rs); err != nil {
+		t.Fatal(err)
+	}
+	MustCountMediaFiles(t, db, 3, 6) // the manifest is gone once the media is stored
+	if err := mongodb.WriteOrphanFile(ctx, db, 600_000); err != nil {
+		t.Fatal(err)
+	}
+	if err := mongodb.WriteCrashedUpload(ctx, db, 300_000); err != nil {
+		t.Fatal(err)
+	}
+	// 3 + orphan (1 file, 3 chunks) + crash (manifest, 1 file of 2
+	// chunks, 1 chunk without a file).
+	MustCountMediaFiles(t, db, 3+1+2, 6+3+2+1)
+
+	t.Run("GraceKeepsRecentFiles", func(t *testing.T) {
+		n, err := db.SweepMediaFiles(ctx, time.Now().Add(-time.Hour))
+		if err != nil || n != 0 {
+			t.Fatalf("SweepMediaFiles(an hour ago) = %d, %v; want 0", n, err)
+		}
+		MustCountMediaFiles(t, db, 3+1+2, 6+3+2+1)
+	})
+	t.Run("OK", func(t *testing.T) {
+		n, err := db.SweepMediaFiles(ctx, time.Now().Add(time.Minute))
+		if err != nil || n != 3 {
+			t.Fatalf("SweepMediaFiles = %d, %v; want 3 files", n, err)
+		}
+		MustCountMediaFiles(t, db, 3, 6)
+		for _, v := range m.Variants {
+			if _, data, err := db.OpenMediaVariant(ctx, m.ID, v.Name); err != nil || int64(len(data)) != v.Bytes {
+				t.Errorf("variant %s after the sweep: %d bytes, %v", v.Name, len(data), err)
+			}
+		}
+		if n, err := db.SweepMediaFiles(ctx, time.Now().Add(time.Minute)); err != nil || n != 0 {
+			t.Errorf("second sweep = %d, %v; want 0", n, err)
+		}
+	})
+}
