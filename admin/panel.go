@@ -86,6 +86,12 @@ func newViews(as *assetSet) (*html.Engine, error) {
 		"isoUTC":    isoUTC,
 		"fieldsFor": fieldsFor,
 		"field":     newField,
+		"list":      func(s ...string) []string { return s },
+		"names":     citationNames,
+		"citeField": newCiteInput,
+		"refTemplate": func() refView {
+			return refView{ID: "", Key: "", Known: true}
+		},
 	})
 	if err := e.Load(); err != nil {
 		return nil, err

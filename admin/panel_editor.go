@@ -84,6 +84,8 @@ type editorPage struct {
 	PublishAtUTC string
 	// Images are the cover, the pins and the body's images.
 	Images editorImages
+	// Refs is the post's reference list.
+	Refs editorRefs
 }
 
 // statusView is the status badge.
@@ -190,15 +192,30 @@ func (a *Admin) editorPageFor(c *fiber.Ctx, post *cms.Post, f postForm, errs map
 	}
 	p.SiteURL = strings.TrimRight(settings.Site.URL, "/")
 	p.Images = a.editorImagesFor(ctx, post, f, p.Errors)
+	style := cms.StyleAPA
+	if settings.CitationStyle == cms.StyleAMA {
+		style = cms.StyleAMA
+	}
+	if p.Refs, err = a.editorRefsFor(ctx, f, style, p.Errors); err != nil {
+		return p, err
+	}
+	var rendered string
 	switch {
 	case post != nil && f.Body == post.Body:
-		p.PreviewHTML = template.HTML(post.HTML)
+		rendered = post.HTML
 	case f.Body != "":
 		r, err := cms.RenderMarkdown(f.Body)
 		if err != nil {
 			return p, err
 		}
-		p.PreviewHTML = template.HTML(r.HTML)
+		rendered = r.HTML
+	}
+	if rendered != "" || len(f.References) > 0 {
+		refs, _, err := a.resolveRefs(ctx, f.References, f.Body)
+		if err != nil {
+			return p, err
+		}
+		p.PreviewHTML = template.HTML(withReferences(rendered, style, refs))
 	}
 	if post == nil {
 		p.Action, p.StorageKey = "/admin/posts", "lullaby:draft:new"

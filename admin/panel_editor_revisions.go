@@ -230,7 +230,11 @@ func (a *Admin) handlePostPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := previewPage{Post: post, Title: displayTitle(post.Title), Excerpt: post.Excerpt, HTML: template.HTML(post.HTML),
+	body, err := a.previewWithReferences(ctx, post.HTML, post.Body, post.References)
+	if err != nil {
+		return err
+	}
+	p := previewPage{Post: post, Title: displayTitle(post.Title), Excerpt: post.Excerpt, HTML: template.HTML(body),
 		Date: post.PublishedAt, Settings: settings, Status: postStatus(post), EditURL: editorPath(post.ID)}
 	if p.Date.IsZero() {
 		p.Date = post.PublishAt
@@ -258,16 +262,21 @@ func (a *Admin) handlePostPreview(c *fiber.Ctx) error {
 // fetches it.
 func (a *Admin) handlePreviewFragment(c *fiber.Ctx) error {
 	var body string
+	var refs []string
 	if isJSONType(c.Get(fiber.HeaderContentType)) {
 		var in struct {
-			Body string `json:"body"`
+			Body       string   `json:"body"`
+			References []string `json:"references"`
 		}
 		if err := json.Unmarshal(c.Body(), &in); err != nil {
 			return invalid("admin.preview", "body", "Send the Markdown as the form field or JSON member \"body\".")
 		}
-		body = in.Body
+		body, refs = in.Body, in.References
 	} else {
-		body = strings.Clone(c.FormValue("body"))
+		body, refs = strings.Clone(c.FormValue("body")), formValues(c, "references")
+	}
+	if len(refs) > cms.MaxPostReferences {
+		refs = refs[:cms.MaxPostReferences]
 	}
 	if len(body) > cms.MaxBodyBytes {
 		return fiber.NewError(fiber.StatusRequestEntityTooLarge, "The text is too long to preview: the limit is 512 KiB.")
@@ -276,11 +285,15 @@ func (a *Admin) handlePreviewFragment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	out, err := a.previewWithReferences(c.UserContext(), r.HTML, body, refs)
+	if err != nil {
+		return err
+	}
 	c.Set("X-Robots-Tag", "noindex")
 	c.Set("X-Word-Count", strconv.Itoa(r.WordCount))
 	c.Set("X-Reading-Time", strconv.Itoa(r.ReadingTime))
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.SendString(r.HTML)
+	return c.SendString(out)
 }
 
 // displayTitle is a post's title, or a stand-in while it has none.

@@ -44,6 +44,12 @@ type postForm struct {
 	Cover         imageForm // an empty MediaID: no cover
 	Pins          []pinForm
 	NoPinMediaIDs []string // body images she marked not pinnable
+
+	// Refs says the form carries the post's reference list (refs=1);
+	// without it the stored list stays (works cited in the body are
+	// added all the same).
+	Refs       bool
+	References []string // citation ids, in her order
 }
 
 // formFromPost fills the form from the stored post.
@@ -58,6 +64,7 @@ func formFromPost(p *cms.Post) postForm {
 		SlugAuto: p.PublishedAt.IsZero() && (p.Slug == cms.Slugify(p.Title) || p.Title == ""),
 	}
 	imagesFromPost(&f, p)
+	f.Refs, f.References = true, slices.Clone(nonNil(p.References))
 	return f
 }
 
@@ -76,6 +83,7 @@ func parsePostForm(c *fiber.Ctx) postForm {
 		SlugAuto: v("slugAuto") == "1",
 	}
 	parseImageFields(c, &f)
+	referencesFromForm(formFields(c), &f)
 	return f
 }
 
@@ -125,6 +133,7 @@ func (f postForm) input(isNew bool) cms.PostInput {
 		in.Version = &v
 	}
 	f.imageInput(&in)
+	f.referenceInput(&in)
 	return in
 }
 
@@ -152,7 +161,7 @@ func (f postForm) changedFrom(p *cms.Post) bool {
 	return t(f.Title) != p.Title || slug != p.Slug || t(f.Excerpt) != p.Excerpt || f.Body != p.Body ||
 		!slices.Equal(nonNil(f.CategoryIDs), nonNil(p.CategoryIDs)) || !slices.EqualFunc(tags, nonNil(p.Tags), strings.EqualFold) ||
 		t(f.SEOTitle) != p.SEO.Title || t(f.SEODescription) != p.SEO.Description || t(f.CanonicalURL) != p.SEO.CanonicalURL ||
-		f.imagesChangedFrom(p)
+		f.imagesChangedFrom(p) || f.referencesChangedFrom(p)
 }
 
 // scheduleTime reads the schedule input: a local date and time plus her

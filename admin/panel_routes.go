@@ -42,6 +42,15 @@ func (a *Admin) panelRoutes(r fiber.Router) {
 	authed.Post("/media/:id", a.handleMediaAltForm)
 	authed.Post("/media/:id/delete", a.handleMediaDeleteForm)
 
+	authed.Get("/citations", a.handleCitationsPage)
+	authed.Get("/citations/new", a.handleCitationNewPage)
+	authed.Post("/citations", a.handleCitationCreateForm)
+	authed.Post("/citations/import", a.handleCitationImportForm)
+	authed.Get("/citations/:id", a.handleCitationPage)
+	authed.Post("/citations/:id", a.handleCitationUpdateForm)
+	authed.Post("/citations/:id/delete", a.handleCitationDeleteForm)
+	authed.Post("/citations/:id/merge", a.handleCitationMergeForm)
+
 	authed.Get("/settings", a.handleSettingsPage)
 	authed.Post("/settings", a.handleSettingsForm)
 

@@ -45,6 +45,9 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 		Author:       cms.AuthorProfile{Name: v("author.name"), Title: v("author.title"), Bio: v("author.bio"), PhotoURL: v("author.photoUrl")},
 		CallToAction: cms.CallToAction{Heading: v("callToAction.heading"), Text: v("callToAction.text"), ButtonLabel: v("callToAction.buttonLabel"), URL: v("callToAction.url")},
 		CORSOrigins:  []string{},
+		// An empty choice (an old page without the select) keeps the
+		// stored style; cms refuses anything else unknown.
+		CitationStyle: cms.CitationStyle(v("citationStyle")),
 	}
 	for _, line := range strings.FieldsFunc(c.FormValue("corsOrigins"), func(r rune) bool { return r == '\n' || r == '\r' || r == ',' }) {
 		if line = strings.TrimSpace(line); line != "" {
@@ -52,6 +55,9 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 		}
 	}
 	in := cms.SettingsInput{Site: &s.Site, Author: &s.Author, CallToAction: &s.CallToAction, CORSOrigins: &s.CORSOrigins}
+	if s.CitationStyle != "" {
+		in.CitationStyle = &s.CitationStyle
+	}
 	if n, err := strconv.Atoi(c.FormValue("version")); err == nil {
 		in.Version, s.Version = &n, n
 	}

@@ -50,6 +50,8 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 	list := postsPage{page: pg, Posts: []postRow{{Post: post, CategoryNames: []string{"Newborn"}}}, Total: 41, Q: "naps",
 		Status: "draft", Categories: []*cms.Category{cat}, Errors: errs, Statuses: statusOptions, Sorts: sortOptions,
 		Pager: pager{Page: 2, TotalPages: 3, PrevURL: "/admin/posts", NextURL: "/admin/posts?page=3"}}
+	cite := &cms.Citation{ID: "64b000000000000000000040", Key: "price2012", Type: cms.CiteArticle, Title: "Sleep <b>training</b>", Year: 2012,
+		Authors: []cms.Name{{Family: "Price", Given: "Anna"}, {Literal: "AAP <b>"}}, Container: "Pediatrics", DOI: "10.1542/peds.2011-3467", Version: 3}
 	samples := map[string]any{
 		views.Error:        errorPage{page: pg, Status: 403, Message: "No."},
 		views.Setup:        setupPage{page: page{Title: "Welcome"}, Email: "o@example.com", Name: "Olivia", Errors: errs},
@@ -71,6 +73,14 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 					Type: "JPEG", Size: "1.2 MB", UsedBy: []mediaUser{{ID: post.ID, Title: post.Title}}, Error: "In use."},
 				{Media: &cms.Media{ID: "64b000000000000000000031", Filename: "b.png", Alt: "A <b>crib</b>", Version: 2, CreatedAt: now}, UsedBy: []mediaUser{}},
 			}},
+		views.Citations: citationsPage{page: pg, Q: "price <b>", Total: 1, Style: "APA 7", ImportText: "@article{x <b>", Alert: "Bad.",
+			Errors: map[string]string{"text": "Bad <b>."}, Rows: []citationRow{{Citation: cite, Formatted: formatted(cite, cms.StyleAPA), TypeLabel: "Journal article", CitedBy: 2}}},
+		views.Citation: citationPage{page: pg, Form: newCitationForm(*cite, map[string]string{"title": "Bad.", "authors[0].family": "Bad.", "year": "Bad."}),
+			Action: "/admin/citations/" + cite.ID, Problem: "Not saved.", Notice: "Filled in.", Duplicate: cite, DupHTML: formatted(cite, cms.StyleAMA),
+			Stored: cite, Formatted: formatted(cite, cms.StyleAPA), CitedBy: []citingPost{{ID: post.ID, Title: post.Title}}, Others: []*cms.Citation{cite}, Alert: "No."},
+		views.CitationImport: citationPage{page: pg, New: true, Action: "/admin/citations", Notice: "Only the DOI.",
+			ImportAll: []importEntry{{Index: 0, Form: newCitationForm(*cite, nil), Formatted: formatted(cite, cms.StyleAPA), Problems: map[string]string{"url": "Bad <b>."}},
+				{Index: 1, Form: newCitationForm(*cite, nil), Duplicate: &dupEntry{ID: cite.ID, Key: cite.Key, Formatted: formatted(cite, cms.StyleAPA)}}}},
 	}
 	files, err := fs.Glob(views.FS, "*.html")
 	if err != nil {

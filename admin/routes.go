@@ -47,6 +47,15 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Patch("/media/:id", auth, body, a.handleMediaUpdate)
 	api.Delete("/media/:id", auth, a.handleMediaDelete)
 
+	api.Get("/citations", auth, a.handleCitationList)
+	api.Post("/citations", auth, body, a.handleCitationCreate)
+	api.Post("/citations/parse", auth, body, a.handleCitationParse)
+	api.Get("/citations/:id", auth, a.handleCitationGet)
+	api.Patch("/citations/:id", auth, body, a.handleCitationUpdate)
+	api.Put("/citations/:id", auth, body, a.handleCitationUpdate)
+	api.Delete("/citations/:id", auth, a.handleCitationDelete)
+	api.Post("/citations/:id/merge", auth, body, a.handleCitationMerge)
+
 	api.Get("/settings", auth, a.handleSettingsGet)
 	api.Put("/settings", auth, body, a.handleSettingsUpdate)
 

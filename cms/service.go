@@ -18,6 +18,7 @@ type Service struct {
 	now     func() time.Time
 
 	maxUpload int64
+	crossref  *crossrefClient // nil: DOI lookups off
 }
 
 // ServiceConfig wires a Service.
@@ -28,6 +29,9 @@ type ServiceConfig struct {
 	Now       func() time.Time
 	// MaxUploadBytes bounds an uploaded file (default DefaultMaxUploadBytes).
 	MaxUploadBytes int64
+	// CrossrefURL is the base URL of Crossref's REST API (such as
+	// https://api.crossref.org) for looking DOIs up; "" turns lookups off.
+	CrossrefURL string
 }
 
 // DefaultMaxUploadBytes is the default upload size limit: 20 MiB.
@@ -50,7 +54,11 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
-	return &Service{store: cfg.Store, content: cfg.ReadModel, log: cfg.Logger, now: cfg.Now, maxUpload: cfg.MaxUploadBytes}, nil
+	cr, err := newCrossrefClient(cfg.CrossrefURL)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: cfg.Store, content: cfg.ReadModel, log: cfg.Logger, now: cfg.Now, maxUpload: cfg.MaxUploadBytes, crossref: cr}, nil
 }
 
 // Store returns the store the service writes to.

@@ -12,17 +12,20 @@ var FS embed.FS
 
 // Template names.
 const (
-	Layout       = "layout"        // the frame every page is rendered in
-	Error        = "error"         // 403, 404, 500 and the like
-	Setup        = "setup"         // first run: create the owner
-	Login        = "login"         // email and password
-	Dashboard    = "dashboard"     // drafts, scheduled, recently published
-	Posts        = "posts"         // the posts list
-	Trash        = "trash"         // trashed posts
-	TrashConfirm = "trash_confirm" // "delete forever?"
-	Categories   = "categories"    // create, rename, reorder, delete
-	Settings     = "settings"      // site, author, call to action, CORS
-	Users        = "users"         // owners manage users
-	Account      = "account"       // change password, log out everywhere
-	Media        = "media"         // the media library
+	Layout         = "layout"          // the frame every page is rendered in
+	Error          = "error"           // 403, 404, 500 and the like
+	Setup          = "setup"           // first run: create the owner
+	Login          = "login"           // email and password
+	Dashboard      = "dashboard"       // drafts, scheduled, recently published
+	Posts          = "posts"           // the posts list
+	Trash          = "trash"           // trashed posts
+	TrashConfirm   = "trash_confirm"   // "delete forever?"
+	Categories     = "categories"      // create, rename, reorder, delete
+	Settings       = "settings"        // site, author, call to action, CORS
+	Users          = "users"           // owners manage users
+	Account        = "account"         // change password, log out everywhere
+	Media          = "media"           // the media library
+	Citations      = "citations"       // the reference library and the import box
+	Citation       = "citation"        // add or edit one reference, its citing posts, delete, merge
+	CitationImport = "citation_import" // several imported references, to save each
 )

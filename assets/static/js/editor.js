@@ -14,7 +14,10 @@
 //     with different text (after an expired session, a conflict, a crash);
 //   - the schedule input shown and sent in her own time zone;
 //   - the cover, pins and body images (editor-images.js, which this
-//     reads through window.lullabyImages), saved with the rest.
+//     reads through window.lullabyImages), saved with the rest;
+//   - the reference list (editor-citations.js, window.lullabyRefs), saved,
+//     kept and previewed with the rest; the preview shows the in-text
+//     citations and the reference list in the site's style.
 // window.lullabyEditor exposes a little of it for the browser tests.
 (function () {
   "use strict";
@@ -35,6 +38,7 @@
   var statusEl = $("save-status"), previewEl = $("preview");
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var images = window.lullabyImages || null;
+  var refs = window.lullabyRefs || null;
 
   var state = {
     id: ds.postId || "",
@@ -84,6 +88,10 @@
       var im = images.fields();
       if (im.pins) { f.cover = im.cover; f.pins = im.pins; f.noPinMediaIds = im.noPinMediaIds; }
     }
+    if (refs) {
+      var r = refs.fields();
+      if (r.references) f.references = r.references;
+    }
     return f;
   }
   function applyFields(f) {
@@ -98,6 +106,7 @@
     seoDescInput.value = f.seoDescription || "";
     canonicalInput.value = f.canonicalUrl || "";
     if (images && f.pins) images.apply(f, f.body || "");
+    if (refs && f.references) refs.apply(f.references);
     updateSlugViews();
     updateHints();
   }
@@ -112,7 +121,8 @@
       pins: (f.pins || []).map(function (p) {
         return { mediaId: p.mediaId.trim().toLowerCase(), title: p.title.trim(), description: p.description.trim().replace(/\r\n/g, "\n"), alt: p.alt.trim(), hidden: !!p.hidden };
       }),
-      noPinMediaIds: f.noPinMediaIds || []
+      noPinMediaIds: f.noPinMediaIds || [],
+      references: f.references || null
     });
   }
 
@@ -146,6 +156,7 @@
   function clearFieldErrors() {
     ["title", "slug", "excerpt", "body", "categoryIds", "tags", "seoTitle", "seoDescription", "canonicalUrl"].forEach(function (n) { setFieldError(n, ""); });
     if (images) images.clearErrors();
+    if (refs) refs.clearErrors();
   }
 
   // ---- talking to the server ----
@@ -312,6 +323,9 @@
     return state.saving;
   }
 
+  // f0 reports whether the form still shows exactly the fields snap.
+  function f0(snap) { return comparable(fields()) === snap; }
+
   // saved handles the answer to an autosave of the fields snap.
   function saved(res, snap) {
     var post = res.body && res.body.data;
@@ -328,6 +342,13 @@
         updateSlugViews();
       }
       state.lastSaved = snap;
+      // Works cited in the text join the list on save: show them.
+      if (refs && post.references && f0(snap)) {
+        refs.apply(post.references);
+        state.lastSaved = comparable(fields());
+        snap = state.lastSaved;
+        schedulePreview();
+      }
       clearFieldErrors();
       if (comparable(fields()) === snap) removeLocal();
       setStatus("Saved " + clock(new Date()), "saved");
@@ -465,21 +486,29 @@
   // ---- live preview ----
 
   var preview = { timer: 0, seq: 0, body: null, html: "" };
-  // render asks the server to render text; resolves to the HTML, or null.
+  // previewKey is what the preview depends on: the text and the list.
+  function previewKey(text) {
+    return text + "\u0000" + (refs ? (refs.fields().references || []).join(",") : "");
+  }
+  // render asks the server to render text (with the reference list);
+  // resolves to the HTML, or null.
   function render(text) {
-    if (text === preview.body) return Promise.resolve(preview.html);
+    var key = previewKey(text);
+    if (key === preview.body) return Promise.resolve(preview.html);
     var seq = ++preview.seq;
+    var params = new URLSearchParams({ body: text });
+    if (refs) (refs.fields().references || []).forEach(function (id) { params.append("references", id); });
     return fetch("/admin/preview", {
       method: "POST", credentials: "same-origin", redirect: "manual",
       headers: { "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8", "Accept": "text/html", "X-CSRF-Token": state.csrf },
-      body: new URLSearchParams({ body: text })
+      body: params
     }).then(function (res) {
       if (res.type === "opaqueredirect" || res.status === 401) { sessionExpired(); return null; }
       if (!res.ok) return null;
       var words = res.headers.get("X-Word-Count");
       return res.text().then(function (html) {
         if (seq !== preview.seq) return null; // a newer one is on its way
-        preview.body = text;
+        preview.body = key;
         preview.html = html;
         var wc = $("word-count");
         if (wc && words !== null) wc.textContent = words;
@@ -494,7 +523,7 @@
   function updatePreview() {
     if (!previewEl) return;
     var text = getBody();
-    if (text === preview.body) return;
+    if (previewKey(text) === preview.body) return;
     previewEl.dataset.state = "loading";
     render(text).then(function (html) {
       if (html === null) { previewEl.dataset.state = "error"; return; }
@@ -544,7 +573,7 @@
       previewClass: ["editor-preview", "prose"],
       previewRender: function (text, el) {
         render(text).then(function (html) { if (html !== null) el.innerHTML = html; });
-        return text === preview.body ? preview.html : null;
+        return previewKey(text) === preview.body ? preview.html : null;
       },
       promptURLs: true,
       promptTexts: { link: "Address of the link (https://…):", image: "Address of the image (https://…):" },
@@ -581,6 +610,7 @@
     input.setAttribute("aria-describedby", "body-hint body-error");
     cm.on("change", changed);
     if (images) images.attachEditor(cm);
+    if (refs) refs.attachEditor(cm);
     // The toolbar: one tab stop, arrow keys move between buttons.
     var bar = state.mde.gui && state.mde.gui.toolbar;
     if (bar) {
@@ -689,6 +719,7 @@
 
   function init() {
     if (images) images.init({ changed: changed });
+    if (refs) refs.init({ changed: changed });
     setupEditor();
     setupSchedule();
     updateHints();
@@ -697,7 +728,7 @@
     // with errors (her input, not saved).
     if (!$("form-problem") && state.id) state.lastSaved = comparable(fields());
     if (previewEl && previewEl.innerHTML.trim() !== "") {
-      preview.body = getBody();
+      preview.body = previewKey(getBody());
       preview.html = previewEl.innerHTML;
     }
     offerLocal();

@@ -1,0 +1,148 @@
+package admin
+
+import (
+	"context"
+	"html"
+	"html/template"
+	"slices"
+	"strings"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// The editor's references: the post's ordered list of works from the
+// library. They travel with the rest of the form (as repeated
+// "references" fields, marked with refs=1 like the images' images=1, so a
+// form without them leaves the stored list alone) and with the script's
+// autosave as the API's "references". Works cited in the body ([@key]) are
+// added by cms on save. The preview shows in-text citations in the site's
+// style and the reference list, as readers will see them.
+
+// refView is one reference of the editor's list.
+type refView struct {
+	ID, Key   string
+	Formatted template.HTML // in the site's style; sanitised by cms
+	Known     bool          // still in the library
+}
+
+// editorRefs is what the editor shows of the post's references.
+type editorRefs struct {
+	Items []refView
+	Style string // "apa" or "ama"
+	Error string // the references field's error
+}
+
+// referencesFromForm reads the references fields of the editor form into
+// f (when it says refs=1).
+func referencesFromForm(all map[string][]string, f *postForm) {
+	f.Refs = len(all["refs"]) > 0 && all["refs"][0] == "1"
+	if !f.Refs {
+		return
+	}
+	f.References = []string{}
+	for _, id := range all["references"] {
+		id = strings.ToLower(strings.TrimSpace(id))
+		if id != "" && !slices.Contains(f.References, id) {
+			f.References = append(f.References, id)
+		}
+	}
+}
+
+// referencesChangedFrom reports whether saving f would change p's list.
+func (f postForm) referencesChangedFrom(p *cms.Post) bool {
+	return f.Refs && !slices.Equal(nonNil(f.References), nonNil(p.References))
+}
+
+// referenceInput sets the references of in from f, when the form has them.
+func (f postForm) referenceInput(in *cms.PostInput) {
+	if !f.Refs {
+		return
+	}
+	refs := slices.Clone(nonNil(f.References))
+	in.References = &refs
+}
+
+// resolveRefs returns the library entries of ids (in order, unknown ones
+// left out) followed by those cited in body that ids lack, as cms does on
+// save; and the library by id.
+func (a *Admin) resolveRefs(ctx context.Context, ids []string, body string) ([]*cms.Citation, map[string]*cms.Citation, error) {
+	keys := cms.CitationKeys(body)
+	if len(ids) == 0 && len(keys) == 0 {
+		return nil, nil, nil
+	}
+	all, err := a.svc.ListCitations(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[string]*cms.Citation, len(all))
+	byKey := make(map[string]*cms.Citation, len(all))
+	for _, c := range all {
+		byID[c.ID], byKey[c.Key] = c, c
+	}
+	var refs []*cms.Citation
+	for _, id := range ids {
+		if c, ok := byID[id]; ok && !slices.Contains(refs, c) {
+			refs = append(refs, c)
+		}
+	}
+	for _, k := range keys {
+		if c, ok := byKey[k]; ok && !slices.Contains(refs, c) {
+			refs = append(refs, c)
+		}
+	}
+	return refs, byID, nil
+}
+
+// editorRefsFor builds the references part of the editor for form f.
+func (a *Admin) editorRefsFor(ctx context.Context, f postForm, style cms.CitationStyle, errs map[string]string) (editorRefs, error) {
+	out := editorRefs{Style: string(style), Error: errs["references"]}
+	if len(f.References) == 0 {
+		return out, nil
+	}
+	_, byID, err := a.resolveRefs(ctx, f.References, "")
+	if err != nil {
+		return out, err
+	}
+	for _, id := range f.References {
+		c, ok := byID[id]
+		if !ok {
+			out.Items = append(out.Items, refView{ID: id, Formatted: "(not in the library any more)"})
+			continue
+		}
+		out.Items = append(out.Items, refView{ID: c.ID, Key: c.Key, Formatted: formatted(c, style), Known: true})
+	}
+	return out, nil
+}
+
+// withReferences turns the citation placeholders of rendered HTML into
+// in-text citations in style and appends the reference list, as the
+// public API's frontends show them.
+func withReferences(htmlIn string, style cms.CitationStyle, refs []*cms.Citation) string {
+	if len(refs) == 0 {
+		return cms.FormatCitations(htmlIn, style, nil)
+	}
+	var b strings.Builder
+	b.WriteString(cms.FormatCitations(htmlIn, style, refs))
+	b.WriteString(`<section class="references" aria-label="References"><h2>References</h2><ol class="reference-list reference-list-` + string(style) + `">`)
+	for _, c := range refs {
+		b.WriteString(`<li id="ref-` + html.EscapeString(c.Key) + `">`)
+		b.WriteString(string(formatted(c, style)))
+		b.WriteString(`</li>`)
+	}
+	b.WriteString(`</ol></section>`)
+	return b.String()
+}
+
+// previewWithReferences is the preview of rendered body HTML with the
+// references ids and those the body cites.
+func (a *Admin) previewWithReferences(ctx context.Context, htmlIn, body string, ids []string) (string, error) {
+	style, err := a.siteStyle(ctx)
+	if err != nil {
+		return "", err
+	}
+	refs, _, err := a.resolveRefs(ctx, ids, body)
+	if err != nil {
+		return "", err
+	}
+	return withReferences(htmlIn, style, refs), nil
+}
