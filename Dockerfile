@@ -6,7 +6,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=docker
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/lullaby ./cmd/lullaby \
+RUN CGO_ENABLED=0 go build -trimpath -tags nodynamic -ldflags "-s -w -X main.version=${VERSION}" -o /out/lullaby ./cmd/lullaby \
  && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot

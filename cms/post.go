@@ -82,6 +82,10 @@ type Post struct {
 	NoPinMediaIDs []string   `json:"noPinMediaIds"` // body images marked not pinnable
 	MediaIDs      []string   `json:"mediaIds"`      // every media the post uses (cover, pins, body); set on save
 	References    []string   `json:"references"`    // citation ids, in her order; works cited in the body are added on save
+
+	// RelatedIDs are the posts she picked as related, in her order (at
+	// most MaxRelated); unpublished ones are left out publicly.
+	RelatedIDs []string `json:"relatedIds,omitempty"`
 }
 
 // Trashed reports whether the post is in the trash.
@@ -107,6 +111,7 @@ type PostInput struct {
 	Pins           *[]PinInput `json:"pins"`
 	NoPinMediaIDs  *[]string   `json:"noPinMediaIds"`
 	References     *[]string   `json:"references"` // citation ids in order
+	Related        *[]string   `json:"relatedIds"` // post ids in order, at most MaxRelated
 	Version        *int        `json:"version"`
 }
 
@@ -147,6 +152,15 @@ func (in *PostInput) apply(p *Post) {
 			ids = append(ids, strings.ToLower(strings.TrimSpace(id)))
 		}
 		p.References = dedupe(ids, false)
+	}
+	if in.Related != nil {
+		ids := make([]string, 0, len(*in.Related))
+		for _, id := range *in.Related {
+			if id = strings.ToLower(strings.TrimSpace(id)); id != p.ID {
+				ids = append(ids, id)
+			}
+		}
+		p.RelatedIDs = dedupe(ids, false)
 	}
 }
 
@@ -211,6 +225,15 @@ func (p *Post) Validate() error {
 	for _, id := range p.References {
 		if !ValidID(id) {
 			pr.Add("references", "Each reference must be a citation id.")
+			break
+		}
+	}
+	if len(p.RelatedIDs) > MaxRelated {
+		pr.Add("relatedIds", "A post can list at most 10 related posts.")
+	}
+	for _, id := range p.RelatedIDs {
+		if !ValidID(id) {
+			pr.Add("relatedIds", "Each related post must be a post id.")
 			break
 		}
 	}

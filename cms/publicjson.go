@@ -70,6 +70,11 @@ type PublicPost struct {
 	// References are the works the post cites, in her order: AMA numbers
 	// follow it; in-text citations link to "#ref-<key>".
 	References []PublicReference `json:"references"`
+	// JSONLD is the post's schema.org BlogPosting (jsonld.go).
+	JSONLD *JSONLD `json:"jsonLd"`
+	// Related, Previous and Next are added per snapshot (related.go):
+	// "related" (her picks, else up to 3 suggestions), "previous" (older)
+	// and "next" (newer), post summaries or null.
 }
 
 // PublicImage is an image of a post with absolute URLs: URL is one

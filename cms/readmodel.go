@@ -27,6 +27,8 @@ type ReadModel struct {
 	settings  *Settings        // as last loaded
 	citations []*Citation      // as last loaded
 	publicURL string           // prefix of image and media URLs; see SetPublicURL
+	lv        listViews        // lists and popularity (snapshot_lists.go)
+	search    *searchIndex     // published posts; see indexSearch
 }
 
 // NewReadModel returns a read model over store holding an empty snapshot;
@@ -71,6 +73,7 @@ func (rm *ReadModel) SetPublicURL(base string) {
 		rm.log.Error("rebuilding the content snapshot for a new public URL", "err", err)
 		return
 	}
+	rm.indexSearch(snap, list, rm.cats, rm.citations)
 	rm.cur.Store(snap)
 	go snap.warm()
 }
@@ -79,7 +82,7 @@ func (rm *ReadModel) SetPublicURL(base string) {
 // rm.mu held.
 func (rm *ReadModel) input(version int64, posts []*Post) snapshotInput {
 	return snapshotInput{version: version, posts: posts, cats: rm.cats, settings: rm.settings,
-		citations: rm.citations, publicURL: rm.publicURL}
+		citations: rm.citations, publicURL: rm.publicURL, lists: rm.listsInput(rm.lv.lists)}
 }
 
 // Snapshot returns the current snapshot; it is never nil.
@@ -138,12 +141,18 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	lists, err := rm.store.ListLists(ctx)
+	if err != nil {
+		return err
+	}
 	snap, err := buildSnapshot(snapshotInput{version: version, posts: list, cats: cats, settings: st,
-		citations: cites, publicURL: rm.publicURL}, rm.cur.Load())
+		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists)}, rm.cur.Load())
 	if err != nil {
 		return &Error{Kind: KindInternal, Op: "cms.ReadModel.Reload", Err: err}
 	}
 	rm.posts, rm.cats, rm.settings, rm.citations = next, cats, st, cites
+	rm.lv.lists = lists
+	rm.indexSearch(snap, list, cats, cites)
 	rm.cur.Store(snap)
 	rm.loaded.Store(true)
 	go snap.warm()
@@ -181,6 +190,7 @@ func (rm *ReadModel) ApplyPost(p *Post, version int64) bool {
 		return false
 	}
 	rm.posts = next
+	rm.indexSearch(snap, list, rm.cats, rm.citations)
 	rm.cur.Store(snap)
 	go snap.warm()
 	return true
@@ -240,6 +250,7 @@ func (rm *ReadModel) Run(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 		err := rm.sync(ctx, interval)
+		rm.RefreshListWindows()
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return

@@ -36,6 +36,10 @@ type Snapshot struct {
 
 	pages    bodyCache // canonical query -> list body
 	rawPosts bodyCache // raw query string of a post list -> its body
+
+	lists *listsState // curated lists and popularity (snapshot_lists.go)
+
+	ext snapshotExt // search, related posts, feeds, sitemap (snapshot_search.go)
 }
 
 // maxCachedPages bounds the list pages a snapshot keeps, so that a client
@@ -75,7 +79,7 @@ func (s *Snapshot) Categories() *Body { return s.categories }
 // NotFound if neither.
 func (s *Snapshot) Post(slug string) (*Body, string, error) {
 	if e := s.bySlug[slug]; e != nil {
-		return e.full, "", nil
+		return s.postBody(e), "", nil
 	}
 	if cur, ok := s.oldSlugs[slug]; ok {
 		return nil, cur, nil
@@ -90,6 +94,7 @@ type PostQuery struct {
 	Category string // category slug, "" for all
 	Tag      string // "" for all
 	Sort     PostSort
+	Window   string // sort=popular: "7d", "30d" or "all" (see SetWindow)
 }
 
 // ParsePostQuery validates raw query values, naming the bad ones. Empty
@@ -113,8 +118,8 @@ func ParsePostQuery(page, limit, category, tag, sort string) (PostQuery, error) 
 	}
 	if sort != "" {
 		q.Sort = PostSort(sort)
-		if q.Sort != SortNewest && q.Sort != SortOldest {
-			pr.Add("sort", "Must be newest or oldest.")
+		if q.Sort != SortNewest && q.Sort != SortOldest && q.Sort != SortPopular {
+			pr.Add("sort", "Must be newest, oldest or popular.")
 		}
 	}
 	if len(category) > MaxSlugLen {
@@ -129,7 +134,7 @@ func ParsePostQuery(page, limit, category, tag, sort string) (PostQuery, error) 
 // Posts returns the body of one page of published posts (GET
 // /api/v1/posts). An unknown category or tag gives an empty page.
 func (s *Snapshot) Posts(q PostQuery) *Body {
-	key := "posts\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + q.Category + "\x00" + q.Tag + "\x00" + string(q.Sort)
+	key := "posts\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + q.Category + "\x00" + q.Tag + "\x00" + string(q.Sort) + "\x00" + q.Window
 	return s.cached(key, func() []byte {
 		list := s.posts
 		if q.Category != "" {
@@ -140,6 +145,9 @@ func (s *Snapshot) Posts(q PostQuery) *Body {
 		}
 		if q.Tag != "" {
 			list = filterTag(list, s.byTag[strings.ToLower(q.Tag)])
+		}
+		if q.Sort == SortPopular {
+			list = s.byPopularity(list, q.Window)
 		}
 		var b bytes.Buffer
 		b.WriteString(`{"data":`)
@@ -171,7 +179,11 @@ func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
 		b.WriteString(`{"data":`)
 		b.Write(c.json[:len(c.json)-1])
 		b.WriteString(`,"posts":`)
-		writeSummaries(&b, c.posts, q)
+		list := c.posts
+		if q.Sort == SortPopular {
+			list = s.byPopularity(list, q.Window)
+		}
+		writeSummaries(&b, list, q)
 		b.WriteString(`}`)
 		writeMeta(&b, len(c.posts), q)
 		return b.Bytes()
@@ -278,6 +290,7 @@ type snapshotInput struct {
 	settings  *Settings
 	citations []*Citation // the whole reference library
 	publicURL string      // image and media URLs start with it
+	lists     listsInput  // curated lists and view totals
 }
 
 // buildSnapshot renders every public body from in. prev, if not nil,
@@ -350,7 +363,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.fresh = append(s.fresh, e.full)
+			s.ext.freshPosts = append(s.ext.freshPosts, e) // served composed: see warmPosts
 		}
 		s.posts = append(s.posts, e)
 		s.bySlug[p.Slug] = e
@@ -394,6 +407,10 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	if err := s.buildCitations(in.citations); err != nil {
 		return nil, err
 	}
+	if err := s.buildLists(in.lists); err != nil {
+		return nil, err
+	}
+	s.ext.init(in, prev)
 	return s, nil
 }
 
@@ -468,6 +485,7 @@ func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
 		full.SEO.CanonicalURL = sum.URL
 	}
 	env.links.addImages(&full, p, env.st)
+	full.JSONLD = jsonLD(p, &full, refs, env.st)
 	fullJSON, err := marshal(struct {
 		Data PublicPost `json:"data"`
 	}{full})
@@ -495,6 +513,7 @@ func marshal(v any) ([]byte, error) {
 // warm makes the compressed encodings of the bodies new in s, so that no
 // reader waits for them; it runs in the background after a reload.
 func (s *Snapshot) warm() {
+	s.warmPosts()
 	for _, b := range s.fresh {
 		b.Brotli()
 		b.Gzip()

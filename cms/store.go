@@ -19,6 +19,8 @@ type Store interface {
 	StateStore
 	MediaStore
 	CitationStore
+	ListStore // list.go
+	ViewStore // views.go
 }
 
 // CitationStore keeps the reference library.

@@ -82,38 +82,10 @@ func (a *API) handleCitation(c *fiber.Ctx) error {
 	return a.send(c, body)
 }
 
-// send writes a ready-made body: 304 when the client's ETag matches, else
-// the bytes in the best encoding the client accepts, made at most once.
-func (a *API) send(c *fiber.Ctx, b *cms.Body) error {
-	h := &c.Response().Header
-	h.SetCanonical(headerETag, b.ETagBytes())
-	h.SetCanonical(headerCacheControl, a.cacheControl)
-	h.SetCanonical(headerVary, valueVary)
-	req := &c.Request().Header
-	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, b.ETag) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	h.SetContentTypeBytes(valueJSON)
-	if c.Method() == fiber.MethodHead {
-		h.SetContentLength(len(b.JSON))
-		return nil
-	}
-	if ae := req.PeekBytes(headerAcceptEncoding); len(ae) > 0 {
-		if acceptsEncoding(ae, "br") {
-			if z := b.Brotli(); z != nil {
-				h.SetCanonical(headerContentEncoding, valueBrotli)
-				return c.Send(z)
-			}
-		}
-		if acceptsEncoding(ae, "gzip") {
-			if z := b.Gzip(); z != nil {
-				h.SetCanonical(headerContentEncoding, valueGzip)
-				return c.Send(z)
-			}
-		}
-	}
-	return c.Send(b.JSON)
-}
+// send writes a ready-made JSON body: 304 when the client's ETag matches,
+// else the bytes in the best encoding the client accepts, made at most
+// once.
+func (a *API) send(c *fiber.Ctx, b *cms.Body) error { return a.sendType(c, b, valueJSON) }
 
 // Header names and values, canonical and ready, so that sending a body
 // does no header normalisation or allocation.

@@ -20,7 +20,7 @@ func (a *API) cors(c *fiber.Ctx) error {
 			return c.SendStatus(fiber.StatusNoContent)
 		}
 		c.Set(fiber.HeaderAccessControlAllowOrigin, allowed)
-		c.Set(fiber.HeaderAccessControlAllowMethods, "GET, HEAD, OPTIONS")
+		c.Set(fiber.HeaderAccessControlAllowMethods, "GET, HEAD, POST, OPTIONS")
 		c.Set(fiber.HeaderAccessControlAllowHeaders, "Content-Type, If-None-Match")
 		c.Set(fiber.HeaderAccessControlMaxAge, "86400")
 		c.Set(fiber.HeaderVary, "Origin")

@@ -34,6 +34,9 @@ type Config struct {
 	// MediaCacheBytes bounds the in-memory cache of hot image variants
 	// (default DefaultMediaCacheBytes).
 	MediaCacheBytes int64
+	// Views counts the reads reported by POST /posts/{slug}/views
+	// (views.go); optional: without it beacons are answered, not counted.
+	Views ViewRecorder
 }
 
 // API is the public content API.
@@ -48,6 +51,7 @@ type API struct {
 	media        MediaSource
 	mediaCache   *mediaLRU
 	mediaLoads   mediaLoads
+	views        ViewRecorder // nil: beacons not counted
 }
 
 // New checks cfg and returns the API.
@@ -66,6 +70,7 @@ func New(cfg Config) (*API, error) {
 	}
 	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: []byte(cfg.CacheControl),
 		openapi: cms.NewBody(openAPIDocument), media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes)}
+	a.views = cfg.Views
 	for _, o := range cfg.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		switch o {

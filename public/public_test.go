@@ -277,7 +277,7 @@ func TestCORS(t *testing.T) {
 		req.Header.Set("Access-Control-Request-Method", "GET")
 		r := f.Do(t, req)
 		MustStatus(t, r, 204)
-		if r.header.Get("Access-Control-Allow-Origin") != "https://a.example" || !strings.Contains(r.header.Get("Access-Control-Allow-Methods"), "GET") {
+		if r.header.Get("Access-Control-Allow-Origin") != "https://a.example" || !strings.Contains(r.header.Get("Access-Control-Allow-Methods"), "GET") || !strings.Contains(r.header.Get("Access-Control-Allow-Methods"), "POST") {
 			t.Errorf("preflight headers = %v", r.header)
 		}
 	})

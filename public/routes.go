@@ -8,11 +8,15 @@ func (a *API) Routes(r fiber.Router) {
 
 	r.Get("/openapi.json", a.handleOpenAPI)
 	r.Get("/site", a.handleSite)
-	r.Get("/posts", a.handlePostList)
+	r.Get("/posts", a.handlePostListPopular)
 	r.Get("/posts/:slug", a.handlePost)
+	r.Post("/posts/:slug/views", a.handleView)
+	r.Get("/lists", a.handleLists)
+	r.Get("/lists/:slug", a.handleList)
 	r.Get("/categories", a.handleCategoryList)
 	r.Get("/categories/:slug", a.handleCategory)
 	r.Get("/citations/:key", a.handleCitation)
+	r.Get("/search", a.handleSearch)
 
 	r.Use(a.handleNotFound)
 }

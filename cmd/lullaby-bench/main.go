@@ -90,6 +90,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	serverFlags := fs.String("server-flags", "", "extra flags for lullaby serve, space-separated")
 	dataDir := fs.String("data", "", "use (and on first use, seed) this data folder instead of a temporary one")
 	media := fs.Bool("media", false, "benchmark GET /media/{id}/pin of a hot image instead of the posts API")
+	beacon := fs.Bool("beacon", false, "benchmark POST /api/v1/posts/{slug}/views (the read beacon; see beacon.go) instead of the posts API")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -133,7 +134,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("go build ./cmd/lullaby (run from the repository root): %w", err)
 	}
 	lullabyAddr, constAddr := freeAddr(), freeAddr()
-	srv := exec.Command(bin, append([]string{"serve", "--addr", lullabyAddr, "--data-dir", data, "--log-level", "warn"}, strings.Fields(*serverFlags)...)...)
+	extra := strings.Fields(*serverFlags)
+	if *beacon {
+		extra = append(extra, beaconServerFlags()...)
+	}
+	srv := exec.Command(bin, append([]string{"serve", "--addr", lullabyAddr, "--data-dir", data, "--log-level", "warn"}, extra...)...)
 	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
 	if err := srv.Start(); err != nil {
 		return err
@@ -182,6 +187,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			{"GET /media/{id}/pin (hot: from the LRU)", "http://" + lullabyAddr + "/media/" + mediaID + "/pin", "", ""},
 		}
 	}
+	if *beacon {
+		fixed, rotating, err := beaconScripts(dir, slugs)
+		if err != nil {
+			return err
+		}
+		cases = []benchCase{
+			cases[0],
+			{"POST /api/v1/posts/{slug}/views, one fixed client (deduplicated, rate-limited)", "http://" + lullabyAddr, fixed, ""},
+			{"POST /api/v1/posts/{slug}/views, 20,000 rotating readers (X-Forwarded-For, 3 user agents, every post)", "http://" + lullabyAddr, rotating, ""},
+		}
+	}
 	results := make([]wrkResult, len(cases))
 	for i, c := range cases {
 		a := append([]string{}, wrkArgs...)
@@ -211,6 +227,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "| %s | %.0f | %.0f%% | %s | %s | %d |\n", c.name, r.rps, 100*r.rps/results[0].rps, r.p50, r.p99, r.non2xx)
 	}
 	fmt.Fprintf(out, "\nlullaby resident memory: %.1f MB idle after start, %.1f MB after the runs\n", idle, loaded)
+	if *beacon {
+		stop(srv) // a clean shutdown flushes the counted views
+		views, buckets, err := storedViews(ctx, data)
+		if err != nil {
+			return err
+		}
+		var beacons float64
+		for _, r := range results[1:] {
+			beacons += r.rps * duration.Seconds()
+		}
+		fmt.Fprintf(out, "post_views after shutdown: %d views in %d posts' buckets, from about %.0f beacons\n", views, buckets, beacons)
+	}
 	return nil
 }
 

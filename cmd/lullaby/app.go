@@ -46,6 +46,7 @@ func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, li
 	app.Get("/readyz", ready)
 	pub.Routes(app.Group("/api/v1"))
 	pub.MediaRoutes(app.Group("/media"))
+	pub.FeedRoutes(app) // /feed.xml, /sitemap.xml, /robots.txt... at the root
 	adm.Routes(app.Group("/admin"))
 	return app
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // setting is one configuration value: read from its environment variable,
@@ -45,6 +47,18 @@ type config struct {
 	// publicURLDerived: PublicURL was not set but made from Addr, so it
 	// follows the port actually bound (see watchListenPort).
 	publicURLDerived bool
+	// CrossrefURL is the base URL of Crossref's REST API for looking DOIs
+	// up when importing references; "" (the default) turns lookups off.
+	CrossrefURL string
+	// ViewsFlushEvery is how often counted views are written to the
+	// database; PopularWindow the span of the popular list;
+	// PopularEvery how often popularity is recomputed.
+	ViewsFlushEvery time.Duration
+	PopularWindow   cms.ViewWindow
+	PopularEvery    time.Duration
+
+	// The view settings as read, before parse.
+	viewsFlushStr, popularWindowStr, popularEveryStr string
 
 	// The settings as read, before parse.
 	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr, uploadStr string
@@ -68,6 +82,10 @@ func (c *config) settings() []setting {
 		{"LULLABY_BODY_LIMIT_MB", "body-limit-mb", "4", "largest request body accepted, in MiB (raised to fit uploads)", &c.bodyStr},
 		{"LULLABY_MAX_UPLOAD_MB", "max-upload-mb", "20", "largest image upload accepted, in MiB", &c.uploadStr},
 		{"LULLABY_PUBLIC_URL", "public-url", "", "base URL at which readers' browsers reach this server, for absolute image URLs in the public API (default: http://localhost:<port of LULLABY_ADDR>)", &c.PublicURL},
+		{"LULLABY_VIEWS_FLUSH_INTERVAL", "views-flush-interval", "5s", "how often post views counted in memory are written to the database (and at shutdown)", &c.viewsFlushStr},
+		{"LULLABY_POPULAR_WINDOW", "popular-window", "30d", "span of the popular posts list: <n>d (e.g. 7d, 30d) or all", &c.popularWindowStr},
+		{"LULLABY_POPULAR_INTERVAL", "popular-interval", "5m", "how often popular posts are recomputed from the view counts", &c.popularEveryStr},
+		{"LULLABY_CROSSREF_URL", "crossref-url", "", "Crossref REST API for looking DOIs up when importing references, e.g. https://api.crossref.org (empty: off)", &c.CrossrefURL},
 	}
 }
 
@@ -112,6 +130,13 @@ func (c *config) parse() error {
 	c.SchedulerEvery = dur("LULLABY_SCHEDULER_INTERVAL", c.schedStr, 10*time.Millisecond)
 	c.RequestTimeout = dur("LULLABY_REQUEST_TIMEOUT", c.reqTimeoutStr, 100*time.Millisecond)
 	c.ShutdownTimeout = dur("LULLABY_SHUTDOWN_TIMEOUT", c.shutdownStr, 0)
+	c.ViewsFlushEvery = dur("LULLABY_VIEWS_FLUSH_INTERVAL", c.viewsFlushStr, 10*time.Millisecond)
+	c.PopularEvery = dur("LULLABY_POPULAR_INTERVAL", c.popularEveryStr, 10*time.Millisecond)
+	if w, ok := cms.ParseViewWindow(strings.TrimSpace(c.popularWindowStr)); ok {
+		c.PopularWindow = w
+	} else if err == nil {
+		err = fmt.Errorf("LULLABY_POPULAR_WINDOW: %q is not <n>d (1 to 3660 days, e.g. 30d) or all", c.popularWindowStr)
+	}
 	if err != nil {
 		return err
 	}
@@ -141,6 +166,13 @@ func (c *config) parse() error {
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return fmt.Errorf("LULLABY_JWT_SECRET must be at least 32 bytes (it is %d); e.g. openssl rand -base64 48", len(c.JWTSecret))
+	}
+	if raw := strings.TrimSpace(c.CrossrefURL); raw != "" {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("LULLABY_CROSSREF_URL: %q is not an http:// or https:// URL (e.g. https://api.crossref.org)", raw)
+		}
+		c.CrossrefURL = strings.TrimRight(raw, "/")
 	}
 	return c.parsePublicURL()
 }

@@ -29,6 +29,9 @@ type server struct {
 	svc *cms.Service
 	adm *admin.Admin
 	app *fiber.App
+	// views counts post reads in memory; serve flushes it after the last
+	// request and before the database closes.
+	views *cms.ViewCounter
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -86,7 +89,7 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 // newService builds the service over db and rm as configured.
 func newService(cfg *config, db *mongodb.DB, rm *cms.ReadModel, log *slog.Logger) (*cms.Service, error) {
 	return cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: log,
-		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20})
+		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL})
 }
 
 // newServer opens the database, loads the read model and builds the app.
@@ -138,7 +141,11 @@ func (s *server) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, CORSOrigins: s.cfg.CORSOrigins, Media: s.svc})
+	s.rm.SetPopularWindow(s.cfg.PopularWindow)
+	if s.views, err = cms.NewViewCounter(cms.ViewCounterConfig{Store: s.db, Logger: s.log}); err != nil {
+		return err
+	}
+	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, CORSOrigins: s.cfg.CORSOrigins, Media: s.svc, Views: s.views})
 	if err != nil {
 		return err
 	}
@@ -186,6 +193,9 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	go func() { defer wg.Done(); s.rm.Run(loops, s.cfg.SyncInterval) }()
 	go func() { defer wg.Done(); s.adm.Run(loops, s.cfg.SyncInterval) }()
 	go func() { defer wg.Done(); s.svc.RunScheduler(loops, s.cfg.SchedulerEvery) }()
+	wg.Add(2)
+	go func() { defer wg.Done(); s.views.Run(loops, s.cfg.ViewsFlushEvery) }()
+	go func() { defer wg.Done(); s.rm.RunPopularity(loops, s.cfg.PopularEvery) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- s.app.Listener(ln) }()
@@ -198,12 +208,26 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	}
 	stopLoops()
 	wg.Wait()
+	s.flushViews()
 	s.close()
 	if err != nil && !errors.Is(err, net.ErrClosed) {
 		return err
 	}
 	s.log.Info("stopped")
 	return nil
+}
+
+// flushViews writes the views counted since the last flush; the app has
+// stopped taking beacons, so none is lost.
+func (s *server) flushViews() {
+	if s.views == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.views.Flush(ctx); err != nil {
+		s.log.Error("writing the last view counts", "err", err, "views", s.views.Pending())
+	}
 }
 
 func (s *server) close() {

@@ -66,6 +66,8 @@ type DB struct {
 	log     *slog.Logger
 
 	users, posts, bodies, revisions, categories, settings, state, media, citations *mongo.Collection
+
+	lists, views *mongo.Collection // list.go, views.go
 }
 
 var _ cms.Store = (*DB)(nil)
@@ -147,6 +149,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.state = db.db.Collection(collState)
 	db.media = db.db.Collection(collMedia)
 	db.citations = db.db.Collection(collCitations)
+	db.lists = db.db.Collection(collLists)
+	db.views = db.db.Collection(collViews)
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
 	}
@@ -173,6 +177,8 @@ func (db *DB) createIndexes(ctx context.Context) error {
 		{db.revisions, []mongo.IndexModel{{Keys: bson.D{{Key: "postId", Value: 1}}}}},
 		{db.media, []mongo.IndexModel{{Keys: bson.D{{Key: "hash", Value: 1}}, Options: unique}}},
 		{db.citations, []mongo.IndexModel{{Keys: bson.D{{Key: "key", Value: 1}}, Options: unique}}},
+		{db.lists, []mongo.IndexModel{{Keys: bson.D{{Key: "slug", Value: 1}}, Options: unique}}},
+		{db.views, []mongo.IndexModel{{Keys: bson.D{{Key: "postId", Value: 1}, {Key: "day", Value: 1}}}, {Keys: bson.D{{Key: "day", Value: 1}}}}},
 	}
 	for _, w := range want {
 		// One at a time: FerretDB 1.24 panics when one createIndexes

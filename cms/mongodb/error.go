@@ -21,6 +21,8 @@ const (
 	collState      = "state"
 	collMedia      = "media"
 	collCitations  = "citations"
+	collLists      = "lists"
+	collViews      = "post_views"
 )
 
 // nouns names what each collection holds, for human messages.
@@ -34,6 +36,8 @@ var nouns = map[string]string{
 	collState:      "state document",
 	collMedia:      "media",
 	collCitations:  "reference",
+	collLists:      "list",
+	collViews:      "view count",
 }
 
 // uniqueFields names the unique field (by its API name) that a duplicate key
@@ -45,6 +49,7 @@ var uniqueFields = map[string][2]string{
 	collUsers:      {"email", "This email address is already used by another user."},
 	collMedia:      {"file", "This image was already uploaded."},
 	collCitations:  {"key", "This citation key is already used by another reference."},
+	collLists:      {"slug", "This slug is already used by another list."},
 }
 
 // storeError maps an error from the driver to a *cms.Error: this is the one

@@ -107,6 +107,7 @@ type postDoc struct {
 	NoPin       []string         `bson:"noPinMediaIds"`
 	MediaIDs    []string         `bson:"mediaIds"` // cover, pins and body images: "where is this image used"
 	References  []string         `bson:"references"`
+	Related     []string         `bson:"relatedIds,omitempty"`
 }
 
 type bodyDoc struct {
@@ -177,6 +178,9 @@ func toPostDoc(id bson.ObjectID, p *cms.Post, contentID bson.ObjectID) *postDoc 
 	d.NoPin = refs(p.NoPinMediaIDs)
 	d.MediaIDs = refs(p.MediaIDs)
 	d.References = refs(p.References)
+	if len(p.RelatedIDs) > 0 {
+		d.Related = refs(p.RelatedIDs)
+	}
 	return d
 }
 
@@ -214,6 +218,7 @@ func (d *postDoc) post() *cms.Post {
 	p.NoPinMediaIDs = strs(d.NoPin)
 	p.MediaIDs = strs(d.MediaIDs)
 	p.References = strs(d.References)
+	p.RelatedIDs = d.Related // nil when she picked none
 	if d.Revisions != nil {
 		p.Revisions = make([]cms.RevisionRef, len(d.Revisions))
 		for i, r := range d.Revisions {

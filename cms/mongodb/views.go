@@ -1,0 +1,124 @@
+package mongodb
+
+import (
+	"context"
+
+	"github.com/lullabycms/lullaby/cms"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// A post_views document is one post's views on one UTC day:
+// {_id: "<postId>:<YYYY-MM-DD>", postId, day, views}.
+type viewDoc struct {
+	ID     string `bson:"_id"`
+	PostID string `bson:"postId"`
+	Day    string `bson:"day"`
+	Views  int64  `bson:"views"`
+}
+
+// viewSaltPrefix names the daily salts among the secrets of the state
+// collection: "views:<YYYY-MM-DD>".
+const viewSaltPrefix = "views:"
+
+// AddViews adds each count to its daily bucket with an $inc upsert, one
+// bucket at a time. When it fails part way, the counts it did write have
+// their Views set to 0, so that the caller can keep the rest for a retry.
+// Errors: KindUnavailable, KindInternal.
+func (db *DB) AddViews(ctx context.Context, counts []cms.ViewCount) error {
+	const op = "mongodb.AddViews"
+	upsert := options.UpdateOne().SetUpsert(true)
+	for i := range counts {
+		c := &counts[i]
+		if c.Views == 0 {
+			continue
+		}
+		postID := ref(c.PostID)
+		filter := bson.D{{Key: "_id", Value: postID + ":" + c.Day}}
+		update := bson.D{
+			{Key: "$inc", Value: bson.D{{Key: "views", Value: c.Views}}},
+			{Key: "$set", Value: bson.D{{Key: "postId", Value: postID}, {Key: "day", Value: c.Day}}},
+		}
+		var err error
+		for range 2 { // two first upserts of a bucket racing: one loses with a duplicate key
+			if _, err = db.updateOne(ctx, db.views, filter, update, upsert); err == nil || !duplicateKey(err) {
+				break
+			}
+		}
+		if err != nil {
+			return storeError(op, collViews, err)
+		}
+		c.Views = 0
+	}
+	return nil
+}
+
+// ViewTotals sums each post's views over the days from fromDay on (""
+// for every day) with one aggregation. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) ViewTotals(ctx context.Context, fromDay string) (map[string]int64, error) {
+	const op = "mongodb.ViewTotals"
+	pipeline := bson.A{}
+	if fromDay != "" {
+		pipeline = append(pipeline, bson.D{{Key: "$match", Value: bson.D{{Key: "day", Value: bson.D{{Key: "$gte", Value: fromDay}}}}}})
+	}
+	pipeline = append(pipeline, bson.D{{Key: "$group", Value: bson.D{
+		{Key: "_id", Value: "$postId"},
+		{Key: "views", Value: bson.D{{Key: "$sum", Value: "$views"}}},
+	}}})
+	cur, err := db.views.Aggregate(ctx, pipeline)
+	if err != nil {
+		return nil, storeError(op, collViews, err)
+	}
+	var rows []struct {
+		ID    string `bson:"_id"`
+		Views int64  `bson:"views"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, storeError(op, collViews, err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Views
+	}
+	return out, nil
+}
+
+// PostViews returns one post's daily buckets from fromDay on, by day.
+// Errors: KindUnavailable, KindInternal.
+func (db *DB) PostViews(ctx context.Context, postID, fromDay string) ([]cms.ViewCount, error) {
+	const op = "mongodb.PostViews"
+	filter := bson.D{{Key: "postId", Value: ref(postID)}, {Key: "day", Value: bson.D{{Key: "$gte", Value: fromDay}}}}
+	cur, err := db.views.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "day", Value: 1}}))
+	if err != nil {
+		return nil, storeError(op, collViews, err)
+	}
+	var docs []viewDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storeError(op, collViews, err)
+	}
+	out := make([]cms.ViewCount, len(docs))
+	for i, d := range docs {
+		out[i] = cms.ViewCount{PostID: d.PostID, Day: d.Day, Views: d.Views}
+	}
+	return out, nil
+}
+
+// ViewSalt returns the salt of day, stored as a secret so that every
+// instance hashes readers alike, and deletes the salts of earlier days: a
+// reader key cannot be recomputed once its day is over. Errors:
+// KindUnavailable, KindInternal.
+func (db *DB) ViewSalt(ctx context.Context, day string, generate func() ([]byte, error)) ([]byte, error) {
+	salt, err := db.Secret(ctx, viewSaltPrefix+day, generate)
+	if err != nil {
+		return nil, err
+	}
+	old := bson.D{{Key: "_id", Value: bson.D{
+		{Key: "$gte", Value: secretPrefix + viewSaltPrefix},
+		{Key: "$lt", Value: secretPrefix + viewSaltPrefix + day},
+	}}}
+	if _, err := db.deleteMany(ctx, db.state, old); err != nil {
+		db.log.Warn("views: cannot delete old daily salts", "err", storeError("mongodb.ViewSalt", collState, err))
+	}
+	return salt, nil
+}

@@ -1,0 +1,92 @@
+package mongodb_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+func TestViews_AddAndTotal(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	a, b := cms.NewID(), cms.NewID()
+	batch := []cms.ViewCount{
+		{PostID: a, Day: "2025-03-01", Views: 2},
+		{PostID: a, Day: "2025-03-10", Views: 3},
+		{PostID: b, Day: "2025-03-10", Views: 1},
+	}
+	if err := db.AddViews(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range batch {
+		if c.Views != 0 {
+			t.Errorf("written counts are zeroed: %+v", batch)
+		}
+	}
+	if err := db.AddViews(ctx, []cms.ViewCount{{PostID: a, Day: "2025-03-10", Views: 4}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The bucket has the documented shape.
+	var doc bson.M
+	if err := MustRawDB(t, db).Collection("post_views").FindOne(ctx, bson.D{{Key: "_id", Value: a + ":2025-03-10"}}).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc["postId"] != a || doc["day"] != "2025-03-10" || doc["views"] != int64(7) {
+		t.Errorf("bucket = %v", doc)
+	}
+
+	all, err := db.ViewTotals(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all[a] != 9 || all[b] != 1 {
+		t.Errorf("all-time totals = %v, want a 9, b 1", all)
+	}
+	recent, err := db.ViewTotals(ctx, "2025-03-05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recent[a] != 7 || recent[b] != 1 {
+		t.Errorf("totals since 03-05 = %v, want a 7, b 1", recent)
+	}
+	days, err := db.PostViews(ctx, a, "2025-02-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(days) != 2 || days[0].Day != "2025-03-01" || days[1].Views != 7 {
+		t.Errorf("PostViews = %+v", days)
+	}
+}
+
+func TestViews_DailySalt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	calls := 0
+	gen := func(v byte) func() ([]byte, error) {
+		return func() ([]byte, error) { calls++; return bytes.Repeat([]byte{v}, 32), nil }
+	}
+	s1, err := db.ViewSalt(ctx, "2025-03-01", gen(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.ViewSalt(ctx, "2025-03-01", gen(2))
+	if err != nil || !bytes.Equal(s1, again) || calls != 1 {
+		t.Fatalf("same day: %x vs %x (%v), %d generations", s1, again, err, calls)
+	}
+	s2, err := db.ViewSalt(ctx, "2025-03-02", gen(3))
+	if err != nil || bytes.Equal(s1, s2) {
+		t.Fatalf("next day: %x, %v", s2, err)
+	}
+	// The first day's salt is gone: asking again makes a new one.
+	s1b, err := db.ViewSalt(ctx, "2025-03-01", gen(4))
+	if err != nil || bytes.Equal(s1, s1b) {
+		t.Errorf("old salt kept: %x, %v", s1b, err)
+	}
+}

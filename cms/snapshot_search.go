@@ -1,0 +1,188 @@
+package cms
+
+import (
+	"bytes"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// snapshotExt is what a Snapshot holds for search, related posts, feeds
+// and the sitemap: each made lazily, once per snapshot, and kept in it.
+type snapshotExt struct {
+	search    *searchIndex // shared with the read model; nil: nothing indexed
+	st        *Settings
+	publicURL string
+
+	byIDOnce sync.Once
+	byID     map[string]int // post id -> index in Snapshot.posts
+
+	results bodyCache // search bodies by page, limit and q
+
+	links  sync.Map   // post id -> *Body: the post with related, previous and next
+	shared *linkCache // composed post bodies and related-post features, along snapshots
+
+	featOnce sync.Once
+	feats    []*postFeatures // aligned with Snapshot.posts
+
+	feeds bodyCache // feed, sitemap and robots bodies by name
+
+	freshPosts []*postEntry // entries new in this snapshot; see warmPosts
+}
+
+// init fills x from what the snapshot was built from; prev lends its
+// caches of work that does not depend on the snapshot.
+func (x *snapshotExt) init(in snapshotInput, prev *Snapshot) {
+	x.st, x.publicURL = in.settings, in.publicURL
+	if prev != nil && prev.ext.shared != nil {
+		x.shared = prev.ext.shared
+		x.search = prev.ext.search
+		x.shared.prune(in.posts)
+	} else {
+		x.shared = &linkCache{bodies: map[string]*composedPost{}, feats: map[string]*postFeatures{}}
+	}
+}
+
+// prune forgets posts no longer published, once they are many.
+func (lc *linkCache) prune(posts []*Post) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if len(lc.bodies)+len(lc.feats) <= 2*len(posts)+128 {
+		return
+	}
+	live := make(map[string]bool, len(posts))
+	for _, p := range posts {
+		live[p.ID] = true
+	}
+	for id := range lc.bodies {
+		if !live[id] {
+			delete(lc.bodies, id)
+		}
+	}
+	for id := range lc.feats {
+		if !live[id] {
+			delete(lc.feats, id)
+		}
+	}
+}
+
+// index returns the position of the published post with the id in
+// s.posts, or -1.
+func (s *Snapshot) index(id string) int {
+	s.ext.byIDOnce.Do(func() {
+		s.ext.byID = make(map[string]int, len(s.posts))
+		for i, e := range s.posts {
+			s.ext.byID[e.post.ID] = i
+		}
+	})
+	if i, ok := s.ext.byID[id]; ok {
+		return i
+	}
+	return -1
+}
+
+// SearchPosts runs q over the published posts of the snapshot: a page of
+// hits, best first, with highlights. Internal if the index fails.
+func (s *Snapshot) SearchPosts(q SearchQuery) (SearchResult, error) {
+	res, _, err := s.searchPosts(q)
+	return res, err
+}
+
+func (s *Snapshot) searchPosts(q SearchQuery) (SearchResult, []*postEntry, error) {
+	si := s.ext.search
+	if si == nil || len(s.posts) == 0 {
+		return SearchResult{Hits: []SearchHit{}}, nil, nil
+	}
+	pq := si.parse(q.Q)
+	hits, err := si.search(pq, (q.Page-1)*q.Limit, q.Limit)
+	if err != nil {
+		return SearchResult{}, nil, &Error{Kind: KindInternal, Op: "cms.Snapshot.SearchPosts", Err: err}
+	}
+	res := SearchResult{Hits: make([]SearchHit, 0, len(hits.ids)), Total: hits.total}
+	entries := make([]*postEntry, 0, len(hits.ids))
+	for i, id := range hits.ids {
+		// The index runs ahead of the snapshot while a new one is swapped in.
+		j := s.index(id)
+		if j < 0 {
+			res.Total--
+			continue
+		}
+		e := s.posts[j]
+		res.Hits = append(res.Hits, SearchHit{Post: e.post, Score: hits.scores[i], Highlights: e.highlights(si, pq)})
+		entries = append(entries, e)
+	}
+	res.Total = max(res.Total, len(res.Hits))
+	return res, entries, nil
+}
+
+// Search returns the body of GET /api/v1/search for q, made once per
+// snapshot for each query (up to maxCachedPages of them). Internal if the
+// index fails.
+func (s *Snapshot) Search(q SearchQuery) (*Body, error) {
+	key := strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + q.Q
+	if b := s.ext.results.get([]byte(key)); b != nil {
+		return b, nil
+	}
+	res, entries, err := s.searchPosts(q)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	writeSearchBody(&b, res.Hits, entries, res.Total, q)
+	body := NewBody(b.Bytes())
+	if s.ext.search == nil || !s.ext.search.built.Load() {
+		return body, nil // the first build is still running
+	}
+	return s.ext.results.put(key, body), nil
+}
+
+// Search runs q over the published posts of the current snapshot, for the
+// admin posts list. Drafts are not in the read model: to search them the
+// admin would keep a second searchIndex over every live post, updated by
+// the Service on each save, with the same parse and highlight. Internal
+// if the index fails.
+func (rm *ReadModel) Search(q SearchQuery) (SearchResult, error) {
+	return rm.Snapshot().SearchPosts(q)
+}
+
+// indexSearch brings the search index up to the posts of snap, before
+// snap is swapped in, and hands it to snap. Call with rm.mu held. A
+// failure is logged: search keeps the last index, and the next reload
+// retries what changed. The first build of a large index (about 1 s per
+// 1,000 posts) runs in the background so that it does not hold up the
+// start: until it ends, searches answer from what is indexed so far and
+// their bodies are not cached.
+func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*Post, cats []*Category, cites []*Citation) {
+	byID := make(map[string]*Citation, len(cites))
+	for _, c := range cites {
+		byID[c.ID] = c
+	}
+	if rm.search == nil {
+		si, err := newSearchIndex()
+		if err != nil {
+			rm.log.Error("creating the search index", "err", err)
+			return
+		}
+		rm.search = si
+		if len(posts) > backgroundIndexPosts {
+			snap.ext.search = si
+			go func() {
+				t0 := time.Now()
+				if err := si.sync(posts, cats, byID); err != nil {
+					rm.log.Error("building the search index", "err", err)
+					return
+				}
+				rm.log.Info("search index built", "posts", len(posts), "took", time.Since(t0).Round(time.Millisecond))
+			}()
+			return
+		}
+	}
+	if err := rm.search.sync(posts, cats, byID); err != nil {
+		rm.log.Error("updating the search index", "err", err)
+	}
+	snap.ext.search = rm.search
+}
+
+// backgroundIndexPosts is the number of posts past which the first build
+// of the search index runs in the background.
+const backgroundIndexPosts = 200

@@ -1,0 +1,426 @@
+package cms
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"hash/maphash"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ViewCount is the number of views of one post on one day (UTC,
+// "YYYY-MM-DD"): a daily bucket of the post_views collection.
+type ViewCount struct {
+	PostID string `json:"postId"`
+	Day    string `json:"day"`
+	Views  int64  `json:"views"`
+}
+
+// ViewStore keeps daily view counts and the daily salt of reader keys.
+type ViewStore interface {
+	// AddViews adds each count to its daily bucket ($inc upserts).
+	AddViews(ctx context.Context, counts []ViewCount) error
+	// ViewTotals sums the views of each post over the days from fromDay
+	// on ("": every day), keyed by post id.
+	ViewTotals(ctx context.Context, fromDay string) (map[string]int64, error)
+	// PostViews returns the daily buckets of one post from fromDay on, by
+	// day.
+	PostViews(ctx context.Context, postID, fromDay string) ([]ViewCount, error)
+	// ViewSalt returns the salt of day, storing the output of generate on
+	// first use (every instance gets the same value), and forgets the
+	// salts of earlier days.
+	ViewSalt(ctx context.Context, day string, generate func() ([]byte, error)) ([]byte, error)
+}
+
+// DayFormat is the layout of view bucket days.
+const DayFormat = "2006-01-02"
+
+// Day returns t's UTC day as a bucket key.
+func Day(t time.Time) string { return t.UTC().Format(DayFormat) }
+
+// ViewWindow is a span of days popularity is counted over; 0 means every
+// day.
+type ViewWindow int
+
+// The windows of GET /api/v1/posts?sort=popular&window=.
+const (
+	Window7d  ViewWindow = 7
+	Window30d ViewWindow = 30
+	WindowAll ViewWindow = 0
+)
+
+// String is the window's query value: "7d", "30d", "all".
+func (w ViewWindow) String() string {
+	if w <= 0 {
+		return "all"
+	}
+	return strconv.Itoa(int(w)) + "d"
+}
+
+// ParseViewWindow reads "7d", "30d", "all", or any "<n>d" (1 to 3660).
+func ParseViewWindow(s string) (ViewWindow, bool) {
+	if s == "all" {
+		return WindowAll, true
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
+	if err != nil || !strings.HasSuffix(s, "d") || n < 1 || n > 3660 {
+		return 0, false
+	}
+	return ViewWindow(n), true
+}
+
+// fromDay is the first day the window counts at now ("" for all).
+func (w ViewWindow) fromDay(now time.Time) string {
+	if w <= 0 {
+		return ""
+	}
+	return Day(now.UTC().AddDate(0, 0, -(int(w) - 1)))
+}
+
+// Limits of the view counter.
+const (
+	// DefaultViewRate is how many beacons a client (one IP address) may
+	// send per minute; the rest are dropped.
+	DefaultViewRate = 60
+	// maxSeenViews bounds the reader keys kept per day (16 bytes each);
+	// past it new views are not counted until the next day.
+	maxSeenViews = 2 << 20
+	// maxRateClients bounds the clients tracked per minute.
+	maxRateClients = 1 << 20
+)
+
+// ViewCounter counts reads of published posts in memory: at most one view
+// per reader (a salted hash of address, user agent and post, never stored)
+// per post per day, bots ignored, each client rate-limited. Flush writes
+// the counts as daily buckets; Run flushes periodically. It is safe for
+// concurrent use.
+type ViewCounter struct {
+	store ViewStore
+	log   *slog.Logger
+	now   func() time.Time
+	rate  int
+
+	saltMu  sync.Mutex              // serialises salt fetches
+	cur     atomic.Pointer[daySalt] // today's salt
+	mu      sync.Mutex
+	seen    map[[16]byte]struct{} // reader keys of seenDay
+	seenDay int64
+	minute  int64
+	perIP   map[uint64]int
+	counts  map[viewKey]int64
+
+	flushMu sync.Mutex // one flush at a time
+	seed    maphash.Seed
+}
+
+// maxHashedUA is the part of a user agent that tells readers apart.
+const maxHashedUA = 512
+
+var hashBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+type viewKey struct{ postID, day string }
+
+// ViewCounterConfig wires a ViewCounter.
+type ViewCounterConfig struct {
+	Store  ViewStore
+	Logger *slog.Logger
+	Now    func() time.Time // default time.Now
+	// RatePerMinute is how many beacons one client address may send per
+	// minute (default DefaultViewRate).
+	RatePerMinute int
+}
+
+// NewViewCounter checks cfg and returns a counter.
+func NewViewCounter(cfg ViewCounterConfig) (*ViewCounter, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("cms.NewViewCounter: Store is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.RatePerMinute <= 0 {
+		cfg.RatePerMinute = DefaultViewRate
+	}
+	return &ViewCounter{store: cfg.Store, log: cfg.Logger, now: cfg.Now, rate: cfg.RatePerMinute, seed: maphash.MakeSeed(),
+		seen: map[[16]byte]struct{}{}, perIP: map[uint64]int{}, counts: map[viewKey]int64{}}, nil
+}
+
+// IsBot reports whether a user agent is empty or names a crawler, a link
+// previewer, a headless browser or a scripting tool.
+func IsBot(ua string) bool {
+	if len(strings.TrimSpace(ua)) < 8 {
+		return true
+	}
+	if len(ua) > maxHashedUA {
+		ua = ua[:maxHashedUA]
+	}
+	var buf [maxHashedUA]byte
+	lower := buf[:len(ua)]
+	for i := 0; i < len(ua); i++ {
+		c := ua[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	for _, p := range botPatterns {
+		if bytes.Contains(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// botPatterns are lower-case fragments of non-human user agents.
+var botPatterns = func() [][]byte {
+	list := []string{
+		"bot", "crawl", "spider", "slurp", "preview", "headless", "curl", "wget", "python", "go-http-client",
+		"java/", "okhttp", "libwww", "httpclient", "axios", "node-fetch", "undici", "scrapy", "phantomjs",
+		"selenium", "puppeteer", "playwright", "lighthouse", "pingdom", "uptime", "monitor", "facebookexternalhit",
+		"whatsapp", "embedly", "feedfetcher", "feed", "archiver", "wrk", "apachebench", "httpie", "postman",
+	}
+	out := make([][]byte, len(list))
+	for i, p := range list {
+		out[i] = []byte(p)
+	}
+	return out
+}()
+
+// Record counts a read of post postID by the client at ip with user agent
+// ua, and reports whether it counted: bots, clients over their rate, and
+// readers already counted today for this post are not. It writes nothing
+// to the database, except to fetch the day's salt once a day.
+func (vc *ViewCounter) Record(ctx context.Context, postID, ip, ua string) bool {
+	if IsBot(ua) {
+		return false
+	}
+	now := vc.now()
+	num := dayNumber(now)
+	ds := vc.cur.Load()
+	if ds == nil || ds.num != num {
+		if err := vc.useDay(ctx, now); err != nil {
+			vc.log.Warn("views: cannot get the day's salt; view dropped", "err", err)
+			return false
+		}
+		if ds = vc.cur.Load(); ds == nil || ds.num != num {
+			return false // the clock moved on meanwhile
+		}
+	}
+
+	// Hash outside the lock (the salt of a day never changes), into a
+	// pooled buffer: the beacon path allocates nothing. The rate limit's
+	// client key is a keyed hash local to this process.
+	if len(ua) > maxHashedUA {
+		ua = ua[:maxHashedUA]
+	}
+	bp := hashBufs.Get().(*[]byte)
+	buf := append((*bp)[:0], ds.salt...)
+	buf = append(buf, ip...)
+	buf = append(buf, 0)
+	buf = append(buf, ua...)
+	buf = append(buf, 0)
+	buf = append(buf, postID...)
+	sum := sha256.Sum256(buf)
+	*bp = buf
+	hashBufs.Put(bp)
+	var key [16]byte
+	copy(key[:], sum[:16])
+	client := maphash.String(vc.seed, ip)
+
+	minute := now.Unix() / 60
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	switch {
+	case ds.num < vc.seenDay:
+		return false // a late call from a day that is over
+	case ds.num > vc.seenDay:
+		vc.seenDay = ds.num
+		vc.seen = map[[16]byte]struct{}{}
+	}
+	if minute != vc.minute {
+		vc.minute = minute
+		clear(vc.perIP)
+	}
+	n := vc.perIP[client]
+	if n >= vc.rate {
+		return false
+	}
+	if n > 0 || len(vc.perIP) < maxRateClients {
+		vc.perIP[client] = n + 1
+	}
+	if _, dup := vc.seen[key]; dup || len(vc.seen) >= maxSeenViews {
+		return false
+	}
+	vc.seen[key] = struct{}{}
+	vc.counts[viewKey{postID, ds.day}]++
+	return true
+}
+
+// daySalt is the salt of one UTC day.
+type daySalt struct {
+	num  int64 // days since 1970-01-01
+	day  string
+	salt []byte
+}
+
+func dayNumber(t time.Time) int64 {
+	u := t.Unix()
+	if u < 0 {
+		return (u - 86399) / 86400
+	}
+	return u / 86400
+}
+
+// useDay switches the counter to now's day, with that day's salt (fetched
+// or made once for every instance).
+func (vc *ViewCounter) useDay(ctx context.Context, now time.Time) error {
+	vc.saltMu.Lock()
+	defer vc.saltMu.Unlock()
+	num := dayNumber(now)
+	if cur := vc.cur.Load(); cur != nil && cur.num >= num {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	day := Day(now)
+	salt, err := vc.store.ViewSalt(ctx, day, func() ([]byte, error) {
+		b := make([]byte, 32)
+		_, err := rand.Read(b)
+		return b, err
+	})
+	if err != nil {
+		return err
+	}
+	vc.cur.Store(&daySalt{num: num, day: day, salt: salt})
+	return nil
+}
+
+// Pending returns how many views are counted but not yet flushed.
+func (vc *ViewCounter) Pending() int64 {
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	var n int64
+	for _, c := range vc.counts {
+		n += c
+	}
+	return n
+}
+
+// Flush writes the views counted since the last flush as $inc upserts of
+// their daily buckets. On error the counts are kept for the next flush,
+// so none is lost. Errors: those of the store (Unavailable, Internal).
+func (vc *ViewCounter) Flush(ctx context.Context) error {
+	vc.flushMu.Lock()
+	defer vc.flushMu.Unlock()
+	vc.mu.Lock()
+	if len(vc.counts) == 0 {
+		vc.mu.Unlock()
+		return nil
+	}
+	counts := vc.counts
+	vc.counts = map[viewKey]int64{}
+	vc.mu.Unlock()
+
+	list := make([]ViewCount, 0, len(counts))
+	for k, n := range counts {
+		list = append(list, ViewCount{PostID: k.postID, Day: k.day, Views: n})
+	}
+	err := vc.store.AddViews(ctx, list)
+	if err != nil {
+		// Put them back. AddViews may have written some buckets before
+		// failing: it reports those by zeroing their Views.
+		vc.mu.Lock()
+		for _, c := range list {
+			if c.Views > 0 {
+				vc.counts[viewKey{c.PostID, c.Day}] += c.Views
+			}
+		}
+		vc.mu.Unlock()
+	}
+	return err
+}
+
+// Run flushes every interval until ctx ends; it does not flush at the
+// end: call Flush once the server stopped taking beacons.
+func (vc *ViewCounter) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		fctx, cancel := context.WithTimeout(ctx, max(10*time.Second, interval))
+		if err := vc.Flush(fctx); err != nil && ctx.Err() == nil {
+			vc.log.Warn("views: flush failed; retrying at the next tick", "err", err)
+		}
+		cancel()
+	}
+}
+
+// DayViews is a post's views on one day.
+type DayViews struct {
+	Day   string `json:"day"`
+	Views int64  `json:"views"`
+}
+
+// PostViewsByDay returns the views of post postID on each of the last
+// days days (today included), oldest first, with zero for days without
+// views: the data of a dashboard chart. Errors: Invalid (days not 1 to
+// 3660), Unavailable.
+func (s *Service) PostViewsByDay(ctx context.Context, postID string, days int) ([]DayViews, error) {
+	if days < 1 || days > 3660 {
+		return nil, Problems{"days": "Must be a whole number from 1 to 3660."}.Err("cms.PostViewsByDay")
+	}
+	now := s.now().UTC()
+	from := ViewWindow(days).fromDay(now)
+	buckets, err := s.store.PostViews(ctx, strings.ToLower(postID), from)
+	if err != nil {
+		return nil, err
+	}
+	byDay := make(map[string]int64, len(buckets))
+	for _, b := range buckets {
+		byDay[b.Day] += b.Views
+	}
+	out := make([]DayViews, days)
+	start := now.AddDate(0, 0, -(days - 1))
+	for i := range out {
+		d := Day(start.AddDate(0, 0, i))
+		out[i] = DayViews{Day: d, Views: byDay[d]}
+	}
+	return out, nil
+}
+
+// PostViews is a post's total views over a window.
+type PostViews struct {
+	PostID string `json:"postId"`
+	Views  int64  `json:"views"`
+}
+
+// TopPosts returns the limit most viewed posts (any state) over window,
+// most viewed first. Errors: Invalid (limit not 1 to 1000), Unavailable.
+func (s *Service) TopPosts(ctx context.Context, window ViewWindow, limit int) ([]PostViews, error) {
+	if limit < 1 || limit > 1000 {
+		return nil, Problems{"limit": "Must be a whole number from 1 to 1000."}.Err("cms.TopPosts")
+	}
+	totals, err := s.store.ViewTotals(ctx, window.fromDay(s.now()))
+	if err != nil {
+		return nil, err
+	}
+	out := rankViews(totals)
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}

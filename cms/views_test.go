@@ -1,0 +1,313 @@
+package cms_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
+)
+
+const (
+	firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+	safari  = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+func mustCounter(tb testing.TB, e *listEnv, rate int) *cms.ViewCounter {
+	tb.Helper()
+	vc, err := cms.NewViewCounter(cms.ViewCounterConfig{Store: e.db, Logger: cmstest.Logger(), Now: e.clock.Now, RatePerMinute: rate})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return vc
+}
+
+// mustTotals flushes vc and returns the all-time views per post.
+func mustTotals(tb testing.TB, e *listEnv, vc *cms.ViewCounter) map[string]int64 {
+	tb.Helper()
+	if err := vc.Flush(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	m, err := e.db.ViewTotals(context.Background(), "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+func TestViewCounterRules(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := mustListEnv(t)
+	vc := mustCounter(t, e, 0)
+	a, b := cms.NewID(), cms.NewID()
+	record := func(post, ip, ua string, want bool) {
+		t.Helper()
+		if got := vc.Record(ctx, post, ip, ua); got != want {
+			t.Fatalf("Record(%s, %s, %.20s) = %v, want %v", post[:6], ip, ua, got, want)
+		}
+	}
+
+	t.Run("OnePerReaderPerDay", func(t *testing.T) {
+		record(a, "203.0.113.7", firefox, true)
+		record(a, "203.0.113.7", firefox, false) // same reader, same day
+		record(a, "203.0.113.7", safari, true)   // another browser behind the same address
+		record(a, "198.51.100.2", firefox, true) // another address
+		record(b, "203.0.113.7", firefox, true)  // another post
+		if got := mustTotals(t, e, vc); got[a] != 3 || got[b] != 1 {
+			t.Fatalf("totals = %v, want a 3, b 1", got)
+		}
+		e.clock.Set(e.clock.Now().Add(24 * time.Hour))
+		record(a, "203.0.113.7", firefox, true) // the next day counts again
+		if got := mustTotals(t, e, vc); got[a] != 4 {
+			t.Fatalf("totals = %v, want a 4", got)
+		}
+		days, err := e.db.PostViews(ctx, a, "")
+		if err != nil || len(days) != 2 || days[0].Views != 3 || days[1].Views != 1 {
+			t.Fatalf("daily buckets = %+v, %v", days, err)
+		}
+	})
+	t.Run("BotsIgnored", func(t *testing.T) {
+		for _, ua := range []string{"", "  ", "Googlebot/2.1 (+http://www.google.com/bot.html)",
+			"Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "curl/8.5.0", "Wget/1.21",
+			"python-requests/2.31", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36",
+			"facebookexternalhit/1.1", "Slackbot-LinkExpanding 1.0", "Mozilla/5.0 (compatible; Yahoo! Slurp)", "AhrefsBot/7.0",
+			"Mozilla/5.0 (compatible; SemrushBot/7~bl)", "Go-http-client/1.1", "Mozilla/5.0 Discordbot/2.0"} {
+			record(b, "192.0.2.55", ua, false)
+		}
+		if got := mustTotals(t, e, vc); got[b] != 1 {
+			t.Fatalf("bots counted: %v", got)
+		}
+	})
+}
+
+func TestViewCounterRateLimit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := mustListEnv(t)
+	vc := mustCounter(t, e, 5)
+	e.clock.Set(time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC))
+	posts := make([]string, 10)
+	counted := 0
+	for i := range posts {
+		posts[i] = cms.NewID()
+		if vc.Record(ctx, posts[i], "203.0.113.9", firefox) {
+			counted++
+		}
+	}
+	if counted != 5 {
+		t.Fatalf("counted %d of 10 beacons in one minute, want the limit 5", counted)
+	}
+	// Another client is not affected; the same client may go on next minute.
+	if !vc.Record(ctx, posts[9], "198.51.100.1", firefox) {
+		t.Error("another client was limited")
+	}
+	e.clock.Set(e.clock.Now().Add(time.Minute))
+	if !vc.Record(ctx, posts[9], "203.0.113.9", firefox) {
+		t.Error("still limited in the next minute")
+	}
+	// Flooding one post from one client counts one view, whatever the rate.
+	for range 1000 {
+		vc.Record(ctx, posts[0], "203.0.113.9", firefox)
+	}
+	if got := mustTotals(t, e, vc); got[posts[0]] != 1 || got[posts[9]] != 2 {
+		t.Fatalf("totals = %v", got)
+	}
+}
+
+func TestViewCounterFlushOnStop(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := mustListEnv(t)
+	vc := mustCounter(t, e, 0)
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { vc.Run(run, time.Hour); close(done) }()
+	a := cms.NewID()
+	for i := range 7 {
+		vc.Record(ctx, a, "203.0.113."+strconv.Itoa(i), firefox)
+	}
+	if vc.Pending() != 7 {
+		t.Fatalf("pending = %d", vc.Pending())
+	}
+	stop()
+	<-done
+	if err := vc.Flush(ctx); err != nil { // what serve does after the last request
+		t.Fatal(err)
+	}
+	if vc.Pending() != 0 {
+		t.Errorf("pending after flush = %d", vc.Pending())
+	}
+	m, err := e.db.ViewTotals(ctx, "")
+	if err != nil || m[a] != 7 {
+		t.Fatalf("post_views after stop = %v, %v; want 7", m, err)
+	}
+}
+
+func TestPopular(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := mustListEnv(t)
+	a, b, c := e.mustPost(t, "Alpha", false, 5), e.mustPost(t, "Bravo", false, 4), e.mustPost(t, "Charlie", false, 3)
+	d := e.mustPost(t, "Delta", false, 2)
+	draft := e.mustPost(t, "Draft", true, 0)
+	today := e.clock.Now()
+	day := func(ago int) string { return cms.Day(today.AddDate(0, 0, -ago)) }
+	err := e.db.AddViews(ctx, []cms.ViewCount{
+		{PostID: a.ID, Day: day(0), Views: 5},
+		{PostID: b.ID, Day: day(10), Views: 8},  // in 30d, not 7d
+		{PostID: c.ID, Day: day(40), Views: 50}, // all time only
+		{PostID: c.ID, Day: day(1), Views: 1},
+		{PostID: draft.ID, Day: day(0), Views: 99}, // never shown
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.rm.RefreshPopularity(ctx); err != nil {
+		t.Fatal(err)
+	}
+	type popular struct {
+		Data struct {
+			Window string
+			Posts  []struct {
+				Slug   string
+				Views  int64
+				Pinned bool
+			}
+		}
+	}
+	mustPopular := func(want ...string) popular {
+		t.Helper()
+		body, err := e.rm.Snapshot().List("popular")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got popular
+		if err := json.Unmarshal(body.JSON, &got); err != nil {
+			t.Fatal(err)
+		}
+		slugs := []string{}
+		for _, p := range got.Data.Posts {
+			slugs = append(slugs, p.Slug)
+		}
+		mustSlugs(t, "popular", slugs, want...)
+		return got
+	}
+	got := mustPopular("bravo", "alpha", "charlie")
+	if got.Data.Window != "30d" || got.Data.Posts[0].Views != 8 || got.Data.Posts[2].Views != 1 {
+		t.Errorf("popular = %+v", got.Data)
+	}
+
+	// Pins go first in her order; excluded posts go.
+	settings, err := e.svc.PopularSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.SetPopular(ctx, e.owner, []string{draft.ID}, nil, settings.Version)
+	mustField(t, err, cms.KindInvalid, "pinned[0]")
+	if _, err = e.svc.SetPopular(ctx, e.owner, []string{d.ID, c.ID}, []string{b.ID}, settings.Version); err != nil {
+		t.Fatal(err)
+	}
+	got = mustPopular("delta", "charlie", "alpha")
+	if !got.Data.Posts[0].Pinned || got.Data.Posts[2].Pinned || got.Data.Posts[0].Views != 0 {
+		t.Errorf("pins: %+v", got.Data.Posts)
+	}
+
+	// sort=popular, per window.
+	sorted := func(window string) []string {
+		q, err := cms.ParsePostQuery("", "", "", "", "popular")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.SetWindow(window); err != nil {
+			t.Fatal(err)
+		}
+		var body struct{ Data []struct{ Slug string } }
+		if err := json.Unmarshal(e.rm.Snapshot().Posts(q).JSON, &body); err != nil {
+			t.Fatal(err)
+		}
+		out := []string{}
+		for _, p := range body.Data {
+			out = append(out, p.Slug)
+		}
+		return out
+	}
+	mustSlugs(t, "sort=popular&window=7d", sorted("7d"), "alpha", "charlie", "delta", "bravo")
+	mustSlugs(t, "sort=popular&window=30d", sorted("30d"), "bravo", "alpha", "charlie", "delta")
+	mustSlugs(t, "sort=popular&window=all", sorted("all"), "charlie", "bravo", "alpha", "delta")
+	var q cms.PostQuery
+	q.Sort = cms.SortPopular
+	mustField(t, q.SetWindow("1y"), cms.KindInvalid, "window")
+
+	// The admin's numbers.
+	top, err := e.svc.TopPosts(ctx, cms.WindowAll, 2)
+	if err != nil || len(top) != 2 || top[0].PostID != draft.ID || top[1].PostID != c.ID || top[1].Views != 51 {
+		t.Errorf("TopPosts = %+v, %v", top, err)
+	}
+	chart, err := e.svc.PostViewsByDay(ctx, c.ID, 3)
+	if err != nil || len(chart) != 3 || chart[0].Day != day(2) || chart[1].Views != 1 || chart[2].Views != 0 {
+		t.Errorf("PostViewsByDay = %+v, %v", chart, err)
+	}
+	if _, err := e.svc.PostViewsByDay(ctx, c.ID, 0); !cms.IsKind(err, cms.KindInvalid) {
+		t.Errorf("days 0: %v", err)
+	}
+
+	// A configured window.
+	e.rm.SetPopularWindow(cms.Window7d)
+	if err := e.rm.RefreshPopularity(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got = mustPopular("delta", "charlie", "alpha")
+	if got.Data.Window != "7d" {
+		t.Errorf("window = %q", got.Data.Window)
+	}
+}
+
+// BenchmarkViewCounterRecord measures the in-memory Record path (no
+// database: the day's salt is fetched once before the timer starts).
+func BenchmarkViewCounterRecord(b *testing.B) {
+	e := mustListEnv(b)
+	ctx := context.Background()
+	posts := make([]string, 1000)
+	for i := range posts {
+		posts[i] = cms.NewID()
+	}
+	b.Run("FixedClient", func(b *testing.B) {
+		vc := mustCounter(b, e, 0)
+		vc.Record(ctx, posts[0], "203.0.113.1", firefox)
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				vc.Record(ctx, posts[0], "203.0.113.1", firefox)
+			}
+		})
+	})
+	b.Run("RotatingReaders", func(b *testing.B) {
+		vc := mustCounter(b, e, 1<<30)
+		vc.Record(ctx, posts[0], "203.0.113.1", firefox)
+		ips := make([]string, 4096)
+		for i := range ips {
+			ips[i] = "10.0." + strconv.Itoa(i/256) + "." + strconv.Itoa(i%256)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			i := 0
+			for pb.Next() {
+				i++
+				vc.Record(ctx, posts[i%len(posts)], ips[i%len(ips)], firefox)
+			}
+		})
+	})
+	b.Run("Bot", func(b *testing.B) {
+		vc := mustCounter(b, e, 0)
+		b.ReportAllocs()
+		for range b.N {
+			vc.Record(ctx, posts[0], "203.0.113.1", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
+		}
+	})
+}

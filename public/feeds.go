@@ -1,0 +1,90 @@
+package public
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// FeedRoutes registers the feeds, the sitemap and robots.txt on r, the
+// app's root: /feed.xml (RSS 2.0), /feed.atom, /feed.json (JSON Feed
+// 1.1), /categories/{slug}/feed.xml (and .atom, .json), /sitemap.xml and
+// /robots.txt. Errors are problem+json, as in the API.
+func (a *API) FeedRoutes(r fiber.Router) {
+	for format, ext := range map[cms.FeedFormat]string{cms.FeedRSS: "xml", cms.FeedAtom: "atom", cms.FeedJSON: "json"} {
+		r.Get("/feed."+ext, a.middleware, a.handleFeed(format))
+		r.Get("/categories/:slug/feed."+ext, a.middleware, a.handleFeed(format))
+	}
+	r.Get("/sitemap.xml", a.middleware, a.handleSitemap)
+	r.Get("/robots.txt", a.middleware, a.handleRobots)
+}
+
+// Content types of the feeds, the sitemap and robots.txt.
+var (
+	valueRSS      = []byte("application/rss+xml; charset=utf-8")
+	valueAtom     = []byte("application/atom+xml; charset=utf-8")
+	valueFeedJSON = []byte("application/feed+json; charset=utf-8")
+	valueXML      = []byte("application/xml; charset=utf-8")
+	valueText     = []byte("text/plain; charset=utf-8")
+)
+
+var feedTypes = map[cms.FeedFormat][]byte{cms.FeedRSS: valueRSS, cms.FeedAtom: valueAtom, cms.FeedJSON: valueFeedJSON}
+
+func (a *API) handleFeed(format cms.FeedFormat) fiber.Handler {
+	ct := feedTypes[format]
+	return func(c *fiber.Ctx) error {
+		slug := c.Params("slug")
+		if len(slug) > maxSlugParam {
+			return cms.Errorf(cms.KindNotFound, "public.Feed", "No category has this slug.")
+		}
+		body, err := a.content.Snapshot().Feed(format, slug)
+		if err != nil {
+			return err
+		}
+		return a.sendType(c, body, ct)
+	}
+}
+
+func (a *API) handleSitemap(c *fiber.Ctx) error {
+	body, err := a.content.Snapshot().Sitemap()
+	if err != nil {
+		return err
+	}
+	return a.sendType(c, body, valueXML)
+}
+
+func (a *API) handleRobots(c *fiber.Ctx) error {
+	return a.sendType(c, a.content.Snapshot().Robots(), valueText)
+}
+
+// sendType is send for bodies that are not JSON: the same ETag, 304 and
+// compression, with contentType.
+func (a *API) sendType(c *fiber.Ctx, b *cms.Body, contentType []byte) error {
+	h := &c.Response().Header
+	h.SetCanonical(headerETag, b.ETagBytes())
+	h.SetCanonical(headerCacheControl, a.cacheControl)
+	h.SetCanonical(headerVary, valueVary)
+	req := &c.Request().Header
+	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, b.ETag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	h.SetContentTypeBytes(contentType)
+	if c.Method() == fiber.MethodHead {
+		h.SetContentLength(len(b.JSON))
+		return nil
+	}
+	if ae := req.PeekBytes(headerAcceptEncoding); len(ae) > 0 {
+		if acceptsEncoding(ae, "br") {
+			if z := b.Brotli(); z != nil {
+				h.SetCanonical(headerContentEncoding, valueBrotli)
+				return c.Send(z)
+			}
+		}
+		if acceptsEncoding(ae, "gzip") {
+			if z := b.Gzip(); z != nil {
+				h.SetCanonical(headerContentEncoding, valueGzip)
+				return c.Send(z)
+			}
+		}
+	}
+	return c.Send(b.JSON)
+}
