@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"mime"
@@ -99,28 +97,9 @@ func (a *Admin) handleMediaUpload(c *fiber.Ctx) error {
 }
 
 // uploadMedia stores the image read from f and reports whether it is new:
-// the same bytes uploaded before return the existing media. It hashes f
-// first (cms keys media by the sha256 of the upload) and rewinds it; two
-// identical uploads racing each other may both count as new, which only
-// changes the status code.
-func (a *Admin) uploadMedia(c *fiber.Ctx, filename, alt string, f io.ReadSeeker) (*cms.Media, bool, error) {
-	const op = "admin.uploadMedia"
-	ctx := c.UserContext()
-	existed := false
-	h := sha256.New()
-	if _, err := io.Copy(h, io.LimitReader(f, a.svc.MaxUploadBytes()+1)); err == nil {
-		if _, err := a.svc.Store().FindMediaByHash(ctx, hex.EncodeToString(h.Sum(nil))); err == nil {
-			existed = true
-		}
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, false, &cms.Error{Kind: cms.KindInternal, Op: op, Err: err}
-	}
-	m, err := a.svc.UploadMedia(ctx, actor(c), strings.Clone(filename), strings.Clone(alt), f)
-	if err != nil {
-		return nil, false, err
-	}
-	return m, !existed, nil
+// the same bytes uploaded before return the existing media.
+func (a *Admin) uploadMedia(c *fiber.Ctx, filename, alt string, f io.Reader) (*cms.Media, bool, error) {
+	return a.svc.UploadMediaStatus(c.UserContext(), actor(c), strings.Clone(filename), strings.Clone(alt), f)
 }
 
 // handleMediaList lists the media library, newest first: page, limit, q.

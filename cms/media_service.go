@@ -25,17 +25,25 @@ func (s *Service) MaxUploadBytes() int64 { return s.maxUpload }
 // Errors: KindTooLarge or KindInvalid naming "file" or "alt",
 // KindUnavailable, KindInternal.
 func (s *Service) UploadMedia(ctx context.Context, actor *User, filename, alt string, r io.Reader) (*Media, error) {
+	m, _, err := s.UploadMediaStatus(ctx, actor, filename, alt, r)
+	return m, err
+}
+
+// UploadMediaStatus is UploadMedia, also reporting whether the image is
+// new: false when the same bytes were uploaded before (or concurrently)
+// and the existing media is returned.
+func (s *Service) UploadMediaStatus(ctx context.Context, actor *User, filename, alt string, r io.Reader) (*Media, bool, error) {
 	const op = "cms.UploadMedia"
 	data, err := io.ReadAll(io.LimitReader(r, s.maxUpload+1))
 	if err != nil {
-		return nil, &Error{Kind: KindInvalid, Op: op, Message: "The upload could not be read.", Fields: map[string]string{"file": "The upload could not be read."}, Err: err}
+		return nil, false, &Error{Kind: KindInvalid, Op: op, Message: "The upload could not be read.", Fields: map[string]string{"file": "The upload could not be read."}, Err: err}
 	}
 	if int64(len(data)) > s.maxUpload {
 		msg := fmt.Sprintf("The file is too large: the limit is %d MiB.", s.maxUpload>>20)
-		return nil, &Error{Kind: KindTooLarge, Op: op, Message: msg, Fields: map[string]string{"file": msg}}
+		return nil, false, &Error{Kind: KindTooLarge, Op: op, Message: msg, Fields: map[string]string{"file": msg}}
 	}
 	if len(data) == 0 {
-		return nil, fileProblem(op, "The file is empty.")
+		return nil, false, fileProblem(op, "The file is empty.")
 	}
 	now := s.timeNow()
 	m := &Media{ID: NewID(), Filename: SanitizeFilename(filename), Alt: alt, Bytes: int64(len(data)),
@@ -44,15 +52,15 @@ func (s *Service) UploadMedia(ctx context.Context, actor *User, filename, alt st
 		m.UploadedBy = actor.ID
 	}
 	if err := m.Validate(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sum := sha256.Sum256(data)
 	m.Hash = hex.EncodeToString(sum[:])
 	switch existing, err := s.store.FindMediaByHash(ctx, m.Hash); {
 	case err == nil:
-		return existing, nil
+		return existing, false, nil
 	case !IsKind(err, KindNotFound):
-		return nil, err
+		return nil, false, err
 	}
 	// Processing a 24 MP photo keeps both cores busy for 2-3 s and runs
 	// under a memory limit sized for one image (see limitMemory): one
@@ -60,12 +68,12 @@ func (s *Service) UploadMedia(ctx context.Context, actor *User, filename, alt st
 	select {
 	case imageSlots <- struct{}{}:
 	case <-ctx.Done():
-		return nil, &Error{Kind: KindUnavailable, Op: op, Message: "The upload was canceled while waiting for other uploads to finish.", Err: ctx.Err()}
+		return nil, false, &Error{Kind: KindUnavailable, Op: op, Message: "The upload was canceled while waiting for other uploads to finish.", Err: ctx.Err()}
 	}
 	img, err := processImage(data)
 	<-imageSlots
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	data = nil // the upload itself is never stored
 	m.ContentType, m.Width, m.Height, m.Variants = img.ContentType, img.Width, img.Height, img.Variants
@@ -73,7 +81,11 @@ func (s *Service) UploadMedia(ctx context.Context, actor *User, filename, alt st
 	for i, b := range img.Data {
 		readers[i] = bytes.NewReader(b)
 	}
-	return s.store.CreateMedia(ctx, m, readers)
+	stored, err := s.store.CreateMedia(ctx, m, readers)
+	if err != nil {
+		return nil, false, err
+	}
+	return stored, stored.ID == m.ID, nil
 }
 
 // GetMedia returns media id. Errors: KindInvalid (malformed id),
