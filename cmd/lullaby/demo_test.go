@@ -19,6 +19,7 @@ func TestDemoPostsHaveImages(t *testing.T) {
 	if err != nil || len(posts) != len(demoPosts) {
 		t.Fatalf("published demo posts: %d, %v", len(posts), err)
 	}
+	cited := 0
 	for _, p := range posts {
 		if p.Cover == nil || p.Cover.Width != 1600 || p.Cover.Alt == "" {
 			t.Errorf("%s: cover %+v", p.Title, p.Cover)
@@ -26,8 +27,14 @@ func TestDemoPostsHaveImages(t *testing.T) {
 		if len(p.Pins) != 1 || p.Pins[0].Width != cms.PinWidth || p.Pins[0].Height != cms.PinHeight || p.Pins[0].Description == "" {
 			t.Fatalf("%s: pins %+v", p.Title, p.Pins)
 		}
+		if len(p.References) == 2 {
+			cited++
+		}
 		if w := p.Pins[0].PinWarnings(); len(w) > 0 {
 			t.Errorf("%s: the demo pin has warnings %q", p.Title, w)
 		}
+	}
+	if cited != 1 {
+		t.Errorf("%d demo posts cite both consensus statements, want 1", cited)
 	}
 }
