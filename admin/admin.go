@@ -57,6 +57,7 @@ type Admin struct {
 	views   *html.Engine   // the panel's templates, parsed once
 	assets  *assetSet      // the panel's static files
 	posts   *cms.PostIndex // post metadata in memory, for the panel's and the API's lists
+	chart   chartCache     // the dashboard's views chart, recomputed at most once a minute
 }
 
 // New checks cfg and returns an Admin. It fails without a Service, with a

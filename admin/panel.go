@@ -87,6 +87,7 @@ func newViews(as *assetSet) (*html.Engine, error) {
 		"fieldsFor": fieldsFor,
 		"field":     newField,
 		"list":      func(s ...string) []string { return s },
+		"add1":      func(i int) int { return i + 1 },
 		"names":     citationNames,
 		"citeField": newCiteInput,
 		"refTemplate": func() refView {

@@ -222,6 +222,13 @@ func (a *Admin) editorPageFor(c *fiber.Ctx, post *cms.Post, f postForm, errs map
 		p.Status = statusView{Key: "new", Label: "New draft"}
 		return p, nil
 	}
+	if !f.FeaturedField {
+		featured, err := a.featuredSet(ctx)
+		if err != nil {
+			return p, err
+		}
+		p.Form.Featured = featured[post.ID]
+	}
 	p.Action, p.StorageKey = "/admin/posts/"+post.ID, "lullaby:draft:"+post.ID
 	p.Status = postStatus(post)
 	p.PublishAtUTC = isoUTC(post.PublishAt)

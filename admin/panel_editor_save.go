@@ -50,6 +50,12 @@ type postForm struct {
 	// added all the same).
 	Refs       bool
 	References []string // citation ids, in her order
+
+	// FeaturedField says the form carries the "Featured" checkbox
+	// (featuredField=1); Featured is its state. Without it the post stays
+	// on or off the featured list as it is.
+	FeaturedField bool
+	Featured      bool
 }
 
 // formFromPost fills the form from the stored post.
@@ -80,7 +86,8 @@ func parsePostForm(c *fiber.Ctx) postForm {
 		CategoryIDs: formValues(c, "categoryIds"), Tags: v("tags"),
 		SEOTitle: v("seoTitle"), SEODescription: text("seoDescription"), CanonicalURL: v("canonicalUrl"),
 		Version: version, PublishAt: strings.TrimSpace(v("publishAt")), TZOffset: strings.TrimSpace(v("tzOffset")),
-		SlugAuto: v("slugAuto") == "1",
+		SlugAuto:      v("slugAuto") == "1",
+		FeaturedField: v("featuredField") == "1", Featured: v("featured") == "1",
 	}
 	parseImageFields(c, &f)
 	referencesFromForm(formFields(c), &f)
@@ -172,25 +179,9 @@ func (f postForm) scheduleTime() (time.Time, error) {
 	if f.PublishAt == "" {
 		return time.Time{}, invalid(op, "publishAt", "Choose the date and time to publish at.")
 	}
-	if t, err := time.Parse(time.RFC3339, f.PublishAt); err == nil {
-		return t, nil
-	}
-	var at time.Time
-	var err error
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
-		if at, err = time.ParseInLocation(layout, f.PublishAt, time.UTC); err == nil {
-			break
-		}
-	}
+	at, err := localToUTC(f.PublishAt, f.TZOffset)
 	if err != nil {
-		return time.Time{}, invalid(op, "publishAt", "Enter a date and time such as 2030-01-31 09:00.")
-	}
-	if f.TZOffset != "" {
-		min, err := strconv.Atoi(f.TZOffset)
-		if err != nil || min < -16*60 || min > 16*60 {
-			return time.Time{}, invalid(op, "publishAt", "The time zone of this time is not valid; reload the page and try again.")
-		}
-		at = at.Add(time.Duration(min) * time.Minute)
+		return time.Time{}, invalid(op, "publishAt", err.Error())
 	}
 	return at, nil
 }
@@ -208,8 +199,8 @@ func (a *Admin) handleEditorCreate(c *fiber.Ctx) error {
 		return err
 	}
 	f.Version = post.Version
-	if action == actSave || action == "" {
-		return a.flashRedirect(c, editorPath(post.ID), "Draft saved.")
+	if action == "" {
+		action = actSave
 	}
 	return a.editorAct(c, post, f, action, true)
 }
@@ -296,6 +287,10 @@ func (a *Admin) editorAct(c *fiber.Ctx, post *cms.Post, f postForm, action strin
 	var msg string
 	var err error
 	var next *cms.Post
+	featuredMsg, err := a.applyFeatured(c, post, f)
+	if err != nil {
+		return err
+	}
 	switch action {
 	case actSave:
 		msg = "No changes to save."
@@ -345,7 +340,37 @@ func (a *Admin) editorAct(c *fiber.Ctx, post *cms.Post, f postForm, action strin
 	if next != nil {
 		post = next
 	}
+	switch {
+	case featuredMsg == "":
+	case strings.HasPrefix(msg, "No changes"):
+		msg = featuredMsg
+	default:
+		msg += " " + featuredMsg
+	}
 	return a.flashRedirect(c, editorPath(post.ID), msg)
+}
+
+// applyFeatured puts post on the featured list or takes it off as the
+// editor's "Featured" checkbox says, when the form carries it and it
+// differs from the list; it returns what it did, for the flash message.
+func (a *Admin) applyFeatured(c *fiber.Ctx, post *cms.Post, f postForm) (string, error) {
+	if !f.FeaturedField {
+		return "", nil
+	}
+	featured, err := a.featuredSet(c.UserContext())
+	if err != nil {
+		return "", err
+	}
+	if featured[post.ID] == f.Featured {
+		return "", nil
+	}
+	if err := a.setFeatured(c.UserContext(), actor(c), post.ID, f.Featured); err != nil {
+		return "", err
+	}
+	if f.Featured {
+		return "Added to the featured list.", nil
+	}
+	return "Taken off the featured list.", nil
 }
 
 // editorFailed answers a failed save or action on post: a stale version

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -32,13 +33,26 @@ type postsPage struct {
 	Return     string            // this list's URL, to come back to after a bulk action
 	Statuses   []option
 	Sorts      []option
+	// TextHits are the published posts whose text (not only the title)
+	// matches Q, from the public search index, with highlighted snippets.
+	TextHits []textHit
 }
 
 // postRow is one post in a list, with its category names.
 type postRow struct {
 	*cms.Post
 	CategoryNames []string
+	Featured      bool // on the featured list
 }
+
+// textHit is one published post found by the full-text search.
+type textHit struct {
+	ID, Title string
+	Snippet   template.HTML // escaped text with <mark>ed words, by cms
+}
+
+// textHitsLimit is how many full-text matches the posts list shows.
+const textHitsLimit = 10
 
 // option is one choice of a <select>.
 type option struct{ Value, Label string }
@@ -147,9 +161,13 @@ func (a *Admin) renderPostList(c *fiber.Ctx, trashed bool) error {
 	}
 	p.Categories = cats
 	names := categoryNames(cats)
+	featured, err := a.featuredSet(c.UserContext())
+	if err != nil {
+		return err
+	}
 	p.Posts = make([]postRow, len(posts))
 	for i, post := range posts {
-		row := postRow{Post: post}
+		row := postRow{Post: post, Featured: featured[post.ID]}
 		for _, id := range post.CategoryIDs {
 			if n, ok := names[id]; ok {
 				row.CategoryNames = append(row.CategoryNames, n)
@@ -158,6 +176,9 @@ func (a *Admin) renderPostList(c *fiber.Ctx, trashed bool) error {
 		p.Posts[i] = row
 	}
 	p.Total = total
+	if !trashed && f.Query != "" && f.Page == 1 {
+		p.TextHits = a.textHits(f.Query)
+	}
 	p.Pager = newPager(base, q, f.Page, total, f.Limit)
 	p.Return = base
 	if f.Page > 1 {
@@ -171,6 +192,35 @@ func (a *Admin) renderPostList(c *fiber.Ctx, trashed bool) error {
 		status = fiber.StatusBadRequest
 	}
 	return a.render(c, status, name, p)
+}
+
+// textHits runs q through the full-text search of published posts (the
+// index behind GET /api/v1/search: stemming, typos, phrases), so that the
+// title search also finds published posts by their text. A query the
+// search refuses, or a failing index, shows no hits rather than an error.
+func (a *Admin) textHits(q string) []textHit {
+	rm := a.svc.ReadModel()
+	if rm == nil || rm.Snapshot() == nil {
+		return nil
+	}
+	sq, err := cms.ParseSearchQuery(q, "1", strconv.Itoa(textHitsLimit))
+	if err != nil {
+		return nil
+	}
+	res, err := rm.Search(sq)
+	if err != nil {
+		a.log.Warn("posts list: full-text search failed", "err", err)
+		return nil
+	}
+	out := make([]textHit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		snippet := h.Highlights.Body
+		if snippet == "" {
+			snippet = template.HTMLEscapeString(h.Post.Excerpt)
+		}
+		out = append(out, textHit{ID: h.Post.ID, Title: h.Post.Title, Snippet: template.HTML(snippet)})
+	}
+	return out
 }
 
 // handleBulkTrash moves the posts checked in the list (form field "ids",

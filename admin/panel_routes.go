@@ -37,6 +37,14 @@ func (a *Admin) panelRoutes(r fiber.Router) {
 	authed.Post("/categories/:id", a.handleCategoryUpdateForm)
 	authed.Post("/categories/:id/delete", a.handleCategoryDeleteForm)
 
+	authed.Get("/lists", a.handleListsPage)
+	authed.Post("/lists", a.handleListCreateForm)
+	authed.Post("/popular", a.handlePopularForm)
+	authed.Post("/lists/:id", a.handleListRenameForm)
+	authed.Post("/lists/:id/entries", a.handleListEntriesForm)
+	authed.Post("/lists/:id/delete", a.handleListDeleteForm)
+	authed.Post("/posts/:id/featured", a.handleFeatureForm)
+
 	authed.Get("/media", a.handleMediaPage)
 	authed.Post("/media", a.handleMediaUploadForm)
 	authed.Post("/media/:id", a.handleMediaAltForm)

@@ -56,6 +56,18 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Delete("/citations/:id", auth, a.handleCitationDelete)
 	api.Post("/citations/:id/merge", auth, body, a.handleCitationMerge)
 
+	api.Get("/lists", auth, a.handleListList)
+	api.Post("/lists", auth, body, a.handleListCreate)
+	api.Put("/lists/featured/posts/:postId", auth, body, a.handleFeatureAdd)
+	api.Delete("/lists/featured/posts/:postId", auth, a.handleFeatureRemove)
+	api.Get("/lists/:id", auth, a.handleListGet)
+	api.Patch("/lists/:id", auth, body, a.handleListRename)
+	api.Put("/lists/:id", auth, body, a.handleListEntries)
+	api.Delete("/lists/:id", auth, a.handleListDelete)
+	api.Get("/popular", auth, a.handlePopularGet)
+	api.Put("/popular", auth, body, a.handlePopularSet)
+	api.Get("/posts/:id/views", auth, a.handlePostViews)
+
 	api.Get("/settings", auth, a.handleSettingsGet)
 	api.Put("/settings", auth, body, a.handleSettingsUpdate)
 

@@ -28,4 +28,5 @@ const (
 	Citations      = "citations"       // the reference library and the import box
 	Citation       = "citation"        // add or edit one reference, its citing posts, delete, merge
 	CitationImport = "citation_import" // several imported references, to save each
+	Lists          = "lists"           // featured and curated lists, popular pins and exclusions
 )
