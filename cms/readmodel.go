@@ -29,6 +29,7 @@ type ReadModel struct {
 	publicURL string           // prefix of image and media URLs; see SetPublicURL
 	lv        listViews        // lists and popularity (snapshot_lists.go)
 	search    *searchIndex     // published posts; see indexSearch
+	quizzes   []*Quiz          // as last loaded
 }
 
 // NewReadModel returns a read model over store holding an empty snapshot;
@@ -82,7 +83,7 @@ func (rm *ReadModel) SetPublicURL(base string) {
 // rm.mu held.
 func (rm *ReadModel) input(version int64, posts []*Post) snapshotInput {
 	return snapshotInput{version: version, posts: posts, cats: rm.cats, settings: rm.settings,
-		citations: rm.citations, publicURL: rm.publicURL, lists: rm.listsInput(rm.lv.lists)}
+		citations: rm.citations, publicURL: rm.publicURL, lists: rm.listsInput(rm.lv.lists), quizzes: rm.quizzes}
 }
 
 // Snapshot returns the current snapshot; it is never nil.
@@ -145,13 +146,18 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	quizzes, err := rm.store.ListQuizzes(ctx)
+	if err != nil {
+		return err
+	}
 	snap, err := buildSnapshot(snapshotInput{version: version, posts: list, cats: cats, settings: st,
-		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists)}, rm.cur.Load())
+		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes}, rm.cur.Load())
 	if err != nil {
 		return &Error{Kind: KindInternal, Op: "cms.ReadModel.Reload", Err: err}
 	}
 	rm.posts, rm.cats, rm.settings, rm.citations = next, cats, st, cites
 	rm.lv.lists = lists
+	rm.quizzes = quizzes
 	rm.indexSearch(snap, list, cats, cites)
 	rm.cur.Store(snap)
 	rm.loaded.Store(true)

@@ -40,6 +40,8 @@ type Snapshot struct {
 	lists *listsState // curated lists and popularity (snapshot_lists.go)
 
 	ext snapshotExt // search, related posts, feeds, sitemap (snapshot_search.go)
+
+	quizzes map[string]*quizEntry // by slug (snapshot_quiz.go)
 }
 
 // maxCachedPages bounds the list pages a snapshot keeps, so that a client
@@ -291,6 +293,7 @@ type snapshotInput struct {
 	citations []*Citation // the whole reference library
 	publicURL string      // image and media URLs start with it
 	lists     listsInput  // curated lists and view totals
+	quizzes   []*Quiz     // stored quizzes; the built-in ones are added when missing
 }
 
 // buildSnapshot renders every public body from in. prev, if not nil,
@@ -408,6 +411,9 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 		return nil, err
 	}
 	if err := s.buildLists(in.lists); err != nil {
+		return nil, err
+	}
+	if err := s.buildQuizzes(in.quizzes, in.citations); err != nil {
 		return nil, err
 	}
 	s.ext.init(in, prev)

@@ -21,6 +21,7 @@ type Store interface {
 	CitationStore
 	ListStore // list.go
 	ViewStore // views.go
+	QuizStore // quiz_service.go
 }
 
 // CitationStore keeps the reference library.

@@ -37,6 +37,10 @@ type Config struct {
 	// Views counts the reads reported by POST /posts/{slug}/views
 	// (views.go); optional: without it beacons are answered, not counted.
 	Views ViewRecorder
+	// Quizzes rate-limits quiz answers per client and counts their results
+	// (quiz.go); optional: without it answers are neither limited nor
+	// counted.
+	Quizzes QuizRecorder
 }
 
 // API is the public content API.
@@ -52,6 +56,7 @@ type API struct {
 	mediaCache   *mediaLRU
 	mediaLoads   mediaLoads
 	views        ViewRecorder // nil: beacons not counted
+	quizzes      QuizRecorder // nil: quiz answers not limited or counted
 }
 
 // New checks cfg and returns the API.
@@ -71,6 +76,7 @@ func New(cfg Config) (*API, error) {
 	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: []byte(cfg.CacheControl),
 		openapi: cms.NewBody(openAPIDocument), media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes)}
 	a.views = cfg.Views
+	a.quizzes = cfg.Quizzes
 	for _, o := range cfg.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		switch o {

@@ -17,6 +17,8 @@ func (a *API) Routes(r fiber.Router) {
 	r.Get("/categories/:slug", a.handleCategory)
 	r.Get("/citations/:key", a.handleCitation)
 	r.Get("/search", a.handleSearch)
+	r.Get("/quizzes/:slug", a.handleQuiz)
+	r.Post("/quizzes/:slug/answers", a.handleQuizAnswers)
 
 	r.Use(a.handleNotFound)
 }

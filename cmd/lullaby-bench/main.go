@@ -91,6 +91,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	dataDir := fs.String("data", "", "use (and on first use, seed) this data folder instead of a temporary one")
 	media := fs.Bool("media", false, "benchmark GET /media/{id}/pin of a hot image instead of the posts API")
 	beacon := fs.Bool("beacon", false, "benchmark POST /api/v1/posts/{slug}/views (the read beacon; see beacon.go) instead of the posts API")
+	quiz := fs.Bool("quiz", false, "benchmark POST /api/v1/quizzes/nap-quiz/answers (the Nap Quiz's evaluation; see quiz.go) instead of the posts API")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	lullabyAddr, constAddr := freeAddr(), freeAddr()
 	extra := strings.Fields(*serverFlags)
-	if *beacon {
+	if *beacon || *quiz {
 		extra = append(extra, beaconServerFlags()...)
 	}
 	srv := exec.Command(bin, append([]string{"serve", "--addr", lullabyAddr, "--data-dir", data, "--log-level", "warn"}, extra...)...)
@@ -198,6 +199,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			{"POST /api/v1/posts/{slug}/views, 20,000 rotating readers (X-Forwarded-For, 3 user agents, every post)", "http://" + lullabyAddr, rotating, ""},
 		}
 	}
+	if *quiz {
+		rotating, fixed, err := quizScripts(dir)
+		if err != nil {
+			return err
+		}
+		cases = []benchCase{
+			cases[0],
+			{"POST /api/v1/quizzes/nap-quiz/answers, 100,000 rotating clients (X-Forwarded-For)", "http://" + lullabyAddr, rotating, ""},
+			{"POST /api/v1/quizzes/nap-quiz/answers, one fixed client (rate-limited: 429s)", "http://" + lullabyAddr, fixed, ""},
+		}
+	}
 	results := make([]wrkResult, len(cases))
 	for i, c := range cases {
 		a := append([]string{}, wrkArgs...)
@@ -238,6 +250,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			beacons += r.rps * duration.Seconds()
 		}
 		fmt.Fprintf(out, "post_views after shutdown: %d views in %d posts' buckets, from about %.0f beacons\n", views, buckets, beacons)
+	}
+	if *quiz {
+		stop(srv) // a clean shutdown flushes the counted results
+		n, err := storedQuizResults(ctx, data)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "quiz_results after shutdown: %d answers counted (from about %.0f rotating-client answers and %d allowed to the fixed client per minute)\n",
+			n, results[1].rps*duration.Seconds(), cms.DefaultQuizRate)
 	}
 	return nil
 }

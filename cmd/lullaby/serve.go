@@ -32,6 +32,9 @@ type server struct {
 	// views counts post reads in memory; serve flushes it after the last
 	// request and before the database closes.
 	views *cms.ViewCounter
+	// quizzes counts quiz results (anonymously) like views, flushed on the
+	// same interval and at shutdown.
+	quizzes *cms.QuizCounter
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -145,7 +148,10 @@ func (s *server) init(ctx context.Context) error {
 	if s.views, err = cms.NewViewCounter(cms.ViewCounterConfig{Store: s.db, Logger: s.log}); err != nil {
 		return err
 	}
-	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, CORSOrigins: s.cfg.CORSOrigins, Media: s.svc, Views: s.views})
+	if s.quizzes, err = cms.NewQuizCounter(cms.QuizCounterConfig{Store: s.db, Logger: s.log}); err != nil {
+		return err
+	}
+	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, CORSOrigins: s.cfg.CORSOrigins, Media: s.svc, Views: s.views, Quizzes: s.quizzes})
 	if err != nil {
 		return err
 	}
@@ -196,6 +202,8 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	wg.Add(2)
 	go func() { defer wg.Done(); s.views.Run(loops, s.cfg.ViewsFlushEvery) }()
 	go func() { defer wg.Done(); s.rm.RunPopularity(loops, s.cfg.PopularEvery) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); s.quizzes.Run(loops, s.cfg.ViewsFlushEvery) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- s.app.Listener(ln) }()
@@ -217,8 +225,8 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// flushViews writes the views counted since the last flush; the app has
-// stopped taking beacons, so none is lost.
+// flushViews writes the views and quiz results counted since the last
+// flush; the app has stopped taking requests, so none is lost.
 func (s *server) flushViews() {
 	if s.views == nil {
 		return
@@ -227,6 +235,12 @@ func (s *server) flushViews() {
 	defer cancel()
 	if err := s.views.Flush(ctx); err != nil {
 		s.log.Error("writing the last view counts", "err", err, "views", s.views.Pending())
+	}
+	if s.quizzes == nil {
+		return
+	}
+	if err := s.quizzes.Flush(ctx); err != nil {
+		s.log.Error("writing the last quiz result counts", "err", err, "results", s.quizzes.Pending())
 	}
 }
 

@@ -68,6 +68,8 @@ type DB struct {
 	users, posts, bodies, revisions, categories, settings, state, media, citations *mongo.Collection
 
 	lists, views *mongo.Collection // list.go, views.go
+
+	quizzes, quizResults *mongo.Collection // quiz.go
 }
 
 var _ cms.Store = (*DB)(nil)
@@ -151,6 +153,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.citations = db.db.Collection(collCitations)
 	db.lists = db.db.Collection(collLists)
 	db.views = db.db.Collection(collViews)
+	db.quizzes = db.db.Collection(collQuizzes)
+	db.quizResults = db.db.Collection(collQuizResults)
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
 	}
@@ -179,6 +183,7 @@ func (db *DB) createIndexes(ctx context.Context) error {
 		{db.citations, []mongo.IndexModel{{Keys: bson.D{{Key: "key", Value: 1}}, Options: unique}}},
 		{db.lists, []mongo.IndexModel{{Keys: bson.D{{Key: "slug", Value: 1}}, Options: unique}}},
 		{db.views, []mongo.IndexModel{{Keys: bson.D{{Key: "postId", Value: 1}, {Key: "day", Value: 1}}}, {Keys: bson.D{{Key: "day", Value: 1}}}}},
+		{db.quizResults, []mongo.IndexModel{{Keys: bson.D{{Key: "slug", Value: 1}, {Key: "day", Value: 1}}}}},
 	}
 	for _, w := range want {
 		// One at a time: FerretDB 1.24 panics when one createIndexes

@@ -23,21 +23,26 @@ const (
 	collCitations  = "citations"
 	collLists      = "lists"
 	collViews      = "post_views"
+
+	collQuizzes     = "quizzes"
+	collQuizResults = "quiz_results"
 )
 
 // nouns names what each collection holds, for human messages.
 var nouns = map[string]string{
-	collUsers:      "user",
-	collPosts:      "post",
-	collBodies:     "post body",
-	collRevisions:  "revision",
-	collCategories: "category",
-	collSettings:   "settings",
-	collState:      "state document",
-	collMedia:      "media",
-	collCitations:  "reference",
-	collLists:      "list",
-	collViews:      "view count",
+	collUsers:       "user",
+	collPosts:       "post",
+	collBodies:      "post body",
+	collRevisions:   "revision",
+	collCategories:  "category",
+	collSettings:    "settings",
+	collState:       "state document",
+	collMedia:       "media",
+	collCitations:   "reference",
+	collLists:       "list",
+	collViews:       "view count",
+	collQuizzes:     "quiz",
+	collQuizResults: "quiz result count",
 }
 
 // uniqueFields names the unique field (by its API name) that a duplicate key
@@ -50,6 +55,7 @@ var uniqueFields = map[string][2]string{
 	collMedia:      {"file", "This image was already uploaded."},
 	collCitations:  {"key", "This citation key is already used by another reference."},
 	collLists:      {"slug", "This slug is already used by another list."},
+	collQuizzes:    {"slug", "This slug is already used by another quiz."},
 }
 
 // storeError maps an error from the driver to a *cms.Error: this is the one
