@@ -40,7 +40,7 @@ func TestBrowserCitations(t *testing.T) {
 	b.logIn(t, creds["email"], creds["password"], "/admin/citations")
 
 	b.Do(t, "paste a BibTeX entry into the import box",
-		chromedp.Navigate(admin+"/citations"),
+		navigate(admin+"/citations"),
 		chromedp.WaitVisible(chromedp.ID("import-text")),
 		chromedp.SetValue(chromedp.ID("import-text"), hogbergBibTeX),
 		chromedp.Click(chromedp.ID("import-submit")),
@@ -83,7 +83,7 @@ func TestBrowserCitations(t *testing.T) {
 		t.Errorf("stored = %+v", ref)
 	}
 	b.Do(t, "the library lists it",
-		chromedp.Navigate(admin+"/citations"),
+		navigate(admin+"/citations"),
 		waitText("#citation-list", "@hogberg2019"),
 		waitText("#citation-list", "Not cited yet"),
 	)
@@ -93,7 +93,7 @@ func TestBrowserCitations(t *testing.T) {
 	// cursor; a second citation is typed.
 	const title = "Why babies wake at night"
 	b.Do(t, "new post",
-		chromedp.Navigate(admin+"/posts/new"),
+		navigate(admin+"/posts/new"),
 		chromedp.WaitVisible(chromedp.CSS(".CodeMirror")),
 		chromedp.SendKeys(chromedp.ID("title"), title),
 		setEditorBody("Night waking is normal in the first year"),
@@ -182,7 +182,7 @@ func TestBrowserCitations(t *testing.T) {
 
 	// AMA: a superscript number linking to the list.
 	b.Do(t, "choose AMA in the settings",
-		chromedp.Navigate(admin+"/settings"),
+		navigate(admin+"/settings"),
 		chromedp.WaitVisible(chromedp.ID("citationStyle")),
 		chromedp.SetValue(chromedp.ID("citationStyle"), "ama"),
 		chromedp.Submit(chromedp.ID("citationStyle")),
@@ -197,7 +197,7 @@ func TestBrowserCitations(t *testing.T) {
 		t.Errorf("AMA reference = %+v", pub.Data.References[0])
 	}
 	b.Do(t, "the editor's preview follows the style",
-		chromedp.Navigate(admin+"/posts/"+postID),
+		navigate(admin+"/posts/"+postID),
 		chromedp.WaitVisible(chromedp.ID("preview")),
 		waitJS(`!!document.querySelector('#preview sup.citation a[href="#ref-hogberg2019"]')`),
 	)

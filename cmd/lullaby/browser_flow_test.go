@@ -73,7 +73,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 	admin := r.base + "/admin"
 
 	// First run: /admin leads to the one-time set-up form.
-	b.Do(t, "first run", chromedp.Navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/setup"]`)))
+	b.Do(t, "first run", navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/setup"]`)))
 	b.Do(t, "set up the owner",
 		chromedp.SendKeys(chromedp.ID("email"), "jo@example.com"),
 		chromedp.SendKeys(chromedp.ID("name"), "Jo Rivers"),
@@ -85,11 +85,11 @@ func TestBrowserAdminFlow(t *testing.T) {
 	if loc := Get(t, b, "location", chromedp.Location()); strings.Contains(loc, "/admin/login") || strings.Contains(loc, "/admin/setup") {
 		b.logIn(t, "jo@example.com", "a long enough password", "/admin")
 	}
-	b.Do(t, "dashboard after login", chromedp.Navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/logout"]`)))
+	b.Do(t, "dashboard after login", navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/logout"]`)))
 
 	// Write a post; the live preview renders it as readers will see it.
 	b.Do(t, "new post",
-		chromedp.Navigate(admin+"/posts/new"),
+		navigate(admin+"/posts/new"),
 		chromedp.WaitVisible(chromedp.CSS(".CodeMirror")),
 		chromedp.SendKeys(chromedp.ID("title"), "Why babies wake at night"),
 		setEditorBody(flowMarkdown),
@@ -115,7 +115,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 	// Two tabs on the same draft: the second one's autosave meets the
 	// first one's save and offers the choice.
 	other := b.Tab(t)
-	other.Do(t, "second tab", chromedp.Navigate(postURL), chromedp.WaitVisible(chromedp.CSS(".CodeMirror")))
+	other.Do(t, "second tab", navigate(postURL), chromedp.WaitVisible(chromedp.CSS(".CodeMirror")))
 	b.Do(t, "first tab saves a new title",
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('title').value = ''`),
 		chromedp.SendKeys(chromedp.ID("title"), "Why babies wake at night (updated)"),
@@ -139,7 +139,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 	// Schedule, then publish now; the post is in the public API.
 	local := time.Now().Add(2 * time.Hour).Format("2006-01-02T15:04")
 	b.Do(t, "schedule",
-		chromedp.Navigate(postURL), chromedp.WaitVisible(chromedp.ID("schedule-at")),
+		navigate(postURL), chromedp.WaitVisible(chromedp.ID("schedule-at")),
 		chromedp.SetValue(chromedp.ID("schedule-at"), local),
 		chromedp.Click(chromedp.ID("schedule")),
 		waitText("#status-badge", "Scheduled"),
@@ -159,7 +159,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 	}
 
 	// Restore the first revision (the original title).
-	b.Do(t, "revisions", chromedp.Navigate(postURL+"/revisions"), chromedp.WaitVisible(chromedp.CSS(`a[href*="/revisions/"]`)))
+	b.Do(t, "revisions", navigate(postURL+"/revisions"), chromedp.WaitVisible(chromedp.CSS(`a[href*="/revisions/"]`)))
 	b.Do(t, "open the oldest revision",
 		chromedp.Evaluate[chromedp.Void](`(function(){var a=document.querySelectorAll('a[href*="/revisions/"]'); location.href=a[a.length-1].href})()`),
 		chromedp.WaitVisible(chromedp.ID("restore-revision")),
@@ -180,7 +180,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 	b.Do(t, "trash", chromedp.Click(chromedp.ID("trash")))
 	waitFor(t, "the trashed post leaves the public API", 10*time.Second, publicStatus(404))
 	b.Do(t, "restore from the trash",
-		chromedp.Navigate(admin+"/trash"),
+		navigate(admin+"/trash"),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/restore"] button`)),
 		chromedp.Click(chromedp.CSS(`form[action$="/restore"] button`)),
 	)
@@ -188,7 +188,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 
 	// The call to action, changed in the settings, is in GET /api/v1/site.
 	b.Do(t, "settings",
-		chromedp.Navigate(admin+"/settings"),
+		navigate(admin+"/settings"),
 		chromedp.WaitVisible(chromedp.CSS(`[name="callToAction.heading"]`)),
 		chromedp.SetValue(chromedp.CSS(`[name="site.title"]`), "Little Sleepers"),
 		chromedp.SetValue(chromedp.CSS(`[name="author.title"]`), "Certified pediatric sleep consultant"),
@@ -213,13 +213,13 @@ func TestBrowserAdminFlow(t *testing.T) {
 	if *screenshots {
 		seedForScreenshots(t, r.srv.svc)
 	}
-	b.Do(t, "dashboard", chromedp.Navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/logout"]`)))
+	b.Do(t, "dashboard", navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/logout"]`)))
 	b.Screenshot(t, "dashboard")
 
 	// On a phone (375 px wide) no screen scrolls sideways.
 	b.Do(t, "phone width", chromedp.EmulateViewport(375, 812))
 	for _, path := range []string{"", "/posts", "/posts/new", "/trash", "/categories", "/settings", "/users", "/account"} {
-		b.Do(t, "open "+path+" at 375 px", chromedp.Navigate(admin+path), chromedp.WaitVisible(chromedp.CSS("main")))
+		b.Do(t, "open "+path+" at 375 px", navigate(admin+path), chromedp.WaitVisible(chromedp.CSS("main")))
 		if w := Get(t, b, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 375 {
 			t.Errorf("/admin%s is %d px wide at a 375 px viewport: it scrolls sideways", path, w)
 		}
@@ -228,7 +228,7 @@ func TestBrowserAdminFlow(t *testing.T) {
 
 	// Log out: the panel asks for a login again.
 	b.Do(t, "log out", chromedp.Click(chromedp.CSS(`form[action="/admin/logout"] button`)), chromedp.Sleep(300*time.Millisecond),
-		chromedp.Navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/login"]`)))
+		navigate(admin), chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/login"]`)))
 }
 
 // seedForScreenshots adds a few posts so the dashboard screenshot shows

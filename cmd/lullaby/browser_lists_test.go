@@ -53,7 +53,7 @@ func TestBrowserFeaturedDragAndDrop(t *testing.T) {
 	b.logIn(t, creds["email"], creds["password"], "/admin/lists")
 	entry := func(p postJSON) string { return `li.list-entry[data-id="` + p.ID + `"]` }
 	b.Do(t, "open the lists screen",
-		chromedp.Navigate(r.base+"/admin/lists"),
+		navigate(r.base+"/admin/lists"),
 		chromedp.WaitVisible(chromedp.CSS(entry(posts[2])+` .drag-handle`)),
 		waitJS(`!!window.Sortable`),
 		chromedp.ScrollIntoView(chromedp.CSS(`.list-entries`)),
@@ -87,7 +87,7 @@ func TestBrowserFeaturedDragAndDrop(t *testing.T) {
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			return tg.Call(ctx, "Emulation.setTimezoneOverride", map[string]string{"timezoneId": "Europe/Berlin"}, nil)
 		}),
-		chromedp.Navigate(r.base+"/admin/lists"),
+		navigate(r.base+"/admin/lists"),
 		chromedp.WaitVisible(chromedp.CSS(`li.list-entry input[name="start"]`)),
 		chromedp.SetValue(chromedp.CSS(`li.list-entry input[name="start"]`), "2030-01-15T09:00"),
 		chromedp.Click(chromedp.CSS(`button.save-list`)),
@@ -128,12 +128,12 @@ func TestBrowserFeaturedDragAndDrop(t *testing.T) {
 		return len(d) == 1 && d[0].Views == 7
 	})
 	b.Do(t, "the popular list",
-		chromedp.Navigate(r.base+"/admin/lists"),
+		navigate(r.base+"/admin/lists"),
 		chromedp.WaitVisible(chromedp.CSS(`.popular-table`)),
 	)
 	b.Screenshot(t, "lists")
 	b.Do(t, "the dashboard's chart",
-		chromedp.Navigate(r.base+"/admin"),
+		navigate(r.base+"/admin"),
 		chromedp.WaitVisible(chromedp.CSS(`svg.views-chart rect.bar`)),
 	)
 	b.Screenshot(t, "dashboard")

@@ -75,7 +75,7 @@ func TestBrowserPinsAndMedia(t *testing.T) {
 	// The site's address, so that posts have a URL (and pins a save link).
 	const siteURL = "https://sleep.example"
 	b.Do(t, "set the site URL",
-		chromedp.Navigate(admin+"/settings"),
+		navigate(admin+"/settings"),
 		chromedp.WaitVisible(chromedp.CSS(`[name="site.url"]`)),
 		chromedp.SetValue(chromedp.CSS(`[name="site.title"]`), "Little Sleepers"),
 		chromedp.SetValue(chromedp.CSS(`[name="site.url"]`), siteURL),
@@ -94,7 +94,7 @@ func TestBrowserPinsAndMedia(t *testing.T) {
 		pinDesc = "A calm, evidence-based nap schedule for toddlers from 12 to 36 months."
 	)
 	b.Do(t, "new post",
-		chromedp.Navigate(admin+"/posts/new"),
+		navigate(admin+"/posts/new"),
 		chromedp.WaitVisible(chromedp.CSS(".CodeMirror")),
 		chromedp.SendKeys(chromedp.ID("title"), title),
 		setEditorBody("Most toddlers drop to one nap between 15 and 18 months.\n"),
@@ -270,7 +270,7 @@ func TestBrowserPinsAndMedia(t *testing.T) {
 
 	// The media library: the pasted image has no alt text yet; give it one.
 	b.Do(t, "media library",
-		chromedp.Navigate(admin+"/media"),
+		navigate(admin+"/media"),
 		chromedp.WaitVisible(chromedp.ID("media-grid")),
 		chromedp.WaitVisible(chromedp.ID("missing-"+pastedID)),
 		waitText("#media-"+pinID+" .media-used", title),
@@ -299,13 +299,13 @@ func TestBrowserPinsAndMedia(t *testing.T) {
 	if status != 200 {
 		t.Errorf("the used image is gone: GET thumb = %d", status)
 	}
-	b.Do(t, "media library for the screenshot", chromedp.Navigate(admin+"/media"), chromedp.WaitVisible(chromedp.ID("media-grid")))
+	b.Do(t, "media library for the screenshot", navigate(admin+"/media"), chromedp.WaitVisible(chromedp.ID("media-grid")))
 	b.Screenshot(t, "media-library")
 
 	// On a phone nothing scrolls sideways.
 	b.Do(t, "phone width", chromedp.EmulateViewport(375, 812))
 	for _, path := range []string{"/media", "/posts/new", "/posts/" + postID} {
-		b.Do(t, "open "+path+" at 375 px", chromedp.Navigate(admin+path), chromedp.WaitVisible(chromedp.CSS("main")))
+		b.Do(t, "open "+path+" at 375 px", navigate(admin+path), chromedp.WaitVisible(chromedp.CSS("main")))
 		if w := Get(t, b, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 375 {
 			t.Errorf("/admin%s is %d px wide at a 375 px viewport: it scrolls sideways", path, w)
 		}

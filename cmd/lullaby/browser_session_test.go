@@ -11,7 +11,7 @@ import (
 func (b *browser) logIn(tb testing.TB, email, password, next string) {
 	tb.Helper()
 	b.Do(tb, "log in",
-		chromedp.Navigate(b.base+"/admin/login?next="+next),
+		navigate(b.base+"/admin/login?next="+next),
 		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), email),
 		chromedp.SendKeys(chromedp.ID("password"), password),

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,4 +126,25 @@ func (b *browser) Screenshot(tb testing.TB, name string) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// navigate is chromedp.Navigate, tried again when chromium reports the
+// load aborted: that happens when a form the previous step submitted is
+// still redirecting as the next page is asked for, and says nothing about
+// the page asked for.
+func navigate(url string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		var err error
+		for attempt := 0; attempt < 5; attempt++ {
+			if _, err = chromedp.Navigate(url)(ctx, t); err == nil || !strings.Contains(err.Error(), "ERR_ABORTED") {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+		return err
+	})
 }
