@@ -88,6 +88,8 @@ func newViews(as *assetSet) (*html.Engine, error) {
 		"field":     newField,
 		"list":      func(s ...string) []string { return s },
 		"add1":      func(i int) int { return i + 1 },
+		"fieldID":   fieldID,
+		"qfield":    newQuizField,
 		"names":     citationNames,
 		"citeField": newCiteInput,
 		"refTemplate": func() refView {
@@ -151,6 +153,12 @@ func fieldsFor(prefix string, form any) prefixed { return prefixed{Prefix: prefi
 type field struct {
 	Type, Name, Label, Value, Error, Hint string
 }
+
+// fieldID turns a field name of the API's shape ("bands[2].maxHours")
+// into an element id ("bands-2-maxHours").
+func fieldID(name string) string { return fieldIDs.Replace(name) }
+
+var fieldIDs = strings.NewReplacer("[", "-", "]", "", ".", "-")
 
 // ID is the field's element id.
 func (f field) ID() string { return strings.ReplaceAll(f.Name, ".", "-") }

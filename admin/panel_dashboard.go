@@ -19,6 +19,7 @@ type dashboardPage struct {
 	*cms.Dashboard
 	DraftCount, PublishedCount int
 	Views                      viewsChart
+	Quiz                       quizChart
 }
 
 // Dashboard chart sizes: the SVG's user units (CSS scales it).
@@ -63,7 +64,8 @@ type topPost struct {
 }
 
 // handleDashboard shows drafts, scheduled posts (in her time zone),
-// recently published posts, quick links and the views chart.
+// recently published posts, quick links, the views chart and the quiz's
+// results.
 func (a *Admin) handleDashboard(c *fiber.Ctx) error {
 	d, err := a.posts.Dashboard(c.UserContext())
 	if err != nil {
@@ -73,8 +75,12 @@ func (a *Admin) handleDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	quiz, err := a.quizChart(c.UserContext())
+	if err != nil {
+		return err
+	}
 	return a.render(c, fiber.StatusOK, views.Dashboard, dashboardPage{page: a.newPage(c, "Dashboard", "dashboard"), Dashboard: d,
-		DraftCount: d.Counts[cms.StatusDraft], PublishedCount: d.Counts[cms.StatusPublished], Views: chart})
+		DraftCount: d.Counts[cms.StatusDraft], PublishedCount: d.Counts[cms.StatusPublished], Views: chart, Quiz: quiz})
 }
 
 // chartTTL is how long the dashboard reuses its views chart: reading the

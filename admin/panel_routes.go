@@ -59,6 +59,10 @@ func (a *Admin) panelRoutes(r fiber.Router) {
 	authed.Post("/citations/:id/delete", a.handleCitationDeleteForm)
 	authed.Post("/citations/:id/merge", a.handleCitationMergeForm)
 
+	authed.Get("/quiz", a.handleQuizPage)
+	authed.Post("/quiz", a.handleQuizForm)
+	authed.Post("/quiz/preview", a.handleQuizPreviewForm)
+
 	authed.Get("/settings", a.handleSettingsPage)
 	authed.Post("/settings", a.handleSettingsForm)
 

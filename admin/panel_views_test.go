@@ -53,14 +53,32 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 		Pager: pager{Page: 2, TotalPages: 3, PrevURL: "/admin/posts", NextURL: "/admin/posts?page=3"}}
 	cite := &cms.Citation{ID: "64b000000000000000000040", Key: "price2012", Type: cms.CiteArticle, Title: "Sleep <b>training</b>", Year: 2012,
 		Authors: []cms.Name{{Family: "Price", Given: "Anna"}, {Literal: "AAP <b>"}}, Container: "Pediatrics", DOI: "10.1542/peds.2011-3467", Version: 3}
+	nap := cms.DefaultNapQuiz([]*cms.Citation{cite})
+	out, err := nap.Evaluate(&cms.QuizAnswers{AgeValue: ptrF(18), AgeUnit: "months", Bedtime: "19:30", WakeTime: "06:30", Naps: ptrF(1), NapMinutes: ptrF(90), NightWakings: ptrF(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Text.Title = "Within <b>"
+	quizForm := newQuizForm(nap)
+	quizForm.Title = "Nap <b> quiz"
+	quizErrs := map[string]string{"title": "Bad <b>.", "bands[2].maxHours": "Bad.", "questions[0].label": "Bad.", "results.below.cta.url": "Bad.",
+		"bands": "Bad.", "questions": "Bad.", "version": "Stale.", "bands[0].citationIds": "Bad."}
 	samples := map[string]any{
-		views.Error: errorPage{page: pg, Status: 403, Message: "No."},
-		views.Setup: setupPage{page: page{Title: "Welcome"}, Email: "o@example.com", Name: "Olivia", Errors: errs},
-		views.Login: loginPage{page: page{Title: "Log in", Flash: "Bye."}, Email: "o@example.com", Next: "/admin/posts", Error: "Locked.", Locked: true, Errors: errs},
+		views.Quiz: quizPage{page: pg, Form: quizForm, Errors: quizErrs, Alert: "Fix <b>.", Notice: "Not saved.",
+			Refs: []refOption{{ID: cite.ID, Label: "price2012 — Sleep <b>"}}, Try: tryForm{AgeValue: "18", AgeUnit: "years", Bedtime: "19:30"},
+			Tried: true, Outcome: newTryOutcome(out), TryErrors: map[string]string{"bedtime": "Bad."}},
+		views.QuizResult: quizPage{page: pg, Tried: true, TryAlert: "Fix <b>.", TryErrors: map[string]string{"bedtime": "Bad <b>."}},
+		views.Error:      errorPage{page: pg, Status: 403, Message: "No."},
+		views.Setup:      setupPage{page: page{Title: "Welcome"}, Email: "o@example.com", Name: "Olivia", Errors: errs},
+		views.Login:      loginPage{page: page{Title: "Log in", Flash: "Bye."}, Email: "o@example.com", Next: "/admin/posts", Error: "Locked.", Locked: true, Errors: errs},
 		views.Dashboard: dashboardPage{page: pg, Dashboard: &cms.Dashboard{Drafts: []*cms.Post{post}, Scheduled: []*cms.Post{post}, Published: []*cms.Post{post}}, DraftCount: 9, PublishedCount: 1,
 			Views: viewsChart{Available: true, Width: 300, Height: 60, SparkW: 100, SparkH: 20, Max: 3, Total: 4, From: "2030-01-01", To: "2030-01-30",
 				Bars: []chartBar{{X: "0.5", Y: "10.0", W: "9.0", H: "50.0", Label: "2030-01-01: 3 views <b>"}},
-				Top:  []topPost{{ID: post.ID, Title: "Naps <b>", Views: 4, Points: "0.0,19.0 100.0,1.0"}}}},
+				Top:  []topPost{{ID: post.ID, Title: "Naps <b>", Views: 4, Points: "0.0,19.0 100.0,1.0"}}},
+			Quiz: quizChart{Available: true, Total: 4, Results: quizCounts{Below: 1, Within: 3}, Percent: quizCounts{Below: 25, Within: 75},
+				Width: 300, Height: 38, From: "2030-01-01", To: "2030-01-30", Rows: []quizChartRow{
+					{Label: "All readers", Total: 4, All: true, Y: "0.0", TextY: "12.0", CountX: "270.0", Segs: []quizSeg{{Class: "seg-below", X: "96.0", W: "42.5", Label: "All <b>: 1 below"}}},
+					{Label: "1–2 <b>", BandKey: "12-35", Total: 3, Y: "22.0", TextY: "34.0", CountX: "230.0", Segs: []quizSeg{{Class: "seg-within", X: "96.0", W: "127.5", Label: "3 within"}}}}}},
 		views.Posts:        list,
 		views.Trash:        list,
 		views.TrashConfirm: trashConfirmPage{page: pg, Post: post},
@@ -124,6 +142,8 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 		})
 	}
 }
+
+func ptrF(f float64) *float64 { return &f }
 
 // TestPanelErrorPages checks that failures become whole HTML pages that
 // show nothing internal: a panic, an internal error, a broken render.

@@ -68,6 +68,11 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Put("/popular", auth, body, a.handlePopularSet)
 	api.Get("/posts/:id/views", auth, a.handlePostViews)
 
+	api.Get("/quizzes/:slug", auth, a.handleQuizGet)
+	api.Put("/quizzes/:slug", auth, body, a.handleQuizUpdate)
+	api.Get("/quizzes/:slug/stats", auth, a.handleQuizStats)
+	api.Post("/quizzes/:slug/preview", auth, body, a.handleQuizPreview)
+
 	api.Get("/settings", auth, a.handleSettingsGet)
 	api.Put("/settings", auth, body, a.handleSettingsUpdate)
 

@@ -29,4 +29,6 @@ const (
 	Citation       = "citation"        // add or edit one reference, its citing posts, delete, merge
 	CitationImport = "citation_import" // several imported references, to save each
 	Lists          = "lists"           // featured and curated lists, popular pins and exclusions
+	Quiz           = "quiz"            // the Nap Quiz: questions, bands, results, and "try it"
+	QuizResult     = "quiz_result"     // the "try it" result alone, for htmx
 )
