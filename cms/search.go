@@ -79,7 +79,16 @@ type searchIndex struct {
 	plain analysis.Analyzer
 
 	stemMu sync.RWMutex
-	stems  map[string]string // lower-case word -> stem, for highlighting
+	stems  map[string]string // lower-case word -> stem, for highlighting and phrases
+
+	names atomic.Pointer[searchNames] // of the last sync, for checking phrases
+}
+
+// searchNames are the category names and citations a post's document
+// was made with.
+type searchNames struct {
+	cats  map[string]string // category id -> name
+	cites map[string]*Citation
 }
 
 func newSearchMapping() *mapping.IndexMappingImpl {
@@ -100,7 +109,9 @@ func newSearchMapping() *mapping.IndexMappingImpl {
 	}
 	doc := bleve.NewDocumentStaticMapping()
 	for _, f := range stemFields {
-		doc.AddFieldMappingsAt(f.name, text(en.AnalyzerName, true))
+		// Positions only where the text is short: in the body they would
+		// take most of the index (see searchIndex.run).
+		doc.AddFieldMappingsAt(f.name, text(en.AnalyzerName, f.name != fieldBody))
 	}
 	doc.AddFieldMappingsAt(fieldTitleWords, text(plainAnalyzer, false))
 	doc.AddFieldMappingsAt(fieldWords, text(plainAnalyzer, false))
@@ -151,6 +162,11 @@ func (si *searchIndex) sync(posts []*Post, cats []*Category, cites map[string]*C
 	si.mu.Lock()
 	defer si.mu.Unlock()
 	si.lastPosts, si.lastCats, si.lastCites = posts, cats, cites
+	names := &searchNames{cats: make(map[string]string, len(cats)), cites: cites}
+	for _, c := range cats {
+		names.cats[c.ID] = c.Name
+	}
+	si.names.Store(names)
 	n, err := applyPosts(si.current(), si.keys, posts, cats, cites)
 	si.segments += n
 	if err == nil {
@@ -227,7 +243,7 @@ func applyPosts(idx bleve.Index, keys map[string]string, posts []*Post, cats []*
 			return err
 		}
 		batches++
-		b.Reset()
+		b = idx.NewBatch() // not Reset: scorch may still read the last one (go test -race)
 		return nil
 	}
 	for _, p := range posts {
@@ -370,6 +386,12 @@ func ParseSearchQuery(q, page, limit string) (SearchQuery, error) {
 type parsedQuery struct {
 	clauses []query.Query // each must match (one per word or phrase): exact and stemmed
 	typos   []query.Query // the same, allowing typos (nil: no word is long enough)
+	words   int           // clauses[:words] and typos[:words] are words, the rest phrases
+	// phrases are the stems of each phrase of two words or more, by
+	// position ("" for a stop word, which any word fills), aligned with
+	// clauses[words:]. Bleve only finds candidates for them in the body:
+	// search checks them against the text.
+	phrases [][]string
 	stems   map[string]bool
 	fuzzy   []fuzzyWord
 	// useTypos is set by search when typo matches were needed: only then
@@ -468,21 +490,53 @@ func (si *searchIndex) parse(q string) *parsedQuery {
 		}
 		pq.typos = append(pq.typos, bleve.NewDisjunctionQuery(any...))
 	}
+	pq.words = len(pq.clauses)
 	for _, ph := range phrases[:min(len(phrases), maxSearchTerms)] {
 		toks := si.en.Analyze([]byte(ph))
 		if len(toks) == 0 {
 			continue
 		}
+		first, last := toks[0].Position, toks[0].Position
 		for _, t := range toks {
 			pq.stems[string(t.Term)] = true
+			first, last = min(first, t.Position), max(last, t.Position)
 		}
-		var any []query.Query
+		if first == last { // one word: no positions to check
+			var any []query.Query
+			for _, f := range stemFields {
+				tq := bleve.NewTermQuery(string(toks[0].Term))
+				tq.SetField(f.name)
+				tq.SetBoost(f.boost)
+				any = append(any, tq)
+			}
+			c := bleve.NewDisjunctionQuery(any...)
+			pq.clauses = slices.Insert(pq.clauses, pq.words, query.Query(c))
+			pq.typos = slices.Insert(pq.typos, pq.words, query.Query(c))
+			pq.words++
+			continue
+		}
+		stems := make([]string, last-first+1)
+		var any, inBody []query.Query
+		for _, t := range toks {
+			stems[t.Position-first] = string(t.Term)
+			tq := bleve.NewTermQuery(string(t.Term))
+			tq.SetField(fieldBody)
+			inBody = append(inBody, tq)
+		}
 		for _, f := range stemFields {
+			if f.name == fieldBody {
+				// No positions in the body: its words, then the check.
+				cq := bleve.NewConjunctionQuery(inBody...)
+				cq.SetBoost(f.boost)
+				any = append(any, cq)
+				continue
+			}
 			mq := bleve.NewMatchPhraseQuery(ph)
 			mq.SetField(f.name)
 			mq.SetBoost(f.boost)
 			any = append(any, mq)
 		}
+		pq.phrases = append(pq.phrases, stems)
 		pq.clauses = append(pq.clauses, bleve.NewDisjunctionQuery(any...))
 		pq.typos = append(pq.typos, pq.clauses[len(pq.clauses)-1])
 	}
@@ -499,17 +553,52 @@ type searchHits struct {
 	total  int
 }
 
+// maxPhraseCandidates bounds the posts, best first, whose text is checked
+// for the phrases of a query: past it a post is not found. The total of a
+// query with phrases counts the posts found among these candidates.
+const maxPhraseCandidates = 1000
+
 // search runs q: every word and phrase must match exactly (stemmed); when
 // no post matches, typos are allowed; when still none does, any word or
 // phrase may match. Typo matches are only looked for when needed: fuzzy
-// queries cost the most.
-func (si *searchIndex) search(pq *parsedQuery, from, size int) (searchHits, error) {
+// queries cost the most. post returns the published post with an id (nil:
+// none): the text phrases are checked against; it may be nil when pq has
+// no phrase of two words or more.
+func (si *searchIndex) search(pq *parsedQuery, from, size int, post func(id string) *Post) (searchHits, error) {
 	if len(pq.clauses) == 0 {
 		return searchHits{}, nil
 	}
-	run := func(q query.Query) (searchHits, error) {
-		req := bleve.NewSearchRequestOptions(q, size, from, false)
-		res, err := si.current().Search(req)
+	idx := si.current()
+	all := func(cs []query.Query) query.Query {
+		if len(cs) == 1 {
+			return cs[0]
+		}
+		return bleve.NewConjunctionQuery(cs...)
+	}
+	h, err := si.run(idx, pq, all(pq.clauses), nil, from, size, post)
+	if err != nil || h.total > 0 {
+		return h, err
+	}
+	last := pq.clauses
+	if pq.typos != nil {
+		pq.useTypos = true
+		last = pq.typos
+		if h, err = si.run(idx, pq, all(pq.typos), nil, from, size, post); err != nil || h.total > 0 {
+			return h, err
+		}
+	}
+	if len(last) == 1 {
+		return h, nil
+	}
+	return si.run(idx, pq, bleve.NewDisjunctionQuery(last...), last[:pq.words], from, size, post)
+}
+
+// run runs q and returns hits from..from+size. With phrases, it checks
+// the best maxPhraseCandidates: a hit must hold every phrase, or, when
+// anyOf is given (q is a disjunction), one phrase or one of anyOf.
+func (si *searchIndex) run(idx bleve.Index, pq *parsedQuery, q query.Query, anyOf []query.Query, from, size int, post func(string) *Post) (searchHits, error) {
+	if len(pq.phrases) == 0 {
+		res, err := idx.Search(bleve.NewSearchRequestOptions(q, size, from, false))
 		if err != nil {
 			return searchHits{}, err
 		}
@@ -520,28 +609,96 @@ func (si *searchIndex) search(pq *parsedQuery, from, size int) (searchHits, erro
 		}
 		return h, nil
 	}
-	all := func(cs []query.Query) query.Query {
-		if len(cs) == 1 {
-			return cs[0]
+	res, err := idx.Search(bleve.NewSearchRequestOptions(q, maxPhraseCandidates, 0, false))
+	if err != nil {
+		return searchHits{}, err
+	}
+	// Each candidate's number of phrases found, -1 for none published.
+	found := make([]int, len(res.Hits))
+	names := si.names.Load()
+	var buf []byte
+	for i, d := range res.Hits {
+		p := post(d.ID)
+		if p == nil {
+			found[i] = -1
+			continue
 		}
-		return bleve.NewConjunctionQuery(cs...)
-	}
-	h, err := run(all(pq.clauses))
-	if err != nil || h.total > 0 {
-		return h, err
-	}
-	last := pq.clauses
-	if pq.typos != nil {
-		pq.useTypos = true
-		last = pq.typos
-		if h, err = run(all(pq.typos)); err != nil || h.total > 0 {
-			return h, err
+		for _, ph := range pq.phrases {
+			var ok bool
+			if ok, buf = si.postHasPhrase(p, names, ph, buf); ok {
+				found[i]++
+			}
 		}
 	}
-	if len(last) == 1 {
-		return h, nil
+	keep := make([]bool, len(res.Hits))
+	var unsure []string // candidates holding no phrase
+	for i, d := range res.Hits {
+		switch n := found[i]; {
+		case n < 0:
+		case n == len(pq.phrases) || anyOf != nil && n > 0:
+			keep[i] = true
+		case len(anyOf) > 0:
+			unsure = append(unsure, d.ID)
+		}
 	}
-	return run(bleve.NewDisjunctionQuery(last...))
+	if len(unsure) > 0 {
+		// Those match q by a word if one of anyOf matches them.
+		wq := bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(anyOf...), bleve.NewDocIDQuery(unsure))
+		wres, err := idx.Search(bleve.NewSearchRequestOptions(wq, len(unsure), 0, false))
+		if err != nil {
+			return searchHits{}, err
+		}
+		byWord := make(map[string]bool, len(wres.Hits))
+		for _, d := range wres.Hits {
+			byWord[d.ID] = true
+		}
+		for i, d := range res.Hits {
+			keep[i] = keep[i] || byWord[d.ID]
+		}
+	}
+	var h searchHits
+	for i, d := range res.Hits {
+		if !keep[i] {
+			continue
+		}
+		if h.total >= from && h.total < from+size {
+			h.ids = append(h.ids, d.ID)
+			h.scores = append(h.scores, d.Score)
+		}
+		h.total++
+	}
+	return h, nil
+}
+
+// postHasPhrase reports whether the text of p that its search document is
+// made of holds the phrase ph (stems by position, "" for any word).
+func (si *searchIndex) postHasPhrase(p *Post, names *searchNames, ph []string, buf []byte) (bool, []byte) {
+	var ok bool
+	check := func(text string, isHTML bool) bool {
+		ok, buf = si.hasPhrase(text, isHTML, ph, buf)
+		return ok
+	}
+	if check(p.Title, false) || check(p.Excerpt, false) {
+		return true, buf
+	}
+	for _, t := range p.Tags {
+		if check(t, false) {
+			return true, buf
+		}
+	}
+	if names != nil {
+		for _, id := range p.CategoryIDs {
+			if check(names.cats[id], false) {
+				return true, buf
+			}
+		}
+		for _, id := range p.References {
+			if c := names.cites[id]; c != nil && check(c.Title, false) {
+				return true, buf
+			}
+		}
+	}
+	return check(p.HTML, true), buf
 }
 
 // highlight returns text HTML-escaped with <mark> around the words that
@@ -786,4 +943,247 @@ func writeSearchBody(b *bytes.Buffer, hits []SearchHit, entries []*postEntry, to
 	}
 	b.WriteByte(']')
 	writeMeta(b, total, PostQuery{Page: q.Page, Limit: q.Limit})
+}
+
+// Phrases in the body are checked against its text, since the index keeps
+// no positions there. The text is read the way the index's analyzer reads
+// it (words as its tokenizer splits them, lower-cased, stemmed through the
+// stem cache; tags and entities of HTML handled), so that a phrase found
+// here is one bleve would have found with positions. Words are found from
+// an anchor: the start of the first stem, searched for in lower, title
+// and upper case (a first word in mixed case, "sLeep", is missed; the
+// words after it are lower-cased as they are read).
+
+// hasPhrase reports whether text (HTML when isHTML) holds the phrase ph;
+// buf is scratch space, returned for reuse.
+func (si *searchIndex) hasPhrase(text string, isHTML bool, ph []string, buf []byte) (bool, []byte) {
+	if len(ph) == 0 || text == "" {
+		return false, buf
+	}
+	r := wordReader{s: text, html: isHTML, buf: buf}
+	anchor := ph[0][:max(1, len(ph[0])-2)] // a stem keeps its word's start but its last letters
+	if !isASCII(anchor) {
+		// Every word, in order.
+		for {
+			start := r.i
+			if !r.next() {
+				return false, r.buf
+			}
+			if si.stemBytes(r.buf) == ph[0] {
+				end := r.i
+				r.i = start
+				if si.phraseAt(&r, ph) {
+					return true, r.buf
+				}
+				r.i = end
+			}
+		}
+	}
+	// Lower case by comparing many positions at once; title and upper
+	// case from the capital, which is rare.
+	try := func(o int) bool {
+		if !wordStartsAt(text, o) {
+			return false
+		}
+		r.i = o
+		return si.phraseAt(&r, ph) && (!isHTML || !inTag(text, o))
+	}
+	for off := 0; ; off++ {
+		if off = indexShort(text, off, anchor); off < 0 {
+			break
+		}
+		if try(off) {
+			return true, r.buf
+		}
+	}
+	upper := strings.ToUpper(anchor)
+	if upper == anchor {
+		return false, r.buf // digits
+	}
+	for off := 0; off < len(text); {
+		j := strings.IndexByte(text[off:], upper[0])
+		if j < 0 {
+			break
+		}
+		o := off + j
+		off = o + 1
+		if rest := text[off:]; (strings.HasPrefix(rest, anchor[1:]) || strings.HasPrefix(rest, upper[1:])) && try(o) {
+			return true, r.buf
+		}
+	}
+	return false, r.buf
+}
+
+// indexShort is strings.Index(s[from:], sub)+from (or -1) for a short sub,
+// made faster than it where sub's first byte is frequent: strings.Index
+// then calls IndexByte at each, while on up to 64 bytes it compares many
+// positions at once.
+func indexShort(s string, from int, sub string) int {
+	const window = 64 // bytealg.MaxBruteForce on amd64
+	if len(sub) >= window/2 {
+		if i := strings.Index(s[from:], sub); i >= 0 {
+			return from + i
+		}
+		return -1
+	}
+	for from+len(sub) <= len(s) {
+		end := min(from+window, len(s))
+		if i := strings.Index(s[from:end], sub); i >= 0 {
+			return from + i
+		}
+		from = end - len(sub) + 1
+	}
+	return -1
+}
+
+// phraseAt reports whether the words read by r from where it is make ph.
+func (si *searchIndex) phraseAt(r *wordReader, ph []string) bool {
+	for _, want := range ph {
+		if !r.next() {
+			return false
+		}
+		if want != "" && si.stemBytes(r.buf) != want {
+			return false
+		}
+	}
+	return true
+}
+
+// wordStartsAt reports whether a word of text may start at byte i: not
+// after a letter or digit.
+func wordStartsAt(text string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return !isWordRune(r)
+}
+
+// inTag reports whether byte i of HTML is inside a tag.
+func inTag(html string, i int) bool {
+	return strings.LastIndexByte(html[:i], '<') > strings.LastIndexByte(html[:i], '>')
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isMidWord reports whether r joins the word runes either side of it into
+// one word, as in "don't", "e.g", "5:00" or "1,000" (the last two digits only).
+func isMidWord(r rune, digits bool) bool {
+	switch r {
+	case '\'', '’', '.', ':', '·':
+		return true
+	case ',', ';':
+		return digits
+	}
+	return false
+}
+
+// wordReader reads the lower-cased words of text or HTML.
+type wordReader struct {
+	s    string
+	i    int
+	html bool
+	buf  []byte // the word read
+}
+
+// Kinds of what wordReader.read reads.
+const (
+	readRune  = iota
+	readBreak // a tag between words
+	readSkip  // a tag inside a word (<sup>: footnote markers)
+	readEnd
+)
+
+// read reads a rune of text, decoding entities and reading tags.
+func (r *wordReader) read() (rune, int) {
+	if r.i >= len(r.s) {
+		return 0, readEnd
+	}
+	c := r.s[r.i]
+	if r.html && c == '<' {
+		end := strings.IndexByte(r.s[r.i:], '>')
+		if end < 0 {
+			r.i = len(r.s)
+			return 0, readEnd
+		}
+		tag := strings.ToLower(strings.TrimLeft(r.s[r.i+1:r.i+end], "/"))
+		r.i += end + 1
+		if tag == "sup" || strings.HasPrefix(tag, "sup ") {
+			return 0, readSkip
+		}
+		return 0, readBreak
+	}
+	if r.html && c == '&' {
+		if end := strings.IndexByte(r.s[r.i:min(r.i+12, len(r.s))], ';'); end > 1 {
+			if u := html.UnescapeString(r.s[r.i : r.i+end+1]); u != r.s[r.i:r.i+end+1] {
+				r.i += end + 1
+				d, _ := utf8.DecodeRuneInString(u)
+				return d, readRune
+			}
+		}
+	}
+	if c < utf8.RuneSelf {
+		r.i++
+		return rune(c), readRune
+	}
+	d, n := utf8.DecodeRuneInString(r.s[r.i:])
+	r.i += n
+	return d, readRune
+}
+
+// next reads the next word into r.buf, lower-cased; false at the end.
+func (r *wordReader) next() bool {
+	r.buf = r.buf[:0]
+	prevDigit := false
+	for {
+		c, kind := r.read()
+		switch {
+		case kind == readSkip:
+			continue
+		case kind == readEnd:
+			return len(r.buf) > 0
+		case kind == readRune && isWordRune(c):
+			r.buf = utf8.AppendRune(r.buf, unicode.ToLower(c))
+			prevDigit = '0' <= c && c <= '9'
+			continue
+		case len(r.buf) == 0:
+			continue
+		case kind == readRune && isMidWord(c, prevDigit):
+			// Part of the word if a word rune follows.
+			at := r.i
+			if d, k := r.read(); k == readRune && isWordRune(d) && (c != ',' && c != ';' || '0' <= d && d <= '9') {
+				r.buf = utf8.AppendRune(r.buf, unicode.ToLower(c))
+				r.buf = utf8.AppendRune(r.buf, unicode.ToLower(d))
+				prevDigit = '0' <= d && d <= '9'
+				continue
+			}
+			r.i = at
+		}
+		return true
+	}
+}
+
+// stemBytes is stem for a word in a scratch buffer.
+func (si *searchIndex) stemBytes(w []byte) string {
+	si.stemMu.RLock()
+	st, ok := si.stems[string(w)]
+	si.stemMu.RUnlock()
+	if ok {
+		return st
+	}
+	return si.stem(string(w))
 }

@@ -115,6 +115,17 @@ func TestSearchQuality(t *testing.T) {
 		if got := titles(mustSearch(t, snap, `"sleep night"`, 1, 20)); len(got) != 0 {
 			t.Errorf(`"sleep night": hits %q, want none`, got)
 		}
+		// The body keeps no positions: phrases there are checked against
+		// the text. Both words in two bodies, never adjacent:
+		for _, q := range []string{`"baby sleep"`, `"training baby"`, `"feed training"`} {
+			if got := titles(mustSearch(t, snap, q, 1, 20)); len(got) != 0 {
+				t.Errorf("%s: hits %q, want none", q, got)
+			}
+		}
+		// Adjacent in a body only (neither title, excerpt nor tags):
+		if got := titles(mustSearch(t, snap, `"household noise"`, 1, 20)); len(got) != 1 || got[0] != "White noise myths" {
+			t.Errorf(`"household noise": hits %q, want White noise myths`, got)
+		}
 	})
 	t.Run("TitleAboveBody", func(t *testing.T) {
 		got := titles(mustSearch(t, snap, "bedtime", 1, 20))
@@ -225,7 +236,7 @@ func TestSearchIndexUpdates(t *testing.T) {
 	}
 	ids := func(q string) []string {
 		pq := si.parse(q)
-		h, err := si.search(pq, 0, 50)
+		h, err := si.search(pq, 0, 50, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,11 +322,11 @@ func TestSearchIndexCompacts(t *testing.T) {
 	if segs > 5 {
 		t.Errorf("%d segments after the rebuild", segs)
 	}
-	h, err := si.search(si.parse("revised"), 0, 50)
+	h, err := si.search(si.parse("revised"), 0, 50, nil)
 	if err != nil || h.total != 12 {
 		t.Errorf("revised: %d hits, %v", h.total, err)
 	}
-	if h, _ := si.search(si.parse("swaddle"), 0, 50); h.total != 1 {
+	if h, _ := si.search(si.parse("swaddle"), 0, 50, nil); h.total != 1 {
 		t.Errorf("swaddle: %d hits", h.total)
 	}
 }
@@ -382,5 +393,74 @@ func TestSearchFirstBuildInBackground(t *testing.T) {
 	res := mustSearch(t, snap, "sleep", 1, 5)
 	if res.Total < backgroundIndexPosts {
 		t.Errorf("after the build: %d hits", res.Total)
+	}
+}
+
+// TestSearchPhraseInBody proves phrases are exact in bodies, which the
+// index keeps without positions: search checks them against the text.
+func TestSearchPhraseInBody(t *testing.T) {
+	t.Parallel()
+	posts := corpusPosts()[:3]
+	for i, body := range []string{
+		"<p>Our <em>Gentle</em>\n  Sleep-Training plan starts at dusk.</p>",  // adjacent, across a tag, a hyphen and case
+		"<p>Sleep is gentle when the plan is training the whole family.</p>", // the words, apart
+		"<p>A <a href=\"/gentle-sleep\">link</a> about gentle habits and sleep.</p>",
+	} {
+		posts[i].HTML = body
+	}
+	snap := MustSearchSnapshot(t, posts)
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{`"gentle sleep training"`, []string{posts[0].Title}},
+		{`"gentle sleep"`, []string{posts[0].Title}}, // not the link's address
+		{`"training the whole"`, []string{posts[1].Title}},
+		{`"training a whole"`, []string{posts[1].Title}}, // a stop word stands for any word, as in bleve
+		{`"sleep gentle"`, nil},
+		{`"plan training"`, nil},
+		{`"gentle plan"`, nil},
+		{`"gentle plan" habits`, []string{posts[2].Title}}, // no post has both: the word alone, not the scattered phrase
+	} {
+		res := mustSearch(t, snap, tc.q, 1, 20)
+		if got := titles(res); !slices.Equal(got, tc.want) || res.Total != len(tc.want) {
+			t.Errorf("%s: hits %q (total %d), want %q", tc.q, got, res.Total, tc.want)
+		}
+	}
+}
+
+func TestHasPhrase(t *testing.T) {
+	t.Parallel()
+	si, err := newSearchIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stems := func(ph string) []string {
+		return si.parse(`"` + ph + `"`).phrases[0]
+	}
+	for _, tc := range []struct {
+		text   string
+		html   bool
+		phrase string
+		want   bool
+	}{
+		{"Sleep training works", false, "sleep training", true},
+		{"SLEEP TRAINING", false, "sleep trained", true},
+		{"sleepy training", false, "sleep training", false},
+		{"a sleep. training", false, "sleep training", true}, // as the tokenizer splits it
+		{"oversleep training", false, "sleep training", false},
+		{"<p>sleep</p><p>training</p>", true, "sleep training", true},
+		{"<p>sleep &amp; training</p>", true, "sleep training", true},
+		{"<p>the baby&rsquo;s sleep</p>", true, "baby's sleep", true},
+		{"<p>crying<sup>1</sup> babies</p>", true, "crying babies", false}, // "crying1"
+		{`<a title="sleep training">x</a>`, true, "sleep training", false},
+		{"<p>Babies cry at night</p>", true, "crying at night", true},
+		{"<p>night &nbsp;waking</p>", true, "night waking", true},
+		{"<p>Un CAFÉ crème</p>", true, "café crème", true}, // not ASCII: every word is read
+		{"<p>café au lait, crème</p>", true, "café crème", false},
+	} {
+		if got, _ := si.hasPhrase(tc.text, tc.html, stems(tc.phrase), nil); got != tc.want {
+			t.Errorf("%q in %q: %v, want %v", tc.phrase, tc.text, got, tc.want)
+		}
 	}
 }

@@ -81,6 +81,14 @@ func (s *Snapshot) index(id string) int {
 	return -1
 }
 
+// publishedPost returns the published post with the id, or nil.
+func (s *Snapshot) publishedPost(id string) *Post {
+	if i := s.index(id); i >= 0 {
+		return s.posts[i].post
+	}
+	return nil
+}
+
 // SearchPosts runs q over the published posts of the snapshot: a page of
 // hits, best first, with highlights. Internal if the index fails.
 func (s *Snapshot) SearchPosts(q SearchQuery) (SearchResult, error) {
@@ -94,7 +102,7 @@ func (s *Snapshot) searchPosts(q SearchQuery) (SearchResult, []*postEntry, error
 		return SearchResult{Hits: []SearchHit{}}, nil, nil
 	}
 	pq := si.parse(q.Q)
-	hits, err := si.search(pq, (q.Page-1)*q.Limit, q.Limit)
+	hits, err := si.search(pq, (q.Page-1)*q.Limit, q.Limit, s.publishedPost)
 	if err != nil {
 		return SearchResult{}, nil, &Error{Kind: KindInternal, Op: "cms.Snapshot.SearchPosts", Err: err}
 	}
