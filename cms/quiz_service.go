@@ -3,7 +3,6 @@ package cms
 import (
 	"context"
 	"errors"
-	"hash/maphash"
 	"log/slog"
 	"slices"
 	"strings"
@@ -211,15 +210,10 @@ type QuizCounter struct {
 	store QuizStore
 	log   *slog.Logger
 	now   func() time.Time
-	rate  int
-	seed  maphash.Seed
 
-	mu     sync.Mutex
-	minute int64
-	perIP  map[uint64]int
-	counts map[quizCountKey]int64
-
-	flushMu sync.Mutex
+	mu     sync.Mutex // guards limit
+	limit  minuteLimiter
+	counts *countBuffer[quizCountKey]
 }
 
 type quizCountKey struct{ slug, day, band, result string }
@@ -248,102 +242,55 @@ func NewQuizCounter(cfg QuizCounterConfig) (*QuizCounter, error) {
 	if cfg.RatePerMinute <= 0 {
 		cfg.RatePerMinute = DefaultQuizRate
 	}
-	return &QuizCounter{store: cfg.Store, log: cfg.Logger, now: cfg.Now, rate: cfg.RatePerMinute, seed: maphash.MakeSeed(),
-		perIP: map[uint64]int{}, counts: map[quizCountKey]int64{}}, nil
+	return &QuizCounter{store: cfg.Store, log: cfg.Logger, now: cfg.Now, limit: newMinuteLimiter(cfg.RatePerMinute),
+		counts: newCountBuffer[quizCountKey]()}, nil
 }
 
 // Allow takes one answer from the client at ip out of its allowance of
 // the current minute, and reports whether it had one left. ip is not
 // kept (only a keyed hash, for the minute).
 func (qc *QuizCounter) Allow(ip string) bool {
-	client := maphash.String(qc.seed, ip)
-	minute := qc.now().Unix() / 60
+	client := qc.limit.clientKey(ip)
+	now := qc.now()
 	qc.mu.Lock()
 	defer qc.mu.Unlock()
-	if minute != qc.minute {
-		qc.minute = minute
-		clear(qc.perIP)
-	}
-	n := qc.perIP[client]
-	if n >= qc.rate {
-		return false
-	}
-	if n > 0 || len(qc.perIP) < maxRateClients {
-		qc.perIP[client] = n + 1
-	}
-	return true
+	return qc.limit.allow(client, now)
 }
 
 // Record counts one result of quiz slug in band (QuizBand.Key()). The
 // strings are copied.
 func (qc *QuizCounter) Record(slug, band, result string) {
-	day := Day(qc.now())
-	qc.mu.Lock()
-	k := quizCountKey{slug, day, band, result}
-	if _, ok := qc.counts[k]; !ok {
-		k = quizCountKey{strings.Clone(slug), day, strings.Clone(band), strings.Clone(result)}
-	}
-	qc.counts[k]++
-	qc.mu.Unlock()
+	qc.counts.add(quizCountKey{slug, Day(qc.now()), band, result}, func(k quizCountKey) quizCountKey {
+		return quizCountKey{strings.Clone(k.slug), k.day, strings.Clone(k.band), strings.Clone(k.result)}
+	})
 }
 
 // Pending returns how many results are counted but not yet flushed.
-func (qc *QuizCounter) Pending() int64 {
-	qc.mu.Lock()
-	defer qc.mu.Unlock()
-	var n int64
-	for _, c := range qc.counts {
-		n += c
-	}
-	return n
-}
+func (qc *QuizCounter) Pending() int64 { return qc.counts.pending() }
 
 // Flush writes the results counted since the last flush as $inc upserts
 // of their daily buckets; on error the unwritten counts are kept for the
 // next flush. Errors: those of the store (Unavailable, Internal).
 func (qc *QuizCounter) Flush(ctx context.Context) error {
-	qc.flushMu.Lock()
-	defer qc.flushMu.Unlock()
-	qc.mu.Lock()
-	if len(qc.counts) == 0 {
-		qc.mu.Unlock()
-		return nil
-	}
-	counts := qc.counts
-	qc.counts = map[quizCountKey]int64{}
-	qc.mu.Unlock()
-	list := make([]QuizResultCount, 0, len(counts))
-	for k, n := range counts {
-		list = append(list, QuizResultCount{Slug: k.slug, Day: k.day, Band: k.band, Result: k.result, Count: n})
-	}
-	err := qc.store.AddQuizResults(ctx, list)
-	if err != nil {
-		qc.mu.Lock()
-		for _, c := range list {
-			if c.Count > 0 {
-				qc.counts[quizCountKey{c.Slug, c.Day, c.Band, c.Result}] += c.Count
-			}
+	return qc.counts.flush(ctx, func(ctx context.Context, counts map[quizCountKey]int64) (map[quizCountKey]int64, error) {
+		list := make([]QuizResultCount, 0, len(counts))
+		for k, n := range counts {
+			list = append(list, QuizResultCount{Slug: k.slug, Day: k.day, Band: k.band, Result: k.result, Count: n})
 		}
-		qc.mu.Unlock()
-	}
-	return err
+		err := qc.store.AddQuizResults(ctx, list)
+		if err == nil {
+			return nil, nil
+		}
+		// AddQuizResults zeroes the Count of the buckets it wrote before failing.
+		for _, c := range list {
+			counts[quizCountKey{c.Slug, c.Day, c.Band, c.Result}] = c.Count
+		}
+		return counts, err
+	})
 }
 
 // Run flushes every interval until ctx ends; it does not flush at the
 // end: call Flush once the server stopped taking answers.
 func (qc *QuizCounter) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		fctx, cancel := context.WithTimeout(ctx, max(10*time.Second, interval))
-		if err := qc.Flush(fctx); err != nil && ctx.Err() == nil {
-			qc.log.Warn("quiz: flush failed; retrying at the next tick", "err", err)
-		}
-		cancel()
-	}
+	runFlushes(ctx, interval, qc.log, "quiz", qc.Flush)
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
-	"hash/maphash"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -105,19 +104,14 @@ type ViewCounter struct {
 	store ViewStore
 	log   *slog.Logger
 	now   func() time.Time
-	rate  int
 
 	saltMu  sync.Mutex              // serialises salt fetches
 	cur     atomic.Pointer[daySalt] // today's salt
-	mu      sync.Mutex
-	seen    map[[16]byte]struct{} // reader keys of seenDay
+	mu      sync.Mutex              // guards seen, seenDay and limit
+	seen    map[[16]byte]struct{}   // reader keys of seenDay
 	seenDay int64
-	minute  int64
-	perIP   map[uint64]int
-	counts  map[viewKey]int64
-
-	flushMu sync.Mutex // one flush at a time
-	seed    maphash.Seed
+	limit   minuteLimiter
+	counts  *countBuffer[viewKey]
 }
 
 // maxHashedUA is the part of a user agent that tells readers apart.
@@ -151,8 +145,8 @@ func NewViewCounter(cfg ViewCounterConfig) (*ViewCounter, error) {
 	if cfg.RatePerMinute <= 0 {
 		cfg.RatePerMinute = DefaultViewRate
 	}
-	return &ViewCounter{store: cfg.Store, log: cfg.Logger, now: cfg.Now, rate: cfg.RatePerMinute, seed: maphash.MakeSeed(),
-		seen: map[[16]byte]struct{}{}, perIP: map[uint64]int{}, counts: map[viewKey]int64{}}, nil
+	return &ViewCounter{store: cfg.Store, log: cfg.Logger, now: cfg.Now, limit: newMinuteLimiter(cfg.RatePerMinute),
+		seen: map[[16]byte]struct{}{}, counts: newCountBuffer[viewKey]()}, nil
 }
 
 // IsBot reports whether a user agent is empty or names a crawler, a link
@@ -235,34 +229,34 @@ func (vc *ViewCounter) Record(ctx context.Context, postID, ip, ua string) bool {
 	hashBufs.Put(bp)
 	var key [16]byte
 	copy(key[:], sum[:16])
-	client := maphash.String(vc.seed, ip)
+	client := vc.limit.clientKey(ip)
 
-	minute := now.Unix() / 60
+	if !vc.firstToday(ds.num, key, client, now) {
+		return false
+	}
+	vc.counts.add(viewKey{postID, ds.day}, nil)
+	return true
+}
+
+// firstToday checks the client's allowance and reports whether reader key
+// is new on day num, remembering it.
+func (vc *ViewCounter) firstToday(num int64, key [16]byte, client uint64, now time.Time) bool {
 	vc.mu.Lock()
 	defer vc.mu.Unlock()
 	switch {
-	case ds.num < vc.seenDay:
+	case num < vc.seenDay:
 		return false // a late call from a day that is over
-	case ds.num > vc.seenDay:
-		vc.seenDay = ds.num
+	case num > vc.seenDay:
+		vc.seenDay = num
 		vc.seen = map[[16]byte]struct{}{}
 	}
-	if minute != vc.minute {
-		vc.minute = minute
-		clear(vc.perIP)
-	}
-	n := vc.perIP[client]
-	if n >= vc.rate {
+	if !vc.limit.allow(client, now) {
 		return false
-	}
-	if n > 0 || len(vc.perIP) < maxRateClients {
-		vc.perIP[client] = n + 1
 	}
 	if _, dup := vc.seen[key]; dup || len(vc.seen) >= maxSeenViews {
 		return false
 	}
 	vc.seen[key] = struct{}{}
-	vc.counts[viewKey{postID, ds.day}]++
 	return true
 }
 
@@ -306,67 +300,33 @@ func (vc *ViewCounter) useDay(ctx context.Context, now time.Time) error {
 }
 
 // Pending returns how many views are counted but not yet flushed.
-func (vc *ViewCounter) Pending() int64 {
-	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	var n int64
-	for _, c := range vc.counts {
-		n += c
-	}
-	return n
-}
+func (vc *ViewCounter) Pending() int64 { return vc.counts.pending() }
 
 // Flush writes the views counted since the last flush as $inc upserts of
 // their daily buckets. On error the counts are kept for the next flush,
 // so none is lost. Errors: those of the store (Unavailable, Internal).
 func (vc *ViewCounter) Flush(ctx context.Context) error {
-	vc.flushMu.Lock()
-	defer vc.flushMu.Unlock()
-	vc.mu.Lock()
-	if len(vc.counts) == 0 {
-		vc.mu.Unlock()
-		return nil
-	}
-	counts := vc.counts
-	vc.counts = map[viewKey]int64{}
-	vc.mu.Unlock()
-
-	list := make([]ViewCount, 0, len(counts))
-	for k, n := range counts {
-		list = append(list, ViewCount{PostID: k.postID, Day: k.day, Views: n})
-	}
-	err := vc.store.AddViews(ctx, list)
-	if err != nil {
-		// Put them back. AddViews may have written some buckets before
-		// failing: it reports those by zeroing their Views.
-		vc.mu.Lock()
-		for _, c := range list {
-			if c.Views > 0 {
-				vc.counts[viewKey{c.PostID, c.Day}] += c.Views
-			}
+	return vc.counts.flush(ctx, func(ctx context.Context, counts map[viewKey]int64) (map[viewKey]int64, error) {
+		list := make([]ViewCount, 0, len(counts))
+		for k, n := range counts {
+			list = append(list, ViewCount{PostID: k.postID, Day: k.day, Views: n})
 		}
-		vc.mu.Unlock()
-	}
-	return err
+		err := vc.store.AddViews(ctx, list)
+		if err == nil {
+			return nil, nil
+		}
+		// AddViews zeroes the Views of the buckets it wrote before failing.
+		for _, c := range list {
+			counts[viewKey{c.PostID, c.Day}] = c.Views
+		}
+		return counts, err
+	})
 }
 
 // Run flushes every interval until ctx ends; it does not flush at the
 // end: call Flush once the server stopped taking beacons.
 func (vc *ViewCounter) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		fctx, cancel := context.WithTimeout(ctx, max(10*time.Second, interval))
-		if err := vc.Flush(fctx); err != nil && ctx.Err() == nil {
-			vc.log.Warn("views: flush failed; retrying at the next tick", "err", err)
-		}
-		cancel()
-	}
+	runFlushes(ctx, interval, vc.log, "views", vc.Flush)
 }
 
 // DayViews is a post's views on one day.
