@@ -274,11 +274,11 @@ func postTitles(posts []*Post) string {
 // part of published posts.
 func (s *Service) citationsChanged(ctx context.Context) { s.published(ctx) }
 
-// resolveReferences checks p's reference list and the citations in its
-// body against the library, and appends the works cited in the body that
-// the list lacks. An unknown key is Invalid naming "body" and the key.
-func (s *Service) resolveReferences(ctx context.Context, op string, p *Post) error {
-	keys := CitationKeys(p.Body)
+// resolveReferences checks p's reference list and the works cited in its
+// body (keys, from rendering it) against the library, and appends the
+// cited works the list lacks. An unknown key is Invalid naming "body" and
+// the key; an unknown reference id names "references".
+func (s *Service) resolveReferences(ctx context.Context, op string, p *Post, keys []string) error {
 	if len(keys) == 0 && len(p.References) == 0 {
 		return nil
 	}
@@ -286,30 +286,64 @@ func (s *Service) resolveReferences(ctx context.Context, op string, p *Post) err
 	if err != nil {
 		return err
 	}
-	byKey := make(map[string]*Citation, len(all))
-	byID := make(map[string]bool, len(all))
-	for _, c := range all {
-		byKey[c.Key] = c
-		byID[c.ID] = true
+	refs, unknownIDs, unknownKeys := matchReferences(all, p.References, keys)
+	if len(unknownIDs) > 0 {
+		return Problems{"references": "Unknown reference " + unknownIDs[0] + ": it is not in the library."}.Err(op)
 	}
-	for _, id := range p.References {
-		if !byID[id] {
-			return Problems{"references": "Unknown reference " + id + ": it is not in the library."}.Err(op)
-		}
+	if len(unknownKeys) > 0 {
+		return Problems{"body": "Unknown citation key @" + strings.Join(unknownKeys, ", @") + ": add it to the reference library first, or check the spelling."}.Err(op)
 	}
-	var unknown []string
-	for _, k := range keys {
-		c, ok := byKey[k]
-		if !ok {
-			unknown = append(unknown, "@"+k)
-			continue
-		}
-		if !slices.Contains(p.References, c.ID) {
-			p.References = append(p.References, c.ID)
-		}
-	}
-	if len(unknown) > 0 {
-		return Problems{"body": "Unknown citation key " + strings.Join(unknown, ", ") + ": add it to the reference library first, or check the spelling."}.Err(op)
+	p.References = make([]string, len(refs))
+	for i, c := range refs {
+		p.References[i] = c.ID
 	}
 	return nil
+}
+
+// PostReferences returns what a post with reference list ids and Markdown
+// body would cite once saved: the entries of ids in order, then the works
+// cited in body that ids lack; ids and keys not in the library are left
+// out. The editor's preview uses it. Errors: KindUnavailable,
+// KindInternal.
+func (s *Service) PostReferences(ctx context.Context, ids []string, body string) ([]*Citation, error) {
+	keys := CitationKeys(body)
+	if len(ids) == 0 && len(keys) == 0 {
+		return nil, nil
+	}
+	all, err := s.store.ListCitations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	refs, _, _ := matchReferences(all, ids, keys)
+	return refs, nil
+}
+
+// matchReferences looks ids and then cited keys up in the library: the
+// references in order without repeats, and the ids and keys it lacks.
+func matchReferences(all []*Citation, ids, keys []string) (refs []*Citation, unknownIDs, unknownKeys []string) {
+	byID := make(map[string]*Citation, len(all))
+	byKey := make(map[string]*Citation, len(all))
+	for _, c := range all {
+		byID[c.ID], byKey[c.Key] = c, c
+	}
+	add := func(c *Citation) {
+		if !slices.Contains(refs, c) {
+			refs = append(refs, c)
+		}
+	}
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			add(c)
+		} else {
+			unknownIDs = append(unknownIDs, id)
+		}
+	}
+	for _, k := range keys {
+		if c, ok := byKey[k]; ok {
+			add(c)
+		} else {
+			unknownKeys = append(unknownKeys, k)
+		}
+	}
+	return refs, unknownIDs, unknownKeys
 }

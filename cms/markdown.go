@@ -29,7 +29,7 @@ var (
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
 			parser.WithInlineParsers(util.Prioritized(citationParser{}, 199)),
-			parser.WithASTTransformers(util.Prioritized(noPinImages{}, 1000))),
+			parser.WithASTTransformers(util.Prioritized(noPinImages{}, 1000), util.Prioritized(collectCitations{}, 1001))),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(citationRenderer{}, 100))),
 	)
 	sanitizer = newSanitizer()
@@ -60,6 +60,9 @@ type Rendered struct {
 	HTML        string
 	WordCount   int
 	ReadingTime int // minutes, at least 1 for any non-empty text
+	// CitationKeys are the citation keys of the in-text citations, in
+	// order of first citation (none inside code).
+	CitationKeys []string
 }
 
 // RenderMarkdown renders GitHub-flavoured Markdown (tables, task lists,
@@ -110,12 +113,14 @@ func RenderMarkdownWith(src string, opt RenderOptions) (Rendered, error) {
 	if len(opt.NoPin) > 0 {
 		ctx.Set(noPinKey, opt.NoPin)
 	}
+	var keys []string
+	ctx.Set(citeKeysKey, &keys)
 	if err := markdown.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
 		return Rendered{}, &Error{Kind: KindInternal, Op: "cms.RenderMarkdown", Err: err}
 	}
 	html := sanitizer.SanitizeBytes(buf.Bytes())
 	words := countWords(html)
-	r := Rendered{HTML: string(html), WordCount: words}
+	r := Rendered{HTML: string(html), WordCount: words, CitationKeys: keys}
 	if words > 0 {
 		r.ReadingTime = int(math.Ceil(float64(words) / WordsPerMinute))
 	}

@@ -139,7 +139,12 @@ func CitationKeys(body string) []string {
 	if !strings.Contains(body, "@") {
 		return nil
 	}
-	doc := markdown.Parser().Parse(text.NewReader([]byte(body)))
+	return citedKeys(markdown.Parser().Parse(text.NewReader([]byte(body))))
+}
+
+// citedKeys returns the keys of the citation nodes under doc, in order of
+// first citation.
+func citedKeys(doc ast.Node) []string {
 	var keys []string
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if c, ok := n.(*citationNode); ok && entering {
@@ -152,6 +157,20 @@ func CitationKeys(body string) []string {
 		return ast.WalkContinue, nil
 	})
 	return keys
+}
+
+// citeKeysKey carries a *[]string that collectCitations fills, so that
+// rendering a body also tells which works it cites.
+var citeKeysKey = parser.NewContextKey()
+
+// collectCitations stores the document's citation keys where the parser
+// context's citeKeysKey points.
+type collectCitations struct{}
+
+func (collectCitations) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	if dst, ok := pc.Get(citeKeysKey).(*[]string); ok {
+		*dst = citedKeys(doc)
+	}
 }
 
 // citePlaceholder matches a placeholder in sanitised HTML.

@@ -370,11 +370,11 @@ func (s *Service) preparePost(ctx context.Context, op string, p *Post) error {
 	if err := s.resolveImages(ctx, op, p); err != nil {
 		return err
 	}
-	if err := s.resolveReferences(ctx, op, p); err != nil {
-		return err
-	}
 	r, err := RenderMarkdownWith(p.Body, RenderOptions{NoPin: p.NoPinMediaIDs})
 	if err != nil {
+		return err
+	}
+	if err := s.resolveReferences(ctx, op, p, r.CitationKeys); err != nil {
 		return err
 	}
 	p.HTML, p.WordCount, p.ReadingTime = r.HTML, r.WordCount, r.ReadingTime
