@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,23 +61,8 @@ func (rm *ReadModel) SetPublicURL(base string) {
 		return
 	}
 	rm.publicURL = base
-	cur := rm.cur.Load()
-	if !rm.loaded.Load() || rm.settings == nil {
-		return
-	}
-	list := make([]*Post, 0, len(rm.posts))
-	for _, p := range rm.posts {
-		list = append(list, p)
-	}
-	snap, err := buildSnapshot(rm.input(cur.Version(), list), cur)
-	if err != nil {
-		// The next reload builds it; until then the old URLs stay.
-		rm.log.Error("rebuilding the content snapshot for a new public URL", "err", err)
-		return
-	}
-	rm.indexSearch(snap, list, rm.cats, rm.citations)
-	rm.cur.Store(snap)
-	go snap.warm()
+	// Until a reload builds it, the old URLs stay.
+	rm.rebuildLocked("public URL")
 }
 
 // input is what the last load read, with posts and version. Call with
@@ -134,10 +120,6 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	list := make([]*Post, 0, len(next))
-	for _, p := range next {
-		list = append(list, p)
-	}
 	cites, err := rm.store.ListCitations(ctx)
 	if err != nil {
 		return err
@@ -150,18 +132,15 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := buildSnapshot(snapshotInput{version: version, posts: list, cats: cats, settings: st,
-		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes}, rm.cur.Load())
-	if err != nil {
+	in := snapshotInput{version: version, posts: postList(next), cats: cats, settings: st,
+		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes}
+	if err := rm.swapLocked(in); err != nil {
 		return &Error{Kind: KindInternal, Op: "cms.ReadModel.Reload", Err: err}
 	}
 	rm.posts, rm.cats, rm.settings, rm.citations = next, cats, st, cites
 	rm.lv.lists = lists
 	rm.quizzes = quizzes
-	rm.indexSearch(snap, list, cats, cites)
-	rm.cur.Store(snap)
 	rm.loaded.Store(true)
-	go snap.warm()
 	return nil
 }
 
@@ -173,33 +152,58 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 func (rm *ReadModel) ApplyPost(p *Post, version int64) bool {
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
-	cur := rm.cur.Load()
-	if !rm.loaded.Load() || cur.Version() != version-1 || rm.settings == nil {
+	if !rm.loaded.Load() || rm.cur.Load().Version() != version-1 || rm.settings == nil {
 		return false
 	}
-	next := make(map[string]*Post, len(rm.posts)+1)
-	for id, q := range rm.posts {
-		next[id] = q
-	}
+	next := maps.Clone(rm.posts)
 	delete(next, p.ID)
 	if p.Public() {
 		light := *p
 		light.Body, light.Revisions = "", nil
 		next[p.ID] = &light
 	}
-	list := make([]*Post, 0, len(next))
-	for _, q := range next {
-		list = append(list, q)
-	}
-	snap, err := buildSnapshot(rm.input(version, list), cur)
-	if err != nil {
+	if rm.swapLocked(rm.input(version, postList(next))) != nil {
 		return false
 	}
 	rm.posts = next
-	rm.indexSearch(snap, list, rm.cats, rm.citations)
+	return true
+}
+
+// rebuildLocked rebuilds the current snapshot from what is in memory (no
+// database read) and swaps it in; a failure is logged with why. Call with
+// rm.mu held.
+func (rm *ReadModel) rebuildLocked(why string) bool {
+	if !rm.loaded.Load() || rm.settings == nil {
+		return false
+	}
+	if err := rm.swapLocked(rm.input(rm.cur.Load().Version(), postList(rm.posts))); err != nil {
+		rm.log.Error("rebuilding the content snapshot", "reason", why, "err", err)
+		return false
+	}
+	return true
+}
+
+// swapLocked builds a snapshot from in on top of the current one, brings
+// the search index up to it, swaps it in and warms it. On error nothing
+// changes. Call with rm.mu held.
+func (rm *ReadModel) swapLocked(in snapshotInput) error {
+	snap, err := buildSnapshot(in, rm.cur.Load())
+	if err != nil {
+		return err
+	}
+	rm.indexSearch(snap, in.posts, in.cats, in.citations)
 	rm.cur.Store(snap)
 	go snap.warm()
-	return true
+	return nil
+}
+
+// postList returns the posts of m in no particular order.
+func postList(m map[string]*Post) []*Post {
+	list := make([]*Post, 0, len(m))
+	for _, p := range m {
+		list = append(list, p)
+	}
+	return list
 }
 
 // fillBodies sets HTML on each post, from the current-body documents, or

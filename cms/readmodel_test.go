@@ -10,7 +10,21 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
 )
+
+// mustReadModelService returns a fresh test database, a read model over it
+// and a service that writes through both.
+func mustReadModelService(tb testing.TB) (*mongodb.DB, *cms.ReadModel, *cms.Service) {
+	tb.Helper()
+	db := cmstest.New(tb)
+	rm := cms.NewReadModel(db, cmstest.Logger())
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db, rm, svc
+}
 
 // TestReadModelFollowsWrites checks that the writer's snapshot follows
 // every kind of post change, whether applied in memory or reloaded, and
@@ -18,12 +32,7 @@ import (
 func TestReadModelFollowsWrites(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := cmstest.New(t)
-	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, rm, svc := mustReadModelService(t)
 	if err := rm.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -91,12 +100,7 @@ func TestReadModelFollowsWrites(t *testing.T) {
 func TestSEODescriptionKeepsPlainText(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := cmstest.New(t)
-	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, rm, svc := mustReadModelService(t)
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	title, body, excerpt := "Naps", "Text.", "Babies <1 year need naps; <b>always</b> check"
 	if _, err := svc.ImportPost(ctx, owner, cms.PostInput{Title: &title, Body: &body, Excerpt: &excerpt}, cms.StatusPublished, time.Now()); err != nil {
@@ -122,12 +126,7 @@ func TestSEODescriptionKeepsPlainText(t *testing.T) {
 func TestDraftSavesLeavePublicContentAlone(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := cmstest.New(t)
-	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, _, svc := mustReadModelService(t)
 	ix := cms.NewPostIndex(db)
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	versions := func() (content, posts int64) {
@@ -172,12 +171,7 @@ func TestDraftSavesLeavePublicContentAlone(t *testing.T) {
 func TestReadModelPublicURL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := cmstest.New(t)
-	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, rm, svc := mustReadModelService(t)
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	m, err := svc.UploadMedia(ctx, owner, "cover.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 800, 600)))
 	if err != nil {

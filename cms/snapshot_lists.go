@@ -190,28 +190,6 @@ func (rm *ReadModel) RefreshListWindows() bool {
 	return rm.rebuildLocked("list window")
 }
 
-// rebuildLocked rebuilds the current snapshot from what is in memory (no
-// database read) and swaps it in. Call with rm.mu held.
-func (rm *ReadModel) rebuildLocked(why string) bool {
-	cur := rm.cur.Load()
-	if !rm.loaded.Load() || rm.settings == nil {
-		return false
-	}
-	list := make([]*Post, 0, len(rm.posts))
-	for _, p := range rm.posts {
-		list = append(list, p)
-	}
-	snap, err := buildSnapshot(rm.input(cur.Version(), list), cur)
-	if err != nil {
-		rm.log.Error("rebuilding the content snapshot", "reason", why, "err", err)
-		return false
-	}
-	rm.indexSearch(snap, list, rm.cats, rm.citations) // the same posts: attaches the index
-	rm.cur.Store(snap)
-	go snap.warm()
-	return true
-}
-
 // NextListChange is the earliest start or end of a list entry after the
 // snapshot was built; zero if none.
 func (s *Snapshot) NextListChange() time.Time {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 type categoryDoc struct {
@@ -73,53 +72,18 @@ func (db *DB) UpdateCategory(ctx context.Context, c *cms.Category, prevVersion i
 // GetCategory returns one category. Errors: KindInvalid, KindNotFound,
 // KindUnavailable, KindInternal.
 func (db *DB) GetCategory(ctx context.Context, id string) (*cms.Category, error) {
-	const op = "mongodb.GetCategory"
-	oid, err := objectID(op, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	var d categoryDoc
-	if err := db.categories.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
-		return nil, storeError(op, collCategories, err)
-	}
-	return d.category(), nil
+	return findByID(ctx, "mongodb.GetCategory", db.categories, id, (*categoryDoc).category)
 }
 
 // ListCategories returns every category by Position, then Name. Errors:
 // KindUnavailable, KindInternal.
 func (db *DB) ListCategories(ctx context.Context) ([]*cms.Category, error) {
-	const op = "mongodb.ListCategories"
-	sort := bson.D{{Key: "position", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}
-	cur, err := db.categories.Find(ctx, bson.D{}, options.Find().SetSort(sort))
-	if err != nil {
-		return nil, storeError(op, collCategories, err)
-	}
-	var docs []categoryDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storeError(op, collCategories, err)
-	}
-	out := make([]*cms.Category, len(docs))
-	for i := range docs {
-		out[i] = docs[i].category()
-	}
-	return out, nil
+	return findAll(ctx, "mongodb.ListCategories", db.categories, bson.D{{Key: "position", Value: 1}, {Key: "name", Value: 1}, {Key: "_id", Value: 1}}, (*categoryDoc).category)
 }
 
 // DeleteCategory removes a category. Posts keep its id in their
 // CategoryIDs until they are saved again. Errors: KindInvalid,
 // KindNotFound, KindUnavailable, KindInternal.
 func (db *DB) DeleteCategory(ctx context.Context, id string) error {
-	const op = "mongodb.DeleteCategory"
-	oid, err := objectID(op, "id", id)
-	if err != nil {
-		return err
-	}
-	res, err := db.deleteOne(ctx, db.categories, bson.D{{Key: "_id", Value: oid}})
-	if err != nil {
-		return storeError(op, collCategories, err)
-	}
-	if res.DeletedCount == 0 {
-		return notFound(op, collCategories)
-	}
-	return nil
+	return db.deleteByID(ctx, "mongodb.DeleteCategory", db.categories, id)
 }

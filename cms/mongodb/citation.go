@@ -6,7 +6,6 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 type nameDoc struct {
@@ -112,51 +111,17 @@ func (db *DB) UpdateCitation(ctx context.Context, c *cms.Citation, prevVersion i
 // GetCitation returns one citation. Errors: KindInvalid, KindNotFound,
 // KindUnavailable, KindInternal.
 func (db *DB) GetCitation(ctx context.Context, id string) (*cms.Citation, error) {
-	const op = "mongodb.GetCitation"
-	oid, err := objectID(op, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	var d citationDoc
-	if err := db.citations.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
-		return nil, storeError(op, collCitations, err)
-	}
-	return d.citation(), nil
+	return findByID(ctx, "mongodb.GetCitation", db.citations, id, (*citationDoc).citation)
 }
 
 // ListCitations returns the whole library by key, in one scan. Errors:
 // KindUnavailable, KindInternal.
 func (db *DB) ListCitations(ctx context.Context) ([]*cms.Citation, error) {
-	const op = "mongodb.ListCitations"
-	cur, err := db.citations.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "key", Value: 1}}))
-	if err != nil {
-		return nil, storeError(op, collCitations, err)
-	}
-	var docs []citationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storeError(op, collCitations, err)
-	}
-	out := make([]*cms.Citation, len(docs))
-	for i := range docs {
-		out[i] = docs[i].citation()
-	}
-	return out, nil
+	return findAll(ctx, "mongodb.ListCitations", db.citations, bson.D{{Key: "key", Value: 1}}, (*citationDoc).citation)
 }
 
 // DeleteCitation removes a citation. Errors: KindInvalid, KindNotFound,
 // KindUnavailable, KindInternal.
 func (db *DB) DeleteCitation(ctx context.Context, id string) error {
-	const op = "mongodb.DeleteCitation"
-	oid, err := objectID(op, "id", id)
-	if err != nil {
-		return err
-	}
-	res, err := db.deleteOne(ctx, db.citations, bson.D{{Key: "_id", Value: oid}})
-	if err != nil {
-		return storeError(op, collCitations, err)
-	}
-	if res.DeletedCount == 0 {
-		return notFound(op, collCitations)
-	}
-	return nil
+	return db.deleteByID(ctx, "mongodb.DeleteCitation", db.citations, id)
 }

@@ -74,16 +74,7 @@ func (db *DB) UpdateList(ctx context.Context, l *cms.List, prevVersion int) erro
 // GetList returns one list. Errors: KindInvalid, KindNotFound,
 // KindUnavailable, KindInternal.
 func (db *DB) GetList(ctx context.Context, id string) (*cms.List, error) {
-	const op = "mongodb.GetList"
-	oid, err := objectID(op, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	var d listDoc
-	if err := db.lists.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
-		return nil, storeError(op, collLists, err)
-	}
-	return d.list(), nil
+	return findByID(ctx, "mongodb.GetList", db.lists, id, (*listDoc).list)
 }
 
 // GetListBySlug returns the list with the slug. Errors: KindNotFound,
@@ -100,39 +91,13 @@ func (db *DB) GetListBySlug(ctx context.Context, slug string) (*cms.List, error)
 // ListLists returns every list by creation time. Errors: KindUnavailable,
 // KindInternal.
 func (db *DB) ListLists(ctx context.Context) ([]*cms.List, error) {
-	const op = "mongodb.ListLists"
-	sort := bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}
-	cur, err := db.lists.Find(ctx, bson.D{}, options.Find().SetSort(sort))
-	if err != nil {
-		return nil, storeError(op, collLists, err)
-	}
-	var docs []listDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storeError(op, collLists, err)
-	}
-	out := make([]*cms.List, len(docs))
-	for i := range docs {
-		out[i] = docs[i].list()
-	}
-	return out, nil
+	return findAll(ctx, "mongodb.ListLists", db.lists, bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, (*listDoc).list)
 }
 
 // DeleteList removes a list. Errors: KindInvalid, KindNotFound,
 // KindUnavailable, KindInternal.
 func (db *DB) DeleteList(ctx context.Context, id string) error {
-	const op = "mongodb.DeleteList"
-	oid, err := objectID(op, "id", id)
-	if err != nil {
-		return err
-	}
-	res, err := db.deleteOne(ctx, db.lists, bson.D{{Key: "_id", Value: oid}})
-	if err != nil {
-		return storeError(op, collLists, err)
-	}
-	if res.DeletedCount == 0 {
-		return notFound(op, collLists)
-	}
-	return nil
+	return db.deleteByID(ctx, "mongodb.DeleteList", db.lists, id)
 }
 
 // PostStates returns the status of each existing post among ids, keyed by

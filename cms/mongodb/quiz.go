@@ -2,12 +2,10 @@ package mongodb
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -135,42 +133,13 @@ func (db *DB) CreateQuiz(ctx context.Context, q *cms.Quiz) error {
 // KindNotFound, KindConflict with Fields["version"], KindUnavailable,
 // KindInternal.
 func (db *DB) UpdateQuiz(ctx context.Context, q *cms.Quiz, prevVersion int) error {
-	const op = "mongodb.UpdateQuiz"
-	filter := bson.D{{Key: "_id", Value: q.Slug}, {Key: "version", Value: prevVersion}}
-	res, err := db.replaceOne(ctx, db.quizzes, filter, toQuizDoc(q))
-	if err != nil {
-		return storeError(op, collQuizzes, err)
-	}
-	if res.MatchedCount > 0 {
-		return nil
-	}
-	err = db.quizzes.FindOne(ctx, bson.D{{Key: "_id", Value: q.Slug}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return notFound(op, collQuizzes)
-	}
-	if err != nil {
-		return storeError(op, collQuizzes, err)
-	}
-	return staleVersion(op, collQuizzes)
+	return db.replaceVersioned(ctx, "mongodb.UpdateQuiz", db.quizzes, q.Slug, prevVersion, toQuizDoc(q))
 }
 
 // ListQuizzes returns every quiz by slug. Errors: KindUnavailable,
 // KindInternal.
 func (db *DB) ListQuizzes(ctx context.Context) ([]*cms.Quiz, error) {
-	const op = "mongodb.ListQuizzes"
-	cur, err := db.quizzes.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, storeError(op, collQuizzes, err)
-	}
-	var docs []quizDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storeError(op, collQuizzes, err)
-	}
-	out := make([]*cms.Quiz, len(docs))
-	for i := range docs {
-		out[i] = docs[i].quiz()
-	}
-	return out, nil
+	return findAll(ctx, "mongodb.ListQuizzes", db.quizzes, bson.D{{Key: "_id", Value: 1}}, (*quizDoc).quiz)
 }
 
 // A quiz_results document counts one result in one band of one quiz on

@@ -99,12 +99,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *cms.User, prevVersion int) erro
 // GetUser returns one user. Errors: KindInvalid, KindNotFound,
 // KindUnavailable, KindInternal.
 func (db *DB) GetUser(ctx context.Context, id string) (*cms.User, error) {
-	const op = "mongodb.GetUser"
-	oid, err := objectID(op, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	return db.findUser(ctx, op, bson.D{{Key: "_id", Value: oid}})
+	return findByID(ctx, "mongodb.GetUser", db.users, id, (*userDoc).user)
 }
 
 // GetUserByEmail returns the user with the given (normalised) email.
@@ -124,21 +119,7 @@ func (db *DB) findUser(ctx context.Context, op string, filter bson.D) (*cms.User
 // ListUsers returns every user, oldest first. Errors: KindUnavailable,
 // KindInternal.
 func (db *DB) ListUsers(ctx context.Context) ([]*cms.User, error) {
-	const op = "mongodb.ListUsers"
-	sort := bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}
-	cur, err := db.users.Find(ctx, bson.D{}, options.Find().SetSort(sort))
-	if err != nil {
-		return nil, storeError(op, collUsers, err)
-	}
-	var docs []userDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storeError(op, collUsers, err)
-	}
-	out := make([]*cms.User, len(docs))
-	for i := range docs {
-		out[i] = docs[i].user()
-	}
-	return out, nil
+	return findAll(ctx, "mongodb.ListUsers", db.users, bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, (*userDoc).user)
 }
 
 // CountUsers returns the number of users. Errors: KindUnavailable,
@@ -154,19 +135,7 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 // DeleteUser removes a user. Errors: KindInvalid, KindNotFound,
 // KindUnavailable, KindInternal.
 func (db *DB) DeleteUser(ctx context.Context, id string) error {
-	const op = "mongodb.DeleteUser"
-	oid, err := objectID(op, "id", id)
-	if err != nil {
-		return err
-	}
-	res, err := db.deleteOne(ctx, db.users, bson.D{{Key: "_id", Value: oid}})
-	if err != nil {
-		return storeError(op, collUsers, err)
-	}
-	if res.DeletedCount == 0 {
-		return notFound(op, collUsers)
-	}
-	return nil
+	return db.deleteByID(ctx, "mongodb.DeleteUser", db.users, id)
 }
 
 // RecordLoginFailure counts a failed login with an atomic increment and,

@@ -112,19 +112,19 @@ func unmatched(res *mongo.UpdateResult, err error) (*mongo.UpdateResult, error) 
 // (Fields["version"], or the collection's unique field), KindUnavailable,
 // KindInternal. On FerretDB the narrowing read already tells a missing
 // document from a stale one; on MongoDB a miss costs one more read.
-func (db *DB) updateVersioned(ctx context.Context, op string, coll *mongo.Collection, id bson.ObjectID, prevVersion int, update any) error {
+func (db *DB) updateVersioned(ctx context.Context, op string, coll *mongo.Collection, id any, prevVersion int, update any) error {
 	return db.versioned(ctx, op, coll, id, prevVersion, func(filter any) (*mongo.UpdateResult, error) {
 		return coll.UpdateOne(ctx, filter, update)
 	})
 }
 
-func (db *DB) replaceVersioned(ctx context.Context, op string, coll *mongo.Collection, id bson.ObjectID, prevVersion int, doc any) error {
+func (db *DB) replaceVersioned(ctx context.Context, op string, coll *mongo.Collection, id any, prevVersion int, doc any) error {
 	return db.versioned(ctx, op, coll, id, prevVersion, func(filter any) (*mongo.UpdateResult, error) {
 		return coll.ReplaceOne(ctx, filter, doc)
 	})
 }
 
-func (db *DB) versioned(ctx context.Context, op string, coll *mongo.Collection, id bson.ObjectID, prevVersion int, write func(filter any) (*mongo.UpdateResult, error)) error {
+func (db *DB) versioned(ctx context.Context, op string, coll *mongo.Collection, id any, prevVersion int, write func(filter any) (*mongo.UpdateResult, error)) error {
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: prevVersion}}
 	res, err := db.gated(ctx, coll, filter, false, write)
 	switch {
