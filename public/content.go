@@ -19,6 +19,8 @@ func (a *API) handleOpenAPI(c *fiber.Ctx) error {
 	return a.send(c, a.openapi)
 }
 
+// handlePostList serves GET /posts, sort=popular and its window included;
+// a query string seen before is answered without being parsed.
 func (a *API) handlePostList(c *fiber.Ctx) error {
 	snap := a.content.Snapshot()
 	raw := c.Request().URI().QueryString()
@@ -27,6 +29,10 @@ func (a *API) handlePostList(c *fiber.Ctx) error {
 	}
 	q, err := cms.ParsePostQuery(c.Query("page"), c.Query("limit"), c.Query("category"), c.Query("tag"), c.Query("sort"))
 	if err != nil {
+		return err
+	}
+	// Checked with any sort; applied only to sort=popular.
+	if err := q.SetWindow(c.Query("window")); err != nil {
 		return err
 	}
 	b := snap.Posts(q)

@@ -77,10 +77,3 @@ func (l *mediaLRU) add(e *mediaEntry, version int64) {
 		l.size -= int64(len(old.data))
 	}
 }
-
-// len returns the number of entries and their total size.
-func (l *mediaLRU) len() (int, int64) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.order.Len(), l.size
-}

@@ -103,3 +103,10 @@ func TestMediaLRUVersion(t *testing.T) {
 		t.Fatalf("an entry read at an old version was kept: %d entries, %d bytes", n, size)
 	}
 }
+
+// len returns the number of entries and their total size.
+func (l *mediaLRU) len() (int, int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.order.Len(), l.size
+}

@@ -74,9 +74,8 @@ func New(cfg Config) (*API, error) {
 		cfg.MediaCacheBytes = DefaultMediaCacheBytes
 	}
 	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: []byte(cfg.CacheControl),
-		openapi: cms.NewBody(openAPIDocument), media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes)}
-	a.views = cfg.Views
-	a.quizzes = cfg.Quizzes
+		openapi: cms.NewBody(openAPIDocument), media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes),
+		views: cfg.Views, quizzes: cfg.Quizzes}
 	for _, o := range cfg.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		switch o {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -35,6 +36,8 @@ const (
 	maxAnswerString = 16
 )
 
+const opQuizAnswers = "public.QuizAnswers"
+
 var quizBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // handleQuiz returns the definition of a quiz: what a frontend renders
@@ -55,7 +58,7 @@ func (a *API) handleQuiz(c *fiber.Ctx) error {
 // quiz, in memory, and returns the result. Nothing about the reader is
 // stored: the result is counted per day, band and result only.
 func (a *API) handleQuizAnswers(c *fiber.Ctx) error {
-	const op = "public.QuizAnswers"
+	const op = opQuizAnswers
 	slug := c.Params("slug")
 	if len(slug) > maxSlugParam {
 		return cms.Errorf(cms.KindNotFound, op, "No quiz has this slug.")
@@ -96,7 +99,7 @@ func (a *API) handleQuizAnswers(c *fiber.Ctx) error {
 // types and anything but one JSON object are KindInvalid naming the field
 // (or "body").
 func decodeAnswers(body []byte, ans *cms.QuizAnswers) error {
-	const op = "public.QuizAnswers"
+	const op = opQuizAnswers
 	if len(bytes.TrimSpace(body)) == 0 {
 		return cms.Problems{"body": "Send the answers as a JSON object."}.Err(op)
 	}
@@ -113,7 +116,7 @@ func decodeAnswers(body []byte, ans *cms.QuizAnswers) error {
 	switch {
 	case errors.As(err, &typeErr) && typeErr.Field != "":
 		want := "a number"
-		if typeErr.Type != nil && typeErr.Type.Kind().String() == "string" {
+		if typeErr.Type != nil && typeErr.Type.Kind() == reflect.String {
 			want = "a string"
 		}
 		return cms.Problems{typeErr.Field: "Must be " + want + "."}.Err(op)

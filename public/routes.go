@@ -8,7 +8,7 @@ func (a *API) Routes(r fiber.Router) {
 
 	r.Get("/openapi.json", a.handleOpenAPI)
 	r.Get("/site", a.handleSite)
-	r.Get("/posts", a.handlePostListPopular)
+	r.Get("/posts", a.handlePostList)
 	r.Get("/posts/:slug", a.handlePost)
 	r.Post("/posts/:slug/views", a.handleView)
 	r.Get("/lists", a.handleLists)
