@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 
 	"github.com/lullabycms/lullaby/cms"
 )
@@ -57,6 +58,8 @@ type API struct {
 	mediaLoads   mediaLoads
 	views        ViewRecorder // nil: beacons not counted
 	quizzes      QuizRecorder // nil: quiz answers not limited or counted
+	// proxyMatcher is the mounting app's trusted proxies (see clientIP).
+	proxyMatcher atomic.Pointer[proxyMatcher]
 }
 
 // New checks cfg and returns the API.

@@ -83,7 +83,7 @@ func (a *API) handleQuizAnswers(c *fiber.Ctx) error {
 		return err
 	}
 	if a.quizzes != nil {
-		if !a.quizzes.Allow(clientIP(c)) {
+		if !a.quizzes.Allow(a.clientIP(c)) {
 			c.Set(fiber.HeaderRetryAfter, "60")
 			return cms.Errorf(cms.KindRateLimited, op, "Too many answers from your address; try again in a minute.")
 		}

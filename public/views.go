@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/netip"
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
@@ -40,7 +39,7 @@ func (a *API) handleView(c *fiber.Ctx) error {
 		return cms.Errorf(cms.KindNotFound, "public.View", "No published post has this slug.")
 	}
 	if a.views != nil {
-		a.views.Record(c.UserContext(), id, clientIP(c), c.Get(fiber.HeaderUserAgent))
+		a.views.Record(c.UserContext(), id, a.clientIP(c), c.Get(fiber.HeaderUserAgent))
 	}
 	c.Response().Header.SetCanonical(headerCacheControl, valueNoStore)
 	return c.SendStatus(fiber.StatusNoContent)
@@ -51,9 +50,9 @@ func (a *API) handleView(c *fiber.Ctx) error {
 // trusted proxy. Fiber's c.IP() returns the whole header, whose leftmost
 // entries any client can forge: counting by them would let one client
 // pose as many readers.
-func clientIP(c *fiber.Ctx) string {
+func (a *API) clientIP(c *fiber.Ctx) string {
 	remote := c.Context().RemoteIP()
-	m := proxiesOf(c.App())
+	m := a.proxies(c.App())
 	if m.header == "" {
 		return remote.String()
 	}
@@ -84,11 +83,11 @@ type proxyMatcher struct {
 	prefixes []netip.Prefix
 }
 
-var proxyMatchers sync.Map // *fiber.App -> *proxyMatcher
-
-func proxiesOf(app *fiber.App) *proxyMatcher {
-	if m, ok := proxyMatchers.Load(app); ok {
-		return m.(*proxyMatcher)
+// proxies returns the trusted proxies of app (the one the API is mounted
+// on), parsed on first use.
+func (a *API) proxies(app *fiber.App) *proxyMatcher {
+	if m := a.proxyMatcher.Load(); m != nil {
+		return m
 	}
 	cfg := app.Config()
 	m := &proxyMatcher{header: cfg.ProxyHeader, all: !cfg.EnableTrustedProxyCheck}
@@ -99,8 +98,8 @@ func proxiesOf(app *fiber.App) *proxyMatcher {
 			m.prefixes = append(m.prefixes, netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen()))
 		}
 	}
-	actual, _ := proxyMatchers.LoadOrStore(app, m)
-	return actual.(*proxyMatcher)
+	a.proxyMatcher.CompareAndSwap(nil, m)
+	return a.proxyMatcher.Load()
 }
 
 func (m *proxyMatcher) trusted(addr netip.Addr) bool {
