@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -163,6 +164,26 @@ var fieldIDs = strings.NewReplacer("[", "-", "]", "", ".", "-")
 // ID is the field's element id.
 func (f field) ID() string { return strings.ReplaceAll(f.Name, ".", "-") }
 
+// formVersion reads the form's "version" field, the version of the
+// record the page was rendered from; ok is false when it is missing or
+// not a number.
+func formVersion(c *fiber.Ctx) (version int, ok bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(c.FormValue("version")))
+	return n, err == nil
+}
+
+// moveAdjacent swaps s[i] with its neighbour above (down false) or below
+// (down true); out-of-range moves leave s as it is.
+func moveAdjacent[T any](s []T, i int, down bool) {
+	j := i - 1
+	if down {
+		j = i + 1
+	}
+	if i >= 0 && j >= 0 && j < len(s) {
+		s[i], s[j] = s[j], s[i]
+	}
+}
+
 // newField builds a field; hint is optional.
 func newField(typ, name, label, value, err string, hint ...string) field {
 	return field{Type: typ, Name: name, Label: label, Value: value, Error: err, Hint: strings.Join(hint, " ")}
@@ -184,11 +205,15 @@ func (a *Admin) clearCookie(c *fiber.Ctx, name string) {
 	})
 }
 
+// isHTMX reports whether htmx sent the request (it swaps the answer into
+// the page rather than loading it).
+func isHTMX(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
+
 // redirect answers a form POST (or a page that moved) with 303 See Other
 // to the local path to; htmx requests get HX-Redirect instead, so htmx
 // loads the page rather than swapping it into the current one.
 func redirect(c *fiber.Ctx, to string) error {
-	if c.Get("HX-Request") == "true" {
+	if isHTMX(c) {
 		c.Set("HX-Redirect", to)
 		return c.SendStatus(fiber.StatusOK)
 	}

@@ -47,7 +47,7 @@ func (a *Admin) panelAuth(c *fiber.Ctx) error {
 func (a *Admin) toLogin(c *fiber.Ctx) error {
 	next := ""
 	switch {
-	case c.Get("HX-Request") == "true":
+	case isHTMX(c):
 		if u, err := url.Parse(c.Get("HX-Current-URL")); err == nil {
 			next = u.RequestURI()
 		}
@@ -63,7 +63,7 @@ func (a *Admin) toLogin(c *fiber.Ctx) error {
 			"status": fiber.StatusUnauthorized, "detail": "Your session has ended; log in again.", "login": to,
 		})
 	}
-	if c.Get("HX-Request") != "true" && safeMethod(c.Method()) {
+	if !isHTMX(c) && safeMethod(c.Method()) {
 		if empty, err := a.svc.NeedsSetup(c.UserContext()); err == nil && empty {
 			to = setupPath
 		}

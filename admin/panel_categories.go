@@ -2,7 +2,6 @@ package admin
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -95,8 +94,7 @@ func (a *Admin) handleCategoryUpdateForm(c *fiber.Ctx) error {
 		return err
 	}
 	f, in := readCategoryForm(c)
-	version, verr := strconv.Atoi(c.FormValue("version"))
-	if verr == nil {
+	if version, ok := formVersion(c); ok {
 		in.Version = &version
 	}
 	cat, err := a.svc.UpdateCategory(c.UserContext(), actor(c), id, in)
@@ -174,7 +172,7 @@ func (a *Admin) handleCategoryOrderForm(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	if wantsJSON(c) || c.Get("HX-Request") == "true" {
+	if wantsJSON(c) || isHTMX(c) {
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 	return a.flashRedirect(c, panelPrefix+"/categories", "Saved the new order.")

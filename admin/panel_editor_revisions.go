@@ -179,8 +179,8 @@ func (a *Admin) handleRevisionRestoreForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	version, err := strconv.Atoi(strings.TrimSpace(c.FormValue("version")))
-	if err != nil || version < 1 {
+	version, ok := formVersion(c)
+	if !ok || version < 1 {
 		return invalid("admin.restoreRevision", "version", "The version you started from is required.")
 	}
 	restored, err := a.svc.RestoreRevision(c.UserContext(), actor(c), id, rid, version)

@@ -238,7 +238,7 @@ func (a *Admin) editorSubmit(c *fiber.Ctx, action string) error {
 		f = parsePostForm(c)
 	} else {
 		f = formFromPost(post)
-		f.Version, _ = strconv.Atoi(strings.TrimSpace(c.FormValue("version")))
+		f.Version, _ = formVersion(c)
 		f.PublishAt, f.TZOffset = strings.TrimSpace(c.FormValue("publishAt")), strings.TrimSpace(c.FormValue("tzOffset"))
 		if f.Version == 0 {
 			f.Version = post.Version // a bare action without a version applies to the post as it is

@@ -106,7 +106,7 @@ func errorTitle(status int) string {
 // JSON (fetch with Accept or Content-Type application/json) rather than
 // from the browser loading a page or htmx swapping HTML.
 func wantsJSON(c *fiber.Ctx) bool {
-	if c.Get("HX-Request") == "true" {
+	if isHTMX(c) {
 		return false
 	}
 	accept := c.Get(fiber.HeaderAccept)

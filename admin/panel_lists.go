@@ -271,8 +271,8 @@ func (a *Admin) handleListEntriesForm(c *fiber.Ctx) error {
 	}
 	pr := cms.Problems{}
 	entries := readEntriesForm(c, pr)
-	version, verr := strconv.Atoi(c.FormValue("version"))
-	if verr != nil || version < 1 {
+	version, ok := formVersion(c)
+	if !ok || version < 1 {
 		return invalid(op, "version", "The form has no version; reload the page and try again.")
 	}
 	action, postID, _ := strings.Cut(strings.Clone(c.FormValue("op")), ":")
@@ -281,13 +281,7 @@ func (a *Admin) handleListEntriesForm(c *fiber.Ctx) error {
 	switch action {
 	case "", "save":
 	case "up", "down":
-		j := i - 1
-		if action == "down" {
-			j = i + 1
-		}
-		if i >= 0 && j >= 0 && j < len(entries) {
-			entries[i], entries[j] = entries[j], entries[i]
-		}
+		moveAdjacent(entries, i, action == "down")
 		msg = "Moved the post " + action + " in “%s”."
 	case "remove":
 		if i >= 0 {
@@ -392,7 +386,7 @@ func (a *Admin) handleListRenameForm(c *fiber.Ctx) error {
 		return err
 	}
 	f, in := readListForm(c)
-	if version, verr := strconv.Atoi(c.FormValue("version")); verr == nil {
+	if version, ok := formVersion(c); ok {
 		in.Version = &version
 	}
 	l, err := a.svc.RenameList(c.UserContext(), actor(c), id, in)

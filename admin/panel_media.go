@@ -246,7 +246,7 @@ func (a *Admin) handleMediaAltForm(c *fiber.Ctx) error {
 		return err
 	}
 	alt := strings.TrimSpace(strings.Clone(c.FormValue("alt")))
-	version, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("version")))
+	version, _ := formVersion(c)
 	_, err = a.svc.UpdateMedia(c.UserContext(), actor(c), id, cms.MediaInput{Alt: &alt, Version: &version})
 	switch {
 	case err == nil:

@@ -129,8 +129,8 @@ func (s *popularState) view() popularView {
 // down:<id>, exclude:<id> or include:<id>.
 func (a *Admin) handlePopularForm(c *fiber.Ctx) error {
 	const op = "admin.popular"
-	version, err := strconv.Atoi(c.FormValue("version"))
-	if err != nil || version < 1 {
+	version, ok := formVersion(c)
+	if !ok || version < 1 {
 		return invalid(op, "version", "The form has no version; reload the page and try again.")
 	}
 	pinned, excluded := formValues(c, "pinned"), formValues(c, "excluded")
@@ -156,13 +156,7 @@ func (a *Admin) handlePopularForm(c *fiber.Ctx) error {
 		}
 		msg = "Unpinned the post."
 	case "up", "down":
-		j := i - 1
-		if action == "down" {
-			j = i + 1
-		}
-		if i >= 0 && j >= 0 && j < len(pinned) {
-			pinned[i], pinned[j] = pinned[j], pinned[i]
-		}
+		moveAdjacent(pinned, i, action == "down")
 		msg = "Moved the pinned post " + action + "."
 	case "exclude":
 		if i >= 0 {

@@ -275,7 +275,7 @@ func (a *Admin) handleQuizPreviewForm(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if c.Get("HX-Request") == "true" {
+	if isHTMX(c) {
 		return a.renderFragment(c, views.QuizResult, p)
 	}
 	refs, err := a.refOptions(c.UserContext())
@@ -360,7 +360,7 @@ func readQuizForm(c *fiber.Ctx, cur *cms.Quiz) (quizForm, cms.QuizInput, cms.Pro
 		f.Intro = base.Intro
 	}
 	in := cms.QuizInput{Title: f.Title, Intro: f.Intro}
-	if n, err := strconv.Atoi(c.FormValue("version")); err == nil {
+	if n, ok := formVersion(c); ok {
 		in.Version, f.Version = &n, n
 	}
 

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -58,7 +57,7 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 	if s.CitationStyle != "" {
 		in.CitationStyle = &s.CitationStyle
 	}
-	if n, err := strconv.Atoi(c.FormValue("version")); err == nil {
+	if n, ok := formVersion(c); ok {
 		in.Version, s.Version = &n, n
 	}
 	_, err := a.svc.UpdateSettings(c.UserContext(), actor(c), in)

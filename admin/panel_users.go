@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -82,7 +81,7 @@ func (a *Admin) handleUserRoleForm(c *fiber.Ctx) error {
 	}
 	role := cms.Role(c.FormValue("role"))
 	in := cms.UserInput{Role: &role}
-	if n, err := strconv.Atoi(c.FormValue("version")); err == nil {
+	if n, ok := formVersion(c); ok {
 		in.Version = &n
 	}
 	u, err := a.svc.UpdateUser(c.UserContext(), actor(c), id, in)

@@ -4,6 +4,23 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // Helpers the page scripts share (they load after this one, deferred):
+  // the session's CSRF token, read afresh because editor.js renews it, and
+  // opening and closing a <dialog>, with a fallback for browsers without
+  // showModal.
+  window.lullaby = {
+    csrf: function () {
+      var meta = document.querySelector('meta[name="csrf-token"]');
+      return meta ? meta.content : "";
+    },
+    openDialog: function (d) {
+      if (typeof d.showModal === "function") d.showModal(); else d.setAttribute("open", "");
+    },
+    closeDialog: function (d) {
+      if (typeof d.close === "function" && d.open) d.close(); else d.removeAttribute("open");
+    }
+  };
+
   // Show every <time datetime="..."> in the reader's own time zone.
   var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
   function localTimes(root) {

@@ -5,7 +5,6 @@
   function init() {
     var list = document.getElementById("category-list");
     if (!list || !window.Sortable || !list.dataset.reorder) return;
-    var token = document.querySelector("meta[name=csrf-token]").content;
     var status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
@@ -19,7 +18,7 @@
         list.querySelectorAll("li[data-id]").forEach(function (li) { body.append("ids", li.dataset.id); });
         fetch(list.dataset.reorder, {
           method: "POST",
-          headers: { "X-CSRF-Token": token, "Accept": "application/json" },
+          headers: { "X-CSRF-Token": window.lullaby.csrf(), "Accept": "application/json" },
           body: body,
           credentials: "same-origin",
         }).then(function (res) {

@@ -8,10 +8,7 @@
 (function () {
   "use strict";
 
-  function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
+  var csrf = window.lullaby.csrf;
 
   // renumber gives the rows of a name list their form names and ids.
   function renumber(list) {

@@ -11,10 +11,6 @@
   var API = "/admin/api/v1/citations";
 
   function $(id) { return document.getElementById(id); }
-  function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
 
   var onChange = function () {};
   var cm = null;         // the CodeMirror of the body, once attached
@@ -196,7 +192,7 @@
     picker.q = "";
     $("ref-picker-title").textContent = title;
     $("ref-picker-q").value = "";
-    if (typeof d.showModal === "function") d.showModal(); else d.setAttribute("open", "");
+    window.lullaby.openDialog(d);
     pickerLoad();
     $("ref-picker-q").focus();
   }
@@ -205,7 +201,7 @@
     var d = $("ref-picker");
     picker.cb = null;
     if (!d) return;
-    if (typeof d.close === "function" && d.open) d.close(); else d.removeAttribute("open");
+    window.lullaby.closeDialog(d);
   }
 
   // ---- for editor.js ----

@@ -17,10 +17,7 @@
   var PICKER_LIMIT = 24;
 
   function $(id) { return document.getElementById(id); }
-  function csrf() {
-    var m = document.querySelector('meta[name="csrf-token"]');
-    return m ? m.content : "";
-  }
+  var csrf = window.lullaby.csrf;
 
   var onChange = function () {};
   var sizes = {}; // media id -> {width, height}, for warnings and restores
@@ -142,7 +139,7 @@
     picker.cb = cb;
     picker.q = "";
     $("media-picker-q").value = "";
-    if (typeof d.showModal === "function") d.showModal(); else d.setAttribute("open", "");
+    window.lullaby.openDialog(d);
     pickerLoad(true);
     $("media-picker-q").focus();
   }
@@ -151,7 +148,7 @@
     var d = $("media-picker");
     picker.cb = null;
     if (!d) return;
-    if (typeof d.close === "function" && d.open) d.close(); else d.removeAttribute("open");
+    window.lullaby.closeDialog(d);
   }
 
   function setupPicker() {

@@ -9,7 +9,6 @@
     var grid = document.getElementById("media-grid");
     var status = document.getElementById("media-upload-status");
     if (!grid || !status) return;
-    var meta = document.querySelector('meta[name="csrf-token"]');
     var zones = [grid, document.getElementById("media-upload")].filter(Boolean);
 
     function say(text, state) {
@@ -34,7 +33,7 @@
       fd.append("file", file, file.name);
       return fetch(grid.dataset.upload, {
         method: "POST", credentials: "same-origin",
-        headers: { "Accept": "application/json", "X-CSRF-Token": meta ? meta.content : "" }, body: fd
+        headers: { "Accept": "application/json", "X-CSRF-Token": window.lullaby.csrf() }, body: fd
       }).then(function (res) {
         return res.text().then(function (t) {
           var body = null;
