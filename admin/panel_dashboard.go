@@ -125,7 +125,7 @@ func (a *Admin) viewsChart(ctx context.Context) (viewsChart, error) {
 	for i, t := range top {
 		ids[i] = t.PostID
 	}
-	posts, err := a.postsByID(ctx, ids)
+	posts, err := a.posts.Posts(ctx, ids)
 	if err != nil {
 		return ch, err
 	}

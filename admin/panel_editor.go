@@ -211,7 +211,7 @@ func (a *Admin) editorPageFor(c *fiber.Ctx, post *cms.Post, f postForm, errs map
 		rendered = r.HTML
 	}
 	if rendered != "" || len(f.References) > 0 {
-		refs, _, err := a.resolveRefs(ctx, f.References, f.Body)
+		refs, err := a.svc.PostReferences(ctx, f.References, f.Body)
 		if err != nil {
 			return p, err
 		}

@@ -62,46 +62,19 @@ func (f postForm) referenceInput(in *cms.PostInput) {
 	in.References = &refs
 }
 
-// resolveRefs returns the library entries of ids (in order, unknown ones
-// left out) followed by those cited in body that ids lack, as cms does on
-// save; and the library by id.
-func (a *Admin) resolveRefs(ctx context.Context, ids []string, body string) ([]*cms.Citation, map[string]*cms.Citation, error) {
-	keys := cms.CitationKeys(body)
-	if len(ids) == 0 && len(keys) == 0 {
-		return nil, nil, nil
-	}
-	all, err := a.svc.ListCitations(ctx, "")
-	if err != nil {
-		return nil, nil, err
-	}
-	byID := make(map[string]*cms.Citation, len(all))
-	byKey := make(map[string]*cms.Citation, len(all))
-	for _, c := range all {
-		byID[c.ID], byKey[c.Key] = c, c
-	}
-	var refs []*cms.Citation
-	for _, id := range ids {
-		if c, ok := byID[id]; ok && !slices.Contains(refs, c) {
-			refs = append(refs, c)
-		}
-	}
-	for _, k := range keys {
-		if c, ok := byKey[k]; ok && !slices.Contains(refs, c) {
-			refs = append(refs, c)
-		}
-	}
-	return refs, byID, nil
-}
-
 // editorRefsFor builds the references part of the editor for form f.
 func (a *Admin) editorRefsFor(ctx context.Context, f postForm, style cms.CitationStyle, errs map[string]string) (editorRefs, error) {
 	out := editorRefs{Style: string(style), Error: errs["references"]}
 	if len(f.References) == 0 {
 		return out, nil
 	}
-	_, byID, err := a.resolveRefs(ctx, f.References, "")
+	refs, err := a.svc.PostReferences(ctx, f.References, "")
 	if err != nil {
 		return out, err
+	}
+	byID := make(map[string]*cms.Citation, len(refs))
+	for _, c := range refs {
+		byID[c.ID] = c
 	}
 	for _, id := range f.References {
 		c, ok := byID[id]
@@ -140,7 +113,7 @@ func (a *Admin) previewWithReferences(ctx context.Context, htmlIn, body string, 
 	if err != nil {
 		return "", err
 	}
-	refs, _, err := a.resolveRefs(ctx, ids, body)
+	refs, err := a.svc.PostReferences(ctx, ids, body)
 	if err != nil {
 		return "", err
 	}

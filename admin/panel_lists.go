@@ -111,7 +111,7 @@ func (a *Admin) listsPage(c *fiber.Ctx) (*listsPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	posts, err := a.postsByID(ctx, ids)
+	posts, err := a.posts.Posts(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -163,33 +163,6 @@ func entryViews(entries []cms.ListEntry, posts map[string]*cms.Post, now time.Ti
 		out[i] = v
 	}
 	return out
-}
-
-// postsByID returns the posts (without bodies, live or trashed) among ids
-// from the in-memory post index.
-func (a *Admin) postsByID(ctx context.Context, ids []string) (map[string]*cms.Post, error) {
-	want := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		want[id] = true
-	}
-	out := make(map[string]*cms.Post, len(ids))
-	for _, trashed := range []bool{false, true} {
-		for page := 1; len(out) < len(want); page++ {
-			posts, total, err := a.posts.List(ctx, cms.PostFilter{Trashed: trashed, Page: page, Limit: 100})
-			if err != nil {
-				return nil, err
-			}
-			for _, p := range posts {
-				if want[p.ID] {
-					out[p.ID] = p
-				}
-			}
-			if page*100 >= total {
-				break
-			}
-		}
-	}
-	return out, nil
 }
 
 // readEntriesForm reads a list's entries form: postId, start, end,
@@ -325,7 +298,7 @@ func (a *Admin) listFailed(c *fiber.Ctx, id string, entries []cms.ListEntry, err
 	for i, e := range entries {
 		ids[i] = e.PostID
 	}
-	posts, perr := a.postsByID(c.UserContext(), ids)
+	posts, perr := a.posts.Posts(c.UserContext(), ids)
 	if perr != nil {
 		return perr
 	}

@@ -63,7 +63,7 @@ func (a *Admin) popular(c *fiber.Ctx) (*popularState, error) {
 		ids = append(ids, e.PostID)
 	}
 	ids = append(ids, settings.Excluded...)
-	posts, err := a.postsByID(ctx, ids)
+	posts, err := a.posts.Posts(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

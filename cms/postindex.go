@@ -144,6 +144,44 @@ func (ix *PostIndex) List(ctx context.Context, f PostFilter) ([]*Post, int, erro
 	return slices.Clone(out[from:min(from+f.Limit, len(out))]), len(out), nil
 }
 
+// Posts returns the posts (live and trashed, without bodies) with the
+// given ids, by id; unknown ids are left out. The posts are shared: do
+// not change them.
+func (ix *PostIndex) Posts(ctx context.Context, ids []string) (map[string]*Post, error) {
+	out := make(map[string]*Post, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ix.lastUse.Store(time.Now().UnixNano())
+	s, err := ix.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil { // the store cannot be indexed: read each post
+		for _, id := range ids {
+			p, err := ix.store.GetPost(ctx, id)
+			if IsKind(err, KindNotFound) || IsKind(err, KindInvalid) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out[p.ID] = p
+		}
+		return out, nil
+	}
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[strings.ToLower(id)] = true
+	}
+	for _, p := range s.posts {
+		if want[p.ID] {
+			out[p.ID] = p
+		}
+	}
+	return out, nil
+}
+
 // sortPosts orders posts as the store's lists do, ids breaking ties.
 func sortPosts(posts []*Post, by PostSort) {
 	sortTime := func(p *Post) int64 {

@@ -227,3 +227,29 @@ func TestPostIndexRun(t *testing.T) {
 		t.Fatal("Run did not return after its context ended")
 	}
 }
+
+func TestPostIndexPosts(t *testing.T) {
+	t.Parallel()
+	svc := mustService(t)
+	ctx := t.Context()
+	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	a, err := svc.CreatePost(ctx, owner, cms.PostInput{Title: ptr("Kept")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := svc.CreatePost(ctx, owner, cms.PostInput{Title: ptr("Trashed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.TrashPost(ctx, owner, b.ID, b.Version); err != nil {
+		t.Fatal(err)
+	}
+	ix := cms.NewPostIndex(svc.Store())
+	got, err := ix.Posts(ctx, []string{a.ID, b.ID, cms.NewID()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[a.ID].Title != "Kept" || !got[b.ID].Trashed() {
+		t.Errorf("Posts = %v, want the live and the trashed post, not the unknown id", got)
+	}
+}
