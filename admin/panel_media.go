@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -20,9 +19,8 @@ import (
 // the grid.
 
 const (
-	mediaPath      = panelPrefix + "/media"
-	mediaPageSize  = 24
-	missingAltScan = 1000 // newest images searched by the "missing alt text" filter
+	mediaPath     = panelPrefix + "/media"
+	mediaPageSize = 24
 )
 
 // mediaPage is the data of views/media.html.
@@ -32,7 +30,6 @@ type mediaPage struct {
 	Q       string
 	Missing bool // only images without alt text
 	Total   int
-	Capped  bool // Missing searched only the newest missingAltScan images
 	Pager   pager
 	Return  string // this list's URL, for the forms to come back to
 	Alert   string // a refused action, shown above the grid
@@ -71,11 +68,7 @@ func (a *Admin) mediaPageFor(c *fiber.Ctx, q string, missing bool, pageNo int) (
 		MaxMB: a.svc.MaxUploadBytes() >> 20}
 	var items []*cms.Media
 	var err error
-	if missing {
-		items, p.Total, p.Capped, err = a.mediaMissingAlt(ctx, q, pageNo)
-	} else {
-		items, p.Total, _, err = a.svc.ListMedia(ctx, cms.MediaFilter{Query: q, Page: pageNo, Limit: mediaPageSize})
-	}
+	items, p.Total, _, err = a.svc.ListMedia(ctx, cms.MediaFilter{Query: q, MissingAlt: missing, Page: pageNo, Limit: mediaPageSize})
 	if err != nil {
 		return nil, err
 	}
@@ -112,35 +105,6 @@ func (a *Admin) mediaPageFor(c *fiber.Ctx, q string, missing bool, pageNo int) (
 		p.Cards = append(p.Cards, card)
 	}
 	return p, nil
-}
-
-// mediaMissingAlt returns page pageNo of the images without alt text
-// among the newest missingAltScan matching q (cms has no filter for it:
-// a library of a blog holds hundreds of images, not millions).
-func (a *Admin) mediaMissingAlt(ctx context.Context, q string, pageNo int) ([]*cms.Media, int, bool, error) {
-	var all []*cms.Media
-	capped := false
-	for pg := 1; ; pg++ {
-		items, total, _, err := a.svc.ListMedia(ctx, cms.MediaFilter{Query: q, Page: pg, Limit: 100})
-		if err != nil {
-			return nil, 0, false, err
-		}
-		for _, m := range items {
-			if strings.TrimSpace(m.Alt) == "" {
-				all = append(all, m)
-			}
-		}
-		if pg*100 >= total || len(items) == 0 {
-			break
-		}
-		if pg*100 >= missingAltScan {
-			capped = true
-			break
-		}
-	}
-	from := min((pageNo-1)*mediaPageSize, len(all))
-	to := min(from+mediaPageSize, len(all))
-	return all[from:to], len(all), capped, nil
 }
 
 // mediaType names a content type for people.

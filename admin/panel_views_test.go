@@ -99,7 +99,7 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 		views.Users: usersPage{page: pg, Users: []*cms.User{owner, editor}, Roles: roleOptions, Alert: "No.",
 			New: userForm{Email: "x", Name: "y", Role: "owner", Errors: errs}},
 		views.Account: accountPage{page: pg, Errors: errs, Alert: "Slow down.", ExpiresAt: now},
-		views.Media: mediaPage{page: pg, Q: "nap", Missing: true, Total: 30, Capped: true, Return: "/admin/media?q=nap", Alert: "Not deleted.",
+		views.Media: mediaPage{page: pg, Q: "nap", Missing: true, Total: 30, Return: "/admin/media?q=nap", Alert: "Not deleted.",
 			Errors: map[string]string{"file": "Bad."}, MaxMB: 20, Pager: pager{Page: 1, TotalPages: 2, NextURL: "/admin/media?page=2"},
 			Cards: []mediaCard{
 				{Media: &cms.Media{ID: "64b000000000000000000030", Filename: "nap <b>.jpg", ContentType: "image/jpeg", Width: 1000, Height: 1500, Version: 1, CreatedAt: now},

@@ -58,9 +58,10 @@ type MediaInput struct {
 
 // MediaFilter selects one page of the media library.
 type MediaFilter struct {
-	Query string // case-insensitive substring of the filename or alt text
-	Page  int    // from 1
-	Limit int    // 1..100
+	Query      string // case-insensitive substring of the filename or alt text
+	MissingAlt bool   // only images whose alt text is empty
+	Page       int    // from 1
+	Limit      int    // 1..100
 }
 
 // normalise applies the defaults and bounds.

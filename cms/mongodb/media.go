@@ -300,11 +300,18 @@ func (db *DB) FindMediaByHash(ctx context.Context, hash string) (*cms.Media, err
 // KindUnavailable, KindInternal.
 func (db *DB) ListMedia(ctx context.Context, f cms.MediaFilter) ([]*cms.Media, int, error) {
 	const op = "mongodb.ListMedia"
-	filter := bson.D{}
+	var and bson.A
 	if f.Query != "" {
 		re := bson.Regex{Pattern: regexp.QuoteMeta(f.Query), Options: "i"}
-		filter = bson.D{{Key: "$or", Value: bson.A{
-			bson.D{{Key: "filename", Value: re}}, bson.D{{Key: "alt", Value: re}}}}}
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "filename", Value: re}}, bson.D{{Key: "alt", Value: re}}}}})
+	}
+	if f.MissingAlt {
+		and = append(and, bson.D{{Key: "alt", Value: bson.Regex{Pattern: `^\s*$`}}})
+	}
+	filter := bson.D{}
+	if len(and) > 0 {
+		filter = bson.D{{Key: "$and", Value: and}}
 	}
 	sort := bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
 	skip := (f.Page - 1) * f.Limit

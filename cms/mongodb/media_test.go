@@ -119,6 +119,9 @@ func TestMedia(t *testing.T) {
 	})
 
 	t.Run("UpdateAndList", func(t *testing.T) {
+		if items, n, err := db.ListMedia(ctx, cms.MediaFilter{Query: "a.jpg", MissingAlt: true, Page: 1, Limit: 10}); err != nil || n != 1 || items[0].ID != m.ID {
+			t.Errorf("ListMedia(missing alt) = %d, %v; want the image without alt text", n, err)
+		}
 		u := *m
 		u.Alt, u.Version = "Sleeping baby", 2
 		if err := db.UpdateMedia(ctx, &u, 1); err != nil {
@@ -130,6 +133,12 @@ func TestMedia(t *testing.T) {
 		items, n, err := db.ListMedia(ctx, cms.MediaFilter{Query: "sleeping", Page: 1, Limit: 10})
 		if err != nil || n != 1 || items[0].Alt != "Sleeping baby" {
 			t.Errorf("ListMedia = %d, %v", n, err)
+		}
+		if _, n, err := db.ListMedia(ctx, cms.MediaFilter{MissingAlt: true, Page: 1, Limit: 10}); err != nil || n != 0 {
+			t.Errorf("ListMedia(missing alt) after setting the alt = %d, %v; want 0", n, err)
+		}
+		if _, n, err := db.ListMedia(ctx, cms.MediaFilter{Query: "a.jpg", MissingAlt: false, Page: 1, Limit: 10}); err != nil || n != 1 {
+			t.Errorf("ListMedia(filename) = %d, %v; want 1", n, err)
 		}
 		for _, f := range []cms.MediaFilter{{Page: 1, Limit: 1}, {Page: 2, Limit: 1}, {Page: 1, Limit: 5}} {
 			if _, n, err := db.ListMedia(ctx, f); err != nil || n != 1 {
