@@ -236,14 +236,6 @@ func (s *Snapshot) PostID(slug string) (string, bool) {
 	return e.post.ID, true
 }
 
-// Views returns the views of post id over window as last computed.
-func (s *Snapshot) Views(id string, w ViewWindow) int64 {
-	if s.lists == nil {
-		return 0
-	}
-	return s.lists.totals[w][id]
-}
-
 // PublicList is a curated list as GET /api/v1/lists returns it.
 type PublicList struct {
 	ID        string    `json:"id"`
