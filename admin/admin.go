@@ -41,6 +41,11 @@ type Config struct {
 	Logger   *slog.Logger  // default slog.Default()
 	Timeout  time.Duration // per-request timeout for cms calls; default 10s
 	Now      func() time.Time
+
+	// PublicURL is the URL at which browsers reach this server: its origin
+	// is accepted in the Origin header of unsafe requests besides the host
+	// the request was sent to (origin.go). Optional.
+	PublicURL string
 }
 
 // Admin serves the admin JSON API and the HTML panel. Build it with New.
@@ -58,6 +63,8 @@ type Admin struct {
 	assets  *assetSet      // the panel's static files
 	posts   *cms.PostIndex // post metadata in memory, for the panel's and the API's lists
 	chart   chartCache     // the dashboard's views chart, recomputed at most once a minute
+
+	publicOrigin string // origin of Config.PublicURL, lower-cased; may be ""
 }
 
 // New checks cfg and returns an Admin. It fails without a Service, with a
@@ -113,6 +120,8 @@ func New(cfg Config) (*Admin, error) {
 		views:   vw,
 		assets:  as,
 		posts:   cms.NewPostIndex(cfg.Service.Store()),
+
+		publicOrigin: originOf(cfg.PublicURL),
 	}, nil
 }
 

@@ -102,7 +102,7 @@ func (a *Admin) parseToken(s string) (*claims, error) {
 // authenticate is the middleware of every route that needs a logged-in
 // user. It takes the token from "Authorization: Bearer" or, failing that,
 // from the session cookie; cookie-borne requests with unsafe methods must
-// carry the CSRF header. The user must still exist and the token must not
+// come from this site (crossSite) and carry the CSRF header. The user must still exist and the token must not
 // have been revoked.
 func (a *Admin) authenticate(c *fiber.Ctx) error {
 	token, fromCookie, err := bearerToken(c)
@@ -113,9 +113,13 @@ func (a *Admin) authenticate(c *fiber.Ctx) error {
 	if err != nil {
 		return a.unauthenticated(c, err, true)
 	}
-	if fromCookie && !safeMethod(c.Method()) &&
-		!hmac.Equal([]byte(c.Get(CSRFHeader)), []byte(a.CSRFToken(cl.ID))) {
-		return cms.Errorf(cms.KindForbidden, opAuth, "The CSRF token is missing or wrong; reload the page and try again.")
+	if fromCookie && !safeMethod(c.Method()) {
+		if a.crossSite(c) {
+			return errCrossSite()
+		}
+		if !hmac.Equal([]byte(c.Get(CSRFHeader)), []byte(a.CSRFToken(cl.ID))) {
+			return cms.Errorf(cms.KindForbidden, opAuth, "The CSRF token is missing or wrong; reload the page and try again.")
+		}
 	}
 	s, err := a.loadSession(c.UserContext(), cl)
 	switch {

@@ -140,7 +140,7 @@ func (s *server) init(ctx context.Context) error {
 			return fmt.Errorf("session secret: %w", err)
 		}
 	}
-	s.adm, err = admin.New(admin.Config{Service: svc, Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout})
+	s.adm, err = admin.New(admin.Config{Service: svc, Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL})
 	if err != nil {
 		return err
 	}
