@@ -22,8 +22,26 @@ import (
 
 // newApp builds the one fiber app and registers each surface on its group.
 func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, live, ready fiber.Handler) *fiber.App {
+	return registerSurfaces(fiber.New(appConfig(cfg, log)), log, adm, pub, live, ready)
+}
+
+// appConfig is the configuration of the one fiber app.
+//
+// Immutable: every string Fiber hands out (Params, Query, Get, FormValue,
+// Cookies, Path, IP behind a proxy...) is a copy that stays valid after
+// the handler returns. Without it those strings point into fasthttp's
+// reused request buffers, and a string kept in a map, a cache, a limiter,
+// a goroutine or an error silently changes when the next request reuses
+// the buffer (quiz results were once counted under keys such as
+// "izzes/na:2026-12-06:..."). It is set here, once, so that no handler
+// can forget a copy; its cost is measured by BenchmarkImmutable. What
+// Fiber does not copy even so — c.Request().Body(), header Peek, URI
+// bytes, c.Context() — is still only valid during the handler: copy it
+// (string(b), bytes.Clone) before keeping it.
+func appConfig(cfg *config, log *slog.Logger) fiber.Config {
 	fc := fiber.Config{
 		AppName:      "lullaby",
+		Immutable:    true,
 		BodyLimit:    cfg.bodyLimit(),
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
@@ -40,7 +58,12 @@ func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, li
 		fc.TrustedProxies = cfg.TrustedProxies
 		fc.ProxyHeader = fiber.HeaderXForwardedFor
 	}
-	app := fiber.New(fc)
+	return fc
+}
+
+// registerSurfaces registers the base middleware, the health checks and
+// every surface on app.
+func registerSurfaces(app *fiber.App, log *slog.Logger, adm *admin.Admin, pub *public.API, live, ready fiber.Handler) *fiber.App {
 	app.Use(base(log))
 	app.Get("/healthz", live)
 	app.Get("/readyz", ready)

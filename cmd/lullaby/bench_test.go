@@ -6,12 +6,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/public"
 	"github.com/valyala/fasthttp"
 )
 
 // BenchmarkPublicRead measures the whole app's handler chain for public
-// reads, without the network: what one request costs in CPU and memory.
+// reads, without the network: what one request costs in CPU and memory,
+// with the app as configured (Immutable) and, to price that setting, the
+// same surfaces on an app without it.
 func BenchmarkPublicRead(b *testing.B) {
 	s := MustServer(b)
 	ctx := context.Background()
@@ -26,7 +30,24 @@ func BenchmarkPublicRead(b *testing.B) {
 		slugs = append(slugs, p.Slug)
 	}
 	s.svc.Refresh(ctx)
-	h := s.app.Handler()
+	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, Media: s.svc, Views: s.views, Quizzes: s.quizzes})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fc := appConfig(s.cfg, s.log)
+	fc.Immutable = false
+	for _, app := range []struct {
+		name string
+		app  *fiber.App
+	}{
+		{"Immutable", s.app},
+		{"Mutable", registerSurfaces(fiber.New(fc), s.log, s.adm, pub, s.live, s.ready)},
+	} {
+		b.Run(app.name, func(b *testing.B) { benchmarkReads(b, app.app.Handler(), slugs) })
+	}
+}
+
+func benchmarkReads(b *testing.B, h fasthttp.RequestHandler, slugs []string) {
 	for _, bc := range []struct {
 		name string
 		uri  func(i int) string
