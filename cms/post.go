@@ -1,7 +1,6 @@
 package cms
 
 import (
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -238,18 +237,6 @@ func (p *Post) Validate() error {
 		}
 	}
 	return pr.Err("cms.Post.Validate")
-}
-
-// httpURLProblem returns why s is not an absolute http(s) URL, or "".
-func httpURLProblem(s string) string {
-	if len(s) > MaxURLLen {
-		return "The URL must be at most 2048 characters."
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "Must be an absolute http:// or https:// URL."
-	}
-	return ""
 }
 
 // ValidID reports whether s looks like a store id (24 hexadecimal digits).

@@ -3,7 +3,6 @@ package cms
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -258,15 +257,6 @@ func quizText(pr Problems, field, s string, max int, required, multiline bool) {
 	}
 }
 
-// quizHTTPURL reports whether s is an absolute http(s) URL.
-func quizHTTPURL(s string) bool {
-	if len(s) > MaxURLLen || strings.ContainsAny(s, " \t\r\n") {
-		return false
-	}
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
 // Validate checks the whole quiz and returns a KindInvalid error naming
 // every bad field with the API's names ("bands[2].maxHours",
 // "questions[0].label", "results.below.cta.url"). The bands must be sorted
@@ -285,8 +275,10 @@ func (q *Quiz) Validate() error {
 		quizText(pr, f+".title", r.Title, MaxQuizTitleLen, true, false)
 		quizText(pr, f+".text", r.Text, MaxQuizResultLen, true, true)
 		quizText(pr, f+".cta.label", r.CTA.Label, MaxQuizCTALabelLen, r.CTA.URL != "", false)
-		if r.CTA.URL != "" && !quizHTTPURL(r.CTA.URL) {
-			pr.Add(f+".cta.url", "Must be an absolute http or https URL.")
+		if r.CTA.URL != "" {
+			if msg := httpURLProblem(r.CTA.URL); msg != "" {
+				pr.Add(f+".cta.url", msg)
+			}
 		}
 		if r.CTA.URL == "" && r.CTA.Label != "" {
 			pr.Add(f+".cta.url", "Required with a label.")
