@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
@@ -145,10 +146,26 @@ func TestCitationAPI(t *testing.T) {
 		t.Fatalf("post references = %v", post.References)
 	}
 	t.Run("UnknownKeyInBody", func(t *testing.T) {
-		p := e.Do(t, Req{Method: http.MethodPost, Path: api + "/posts", Token: tok, Body: map[string]any{"title": "x", "body": "See [@nobody1999]."}}).MustProblem(t, 400, "body")
-		if !strings.Contains(p.Errors["body"], "@nobody1999") {
-			t.Errorf("body problem = %q", p.Errors["body"])
+		// The draft saves, with the key as a warning.
+		var draft cms.Post
+		e.Do(t, Req{Method: http.MethodPost, Path: api + "/posts", Token: tok, Body: map[string]any{"title": "x", "body": "See [@nobody1999]."}}).
+			MustStatus(t, 201).Data(t, &draft)
+		if len(draft.UnresolvedCitations) != 1 || draft.UnresolvedCitations[0] != "nobody1999" {
+			t.Errorf("unresolvedCitations = %q, want [nobody1999]", draft.UnresolvedCitations)
 		}
+		// Publishing and scheduling are refused, naming it.
+		for _, act := range []Req{
+			{Method: http.MethodPost, Path: api + "/posts/" + draft.ID + "/publish", Token: tok, Body: map[string]any{"version": draft.Version}},
+			{Method: http.MethodPost, Path: api + "/posts/" + draft.ID + "/schedule", Token: tok,
+				Body: map[string]any{"version": draft.Version, "publishAt": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}},
+		} {
+			p := e.Do(t, act).MustProblem(t, 400, "body")
+			if !strings.Contains(p.Errors["body"], "@nobody1999") {
+				t.Errorf("%s: body problem = %q", act.Path, p.Errors["body"])
+			}
+		}
+		e.Do(t, Req{Method: http.MethodPost, Path: api + "/posts/" + draft.ID + "/trash", Token: tok}).MustStatus(t, 200)
+		e.Do(t, Req{Method: http.MethodDelete, Path: api + "/posts/" + draft.ID, Token: tok}).MustStatus(t, 204)
 	})
 
 	t.Run("GetCitedBy", func(t *testing.T) {

@@ -282,13 +282,33 @@ func TestEditorReferences(t *testing.T) {
 		post = got
 	})
 
-	t.Run("UnknownKeyInBody", func(t *testing.T) {
+	t.Run("UnknownKeyInBodySavesTheDraft", func(t *testing.T) {
+		body := post.Body
 		f := url.Values{"title": {"Sleep safety"}, "slug": {post.Slug}, "action": {"save"}, "refs": {"1"}, "version": {itoa(post.Version)},
 			"references": {price.ID}, "body": {"See [@nobody1999]."}}
-		b.PostCSRF(t, "/admin/posts/"+post.ID, f).MustStatus(t, 422).MustContain(t, `id="body-error"`, "Unknown citation key @nobody1999", "See [@nobody1999].")
-		if got := e.MustStored(t, post.ID); got.Version != post.Version {
-			t.Error("a bad save changed the post")
+		b.PostCSRF(t, "/admin/posts/"+post.ID, f).MustRedirect(t, "/admin/posts/"+post.ID)
+		got := e.MustStored(t, post.ID)
+		if got.Body != "See [@nobody1999]." || got.Status != cms.StatusDraft {
+			t.Fatalf("stored body %q, status %s; want the draft saved", got.Body, got.Status)
 		}
+		page := b.Get(t, "/admin/posts/"+post.ID).MustStatus(t, 200)
+		page.MustContain(t, `<div class="unresolved-note" id="unresolved-note"`, `<li><code>@nobody1999</code></li>`,
+			`<span id="body-warning-keys">@nobody1999</span>`, `<mark class="citation-unresolved"`)
+		page.MustNotContain(t, `id="unresolved-note" role="note" aria-labelledby="unresolved-heading" hidden`)
+
+		// Publishing is refused, naming the key; the draft stays a draft.
+		f.Set("action", "publish")
+		f.Set("version", itoa(got.Version))
+		b.PostCSRF(t, "/admin/posts/"+post.ID, f).MustStatus(t, 422).
+			MustContain(t, `id="body-error"`, "Unresolved citations: @nobody1999", "Not published")
+		if again := e.MustStored(t, post.ID); again.Status != cms.StatusDraft || again.Version != got.Version {
+			t.Errorf("after a refused publish: status %s version %d, want draft at %d", again.Status, again.Version, got.Version)
+		}
+		// Put the text back for the subtests below.
+		f.Set("action", "save")
+		f.Set("body", body)
+		b.PostCSRF(t, "/admin/posts/"+post.ID, f).MustRedirect(t, "/admin/posts/"+post.ID)
+		post = e.MustStored(t, post.ID)
 	})
 
 	t.Run("UnknownReferenceID", func(t *testing.T) {

@@ -86,6 +86,9 @@ type editorPage struct {
 	Images editorImages
 	// Refs is the post's reference list.
 	Refs editorRefs
+	// Unresolved are the keys the body cites that are not in the library:
+	// the draft saves, publishing is refused until they are added.
+	Unresolved []string
 }
 
 // statusView is the status badge.
@@ -211,10 +214,11 @@ func (a *Admin) editorPageFor(c *fiber.Ctx, post *cms.Post, f postForm, errs map
 		rendered = r.HTML
 	}
 	if rendered != "" || len(f.References) > 0 {
-		refs, err := a.svc.PostReferences(ctx, f.References, f.Body)
+		refs, unresolved, err := a.svc.PostReferences(ctx, f.References, f.Body)
 		if err != nil {
 			return p, err
 		}
+		p.Unresolved = unresolved
 		p.PreviewHTML = template.HTML(withReferences(rendered, style, refs))
 	}
 	if post == nil {

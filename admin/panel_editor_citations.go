@@ -68,7 +68,7 @@ func (a *Admin) editorRefsFor(ctx context.Context, f postForm, style cms.Citatio
 	if len(f.References) == 0 {
 		return out, nil
 	}
-	refs, err := a.svc.PostReferences(ctx, f.References, "")
+	refs, _, err := a.svc.PostReferences(ctx, f.References, "")
 	if err != nil {
 		return out, err
 	}
@@ -107,15 +107,16 @@ func withReferences(htmlIn string, style cms.CitationStyle, refs []*cms.Citation
 }
 
 // previewWithReferences is the preview of rendered body HTML with the
-// references ids and those the body cites.
-func (a *Admin) previewWithReferences(ctx context.Context, htmlIn, body string, ids []string) (string, error) {
+// references ids and those the body cites, and the keys the body cites
+// that are not in the library.
+func (a *Admin) previewWithReferences(ctx context.Context, htmlIn, body string, ids []string) (string, []string, error) {
 	style, err := a.siteStyle(ctx)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	refs, err := a.svc.PostReferences(ctx, ids, body)
+	refs, unresolved, err := a.svc.PostReferences(ctx, ids, body)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return withReferences(htmlIn, style, refs), nil
+	return withReferences(htmlIn, style, refs), unresolved, nil
 }

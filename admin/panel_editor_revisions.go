@@ -230,7 +230,7 @@ func (a *Admin) handlePostPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := a.previewWithReferences(ctx, post.HTML, post.Body, post.References)
+	body, _, err := a.previewWithReferences(ctx, post.HTML, post.Body, post.References)
 	if err != nil {
 		return err
 	}
@@ -258,8 +258,9 @@ func (a *Admin) handlePostPreview(c *fiber.Ctx) error {
 // handlePreviewFragment renders Markdown (the form field or JSON member
 // "body") with cms.RenderMarkdown, the renderer of published posts, and
 // answers the sanitised HTML fragment, with the word count and reading
-// time in X-Word-Count and X-Reading-Time. The editor's live preview
-// fetches it.
+// time in X-Word-Count and X-Reading-Time and the cited keys that are not
+// in the library in X-Unresolved-Citations (space-separated). The
+// editor's live preview fetches it.
 func (a *Admin) handlePreviewFragment(c *fiber.Ctx) error {
 	var body string
 	var refs []string
@@ -285,10 +286,12 @@ func (a *Admin) handlePreviewFragment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := a.previewWithReferences(c.UserContext(), r.HTML, body, refs)
+	out, unresolved, err := a.previewWithReferences(c.UserContext(), r.HTML, body, refs)
 	if err != nil {
 		return err
 	}
+	// Keys are letters, digits and _:- only, so they travel in a header.
+	c.Set("X-Unresolved-Citations", strings.Join(unresolved, " "))
 	c.Set("X-Robots-Tag", "noindex")
 	c.Set("X-Word-Count", strconv.Itoa(r.WordCount))
 	c.Set("X-Reading-Time", strconv.Itoa(r.ReadingTime))

@@ -335,6 +335,10 @@ func (a *Admin) editorAct(c *fiber.Ctx, post *cms.Post, f postForm, action strin
 		}
 	}
 	if err != nil {
+		if fields := formErrors(err); fields != nil && !saved && !isStale(err) {
+			// The action was refused on a post she had not changed.
+			return a.renderEditorProblem(c, post, f, fields, actionRefused(action))
+		}
 		return a.editorFailed(c, post, f, action, err, saved)
 	}
 	if next != nil {
@@ -426,6 +430,18 @@ func formErrors(err error) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// actionRefused heads the form when action was refused for the fields
+// marked (such as unresolved citations) and nothing needed saving.
+func actionRefused(action string) string {
+	switch action {
+	case actPublish:
+		return "Not published: please check the fields marked below. The post is saved as it was."
+	case actSchedule:
+		return "Not scheduled: please check the fields marked below. The post is saved as it was."
+	}
+	return "Not done: please check the fields marked below. The post is saved as it was."
 }
 
 // problemNotSaved heads a form that came back with errors.

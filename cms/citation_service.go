@@ -276,46 +276,54 @@ func (s *Service) citationsChanged(ctx context.Context) { s.published(ctx) }
 
 // resolveReferences checks p's reference list and the works cited in its
 // body (keys, from rendering it) against the library, and appends the
-// cited works the list lacks. An unknown key is Invalid naming "body" and
-// the key; an unknown reference id names "references".
-func (s *Service) resolveReferences(ctx context.Context, op string, p *Post, keys []string) error {
+// cited works the list lacks. An unknown reference id is Invalid naming
+// "references". A key that is not in the library is no error: it is
+// returned among the unresolved keys, in order of first citation, for the
+// caller to warn about (a draft) or refuse (a post going public).
+func (s *Service) resolveReferences(ctx context.Context, op string, p *Post, keys []string) ([]string, error) {
 	if len(keys) == 0 && len(p.References) == 0 {
-		return nil
-	}
-	all, err := s.store.ListCitations(ctx)
-	if err != nil {
-		return err
-	}
-	refs, unknownIDs, unknownKeys := matchReferences(all, p.References, keys)
-	if len(unknownIDs) > 0 {
-		return Problems{"references": "Unknown reference " + unknownIDs[0] + ": it is not in the library."}.Err(op)
-	}
-	if len(unknownKeys) > 0 {
-		return Problems{"body": "Unknown citation key @" + strings.Join(unknownKeys, ", @") + ": add it to the reference library first, or check the spelling."}.Err(op)
-	}
-	p.References = make([]string, len(refs))
-	for i, c := range refs {
-		p.References[i] = c.ID
-	}
-	return nil
-}
-
-// PostReferences returns what a post with reference list ids and Markdown
-// body would cite once saved: the entries of ids in order, then the works
-// cited in body that ids lack; ids and keys not in the library are left
-// out. The editor's preview uses it. Errors: KindUnavailable,
-// KindInternal.
-func (s *Service) PostReferences(ctx context.Context, ids []string, body string) ([]*Citation, error) {
-	keys := CitationKeys(body)
-	if len(ids) == 0 && len(keys) == 0 {
 		return nil, nil
 	}
 	all, err := s.store.ListCitations(ctx)
 	if err != nil {
 		return nil, err
 	}
-	refs, _, _ := matchReferences(all, ids, keys)
-	return refs, nil
+	refs, unknownIDs, unknownKeys := matchReferences(all, p.References, keys)
+	if len(unknownIDs) > 0 {
+		return nil, Problems{"references": "Unknown reference " + unknownIDs[0] + ": it is not in the library."}.Err(op)
+	}
+	p.References = make([]string, len(refs))
+	for i, c := range refs {
+		p.References[i] = c.ID
+	}
+	return unknownKeys, nil
+}
+
+// UnresolvedCitationsError is the Invalid error naming "body" that refuses
+// to make public (or schedule) a post whose body cites keys that are not
+// in the library.
+func UnresolvedCitationsError(op string, keys []string) error {
+	return Problems{"body": "Unresolved citations: @" + strings.Join(keys, ", @") +
+		". Add them to the reference library (or correct the keys) before publishing."}.Err(op)
+}
+
+// PostReferences returns what a post with reference list ids and Markdown
+// body would cite once saved: the entries of ids in order, then the works
+// cited in body that ids lack; ids not in the library are left out, and
+// keys not in the library are returned as unresolved, in order of first
+// citation. The editor's preview uses it. Errors: KindUnavailable,
+// KindInternal.
+func (s *Service) PostReferences(ctx context.Context, ids []string, body string) (refs []*Citation, unresolved []string, err error) {
+	keys := CitationKeys(body)
+	if len(ids) == 0 && len(keys) == 0 {
+		return nil, nil, nil
+	}
+	all, err := s.store.ListCitations(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	refs, _, unresolved = matchReferences(all, ids, keys)
+	return refs, unresolved, nil
 }
 
 // matchReferences looks ids and then cited keys up in the library: the

@@ -202,8 +202,10 @@ func (s CitationStyle) Valid() bool { return s == StyleAPA || s == StyleAMA }
 // FormatCitations replaces the citation placeholders of a post's HTML
 // with in-text citations in style, linking to the reference list entries
 // (id "ref-<key>"). refs is the post's reference list in order (AMA
-// numbers follow it); lookup finds a reference by key. A key that is no
-// longer in the library is shown as typed.
+// numbers follow it). A key that is not in refs is shown as typed with a
+// question mark and marked (class "citation-unresolved"): the editor's
+// preview shows a draft's unresolved citations that way; published posts
+// have none.
 func FormatCitations(htmlIn string, style CitationStyle, refs []*Citation) string {
 	if !strings.Contains(htmlIn, `<cite class="citation"`) {
 		return htmlIn
@@ -224,7 +226,7 @@ func FormatCitations(htmlIn string, style CitationStyle, refs []*Citation) strin
 				}
 				n, ok := byKey[it.Key]
 				if !ok {
-					b.WriteString(html.EscapeString("@" + it.Key))
+					b.WriteString(unresolvedCite(it.Key))
 					continue
 				}
 				b.WriteString(`<a href="#ref-` + it.Key + `">` + strconv.Itoa(n+1) + `</a>`)
@@ -242,7 +244,7 @@ func FormatCitations(htmlIn string, style CitationStyle, refs []*Citation) strin
 			}
 			n, ok := byKey[it.Key]
 			if !ok {
-				b.WriteString(html.EscapeString("@" + it.Key))
+				b.WriteString(unresolvedCite(it.Key))
 				continue
 			}
 			b.WriteString(`<a href="#ref-` + it.Key + `">` + html.EscapeString(APAInText(refs[n], it.Locator)) + `</a>`)
@@ -250,6 +252,11 @@ func FormatCitations(htmlIn string, style CitationStyle, refs []*Citation) strin
 		b.WriteString(`)</cite>`)
 		return b.String()
 	})
+}
+
+// unresolvedCite is the marked "@key?" of a key that is not in the list.
+func unresolvedCite(key string) string {
+	return `<mark class="citation-unresolved" title="Not in the reference library">@` + html.EscapeString(key) + `?</mark>`
 }
 
 // replaceCitationKey rewrites the citations of key from in a Markdown body

@@ -85,6 +85,12 @@ type Post struct {
 	// RelatedIDs are the posts she picked as related, in her order (at
 	// most MaxRelated); unpublished ones are left out publicly.
 	RelatedIDs []string `json:"relatedIds,omitempty"`
+
+	// UnresolvedCitations are the keys the body cites that are not in the
+	// reference library, in order of first citation: a warning on a
+	// draft, which publishing refuses. Set by the saves that return the
+	// post; never stored.
+	UnresolvedCitations []string `json:"unresolvedCitations,omitempty"`
 }
 
 // Trashed reports whether the post is in the trash.

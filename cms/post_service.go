@@ -263,6 +263,10 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 		case err == errSkip || IsKind(err, KindConflict) || IsKind(err, KindNotFound):
 			// Changed or removed meanwhile: look again soon.
 			next = now
+		case IsKind(err, KindInvalid):
+			// It cannot go public as it is (an unresolved citation): it
+			// stays scheduled, and the periodic check tries again.
+			s.log.Warn("scheduler: a due post cannot be published", "post", d.ID, "err", err)
 		case err != nil:
 			return n, err
 		default:
@@ -347,7 +351,10 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 	}
 }
 
-// preparePost validates p, checks its categories exist and renders its body.
+// preparePost validates p, checks its categories exist, renders its body
+// and resolves its citations: a published or scheduled post citing a key
+// that is not in the library is Invalid naming "body"; any other post
+// keeps the keys in UnresolvedCitations, as a warning.
 func (s *Service) preparePost(ctx context.Context, op string, p *Post) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -374,9 +381,16 @@ func (s *Service) preparePost(ctx context.Context, op string, p *Post) error {
 	if err != nil {
 		return err
 	}
-	if err := s.resolveReferences(ctx, op, p, r.CitationKeys); err != nil {
+	unresolved, err := s.resolveReferences(ctx, op, p, r.CitationKeys)
+	if err != nil {
 		return err
 	}
+	// A draft may cite works not yet in the library; nothing readers see
+	// (or will see at a set time) may.
+	if len(unresolved) > 0 && !p.Trashed() && (p.Status == StatusPublished || p.Status == StatusScheduled) {
+		return UnresolvedCitationsError(op, unresolved)
+	}
+	p.UnresolvedCitations = unresolved
 	p.HTML, p.WordCount, p.ReadingTime = r.HTML, r.WordCount, r.ReadingTime
 	return nil
 }

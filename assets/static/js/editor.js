@@ -17,7 +17,9 @@
 //     reads through window.lullabyImages), saved with the rest;
 //   - the reference list (editor-citations.js, window.lullabyRefs), saved,
 //     kept and previewed with the rest; the preview shows the in-text
-//     citations and the reference list in the site's style.
+//     citations and the reference list in the site's style;
+//   - what editor-save.js (window.lullabySave) shows about saving:
+//     unresolved citations.
 // window.lullabyEditor exposes a little of it for the browser tests.
 (function () {
   "use strict";
@@ -39,6 +41,7 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var images = window.lullabyImages || null;
   var refs = window.lullabyRefs || null;
+  var saver = window.lullabySave || null;
 
   var state = {
     id: ds.postId || "",
@@ -350,6 +353,7 @@
         schedulePreview();
       }
       clearFieldErrors();
+      if (saver) saver.unresolved(post.unresolvedCitations);
       if (comparable(fields()) === snap) removeLocal();
       setStatus("Saved " + clock(new Date()), "saved");
       return true;
@@ -506,6 +510,7 @@
       if (res.type === "opaqueredirect" || res.status === 401) { sessionExpired(); return null; }
       if (!res.ok) return null;
       var words = res.headers.get("X-Word-Count");
+      if (saver) saver.fromHeader(res.headers.get("X-Unresolved-Citations"));
       return res.text().then(function (html) {
         if (seq !== preview.seq) return null; // a newer one is on its way
         preview.body = key;
@@ -720,6 +725,7 @@
   function init() {
     if (images) images.init({ changed: changed });
     if (refs) refs.init({ changed: changed });
+    if (saver) saver.init();
     setupEditor();
     setupSchedule();
     updateHints();
