@@ -133,8 +133,11 @@ func (a *Admin) authenticate(c *fiber.Ctx) error {
 }
 
 // loadSession returns the session of the verified claims cl: its user must
-// still exist and the token must not have been revoked (Unauthenticated
-// otherwise). The JSON API and the HTML panel share it.
+// still exist and the token must not have been revoked, neither with all
+// of the user's tokens (token version) nor alone (logged out: its "jti" is
+// in the user's revoked sessions), else Unauthenticated. Both live in the
+// user document, which is read anyway, so every instance sees a logout at
+// no extra cost. The JSON API and the HTML panel share it.
 func (a *Admin) loadSession(ctx context.Context, cl *claims) (*session, error) {
 	u, err := a.svc.GetUser(ctx, cl.Subject)
 	switch {
@@ -142,7 +145,7 @@ func (a *Admin) loadSession(ctx context.Context, cl *claims) (*session, error) {
 		return nil, cms.Errorf(cms.KindUnauthenticated, opAuth, "The token is no longer valid; log in again.")
 	case err != nil:
 		return nil, err
-	case u.TokenVersion != *cl.TokenVersion:
+	case u.TokenVersion != *cl.TokenVersion || u.SessionRevoked(cl.ID):
 		return nil, cms.Errorf(cms.KindUnauthenticated, opAuth, "The token has been revoked; log in again.")
 	}
 	return &session{user: u, claims: cl}, nil

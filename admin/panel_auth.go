@@ -250,15 +250,14 @@ func (a *Admin) handleSetupForm(c *fiber.Ctx) error {
 	return a.flashRedirect(c, loginPath, "Your owner account is ready. Log in with the email and password you just chose.")
 }
 
-// handleLogout logs this browser out by forgetting its session cookie.
-//
-// Sessions are revoked by bumping the user's token version, which ends
-// every session of the user at once; so "Log out" only clears this
-// browser's cookie (her phone stays logged in), and "Log out everywhere"
-// (handleLogoutEverywhere) is the one that revokes. A token copied out of
-// this browser before logging out stays valid until it expires (at most
-// 12 hours) unless she logs out everywhere.
+// handleLogout logs this browser out: its session is revoked on the
+// server (a copy of the cookie no longer opens the panel) and the cookie
+// cleared; her other devices stay logged in ("Log out everywhere",
+// handleLogoutEverywhere, ends those too).
 func (a *Admin) handleLogout(c *fiber.Ctx) error {
+	if err := a.endSession(c); err != nil {
+		return err
+	}
 	a.clearCookie(c, SessionCookie)
 	return a.flashRedirect(c, loginPath, "You are logged out.")
 }

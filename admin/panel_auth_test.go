@@ -165,6 +165,8 @@ func TestPanelLogout(t *testing.T) {
 		b.Get(t, "/admin").MustStatus(t, 200)
 	})
 	t.Run("ThisBrowser", func(t *testing.T) {
+		phone := e.NewBrowser()
+		phone.MustLogin(t, ownerEmail, ownerPassword)
 		old := *b.Cookie("lullaby_session")
 		p := b.PostCSRF(t, "/admin/logout", nil).MustRedirect(t, "/admin/login")
 		if !strings.Contains(strings.Join(p.Header.Values("Set-Cookie"), "\n"), "lullaby_session=;") {
@@ -175,11 +177,15 @@ func TestPanelLogout(t *testing.T) {
 		}
 		b.Get(t, "/admin").MustRedirect(t, "/admin/login")
 		b.Get(t, "/admin/login").MustContain(t, "You are logged out.")
-		// Only this browser: a copy of the cookie elsewhere is still valid
-		// (log out everywhere revokes).
-		other := e.NewBrowser()
-		other.jar["lullaby_session"] = &old
-		other.Get(t, "/admin").MustStatus(t, 200)
+		// The session ended on the server: a copy of the old cookie (kept
+		// by an attacker, or another tab) no longer opens the panel, and
+		// the JSON API refuses it too.
+		stolen := e.NewBrowser()
+		stolen.jar["lullaby_session"] = &old
+		stolen.Get(t, "/admin").MustRedirect(t, "/admin/login")
+		e.Do(t, Req{Method: "GET", Path: api + "/me", Token: old.Value}).MustProblem(t, 401)
+		// Her other sessions go on.
+		phone.Get(t, "/admin").MustStatus(t, 200)
 	})
 	t.Run("Everywhere", func(t *testing.T) {
 		b.MustLogin(t, ownerEmail, ownerPassword)

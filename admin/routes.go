@@ -16,6 +16,7 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Post("/setup", body, a.handleSetup)
 	api.Post("/session", body, a.handleSessionCreate)
 	api.Delete("/session", auth, a.handleSessionDelete)
+	api.Delete("/sessions", auth, a.handleSessionsDelete)
 	api.Get("/me", auth, a.handleMe)
 	api.Put("/me/password", auth, body, a.handleMePassword)
 

@@ -76,13 +76,29 @@ func (a *Admin) handleSessionCreate(c *fiber.Ctx) error {
 	return a.sendSession(c, u)
 }
 
-// handleSessionDelete logs out everywhere: every token of the user is
-// revoked.
+// handleSessionDelete logs out: the token of the request is revoked, on
+// every instance; the user's other sessions go on.
 func (a *Admin) handleSessionDelete(c *fiber.Ctx) error {
+	if err := a.endSession(c); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// handleSessionsDelete logs out everywhere: every token of the user is
+// revoked.
+func (a *Admin) handleSessionsDelete(c *fiber.Ctx) error {
 	if err := a.svc.RevokeSessions(c.UserContext(), actor(c).ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// endSession revokes the session of the request (behind authenticate or
+// panelAuth).
+func (a *Admin) endSession(c *fiber.Ctx) error {
+	s := c.Locals(sessionKey{}).(*session)
+	return a.svc.RevokeSession(c.UserContext(), s.user.ID, s.claims.ID, s.claims.ExpiresAt.Time)
 }
 
 // handleMe returns the logged-in user.

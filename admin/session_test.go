@@ -246,11 +246,31 @@ func TestLogoutRevokes(t *testing.T) {
 	t.Parallel()
 	e := MustNewEnv(t)
 	s := e.MustSetup(t)
-	e.Do(t, Req{Method: "GET", Path: api + "/me", Token: s.Token}).MustStatus(t, 200)
-	e.Do(t, Req{Method: "DELETE", Path: api + "/session", Token: s.Token}).MustStatus(t, 204)
-	p := e.Do(t, Req{Method: "GET", Path: api + "/me", Token: s.Token}).MustProblem(t, 401)
-	MustEqual(t, "detail", p.Detail, "The token has been revoked; log in again.")
-	e.Do(t, Req{Method: "DELETE", Path: api + "/session", Token: s.Token}).MustProblem(t, 401)
+	phone := e.MustLogin(t, ownerEmail, ownerPassword)
+	// Another instance on the same database sees every revocation.
+	other := MustNewEnvFor(t, e.Svc)
+
+	t.Run("ThisSession", func(t *testing.T) {
+		e.Do(t, Req{Method: "GET", Path: api + "/me", Token: s.Token}).MustStatus(t, 200)
+		e.Do(t, Req{Method: "DELETE", Path: api + "/session", Token: s.Token}).MustStatus(t, 204)
+		for _, env := range []*Env{e, other} {
+			p := env.Do(t, Req{Method: "GET", Path: api + "/me", Token: s.Token}).MustProblem(t, 401)
+			MustEqual(t, "detail", p.Detail, "The token has been revoked; log in again.")
+		}
+		e.Do(t, Req{Method: "DELETE", Path: api + "/session", Token: s.Token}).MustProblem(t, 401)
+		// The same user's other session goes on.
+		other.Do(t, Req{Method: "GET", Path: api + "/me", Token: phone.Token}).MustStatus(t, 200)
+	})
+	t.Run("Everywhere", func(t *testing.T) {
+		laptop := e.MustLogin(t, ownerEmail, ownerPassword)
+		e.Do(t, Req{Method: "DELETE", Path: api + "/sessions", Token: laptop.Token}).MustStatus(t, 204)
+		for _, tok := range []string{laptop.Token, phone.Token} {
+			other.Do(t, Req{Method: "GET", Path: api + "/me", Token: tok}).MustProblem(t, 401)
+		}
+		// A new login works.
+		fresh := e.MustLogin(t, ownerEmail, ownerPassword)
+		other.Do(t, Req{Method: "GET", Path: api + "/me", Token: fresh.Token}).MustStatus(t, 200)
+	})
 }
 
 func TestChangePassword(t *testing.T) {

@@ -125,8 +125,12 @@ type UserStore interface {
 	// RecordLoginSuccess resets FailedLogins and LockedUntil.
 	RecordLoginSuccess(ctx context.Context, id string) error
 	// BumpTokenVersion increments the user's TokenVersion, revoking every
-	// token issued before, and returns the new value.
+	// token issued before, empties RevokedSessions (those tokens are all
+	// older) and returns the new value.
 	BumpTokenVersion(ctx context.Context, id string) (int, error)
+	// RevokeSession adds r to the user's RevokedSessions and removes the
+	// entries that expired before now; NotFound when the user is gone.
+	RevokeSession(ctx context.Context, id string, r RevokedSession, now time.Time) error
 }
 
 // StateStore keeps small shared state: the content version that tells other

@@ -36,9 +36,30 @@ type User struct {
 	TokenVersion int       `json:"-"` // bumped to revoke every issued token
 	FailedLogins int       `json:"-"` // consecutive failures
 	LockedUntil  time.Time `json:"-"`
-	Version      int       `json:"version"`
-	CreatedAt    time.Time `json:"createdAt"`
-	UpdatedAt    time.Time `json:"updatedAt"`
+	// RevokedSessions lists the sessions logged out one by one that have
+	// not expired yet (older ones are pruned when one is added).
+	RevokedSessions []RevokedSession `json:"-"`
+	Version         int              `json:"version"`
+	CreatedAt       time.Time        `json:"createdAt"`
+	UpdatedAt       time.Time        `json:"updatedAt"`
+}
+
+// RevokedSession is one logged-out session: the id of its token (the JWT
+// "jti") and when the token expires, after which the entry can go.
+type RevokedSession struct {
+	ID        string
+	ExpiresAt time.Time
+}
+
+// SessionRevoked reports whether the session with token id jti was logged
+// out.
+func (u *User) SessionRevoked(jti string) bool {
+	for _, r := range u.RevokedSessions {
+		if r.ID == jti {
+			return true
+		}
+	}
+	return false
 }
 
 // CanManageUsers reports whether u may create, change and remove users.

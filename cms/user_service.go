@@ -260,6 +260,13 @@ func (s *Service) RevokeSessions(ctx context.Context, id string) error {
 	return err
 }
 
+// RevokeSession logs out one session of user id: the token whose "jti"
+// is sessionID, valid until expires, is refused from now on (User.
+// SessionRevoked), on every instance. NotFound, Invalid.
+func (s *Service) RevokeSession(ctx context.Context, id, sessionID string, expires time.Time) error {
+	return s.store.RevokeSession(ctx, id, RevokedSession{ID: sessionID, ExpiresAt: expires.UTC()}, s.timeNow())
+}
+
 // DeleteUser removes user id (owners only). Owners cannot remove
 // themselves, and the last owner cannot be removed.
 func (s *Service) DeleteUser(ctx context.Context, actor *User, id string) error {

@@ -132,7 +132,7 @@ func TestBrowserQuizSessionEnds(t *testing.T) {
 	// Every session of hers is revoked ("log out everywhere" elsewhere).
 	var session struct{ Token string }
 	MustCall(t, 200, "POST", admin+"/session", "", map[string]string{"email": creds["email"], "password": creds["password"]}, &session)
-	MustCall(t, 204, "DELETE", admin+"/session", session.Token, nil, nil)
+	MustCall(t, 204, "DELETE", admin+"/sessions", session.Token, nil, nil)
 
 	b.Do(t, "edit after the session ended",
 		chromedp.Clear(chromedp.CSS(maxHours)),

@@ -43,7 +43,7 @@ func TestBrowserExpiredSessionKeepsText(t *testing.T) {
 	// Every session of hers is revoked (e.g. "log out everywhere" on her phone).
 	var session struct{ Token string }
 	MustCall(t, 200, "POST", admin+"/session", "", map[string]string{"email": creds["email"], "password": creds["password"]}, &session)
-	MustCall(t, 204, "DELETE", admin+"/session", session.Token, nil, nil)
+	MustCall(t, 204, "DELETE", admin+"/sessions", session.Token, nil, nil)
 
 	b.Do(t, "keep writing after the session ended",
 		setEditorBody("The first paragraph.\n\nWords written after the session ended."),

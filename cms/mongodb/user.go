@@ -18,12 +18,24 @@ type userDoc struct {
 	TokenVersion int           `bson:"tokenVersion"`
 	FailedLogins int           `bson:"failedLogins"`
 	LockedUntil  *time.Time    `bson:"lockedUntil"`
-	Version      int           `bson:"version"`
-	CreatedAt    *time.Time    `bson:"createdAt"`
-	UpdatedAt    *time.Time    `bson:"updatedAt"`
+	// Revoked is written only by RevokeSession and BumpTokenVersion, never
+	// by UpdateUser, so a profile edit cannot undo a logout.
+	Revoked   []revokedDoc `bson:"revokedSessions,omitempty"`
+	Version   int          `bson:"version"`
+	CreatedAt *time.Time   `bson:"createdAt"`
+	UpdatedAt *time.Time   `bson:"updatedAt"`
+}
+
+type revokedDoc struct {
+	ID        string    `bson:"id"`
+	ExpiresAt time.Time `bson:"exp"`
 }
 
 func toUserDoc(id bson.ObjectID, u *cms.User) *userDoc {
+	revoked := make([]revokedDoc, len(u.RevokedSessions))
+	for i, r := range u.RevokedSessions {
+		revoked[i] = revokedDoc{ID: r.ID, ExpiresAt: r.ExpiresAt}
+	}
 	return &userDoc{
 		ID:           id,
 		Email:        u.Email,
@@ -33,6 +45,7 @@ func toUserDoc(id bson.ObjectID, u *cms.User) *userDoc {
 		TokenVersion: u.TokenVersion,
 		FailedLogins: u.FailedLogins,
 		LockedUntil:  toTime(u.LockedUntil),
+		Revoked:      revoked,
 		Version:      u.Version,
 		CreatedAt:    toTime(u.CreatedAt),
 		UpdatedAt:    toTime(u.UpdatedAt),
@@ -40,18 +53,23 @@ func toUserDoc(id bson.ObjectID, u *cms.User) *userDoc {
 }
 
 func (d *userDoc) user() *cms.User {
+	var revoked []cms.RevokedSession
+	for _, r := range d.Revoked {
+		revoked = append(revoked, cms.RevokedSession{ID: r.ID, ExpiresAt: r.ExpiresAt.UTC()})
+	}
 	return &cms.User{
-		ID:           d.ID.Hex(),
-		Email:        d.Email,
-		Name:         d.Name,
-		Role:         cms.Role(d.Role),
-		PasswordHash: d.PasswordHash,
-		TokenVersion: d.TokenVersion,
-		FailedLogins: d.FailedLogins,
-		LockedUntil:  fromTime(d.LockedUntil),
-		Version:      d.Version,
-		CreatedAt:    fromTime(d.CreatedAt),
-		UpdatedAt:    fromTime(d.UpdatedAt),
+		ID:              d.ID.Hex(),
+		Email:           d.Email,
+		Name:            d.Name,
+		Role:            cms.Role(d.Role),
+		PasswordHash:    d.PasswordHash,
+		TokenVersion:    d.TokenVersion,
+		FailedLogins:    d.FailedLogins,
+		LockedUntil:     fromTime(d.LockedUntil),
+		RevokedSessions: revoked,
+		Version:         d.Version,
+		CreatedAt:       fromTime(d.CreatedAt),
+		UpdatedAt:       fromTime(d.UpdatedAt),
 	}
 }
 
@@ -204,9 +222,53 @@ func (db *DB) BumpTokenVersion(ctx context.Context, id string) (int, error) {
 		TokenVersion int `bson:"tokenVersion"`
 	}
 	opts := options.FindOneAndUpdate().SetReturnDocument(options.After) // FerretDB has no projection here
-	inc := bson.D{{Key: "$inc", Value: bson.D{{Key: "tokenVersion", Value: 1}}}}
+	inc := bson.D{
+		{Key: "$inc", Value: bson.D{{Key: "tokenVersion", Value: 1}, {Key: "revokedSeq", Value: 1}}},
+		{Key: "$set", Value: bson.D{{Key: "revokedSessions", Value: bson.A{}}}},
+	}
 	if err := db.findOneAndUpdate(ctx, db.users, bson.D{{Key: "_id", Value: oid}}, inc, &d, opts); err != nil {
 		return 0, storeError(op, collUsers, err)
 	}
 	return d.TokenVersion, nil
+}
+
+// RevokeSession appends r to the user's revoked sessions and counts the
+// change in revokedSeq, in one atomic update, so concurrent logouts are
+// all kept. It then drops the entries that expired before now by
+// rewriting the list, filtered on the revokedSeq it saw: when another
+// logout came in between, the write matches nothing and that logout's own
+// pruning does the work. (FerretDB has no TTL indexes, and ignores a
+// $pull with a condition.) A crash between the two only leaves expired
+// entries for the next logout. It does not change Version. Errors:
+// KindInvalid, KindNotFound, KindUnavailable, KindInternal.
+func (db *DB) RevokeSession(ctx context.Context, id string, r cms.RevokedSession, now time.Time) error {
+	const op = "mongodb.RevokeSession"
+	oid, err := objectID(op, "id", id)
+	if err != nil {
+		return err
+	}
+	var d struct {
+		Revoked []revokedDoc `bson:"revokedSessions"`
+		Seq     int64        `bson:"revokedSeq"`
+	}
+	opts := options.FindOneAndUpdate().SetReturnDocument(options.After) // FerretDB has no projection here
+	push := bson.D{
+		{Key: "$push", Value: bson.D{{Key: "revokedSessions", Value: revokedDoc{ID: r.ID, ExpiresAt: r.ExpiresAt.UTC()}}}},
+		{Key: "$inc", Value: bson.D{{Key: "revokedSeq", Value: 1}}},
+	}
+	if err := db.findOneAndUpdate(ctx, db.users, bson.D{{Key: "_id", Value: oid}}, push, &d, opts); err != nil {
+		return storeError(op, collUsers, err)
+	}
+	kept := make([]revokedDoc, 0, len(d.Revoked))
+	for _, e := range d.Revoked {
+		if !e.ExpiresAt.Before(now) {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == len(d.Revoked) {
+		return nil
+	}
+	filter := bson.D{{Key: "_id", Value: oid}, {Key: "revokedSeq", Value: d.Seq}}
+	_, err = db.updateOne(ctx, db.users, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "revokedSessions", Value: kept}}}})
+	return storeError(op, collUsers, err)
 }

@@ -200,3 +200,80 @@ func TestUser_LoginCounters(t *testing.T) {
 		MustKind(t, db.DeleteUser(ctx, u.ID), cms.KindNotFound, "")
 	})
 }
+
+func TestUser_RevokeSession(t *testing.T) {
+	t.Parallel()
+	db := cmstest.New(t)
+	ctx := context.Background()
+	u := newUser("a@example.com", t0)
+	MustCreateUser(t, db, u)
+	revoke := func(t *testing.T, id string, exp, now time.Time) {
+		t.Helper()
+		if err := db.RevokeSession(ctx, u.ID, cms.RevokedSession{ID: id, ExpiresAt: exp}, now); err != nil {
+			t.Fatalf("RevokeSession(%s): %v", id, err)
+		}
+	}
+	ids := func(t *testing.T) []string {
+		t.Helper()
+		var out []string
+		for _, r := range MustGetUser(t, db, u.ID).RevokedSessions {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+
+	t.Run("Concurrent", func(t *testing.T) {
+		var wg sync.WaitGroup
+		for _, id := range []string{"s1", "s2", "s3", "s4", "s5", "s6"} {
+			wg.Go(func() { revoke(t, id, t0.Add(time.Hour), t0) })
+		}
+		wg.Wait()
+		if got := ids(t); !sameSet(got, []string{"s1", "s2", "s3", "s4", "s5", "s6"}) {
+			t.Fatalf("revoked = %v, want s1..s6", got)
+		}
+		got := MustGetUser(t, db, u.ID)
+		if !got.SessionRevoked("s4") || got.SessionRevoked("s7") {
+			t.Fatalf("SessionRevoked wrong for %v", got.RevokedSessions)
+		}
+		MustEqual(t, "Version", got.Version, 1)
+	})
+	t.Run("PrunesExpired", func(t *testing.T) {
+		revoke(t, "late", t0.Add(3*time.Hour), t0.Add(2*time.Hour))
+		MustEqual(t, "revoked", ids(t), []string{"late"})
+	})
+	t.Run("KeptByUpdateUser", func(t *testing.T) {
+		stale := MustGetUser(t, db, u.ID)
+		stale.RevokedSessions = nil
+		stale.Name, stale.Version = "Edited", 2
+		if err := db.UpdateUser(ctx, stale, 1); err != nil {
+			t.Fatal(err)
+		}
+		MustEqual(t, "revoked", ids(t), []string{"late"})
+	})
+	t.Run("EmptiedByBumpTokenVersion", func(t *testing.T) {
+		if _, err := db.BumpTokenVersion(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		MustEqual(t, "revoked", ids(t), nil)
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		err := db.RevokeSession(ctx, cms.NewID(), cms.RevokedSession{ID: "x", ExpiresAt: t0}, t0)
+		MustKind(t, err, cms.KindNotFound, "")
+	})
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[string]int{}
+	for _, s := range a {
+		m[s]++
+	}
+	for _, s := range b {
+		if m[s]--; m[s] < 0 {
+			return false
+		}
+	}
+	return true
+}
