@@ -44,6 +44,7 @@ const (
 func (a *Admin) editorRoutes(r fiber.Router) {
 	r.Get("/posts/new", a.handleEditorNew)
 	r.Post("/posts", a.handleEditorCreate)
+	r.Post("/posts/preview", a.handleFormPreview)
 	r.Post("/preview", a.handlePreviewFragment)
 	r.Get("/posts/:id", a.handleEditor)
 	r.Post("/posts/:id", a.handleEditorSave)
@@ -51,6 +52,7 @@ func (a *Admin) editorRoutes(r fiber.Router) {
 		r.Post("/posts/:id/"+act, a.handleEditorAction(act))
 	}
 	r.Get("/posts/:id/preview", a.handlePostPreview)
+	r.Post("/posts/:id/preview", a.handleFormPreview)
 	r.Get("/posts/:id/revisions", a.handleRevisionsPage)
 	r.Get("/posts/:id/revisions/:rid", a.handleRevisionDiff)
 	r.Post("/posts/:id/revisions/:rid/restore", a.handleRevisionRestoreForm)

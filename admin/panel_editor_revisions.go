@@ -1,13 +1,10 @@
 package admin
 
 import (
-	"bytes"
 	"encoding/json"
-	"html/template"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -198,61 +195,6 @@ func (a *Admin) handleRevisionRestoreForm(c *fiber.Ctx) error {
 		}
 	}
 	return a.flashRedirect(c, editorPath(id), "Version"+from+" restored. It is saved as a new version, so you can undo this too.")
-}
-
-// previewPage is the data of views/editor_preview.html, a page of its own
-// (not inside the panel's layout) that reads like the published post.
-type previewPage struct {
-	Post       *cms.Post
-	Title      string
-	Excerpt    string        // only the one she wrote: lists fall back to the first paragraph
-	HTML       template.HTML // sanitised by cms.RenderMarkdown when the post was saved
-	Date       time.Time
-	Categories []string
-	Settings   *cms.Settings
-	Status     statusView
-	EditURL    string
-}
-
-// handlePostPreview shows post :id as readers would see it, whatever its
-// status, without publishing it; search engines are told to stay away.
-func (a *Admin) handlePostPreview(c *fiber.Ctx) error {
-	post, err := a.panelPost(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.UserContext()
-	settings, err := a.svc.GetSettings(ctx)
-	if err != nil {
-		return err
-	}
-	cats, err := a.svc.ListCategories(ctx)
-	if err != nil {
-		return err
-	}
-	body, _, err := a.previewWithReferences(ctx, post.HTML, post.Body, post.References)
-	if err != nil {
-		return err
-	}
-	p := previewPage{Post: post, Title: displayTitle(post.Title), Excerpt: post.Excerpt, HTML: template.HTML(body),
-		Date: post.PublishedAt, Settings: settings, Status: postStatus(post), EditURL: editorPath(post.ID)}
-	if p.Date.IsZero() {
-		p.Date = post.PublishAt
-	}
-	for _, cat := range cats {
-		for _, id := range post.CategoryIDs {
-			if cat.ID == id {
-				p.Categories = append(p.Categories, cat.Name)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := a.views.Render(&buf, tmplEditorPreview, p); err != nil {
-		return err
-	}
-	c.Set("X-Robots-Tag", "noindex, nofollow")
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
 }
 
 // handlePreviewFragment renders Markdown (the form field or JSON member

@@ -124,7 +124,7 @@ func TestEditorExisting(t *testing.T) {
 	page.MustContain(t, `action="/admin/posts/`+p.ID+`"`, `name="version" id="version" value="1"`,
 		`Naps &lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;`, `value="a&lt;b"`, `id="status-badge"`, `Draft`,
 		`<h1 id="heading">Heading</h1>`, `id="revisions"`, `/api/v1/posts/<span class="slug-text">naps-script-alert-t-script</span>`,
-		`id="preview-link" href="/admin/posts/`+p.ID+`/preview"`, `id="trash"`)
+		`id="preview-button"`, `formaction="/admin/posts/`+p.ID+`/preview"`, `id="trash"`)
 	page.MustNotContain(t, `<script>alert`, `<img src=x`)
 
 	b.Get(t, "/admin/posts/000000000000000000000000").MustStatus(t, 404)

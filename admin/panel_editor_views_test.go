@@ -81,11 +81,14 @@ func TestEditorTemplatesRender(t *testing.T) {
 		}
 	})
 	t.Run("preview", func(t *testing.T) {
-		s := cms.DefaultSettings()
-		s.Author = cms.AuthorProfile{Name: bad, Title: bad, Bio: bad}
-		s.CallToAction = cms.CallToAction{Heading: bad, Text: bad, ButtonLabel: bad, URL: "https://example.com/book"}
-		mustRenderClean(t, vw, tmplEditorPreview, previewPage{Post: post(cms.StatusDraft, false), Title: bad, Excerpt: bad,
-			HTML: "<p>ok</p>", Date: now, Categories: []string{bad}, Settings: &s, Status: statusView{Key: "draft", Label: "Draft"}, EditURL: "/x"}, false)
+		img := cms.PublicImage{URL: "https://cms.example/media/x/w1600", Srcset: "https://cms.example/media/x/w640 640w", Alt: bad, Width: 10, Height: 5}
+		pp := &cms.PublicPost{PublicPostSummary: cms.PublicPostSummary{Title: bad, Excerpt: bad, PublishedAt: now, Tags: []string{bad},
+			Categories: []cms.PublicCategoryRef{{Name: bad}}, CoverImage: &img,
+			Author: cms.PublicAuthor{Name: bad, Title: bad, Bio: bad, PhotoURL: "https://cms.example/media/y/w640"}}}
+		mustRenderClean(t, vw, tmplEditorPreview, previewPage{Post: pp, Title: bad, OwnExcerpt: true, HTML: "<p>ok</p>",
+			References: []previewRef{{Anchor: "ref-x", HTML: "<i>ok</i>"}}, Pins: []cms.PublicPin{{PublicImage: img, Title: bad, SaveURL: "https://www.pinterest.com/x"}},
+			CTA:    cms.CallToAction{Heading: bad, Text: bad, ButtonLabel: bad, URL: "https://example.com/book"},
+			Status: statusView{Key: "draft", Label: "Draft"}, Unsaved: true, EditURL: "/x"}, false)
 	})
 }
 

@@ -65,6 +65,13 @@ func (rm *ReadModel) SetPublicURL(base string) {
 	rm.rebuildLocked("public URL")
 }
 
+// PublicURL is the base URL set by SetPublicURL ("" when none).
+func (rm *ReadModel) PublicURL() string {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	return rm.publicURL
+}
+
 // input is what the last load read, with posts and version. Call with
 // rm.mu held.
 func (rm *ReadModel) input(version int64, posts []*Post) snapshotInput {

@@ -342,7 +342,6 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 		}
 		return strings.Compare(b.ID, a.ID)
 	})
-	author := PublicAuthor{Name: st.Author.Name, Title: st.Author.Title, Bio: st.Author.Bio, PhotoURL: st.Author.PhotoURL}
 	// Entries embed category names, the settings (author, site title and
 	// URL) and the public URL: reuse old ones only when none changed.
 	// and the references they cite.
@@ -352,12 +351,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 		reuse = prev.bySlug
 	}
 	s.deps = deps
-	env := &entryEnv{cats: catByID, author: author, st: st, links: imageLinks{base: publicURL},
-		citations: make(map[string]*Citation, len(in.citations))}
-	for _, c := range in.citations {
-		env.citations[c.ID] = c
-	}
-	env.media = env.links.absoluteMedia()
+	env := newEntryEnv(catByID, st, publicURL, in.citations)
 	s.posts = make([]*postEntry, 0, len(sorted))
 	for _, p := range sorted {
 		e := reuse[p.Slug]
@@ -440,7 +434,39 @@ type entryEnv struct {
 	citations map[string]*Citation // the library by id
 }
 
+// newEntryEnv is the entryEnv of posts rendered with these categories (by
+// id), settings, public URL and reference library.
+func newEntryEnv(cats map[string]*catEntry, st *Settings, publicURL string, citations []*Citation) *entryEnv {
+	env := &entryEnv{cats: cats, st: st, links: imageLinks{base: publicURL},
+		citations: make(map[string]*Citation, len(citations))}
+	env.author = PublicAuthor{Name: st.Author.Name, Title: st.Author.Title, Bio: st.Author.Bio, PhotoURL: st.Author.PhotoURL}
+	for _, c := range citations {
+		env.citations[c.ID] = c
+	}
+	env.media = env.links.absoluteMedia()
+	return env
+}
+
 func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
+	sum, full := env.publicPost(p)
+	summary, err := marshal(sum)
+	if err != nil {
+		return nil, err
+	}
+	fullJSON, err := marshal(struct {
+		Data PublicPost `json:"data"`
+	}{full})
+	if err != nil {
+		return nil, err
+	}
+	light := *p
+	light.Body = ""
+	light.Revisions = nil
+	return &postEntry{post: &light, summary: summary, full: NewBody(fullJSON)}, nil
+}
+
+// publicPost is p as the public API shows it: in lists, and alone.
+func (env *entryEnv) publicPost(p *Post) (PublicPostSummary, PublicPost) {
 	sum := PublicPostSummary{
 		ID: p.ID, Slug: p.Slug, Title: p.Title, Excerpt: p.Excerpt,
 		PublishedAt: p.PublishedAt, UpdatedAt: p.UpdatedAt,
@@ -461,10 +487,6 @@ func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
 	}
 	if p.Cover != nil {
 		sum.CoverImage = ptr(env.links.image(p.Cover, coverVariant, "original"))
-	}
-	summary, err := marshal(sum)
-	if err != nil {
-		return nil, err
 	}
 	html := p.HTML
 	if env.media != nil {
@@ -492,16 +514,7 @@ func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
 	}
 	env.links.addImages(&full, p, env.st)
 	full.JSONLD = jsonLD(p, &full, refs, env.st)
-	fullJSON, err := marshal(struct {
-		Data PublicPost `json:"data"`
-	}{full})
-	if err != nil {
-		return nil, err
-	}
-	light := *p
-	light.Body = ""
-	light.Revisions = nil
-	return &postEntry{post: &light, summary: summary, full: NewBody(fullJSON)}, nil
+	return sum, full
 }
 
 // marshal encodes v as JSON without escaping <, > and & (the bodies are

@@ -118,7 +118,22 @@ func (b *browser) Screenshot(tb testing.TB, name string) {
 	if !*screenshots {
 		return
 	}
-	png := Get(tb, b, "screenshot "+name, chromedp.FullScreenshot(100))
+	b.writeScreenshot(tb, name, Get(tb, b, "screenshot "+name, chromedp.FullScreenshot(100)))
+}
+
+// ScreenshotView saves what the viewport shows (not the whole page) as
+// docs/screenshots/name.png when the test runs with -screenshots: for a
+// phone, whose bar pinned to the bottom belongs at the bottom.
+func (b *browser) ScreenshotView(tb testing.TB, name string) {
+	tb.Helper()
+	if !*screenshots {
+		return
+	}
+	b.writeScreenshot(tb, name, Get(tb, b, "screenshot "+name, chromedp.CaptureScreenshot()))
+}
+
+func (b *browser) writeScreenshot(tb testing.TB, name string, png []byte) {
+	tb.Helper()
 	dir := filepath.Join("..", "..", "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.Fatal(err)

@@ -415,9 +415,6 @@
     var heading = $("editor-heading");
     if (heading && heading.firstChild && heading.firstChild.nodeType === 3) heading.firstChild.nodeValue = "Edit post ";
     show("trash", true);
-    var link = $("preview-link");
-    if (link) link.href = "/admin/posts/" + post.id + "/preview";
-    show("preview-link-wrap", true);
     var login = $("session-login");
     if (login) login.href = "/admin/login?next=" + encodeURIComponent("/admin/posts/" + post.id);
   }
@@ -695,6 +692,9 @@
 
   function onSubmit(e) {
     fillOffset();
+    if (state.mde) state.mde.codemirror.save();
+    // "Preview" posts the form to a new tab: this page stays.
+    if (e.submitter && e.submitter.id === "preview-button") return;
     clearTimeout(state.timer);
     if (state.mde) state.mde.codemirror.save();
     if (state.saving) {
@@ -709,17 +709,6 @@
     }
     writeLocal(); // if this post fails on the way, the text is still here
     state.leaving = true;
-  }
-
-  function onPreviewLink(e) {
-    if (!(canAutosave() && state.id && state.lastSaved !== comparable(fields()))) return;
-    // Save first, so the preview shows what she sees.
-    e.preventDefault();
-    var link = e.currentTarget;
-    var w = window.open("", "_blank");
-    autosave().then(function () {
-      if (w) w.location.href = link.href; else window.location.href = link.href;
-    });
   }
 
   function init() {
@@ -747,8 +736,6 @@
       if (n === "categoryIds" || n === "pinnable" || /^pins\[\d+\]\.hidden$/.test(n)) changed();
     });
     form.addEventListener("submit", onSubmit);
-    var link = $("preview-link");
-    if (link) link.addEventListener("click", onPreviewLink);
     $("conflict-reload").addEventListener("click", function () {
       writeLocal();
       state.leaving = true;
