@@ -110,7 +110,7 @@ func TestCitationAPI(t *testing.T) {
 			{"YearAsString", map[string]any{"type": "book", "title": "x", "year": "2012"}, 400, []string{"year"}},
 			{"UnknownField", map[string]any{"type": "book", "title": "x", "id": "abc"}, 400, []string{"id"}},
 			{"EmptyAuthor", map[string]any{"type": "book", "title": "x", "authors": []map[string]string{{"given": "Ann"}}}, 400, []string{"authors[0].family"}},
-			{"NotJSON", "{", 400, nil},
+			{"NotJSON", "{", 400, []string{"body"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				e.Do(t, Req{Method: http.MethodPost, Path: api + "/citations", Token: tok, Body: tc.body}).MustProblem(t, tc.status, tc.fields...)

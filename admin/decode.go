@@ -2,11 +2,7 @@ package admin
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"mime"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -49,15 +45,16 @@ func isJSONType(header string) bool {
 	return mt == fiber.MIMEApplicationJSON || strings.HasSuffix(mt, "+json")
 }
 
-// decodeJSON decodes the request body into dst strictly: one JSON value, no
-// unknown fields, every value of the right type. Each failure is an Invalid
-// error naming the field. An empty body is an error.
+// decodeJSON decodes the request body into dst by the one strict decoder
+// of both APIs (cms.DecodeJSON): exact names, no duplicates, no unknown
+// fields, values of the right type, no control characters; every problem
+// is named at once. An empty body is an error.
 func decodeJSON(c *fiber.Ctx, dst any) error {
 	body := c.Request().Body()
 	if len(bytes.TrimSpace(body)) == 0 {
-		return cms.Errorf(cms.KindInvalid, opDecode, "A JSON request body is required.")
+		return invalid(opDecode, "body", "A JSON request body is required.")
 	}
-	return decodeStrict(body, dst)
+	return cms.DecodeJSON(opDecode, body, dst)
 }
 
 // decodeOptionalJSON is decodeJSON for routes whose body may be empty; an
@@ -67,103 +64,7 @@ func decodeOptionalJSON(c *fiber.Ctx, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	return decodeStrict(body, dst)
-}
-
-func decodeStrict(body []byte, dst any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return decodeError(err, reflect.TypeOf(dst))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return cms.Errorf(cms.KindInvalid, opDecode, "The request body must hold exactly one JSON value.")
-	}
-	return nil
-}
-
-// decodeError turns an encoding/json error met decoding into a value of
-// type dst into an Invalid error. An unknown field is named by its own name
-// (encoding/json does not give its path).
-func decodeError(err error, dst reflect.Type) error {
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &typeErr):
-		if typeErr.Field == "" {
-			return cms.Errorf(cms.KindInvalid, opDecode, "The request body must be a JSON object.")
-		}
-		want := typeName(typeErr.Type)
-		if declared := fieldType(dst, typeErr.Field); declared != nil && isList(declared) && !isList(typeErr.Type) {
-			return invalid(opDecode, typeErr.Field, "Each item must be "+want+".")
-		}
-		return invalid(opDecode, typeErr.Field, "Must be "+want+".")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name, uerr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		if uerr != nil {
-			name = "body"
-		}
-		return invalid(opDecode, name, "Unknown field.")
-	default:
-		// Syntax errors, truncated input, invalid numbers: not worth
-		// telling apart to the client.
-		return &cms.Error{Kind: cms.KindInvalid, Op: opDecode, Message: "The request body is not valid JSON.", Err: err}
-	}
-}
-
-// fieldType returns the type of the field at the dotted JSON path in t, or
-// nil if there is none.
-func fieldType(t reflect.Type, path string) reflect.Type {
-	for _, name := range strings.Split(path, ".") {
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		if t.Kind() != reflect.Struct {
-			return nil
-		}
-		var found reflect.Type
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if tag == name || tag == "" && strings.EqualFold(f.Name, name) {
-				found = f.Type
-				break
-			}
-		}
-		if found == nil {
-			return nil
-		}
-		t = found
-	}
-	return t
-}
-
-func isList(t reflect.Type) bool {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t.Kind() == reflect.Slice || t.Kind() == reflect.Array
-}
-
-// typeName describes t for people: "a string", "an integer", ...
-func typeName(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	default:
-		return "an object"
-	}
+	return cms.DecodeJSON(opDecode, body, dst)
 }
 
 // param returns path parameter name, copied out of fasthttp's buffer.

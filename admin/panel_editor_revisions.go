@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -211,8 +210,8 @@ func (a *Admin) handlePreviewFragment(c *fiber.Ctx) error {
 			Body       string   `json:"body"`
 			References []string `json:"references"`
 		}
-		if err := json.Unmarshal(c.Body(), &in); err != nil {
-			return invalid("admin.preview", "body", "Send the Markdown as the form field or JSON member \"body\".")
+		if err := cms.DecodeJSON("admin.preview", c.Request().Body(), &in); err != nil {
+			return err
 		}
 		body, refs = in.Body, in.References
 	} else {

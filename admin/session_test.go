@@ -335,7 +335,7 @@ func TestChangePasswordRateLimit(t *testing.T) {
 	e := MustNewEnv(t)
 	s := e.MustSetup(t)
 	for range 10 {
-		e.Do(t, Req{Method: "PUT", Path: api + "/me/password", Token: s.Token, Body: `{`}).MustProblem(t, 400)
+		e.Do(t, Req{Method: "PUT", Path: api + "/me/password", Token: s.Token, Body: `{`}).MustProblem(t, 400, "body")
 	}
 	r := e.Do(t, Req{Method: "PUT", Path: api + "/me/password", Token: s.Token,
 		Body: map[string]string{"currentPassword": ownerPassword, "newPassword": "a new password"}})

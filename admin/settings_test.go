@@ -32,7 +32,7 @@ func TestSettings(t *testing.T) {
 		{"ErrNoVersion", map[string]any{"site": site}, []string{"version"}},
 		{"ErrBadURL", map[string]any{"version": 0, "site": map[string]any{"title": "T", "url": "ftp://x"}}, []string{"site.url"}},
 		{"ErrNestedType", `{"version": 0, "site": {"title": 5}}`, []string{"site.title"}},
-		{"ErrNestedUnknown", `{"version": 0, "site": {"title": "T", "colour": "blue"}}`, []string{"colour"}},
+		{"ErrNestedUnknown", `{"version": 0, "site": {"title": "T", "colour": "blue"}}`, []string{"site.colour"}},
 		{"ErrBadOrigin", map[string]any{"version": 0, "corsOrigins": []string{"https://a.example/path"}}, []string{"corsOrigins"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { put(owner.Token, tc.body).MustProblem(t, 400, tc.fields...) })
