@@ -23,7 +23,7 @@ import (
 //	KindConflict        409  stale version, taken slug or email, wrong state
 //	KindUnauthenticated 401  with WWW-Authenticate: Bearer
 //	KindForbidden       403
-//	KindRateLimited     429  with Retry-After when the wait is known
+//	KindRateLimited     429  always with Retry-After (a minute when the wait is unknown)
 //	KindUnavailable     503
 //	KindTooLarge        413  an upload over the size limit; "errors" names it
 //	KindInternal        500  generic detail; the error is logged
@@ -109,6 +109,9 @@ func (a *Admin) writeProblem(c *fiber.Ctx, err error) error {
 		p.Type, p.Detail, p.Errors = problemTypePrefix+cms.KindInternal.String(), cms.ErrorMessage(nil), nil
 	}
 	p.Title = http.StatusText(p.Status)
+	if p.Status == fiber.StatusTooManyRequests {
+		setRetryAfter(c, err)
+	}
 	switch {
 	case p.Status >= 500 && p.Status != fiber.StatusServiceUnavailable:
 		a.log.ErrorContext(c.UserContext(), "admin api error", "err", err, "requestId", p.RequestID,

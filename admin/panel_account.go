@@ -35,6 +35,7 @@ func (a *Admin) handleAccountForm(c *fiber.Ctx) error {
 			return a.render(c, fiber.StatusUnprocessableEntity, views.Account, p)
 		}
 		if cms.IsKind(err, cms.KindRateLimited) {
+			setRetryAfter(c, err)
 			p.Alert = cms.ErrorMessage(err)
 			return a.render(c, fiber.StatusTooManyRequests, views.Account, p)
 		}

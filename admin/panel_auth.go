@@ -170,6 +170,7 @@ func (a *Admin) handleLoginForm(c *fiber.Ctx) error {
 	fail := func(err error) error {
 		switch {
 		case cms.IsKind(err, cms.KindRateLimited):
+			setRetryAfter(c, err)
 			p.Error, p.Locked = cms.ErrorMessage(err), true
 			return a.render(c, fiber.StatusTooManyRequests, views.Login, p)
 		case cms.IsKind(err, cms.KindUnauthenticated):

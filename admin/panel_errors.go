@@ -60,6 +60,9 @@ func (a *Admin) panelError(c *fiber.Ctx, err error) error {
 	case status == fiber.StatusForbidden && msg == "":
 		msg = "You are not allowed to do this."
 	}
+	if status == fiber.StatusTooManyRequests {
+		setRetryAfter(c, err)
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if wantsJSON(c) {
 		body, _ := json.Marshal(map[string]any{"status": status, "detail": msg, "errors": cms.ErrorFields(err)})

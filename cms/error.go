@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Kind classifies an error so that each surface (JSON API, HTML panel, CLI)
@@ -46,6 +47,9 @@ type Error struct {
 	Message string            // human message, safe to show to clients
 	Fields  map[string]string // per-field messages keyed by the API's camelCase names
 	Err     error             // the wrapped cause, never shown to clients
+	// RetryAfter is, for a rate-limited error, how long until a retry may
+	// succeed (0: unknown); each surface sends it as Retry-After.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -110,6 +114,16 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "An internal error occurred."
+}
+
+// ErrorRetryAfter returns how long the client should wait before retrying
+// after err (an *Error's RetryAfter), 0 when unknown.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // ErrorFields returns the per-field messages carried by err, if any.

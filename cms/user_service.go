@@ -123,8 +123,10 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	}
 	if u.LockedUntil.After(s.now()) {
 		CheckPassword(dummyHash(), password)
-		mins := int(u.LockedUntil.Sub(s.now()).Minutes()) + 1
-		return nil, Errorf(KindRateLimited, op, "Too many failed attempts: this account is locked. Try again in %d minutes.", mins)
+		wait := u.LockedUntil.Sub(s.now())
+		locked := Errorf(KindRateLimited, op, "Too many failed attempts: this account is locked. Try again in %d minutes.", int(wait.Minutes())+1)
+		locked.RetryAfter = wait
+		return nil, locked
 	}
 	if !CheckPassword(u.PasswordHash, password) {
 		if err := s.store.RecordLoginFailure(ctx, u.ID, MaxLoginFailures, s.timeNow().Add(LoginLockout)); err != nil {

@@ -3,6 +3,7 @@ package public
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -67,6 +68,13 @@ func (a *API) problem(c *fiber.Ctx, err error) error {
 		p.Errors = cms.ErrorFields(err)
 	}
 	p.Title = http.StatusText(p.Status)
+	if p.Status == http.StatusTooManyRequests && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
+		secs := 60
+		if d := cms.ErrorRetryAfter(err); d > 0 {
+			secs = max(int(math.Ceil(d.Seconds())), 1)
+		}
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	}
 	body, _ := json.Marshal(p)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, "application/problem+json")

@@ -2,12 +2,8 @@ package public
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
-	"reflect"
-	"strings"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
@@ -56,12 +52,19 @@ func (a *API) handleQuiz(c *fiber.Ctx) error {
 
 // handleQuizAnswers evaluates one reader's answers against the published
 // quiz, in memory, and returns the result. Nothing about the reader is
-// stored: the result is counted per day, band and result only.
+// stored: the result is counted per day, band and result only. Every
+// answer, a bad one too, counts towards the client's allowance; a bad one
+// is told every problem at once (unknown fields, values of the wrong type
+// and answers out of range together).
 func (a *API) handleQuizAnswers(c *fiber.Ctx) error {
 	const op = opQuizAnswers
 	slug := c.Params("slug")
 	if len(slug) > maxSlugParam {
 		return cms.Errorf(cms.KindNotFound, op, "No quiz has this slug.")
+	}
+	if a.quizzes != nil && !a.quizzes.Allow(a.clientIP(c)) {
+		return &cms.Error{Kind: cms.KindRateLimited, Op: op, RetryAfter: time.Minute,
+			Message: "Too many answers from your address; try again in a minute."}
 	}
 	body := c.Request().Body() // raw: c.Body() would inflate a compressed body first
 	if len(body) > maxQuizRead {
@@ -69,8 +72,9 @@ func (a *API) handleQuizAnswers(c *fiber.Ctx) error {
 			Fields: map[string]string{"body": "At most 4096 bytes."}}
 	}
 	var ans cms.QuizAnswers
-	if err := decodeAnswers(body, &ans); err != nil {
-		return err
+	derr := decodeAnswers(body, &ans)
+	if derr != nil && (cms.JSONMalformed(derr) || cms.ErrorFields(derr)["body"] != "") {
+		return derr // not an object of answers: nothing to evaluate
 	}
 	if len(body) > maxQuizBody {
 		return oversizedAnswers(op, &ans)
@@ -79,14 +83,13 @@ func (a *API) handleQuizAnswers(c *fiber.Ctx) error {
 	defer quizBufs.Put(bp)
 	out, res, err := a.content.Snapshot().EvaluateQuiz(slug, &ans, (*bp)[:0])
 	*bp = out
-	if err != nil {
-		return err
+	if err != nil || derr != nil {
+		if cms.IsKind(err, cms.KindNotFound) {
+			return err
+		}
+		return cms.JoinProblems(op, derr, err)
 	}
 	if a.quizzes != nil {
-		if !a.quizzes.Allow(a.clientIP(c)) {
-			c.Set(fiber.HeaderRetryAfter, "60")
-			return cms.Errorf(cms.KindRateLimited, op, "Too many answers from your address; try again in a minute.")
-		}
 		a.quizzes.Record(slug, res.Band.Key(), res.Result)
 	}
 	c.Response().Header.SetCanonical(headerCacheControl, valueNoStore)
@@ -95,41 +98,13 @@ func (a *API) handleQuizAnswers(c *fiber.Ctx) error {
 	return nil
 }
 
-// decodeAnswers decodes body strictly into ans: unknown fields, wrong
-// types and anything but one JSON object are KindInvalid naming the field
-// (or "body").
+// decodeAnswers decodes body into ans with the one strict decoder
+// (cms.DecodeJSON); an empty body is a problem of the body.
 func decodeAnswers(body []byte, ans *cms.QuizAnswers) error {
-	const op = opQuizAnswers
 	if len(bytes.TrimSpace(body)) == 0 {
-		return cms.Problems{"body": "Send the answers as a JSON object."}.Err(op)
+		return cms.Problems{"body": "Send the answers as a JSON object."}.Err(opQuizAnswers)
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(ans)
-	if err == nil {
-		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
-			return cms.Problems{"body": "Send exactly one JSON object."}.Err(op)
-		}
-		return nil
-	}
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		want := "a number"
-		if typeErr.Type != nil && typeErr.Type.Kind() == reflect.String {
-			want = "a string"
-		}
-		return cms.Problems{typeErr.Field: "Must be " + want + "."}.Err(op)
-	case errors.As(err, &typeErr):
-		return cms.Problems{"body": "Send the answers as a JSON object."}.Err(op)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		if len(name) > 64 {
-			name = name[:64]
-		}
-		return cms.Problems{name: "Unknown field: the quiz has no such question."}.Err(op)
-	}
-	return cms.Problems{"body": "Not valid JSON."}.Err(op)
+	return cms.DecodeJSON(opQuizAnswers, body, ans)
 }
 
 // oversizedAnswers names the string answers that make a body too large,

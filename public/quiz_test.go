@@ -165,7 +165,7 @@ func TestQuizAnswersRateLimitedAndCounted(t *testing.T) {
 		t.Error("no Retry-After")
 	}
 	MustStatus(t, f.Answer(t, "nap-quiz", "198.51.100.8", `{"ageValue": 2, "ageUnit": "months", "bedtime": "20:00", "wakeTime": "06:00", "naps": 3, "napMinutes": 120, "nightWakings": 2}`), http.StatusOK)
-	// Bad answers are neither counted nor charged.
+	// Bad answers are charged (see TestEveryTooManyRequestsHasRetryAfter) but not counted.
 	MustStatus(t, f.Answer(t, "nap-quiz", "198.51.100.8", `{}`), http.StatusBadRequest)
 
 	if err := f.counter.Flush(context.Background()); err != nil {

@@ -116,9 +116,11 @@ func fallbackErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 }
 
 var (
-	headerRequestID = []byte(fiber.HeaderXRequestID)
-	headerNoSniff   = []byte(fiber.HeaderXContentTypeOptions)
-	valueNoSniff    = []byte("nosniff")
+	headerRequestID  = []byte(fiber.HeaderXRequestID)
+	headerNoSniff    = []byte(fiber.HeaderXContentTypeOptions)
+	valueNoSniff     = []byte("nosniff")
+	headerRetryAfter = []byte(fiber.HeaderRetryAfter)
+	valueMinute      = []byte("60")
 )
 
 // base is the one middleware every request passes: it gives the request an
@@ -146,7 +148,13 @@ func base(log *slog.Logger) fiber.Handler {
 				err = fiber.ErrInternalServerError
 			}
 		}()
-		return c.Next()
+		err = c.Next()
+		// Every 429 says when to come back; the surfaces send the exact
+		// wait, this is the net under them.
+		if h.StatusCode() == fiber.StatusTooManyRequests && len(h.PeekBytes(headerRetryAfter)) == 0 {
+			h.SetCanonical(headerRetryAfter, valueMinute)
+		}
+		return err
 	}
 }
 
