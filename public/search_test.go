@@ -2,11 +2,13 @@ package public_test
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
@@ -146,6 +148,9 @@ func TestSearchHugeQueryString(t *testing.T) {
 	go func() { _ = f.app.Listener(ln) }()
 	t.Cleanup(func() { _ = f.app.Shutdown() })
 	res, err := http.Get("http://" + ln.Addr().String() + "/api/v1/search?q=" + strings.Repeat("x", 10<<10))
+	if errors.Is(err, syscall.ECONNRESET) {
+		return // refused and closed before the client had written the whole line
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
