@@ -65,6 +65,7 @@ type Admin struct {
 	chart   chartCache     // the dashboard's views chart, recomputed at most once a minute
 
 	publicOrigin string // origin of Config.PublicURL, lower-cased; may be ""
+	tfa          *cms.TwoFactorService
 }
 
 // New checks cfg and returns an Admin. It fails without a Service, with a
@@ -107,6 +108,12 @@ func New(cfg Config) (*Admin, error) {
 		return nil, fmt.Errorf("admin.New: templates: %w", err)
 	}
 	secret := append([]byte(nil), cfg.Secret...)
+	// The key of two-factor secrets comes from the session secret, which
+	// is not in the database: a reader of the database cannot make codes.
+	tfa, err := cfg.Service.TwoFactor(mac(secret, "lullaby admin two-factor key"), "Lullaby")
+	if err != nil {
+		return nil, fmt.Errorf("admin.New: %w", err)
+	}
 	return &Admin{
 		svc:     cfg.Service,
 		signKey: secret,
@@ -122,6 +129,7 @@ func New(cfg Config) (*Admin, error) {
 		posts:   cms.NewPostIndex(cfg.Service.Store()),
 
 		publicOrigin: originOf(cfg.PublicURL),
+		tfa:          tfa,
 	}, nil
 }
 

@@ -29,9 +29,17 @@ const (
 
 // claims are the JWT claims Lullaby issues. TokenVersion must equal the
 // user's current cms.User.TokenVersion: bumping it revokes the token.
+//
+// The same key signs two other kinds of token, told apart by their
+// audience so that neither is ever a session: the "pending two-factor"
+// step of a login (audience2FA, minutes) and a trusted device
+// (audienceDevice, days), which also names the two-factor enrolment
+// (TwoFactorAt) it was trusted under.
 type claims struct {
 	jwt.RegisteredClaims
-	TokenVersion *int `json:"tv"`
+	TokenVersion *int   `json:"tv"`
+	Next         string `json:"next,omitempty"` // the panel page to go to after the second step
+	TwoFactorAt  int64  `json:"tfa,omitempty"`  // a trusted device: TwoFactor.EnabledAt in ms
 }
 
 // session is the authenticated caller, stored in c.Locals.
@@ -42,10 +50,16 @@ type session struct {
 
 type sessionKey struct{}
 
-// issueToken signs a token for u, valid for the configured TTL.
+// issueToken signs a session token for u, valid for the configured TTL.
 func (a *Admin) issueToken(u *cms.User) (string, time.Time, error) {
+	return a.sign(u, audience, a.ttl, nil)
+}
+
+// sign signs a token of audience aud for u, valid for ttl; edit may add
+// claims.
+func (a *Admin) sign(u *cms.User, aud string, ttl time.Duration, edit func(*claims)) (string, time.Time, error) {
 	now := a.now().UTC().Truncate(time.Second)
-	exp := now.Add(a.ttl)
+	exp := now.Add(ttl)
 	jti := make([]byte, 16)
 	if _, err := rand.Read(jti); err != nil {
 		return "", time.Time{}, err
@@ -55,20 +69,26 @@ func (a *Admin) issueToken(u *cms.User) (string, time.Time, error) {
 		RegisteredClaims: jwt.RegisteredClaims{
 			Subject:   u.ID,
 			Issuer:    a.issuer,
-			Audience:  jwt.ClaimStrings{audience},
+			Audience:  jwt.ClaimStrings{aud},
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(exp),
 			ID:        base64.RawURLEncoding.EncodeToString(jti),
 		},
 		TokenVersion: &tv,
 	}
+	if edit != nil {
+		edit(&cl)
+	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, cl).SignedString(a.signKey)
 	return s, exp, err
 }
 
-// parseToken verifies s and returns its claims, or an Unauthenticated error
-// saying in general terms what is wrong.
-func (a *Admin) parseToken(s string) (*claims, error) {
+// parseToken verifies the session token s and returns its claims, or an
+// Unauthenticated error saying in general terms what is wrong.
+func (a *Admin) parseToken(s string) (*claims, error) { return a.parse(s, audience, MaxTokenTTL) }
+
+// parse verifies a token of audience aud, issued for at most maxTTL.
+func (a *Admin) parse(s, aud string, maxTTL time.Duration) (*claims, error) {
 	bad := cms.Errorf(cms.KindUnauthenticated, opAuth, "The token is not valid.")
 	if len(s) > maxTokenLen {
 		return nil, bad
@@ -78,7 +98,7 @@ func (a *Admin) parseToken(s string) (*claims, error) {
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithIssuer(a.issuer),
-		jwt.WithAudience(audience),
+		jwt.WithAudience(aud),
 		jwt.WithLeeway(clockLeeway),
 		jwt.WithTimeFunc(a.now),
 	)
@@ -93,7 +113,7 @@ func (a *Admin) parseToken(s string) (*claims, error) {
 	}
 	// Signed by us, but refuse anything we would not have issued.
 	if cl.Subject == "" || cl.ID == "" || cl.TokenVersion == nil || cl.IssuedAt == nil ||
-		cl.ExpiresAt.Sub(cl.IssuedAt.Time) > MaxTokenTTL {
+		cl.ExpiresAt.Sub(cl.IssuedAt.Time) > maxTTL {
 		return nil, bad
 	}
 	return cl, nil
@@ -104,7 +124,13 @@ func (a *Admin) parseToken(s string) (*claims, error) {
 // from the session cookie; cookie-borne requests with unsafe methods must
 // come from this site (crossSite) and carry the CSRF header. The user must still exist and the token must not
 // have been revoked.
-func (a *Admin) authenticate(c *fiber.Ctx) error {
+func (a *Admin) authenticate(c *fiber.Ctx) error { return a.authenticateWith(c, true) }
+
+// authenticateEnrolling is authenticate for the routes that an owner who
+// must set up two-factor sign-in first may use (enrolmentRequired).
+func (a *Admin) authenticateEnrolling(c *fiber.Ctx) error { return a.authenticateWith(c, false) }
+
+func (a *Admin) authenticateWith(c *fiber.Ctx, enforce bool) error {
 	token, fromCookie, err := bearerToken(c)
 	if err != nil {
 		return a.unauthenticated(c, err, false)
@@ -127,6 +153,11 @@ func (a *Admin) authenticate(c *fiber.Ctx) error {
 		return a.unauthenticated(c, err, true)
 	case err != nil:
 		return err
+	}
+	if enforce {
+		if err := a.enrolmentRequired(c.UserContext(), s.user); err != nil {
+			return err
+		}
 	}
 	c.Locals(sessionKey{}, s)
 	return c.Next()

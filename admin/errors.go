@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -56,6 +57,10 @@ type problem struct {
 	Instance  string            `json:"instance"`
 	RequestID string            `json:"requestId,omitempty"`
 	Errors    map[string]string `json:"errors,omitempty"`
+	// A login that needs its second step (twofactor.go).
+	TwoFactorRequired  bool       `json:"twoFactorRequired,omitempty"`
+	Challenge          string     `json:"challenge,omitempty"`
+	ChallengeExpiresAt *time.Time `json:"challengeExpiresAt,omitempty"`
 }
 
 // handleErrors is the group's first middleware: it turns any error (or
@@ -101,6 +106,9 @@ func (a *Admin) writeProblem(c *fiber.Ctx, err error) error {
 	default:
 		p.Status, p.Type = fiber.StatusInternalServerError, problemTypePrefix+cms.KindInternal.String()
 		p.Detail = cms.ErrorMessage(err)
+	}
+	if ch, ok := isChallenge(err); ok {
+		p.TwoFactorRequired, p.Challenge, p.ChallengeExpiresAt = true, ch.challenge, &ch.expires
 	}
 	if p.Status < 400 || p.Status > 599 {
 		p.Status = fiber.StatusInternalServerError

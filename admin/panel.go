@@ -82,17 +82,19 @@ func (a *Admin) Run(ctx context.Context, interval time.Duration) { a.posts.Run(c
 func newViews(as *assetSet) (*html.Engine, error) {
 	e := html.NewFileSystem(http.FS(views.FS), ".html")
 	e.AddFuncMap(map[string]any{
-		"asset":     as.url,
-		"localTime": localTime,
-		"isoUTC":    isoUTC,
-		"fieldsFor": fieldsFor,
-		"field":     newField,
-		"list":      func(s ...string) []string { return s },
-		"add1":      func(i int) int { return i + 1 },
-		"fieldID":   fieldID,
-		"qfield":    newQuizField,
-		"names":     citationNames,
-		"citeField": newCiteInput,
+		"asset":       as.url,
+		"localTime":   localTime,
+		"isoUTC":      isoUTC,
+		"fieldsFor":   fieldsFor,
+		"field":       newField,
+		"list":        func(s ...string) []string { return s },
+		"add1":        func(i int) int { return i + 1 },
+		"groupSecret": groupSecret,
+		"pngSrc":      pngSrc,
+		"fieldID":     fieldID,
+		"qfield":      newQuizField,
+		"names":       citationNames,
+		"citeField":   newCiteInput,
 		"refTemplate": func() refView {
 			return refView{ID: "", Key: "", Known: true}
 		},
@@ -198,12 +200,7 @@ func (a *Admin) setFlash(c *fiber.Ctx, msg string) {
 }
 
 // clearCookie tells the browser to drop the named panel cookie.
-func (a *Admin) clearCookie(c *fiber.Ctx, name string) {
-	c.Cookie(&fiber.Cookie{
-		Name: name, Value: "", Path: panelPrefix, Expires: time.Unix(0, 0), MaxAge: -1,
-		HTTPOnly: true, Secure: c.Protocol() == "https", SameSite: fiber.CookieSameSiteStrictMode,
-	})
-}
+func (a *Admin) clearCookie(c *fiber.Ctx, name string) { a.clearCookieAt(c, name, panelPrefix) }
 
 // isHTMX reports whether htmx sent the request (it swaps the answer into
 // the page rather than loading it).

@@ -15,6 +15,9 @@ type accountPage struct {
 	Errors    map[string]string // currentPassword, newPassword, repeatPassword
 	Alert     string
 	ExpiresAt time.Time // when this browser's session ends
+	// The two-factor section's errors (password, code) or message.
+	TwoFactorErrors map[string]string
+	TwoFactorAlert  string
 }
 
 // handleAccountPage shows the change-password form and "log out

@@ -21,16 +21,31 @@ import (
 // panelAuth requires a logged-in panel session: it verifies the session
 // cookie exactly as the JSON API verifies a token, loads the user and
 // checks that the token was not revoked, then stores the session for
-// actor(c) and newPage. Without one, a page request is sent to the login
+// actor(c) and newPage. An owner who must set up two-factor sign-in is
+// sent to do that (enrolFirst). Without one, a page request is sent to the login
 // form (or to the set-up form while there are no users), htmx gets
 // HX-Redirect and a script's fetch gets 401.
-func (a *Admin) panelAuth(c *fiber.Ctx) error {
+func (a *Admin) panelAuth(c *fiber.Ctx) error { return a.panelAuthWith(c, true) }
+
+// panelAuthEnrolling is panelAuth for the pages that an owner who must
+// set up two-factor sign-in first may see: setting it up, logging out.
+func (a *Admin) panelAuthEnrolling(c *fiber.Ctx) error { return a.panelAuthWith(c, false) }
+
+func (a *Admin) panelAuthWith(c *fiber.Ctx, enforce bool) error {
 	if tok := c.Cookies(SessionCookie); tok != "" {
 		cl, err := a.parseToken(tok)
 		if err == nil {
 			s, err := a.loadSession(c.UserContext(), cl)
 			if err == nil {
 				c.Locals(sessionKey{}, s)
+				if enforce {
+					if required, err := a.svc.RequireTwoFactor(c.UserContext(), s.user); err != nil || required {
+						if err != nil {
+							return err
+						}
+						return a.enrolFirst(c)
+					}
+				}
 				return c.Next()
 			}
 			if !cms.IsKind(err, cms.KindUnauthenticated) {
@@ -198,6 +213,9 @@ func (a *Admin) handleLoginForm(c *fiber.Ctx) error {
 	u, err := a.svc.Authenticate(c.UserContext(), email, password)
 	if err != nil {
 		return fail(err)
+	}
+	if u.TwoFactor != nil && !a.trustedDevice(c.Cookies(DeviceCookie), u) {
+		return a.startSecondStep(c, u, p.Next)
 	}
 	if err := a.startSession(c, u); err != nil {
 		return err

@@ -100,10 +100,16 @@ var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
 // would.
 func (b *Browser) CSRF(tb testing.TB) string {
 	tb.Helper()
-	p := b.Get(tb, "/admin/account").MustStatus(tb, 200)
+	return b.CSRFFrom(tb, "/admin/account")
+}
+
+// CSRFFrom returns the session's CSRF token, read from page path.
+func (b *Browser) CSRFFrom(tb testing.TB, path string) string {
+	tb.Helper()
+	p := b.Get(tb, path).MustStatus(tb, 200)
 	m := csrfMeta.FindStringSubmatch(p.Body)
 	if m == nil {
-		tb.Fatalf("no csrf-token meta tag in /admin/account:\n%s", p.Body)
+		tb.Fatalf("no csrf-token meta tag in %s:\n%s", path, p.Body)
 	}
 	return html.UnescapeString(m[1])
 }

@@ -16,13 +16,21 @@ func (a *Admin) panelRoutes(r fiber.Router) {
 	p.Post("/setup", a.sameOrigin, a.handleSetupForm)
 	p.Get("/login", a.handleLoginPage)
 	p.Post("/login", a.sameOrigin, a.handleLoginForm)
+	p.Get("/login/2fa", a.handleLoginCodePage)
+	p.Post("/login/2fa", a.sameOrigin, a.handleLoginCodeForm)
+	// What an owner who must set up two-factor sign-in may do meanwhile.
+	enrolling, csrf := a.panelAuthEnrolling, a.panelCSRF
+	p.Get("/account/2fa", enrolling, a.handleTwoFactorPage)
+	p.Post("/account/2fa", enrolling, csrf, a.handleTwoFactorForm)
+	p.Post("/logout", enrolling, csrf, a.handleLogout)
+	p.Post("/logout-everywhere", enrolling, csrf, a.handleLogoutEverywhere)
 
 	authed := p.Group("", a.panelAuth, a.panelCSRF)
 	authed.Get("/", a.handleDashboard)
-	authed.Post("/logout", a.handleLogout)
-	authed.Post("/logout-everywhere", a.handleLogoutEverywhere)
 	authed.Get("/account", a.handleAccountPage)
 	authed.Post("/account", a.handleAccountForm)
+	authed.Post("/account/2fa/recovery-codes", a.handleRecoveryCodesForm)
+	authed.Post("/account/2fa/disable", a.handleTwoFactorDisableForm)
 
 	authed.Get("/posts", a.handlePostsPage)
 	authed.Post("/posts/bulk-trash", a.handleBulkTrash)

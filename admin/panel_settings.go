@@ -57,6 +57,10 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 	if s.CitationStyle != "" {
 		in.CitationStyle = &s.CitationStyle
 	}
+	if c.FormValue("security") != "" { // the page has the security section
+		s.RequireOwnerTwoFactor = c.FormValue("requireOwnerTwoFactor") != ""
+		in.RequireOwnerTwoFactor = &s.RequireOwnerTwoFactor
+	}
 	if n, ok := formVersion(c); ok {
 		in.Version, s.Version = &n, n
 	}

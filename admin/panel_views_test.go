@@ -98,7 +98,10 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 		views.Settings: settingsPage{page: pg, S: cms.DefaultSettings(), CORSOrigins: "https://a.example", Errors: errs, Alert: "Stale."},
 		views.Users: usersPage{page: pg, Users: []*cms.User{owner, editor}, Roles: roleOptions, Alert: "No.",
 			New: userForm{Email: "x", Name: "y", Role: "owner", Errors: errs}},
-		views.Account: accountPage{page: pg, Errors: errs, Alert: "Slow down.", ExpiresAt: now},
+		views.Account:   accountPage{page: pg, Errors: errs, Alert: "Slow down.", ExpiresAt: now, TwoFactorAlert: "No <b>.", TwoFactorErrors: map[string]string{"password": "Bad."}},
+		views.LoginCode: loginCodePage{page: page{Title: "Two-factor sign-in"}, Error: "Wrong <b>.", Locked: true},
+		views.TwoFactor: twoFactorPage{page: pg, Required: true, Errors: map[string]string{"code": "Bad <b>."},
+			Setup: &twoFactorSetup{Secret: "ABCDEFGH", QRCode: "data:image/png;base64,iVBORw0KGgo=", Enrolment: "v1.x<b>"}},
 		views.Media: mediaPage{page: pg, Q: "nap", Missing: true, Total: 30, Return: "/admin/media?q=nap", Alert: "Not deleted.",
 			Errors: map[string]string{"file": "Bad."}, MaxMB: 20, Pager: pager{Page: 1, TotalPages: 2, NextURL: "/admin/media?page=2"},
 			Cards: []mediaCard{

@@ -13,12 +13,21 @@ func (a *Admin) Routes(r fiber.Router) {
 	api := r.Group("/api/v1", a.handleErrors, a.noStore, a.withTimeout)
 	auth, body := a.authenticate, a.requireJSON
 
+	// An owner who must set up two-factor sign-in first (a site setting)
+	// can reach only these routes (enrolling); auth refuses the rest.
+	enrolling := a.authenticateEnrolling
 	api.Post("/setup", body, a.handleSetup)
 	api.Post("/session", body, a.handleSessionCreate)
-	api.Delete("/session", auth, a.handleSessionDelete)
-	api.Delete("/sessions", auth, a.handleSessionsDelete)
-	api.Get("/me", auth, a.handleMe)
+	api.Post("/session/2fa", body, a.handleSessionTwoFactor)
+	api.Delete("/session", enrolling, a.handleSessionDelete)
+	api.Delete("/sessions", enrolling, a.handleSessionsDelete)
+	api.Get("/me", enrolling, a.handleMe)
 	api.Put("/me/password", auth, body, a.handleMePassword)
+	api.Get("/me/2fa", enrolling, a.handleTwoFactorGet)
+	api.Post("/me/2fa/setup", enrolling, a.handleTwoFactorSetup)
+	api.Post("/me/2fa", enrolling, body, a.handleTwoFactorConfirm)
+	api.Post("/me/2fa/disable", auth, body, a.handleTwoFactorDisable)
+	api.Post("/me/2fa/recovery-codes", auth, body, a.handleRecoveryCodes)
 
 	api.Get("/posts", auth, a.handlePostList)
 	api.Post("/posts", auth, body, a.handlePostCreate)

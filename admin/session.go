@@ -16,6 +16,9 @@ type sessionData struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expiresAt"`
 	User      *cms.User `json:"user"`
+	// DeviceToken, when asked for with trustDevice, skips the second step
+	// of later logins for DeviceTTL (send it as deviceToken).
+	DeviceToken string `json:"deviceToken,omitempty"`
 }
 
 type setupRequest struct {
@@ -25,8 +28,9 @@ type setupRequest struct {
 }
 
 type loginRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
+	Email       string `json:"email"`
+	Password    string `json:"password"`
+	DeviceToken string `json:"deviceToken"` // of a trusted device: no second step
 }
 
 type passwordChangeRequest struct {
@@ -73,7 +77,10 @@ func (a *Admin) handleSessionCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.sendSession(c, u)
+	if u.TwoFactor != nil && !a.trustedDevice(req.DeviceToken, u) {
+		return a.challenge(u)
+	}
+	return a.sendSession(c, u, false)
 }
 
 // handleSessionDelete logs out: the token of the request is revoked, on
@@ -119,15 +126,21 @@ func (a *Admin) handleMePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.sendSession(c, u)
+	return a.sendSession(c, u, false)
 }
 
-func (a *Admin) sendSession(c *fiber.Ctx, u *cms.User) error {
+func (a *Admin) sendSession(c *fiber.Ctx, u *cms.User, trustDevice bool) error {
 	token, exp, err := a.issueToken(u)
 	if err != nil {
 		return err
 	}
-	return ok(c, sessionData{Token: token, ExpiresAt: exp, User: u})
+	d := sessionData{Token: token, ExpiresAt: exp, User: u}
+	if trustDevice && u.TwoFactor != nil {
+		if d.DeviceToken, _, err = a.issueDevice(u); err != nil {
+			return err
+		}
+	}
+	return ok(c, d)
 }
 
 // limitAttempts counts an attempt of action by who (the client's IP, or a

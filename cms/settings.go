@@ -16,8 +16,11 @@ type Settings struct {
 	// default) or "ama". The public API returns both formats of each
 	// reference; this picks the in-text form.
 	CitationStyle CitationStyle `json:"citationStyle"`
-	Version       int           `json:"version"`
-	UpdatedAt     time.Time     `json:"updatedAt,omitzero"`
+	// RequireOwnerTwoFactor makes two-factor sign-in compulsory for
+	// owners: one without it can only set it up (or log out).
+	RequireOwnerTwoFactor bool      `json:"requireOwnerTwoFactor"`
+	Version               int       `json:"version"`
+	UpdatedAt             time.Time `json:"updatedAt,omitzero"`
 }
 
 // SiteSettings names and describes the site.
@@ -60,7 +63,9 @@ type SettingsInput struct {
 	CallToAction  *CallToAction  `json:"callToAction"`
 	CORSOrigins   *[]string      `json:"corsOrigins"`
 	CitationStyle *CitationStyle `json:"citationStyle"`
-	Version       *int           `json:"version"`
+	// RequireOwnerTwoFactor: see Settings.
+	RequireOwnerTwoFactor *bool `json:"requireOwnerTwoFactor"`
+	Version               *int  `json:"version"`
 }
 
 func (in *SettingsInput) apply(s *Settings) {
@@ -77,6 +82,9 @@ func (in *SettingsInput) apply(s *Settings) {
 	}
 	if in.CitationStyle != nil {
 		s.CitationStyle = CitationStyle(strings.ToLower(strings.TrimSpace(string(*in.CitationStyle))))
+	}
+	if in.RequireOwnerTwoFactor != nil {
+		s.RequireOwnerTwoFactor = *in.RequireOwnerTwoFactor
 	}
 	if in.CORSOrigins != nil {
 		out := []string{}

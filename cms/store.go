@@ -131,6 +131,10 @@ type UserStore interface {
 	// RevokeSession adds r to the user's RevokedSessions and removes the
 	// entries that expired before now; NotFound when the user is gone.
 	RevokeSession(ctx context.Context, id string, r RevokedSession, now time.Time) error
+	// SaveTwoFactor sets the user's TwoFactor to tf (nil: off) and
+	// TwoFactorSeq to prevSeq+1, if TwoFactorSeq is still prevSeq: else
+	// Conflict (NotFound when the user is gone).
+	SaveTwoFactor(ctx context.Context, id string, tf *TwoFactor, prevSeq int64) error
 }
 
 // StateStore keeps small shared state: the content version that tells other

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -39,9 +40,13 @@ type User struct {
 	// RevokedSessions lists the sessions logged out one by one that have
 	// not expired yet (older ones are pruned when one is added).
 	RevokedSessions []RevokedSession `json:"-"`
-	Version         int              `json:"version"`
-	CreatedAt       time.Time        `json:"createdAt"`
-	UpdatedAt       time.Time        `json:"updatedAt"`
+	// TwoFactor is her two-factor sign-in, nil when off; TwoFactorSeq
+	// counts its changes and guards them (TwoFactorService).
+	TwoFactor    *TwoFactor `json:"-"`
+	TwoFactorSeq int64      `json:"-"`
+	Version      int        `json:"version"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	UpdatedAt    time.Time  `json:"updatedAt"`
 }
 
 // RevokedSession is one logged-out session: the id of its token (the JWT
@@ -60,6 +65,15 @@ func (u *User) SessionRevoked(jti string) bool {
 		}
 	}
 	return false
+}
+
+// MarshalJSON adds "twoFactor": whether two-factor sign-in is on.
+func (u User) MarshalJSON() ([]byte, error) {
+	type plain User
+	return json.Marshal(struct {
+		plain
+		TwoFactor bool `json:"twoFactor"`
+	}{plain(u), u.TwoFactor != nil})
 }
 
 // CanManageUsers reports whether u may create, change and remove users.

@@ -107,7 +107,8 @@ func (s *Service) newUser(op string, in UserInput) (*User, error) {
 	return u, nil
 }
 
-// Authenticate checks an email and password. Wrong credentials, and unknown
+// Authenticate checks an email and password (the first step of a login
+// when u.TwoFactor is set: TwoFactorService.Verify is the second). Wrong credentials, and unknown
 // emails, are the same Unauthenticated error and take the same time; a
 // locked account is RateLimited.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
@@ -123,10 +124,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	}
 	if u.LockedUntil.After(s.now()) {
 		CheckPassword(dummyHash(), password)
-		wait := u.LockedUntil.Sub(s.now())
-		locked := Errorf(KindRateLimited, op, "Too many failed attempts: this account is locked. Try again in %d minutes.", int(wait.Minutes())+1)
-		locked.RetryAfter = wait
-		return nil, locked
+		return nil, lockedError(op, u, s.now())
 	}
 	if !CheckPassword(u.PasswordHash, password) {
 		if err := s.store.RecordLoginFailure(ctx, u.ID, MaxLoginFailures, s.timeNow().Add(LoginLockout)); err != nil {
@@ -134,13 +132,25 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 		}
 		return nil, bad
 	}
-	if u.FailedLogins > 0 || !u.LockedUntil.IsZero() {
+	// With two-factor sign-in the count goes on until the code is right
+	// too (TwoFactorService.Verify): else the right password between wrong
+	// codes would reset it, and codes could be guessed for ever.
+	if u.TwoFactor == nil && (u.FailedLogins > 0 || !u.LockedUntil.IsZero()) {
 		if err := s.store.RecordLoginSuccess(ctx, u.ID); err != nil {
 			return nil, err
 		}
 		u.FailedLogins, u.LockedUntil = 0, time.Time{}
 	}
 	return u, nil
+}
+
+// lockedError is the RateLimited error of a locked account.
+// Its RetryAfter is the time left.
+func lockedError(op string, u *User, now time.Time) error {
+	wait := u.LockedUntil.Sub(now)
+	locked := Errorf(KindRateLimited, op, "Too many failed attempts: this account is locked. Try again in %d minutes.", int(wait.Minutes())+1)
+	locked.RetryAfter = wait
+	return locked
 }
 
 // GetUser returns user id. NotFound, Invalid.

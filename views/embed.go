@@ -16,6 +16,8 @@ const (
 	Error          = "error"           // 403, 404, 500 and the like
 	Setup          = "setup"           // first run: create the owner
 	Login          = "login"           // email and password
+	LoginCode      = "login_2fa"       // the second step: a code from the app or a recovery code
+	TwoFactor      = "two_factor"      // set up two-factor sign-in; recovery codes shown once
 	Dashboard      = "dashboard"       // drafts, scheduled, recently published
 	Posts          = "posts"           // the posts list
 	Trash          = "trash"           // trashed posts

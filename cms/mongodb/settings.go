@@ -41,6 +41,7 @@ type settingsDoc struct {
 	CallToAction  callToActionDoc `bson:"callToAction"`
 	CORSOrigins   []string        `bson:"corsOrigins"`
 	CitationStyle string          `bson:"citationStyle"`
+	OwnerTwoFA    bool            `bson:"requireOwnerTwoFactor"`
 	Version       int             `bson:"version"`
 	UpdatedAt     *time.Time      `bson:"updatedAt"`
 }
@@ -53,6 +54,7 @@ func toSettingsDoc(s *cms.Settings) *settingsDoc {
 		CallToAction:  callToActionDoc(s.CallToAction),
 		CORSOrigins:   strs(s.CORSOrigins),
 		CitationStyle: string(s.CitationStyle),
+		OwnerTwoFA:    s.RequireOwnerTwoFactor,
 		Version:       s.Version,
 		UpdatedAt:     toTime(s.UpdatedAt),
 	}
@@ -65,9 +67,10 @@ func (d *settingsDoc) settings() *cms.Settings {
 		CallToAction: cms.CallToAction(d.CallToAction),
 		CORSOrigins:  strs(d.CORSOrigins),
 		// Settings saved before styles existed cite in APA.
-		CitationStyle: cmp.Or(cms.CitationStyle(d.CitationStyle), cms.StyleAPA),
-		Version:       d.Version,
-		UpdatedAt:     fromTime(d.UpdatedAt),
+		CitationStyle:         cmp.Or(cms.CitationStyle(d.CitationStyle), cms.StyleAPA),
+		RequireOwnerTwoFactor: d.OwnerTwoFA,
+		Version:               d.Version,
+		UpdatedAt:             fromTime(d.UpdatedAt),
 	}
 }
 

@@ -20,15 +20,39 @@ type userDoc struct {
 	LockedUntil  *time.Time    `bson:"lockedUntil"`
 	// Revoked is written only by RevokeSession and BumpTokenVersion, never
 	// by UpdateUser, so a profile edit cannot undo a logout.
-	Revoked   []revokedDoc `bson:"revokedSessions,omitempty"`
-	Version   int          `bson:"version"`
-	CreatedAt *time.Time   `bson:"createdAt"`
-	UpdatedAt *time.Time   `bson:"updatedAt"`
+	Revoked []revokedDoc `bson:"revokedSessions,omitempty"`
+	// TwoFactor and TwoFactorSeq are written only by SaveTwoFactor.
+	TwoFactor    *twoFactorDoc `bson:"twoFactor,omitempty"`
+	TwoFactorSeq int64         `bson:"twoFactorSeq"`
+	Version      int           `bson:"version"`
+	CreatedAt    *time.Time    `bson:"createdAt"`
+	UpdatedAt    *time.Time    `bson:"updatedAt"`
 }
 
 type revokedDoc struct {
 	ID        string    `bson:"id"`
 	ExpiresAt time.Time `bson:"exp"`
+}
+
+type twoFactorDoc struct {
+	Secret        string    `bson:"secret"` // sealed by cms
+	EnabledAt     time.Time `bson:"enabledAt"`
+	LastStep      int64     `bson:"lastStep"`
+	RecoveryCodes []string  `bson:"recoveryCodes"` // keyed hashes
+}
+
+func toTwoFactorDoc(tf *cms.TwoFactor) *twoFactorDoc {
+	if tf == nil {
+		return nil
+	}
+	return &twoFactorDoc{Secret: tf.Secret, EnabledAt: tf.EnabledAt.UTC(), LastStep: tf.LastStep, RecoveryCodes: strs(tf.RecoveryCodes)}
+}
+
+func (d *twoFactorDoc) twoFactor() *cms.TwoFactor {
+	if d == nil {
+		return nil
+	}
+	return &cms.TwoFactor{Secret: d.Secret, EnabledAt: d.EnabledAt.UTC(), LastStep: d.LastStep, RecoveryCodes: strs(d.RecoveryCodes)}
 }
 
 func toUserDoc(id bson.ObjectID, u *cms.User) *userDoc {
@@ -46,6 +70,8 @@ func toUserDoc(id bson.ObjectID, u *cms.User) *userDoc {
 		FailedLogins: u.FailedLogins,
 		LockedUntil:  toTime(u.LockedUntil),
 		Revoked:      revoked,
+		TwoFactor:    toTwoFactorDoc(u.TwoFactor),
+		TwoFactorSeq: u.TwoFactorSeq,
 		Version:      u.Version,
 		CreatedAt:    toTime(u.CreatedAt),
 		UpdatedAt:    toTime(u.UpdatedAt),
@@ -67,6 +93,8 @@ func (d *userDoc) user() *cms.User {
 		FailedLogins:    d.FailedLogins,
 		LockedUntil:     fromTime(d.LockedUntil),
 		RevokedSessions: revoked,
+		TwoFactor:       d.TwoFactor.twoFactor(),
+		TwoFactorSeq:    d.TwoFactorSeq,
 		Version:         d.Version,
 		CreatedAt:       fromTime(d.CreatedAt),
 		UpdatedAt:       fromTime(d.UpdatedAt),
@@ -271,4 +299,39 @@ func (db *DB) RevokeSession(ctx context.Context, id string, r cms.RevokedSession
 	filter := bson.D{{Key: "_id", Value: oid}, {Key: "revokedSeq", Value: d.Seq}}
 	_, err = db.updateOne(ctx, db.users, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "revokedSessions", Value: kept}}}})
 	return storeError(op, collUsers, err)
+}
+
+// SaveTwoFactor sets the user's two-factor sign-in to tf (nil: off) if its
+// twoFactorSeq is still prevSeq, and counts the change: the one guard
+// that lets a TOTP step or a recovery code be accepted once, also by
+// several instances at the same moment (on FerretDB the process's gate
+// serialises the check and the write). It does not change Version.
+// Errors: KindInvalid, KindNotFound, KindConflict (another change came
+// first), KindUnavailable, KindInternal.
+func (db *DB) SaveTwoFactor(ctx context.Context, id string, tf *cms.TwoFactor, prevSeq int64) error {
+	const op = "mongodb.SaveTwoFactor"
+	oid, err := objectID(op, "id", id)
+	if err != nil {
+		return err
+	}
+	seq := bson.D{{Key: "twoFactorSeq", Value: prevSeq}}
+	if prevSeq == 0 { // users stored before two-factor sign-in existed have no field
+		seq = bson.D{{Key: "$or", Value: bson.A{seq, bson.D{{Key: "twoFactorSeq", Value: nil}}}}}
+	}
+	filter := append(bson.D{{Key: "_id", Value: oid}}, seq...)
+	update := bson.D{{Key: "$set", Value: bson.D{
+		{Key: "twoFactor", Value: toTwoFactorDoc(tf)},
+		{Key: "twoFactorSeq", Value: prevSeq + 1},
+	}}}
+	res, err := db.updateOne(ctx, db.users, filter, update)
+	if err != nil {
+		return storeError(op, collUsers, err)
+	}
+	if res.MatchedCount > 0 {
+		return nil
+	}
+	if _, err := db.GetUser(ctx, id); err != nil {
+		return err
+	}
+	return cms.Errorf(cms.KindConflict, op, "Two-factor sign-in changed meanwhile; try again.")
 }
