@@ -57,7 +57,18 @@ func (s *Service) UpdatePost(ctx context.Context, actor *User, id string, in Pos
 	if err != nil {
 		return nil, err
 	}
+	return s.editPost(ctx, actor, id, in, version, nil)
+}
+
+// editPost applies in to post id at version, after check (if any) has
+// accepted the post as stored.
+func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostInput, version int, check func(*Post) error) (*Post, error) {
 	return s.changePost(ctx, actor, id, version, "edited", func(p *Post) error {
+		if check != nil {
+			if err := check(p); err != nil {
+				return err
+			}
+		}
 		oldSlug := p.Slug
 		in.apply(p)
 		if in.Slug != nil && p.Slug == "" {

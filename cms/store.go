@@ -61,10 +61,25 @@ type PostStore interface {
 	// DuePosts returns the scheduled, untrashed posts whose PublishAt is at
 	// or before now, without Body and HTML.
 	DuePosts(ctx context.Context, now time.Time) ([]*Post, error)
-	// DeletePost removes the post, its body and all its revisions for good.
+	// DeletePost removes the post, its body, its pending edit and all its
+	// revisions for good.
 	DeletePost(ctx context.Context, id string) error
 	// GetRevision returns one revision of post postID.
 	GetRevision(ctx context.Context, postID, revisionID string) (*Revision, error)
+
+	// GetPending returns the pending edit of post postID (Stale unset);
+	// NotFound when there is none.
+	GetPending(ctx context.Context, postID string) (*PendingEdit, error)
+	// SavePending stores e (Version == prevVersion+1) as the pending edit
+	// of post e.PostID, replacing the one at prevVersion (0: there must be
+	// none). Another stored version, or one stored when none was expected,
+	// is a Conflict with Fields["pendingVersion"]; a pending edit gone
+	// meanwhile too.
+	SavePending(ctx context.Context, e *PendingEdit, prevVersion int) error
+	// DeletePending removes the pending edit of post postID if its version
+	// is version (0: any). NotFound when there is none; Conflict with
+	// Fields["pendingVersion"] when its version differs.
+	DeletePending(ctx context.Context, postID string, version int) error
 
 	// PostsUsingMedia returns the posts, live and trashed, that use any of
 	// mediaIDs (see Post.MediaIDs), without Body, HTML and Revisions.

@@ -70,6 +70,8 @@ type DB struct {
 	lists, views *mongo.Collection // list.go, views.go
 
 	quizzes, quizResults *mongo.Collection // quiz.go
+
+	pending *mongo.Collection // pending.go
 }
 
 var _ cms.Store = (*DB)(nil)
@@ -146,6 +148,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.posts = db.db.Collection(collPosts)
 	db.bodies = db.db.Collection(collBodies)
 	db.revisions = db.db.Collection(collRevisions)
+	db.pending = db.db.Collection(collPending)
 	db.categories = db.db.Collection(collCategories)
 	db.settings = db.db.Collection(collSettings)
 	db.state = db.db.Collection(collState)

@@ -16,6 +16,7 @@ const (
 	collPosts      = "posts"
 	collBodies     = "post_bodies"
 	collRevisions  = "post_revisions"
+	collPending    = "post_pending"
 	collCategories = "categories"
 	collSettings   = "settings"
 	collState      = "state"
@@ -34,6 +35,7 @@ var nouns = map[string]string{
 	collPosts:       "post",
 	collBodies:      "post body",
 	collRevisions:   "revision",
+	collPending:     "pending edit",
 	collCategories:  "category",
 	collSettings:    "settings",
 	collState:       "state document",

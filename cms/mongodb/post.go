@@ -576,8 +576,8 @@ func (db *DB) PostBodies(ctx context.Context, ids []string) (map[string]cms.Post
 	return out, nil
 }
 
-// DeletePost removes the post, its body and all its revisions for good. The
-// body and revisions are removed even when the post is already gone, so a
+// DeletePost removes the post, its body, its pending edit and all its
+// revisions for good. The body, pending edit and revisions are removed even when the post is already gone, so a
 // retry finishes an interrupted delete. Errors: KindInvalid, KindNotFound,
 // KindUnavailable, KindInternal.
 func (db *DB) DeletePost(ctx context.Context, id string) error {
@@ -592,6 +592,9 @@ func (db *DB) DeletePost(ctx context.Context, id string) error {
 	}
 	if _, err := db.deleteOne(ctx, db.bodies, bson.D{{Key: "_id", Value: pid}}); err != nil {
 		return storeError(op, collBodies, err)
+	}
+	if _, err := db.deleteOne(ctx, db.pending, bson.D{{Key: "_id", Value: pid}}); err != nil {
+		return storeError(op, collPending, err)
 	}
 	if _, err := db.deleteMany(ctx, db.revisions, bson.D{{Key: "postId", Value: pid.Hex()}}); err != nil {
 		return storeError(op, collRevisions, err)
