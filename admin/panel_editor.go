@@ -51,6 +51,7 @@ func (a *Admin) editorRoutes(r fiber.Router) {
 	for _, act := range []string{actPublish, actUnpublish, actSchedule, actTrash, actRestore} {
 		r.Post("/posts/:id/"+act, a.handleEditorAction(act))
 	}
+	r.Post("/posts/:id/pending/discard", a.handlePendingDiscardForm)
 	r.Get("/posts/:id/preview", a.handlePostPreview)
 	r.Post("/posts/:id/preview", a.handleFormPreview)
 	r.Get("/posts/:id/revisions", a.handleRevisionsPage)
@@ -88,6 +89,8 @@ type editorPage struct {
 	Images editorImages
 	// Refs is the post's reference list.
 	Refs editorRefs
+	// Pending is a published post's pending edit, or nil.
+	Pending *pendingView
 	// Unresolved are the keys the body cites that are not in the library:
 	// the draft saves, publishing is refused until they are added.
 	Unresolved []string
@@ -136,14 +139,21 @@ func (a *Admin) handleEditorNew(c *fiber.Ctx) error {
 }
 
 // handleEditor shows the editor for post :id. It reads the post by id, the
-// categories, the settings and the names of whoever saved its recent
-// revisions: no query that scans posts.
+// categories, the settings, the names of whoever saved its recent
+// revisions and, for a published post, its pending edit by id: no query
+// that scans posts. With ?pending=1 the form shows the pending edit.
 func (a *Admin) handleEditor(c *fiber.Ctx) error {
 	post, err := a.panelPost(c)
 	if err != nil {
 		return err
 	}
-	p, err := a.editorPageFor(c, post, formFromPost(post), nil)
+	f := formFromPost(post)
+	if c.Query("pending") == "1" {
+		if f, err = a.pendingForm(c.UserContext(), post); err != nil {
+			return err
+		}
+	}
+	p, err := a.editorPageFor(c, post, f, nil)
 	if err != nil {
 		return err
 	}
@@ -245,6 +255,9 @@ func (a *Admin) editorPageFor(c *fiber.Ctx, post *cms.Post, f postForm, errs map
 		revs = revs[:editorRevisions]
 	}
 	p.Revisions = a.revisionItems(ctx, actor(c), post, revs)
+	if p.Pending, err = a.pendingFor(ctx, post, f); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 

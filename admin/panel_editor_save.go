@@ -56,6 +56,10 @@ type postForm struct {
 	// on or off the featured list as it is.
 	FeaturedField bool
 	Featured      bool
+
+	// PendingVersion is the version of a published post's pending edit
+	// that the form shows (0: none): Update drops it, being its successor.
+	PendingVersion int
 }
 
 // formFromPost fills the form from the stored post.
@@ -88,6 +92,9 @@ func parsePostForm(c *fiber.Ctx) postForm {
 		Version: version, PublishAt: strings.TrimSpace(v("publishAt")), TZOffset: strings.TrimSpace(v("tzOffset")),
 		SlugAuto:      v("slugAuto") == "1",
 		FeaturedField: v("featuredField") == "1", Featured: v("featured") == "1",
+	}
+	if pv, err := strconv.Atoi(strings.TrimSpace(v("pendingVersion"))); err == nil && pv > 0 {
+		f.PendingVersion = pv
 	}
 	parseImageFields(c, &f)
 	referencesFromForm(formFields(c), &f)
@@ -250,6 +257,9 @@ func (a *Admin) editorSubmit(c *fiber.Ctx, action string) error {
 	if full && action == actUnpublish && post.Public() && f.changedFrom(post) {
 		return a.unpublishAndSave(c, post, f)
 	}
+	if full && action == actPublish && post.Public() {
+		return a.updatePublished(c, post, f)
+	}
 	saved := false
 	if full && action != actTrash && action != actRestore && f.changedFrom(post) {
 		updated, err := a.svc.UpdatePost(c.UserContext(), actor(c), post.ID, f.input(false))
@@ -393,8 +403,11 @@ func (a *Admin) editorFailed(c *fiber.Ctx, post *cms.Post, f postForm, action st
 		return a.renderConflict(c, latest, f, action)
 	case fields != nil:
 		msg := problemNotSaved
-		if saved {
+		switch {
+		case saved:
 			msg = "Your changes were saved, but please check the fields marked below."
+		case action == actPublish && post != nil && post.Public():
+			msg = "Not updated: please check the fields marked below. Readers still see the published version."
 		}
 		return a.renderEditorProblem(c, post, f, fields, msg)
 	case cms.IsKind(err, cms.KindConflict):

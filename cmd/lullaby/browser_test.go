@@ -7,9 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -18,8 +20,54 @@ var screenshots = flag.Bool("screenshots", false, "write the admin panel screens
 // browser is a headless chromium driven by chromedp, against one running
 // Lullaby.
 type browser struct {
-	ctx  context.Context
-	base string
+	ctx     context.Context
+	base    string
+	dialogs *dialogLog
+}
+
+// dialogLog records the JavaScript dialogs a tab opened ("beforeunload"
+// when leaving a page with unsaved changes asks first), each of which
+// acceptDialogs accepted.
+type dialogLog struct {
+	mu    sync.Mutex
+	types []page.DialogType
+}
+
+// Count returns how many dialogs of type typ opened so far.
+func (d *dialogLog) Count(typ page.DialogType) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, t := range d.types {
+		if t == typ {
+			n++
+		}
+	}
+	return n
+}
+
+// acceptDialogs accepts every JavaScript dialog of the tab ctx (a
+// navigation away from a page with unsaved changes would otherwise wait
+// for an answer forever) and records it.
+func acceptDialogs(ctx context.Context) *dialogLog {
+	d := &dialogLog{}
+	opening := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range opening {
+			if err != nil {
+				return
+			}
+			d.mu.Lock()
+			d.types = append(d.types, ev.Type)
+			d.mu.Unlock()
+			// Answered from another goroutine than the one that
+			// receives the events.
+			go func() {
+				_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			}()
+		}
+	}()
+	return d
 }
 
 // chromiumPath finds Debian's chromium (or another Chrome). It returns ""
@@ -63,7 +111,7 @@ func MustBrowser(tb testing.TB, base string) *browser {
 	if err := chromedp.Do(ctx); err != nil {
 		tb.Fatalf("start chromium %s: %v", path, err)
 	}
-	return &browser{ctx: ctx, base: base}
+	return &browser{ctx: ctx, base: base, dialogs: acceptDialogs(ctx)}
 }
 
 // Tab opens another tab of the same browser (sharing cookies).
@@ -74,7 +122,7 @@ func (b *browser) Tab(tb testing.TB) *browser {
 	if err := chromedp.Do(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	return &browser{ctx: ctx, base: b.base}
+	return &browser{ctx: ctx, base: b.base, dialogs: acceptDialogs(ctx)}
 }
 
 // Do runs steps with a time limit, failing the test on error.

@@ -19,7 +19,10 @@
 //     kept and previewed with the rest; the preview shows the in-text
 //     citations and the reference list in the site's style;
 //   - what editor-save.js (window.lullabySave) shows about saving:
-//     unresolved citations.
+//     unresolved citations, a published post's pending edit (autosaved
+//     here like a draft, through /admin/api/v1/posts/:id/pending, and
+//     published by Update), Ctrl/Cmd-S and the warning before leaving
+//     with unsaved changes.
 // window.lullabyEditor exposes a little of it for the browser tests.
 (function () {
   "use strict";
@@ -48,6 +51,7 @@
     status: ds.status || "new",          // new, draft, scheduled, published, archived, trashed
     version: parseInt(versionInput.value, 10) || 0,
     key: ds.storageKey || "lullaby:draft:new",
+    pendingVersion: 0, // a published post's pending edit shown (editor-save.js)
     csrf: csrfMeta ? csrfMeta.content : "",
     slugAuto: slugAutoInput && slugAutoInput.value === "1",
     lastSaved: null,   // JSON of the fields the server has, when known
@@ -265,9 +269,15 @@
 
   // ---- autosave ----
 
+  // canAutosave: drafts save themselves; so do a published post's
+  // changes, as its pending edit (not public until Update), unless a
+  // pending edit is being offered and she has not chosen yet.
   function canAutosave() {
-    return (state.status === "new" || state.status === "draft") && !state.stopped;
+    if (state.stopped) return false;
+    if (state.status === "published") return !!saver && !saver.offerOpen();
+    return state.status === "new" || state.status === "draft";
   }
+  function pendingMode() { return state.status === "published"; }
 
   function changed() {
     if (images) images.bodyChanged(getBody());
@@ -284,7 +294,7 @@
       state.timer = setTimeout(autosave, AUTOSAVE_DELAY);
       setStatus("Unsaved changes", "dirty");
     } else if (state.status === "published") {
-      setStatus("Unsaved changes — press Update to publish them (kept on this device meanwhile)", "dirty");
+      setStatus("Unsaved changes — first choose above what to do with your unpublished changes (kept on this device meanwhile)", "dirty");
     } else {
       setStatus("Unsaved changes — press Save (kept on this device meanwhile)", "dirty");
     }
@@ -308,14 +318,19 @@
     }
     setStatus("Saving…", "saving");
     var req;
-    if (state.id) {
+    var pending = pendingMode();
+    if (pending) {
+      f.version = state.version;
+      f.pendingVersion = state.pendingVersion;
+      req = api("PUT", API + "/" + state.id + "/pending", f);
+    } else if (state.id) {
       f.version = state.version;
       req = api("PATCH", API + "/" + state.id, f);
     } else {
       if (state.slugAuto) delete f.slug; // the server makes it, unique
       req = api("POST", API, f);
     }
-    state.saving = req.then(function (res) { return saved(res, snap); }).then(function (ok) {
+    state.saving = req.then(function (res) { return pending ? savedPending(res, snap) : saved(res, snap); }).then(function (ok) {
       state.saving = null;
       if (state.again) {
         state.again = false;
@@ -324,6 +339,30 @@
       return ok;
     });
     return state.saving;
+  }
+
+  // savedPending handles the answer to an autosave of a published post's
+  // fields snap as its pending edit; errors are handled as a draft's.
+  function savedPending(res, snap) {
+    var pend = res.body && res.body.data;
+    if (!(res.status === 200 && pend) && res.status !== 204) return saved(res, snap);
+    state.retry = 0;
+    setPendingVersion(res.status === 204 ? 0 : pend.version);
+    state.lastSaved = snap;
+    clearFieldErrors();
+    if (saver) {
+      saver.unresolved(pend ? pend.unresolvedCitations : []);
+      saver.pendingSaved(pend);
+    }
+    if (comparable(fields()) === snap) removeLocal();
+    if (pend) setStatus("Changes saved " + clock(new Date()) + " — not published yet: press Update to publish them", "saved");
+    else setStatus("No unpublished changes: the post is as published", "saved");
+    return true;
+  }
+  function setPendingVersion(v) {
+    state.pendingVersion = v;
+    var input = $("pending-version");
+    if (input) input.value = String(v);
   }
 
   // f0 reports whether the form still shows exactly the fields snap.
@@ -447,6 +486,15 @@
       if (!post) { setStatus("Could not read the latest version — try again", "error"); return false; }
       state.version = post.version;
       versionInput.value = String(post.version);
+      if (!pendingMode()) return true;
+      // Her changes replace whatever pending edit is stored now.
+      return api("GET", API + "/" + state.id + "/pending").then(function (pr) {
+        if (pr.status !== 200 && pr.status !== 404) { setStatus("Could not read the latest version — try again", "error"); return false; }
+        setPendingVersion(pr.status === 200 && pr.body && pr.body.data ? pr.body.data.version : 0);
+        return true;
+      });
+    }).then(function (ready) {
+      if (!ready) return false;
       state.stopped = "";
       state.lastSaved = null;
       show("conflict-banner", false);
@@ -707,14 +755,54 @@
       });
       return;
     }
-    writeLocal(); // if this post fails on the way, the text is still here
     state.leaving = true;
+    if (e.submitter && e.submitter.id === "pending-discard") {
+      removeLocal(); // she threw these changes away
+      return;
+    }
+    writeLocal(); // if this post fails on the way, the text is still here
+  }
+
+  // saveNow saves without publishing (Ctrl/Cmd-S): a draft's or a
+  // published post's pending edit by autosave now, any other post with
+  // its Save button.
+  function saveNow() {
+    clearTimeout(state.timer);
+    if (state.status === "published" && saver && saver.offerOpen()) {
+      setStatus("Choose above what to do with your unpublished changes first (your text is kept on this device)", "dirty");
+      return;
+    }
+    if (canAutosave()) {
+      if (state.lastSaved !== null && comparable(fields()) === state.lastSaved && !state.saving) {
+        setStatus("Nothing new to save", "saved");
+        return;
+      }
+      autosave();
+      return;
+    }
+    var btn = $("save-draft");
+    if (btn && !state.stopped) {
+      if (form.requestSubmit) form.requestSubmit(btn); else btn.click();
+    }
+  }
+
+  // dirty reports whether the page holds changes the server does not have.
+  function dirty() {
+    if (state.leaving) return false;
+    if (state.saving) return true;
+    if (state.lastSaved === null) {
+      var f = fields();
+      return !!(f.title.trim() || f.body.trim() || f.excerpt.trim());
+    }
+    return comparable(fields()) !== state.lastSaved;
   }
 
   function init() {
     if (images) images.init({ changed: changed });
     if (refs) refs.init({ changed: changed });
-    if (saver) saver.init();
+    var pv = $("pending-version");
+    if (pv) state.pendingVersion = parseInt(pv.value, 10) || 0;
+    if (saver) saver.init({ saveNow: saveNow, dirty: dirty, leaving: function () { state.leaving = true; } });
     setupEditor();
     setupSchedule();
     updateHints();

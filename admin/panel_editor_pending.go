@@ -1,0 +1,108 @@
+package admin
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// The editor and a published post's pending edit (cms/pending.go). The
+// script autosaves every change of a published post as its pending edit
+// (PUT /admin/api/v1/posts/:id/pending); the form carries the version of
+// the pending edit it shows ("pendingVersion"), so that Update publishes
+// the form and drops that pending edit, and "Discard changes" drops it.
+// Opening a published post that has a pending edit offers it: "Continue
+// editing" (?pending=1: the form shows the pending edit) or discard it.
+
+// pendingView is what the editor shows of a pending edit.
+type pendingView struct {
+	Version int
+	SavedAt time.Time
+	Stale   bool // the post changed since the edit was made on it
+	Editing bool // the form shows the pending edit; else it is offered
+}
+
+// pendingFor returns the pending edit of post (published) for the
+// editor showing form f, or nil when there is none.
+func (a *Admin) pendingFor(ctx context.Context, post *cms.Post, f postForm) (*pendingView, error) {
+	if post == nil || !post.Public() {
+		return nil, nil
+	}
+	e, err := a.svc.PendingOf(ctx, post)
+	if err != nil || e == nil {
+		return nil, err
+	}
+	return &pendingView{Version: e.Version, SavedAt: e.SavedAt, Stale: e.Stale, Editing: f.PendingVersion == e.Version}, nil
+}
+
+// pendingForm returns the editor form of post showing its pending edit
+// (the ?pending=1 of "Continue editing"), or the post's own form when it
+// has none.
+func (a *Admin) pendingForm(ctx context.Context, post *cms.Post) (postForm, error) {
+	if !post.Public() {
+		return formFromPost(post), nil
+	}
+	e, err := a.svc.PendingOf(ctx, post)
+	if err != nil || e == nil {
+		return formFromPost(post), err
+	}
+	f := formFromPost(e.Preview(post))
+	f.PendingVersion = e.Version
+	return f, nil
+}
+
+// updatePublished is Update on a published post with the editor form:
+// her fields are saved and public at once, and the pending edit the form
+// showed is dropped (cms.PublishChanges). A form equal to the post only
+// drops that pending edit.
+func (a *Admin) updatePublished(c *fiber.Ctx, post *cms.Post, f postForm) error {
+	ctx, u := c.UserContext(), actor(c)
+	if !f.changedFrom(post) {
+		if f.PendingVersion > 0 {
+			if err := a.svc.DiscardPending(ctx, u, post.ID, f.PendingVersion); err != nil && !cms.IsKind(err, cms.KindNotFound) && !isPendingStale(err) {
+				return err
+			}
+		}
+		return a.editorAct(c, post, f, actPublish, false)
+	}
+	updated, err := a.svc.PublishChanges(ctx, u, post.ID, f.input(false), f.PendingVersion)
+	if err != nil {
+		return a.editorFailed(c, post, f, actPublish, err, false)
+	}
+	f.Version = updated.Version
+	return a.editorAct(c, updated, f, actPublish, true)
+}
+
+// handlePendingDiscardForm drops the pending edit of post :id at the
+// form's pendingVersion ("Discard changes") and shows the published post.
+func (a *Admin) handlePendingDiscardForm(c *fiber.Ctx) error {
+	post, err := a.panelPost(c)
+	if err != nil {
+		return err
+	}
+	pv, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("pendingVersion")))
+	if pv < 0 {
+		pv = 0
+	}
+	msg := "Unpublished changes discarded: the editor shows the post as published."
+	switch err := a.svc.DiscardPending(c.UserContext(), actor(c), post.ID, pv); {
+	case cms.IsKind(err, cms.KindNotFound):
+		msg = "There were no unpublished changes to discard."
+	case isPendingStale(err):
+		msg = "Nothing was discarded: the unpublished changes were saved again in another window. Here they are offered again."
+	case err != nil:
+		return err
+	}
+	return a.flashRedirect(c, editorPath(post.ID), msg)
+}
+
+// isPendingStale reports whether err says the pending edit changed.
+func isPendingStale(err error) bool {
+	_, ok := cms.ErrorFields(err)["pendingVersion"]
+	return ok && cms.IsKind(err, cms.KindConflict)
+}
