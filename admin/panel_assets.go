@@ -99,20 +99,26 @@ func (a *Admin) handleAsset(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		return c.Status(fiber.StatusNotFound).SendString("Not found.")
 	}
+	// The gzip encoding is a representation of its own, with its own
+	// strong ETag; choosing it first keeps a HEAD's headers those of its
+	// GET.
+	body, etag, gzipped := f.body, `"`+f.hash+`"`, false
+	if gz := f.gzipped(); gz != nil && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+		body, etag, gzipped = gz, `"`+f.hash+`-gz"`, true
+	}
 	h := &c.Response().Header
 	h.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	h.Set(fiber.HeaderContentType, f.ctype)
-	h.Set(fiber.HeaderETag, `"`+f.hash+`"`)
+	h.Set(fiber.HeaderETag, etag)
 	h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-	if c.Get(fiber.HeaderIfNoneMatch) == `"`+f.hash+`"` {
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	if gz := f.gzipped(); gz != nil && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+	if gzipped {
 		h.Set(fiber.HeaderContentEncoding, "gzip")
-		return c.Send(gz)
 	}
-	return c.Send(f.body)
+	return c.Send(body)
 }
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip.

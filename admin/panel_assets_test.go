@@ -35,12 +35,19 @@ func TestPanelAssets(t *testing.T) {
 		if got := p.Header.Get("Content-Encoding"); got != "gzip" {
 			t.Errorf("Content-Encoding = %q, want gzip", got)
 		}
+		// The gzip encoding has its own strong ETag.
+		if got := p.Header.Get("ETag"); got != `"`+hash+`-gz"` {
+			t.Errorf("gzip ETag = %q, want %q", got, `"`+hash+`-gz"`)
+		}
 		if p = b.Get(t, cssURL, "Accept-Encoding", "gzip;q=0"); p.Header.Get("Content-Encoding") != "" {
 			t.Error("gzip sent although refused")
 		}
 	})
 	t.Run("NotModified", func(t *testing.T) {
 		b.Get(t, cssURL, "If-None-Match", `"`+hash+`"`).MustStatus(t, 304)
+		b.Get(t, cssURL, "If-None-Match", `"`+hash+`-gz"`, "Accept-Encoding", "gzip").MustStatus(t, 304)
+		b.Get(t, cssURL, "If-None-Match", `"`+hash+`"`, "Accept-Encoding", "gzip").MustStatus(t, 200)
+		b.Get(t, cssURL, "If-None-Match", `"`+hash+`-gz"`).MustStatus(t, 200)
 	})
 	t.Run("ErrWrongHash", func(t *testing.T) {
 		p := b.Get(t, strings.Replace(cssURL, hash, "0000000000000000", 1)).MustStatus(t, 404)

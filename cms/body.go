@@ -26,12 +26,14 @@ var (
 
 // Body is a ready-made response: JSON bytes, a strong ETag derived from
 // them, and gzip and brotli encodings made on first use and then kept, so
-// that serving a popular post never compresses it twice.
+// that serving a popular post never compresses it twice. Each encoding is
+// a representation of its own with its own strong ETag (RFC 9110 8.8.3):
+// the identity tag with "-gz" or "-br" inside the quotes.
 type Body struct {
 	JSON []byte
 	ETag string // quoted, e.g. "\"3f2a...\""
 
-	etag []byte // ETag, ready for a response header
+	etag, gzETag, brETag []byte // ready for a response header
 
 	gzOnce, brOnce sync.Once
 	gz, br         []byte
@@ -40,12 +42,20 @@ type Body struct {
 // NewBody wraps b, computing its ETag.
 func NewBody(b []byte) *Body {
 	sum := sha256.Sum256(b)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
-	return &Body{JSON: b, ETag: etag, etag: []byte(etag)}
+	tag := hex.EncodeToString(sum[:16])
+	etag := `"` + tag + `"`
+	return &Body{JSON: b, ETag: etag, etag: []byte(etag), gzETag: []byte(`"` + tag + `-gz"`), brETag: []byte(`"` + tag + `-br"`)}
 }
 
 // ETagBytes returns the ETag as bytes; they must not be modified.
 func (b *Body) ETagBytes() []byte { return b.etag }
+
+// GzipETag returns the ETag of the gzip encoding; it must not be modified.
+func (b *Body) GzipETag() []byte { return b.gzETag }
+
+// BrotliETag returns the ETag of the brotli encoding; it must not be
+// modified.
+func (b *Body) BrotliETag() []byte { return b.brETag }
 
 // Gzip returns the gzip encoding, or nil when the body is too small to
 // be worth compressing.

@@ -110,12 +110,12 @@ var (
 
 // etagMatches implements If-None-Match's weak comparison: any listed tag,
 // with or without W/, or "*". It does not allocate.
-func etagMatches(header []byte, etag string) bool {
+func etagMatches(header, etag []byte) bool {
 	for len(header) > 0 {
 		var part []byte
 		part, header, _ = bytes.Cut(header, comma)
 		part = bytes.TrimPrefix(bytes.TrimSpace(part), weakPrefix)
-		if string(part) == etag || string(part) == "*" {
+		if bytes.Equal(part, etag) || string(part) == "*" {
 			return true
 		}
 	}

@@ -57,34 +57,31 @@ func (a *API) handleRobots(c *fiber.Ctx) error {
 }
 
 // sendType is send for bodies that are not JSON: the same ETag, 304 and
-// compression, with contentType.
+// compression, with contentType. The encoding is chosen first, so that
+// the ETag is that of what is sent (each encoding has its own) and a HEAD
+// answers exactly the headers of its GET (fasthttp sends the length of
+// the body it does not send).
 func (a *API) sendType(c *fiber.Ctx, b *cms.Body, contentType []byte) error {
 	h := &c.Response().Header
-	h.SetCanonical(headerETag, b.ETagBytes())
+	req := &c.Request().Header
+	body, etag, enc := b.JSON, b.ETagBytes(), []byte(nil)
+	if ae := req.PeekBytes(headerAcceptEncoding); len(ae) > 0 {
+		switch {
+		case acceptsEncoding(ae, "br") && b.Brotli() != nil:
+			body, etag, enc = b.Brotli(), b.BrotliETag(), valueBrotli
+		case acceptsEncoding(ae, "gzip") && b.Gzip() != nil:
+			body, etag, enc = b.Gzip(), b.GzipETag(), valueGzip
+		}
+	}
+	h.SetCanonical(headerETag, etag)
 	h.SetCanonical(headerCacheControl, a.cacheControl)
 	h.SetCanonical(headerVary, valueVary)
-	req := &c.Request().Header
-	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, b.ETag) {
+	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	h.SetContentTypeBytes(contentType)
-	if c.Method() == fiber.MethodHead {
-		h.SetContentLength(len(b.JSON))
-		return nil
+	if enc != nil {
+		h.SetCanonical(headerContentEncoding, enc)
 	}
-	if ae := req.PeekBytes(headerAcceptEncoding); len(ae) > 0 {
-		if acceptsEncoding(ae, "br") {
-			if z := b.Brotli(); z != nil {
-				h.SetCanonical(headerContentEncoding, valueBrotli)
-				return c.Send(z)
-			}
-		}
-		if acceptsEncoding(ae, "gzip") {
-			if z := b.Gzip(); z != nil {
-				h.SetCanonical(headerContentEncoding, valueGzip)
-				return c.Send(z)
-			}
-		}
-	}
-	return c.Send(b.JSON)
+	return c.Send(body)
 }
