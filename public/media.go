@@ -36,13 +36,34 @@ var (
 	valueNoSniff       = []byte("nosniff")
 	valueCrossOrigin   = []byte("cross-origin")
 	valueBytes         = []byte("bytes")
+	headerACAO         = []byte(fiber.HeaderAccessControlAllowOrigin)
+	headerACEH         = []byte(fiber.HeaderAccessControlExposeHeaders)
+	valueAnyOrigin     = []byte("*")
+	valueMediaExposed  = []byte("ETag, Content-Range, Accept-Ranges")
 )
 
 // MediaRoutes registers media delivery on r, the app's "/media" group:
-// GET and HEAD /:id/:variant. It answers 404 for everything when the API
-// was built without a MediaSource.
+// GET and HEAD /:id/:variant, and OPTIONS for CORS preflights. It answers
+// 404 for everything when the API was built without a MediaSource.
+//
+// Published images are public: every answer allows any origin
+// (Access-Control-Allow-Origin: *), so that a frontend on another origin
+// can fetch() a pin or draw it on a canvas without tainting it, whatever
+// the API's CORS settings. The value never depends on the request, so the
+// answers carry no Vary: Origin and one cached copy serves every origin.
+// Cross-Origin-Resource-Policy: cross-origin lets pages embed them too.
 func (a *API) MediaRoutes(r fiber.Router) {
+	r.Use(func(c *fiber.Ctx) error {
+		c.Response().Header.SetCanonical(headerACAO, valueAnyOrigin)
+		return c.Next()
+	})
 	r.Get("/:id/:variant", a.handleMedia)
+	r.Options("/:id/:variant", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderAccessControlAllowMethods, "GET, HEAD, OPTIONS")
+		c.Set(fiber.HeaderAccessControlAllowHeaders, "Range, If-None-Match, If-Range")
+		c.Set(fiber.HeaderAccessControlMaxAge, "86400")
+		return c.SendStatus(fiber.StatusNoContent)
+	})
 	r.Use(func(c *fiber.Ctx) error { return a.problem(c, a.handleNotFound(c)) })
 }
 
@@ -59,9 +80,10 @@ func (a *API) handleMedia(c *fiber.Ctx) error {
 	h.SetCanonical(headerCacheControl, mediaCacheControl)
 	h.SetCanonical(headerNoSniff, valueNoSniff)
 	h.SetCanonical(headerCORP, valueCrossOrigin)
+	h.SetCanonical(headerACEH, valueMediaExposed)
 	h.SetCanonical(headerAcceptRanges, valueBytes)
 	req := &c.Request().Header
-	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, e.variant.ETag) {
+	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, e.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	h.SetContentType(e.variant.ContentType)

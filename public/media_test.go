@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -186,3 +187,51 @@ func TestMediaConcurrentMissesReadOnce(t *testing.T) {
 type emptyContent struct{}
 
 func (emptyContent) Snapshot() *cms.Snapshot { return nil }
+
+// TestMediaAnyOrigin: published images may be read from any origin (a
+// frontend draws a pin on a canvas or fetch()es it), even when the API
+// allows only some origins; the header never varies, so no Vary: Origin
+// splits caches, and embedding stays allowed by CORP.
+func TestMediaAnyOrigin(t *testing.T) {
+	t.Parallel()
+	f := MustFixture(t, "https://blog.example")
+	m, err := f.svc.UploadMedia(context.Background(), nil, "pin.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 600, 900)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc.Refresh(context.Background())
+	url := "/media/" + m.ID + "/pin"
+	pin, _ := m.Variant("pin")
+	for _, tt := range []struct {
+		name, method, url string
+		header            map[string]string
+		status            int
+	}{
+		{"GET", http.MethodGet, url, map[string]string{"Origin": "https://elsewhere.example"}, 200},
+		{"GETWithoutOrigin", http.MethodGet, url, nil, 200},
+		{"HEAD", http.MethodHead, url, map[string]string{"Origin": "https://elsewhere.example"}, 200},
+		{"NotModified", http.MethodGet, url, map[string]string{"Origin": "https://elsewhere.example", "If-None-Match": pin.ETag}, 304},
+		{"Range", http.MethodGet, url, map[string]string{"Origin": "https://elsewhere.example", "Range": "bytes=0-9"}, 206},
+		{"NotFound", http.MethodGet, "/media/" + cms.NewID() + "/pin", map[string]string{"Origin": "https://elsewhere.example"}, 404},
+		{"Preflight", http.MethodOptions, url, map[string]string{"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "range"}, 204},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := mediaDo(t, f.app, tt.method, tt.url, tt.header)
+			if res.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", res.StatusCode, tt.status)
+			}
+			if got := res.Header.Get("Access-Control-Allow-Origin"); got != "*" {
+				t.Errorf("Access-Control-Allow-Origin = %q, want *", got)
+			}
+			if v := res.Header.Values("Vary"); strings.Contains(strings.Join(v, ","), "Origin") {
+				t.Errorf("Vary = %q: the answer does not depend on Origin", v)
+			}
+			if tt.status < 300 && tt.method != http.MethodOptions && res.Header.Get("Cross-Origin-Resource-Policy") != "cross-origin" {
+				t.Errorf("Cross-Origin-Resource-Policy = %q", res.Header.Get("Cross-Origin-Resource-Policy"))
+			}
+			if tt.method == http.MethodOptions && !strings.Contains(res.Header.Get("Access-Control-Allow-Headers"), "Range") {
+				t.Errorf("preflight allows headers %q, want Range", res.Header.Get("Access-Control-Allow-Headers"))
+			}
+		})
+	}
+}
