@@ -67,6 +67,7 @@ func (a *Admin) handleLoginCodeForm(c *fiber.Ctx) error {
 	u, err := a.secondStep(c.UserContext(), cl, c.FormValue("code"))
 	switch {
 	case cms.IsKind(err, cms.KindRateLimited):
+		setRetryAfter(c, err)
 		p.Error, p.Locked = cms.ErrorMessage(err), true
 		return a.render(c, fiber.StatusTooManyRequests, views.LoginCode, p)
 	case cms.IsKind(err, cms.KindUnauthenticated):

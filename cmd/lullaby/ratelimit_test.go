@@ -87,8 +87,11 @@ func TestTooManyRequestsPathsAreKnown(t *testing.T) {
 		"admin/session.go":       1, // limitAttempts: logins, set-up, password changes
 		"admin/panel_auth.go":    2, // login form (lockout, limiter) and set-up form re-rendered at 429
 		"admin/panel_account.go": 1, // password change form re-rendered at 429
-		"cms/user_service.go":    1, // a locked account
-		"public/quiz.go":         1, // the quiz's per-client limit
+		// The code step of a two-factor login re-rendered at 429: the same
+		// attempt limiter and account lock as the login form, tested above.
+		"admin/panel_twofactor.go": 2,
+		"cms/user_service.go":      1, // a locked account
+		"public/quiz.go":           1, // the quiz's per-client limit
 	}
 	re := regexp.MustCompile(`KindRateLimited, |Kind: (cms\.)?KindRateLimited|StatusTooManyRequests, views\.`)
 	got := map[string]int{}
