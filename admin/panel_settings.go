@@ -40,8 +40,9 @@ func (a *Admin) handleSettingsPage(c *fiber.Ctx) error {
 func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	s := cms.Settings{
-		Site:         cms.SiteSettings{Title: v("site.title"), URL: v("site.url"), Description: v("site.description")},
-		Author:       cms.AuthorProfile{Name: v("author.name"), Title: v("author.title"), Bio: v("author.bio"), PhotoURL: v("author.photoUrl")},
+		Site: cms.SiteSettings{Title: v("site.title"), URL: v("site.url"), Description: v("site.description")},
+		Author: cms.AuthorProfile{Name: v("author.name"), Title: v("author.title"), Bio: v("author.bio"),
+			PhotoMediaID: v("author.photoMediaId"), PhotoURL: v("author.photoUrl")},
 		CallToAction: cms.CallToAction{Heading: v("callToAction.heading"), Text: v("callToAction.text"), ButtonLabel: v("callToAction.buttonLabel"), URL: v("callToAction.url")},
 		CORSOrigins:  []string{},
 		// An empty choice (an old page without the select) keeps the

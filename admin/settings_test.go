@@ -34,6 +34,8 @@ func TestSettings(t *testing.T) {
 		{"ErrNestedType", `{"version": 0, "site": {"title": 5}}`, []string{"site.title"}},
 		{"ErrNestedUnknown", `{"version": 0, "site": {"title": "T", "colour": "blue"}}`, []string{"site.colour"}},
 		{"ErrBadOrigin", map[string]any{"version": 0, "corsOrigins": []string{"https://a.example/path"}}, []string{"corsOrigins"}},
+		{"ErrPhotoNotMedia", map[string]any{"version": 0, "author": map[string]any{"name": "Jo", "photoMediaId": "me.jpg"}}, []string{"author.photoMediaId"}},
+		{"ErrPhotoUnknown", map[string]any{"version": 0, "author": map[string]any{"name": "Jo", "photoMediaId": "64b0000000000000000000aa"}}, []string{"author.photoMediaId"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { put(owner.Token, tc.body).MustProblem(t, 400, tc.fields...) })
 	}

@@ -151,7 +151,8 @@ func (s *Service) MediaUsage(ctx context.Context, ids []string) (map[string][]*P
 }
 
 // DeleteMedia removes media id and its files, unless a post (trashed ones
-// included: they can be restored) still uses it. Errors: KindInvalid,
+// included: they can be restored) still uses it, or it is the author's
+// photo. Errors: KindInvalid,
 // KindNotFound, KindConflict (in use, naming the posts), KindUnavailable,
 // KindInternal.
 func (s *Service) DeleteMedia(ctx context.Context, actor *User, id string) error {
@@ -175,6 +176,14 @@ func (s *Service) DeleteMedia(ctx context.Context, actor *User, id string) error
 		}
 		return &Error{Kind: KindConflict, Op: op,
 			Message: fmt.Sprintf("This image is still used by %d post(s): %s%s. Remove it from them first (posts in the trash count too).", len(used), strings.Join(titles, ", "), more)}
+	}
+	st, err := s.store.GetSettings(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Author.PhotoMediaID == id {
+		return &Error{Kind: KindConflict, Op: op,
+			Message: "This image is the author's photo in Settings. Choose another photo there (or remove it) first."}
 	}
 	if err := s.store.DeleteMedia(ctx, id); err != nil {
 		return err

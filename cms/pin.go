@@ -220,28 +220,32 @@ func (p *Post) usedMediaIDs() []string {
 	return ids
 }
 
+// resolveImage copies the size and variants of im's media onto im, unless
+// it has them. A media not in the library is Invalid naming field.
+func (s *Service) resolveImage(ctx context.Context, op, field string, im *PostImage) error {
+	if len(im.Variants) > 0 {
+		return nil
+	}
+	m, err := s.store.GetMedia(ctx, im.MediaID)
+	if IsKind(err, KindNotFound) || IsKind(err, KindInvalid) {
+		return Problems{field: "Unknown image " + im.MediaID + ": it is not in the media library."}.Err(op)
+	}
+	if err != nil {
+		return err
+	}
+	im.Width, im.Height = m.Width, m.Height
+	im.Variants = make([]ImageVariant, len(m.Variants))
+	for i, v := range m.Variants {
+		im.Variants[i] = ImageVariant{Name: v.Name, ContentType: v.ContentType, Width: v.Width, Height: v.Height}
+	}
+	return nil
+}
+
 // resolveImages fills the size and variants of every image of p not
 // resolved yet, from the media library. An unknown media is Invalid,
 // naming the field.
 func (s *Service) resolveImages(ctx context.Context, op string, p *Post) error {
-	resolve := func(field string, im *PostImage) error {
-		if len(im.Variants) > 0 {
-			return nil
-		}
-		m, err := s.store.GetMedia(ctx, im.MediaID)
-		if IsKind(err, KindNotFound) || IsKind(err, KindInvalid) {
-			return Problems{field: "Unknown image " + im.MediaID + ": it is not in the media library."}.Err(op)
-		}
-		if err != nil {
-			return err
-		}
-		im.Width, im.Height = m.Width, m.Height
-		im.Variants = make([]ImageVariant, len(m.Variants))
-		for i, v := range m.Variants {
-			im.Variants[i] = ImageVariant{Name: v.Name, ContentType: v.ContentType, Width: v.Width, Height: v.Height}
-		}
-		return nil
-	}
+	resolve := func(field string, im *PostImage) error { return s.resolveImage(ctx, op, field, im) }
 	if p.Cover != nil {
 		if err := resolve("cover.mediaId", p.Cover); err != nil {
 			return err

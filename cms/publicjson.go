@@ -14,11 +14,11 @@ import (
 
 // PublicSite is GET /api/v1/site.
 type PublicSite struct {
-	Title        string        `json:"title"`
-	URL          string        `json:"url"`
-	Description  string        `json:"description"`
-	Author       AuthorProfile `json:"author"`
-	CallToAction CallToAction  `json:"callToAction"`
+	Title        string              `json:"title"`
+	URL          string              `json:"url"`
+	Description  string              `json:"description"`
+	Author       PublicAuthorProfile `json:"author"`
+	CallToAction CallToAction        `json:"callToAction"`
 	// CitationStyle is the site's style for in-text citations: "apa" or
 	// "ama". References carry both formats.
 	CitationStyle CitationStyle `json:"citationStyle"`
@@ -31,12 +31,40 @@ type PublicCategoryRef struct {
 	Name string `json:"name"`
 }
 
-// PublicAuthor is the post's byline.
+// PublicAuthorProfile is the site's author box.
+type PublicAuthorProfile struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Bio   string `json:"bio"`
+	// PhotoURL is her photo's absolute URL (the w640 variant of a photo
+	// from the media library), "" for none.
+	PhotoURL string `json:"photoUrl"`
+	// Photo is her photo from the media library with its srcset; absent
+	// for none, or for a photo that is an address elsewhere.
+	Photo *PublicImage `json:"photo,omitempty"`
+}
+
+// PublicAuthor is the post's byline; a post alone adds the bio and photo.
 type PublicAuthor struct {
-	Name     string `json:"name"`
-	Title    string `json:"title"`
-	Bio      string `json:"bio,omitempty"`
-	PhotoURL string `json:"photoUrl,omitempty"`
+	Name     string       `json:"name"`
+	Title    string       `json:"title"`
+	Bio      string       `json:"bio,omitempty"`
+	PhotoURL string       `json:"photoUrl,omitempty"`
+	Photo    *PublicImage `json:"photo,omitempty"`
+}
+
+// authorPhotoVariant is the variant an author photo's URL names.
+const authorPhotoVariant = "w640"
+
+// author is the site's author box with absolute photo URLs.
+func (l imageLinks) author(a *AuthorProfile) PublicAuthorProfile {
+	out := PublicAuthorProfile{Name: a.Name, Title: a.Title, Bio: a.Bio, PhotoURL: a.PhotoURL}
+	if a.Photo != nil {
+		im := l.image(a.Photo, authorPhotoVariant, "original")
+		im.Alt = a.Name
+		out.Photo, out.PhotoURL = &im, im.URL
+	}
+	return out
 }
 
 // PublicPostSummary is one post in a list: everything but the body.

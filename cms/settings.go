@@ -32,10 +32,18 @@ type SiteSettings struct {
 
 // AuthorProfile is the author box: who writes the blog.
 type AuthorProfile struct {
-	Name     string `json:"name"`
-	Title    string `json:"title"` // e.g. "Certified pediatric sleep consultant"
-	Bio      string `json:"bio"`
+	Name  string `json:"name"`
+	Title string `json:"title"` // e.g. "Certified pediatric sleep consultant"
+	Bio   string `json:"bio"`
+	// PhotoMediaID is her photo from the media library ("" for none); it
+	// wins over PhotoURL.
+	PhotoMediaID string `json:"photoMediaId"`
+	// PhotoURL is a photo elsewhere, as set before photos came from the
+	// media library; kept working for such settings.
 	PhotoURL string `json:"photoUrl"`
+	// Photo is the size and variants of PhotoMediaID's media, copied when
+	// it is chosen (as a post copies its cover's).
+	Photo *PostImage `json:"-"`
 }
 
 // CallToAction ends every post, e.g. "Book a consultation".
@@ -74,7 +82,12 @@ func (in *SettingsInput) apply(s *Settings) {
 		s.Site = SiteSettings{Title: trim(in.Site.Title), URL: strings.TrimRight(trim(in.Site.URL), "/"), Description: trim(in.Site.Description)}
 	}
 	if in.Author != nil {
-		s.Author = AuthorProfile{Name: trim(in.Author.Name), Title: trim(in.Author.Title), Bio: trim(in.Author.Bio), PhotoURL: trim(in.Author.PhotoURL)}
+		a := AuthorProfile{Name: trim(in.Author.Name), Title: trim(in.Author.Title), Bio: trim(in.Author.Bio),
+			PhotoMediaID: strings.ToLower(trim(in.Author.PhotoMediaID)), PhotoURL: trim(in.Author.PhotoURL)}
+		if old := s.Author.Photo; old != nil && old.MediaID == a.PhotoMediaID {
+			a.Photo = old
+		}
+		s.Author = a
 	}
 	if in.CallToAction != nil {
 		c := in.CallToAction
@@ -116,6 +129,9 @@ func (s *Settings) Validate() error {
 	maxLen("author.name", s.Author.Name, 200)
 	maxLen("author.title", s.Author.Title, 200)
 	maxLen("author.bio", s.Author.Bio, 5000)
+	if s.Author.PhotoMediaID != "" && !ValidID(s.Author.PhotoMediaID) {
+		pr.Add("author.photoMediaId", "Must be a media id.")
+	}
 	if s.Author.PhotoURL != "" {
 		if msg := httpURLProblem(s.Author.PhotoURL); msg != "" {
 			pr.Add("author.photoUrl", msg)

@@ -28,6 +28,12 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *User, in SettingsIn
 	if err := cur.Validate(); err != nil {
 		return nil, err
 	}
+	if a := &cur.Author; a.PhotoMediaID != "" && a.Photo == nil {
+		a.Photo = &PostImage{MediaID: a.PhotoMediaID}
+		if err := s.resolveImage(ctx, op, "author.photoMediaId", a.Photo); err != nil {
+			return nil, err
+		}
+	}
 	cur.Version, cur.UpdatedAt = *in.Version+1, s.timeNow()
 	if err := s.store.SaveSettings(ctx, cur, *in.Version); err != nil {
 		return nil, err

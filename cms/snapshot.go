@@ -313,7 +313,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	}
 	site, err := marshal(struct {
 		Data PublicSite `json:"data"`
-	}{PublicSite{Title: st.Site.Title, URL: st.Site.URL, Description: st.Site.Description, Author: st.Author,
+	}{PublicSite{Title: st.Site.Title, URL: st.Site.URL, Description: st.Site.Description, Author: imageLinks{base: publicURL}.author(&st.Author),
 		CallToAction: st.CallToAction, CitationStyle: st.CitationStyle}})
 	if err != nil {
 		return nil, err
@@ -439,7 +439,7 @@ type entryEnv struct {
 func newEntryEnv(cats map[string]*catEntry, st *Settings, publicURL string, citations []*Citation) *entryEnv {
 	env := &entryEnv{cats: cats, st: st, links: imageLinks{base: publicURL},
 		citations: make(map[string]*Citation, len(citations))}
-	env.author = PublicAuthor{Name: st.Author.Name, Title: st.Author.Title, Bio: st.Author.Bio, PhotoURL: st.Author.PhotoURL}
+	env.author = PublicAuthor(env.links.author(&st.Author))
 	for _, c := range citations {
 		env.citations[c.ID] = c
 	}

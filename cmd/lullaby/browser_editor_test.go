@@ -151,7 +151,7 @@ func TestBrowserReaderPreview(t *testing.T) {
 	}
 	if _, err := f.r.srv.svc.UpdateSettings(ctx, f.owner, cms.SettingsInput{Version: &st.Version,
 		Author: &cms.AuthorProfile{Name: "Jo Rivers", Title: "Certified pediatric sleep consultant", Bio: "Jo helps tired families sleep.",
-			PhotoURL: f.r.base + "/media/" + f.cover.ID + "/w640"},
+			PhotoMediaID: f.pins[0].ID},
 		CallToAction: &cms.CallToAction{Heading: "Tired of sleepless nights?", Text: "Let us make a plan together.",
 			ButtonLabel: "Book a free call", URL: "https://sleep.example/book"}}); err != nil {
 		t.Fatal(err)
@@ -218,5 +218,73 @@ func TestBrowserReaderPreview(t *testing.T) {
 	}
 	if got, err := f.r.srv.svc.GetPost(ctx, f.post.ID); err != nil || got.Title == newTitle || got.Version != f.post.Version {
 		t.Errorf("after the preview the stored post is %+v, %v: want it unchanged", got, err)
+	}
+}
+
+// TestBrowserAuthorPhoto: in Settings she chooses her photo from the
+// media library; the public API then serves it with an absolute URL and a
+// srcset, on the site and on every post, and the image cannot be deleted
+// while it is her photo.
+func TestBrowserAuthorPhoto(t *testing.T) {
+	f := mustEditorFixture(t)
+	b, ctx, svc := f.b, context.Background(), f.r.srv.svc
+	if _, err := svc.PublishPost(ctx, f.owner, f.post.ID, f.post.Version); err != nil {
+		t.Fatal(err)
+	}
+	photo, err := svc.UploadMedia(ctx, f.owner, "jo.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 1200, 1200)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Do(t, "settings",
+		navigate(f.r.base+"/admin/settings"),
+		chromedp.WaitVisible(chromedp.ID("author-photo-pick")),
+		chromedp.SetValue(chromedp.CSS(`[name="author.name"]`), "Jo Rivers"),
+		chromedp.Click(chromedp.ID("author-photo-pick")),
+		chromedp.WaitVisible(chromedp.CSS(`#media-picker-list .picker-item`)),
+		chromedp.Click(chromedp.CSS(`#media-picker-list .picker-item[data-id="`+photo.ID+`"]`)),
+		waitJS(`document.getElementById('author.photoMediaId').value === `+jsString(photo.ID)+` && !document.getElementById('media-picker').open`),
+		waitJS(`document.getElementById('author-photo-img').complete && document.getElementById('author-photo-img').naturalWidth > 0`),
+		chromedp.Click(chromedp.CSS(`.settings-form button[type="submit"]`)),
+		waitText(".flash", "Settings saved"),
+		waitJS(`document.getElementById('author-photo-img').naturalWidth > 0 && document.getElementById('author-photo-remove').offsetWidth > 0`),
+	)
+	b.Screenshot(t, "settings")
+
+	var post struct { // MustCall decodes "data"
+		Author struct {
+			Name     string `json:"name"`
+			PhotoURL string `json:"photoUrl"`
+			Photo    *struct {
+				URL    string `json:"url"`
+				Srcset string `json:"srcset"`
+				Width  int    `json:"width"`
+			} `json:"photo"`
+		} `json:"author"`
+	}
+	MustCall(t, 200, "GET", f.r.base+"/api/v1/posts/"+f.post.Slug, "", nil, &post)
+	a := post.Author
+	wantURL := f.r.base + "/media/" + photo.ID + "/w640"
+	if a.PhotoURL != wantURL || a.Photo == nil || a.Photo.URL != wantURL || a.Photo.Width != 640 {
+		t.Fatalf("author = %+v (photo %+v), want photoUrl and photo.url %s, 640 wide", a, a.Photo, wantURL)
+	}
+	for _, w := range []string{"/thumb 320w", "/w640 640w", "/w1024 1024w"} {
+		if !strings.Contains(a.Photo.Srcset, f.r.base+"/media/"+photo.ID+w) {
+			t.Errorf("author photo srcset %q lacks %s", a.Photo.Srcset, w)
+		}
+	}
+	var site struct {
+		Author struct {
+			PhotoURL string `json:"photoUrl"`
+			Photo    *struct {
+				Srcset string `json:"srcset"`
+			} `json:"photo"`
+		} `json:"author"`
+	}
+	MustCall(t, 200, "GET", f.r.base+"/api/v1/site", "", nil, &site)
+	if site.Author.PhotoURL != wantURL || site.Author.Photo == nil || site.Author.Photo.Srcset != a.Photo.Srcset {
+		t.Errorf("site author = %+v, want the same photo as the post's", site.Author)
+	}
+	if err := svc.DeleteMedia(ctx, f.owner, photo.ID); !cms.IsKind(err, cms.KindConflict) || !strings.Contains(err.Error(), "photo") {
+		t.Errorf("deleting her photo: %v, want a conflict naming the photo", err)
 	}
 }

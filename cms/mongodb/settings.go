@@ -21,10 +21,30 @@ type siteDoc struct {
 }
 
 type authorDoc struct {
-	Name     string `bson:"name"`
-	Title    string `bson:"title"`
-	Bio      string `bson:"bio"`
-	PhotoURL string `bson:"photoUrl"`
+	Name         string    `bson:"name"`
+	Title        string    `bson:"title"`
+	Bio          string    `bson:"bio"`
+	PhotoURL     string    `bson:"photoUrl"`
+	PhotoMediaID string    `bson:"photoMediaId,omitempty"`
+	Photo        *imageDoc `bson:"photo,omitempty"`
+}
+
+func toAuthorDoc(a *cms.AuthorProfile) authorDoc {
+	d := authorDoc{Name: a.Name, Title: a.Title, Bio: a.Bio, PhotoURL: a.PhotoURL, PhotoMediaID: a.PhotoMediaID}
+	if a.Photo != nil {
+		im := toImageDoc(a.Photo)
+		d.Photo = &im
+	}
+	return d
+}
+
+func (d *authorDoc) author() cms.AuthorProfile {
+	a := cms.AuthorProfile{Name: d.Name, Title: d.Title, Bio: d.Bio, PhotoURL: d.PhotoURL, PhotoMediaID: d.PhotoMediaID}
+	if d.Photo != nil {
+		im := d.Photo.image()
+		a.Photo = &im
+	}
+	return a
 }
 
 type callToActionDoc struct {
@@ -50,7 +70,7 @@ func toSettingsDoc(s *cms.Settings) *settingsDoc {
 	return &settingsDoc{
 		ID:            settingsID,
 		Site:          siteDoc(s.Site),
-		Author:        authorDoc(s.Author),
+		Author:        toAuthorDoc(&s.Author),
 		CallToAction:  callToActionDoc(s.CallToAction),
 		CORSOrigins:   strs(s.CORSOrigins),
 		CitationStyle: string(s.CitationStyle),
@@ -63,7 +83,7 @@ func toSettingsDoc(s *cms.Settings) *settingsDoc {
 func (d *settingsDoc) settings() *cms.Settings {
 	return &cms.Settings{
 		Site:         cms.SiteSettings(d.Site),
-		Author:       cms.AuthorProfile(d.Author),
+		Author:       d.Author.author(),
 		CallToAction: cms.CallToAction(d.CallToAction),
 		CORSOrigins:  strs(d.CORSOrigins),
 		// Settings saved before styles existed cite in APA.

@@ -8,7 +8,8 @@
 //   - an image dropped or pasted into the Markdown editor is uploaded and
 //     inserted at the cursor as ![](/media/<id>/w1024).
 // Every field is a named form field, so the plain form carries them;
-// editor.js reads them for autosave through window.lullabyImages.
+// editor.js reads them for autosave through window.lullabyImages. The
+// Settings page uses its media picker and upload for the author's photo.
 (function () {
   "use strict";
 
@@ -105,6 +106,7 @@
           var b = document.createElement("button");
           b.type = "button";
           b.className = "picker-item";
+          b.dataset.id = m.id;
           var img = document.createElement("img");
           img.src = "/media/" + m.id + "/thumb";
           img.alt = "";
@@ -136,6 +138,7 @@
   function pickerOpen(cb) {
     var d = $("media-picker");
     if (!d) return;
+    setupPicker();
     picker.cb = cb;
     picker.q = "";
     $("media-picker-q").value = "";
@@ -153,7 +156,8 @@
 
   function setupPicker() {
     var d = $("media-picker");
-    if (!d) return;
+    if (!d || picker.dialog) return;
+    picker.dialog = d;
     $("media-picker-close").addEventListener("click", pickerClose);
     $("media-picker-q").addEventListener("input", function (e) {
       clearTimeout(picker.timer);
@@ -570,6 +574,9 @@
 
   window.lullabyImages = {
     init: init, fields: fields, apply: apply, bodyChanged: bodyChanged, attachEditor: attachEditor,
-    clearErrors: clearErrors, upload: upload, pinWarnings: pinWarnings
+    clearErrors: clearErrors, upload: upload, pinWarnings: pinWarnings,
+    // pick opens the media picker (a <dialog id="media-picker">, the
+    // "media_picker" template) and calls cb with the media she chooses.
+    pick: pickerOpen
   };
 })();
