@@ -252,11 +252,16 @@ func (a *Admin) handleSetupForm(c *fiber.Ctx) error {
 		return a.render(c, fiber.StatusTooManyRequests, views.Setup, p)
 	}
 	password, repeat := c.FormValue("password"), c.FormValue("repeatPassword")
+	in := cms.UserInput{Email: &p.Email, Name: &p.Name, Password: &password}
 	if password != repeat {
-		p.Errors = map[string]string{"repeatPassword": "The two passwords are not the same."}
+		// Every problem at once, not the mismatch first and the rest later.
+		owner := cms.RoleOwner
+		in.Role = &owner
+		p.Errors = map[string]string(cms.NewUserProblems(in))
+		p.Errors["repeatPassword"] = "The two passwords are not the same."
 		return a.render(c, fiber.StatusUnprocessableEntity, views.Setup, p)
 	}
-	_, err := a.svc.Setup(c.UserContext(), cms.UserInput{Email: &p.Email, Name: &p.Name, Password: &password})
+	_, err := a.svc.Setup(c.UserContext(), in)
 	switch {
 	case cms.IsKind(err, cms.KindInvalid):
 		p.Errors = cms.ErrorFields(err)

@@ -33,6 +33,17 @@ func TestPanelFirstRun(t *testing.T) {
 			t.Fatal("a user was created although the passwords differed")
 		}
 	})
+	t.Run("ErrEveryProblemAtOnce", func(t *testing.T) {
+		// A short password that the repeat does not match, and no name:
+		// all three are reported by one submission.
+		p := b.Post(t, "/admin/setup", url.Values{"email": {ownerEmail}, "name": {""},
+			"password": {"short"}, "repeatPassword": {"shorter"}}).MustStatus(t, 422)
+		p.MustContain(t, `id="password-error"`, "at least 10 characters", `id="repeatPassword-error"`, "not the same",
+			`id="name-error"`, "A name is required")
+		if empty, _ := e.Svc.NeedsSetup(t.Context()); !empty {
+			t.Fatal("a user was created from an invalid form")
+		}
+	})
 	t.Run("ErrCrossSite", func(t *testing.T) {
 		b.Post(t, "/admin/setup", url.Values{"email": {ownerEmail}, "name": {"Olivia"},
 			"password": {ownerPassword}, "repeatPassword": {ownerPassword}}, "Origin", "https://evil.example").

@@ -76,6 +76,20 @@ func (s *Service) createUser(ctx context.Context, op string, in UserInput) (*Use
 func (s *Service) newUser(op string, in UserInput) (*User, error) {
 	now := s.timeNow()
 	u := &User{ID: NewID(), Role: RoleEditor, Version: 1, CreatedAt: now, UpdatedAt: now}
+	in.fill(u)
+	if err := NewUserProblems(in).Err(op); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(*in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = hash
+	return u, nil
+}
+
+// fill copies the email, name and role of in onto u, normalised.
+func (in *UserInput) fill(u *User) {
 	if in.Email != nil {
 		u.Email = NormaliseEmail(*in.Email)
 	}
@@ -85,26 +99,24 @@ func (s *Service) newUser(op string, in UserInput) (*User, error) {
 	if in.Role != nil {
 		u.Role = *in.Role
 	}
+}
+
+// NewUserProblems lists every problem of in as a new user (an editor
+// unless in.Role says otherwise), keyed by field: a form can show them all
+// at once, with its own (a repeated password that differs).
+func NewUserProblems(in UserInput) Problems {
+	u := &User{Role: RoleEditor}
+	in.fill(u)
 	pr := Problems{}
-	if err := u.Validate(); err != nil {
-		for k, v := range ErrorFields(err) {
-			pr.Add(k, v)
-		}
+	for k, v := range ErrorFields(u.Validate()) {
+		pr.Add(k, v)
 	}
 	if in.Password == nil {
 		pr.Add("password", "A password is required.")
 	} else if msg := PasswordProblem(*in.Password); msg != "" {
 		pr.Add("password", msg)
 	}
-	if err := pr.Err(op); err != nil {
-		return nil, err
-	}
-	hash, err := HashPassword(*in.Password)
-	if err != nil {
-		return nil, err
-	}
-	u.PasswordHash = hash
-	return u, nil
+	return pr
 }
 
 // Authenticate checks an email and password (the first step of a login
