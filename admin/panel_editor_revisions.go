@@ -17,6 +17,9 @@ type diffRow struct {
 	Old     int // line number in the older text, 0 if not there
 	New     int // line number in the newer text, 0 if not there
 	Skipped int // for "skip": how many unchanged lines are folded away
+	// Spans are the words of a changed line that replaces a similar one,
+	// marked changed or not; nil: the whole line changed.
+	Spans []cms.DiffSpan
 }
 
 // diffRows numbers the lines of a diff and folds runs of unchanged lines
@@ -33,10 +36,10 @@ func diffRows(lines []cms.DiffLine, context int) []diffRow {
 			rows[i] = diffRow{Op: "same", Text: l.Text, Old: o, New: n}
 		case cms.DiffDelete:
 			o++
-			rows[i] = diffRow{Op: "del", Text: l.Text, Old: o}
+			rows[i] = diffRow{Op: "del", Text: l.Text, Old: o, Spans: l.Spans}
 		case cms.DiffInsert:
 			n++
-			rows[i] = diffRow{Op: "ins", Text: l.Text, New: n}
+			rows[i] = diffRow{Op: "ins", Text: l.Text, New: n, Spans: l.Spans}
 		}
 		if l.Op != cms.DiffEqual {
 			for j := max(0, i-context); j <= min(len(lines)-1, i+context); j++ {

@@ -367,13 +367,13 @@ func TestEditorRevisions(t *testing.T) {
 	e := MustNewEnv(t)
 	b := e.MustPanelSetup(t)
 	owner := e.MustOwner(t)
-	title, body := "Early waking", "Line one.\nLine <two>.\nLine three."
+	title, body := "Early waking", "Line one.\nLine <two>.\nLine three.\nMost babies wake two or three times a night."
 	p, err := e.Svc.CreatePost(t.Context(), owner, cms.PostInput{Title: &title, Body: &body})
 	if err != nil {
 		t.Fatal(err)
 	}
 	first := p.Revisions[0]
-	newTitle, newBody, v := "Early waking <i>revised</i>", "Line one.\nLine <script>alert(1)</script>.\nLine three.", p.Version
+	newTitle, newBody, v := "Early waking <i>revised</i>", "Line one.\nLine <script>alert(1)</script>.\nLine three.\nMost babies wake once or twice a night.", p.Version
 	if p, err = e.Svc.UpdatePost(t.Context(), owner, p.ID, cms.PostInput{Title: &newTitle, Body: &newBody, Version: &v}); err != nil {
 		t.Fatal(err)
 	}
@@ -393,6 +393,9 @@ func TestEditorRevisions(t *testing.T) {
 		"<ins>Line &lt;script&gt;alert(1)&lt;/script&gt;.</ins>", "Early waking &lt;i&gt;revised&lt;/i&gt;",
 		`id="restore-revision"`, `name="version" value="2"`, "Line one.")
 	diff.MustNotContain(t, "<script>alert", "<i>revised")
+	// A one-word change marks the words, not the whole line.
+	diff.MustContain(t, `Most babies wake <del class="diff-word">two</del> or <del class="diff-word">three times</del> a night.`,
+		`Most babies wake <ins class="diff-word">once</ins> or <ins class="diff-word">twice</ins> a night.`)
 	b.Get(t, path+"/revisions/000000000000000000000000").MustStatus(t, 404)
 
 	// Restoring with a stale version changes nothing.

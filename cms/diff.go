@@ -1,6 +1,10 @@
 package cms
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // DiffOp says what a line of a diff does.
 type DiffOp int8
@@ -16,6 +20,16 @@ const (
 type DiffLine struct {
 	Op   DiffOp
 	Text string
+	// Spans split a deleted or inserted line that replaces a similar line
+	// into its words, marking those that changed: a one-word edit of a
+	// long paragraph shows as that word. nil for other lines.
+	Spans []DiffSpan
+}
+
+// DiffSpan is a piece of a changed line: words, spaces or punctuation.
+type DiffSpan struct {
+	Text    string
+	Changed bool // not in the line it replaces (or is replaced by)
 }
 
 // maxDiffEdits bounds the work of DiffLines: when two texts differ in more
@@ -31,7 +45,11 @@ const maxDiffEdits = 1000
 // order, deletions before insertions where they replace each other. Line
 // endings "\r\n" count as "\n". Identical texts give only DiffEqual lines.
 func DiffLines(old, new string) []DiffLine {
-	a, b := splitLines(old), splitLines(new)
+	return markWords(diffSeq(splitLines(old), splitLines(new)))
+}
+
+// diffSeq is a shortest edit script from a to b.
+func diffSeq(a, b []string) []DiffLine {
 	// The common start and end need no search.
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
@@ -43,11 +61,11 @@ func DiffLines(old, new string) []DiffLine {
 	}
 	out := make([]DiffLine, 0, max(len(a), len(b))+8)
 	for _, l := range a[:pre] {
-		out = append(out, DiffLine{DiffEqual, l})
+		out = append(out, DiffLine{Op: DiffEqual, Text: l})
 	}
 	out = appendMiddle(out, a[pre:len(a)-suf], b[pre:len(b)-suf])
 	for _, l := range a[len(a)-suf:] {
-		out = append(out, DiffLine{DiffEqual, l})
+		out = append(out, DiffLine{Op: DiffEqual, Text: l})
 	}
 	return out
 }
@@ -69,10 +87,10 @@ func appendMiddle(out []DiffLine, a, b []string) []DiffLine {
 	ops := myers(a, b)
 	if ops == nil {
 		for _, l := range a {
-			out = append(out, DiffLine{DiffDelete, l})
+			out = append(out, DiffLine{Op: DiffDelete, Text: l})
 		}
 		for _, l := range b {
-			out = append(out, DiffLine{DiffInsert, l})
+			out = append(out, DiffLine{Op: DiffInsert, Text: l})
 		}
 		return out
 	}
@@ -134,13 +152,13 @@ func backtrack(a, b []string, trace [][]int) []DiffLine {
 		for x > prevX && y > prevY {
 			x--
 			y--
-			rev = append(rev, DiffLine{DiffEqual, a[x]})
+			rev = append(rev, DiffLine{Op: DiffEqual, Text: a[x]})
 		}
 		if d > 0 {
 			if x == prevX {
-				rev = append(rev, DiffLine{DiffInsert, b[prevY]})
+				rev = append(rev, DiffLine{Op: DiffInsert, Text: b[prevY]})
 			} else {
-				rev = append(rev, DiffLine{DiffDelete, a[prevX]})
+				rev = append(rev, DiffLine{Op: DiffDelete, Text: a[prevX]})
 			}
 		}
 		x, y = prevX, prevY
@@ -170,6 +188,100 @@ func backtrack(a, b []string, trace [][]int) []DiffLine {
 			}
 		}
 		copy(run, append(del, ins...))
+		i = j
+	}
+	return out
+}
+
+// minSameShare is how much of two lines (in bytes) must be the same for
+// the diff to mark words inside them; below it the lines are unrelated
+// and marked whole.
+const minSameShare = 0.4
+
+// markWords pairs, in each run of deleted lines followed by inserted
+// ones, the i-th deleted line with the i-th inserted one, and splits each
+// similar pair into words marked changed or not.
+func markWords(lines []DiffLine) []DiffLine {
+	for i := 0; i < len(lines); {
+		if lines[i].Op != DiffDelete {
+			i++
+			continue
+		}
+		d := i
+		for i < len(lines) && lines[i].Op == DiffDelete {
+			i++
+		}
+		ins := i
+		for i < len(lines) && lines[i].Op == DiffInsert {
+			i++
+		}
+		for k := 0; d+k < ins && ins+k < i; k++ {
+			lines[d+k].Spans, lines[ins+k].Spans = wordSpans(lines[d+k].Text, lines[ins+k].Text)
+		}
+	}
+	return lines
+}
+
+// wordSpans diffs two lines word by word; both nil when they share too
+// little to be worth it.
+func wordSpans(old, new string) (oldSpans, newSpans []DiffSpan) {
+	ops := diffSeq(words(old), words(new))
+	same := 0
+	for _, op := range ops {
+		if op.Op == DiffEqual {
+			same += len(op.Text)
+		}
+	}
+	if float64(2*same) < minSameShare*float64(len(old)+len(new)) {
+		return nil, nil
+	}
+	add := func(spans []DiffSpan, text string, changed bool) []DiffSpan {
+		if n := len(spans); n > 0 && spans[n-1].Changed == changed {
+			spans[n-1].Text += text
+			return spans
+		}
+		return append(spans, DiffSpan{Text: text, Changed: changed})
+	}
+	for _, op := range ops {
+		switch op.Op {
+		case DiffEqual:
+			oldSpans = add(oldSpans, op.Text, false)
+			newSpans = add(newSpans, op.Text, false)
+		case DiffDelete:
+			oldSpans = add(oldSpans, op.Text, true)
+		case DiffInsert:
+			newSpans = add(newSpans, op.Text, true)
+		}
+	}
+	return oldSpans, newSpans
+}
+
+// words splits s into runs of letters and digits, runs of spaces, and
+// single other characters, which together give s back.
+func words(s string) []string {
+	var out []string
+	kind := func(r rune) int {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			return 1
+		case unicode.IsSpace(r):
+			return 2
+		}
+		return 0
+	}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		k, j := kind(r), i+n
+		if k != 0 {
+			for j < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				if kind(r2) != k {
+					break
+				}
+				j += n2
+			}
+		}
+		out = append(out, s[i:j])
 		i = j
 	}
 	return out

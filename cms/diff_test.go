@@ -108,3 +108,60 @@ func TestDiffLinesLarge(t *testing.T) {
 		t.Fatalf("got %d lines, first %+v, last %+v", len(d), d[0], d[len(d)-1])
 	}
 }
+
+// TestDiffWords: a one-word change in a long paragraph marks that word,
+// not the paragraph; unrelated lines are marked whole.
+func TestDiffWords(t *testing.T) {
+	t.Parallel()
+	show := func(spans []cms.DiffSpan) string {
+		var b strings.Builder
+		for _, s := range spans {
+			if s.Changed {
+				b.WriteString("[" + s.Text + "]")
+			} else {
+				b.WriteString(s.Text)
+			}
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name, old, new, wantOld, wantNew string
+	}{
+		{"OneWord", "Most babies wake two or three times a night until six months.",
+			"Most babies wake once or twice a night until six months.",
+			"Most babies wake [two] or [three times] a night until six months.",
+			"Most babies wake [once] or [twice] a night until six months."},
+		{"Punctuation", "Keep the room dark, quiet and cool.", "Keep the room dark, quiet, and cool!",
+			"Keep the room dark, quiet and cool[.]", "Keep the room dark, quiet[,] and cool[!]"},
+		{"Accents", "Le bébé dort bien la nuit.", "Le bébé dort mal la nuit.",
+			"Le bébé dort [bien] la nuit.", "Le bébé dort [mal] la nuit."},
+		{"Unrelated", "Naps matter.", "Completely different words here about bedtime.", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := cms.DiffLines("Title\n\n"+tt.old+"\n\nEnd", "Title\n\n"+tt.new+"\n\nEnd")
+			var del, ins *cms.DiffLine
+			for i := range d {
+				switch d[i].Op {
+				case cms.DiffDelete:
+					del = &d[i]
+				case cms.DiffInsert:
+					ins = &d[i]
+				case cms.DiffEqual:
+					if d[i].Spans != nil {
+						t.Errorf("unchanged line %q has spans", d[i].Text)
+					}
+				}
+			}
+			if del == nil || ins == nil || del.Text != tt.old || ins.Text != tt.new {
+				t.Fatalf("diff %+v: want the paragraph deleted and inserted", d)
+			}
+			if got := show(del.Spans); got != tt.wantOld {
+				t.Errorf("old spans = %q, want %q", got, tt.wantOld)
+			}
+			if got := show(ins.Spans); got != tt.wantNew {
+				t.Errorf("new spans = %q, want %q", got, tt.wantNew)
+			}
+		})
+	}
+}
