@@ -193,7 +193,8 @@ func TestBrowserPublishedEditsPending(t *testing.T) {
 
 // TestBrowserCtrlS: Ctrl-S saves without publishing: a scheduled post
 // (no autosave) through its Save button, a published post's change as its
-// pending edit at once, without waiting for autosave.
+// pending edit at once (pressed in the Markdown editor), without waiting
+// for autosave.
 func TestBrowserCtrlS(t *testing.T) {
 	r, b, owner := mustEditorSession(t, "/admin/posts")
 	sched, err := r.srv.svc.CreatePost(t.Context(), owner, cms.PostInput{Title: ptrTo("Bedtime"), Body: ptrTo("Routine.")})
@@ -220,6 +221,10 @@ func TestBrowserCtrlS(t *testing.T) {
 		navigate(r.base+"/admin/posts/"+pub.ID),
 		chromedp.WaitVisible(chromedp.CSS(".CodeMirror")),
 		chromedp.SendKeys(chromedp.ID("title"), kb.End+" and nights"),
+		// Typed in the Markdown editor, which has the focus for Ctrl-S.
+		chromedp.Evaluate[chromedp.Void](`(function(){var cm=document.querySelector('.CodeMirror').CodeMirror;cm.focus();cm.setCursor(cm.lastLine(), cm.getLine(cm.lastLine()).length);})()`),
+		chromedp.SendKeys(chromedp.CSS(".CodeMirror textarea"), " More."),
+		waitJS(editorBody+` === "Published. More."`),
 		chromedp.Evaluate[chromedp.Void](`window.typedAt = Date.now()`),
 		ctrlS,
 		waitText("#save-status", "Changes saved"),
@@ -229,7 +234,7 @@ func TestBrowserCtrlS(t *testing.T) {
 		t.Errorf("the pending edit was saved %.0f ms after Ctrl-S: autosave, not Ctrl-S", ms)
 	}
 	e, err := r.srv.svc.GetPending(t.Context(), pub.ID)
-	if err != nil || e.Input.Title == nil || *e.Input.Title != "Naps and nights" {
+	if err != nil || e.Input.Title == nil || *e.Input.Title != "Naps and nights" || e.Input.Body == nil || *e.Input.Body != "Published. More." {
 		t.Fatalf("pending after Ctrl-S: %+v, %v", e, err)
 	}
 	if p, _ := r.srv.svc.GetPost(t.Context(), pub.ID); p.Title != "Naps" {
