@@ -95,6 +95,7 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Patch("/users/:id", auth, body, a.handleUserUpdate)
 	api.Delete("/users/:id", auth, a.handleUserDelete)
 	api.Post("/users/:id/password", auth, body, a.handleUserPassword)
+	api.Delete("/users/:id/2fa", auth, a.handleUserTwoFactorReset)
 
 	api.Use(a.handleNotFound)
 

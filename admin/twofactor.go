@@ -299,3 +299,12 @@ func isChallenge(err error) (*challengeError, bool) {
 	var ch *challengeError
 	return ch, errors.As(err, &ch)
 }
+
+// handleUserTwoFactorReset turns another user's two-factor sign-in off
+// (owners), for someone who lost her phone and her recovery codes.
+func (a *Admin) handleUserTwoFactorReset(c *fiber.Ctx) error {
+	if err := a.svc.ResetTwoFactor(c.UserContext(), actor(c), strings.Clone(c.Params("id"))); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -312,6 +312,25 @@ func TestTwoFactorRequiredForOwners(t *testing.T) {
 	_ = secret
 }
 
+func TestTwoFactorReset(t *testing.T) {
+	t.Parallel()
+	e, clk := MustNewClockEnv(t)
+	s := e.MustSetup(t)
+	editor := e.MustEditor(t, s)
+	e.MustEnrol(t, clk, editor.Token)
+	ch := e.MustChallenge(t, map[string]string{"email": editorEmail, "password": editorPassword})
+	if ch == "" {
+		t.Fatal("no challenge")
+	}
+	path := api + "/users/" + editor.User.ID + "/2fa"
+	// Only owners, and not for themselves.
+	e.Do(t, Req{Method: "DELETE", Path: path, Token: editor.Token}).MustProblem(t, 403)
+	e.Do(t, Req{Method: "DELETE", Path: api + "/users/" + s.User.ID + "/2fa", Token: s.Token}).MustProblem(t, 403)
+	e.Do(t, Req{Method: "DELETE", Path: path, Token: s.Token}).MustStatus(t, 204)
+	// She logs in with her password alone again.
+	e.MustLogin(t, editorEmail, editorPassword)
+}
+
 var secretAttr = regexp.MustCompile(`data-secret="([A-Z2-7]+)"`)
 var enrolmentField = regexp.MustCompile(`name="enrolment" value="([^"]+)"`)
 var codeItem = regexp.MustCompile(`<li><code>([a-z2-7]{5}-[a-z2-7]{5})</code></li>`)

@@ -302,6 +302,26 @@ func (t *TwoFactorService) prove(u *User, op, password, code string) (*TwoFactor
 	return nil, Problems{"password": "Enter your password, or a code from your app."}.Err(op)
 }
 
+// ResetTwoFactor turns two-factor sign-in off for user id, who lost both
+// her phone and her recovery codes: owners may do it for someone else,
+// and the command line (actor nil) for anyone. She logs in with her
+// password alone until she sets it up again. Forbidden, NotFound,
+// Conflict (another change came first).
+func (s *Service) ResetTwoFactor(ctx context.Context, actor *User, id string) error {
+	const op = "cms.ResetTwoFactor"
+	switch {
+	case actor != nil && !actor.CanManageUsers():
+		return forbidden(op, "Only owners can reset two-factor sign-in.")
+	case actor != nil && actor.ID == id:
+		return forbidden(op, "Turn your own two-factor sign-in off on your account page, with your password.")
+	}
+	u, err := s.store.GetUser(ctx, id)
+	if err != nil || u.TwoFactor == nil {
+		return err
+	}
+	return s.store.SaveTwoFactor(ctx, u.ID, nil, u.TwoFactorSeq)
+}
+
 // RequireTwoFactor reports whether u must set up two-factor sign-in before
 // doing anything else: the site requires it of owners and u is an owner
 // without it.

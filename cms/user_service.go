@@ -170,6 +170,12 @@ func (s *Service) GetUser(ctx context.Context, id string) (*User, error) {
 	return s.store.GetUser(ctx, id)
 }
 
+// UserByEmail returns the user with that email address (any case), for
+// the command line. NotFound.
+func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) {
+	return s.store.GetUserByEmail(ctx, NormaliseEmail(email))
+}
+
 // ListUsers returns every user. Only owners may.
 func (s *Service) ListUsers(ctx context.Context, actor *User) ([]*User, error) {
 	if !actor.CanManageUsers() {

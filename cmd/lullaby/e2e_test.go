@@ -319,6 +319,13 @@ func TestCommands(t *testing.T) {
 	if _, err := run1([]string{"user", "create", "--email", "x@example.com", "--name", "X"}, env, "short\n"); err == nil || !strings.Contains(err.Error(), "password") {
 		t.Errorf("short password: %v", err)
 	}
+	out, err = run1([]string{"user", "reset-2fa", "--email", "JO@example.com"}, env, "")
+	if err != nil || !strings.Contains(out, "Two-factor sign-in is off for Jo <jo@example.com>") {
+		t.Errorf("user reset-2fa: %q, %v", out, err)
+	}
+	if _, err := run1([]string{"user", "reset-2fa", "--email", "nobody@example.com"}, env, ""); err == nil {
+		t.Errorf("user reset-2fa of an unknown email: no error")
+	}
 	if out, err := run1([]string{"demo"}, env, ""); err != nil {
 		t.Errorf("demo: %v %s", err, out)
 	}

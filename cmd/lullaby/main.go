@@ -4,6 +4,7 @@
 //
 //	lullaby [serve] [flags]       start the server (the default)
 //	lullaby user create ...       add a user (the first one is the owner)
+//	lullaby user reset-2fa ...    turn off a user's two-factor sign-in
 //	lullaby demo                  load sample content and exit
 //	lullaby healthcheck           exit 0 when the local server is ready
 //	lullaby version               print the version
@@ -64,6 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 const helpText = `Usage:
   lullaby [serve] [flags]     start the CMS (lullaby serve --help lists every setting)
   lullaby user create --email EMAIL --name NAME [--role owner|editor]
+  lullaby user reset-2fa --email EMAIL
                               add a user; the password is asked for, or read from stdin
   lullaby demo                load sample posts, categories and settings, then exit
   lullaby healthcheck         exit 0 when the local server is ready (for container health checks)

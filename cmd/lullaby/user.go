@@ -15,8 +15,11 @@ import (
 )
 
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "reset-2fa" {
+		return runUserResetTwoFactor(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: lullaby user create --email EMAIL --name NAME [--role owner|editor]")
+		return errors.New("usage: lullaby user create --email EMAIL --name NAME [--role owner|editor]\n       lullaby user reset-2fa --email EMAIL")
 	}
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -110,4 +113,44 @@ func describe(err error) error {
 		fmt.Fprintf(&b, "\n  %s: %s", k, v)
 	}
 	return errors.New(b.String())
+}
+
+// runUserResetTwoFactor turns off the two-factor sign-in of a user who
+// lost her phone and her recovery codes (the last owner has nobody else
+// to do it in the panel).
+func runUserResetTwoFactor(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("user reset-2fa", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("email", "", "email address of the user (required)")
+	dataDir := fs.String("data-dir", "", "folder of the embedded database (default $LULLABY_DATA_DIR or ./data)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		fs.Usage()
+		return errors.New("--email is required")
+	}
+	cfgArgs := []string{}
+	if *dataDir != "" {
+		cfgArgs = append(cfgArgs, "--data-dir", *dataDir)
+	}
+	cfg, err := loadConfig("user reset-2fa", cfgArgs, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(&config{LogLevel: "warn", LogFormat: cfg.LogFormat}, stderr)
+	svc, db, err := openService(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	u, err := svc.UserByEmail(ctx, *email)
+	if err != nil {
+		return describe(err)
+	}
+	if err := svc.ResetTwoFactor(ctx, nil, u.ID); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "Two-factor sign-in is off for %s <%s>: the password alone logs in until it is set up again.\n", u.Name, u.Email)
+	return nil
 }
