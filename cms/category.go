@@ -59,6 +59,8 @@ func (c *Category) Validate() error {
 	if utf8.RuneCountInString(c.Description) > 1000 {
 		pr.Add("description", "The description must be at most 1000 characters.")
 	}
+	checkLine(pr, "name", c.Name)
+	checkText(pr, "description", c.Description)
 	if c.Position < 0 || c.Position > 1_000_000 {
 		pr.Add("position", "Must be between 0 and 1000000.")
 	}

@@ -74,6 +74,7 @@ func (l *List) Validate() error {
 	if msg := slugProblem(l.Slug); msg != "" && !(l.Slug == "" && l.Name == "") {
 		pr.Add("slug", msg)
 	}
+	checkLine(pr, "name", l.Name)
 	if len(l.Entries) > MaxListEntries {
 		pr.Add("entries", "A list holds at most "+strconv.Itoa(MaxListEntries)+" posts.")
 	}

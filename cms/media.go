@@ -128,6 +128,7 @@ func (m *Media) Validate() error {
 	if !utf8.ValidString(m.Alt) {
 		pr.Add("alt", "The alt text must be valid UTF-8.")
 	}
+	checkLine(pr, "alt", m.Alt)
 	return pr.Err("cms.Media.Validate")
 }
 

@@ -148,6 +148,7 @@ func (p *Post) validateImages(pr Problems) {
 		if utf8.RuneCountInString(p.Cover.Alt) > MaxAltLength {
 			pr.Add("cover.alt", "The alt text must be at most 1000 characters.")
 		}
+		checkLine(pr, "cover.alt", p.Cover.Alt)
 	}
 	if len(p.Pins) > MaxPins {
 		pr.Add("pins", fmt.Sprintf("A post can have at most %d pins.", MaxPins))
@@ -171,6 +172,9 @@ func (p *Post) validateImages(pr Problems) {
 		if utf8.RuneCountInString(pin.Alt) > MaxAltLength {
 			pr.Add(f+"alt", "The alt text must be at most 1000 characters.")
 		}
+		checkLine(pr, f+"title", pin.Title)
+		checkText(pr, f+"description", pin.Description)
+		checkLine(pr, f+"alt", pin.Alt)
 	}
 	if len(p.NoPinMediaIDs) > MaxNoPinImages {
 		pr.Add("noPinMediaIds", "At most 200 images can be marked not pinnable.")

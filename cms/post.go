@@ -223,6 +223,14 @@ func (p *Post) Validate() error {
 	if p.Status == StatusScheduled && p.PublishAt.IsZero() {
 		pr.Add("publishAt", "A scheduled post needs a publication time.")
 	}
+	checkLine(pr, "title", p.Title)
+	checkText(pr, "excerpt", p.Excerpt)
+	checkText(pr, "body", p.Body)
+	for _, t := range p.Tags {
+		checkLine(pr, "tags", t)
+	}
+	checkLine(pr, "seoTitle", p.SEO.Title)
+	checkText(pr, "seoDescription", p.SEO.Description)
 	p.validateImages(pr)
 	if len(p.References) > MaxPostReferences {
 		pr.Add("references", "A post can have at most 500 references.")

@@ -145,6 +145,21 @@ func (s *Settings) Validate() error {
 			pr.Add("callToAction.url", msg)
 		}
 	}
+	for _, f := range []struct {
+		field, v  string
+		multiline bool
+	}{
+		{"site.title", s.Site.Title, false}, {"site.description", s.Site.Description, true},
+		{"author.name", s.Author.Name, false}, {"author.title", s.Author.Title, false}, {"author.bio", s.Author.Bio, true},
+		{"callToAction.heading", s.CallToAction.Heading, false}, {"callToAction.text", s.CallToAction.Text, true},
+		{"callToAction.buttonLabel", s.CallToAction.ButtonLabel, false},
+	} {
+		if f.multiline {
+			checkText(pr, f.field, f.v)
+		} else {
+			checkLine(pr, f.field, f.v)
+		}
+	}
 	if !s.CitationStyle.Valid() {
 		pr.Add("citationStyle", "Must be apa or ama.")
 	}
