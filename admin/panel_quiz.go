@@ -97,8 +97,9 @@ type tryForm struct {
 // tryOutcome is a result of "try it", for people.
 type tryOutcome struct {
 	cms.QuizOutcome
-	Hours, Night, Naps string // "13.5 h", "11 h 15 min"
-	Range              string // "11–14 h"
+	Hours, Night, Naps string       // "13.5 h", "11 h 15 min"
+	Range              string       // "11–14 h"
+	CTA                *cms.QuizCTA // the result's link, else the site's; nil: none
 }
 
 // resultHeadings names the three results on the screen.
@@ -270,7 +271,11 @@ func (a *Admin) handleQuizPreviewForm(c *fiber.Ctx) error {
 			p.TryErrors[k] = v
 		}
 		if err == nil && len(apr) == 0 {
-			p.Outcome = newTryOutcome(out)
+			st, err := a.svc.GetSettings(c.UserContext())
+			if err != nil {
+				return err
+			}
+			p.Outcome = newTryOutcome(out, st.CallToAction)
 		} else if err != nil && cms.ErrorFields(err) == nil {
 			return err
 		}
@@ -297,8 +302,8 @@ func (a *Admin) renderFragment(c *fiber.Ctx, name string, data any) error {
 	return c.Status(fiber.StatusOK).SendString(buf.String())
 }
 
-func newTryOutcome(out cms.QuizOutcome) *tryOutcome {
-	return &tryOutcome{QuizOutcome: out, Hours: hoursText(out.TotalHours), Night: minutesText(out.NightMinutes),
+func newTryOutcome(out cms.QuizOutcome, site cms.CallToAction) *tryOutcome {
+	return &tryOutcome{QuizOutcome: out, CTA: cms.ResultCTA(out.Text.CTA, site), Hours: hoursText(out.TotalHours), Night: minutesText(out.NightMinutes),
 		Naps: minutesText(out.NapMinutes), Range: numText(out.Band.MinHours) + "–" + numText(out.Band.MaxHours) + " h"}
 }
 

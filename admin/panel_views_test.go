@@ -66,7 +66,7 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 	samples := map[string]any{
 		views.Quiz: quizPage{page: pg, Form: quizForm, Errors: quizErrs, Alert: "Fix <b>.", Notice: "Not saved.",
 			Refs: []refOption{{ID: cite.ID, Label: "price2012 — Sleep <b>"}}, Try: tryForm{AgeValue: "18", AgeUnit: "years", Bedtime: "19:30"},
-			Tried: true, Outcome: newTryOutcome(out), TryErrors: map[string]string{"bedtime": "Bad."}},
+			Tried: true, Outcome: newTryOutcome(out, cms.CallToAction{ButtonLabel: "Book", URL: "https://sleep.example.org/book"}), TryErrors: map[string]string{"bedtime": "Bad."}},
 		views.QuizResult: quizPage{page: pg, Tried: true, TryAlert: "Fix <b>.", TryErrors: map[string]string{"bedtime": "Bad <b>."}},
 		views.Error:      errorPage{page: pg, Status: 403, Message: "No."},
 		views.Setup:      setupPage{page: page{Title: "Welcome"}, Email: "o@example.com", Name: "Olivia", Errors: errs},

@@ -182,7 +182,7 @@ type quizPreview struct {
 	Result       string          `json:"result"`
 	Title        string          `json:"title"`
 	Text         string          `json:"text"`
-	CTA          cms.QuizCTA     `json:"cta"`
+	CTA          *cms.QuizCTA    `json:"cta"` // null: no link, neither the result's nor the site's
 	TotalMinutes int             `json:"totalMinutes"`
 	TotalHours   float64         `json:"totalHours"`
 	NightMinutes int             `json:"nightMinutes"`
@@ -192,9 +192,9 @@ type quizPreview struct {
 	Draft        bool            `json:"draft"`
 }
 
-func newQuizPreview(out cms.QuizOutcome, draft bool) quizPreview {
+func newQuizPreview(out cms.QuizOutcome, site cms.CallToAction, draft bool) quizPreview {
 	b := out.Band
-	return quizPreview{Result: out.Result, Title: out.Text.Title, Text: out.Text.Text, CTA: out.Text.CTA,
+	return quizPreview{Result: out.Result, Title: out.Text.Title, Text: out.Text.Text, CTA: cms.ResultCTA(out.Text.CTA, site),
 		TotalMinutes: out.TotalMinutes, TotalHours: out.TotalHours, NightMinutes: out.NightMinutes,
 		NapMinutes: out.NapMinutes, AgeMonths: out.AgeMonths, Draft: draft,
 		Band: quizPreviewBand{Key: b.Key(), Label: b.Label, FromMonths: b.FromMonths, ToMonths: b.ToMonths,
@@ -228,7 +228,11 @@ func (a *Admin) handleQuizPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return prefixFields(op, "answers.", err)
 	}
-	return ok(c, newQuizPreview(out, in.Quiz != nil))
+	st, err := a.svc.GetSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return ok(c, newQuizPreview(out, st.CallToAction, in.Quiz != nil))
 }
 
 // draftQuiz builds an unsaved quiz from in, as cms.UpdateQuiz would.

@@ -70,6 +70,7 @@ func TestQuizAPI(t *testing.T) {
 			TotalHours float64
 			Draft      bool
 			Band       struct{ Key string }
+			CTA        *cms.QuizCTA
 		}
 		prev := func(body any) *Resp {
 			return e.Do(t, Req{Method: "POST", Path: path + "/preview", Token: owner.Token, Body: body})
@@ -77,6 +78,15 @@ func TestQuizAPI(t *testing.T) {
 		prev(map[string]any{"answers": quizAnswers()}).MustStatus(t, 200).Data(t, &res)
 		if res.Result != cms.ResultWithin || res.TotalHours != 12.5 || res.Band.Key != "12-35" || res.Draft || res.Text != "Right where it should be." {
 			t.Errorf("saved preview = %+v, want within at 12.5 h in 12-35 with the saved text", res)
+		}
+		if res.CTA != nil {
+			t.Errorf("preview cta = %+v, want null: neither the result nor the settings have a link", res.CTA)
+		}
+		e.Do(t, Req{Method: "PUT", Path: api + "/settings", Token: owner.Token, Body: map[string]any{"version": 0,
+			"callToAction": map[string]any{"buttonLabel": "Book a call", "url": "https://sleep.example.org/book"}}}).MustStatus(t, 200)
+		prev(map[string]any{"answers": quizAnswers()}).MustStatus(t, 200).Data(t, &res)
+		if want := (cms.QuizCTA{Label: "Book a call", URL: "https://sleep.example.org/book"}); res.CTA == nil || *res.CTA != want {
+			t.Errorf("preview cta = %+v, want the site's %+v", res.CTA, want)
 		}
 		// A draft with 1–2 years at 10–12 h: the same answers are above,
 		// and nothing is saved.

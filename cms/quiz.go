@@ -1,6 +1,7 @@
 package cms
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -72,10 +73,31 @@ type QuizBand struct {
 // Key identifies the band in the anonymous result counts: "12-35".
 func (b QuizBand) Key() string { return fmt.Sprintf("%d-%d", b.FromMonths, b.ToMonths) }
 
-// QuizCTA is a call to action shown with a result.
+// QuizCTA is a call to action shown with a result. A result without a
+// URL of its own shows the site's call to action (see ResultCTA).
 type QuizCTA struct {
 	Label string `json:"label"`
 	URL   string `json:"url"`
+}
+
+// legacyQuizCTAURL is the placeholder link the built-in quiz's results
+// carried before they took the site's call to action; a quiz saved with
+// it from the panel is treated as having no link of its own, so that no
+// reader is sent to example.com.
+const legacyQuizCTAURL = "https://example.com/book"
+
+// ResultCTA returns the call to action shown with a result whose own is
+// own: own when it has a URL, else the site's button (its label, else its
+// heading, else "Book a consultation"), nil when the site has no URL
+// either.
+func ResultCTA(own QuizCTA, site CallToAction) *QuizCTA {
+	if own.URL != "" && own.URL != legacyQuizCTAURL {
+		return &own
+	}
+	if site.URL == "" {
+		return nil
+	}
+	return &QuizCTA{Label: cmp.Or(site.ButtonLabel, site.Heading, defaultCTALabel), URL: site.URL}
 }
 
 // QuizResultText is her wording of one result, with its call to action.
@@ -162,7 +184,8 @@ func quizF64(v float64) *float64 { return &v }
 // are the published consensus recommendations: NSF 2015 (Hirshkowitz et
 // al.) for 0–3 months, AASM 2016 (Paruthi et al.) for 4 months to 18
 // years; they cite the references of the library with the keys
-// hirshkowitz2015 and paruthi2016 when cites holds them.
+// hirshkowitz2015 and paruthi2016 when cites holds them. Its results have
+// no link of their own: they show the site's call to action.
 func DefaultNapQuiz(cites []*Citation) *Quiz {
 	ids := func(key string) []string {
 		for _, c := range cites {
@@ -173,7 +196,6 @@ func DefaultNapQuiz(cites []*Citation) *Quiz {
 		return []string{}
 	}
 	nsf, aasm := ids("hirshkowitz2015"), ids("paruthi2016")
-	cta := QuizCTA{Label: "Book a 15-minute call", URL: "https://example.com/book"}
 	return &Quiz{
 		Slug:  NapQuizSlug,
 		Title: "Is my child getting enough sleep?",
@@ -198,9 +220,9 @@ func DefaultNapQuiz(cites []*Citation) *Quiz {
 			{Label: "13–18 years", FromMonths: 156, ToMonths: MaxAgeMonths, MinHours: 8, MaxHours: 10, Notes: "Teenagers' body clocks shift later.", CitationIDs: aasm},
 		},
 		Results: QuizResults{
-			Below:  QuizResultText{Title: "Less sleep than recommended", Text: "Your child sleeps less than the range recommended for their age. Small changes to the schedule often help; let's find yours together.", CTA: cta},
-			Within: QuizResultText{Title: "Right in the recommended range", Text: "Your child's total sleep is within the range recommended for their age. If nights still feel hard, I can help with the how.", CTA: cta},
-			Above:  QuizResultText{Title: "More sleep than the usual range", Text: "Your child sleeps more than the range recommended for their age. That is often fine; if you are unsure, ask your paediatrician or book a call.", CTA: cta},
+			Below:  QuizResultText{Title: "Less sleep than recommended", Text: "Your child sleeps less than the range recommended for their age. Small changes to the schedule often help; let's find yours together."},
+			Within: QuizResultText{Title: "Right in the recommended range", Text: "Your child's total sleep is within the range recommended for their age. If nights still feel hard, I can help with the how."},
+			Above:  QuizResultText{Title: "More sleep than the usual range", Text: "Your child sleeps more than the range recommended for their age. That is often fine; if you are unsure, ask your paediatrician or book a call."},
 		},
 	}
 }

@@ -176,7 +176,7 @@ func TestQuizValidate(t *testing.T) {
 		{"ErrLongIntro", func(q *cms.Quiz) { q.Intro = strings.Repeat("i", cms.MaxQuizIntroLen+1) }, "intro"},
 		{"ErrLongResultText", func(q *cms.Quiz) { q.Results.Below.Text = strings.Repeat("t", cms.MaxQuizResultLen+1) }, "results.below.text"},
 		{"ErrCTANotHTTP", func(q *cms.Quiz) { q.Results.Within.CTA.URL = "javascript:alert(1)" }, "results.within.cta.url"},
-		{"ErrCTALabelWithoutURL", func(q *cms.Quiz) { q.Results.Above.CTA.URL = "" }, "results.above.cta.url"},
+		{"ErrCTALabelWithoutURL", func(q *cms.Quiz) { q.Results.Above.CTA = cms.QuizCTA{Label: "Book a call"} }, "results.above.cta.url"},
 		{"ErrQuestionRenamed", func(q *cms.Quiz) { q.Questions[2].ID = "bed" }, "questions[2].id"},
 		{"ErrQuestionRetyped", func(q *cms.Quiz) { q.Questions[4].Type = cms.QuestionTime }, "questions[4].type"},
 		{"ErrQuestionLabelRequired", func(q *cms.Quiz) { q.Questions[0].Label = "" }, "questions[0].label"},

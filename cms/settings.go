@@ -54,11 +54,14 @@ type CallToAction struct {
 	URL         string `json:"url"`
 }
 
+// defaultCTALabel is the button label of a call to action that names none.
+const defaultCTALabel = "Book a consultation"
+
 // DefaultSettings are used until the owner saves her own.
 func DefaultSettings() Settings {
 	return Settings{
 		Site:          SiteSettings{Title: "My Lullaby blog"},
-		CallToAction:  CallToAction{ButtonLabel: "Book a consultation"},
+		CallToAction:  CallToAction{ButtonLabel: defaultCTALabel},
 		CORSOrigins:   []string{},
 		CitationStyle: StyleAPA,
 	}

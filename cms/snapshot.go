@@ -407,7 +407,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	if err := s.buildLists(in.lists); err != nil {
 		return nil, err
 	}
-	if err := s.buildQuizzes(in.quizzes, in.citations); err != nil {
+	if err := s.buildQuizzes(in.quizzes, in.citations, st.CallToAction); err != nil {
 		return nil, err
 	}
 	s.ext.init(in, prev)

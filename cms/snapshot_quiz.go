@@ -55,8 +55,9 @@ type PublicQuizSource struct {
 }
 
 // buildQuizzes makes the entries of the stored quizzes, adding the
-// built-in Nap Quiz when it was never saved.
-func (s *Snapshot) buildQuizzes(stored []*Quiz, cites []*Citation) error {
+// built-in Nap Quiz when it was never saved; results without a link of
+// their own show site, the site's call to action.
+func (s *Snapshot) buildQuizzes(stored []*Quiz, cites []*Citation, site CallToAction) error {
 	s.quizzes = make(map[string]*quizEntry, len(stored)+1)
 	byID := make(map[string]*Citation, len(cites))
 	for _, c := range cites {
@@ -67,7 +68,7 @@ func (s *Snapshot) buildQuizzes(stored []*Quiz, cites []*Citation) error {
 		all = append(append([]*Quiz{}, stored...), DefaultNapQuiz(cites))
 	}
 	for _, q := range all {
-		e, err := newQuizEntry(q, byID)
+		e, err := newQuizEntry(q, byID, site)
 		if err != nil {
 			return err
 		}
@@ -86,7 +87,7 @@ func hasQuiz(list []*Quiz, slug string) bool {
 	return false
 }
 
-func newQuizEntry(q *Quiz, cites map[string]*Citation) (*quizEntry, error) {
+func newQuizEntry(q *Quiz, cites map[string]*Citation, site CallToAction) (*quizEntry, error) {
 	e := &quizEntry{quiz: q, bands: make([][]byte, len(q.Bands)), texts: map[string][]byte{}}
 	pub := PublicQuiz{Slug: q.Slug, Title: q.Title, Intro: q.Intro, Questions: q.Questions, Version: q.Version,
 		Bands: make([]PublicQuizBand, len(q.Bands)), Answers: PublicQuizAnswerInfo{URL: "/quizzes/" + q.Slug + "/answers"}}
@@ -125,11 +126,11 @@ func newQuizEntry(q *Quiz, cites map[string]*Citation) (*quizEntry, error) {
 	for _, k := range []string{ResultBelow, ResultWithin, ResultAbove} {
 		t := q.Results.Text(k)
 		j, err := marshal(struct {
-			Result string  `json:"result"`
-			Title  string  `json:"title"`
-			Text   string  `json:"text"`
-			CTA    QuizCTA `json:"cta"`
-		}{k, t.Title, t.Text, t.CTA})
+			Result string   `json:"result"`
+			Title  string   `json:"title"`
+			Text   string   `json:"text"`
+			CTA    *QuizCTA `json:"cta"` // null: no link anywhere
+		}{k, t.Title, t.Text, ResultCTA(t.CTA, site)})
 		if err != nil {
 			return nil, err
 		}
