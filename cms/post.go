@@ -86,6 +86,10 @@ type Post struct {
 	// most MaxRelated); unpublished ones are left out publicly.
 	RelatedIDs []string `json:"relatedIds,omitempty"`
 
+	// CallToAction is her own call to action for this post, shown instead
+	// of the site's; nil: the site's (see PostCTA).
+	CallToAction *CallToAction `json:"callToAction"`
+
 	// UnresolvedCitations are the keys the body cites that are not in the
 	// reference library, in order of first citation: a warning on a
 	// draft, which publishing refuses. Set by the saves that return the
@@ -117,7 +121,10 @@ type PostInput struct {
 	NoPinMediaIDs  *[]string   `json:"noPinMediaIds"`
 	References     *[]string   `json:"references"` // citation ids in order
 	Related        *[]string   `json:"relatedIds"` // post ids in order, at most MaxRelated
-	Version        *int        `json:"version"`
+	// CallToAction sets the post's own call to action; one with every
+	// field empty removes it (the post shows the site's again).
+	CallToAction *CallToAction `json:"callToAction"`
+	Version      *int          `json:"version"`
 }
 
 // apply copies the set fields of in onto p, normalising them, and records
@@ -166,6 +173,12 @@ func (in *PostInput) apply(p *Post) {
 			}
 		}
 		p.RelatedIDs = dedupe(ids, false)
+	}
+	if in.CallToAction != nil {
+		p.CallToAction = nil
+		if c := in.CallToAction.normalised(); !c.IsZero() {
+			p.CallToAction = &c
+		}
 	}
 }
 
@@ -250,6 +263,7 @@ func (p *Post) Validate() error {
 			break
 		}
 	}
+	validatePostCTA(p.CallToAction, pr)
 	return pr.Err("cms.Post.Validate")
 }
 

@@ -98,6 +98,9 @@ type PublicPost struct {
 	// References are the works the post cites, in her order: AMA numbers
 	// follow it; in-text citations link to "#ref-<key>".
 	References []PublicReference `json:"references"`
+	// CallToAction is the call to action the post ends with: its own, else
+	// the site's; null when that has nothing to show.
+	CallToAction *PublicCTA `json:"callToAction"`
 	// JSONLD is the post's schema.org BlogPosting (jsonld.go).
 	JSONLD *JSONLD `json:"jsonLd"`
 	// Related, Previous and Next are added per snapshot (related.go):

@@ -93,8 +93,7 @@ func (in *SettingsInput) apply(s *Settings) {
 		s.Author = a
 	}
 	if in.CallToAction != nil {
-		c := in.CallToAction
-		s.CallToAction = CallToAction{Heading: trim(c.Heading), Text: trim(c.Text), ButtonLabel: trim(c.ButtonLabel), URL: trim(c.URL)}
+		s.CallToAction = in.CallToAction.normalised()
 	}
 	if in.CitationStyle != nil {
 		s.CitationStyle = CitationStyle(strings.ToLower(strings.TrimSpace(string(*in.CitationStyle))))
@@ -140,22 +139,13 @@ func (s *Settings) Validate() error {
 			pr.Add("author.photoUrl", msg)
 		}
 	}
-	maxLen("callToAction.heading", s.CallToAction.Heading, 200)
-	maxLen("callToAction.text", s.CallToAction.Text, 2000)
-	maxLen("callToAction.buttonLabel", s.CallToAction.ButtonLabel, 60)
-	if s.CallToAction.URL != "" {
-		if msg := httpURLProblem(s.CallToAction.URL); msg != "" {
-			pr.Add("callToAction.url", msg)
-		}
-	}
+	s.CallToAction.validate(pr)
 	for _, f := range []struct {
 		field, v  string
 		multiline bool
 	}{
 		{"site.title", s.Site.Title, false}, {"site.description", s.Site.Description, true},
 		{"author.name", s.Author.Name, false}, {"author.title", s.Author.Title, false}, {"author.bio", s.Author.Bio, true},
-		{"callToAction.heading", s.CallToAction.Heading, false}, {"callToAction.text", s.CallToAction.Text, true},
-		{"callToAction.buttonLabel", s.CallToAction.ButtonLabel, false},
 	} {
 		if f.multiline {
 			checkText(pr, f.field, f.v)

@@ -503,6 +503,7 @@ func (env *entryEnv) publicPost(p *Post) (PublicPostSummary, PublicPost) {
 		Title: p.SEO.Title, Description: p.SEO.Description, CanonicalURL: p.SEO.CanonicalURL,
 	}}
 	full.Author = env.author
+	full.CallToAction = PostCTA(p, env.st.CallToAction)
 	if full.SEO.Title == "" {
 		full.SEO.Title = p.Title
 	}

@@ -108,6 +108,7 @@ type postDoc struct {
 	MediaIDs    []string         `bson:"mediaIds"` // cover, pins and body images: "where is this image used"
 	References  []string         `bson:"references"`
 	Related     []string         `bson:"relatedIds,omitempty"`
+	CTA         *callToActionDoc `bson:"callToAction,omitempty"` // nil: the site's
 }
 
 type bodyDoc struct {
@@ -181,6 +182,10 @@ func toPostDoc(id bson.ObjectID, p *cms.Post, contentID bson.ObjectID) *postDoc 
 	if len(p.RelatedIDs) > 0 {
 		d.Related = refs(p.RelatedIDs)
 	}
+	if p.CallToAction != nil {
+		c := callToActionDoc(*p.CallToAction)
+		d.CTA = &c
+	}
 	return d
 }
 
@@ -219,6 +224,10 @@ func (d *postDoc) post() *cms.Post {
 	p.MediaIDs = strs(d.MediaIDs)
 	p.References = strs(d.References)
 	p.RelatedIDs = d.Related // nil when she picked none
+	if d.CTA != nil {
+		c := cms.CallToAction(*d.CTA)
+		p.CallToAction = &c
+	}
 	if d.Revisions != nil {
 		p.Revisions = make([]cms.RevisionRef, len(d.Revisions))
 		for i, r := range d.Revisions {
