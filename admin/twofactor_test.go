@@ -317,18 +317,25 @@ func TestTwoFactorReset(t *testing.T) {
 	e, clk := MustNewClockEnv(t)
 	s := e.MustSetup(t)
 	editor := e.MustEditor(t, s)
-	e.MustEnrol(t, clk, editor.Token)
+	secret, _ := e.MustEnrol(t, clk, editor.Token)
 	ch := e.MustChallenge(t, map[string]string{"email": editorEmail, "password": editorPassword})
-	if ch == "" {
-		t.Fatal("no challenge")
-	}
+	clk.Step()
+	var trusted struct{ Token, DeviceToken string }
+	e.secondStep(t, ch, MustCode(t, secret, clk.Now()), true).MustStatus(t, 200).Data(t, &trusted)
+	// A new password forgets trusted devices too.
+	const newPassword = "a new editor password"
+	var changed Session
+	e.Do(t, Req{Method: "PUT", Path: api + "/me/password", Token: trusted.Token,
+		Body: map[string]string{"currentPassword": editorPassword, "newPassword": newPassword}}).MustStatus(t, 200).Data(t, &changed)
+	e.MustChallenge(t, map[string]string{"email": editorEmail, "password": newPassword, "deviceToken": trusted.DeviceToken})
+	editor.Token = changed.Token
 	path := api + "/users/" + editor.User.ID + "/2fa"
 	// Only owners, and not for themselves.
 	e.Do(t, Req{Method: "DELETE", Path: path, Token: editor.Token}).MustProblem(t, 403)
 	e.Do(t, Req{Method: "DELETE", Path: api + "/users/" + s.User.ID + "/2fa", Token: s.Token}).MustProblem(t, 403)
 	e.Do(t, Req{Method: "DELETE", Path: path, Token: s.Token}).MustStatus(t, 204)
 	// She logs in with her password alone again.
-	e.MustLogin(t, editorEmail, editorPassword)
+	e.MustLogin(t, editorEmail, newPassword)
 }
 
 var secretAttr = regexp.MustCompile(`data-secret="([A-Z2-7]+)"`)
