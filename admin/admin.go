@@ -59,6 +59,7 @@ type Admin struct {
 	timeout time.Duration
 	now     func() time.Time
 	logins  *limiter       // login and set-up attempts per IP, password changes per user
+	proxies proxies        // the app's trusted proxies, for clientIP
 	views   *html.Engine   // the panel's templates, parsed once
 	assets  *assetSet      // the panel's static files
 	posts   *cms.PostIndex // post metadata in memory, for the panel's and the API's lists

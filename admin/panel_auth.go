@@ -197,7 +197,7 @@ func (a *Admin) handleLoginForm(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	if err := a.limitAttempts(c, "login", c.IP()); err != nil {
+	if err := a.limitAttempts(c, "login", a.clientIP(c)); err != nil {
 		return fail(err)
 	}
 	pr := cms.Problems{}
@@ -247,7 +247,7 @@ func (a *Admin) handleSetupPage(c *fiber.Ctx) error {
 func (a *Admin) handleSetupForm(c *fiber.Ctx) error {
 	p := setupPage{page: a.newPage(c, "Welcome to Lullaby", ""),
 		Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name"))}
-	if err := a.limitAttempts(c, "setup", c.IP()); err != nil {
+	if err := a.limitAttempts(c, "setup", a.clientIP(c)); err != nil {
 		p.Errors = map[string]string{"": cms.ErrorMessage(err)}
 		return a.render(c, fiber.StatusTooManyRequests, views.Setup, p)
 	}

@@ -60,7 +60,7 @@ func (a *Admin) handleLoginCodeForm(c *fiber.Ctx) error {
 		a.clearCookieAt(c, stepCookie, loginPath)
 		return a.flashRedirect(c, loginPath, cms.ErrorMessage(err))
 	}
-	if err := a.limitAttempts(c, "login", c.IP()); err != nil {
+	if err := a.limitAttempts(c, "login", a.clientIP(c)); err != nil {
 		p.Error, p.Locked = cms.ErrorMessage(err), true
 		return a.render(c, fiber.StatusTooManyRequests, views.LoginCode, p)
 	}

@@ -4,11 +4,13 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/clientip"
 )
 
 // Login attempts allowed per client IP: loginAttempts per loginWindow.
@@ -99,4 +101,27 @@ func setRetryAfter(c *fiber.Ctx, err error) {
 		secs = max(int(math.Ceil(d.Seconds())), 1)
 	}
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+}
+
+// proxies holds the mounting app's trusted proxies, parsed on first use.
+type proxies struct {
+	r atomic.Pointer[clientip.Resolver]
+}
+
+// clientIP is the address attempts are counted by: the peer's, or, behind
+// a trusted proxy, the rightmost address of the proxy header that is not a
+// trusted proxy. (c.IP() returns the whole header, or its leftmost entry,
+// which any client can set: a new value per attempt would escape the
+// limit.)
+func (a *Admin) clientIP(c *fiber.Ctx) string {
+	r := a.proxies.r.Load()
+	if r == nil {
+		cfg := c.App().Config()
+		a.proxies.r.CompareAndSwap(nil, clientip.New(cfg.ProxyHeader, cfg.EnableTrustedProxyCheck, cfg.TrustedProxies))
+		r = a.proxies.r.Load()
+	}
+	if r.Header() == "" {
+		return c.Context().RemoteIP().String()
+	}
+	return r.Client(c.Context().RemoteIP(), c.Get(r.Header()))
 }

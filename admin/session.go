@@ -40,7 +40,7 @@ type passwordChangeRequest struct {
 
 // handleSetup creates the first owner: 201, or 409 once any user exists.
 func (a *Admin) handleSetup(c *fiber.Ctx) error {
-	if err := a.limitAttempts(c, "setup", c.IP()); err != nil {
+	if err := a.limitAttempts(c, "setup", a.clientIP(c)); err != nil {
 		return err
 	}
 	var req setupRequest
@@ -56,7 +56,7 @@ func (a *Admin) handleSetup(c *fiber.Ctx) error {
 
 // handleSessionCreate logs in with email and password and returns a token.
 func (a *Admin) handleSessionCreate(c *fiber.Ctx) error {
-	if err := a.limitAttempts(c, "login", c.IP()); err != nil {
+	if err := a.limitAttempts(c, "login", a.clientIP(c)); err != nil {
 		return err
 	}
 	var req loginRequest

@@ -145,7 +145,7 @@ type twoFactorLoginRequest struct {
 // device token). Attempts count like passwords, per address and per
 // account.
 func (a *Admin) handleSessionTwoFactor(c *fiber.Ctx) error {
-	if err := a.limitAttempts(c, "login", c.IP()); err != nil {
+	if err := a.limitAttempts(c, "login", a.clientIP(c)); err != nil {
 		return err
 	}
 	var req twoFactorLoginRequest

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/clientip"
 )
 
 // Content is what the public API reads: the current snapshot. It is
@@ -59,7 +60,7 @@ type API struct {
 	views        ViewRecorder // nil: beacons not counted
 	quizzes      QuizRecorder // nil: quiz answers not limited or counted
 	// proxyMatcher is the mounting app's trusted proxies (see clientIP).
-	proxyMatcher atomic.Pointer[proxyMatcher]
+	proxyMatcher atomic.Pointer[clientip.Resolver]
 }
 
 // New checks cfg and returns the API.

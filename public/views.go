@@ -2,11 +2,10 @@ package public
 
 import (
 	"context"
-	"net/netip"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/clientip"
 )
 
 // ViewRecorder counts reads of published posts; cms.ViewCounter is one.
@@ -45,71 +44,25 @@ func (a *API) handleView(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// clientIP is the reader's address: the peer's, or, when the peer is a
-// trusted proxy, the rightmost address of the proxy header that is not a
-// trusted proxy. Fiber's c.IP() returns the whole header, whose leftmost
-// entries any client can forge: counting by them would let one client
-// pose as many readers.
+// clientIP is the reader's address: the peer's, or, behind a trusted
+// proxy, the rightmost address of the proxy header that is not a trusted
+// proxy (clientip.Resolver; c.IP() would return addresses any client can
+// forge, letting one client pose as many readers).
 func (a *API) clientIP(c *fiber.Ctx) string {
-	remote := c.Context().RemoteIP()
-	m := a.proxies(c.App())
-	if m.header == "" {
-		return remote.String()
+	r := a.proxies(c.App())
+	if r.Header() == "" {
+		return c.Context().RemoteIP().String()
 	}
-	if addr, ok := netip.AddrFromSlice(remote); !ok || !m.trusted(addr.Unmap()) {
-		return remote.String()
-	}
-	xff := c.Get(m.header)
-	for xff != "" {
-		part := xff
-		if i := strings.LastIndexByte(xff, ','); i >= 0 {
-			part, xff = xff[i+1:], xff[:i]
-		} else {
-			xff = ""
-		}
-		part = strings.TrimSpace(part)
-		addr, err := netip.ParseAddr(part)
-		if err != nil || !m.trusted(addr.Unmap()) {
-			return part
-		}
-	}
-	return remote.String()
-}
-
-// proxyMatcher holds an app's trusted proxies, parsed once.
-type proxyMatcher struct {
-	header   string // "" when no proxy header is believed
-	all      bool   // the header is believed from any peer
-	prefixes []netip.Prefix
+	return r.Client(c.Context().RemoteIP(), c.Get(r.Header()))
 }
 
 // proxies returns the trusted proxies of app (the one the API is mounted
 // on), parsed on first use.
-func (a *API) proxies(app *fiber.App) *proxyMatcher {
-	if m := a.proxyMatcher.Load(); m != nil {
-		return m
+func (a *API) proxies(app *fiber.App) *clientip.Resolver {
+	if r := a.proxyMatcher.Load(); r != nil {
+		return r
 	}
 	cfg := app.Config()
-	m := &proxyMatcher{header: cfg.ProxyHeader, all: !cfg.EnableTrustedProxyCheck}
-	for _, p := range cfg.TrustedProxies {
-		if pre, err := netip.ParsePrefix(p); err == nil {
-			m.prefixes = append(m.prefixes, pre.Masked())
-		} else if addr, err := netip.ParseAddr(p); err == nil {
-			m.prefixes = append(m.prefixes, netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen()))
-		}
-	}
-	a.proxyMatcher.CompareAndSwap(nil, m)
+	a.proxyMatcher.CompareAndSwap(nil, clientip.New(cfg.ProxyHeader, cfg.EnableTrustedProxyCheck, cfg.TrustedProxies))
 	return a.proxyMatcher.Load()
-}
-
-func (m *proxyMatcher) trusted(addr netip.Addr) bool {
-	if m.all {
-		return true
-	}
-	for _, p := range m.prefixes {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
 }

@@ -60,6 +60,28 @@ func TestEveryTooManyRequestsHasRetryAfter(t *testing.T) {
 		mustRetryAfter(t, "admin API, attempt limiter", login(s, "nobody@example.com", "wrong password"), 1, 5*60)
 		mustRetryAfter(t, "login form, attempt limiter", form(s, "nobody@example.com", "wrong password"), 1, 5*60)
 	})
+	t.Run("AttemptLimiterBehindProxy", func(t *testing.T) {
+		t.Parallel()
+		// app.Test's peer is 0.0.0.0: the proxy. A client that makes up
+		// a new X-Forwarded-For entry for each attempt is still counted
+		// by the address the proxy appended.
+		s := MustServerEnv(t, map[string]string{"LULLABY_TRUSTED_PROXIES": "0.0.0.0"})
+		attempt := func(i int, path, body, ctype string) appResponse {
+			return s.do(t, "POST", path, "", body, "Content-Type", ctype, "X-Forwarded-For", "192.0.2."+strconv.Itoa(i)+", 203.0.113.9")
+		}
+		for i := range 10 {
+			if r := attempt(i, "/admin/api/v1/session", `{"email":"nobody@example.com","password":"wrong password"}`, "application/json"); r.status != 401 {
+				t.Fatalf("attempt %d: %d %s", i, r.status, r.body)
+			}
+		}
+		mustRetryAfter(t, "admin API behind a proxy", attempt(10, "/admin/api/v1/session", `{"email":"nobody@example.com","password":"wrong password"}`, "application/json"), 1, 5*60)
+		mustRetryAfter(t, "login form behind a proxy", attempt(11, "/admin/login", "email=nobody%40example.com&password=wrong", "application/x-www-form-urlencoded"), 1, 5*60)
+		// Another client behind the same proxy is not locked out.
+		r := s.do(t, "POST", "/admin/api/v1/session", "", `{"email":"nobody@example.com","password":"wrong password"}`, "X-Forwarded-For", "203.0.113.10")
+		if r.status != 401 {
+			t.Errorf("another client: %d %s, want 401", r.status, r.body)
+		}
+	})
 	t.Run("QuizLimiter", func(t *testing.T) {
 		t.Parallel()
 		s := MustServer(t)
