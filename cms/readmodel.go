@@ -127,6 +127,9 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if st, err = rm.bylineFallback(ctx, st); err != nil {
+		return err
+	}
 	cites, err := rm.store.ListCitations(ctx)
 	if err != nil {
 		return err
@@ -202,6 +205,27 @@ func (rm *ReadModel) swapLocked(in snapshotInput) error {
 	rm.cur.Store(snap)
 	go snap.warm()
 	return nil
+}
+
+// bylineFallback returns st with the author's name set to the name of the
+// first owner (the oldest) while the settings name no author, so that
+// posts never answer an empty byline; st itself when they do.
+func (rm *ReadModel) bylineFallback(ctx context.Context, st *Settings) (*Settings, error) {
+	if st.Author.Name != "" {
+		return st, nil
+	}
+	users, err := rm.store.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if u.Role == RoleOwner && u.Name != "" {
+			withName := *st
+			withName.Author.Name = u.Name
+			return &withName, nil
+		}
+	}
+	return st, nil
 }
 
 // postList returns the posts of m in no particular order.

@@ -52,6 +52,7 @@ func (s *Service) Setup(ctx context.Context, in UserInput) (*User, error) {
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}
+	s.ownersChanged(ctx)
 	return u, nil
 }
 
@@ -69,8 +70,16 @@ func (s *Service) createUser(ctx context.Context, op string, in UserInput) (*Use
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}
+	if u.Role == RoleOwner {
+		s.ownersChanged(ctx)
+	}
 	return u, nil
 }
+
+// ownersChanged makes the read model reload after a change of the owners
+// (one added, removed or renamed): posts fall back to the first owner's
+// name while the settings name no author.
+func (s *Service) ownersChanged(ctx context.Context) { s.published(ctx) }
 
 // newUser validates in and returns the user it describes, password hashed.
 func (s *Service) newUser(op string, in UserInput) (*User, error) {
@@ -207,6 +216,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, in Use
 		return nil, staleError(op, u.Version)
 	}
 	roleChanged := in.Role != nil && *in.Role != u.Role
+	wasOwner, oldName := u.Role == RoleOwner, u.Name
 	if roleChanged && u.Role == RoleOwner {
 		if err := s.checkNotLastOwner(ctx, op, u.ID); err != nil {
 			return nil, err
@@ -230,6 +240,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, in Use
 	u.Version, u.UpdatedAt = version+1, s.timeNow()
 	if err := s.store.UpdateUser(ctx, u, version); err != nil {
 		return nil, err
+	}
+	if (wasOwner || u.Role == RoleOwner) && (roleChanged || u.Name != oldName) {
+		s.ownersChanged(ctx)
 	}
 	return u, nil
 }
@@ -316,7 +329,13 @@ func (s *Service) DeleteUser(ctx context.Context, actor *User, id string) error 
 			return err
 		}
 	}
-	return s.store.DeleteUser(ctx, id)
+	if err := s.store.DeleteUser(ctx, id); err != nil {
+		return err
+	}
+	if u.Role == RoleOwner {
+		s.ownersChanged(ctx)
+	}
+	return nil
 }
 
 func (s *Service) checkNotLastOwner(ctx context.Context, op, id string) error {

@@ -28,7 +28,7 @@ func (a *API) cors(c *fiber.Ctx) error {
 	}
 	if allowed != "" {
 		c.Set(fiber.HeaderAccessControlAllowOrigin, allowed)
-		c.Set(fiber.HeaderAccessControlExposeHeaders, "ETag, X-Request-ID")
+		c.Set(fiber.HeaderAccessControlExposeHeaders, "ETag, X-Request-ID, "+headerView)
 	}
 	return c.Next()
 }

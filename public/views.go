@@ -21,9 +21,19 @@ const maxBeaconBody = 1024
 
 var valueNoStore = []byte("no-store")
 
+// headerView tells a frontend developer that a beacon was not counted
+// because its client looks like a bot (see cms.IsBot): scripts, crawlers,
+// link previewers and headless browsers. Repeats and floods are not
+// marked: which readers were counted today is not told.
+const (
+	headerView     = "Lullaby-View"
+	viewIgnoredBot = "ignored; reason=bot"
+)
+
 // handleView is the read beacon: 204 for a published post whether or not
-// the read counted (bots, repeats and floods are dropped silently), 404
-// for an unknown slug. It never writes to the database.
+// the read counted (a bot's beacon carries Lullaby-View: ignored;
+// reason=bot; repeats and floods are dropped silently), 404 for an
+// unknown slug. It never writes to the database.
 func (a *API) handleView(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	if len(slug) > maxSlugParam {
@@ -37,8 +47,12 @@ func (a *API) handleView(c *fiber.Ctx) error {
 	if !ok {
 		return cms.Errorf(cms.KindNotFound, "public.View", "No published post has this slug.")
 	}
-	if a.views != nil {
-		a.views.Record(c.UserContext(), id, a.clientIP(c), c.Get(fiber.HeaderUserAgent))
+	ua := c.Get(fiber.HeaderUserAgent)
+	switch {
+	case cms.IsBot(ua):
+		c.Set(headerView, viewIgnoredBot)
+	case a.views != nil:
+		a.views.Record(c.UserContext(), id, a.clientIP(c), ua)
 	}
 	c.Response().Header.SetCanonical(headerCacheControl, valueNoStore)
 	return c.SendStatus(fiber.StatusNoContent)

@@ -107,7 +107,10 @@ func TestViewBeacon(t *testing.T) {
 		}
 	})
 	t.Run("OnePerReaderPerDay", func(t *testing.T) {
-		MustStatus(t, f.Beacon(t, p.Slug, "203.0.113.1", browserUA), http.StatusNoContent)
+		// A reader's beacon says nothing, counted or not (a repeat).
+		if r := f.Beacon(t, p.Slug, "203.0.113.1", browserUA); r.status != http.StatusNoContent || r.header.Get("Lullaby-View") != "" {
+			t.Errorf("a reader's repeat: %d, Lullaby-View %q; want 204 and none", r.status, r.header.Get("Lullaby-View"))
+		}
 		MustStatus(t, f.Beacon(t, p.Slug, "203.0.113.1", browserUA+" Edg/126"), http.StatusNoContent)
 		if got := f.MustViews(t, p.ID); got != 2 {
 			t.Fatalf("views = %d, want 2 (same reader once, another user agent once)", got)
@@ -121,11 +124,16 @@ func TestViewBeacon(t *testing.T) {
 	t.Run("BotsIgnored", func(t *testing.T) {
 		for _, ua := range []string{"", "Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.5.0", "python-requests/2.32.3",
 			"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/126.0.0.0 Safari/537.36"} {
-			MustStatus(t, f.Beacon(t, p.Slug, "198.51.100.77", ua), http.StatusNoContent)
+			r := f.Beacon(t, p.Slug, "198.51.100.77", ua)
+			MustStatus(t, r, http.StatusNoContent)
+			if got := r.header.Get("Lullaby-View"); got != "ignored; reason=bot" {
+				t.Errorf("user agent %q: Lullaby-View = %q, want ignored; reason=bot", ua, got)
+			}
 		}
 		if got := f.MustViews(t, p.ID); got != 3 {
 			t.Fatalf("views = %d, want 3: bots counted", got)
 		}
+
 	})
 	t.Run("FloodFromOneClient", func(t *testing.T) {
 		for i := range 100 {
