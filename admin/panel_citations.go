@@ -232,8 +232,9 @@ func (a *Admin) handleCitationImportForm(c *fiber.Ctx) error {
 	p := citationPage{page: a.newPage(c, "New reference", "citations"), New: true, Action: citationsPath, Notice: res.Meta.Notice}
 	if len(res.Data) == 1 {
 		ct := *res.Data[0].Citation
-		p.Form = newCitationForm(ct, res.Problems["0"])
-		delete(p.Form.Errors, "doi")
+		// Not submitted yet: what is missing (a title a DOI lookup could
+		// not fetch) is said when she saves, not before she has typed.
+		p.Form = newCitationForm(ct, nil)
 		if d, ok := res.Duplicates[ct.DOI]; ok && ct.DOI != "" {
 			p.Duplicate, p.DupHTML = d.Citation, formatted(d.Citation, style)
 		}

@@ -288,3 +288,23 @@ func TestBrowserAuthorPhoto(t *testing.T) {
 		t.Errorf("deleting her photo: %v, want a conflict naming the photo", err)
 	}
 }
+
+// TestBrowserDesktopLayout: at 1366 px the top menu fits on one line, and
+// the editor's left edge lines up with the header's.
+func TestBrowserDesktopLayout(t *testing.T) {
+	f := mustEditorFixture(t)
+	b := f.b
+	b.Do(t, "1366 px", chromedp.EmulateViewport(1366, 768))
+	for _, path := range []string{"/admin", "/admin/posts/" + f.post.ID, "/admin/settings"} {
+		b.Do(t, "open "+path, navigate(f.r.base+path), chromedp.WaitVisible(chromedp.CSS(".nav-links a")))
+		lines := Get(t, b, "menu lines", chromedp.Evaluate[int](`new Set(Array.from(document.querySelectorAll('.site-nav .nav-links > li')).map(function(li){return Math.round(li.getBoundingClientRect().top)})).size`))
+		if lines != 1 {
+			t.Errorf("%s at 1366 px: the top menu takes %d lines, want 1", path, lines)
+		}
+	}
+	b.Do(t, "editor", navigate(f.editor), chromedp.WaitVisible(chromedp.CSS(".CodeMirror")))
+	edges := Get(t, b, "left edges", chromedp.Evaluate[[]float64](`[document.querySelector('.brand').getBoundingClientRect().left, document.querySelector('.editor-head').getBoundingClientRect().left, document.getElementById('title').getBoundingClientRect().left]`))
+	if len(edges) != 3 || edges[0] != edges[1] || edges[1] != edges[2] {
+		t.Errorf("left edges of the header's brand, the editor's heading and its title field = %v, want one line", edges)
+	}
+}

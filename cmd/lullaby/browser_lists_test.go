@@ -132,6 +132,13 @@ func TestBrowserFeaturedDragAndDrop(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.popular-table`)),
 	)
 	b.Screenshot(t, "lists")
+	// On a phone a title keeps most of the width (not a word per line).
+	b.Do(t, "the popular list on a phone", chromedp.EmulateViewport(375, 812), chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`.popular-table`)))
+	if w := Get(t, b, "title cell width", chromedp.Evaluate[float64](`Math.min.apply(null, Array.from(document.querySelectorAll('.popular-table tbody td:nth-child(2)')).map(function(td){return td.getBoundingClientRect().width}))`)); w < 200 {
+		t.Errorf("at 375 px the popular list's title cells are %.0f px wide, want at least 200", w)
+	}
+	b.Do(t, "desktop width", chromedp.EmulateViewport(1280, 900))
 	b.Do(t, "the dashboard's chart",
 		navigate(r.base+"/admin"),
 		chromedp.WaitVisible(chromedp.CSS(`svg.views-chart rect.bar`)),
