@@ -162,6 +162,24 @@ func TestBrowserReaderPreview(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".CodeMirror")),
 		chromedp.SetValue(chromedp.ID("title"), newTitle),
 	)
+
+	// Beside the SEO counters: the search result and the shared card,
+	// live, with the cover's social image.
+	const seoTitle = "Bedtime routine: four calm steps"
+	b.Do(t, "SEO previews",
+		chromedp.ScrollIntoView(chromedp.ID("seo-title")),
+		chromedp.SendKeys(chromedp.ID("seo-title"), seoTitle),
+		waitText("#serp-title", seoTitle),
+		waitText("#social-title", seoTitle),
+		waitText("#serp-desc", "Sleep training does not harm children"),
+		waitJS(`document.getElementById('social-img').complete && document.getElementById('social-img').naturalWidth === 1200`),
+	)
+	b.Do(t, "SEO previews follow the description",
+		chromedp.SendKeys(chromedp.ID("seo-description"), "Four steps to calmer evenings."),
+		waitText("#serp-desc", "Four steps to calmer evenings."),
+		chromedp.ScrollIntoView(chromedp.ID("seo-previews")),
+	)
+	b.ScreenshotView(t, "editor-seo")
 	tabs := chromedp.WaitNewTarget(b.ctx, func(i *target.Info) bool { return strings.HasSuffix(i.URL, "/preview") })
 	b.Do(t, "preview", chromedp.Click(chromedp.ID("preview-button")))
 	id, ok := <-tabs
