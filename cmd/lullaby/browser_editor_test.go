@@ -266,7 +266,8 @@ func TestBrowserAuthorPhoto(t *testing.T) {
 		waitText(".flash", "Settings saved"),
 		waitJS(`document.getElementById('author-photo-img').naturalWidth > 0 && document.getElementById('author-photo-remove').offsetWidth > 0`),
 	)
-	b.Screenshot(t, "settings")
+	b.Do(t, "show the photo", chromedp.ScrollIntoView(chromedp.ID("author-photo")))
+	b.ScreenshotView(t, "settings-photo")
 
 	var post struct { // MustCall decodes "data"
 		Author struct {
