@@ -144,7 +144,7 @@ func docKey(p *Post, cats map[string]string, cites map[string]*Citation) string 
 	for _, id := range p.References {
 		if c := cites[id]; c != nil {
 			b.WriteByte(1)
-			b.WriteString(c.Title)
+			b.WriteString(citedText(c))
 		}
 	}
 	return b.String()
@@ -281,6 +281,25 @@ func applyPosts(idx bleve.Index, keys map[string]string, posts []*Post, cats []*
 	return batches, nil
 }
 
+// citedText is what a post's search document holds of a work it cites:
+// its title and the names of its authors ("Rovee" finds the posts citing
+// Rovee-Collier). It goes with the body, below title, tags and excerpt.
+func citedText(c *Citation) string {
+	var b strings.Builder
+	b.WriteString(c.Title)
+	for _, n := range c.Authors {
+		b.WriteString(" . ")
+		if n.Literal != "" {
+			b.WriteString(n.Literal)
+			continue
+		}
+		b.WriteString(n.Family)
+		b.WriteByte(' ')
+		b.WriteString(n.Given)
+	}
+	return b.String()
+}
+
 func searchDocument(p *Post, catNames map[string]string, cites map[string]*Citation) map[string]any {
 	var cats, refs []string
 	for _, id := range p.CategoryIDs {
@@ -290,7 +309,7 @@ func searchDocument(p *Post, catNames map[string]string, cites map[string]*Citat
 	}
 	for _, id := range p.References {
 		if c := cites[id]; c != nil {
-			refs = append(refs, c.Title)
+			refs = append(refs, citedText(c))
 		}
 	}
 	body := htmlText(p.HTML)
@@ -337,15 +356,35 @@ func htmlTextPrefix(s string, limit int) string {
 			}
 		case xhtml.EndTagToken:
 			name, _ := z.TagName()
-			switch string(name) {
-			case "script", "style":
+			switch n := string(name); {
+			case n == "script" || n == "style":
 				skip = max(skip-1, 0)
-			case "sup":
+			case n == "sup":
+			case blockTags[n]:
+				endBlock(&b)
 			default:
 				b.WriteByte(' ')
 			}
 		}
 	}
+}
+
+// blockTags are the elements whose end closes a block of text.
+var blockTags = map[string]bool{
+	"p": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "li": true, "dt": true, "dd": true,
+	"blockquote": true, "pre": true, "td": true, "th": true, "caption": true, "figcaption": true, "div": true, "summary": true,
+}
+
+// endBlock ends a block of text in b: a heading or list item that ends
+// without punctuation gets " · ", so that a snippet does not run it into
+// the next paragraph ("Sleep cycles · Babies …").
+func endBlock(b *strings.Builder) {
+	text := strings.TrimRightFunc(b.String(), unicode.IsSpace)
+	if r, _ := utf8.DecodeLastRuneInString(text); text != "" && !strings.ContainsRune(".!?:;…·", r) {
+		b.WriteString(" · ")
+		return
+	}
+	b.WriteByte(' ')
 }
 
 // SearchQuery is a parsed search request.
@@ -693,7 +732,7 @@ func (si *searchIndex) postHasPhrase(p *Post, names *searchNames, ph []string, b
 			}
 		}
 		for _, id := range p.References {
-			if c := names.cites[id]; c != nil && check(c.Title, false) {
+			if c := names.cites[id]; c != nil && check(citedText(c), false) {
 				return true, buf
 			}
 		}
