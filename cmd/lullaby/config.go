@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +32,7 @@ type config struct {
 	LogLevel        string
 	LogFormat       string
 	JWTSecret       string
+	JWTSecretFile   string
 	SyncInterval    time.Duration
 	SchedulerEvery  time.Duration
 	CORSOrigins     []string
@@ -47,6 +49,9 @@ type config struct {
 	// publicURLDerived: PublicURL was not set but made from Addr, so it
 	// follows the port actually bound (see watchListenPort).
 	publicURLDerived bool
+	// DBDebugAddr is a loopback address on which the embedded database
+	// also listens, without authentication, for this run ("" for none).
+	DBDebugAddr string
 	// CrossrefURL is the base URL of Crossref's REST API for looking DOIs
 	// up when importing references; "" (the default) turns lookups off.
 	CrossrefURL string
@@ -72,7 +77,9 @@ func (c *config) settings() []setting {
 		{"LULLABY_MONGODB_DATABASE", "mongodb-database", "", "database name (default: the one in the URI, else lullaby)", &c.Database},
 		{"LULLABY_LOG_LEVEL", "log-level", "info", "debug, info, warn or error (debug also shows the embedded database's logs)", &c.LogLevel},
 		{"LULLABY_LOG_FORMAT", "log-format", "text", "text or json", &c.LogFormat},
-		{"LULLABY_JWT_SECRET", "", "", "secret (>= 32 bytes) signing admin session tokens; default: generated once and kept in the database", &c.JWTSecret},
+		{"LULLABY_JWT_SECRET", "", "", "key (>= 32 bytes, or base64:<bytes>) signing admin sessions and CSRF tokens; default: the file jwt.key in the data folder, made at first start; required (or the next) with LULLABY_MONGODB_URI", &c.JWTSecret},
+		{"LULLABY_JWT_SECRET_FILE", "", "", "file holding that key (e.g. a Docker secret), instead of LULLABY_JWT_SECRET", &c.JWTSecretFile},
+		{"LULLABY_DB_DEBUG_ADDR", "db-debug-addr", "", "also open the embedded database on this loopback address for this run, e.g. 127.0.0.1:27017, to look inside with mongosh (no authentication: anyone on the machine can then read and change everything)", &c.DBDebugAddr},
 		{"LULLABY_SYNC_INTERVAL", "sync-interval", "1s", "how often to check for content changed by other instances", &c.syncStr},
 		{"LULLABY_SCHEDULER_INTERVAL", "scheduler-interval", "5s", "how often to publish scheduled posts that are due", &c.schedStr},
 		{"LULLABY_CORS_ORIGINS", "cors-origins", "", "comma-separated origins allowed to call the public API, * for any (also editable in the settings; none anywhere allows any)", &c.corsStr},
@@ -164,8 +171,16 @@ func (c *config) parse() error {
 	default:
 		return fmt.Errorf("LULLABY_LOG_FORMAT: %q is not text or json", c.LogFormat)
 	}
-	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
-		return fmt.Errorf("LULLABY_JWT_SECRET must be at least 32 bytes (it is %d); e.g. openssl rand -base64 48", len(c.JWTSecret))
+	if c.JWTSecret != "" {
+		if c.JWTSecretFile != "" {
+			return errors.New("set LULLABY_JWT_SECRET or LULLABY_JWT_SECRET_FILE, not both")
+		}
+		if _, err := parseKey("LULLABY_JWT_SECRET", c.JWTSecret); err != nil {
+			return err
+		}
+	}
+	if c.DBDebugAddr != "" && c.MongoURI != "" {
+		return errors.New("LULLABY_DB_DEBUG_ADDR opens the embedded database: it cannot be used with LULLABY_MONGODB_URI")
 	}
 	if raw := strings.TrimSpace(c.CrossrefURL); raw != "" {
 		u, err := url.Parse(raw)
@@ -203,13 +218,14 @@ func (c *config) parsePublicURL() error {
 }
 
 // derivePublicURL makes http://<host>:<port> from a listen address; an
-// empty or unspecified host (0.0.0.0, ::) becomes localhost.
+// empty, unspecified (0.0.0.0, ::) or loopback host (127.0.0.1, ::1)
+// becomes localhost, the name people type.
 func derivePublicURL(addr string) (string, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" {
 		return "", fmt.Errorf("%q is not host:port", addr)
 	}
-	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+	if ip := net.ParseIP(host); host == "" || ip != nil && (ip.IsUnspecified() || ip.IsLoopback()) {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port), nil

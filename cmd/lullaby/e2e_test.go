@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -154,7 +155,7 @@ func TestWalkingSkeleton(t *testing.T) {
 	dataDir := t.TempDir()
 	env := map[string]string{"LULLABY_DATA_DIR": dataDir, "LULLABY_SCHEDULER_INTERVAL": "100ms", "LULLABY_SYNC_INTERVAL": "100ms", "LULLABY_LOG_LEVEL": "warn"}
 	r := MustStart(t, env)
-	if out := r.out.String(); !strings.Contains(out, "user create --email") || !strings.Contains(out, r.base+"/admin") {
+	if out := r.out.String(); !strings.Contains(out, "user create --data-dir "+dataDir+" --email") || !strings.Contains(out, r.base+"/admin") {
 		t.Errorf("start-up output does not say where to log in and how to create the first owner:\n%s", out)
 	}
 	api, admin := r.base+"/api/v1", r.base+"/admin/api/v1"
@@ -225,7 +226,8 @@ func TestWalkingSkeleton(t *testing.T) {
 
 	// A second instance on the same database sees this instance's writes
 	// within its sync interval.
-	second := MustStart(t, map[string]string{"LULLABY_MONGODB_URI": r.srv.db.URI(), "LULLABY_SYNC_INTERVAL": "100ms", "LULLABY_LOG_LEVEL": "warn"})
+	second := MustStart(t, map[string]string{"LULLABY_MONGODB_URI": r.srv.db.URI(), "LULLABY_JWT_SECRET_FILE": filepath.Join(dataDir, "jwt.key"),
+		"LULLABY_SYNC_INTERVAL": "100ms", "LULLABY_LOG_LEVEL": "warn"})
 	MustCall(t, 200, "GET", second.base+"/api/v1/posts/newborn-night-waking", "", nil, nil)
 	MustCall(t, 200, "POST", admin+"/posts/"+later.ID+"/restore", tok, map[string]any{"version": later.Version}, &later)
 	waitFor(t, "the second instance sees the restored post", 10*time.Second, func() bool {
@@ -287,13 +289,15 @@ func TestCommands(t *testing.T) {
 	if out, err := run1([]string{"version"}, nil, ""); err != nil || !strings.HasPrefix(out, "lullaby ") {
 		t.Errorf("version: %q, %v", out, err)
 	}
-	out, err := run1([]string{"serve", "--help"}, nil, "")
-	if err == nil {
-		t.Errorf("serve --help returned no error")
-	}
-	for _, v := range []string{"LULLABY_MONGODB_URI", "LULLABY_DATA_DIR", "LULLABY_SYNC_INTERVAL", "LULLABY_JWT_SECRET", "LULLABY_LOG_LEVEL", "LULLABY_CORS_ORIGINS"} {
-		if !strings.Contains(out, v) {
-			t.Errorf("serve --help does not list %s:\n%s", v, out)
+	for _, args := range [][]string{{"serve", "--help"}, {"--help"}, {"help"}, {"serve", "-h"}} {
+		out, err := run1(args, nil, "")
+		if err != nil {
+			t.Errorf("%v: %v, want success", args, err)
+		}
+		for _, v := range []string{"LULLABY_MONGODB_URI", "LULLABY_DATA_DIR", "LULLABY_SYNC_INTERVAL", "LULLABY_JWT_SECRET", "LULLABY_JWT_SECRET_FILE", "LULLABY_LOG_LEVEL", "LULLABY_CORS_ORIGINS", "LULLABY_PUBLIC_URL", "LULLABY_DB_DEBUG_ADDR"} {
+			if !strings.Contains(out, v) {
+				t.Errorf("%v does not list %s:\n%s", args, v, out)
+			}
 		}
 	}
 	if _, err := run1([]string{"serve"}, map[string]string{"LULLABY_SYNC_INTERVAL": "soon"}, ""); err == nil || !strings.Contains(err.Error(), "LULLABY_SYNC_INTERVAL") {
@@ -305,7 +309,7 @@ func TestCommands(t *testing.T) {
 
 	dir := t.TempDir()
 	env := map[string]string{"LULLABY_DATA_DIR": dir}
-	out, err = run1([]string{"user", "create", "--email", "Jo@Example.com", "--name", "Jo"}, env, "a long enough password\n")
+	out, err := run1([]string{"user", "create", "--email", "Jo@Example.com", "--name", "Jo"}, env, "a long enough password\n")
 	if err != nil || !strings.Contains(out, "Created owner Jo <jo@example.com>") {
 		t.Fatalf("first user create: %q, %v", out, err)
 	}

@@ -6,6 +6,7 @@
 //	lullaby user create ...       add a user (the first one is the owner)
 //	lullaby user reset-2fa ...    turn off a user's two-factor sign-in
 //	lullaby demo                  load sample content and exit
+//	lullaby db shell              look inside the embedded database with mongosh
 //	lullaby healthcheck           exit 0 when the local server is ready
 //	lullaby version               print the version
 package main
@@ -29,16 +30,22 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "lullaby:", err)
-		}
+		fmt.Fprintln(os.Stderr, "lullaby:", err)
 		os.Exit(1)
 	}
 }
 
 // run is the whole program, with its environment passed in so that tests
-// can run it in-process.
+// can run it in-process. Asking for help (--help, -h) is a success.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, getenv, stdin, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -55,8 +62,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "version":
 		fmt.Fprintln(stdout, "lullaby", version)
 		return nil
+	case "db":
+		return runDB(ctx, args, getenv, stdin, stdout, stderr)
 	case "help":
-		fmt.Fprint(stdout, helpText)
+		fmt.Fprint(stdout, helpText+"\n")
+		usage(stdout, "serve", &config{})
 		return nil
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, helpText)
@@ -68,6 +78,7 @@ const helpText = `Usage:
   lullaby user reset-2fa --email EMAIL
                               add a user; the password is asked for, or read from stdin
   lullaby demo                load sample posts, categories and settings, then exit
+  lullaby db shell            open mongosh on the embedded database (or print how to connect)
   lullaby healthcheck         exit 0 when the local server is ready (for container health checks)
   lullaby version             print the version
 `

@@ -10,15 +10,26 @@ import (
 
 func TestMain(m *testing.M) { cmstest.Main(m) }
 
+// testKey signs the sessions of servers on the shared test database, which
+// has no data folder for a key file.
+const testKey = "a test key of at least thirty-two bytes"
+
 // MustServer returns a server on a fresh database of the shared test
 // server, not listening; use s.app.Test or s.app.Handler.
 func MustServer(tb testing.TB) *server { tb.Helper(); return MustServerEnv(tb, nil) }
 
-// MustServerEnv is MustServer with env as the environment.
+// MustServerEnv is MustServer with env as the environment (with testKey as
+// LULLABY_JWT_SECRET unless env sets it).
 func MustServerEnv(tb testing.TB, env map[string]string) *server {
 	tb.Helper()
 	db := cmstest.New(tb)
-	cfg, err := loadConfig("serve", nil, func(k string) string { return env[k] }, io.Discard)
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok || k != "LULLABY_JWT_SECRET" {
+			return v
+		}
+		return testKey
+	}
+	cfg, err := loadConfig("serve", nil, getenv, io.Discard)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,18 +67,34 @@ func newLogger(cfg *config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// openStore opens the configured database.
-func openStore(ctx context.Context, cfg *config, log *slog.Logger) (*mongodb.DB, error) {
-	return mongodb.Open(ctx, mongodb.Config{
-		URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database,
-		Logger: log, Debug: cfg.LogLevel == "debug",
-	})
+// openStore opens the configured database. With the embedded one, files
+// the process creates from now on are private (umask 077). A one-shot
+// command (attach) uses the server of a running `lullaby serve` through
+// its socket when that holds the data folder; serve refuses to start
+// beside another server.
+func openStore(ctx context.Context, cfg *config, log *slog.Logger, attach bool) (*mongodb.DB, error) {
+	mcfg := mongodb.Config{URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database,
+		Logger: log, Debug: cfg.LogLevel == "debug", Attach: attach}
+	if !attach {
+		mcfg.DebugAddr = cfg.DBDebugAddr
+	}
+	if cfg.MongoURI == "" {
+		privateFiles()
+	}
+	db, err := mongodb.Open(ctx, mcfg)
+	var inUse *mongodb.InUseError
+	if errors.As(err, &inUse) {
+		return nil, fmt.Errorf("%w.\nStop that server first, or use it: commands such as `lullaby user create` run beside it. "+
+			"To run several instances, give them one shared MongoDB: the same LULLABY_MONGODB_URI and LULLABY_JWT_SECRET on each (see docker-compose.yml)", err)
+	}
+	return db, err
 }
 
-// openService opens the configured database and a service over it, for
-// the one-shot commands; close the returned store when done.
+// openService opens the configured database (or the running server's)
+// and a service over it, for the one-shot commands; close the returned
+// store when done.
 func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Service, *mongodb.DB, error) {
-	db, err := openStore(ctx, cfg, log)
+	db, err := openStore(ctx, cfg, log, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,9 +115,13 @@ func newService(cfg *config, db *mongodb.DB, rm *cms.ReadModel, log *slog.Logger
 // newServer opens the database, loads the read model and builds the app.
 func newServer(ctx context.Context, cfg *config, logw io.Writer) (*server, error) {
 	log := newLogger(cfg, logw)
-	db, err := openStore(ctx, cfg, log)
+	db, err := openStore(ctx, cfg, log, false)
 	if err != nil {
 		return nil, err
+	}
+	if emb := db.EmbeddedServer(); emb != nil && emb.DebugAddr() != "" {
+		log.Warn("the embedded database also listens on TCP, without authentication, for this run: anyone on this machine can read and change everything, password hashes included",
+			"addr", emb.DebugAddr(), "shell", "mongosh mongodb://"+emb.DebugAddr()+"/"+db.Database())
 	}
 	s := &server{cfg: cfg, log: log, db: db}
 	if err := s.init(ctx); err != nil {
@@ -129,16 +150,9 @@ func (s *server) init(ctx context.Context) error {
 	// The first load reads every published body once; hand the garbage it
 	// leaves back to the operating system rather than keep it resident.
 	debug.FreeOSMemory()
-	secret := []byte(s.cfg.JWTSecret)
-	if len(secret) == 0 {
-		secret, err = s.db.Secret(ctx, "jwt", func() ([]byte, error) {
-			b := make([]byte, 32)
-			_, err := rand.Read(b)
-			return b, err
-		})
-		if err != nil {
-			return fmt.Errorf("session secret: %w", err)
-		}
+	secret, err := s.sessionKey(ctx)
+	if err != nil {
+		return err
 	}
 	s.adm, err = admin.New(admin.Config{Service: svc, Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL})
 	if err != nil {
@@ -160,22 +174,58 @@ func (s *server) init(ctx context.Context) error {
 	return nil
 }
 
-// announce prints where the server listens and, with no users yet, how to
-// create the first one.
+// announce prints where the server listens, which public URL it uses
+// and, with no users yet, the exact command that creates the first one in
+// this server's database.
 func (s *server) announce(ctx context.Context, addr net.Addr, w io.Writer) {
 	base := "http://" + displayAddr(addr)
 	fmt.Fprintf(w, "Lullaby %s listening on %s\n", version, base)
 	fmt.Fprintf(w, "  admin:      %s/admin\n  public API: %s/api/v1/posts (OpenAPI: %s/api/v1/openapi.json)\n", base, base, base)
-	if s.db.Embedded() {
-		fmt.Fprintf(w, "  database:   embedded, files in %s\n", s.cfg.DataDir)
+	public, how := s.cfg.PublicURL, "from LULLABY_PUBLIC_URL"
+	if s.cfg.publicURLDerived {
+		public, _ = derivePublicURL(addr.String())
+		how = "made from the listen address; set LULLABY_PUBLIC_URL to the address readers use, e.g. https://cms.example.com"
+	}
+	fmt.Fprintf(w, "  public URL: %s (image and media URLs start with it; %s)\n", public, how)
+	if emb := s.db.EmbeddedServer(); emb != nil {
+		fmt.Fprintf(w, "  database:   embedded, files in %s (socket %s)\n", emb.DataDir(), emb.Socket())
 	} else {
 		fmt.Fprintf(w, "  database:   MongoDB (%s)\n", s.db.Database())
 	}
 	if empty, err := s.svc.NeedsSetup(ctx); err == nil && empty {
-		fmt.Fprintf(w, "\nNo users yet. Create the first owner account with:\n\n"+
-			"  go run ./cmd/lullaby user create --email you@example.com --name \"Your Name\" --role owner\n\n"+
-			"(or `lullaby user create ...` with the built binary), or POST {email, name, password} to %s/admin/api/v1/setup.\n", base)
+		fmt.Fprintf(w, "\nNo users yet. Create the first owner account with:\n\n  %s\n\n"+
+			"(or `lullaby user create ...` with the built binary), or POST {email, name, password} to %s/admin/api/v1/setup.\n",
+			s.setupCommand(), base)
 	}
+}
+
+// setupCommand is the command that creates the first owner in this
+// server's database: it names the data folder unless it is the default, and
+// the database when not the default one. A MongoDB URI is not printed (it
+// may hold a password).
+func (s *server) setupCommand() string {
+	var env, flags []string
+	if s.cfg.MongoURI != "" {
+		env = append(env, "LULLABY_MONGODB_URI='<the same as this server>'")
+	} else if emb := s.db.EmbeddedServer(); emb != nil {
+		if def, err := filepath.Abs(mongodb.DefaultDataDir); err != nil || def != emb.DataDir() {
+			flags = append(flags, "--data-dir", shellQuote(emb.DataDir()))
+		}
+	}
+	if s.cfg.Database != "" {
+		env = append(env, "LULLABY_MONGODB_DATABASE="+shellQuote(s.cfg.Database))
+	}
+	cmd := append(env, "go run ./cmd/lullaby user create")
+	cmd = append(cmd, flags...)
+	return strings.Join(append(cmd, `--email you@example.com --name "Your Name" --role owner`), " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func displayAddr(addr net.Addr) string {

@@ -57,7 +57,7 @@ func server() (string, error) {
 			shared.err = err
 			return
 		}
-		emb, err := mongodb.StartEmbedded(dir, nil, false)
+		emb, err := mongodb.StartEmbedded(mongodb.EmbeddedConfig{DataDir: dir})
 		if err != nil {
 			_ = os.RemoveAll(dir)
 			shared.err = err

@@ -49,6 +49,13 @@ type Config struct {
 	// Debug lets every message of the embedded server through, not only
 	// its errors.
 	Debug bool
+	// DebugAddr also opens the embedded server on this loopback TCP
+	// address, without authentication (see EmbeddedConfig.DebugAddr).
+	DebugAddr string
+	// Attach lets Open use the embedded server of another process that
+	// holds DataDir, through its socket, instead of failing with an
+	// *InUseError: for one-shot commands run beside a server.
+	Attach bool
 	// Timeout bounds how long to wait for the server to be reachable (server
 	// selection, connecting, Ping); default 5 s.
 	Timeout time.Duration
@@ -90,12 +97,18 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 	db := &DB{uri: cfg.URI, timeout: cfg.Timeout, log: cfg.Logger}
 	if cfg.URI == "" {
-		emb, err := StartEmbedded(cfg.DataDir, cfg.Logger, cfg.Debug)
-		if err != nil {
+		emb, err := StartEmbedded(EmbeddedConfig{DataDir: cfg.DataDir, Logger: cfg.Logger, Debug: cfg.Debug, DebugAddr: cfg.DebugAddr})
+		var inUse *InUseError
+		switch {
+		case errors.As(err, &inUse) && cfg.Attach && inUse.URI() != "":
+			db.uri = inUse.URI()
+			cfg.Logger.Debug("mongodb: using the embedded server of another process", "pid", inUse.PID, "uri", db.uri)
+		case err != nil:
 			return nil, err
+		default:
+			db.emb, db.uri = emb, emb.URI()
+			cfg.Logger.Debug("mongodb: embedded FerretDB started", "dataDir", emb.DataDir(), "uri", emb.URI())
 		}
-		db.emb, db.uri = emb, emb.URI()
-		cfg.Logger.Debug("mongodb: embedded FerretDB started", "dataDir", emb.DataDir(), "uri", emb.URI())
 	}
 	ok := false
 	defer func() {
@@ -243,6 +256,10 @@ func (db *DB) StopEmbedded() {
 
 // Embedded reports whether the store runs its own embedded server.
 func (db *DB) Embedded() bool { return db.emb != nil }
+
+// EmbeddedServer returns the embedded server the store runs, nil when it
+// uses a URI or another process's server.
+func (db *DB) EmbeddedServer() *Embedded { return db.emb }
 
 // URI returns the connection string in use: the embedded server's, or the
 // configured one. It may contain a password: never log it.

@@ -21,8 +21,9 @@ func TestOpen_Embedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !db.Embedded() || !strings.HasPrefix(db.URI(), "mongodb://127.0.0.1:") || db.Database() != "lullaby" {
-		t.Fatalf("Embedded() = %v, URI() = %q, Database() = %q; want true, mongodb://127.0.0.1:..., lullaby", db.Embedded(), db.URI(), db.Database())
+	wantURI := "mongodb://" + strings.ReplaceAll(filepath.Join(dir, mongodb.SocketName), "/", "%2F") + "/"
+	if !db.Embedded() || db.URI() != wantURI || db.Database() != "lullaby" {
+		t.Fatalf("Embedded() = %v, URI() = %q, Database() = %q; want true, %s, lullaby", db.Embedded(), db.URI(), db.Database(), wantURI)
 	}
 	c := newCategory("Naps", "naps", 0)
 	if err := db.CreateCategory(ctx, c); err != nil {

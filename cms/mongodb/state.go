@@ -141,6 +141,27 @@ func (db *DB) Secret(ctx context.Context, name string, generate func() ([]byte, 
 	return d.Value, nil
 }
 
+// LookupSecret returns the named secret if one is stored, without creating
+// it. Errors: KindUnavailable, KindInternal.
+func (db *DB) LookupSecret(ctx context.Context, name string) ([]byte, bool, error) {
+	var d secretDoc
+	err := db.state.FindOne(ctx, bson.D{{Key: "_id", Value: secretPrefix + name}}).Decode(&d)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, storeError("mongodb.LookupSecret", collState, err)
+	}
+	return d.Value, true, nil
+}
+
+// DeleteSecret removes the named secret; a missing one is no error.
+// Errors: KindUnavailable, KindInternal.
+func (db *DB) DeleteSecret(ctx context.Context, name string) error {
+	_, err := db.deleteOne(ctx, db.state, bson.D{{Key: "_id", Value: secretPrefix + name}})
+	return storeError("mongodb.DeleteSecret", collState, err)
+}
+
 type nextDueDoc struct {
 	ID      string     `bson:"_id"`
 	Next    *time.Time `bson:"next"`
