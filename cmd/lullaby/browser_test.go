@@ -96,11 +96,16 @@ func MustBrowser(tb testing.TB, base string) *browser {
 		}
 		tb.Skip("browser test skipped: no chromium found (apt-get install chromium; LULLABY_E2E=1 makes this a failure)")
 	}
+	// chromium makes a folder for its singleton socket in TMPDIR and
+	// removes it only on a clean exit, which a test's end is not: give it
+	// a temporary folder of the test, removed with it.
+	tmp := tb.TempDir()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.Env("TMPDIR="+tmp),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1280, 900),
@@ -110,6 +115,9 @@ func MustBrowser(tb testing.TB, base string) *browser {
 	tb.Cleanup(func() { cancel(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		tb.Fatalf("start chromium %s: %v", path, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "org.chromium.Chromium.*")); len(left) == 0 {
+		tb.Errorf("chromium made no folder in its TMPDIR %s: it writes elsewhere, and leaves it behind", tmp)
 	}
 	return &browser{ctx: ctx, base: base, dialogs: acceptDialogs(ctx)}
 }

@@ -218,14 +218,15 @@ func (c *config) parsePublicURL() error {
 }
 
 // derivePublicURL makes http://<host>:<port> from a listen address; an
-// empty, unspecified (0.0.0.0, ::) or loopback host (127.0.0.1, ::1)
-// becomes localhost, the name people type.
+// empty or unspecified host (0.0.0.0, ::) becomes localhost. A named host
+// stays: the panel's preview, opened at that host, may load only images
+// of its own origin.
 func derivePublicURL(addr string) (string, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" {
 		return "", fmt.Errorf("%q is not host:port", addr)
 	}
-	if ip := net.ParseIP(host); host == "" || ip != nil && (ip.IsUnspecified() || ip.IsLoopback()) {
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port), nil

@@ -354,3 +354,84 @@ func TestSecondServerRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupHint: the command printed at start, followed as printed (with no
+// environment), creates the owner in this server's database while it runs;
+// the output says which public URL is used and how to change it. Then
+// `lullaby db shell --print` gives a connection string that works.
+func TestSetupHint(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "my site's data")
+	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": dir, "LULLABY_LOG_LEVEL": "warn"})
+	out := r.out.String()
+	if want := "public URL: " + r.base + " ("; !strings.Contains(out, want) || !strings.Contains(out, "LULLABY_PUBLIC_URL") {
+		t.Errorf("start-up output does not say %q and how to set it:\n%s", want, out)
+	}
+	_, line, ok := strings.Cut(out, "go run ./cmd/lullaby ")
+	line, _, _ = strings.Cut(line, "\n")
+	args := shellWords(t, line)
+	if !ok || len(args) < 4 || args[0] != "user" {
+		t.Fatalf("no user create command in the output:\n%s", out)
+	}
+	var stdout syncBuffer
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader("correct horse battery\n"), &stdout, &stdout)
+	if err != nil {
+		t.Fatalf("%q: %v\n%s", args, err, stdout.String())
+	}
+	MustCall(t, 200, "GET", r.base+"/admin/api/v1/me", mustLogin(t, r, "you@example.com"), nil, nil)
+
+	stdout = syncBuffer{}
+	if err := run(context.Background(), []string{"db", "shell", "--print", "--data-dir", dir}, func(string) string { return "" }, nil, &stdout, &syncBuffer{}); err != nil {
+		t.Fatal(err)
+	}
+	uri := strings.TrimSpace(stdout.String())
+	c, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(5 * time.Second))
+	if err != nil {
+		t.Fatalf("%s: %v", uri, err)
+	}
+	defer c.Disconnect(context.Background())
+	n, err := c.Database("lullaby").Collection("users").CountDocuments(context.Background(), bson.D{})
+	if err != nil || n != 1 {
+		t.Errorf("users through %s: %d, %v; want 1", uri, n, err)
+	}
+}
+
+// shellWords splits a POSIX shell command line of words, 'single' and
+// "double" quoted strings and backslash escapes.
+func shellWords(tb testing.TB, s string) []string {
+	tb.Helper()
+	var words []string
+	var w strings.Builder
+	in, quote, escaped := false, rune(0), false
+	for _, r := range s {
+		switch {
+		case escaped:
+			w.WriteRune(r)
+			escaped = false
+		case quote == 0 && r == '\\':
+			escaped, in = true, true
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			w.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, in = r, true
+		case r == ' ':
+			if in {
+				words = append(words, w.String())
+				w.Reset()
+				in = false
+			}
+		default:
+			w.WriteRune(r)
+			in = true
+		}
+	}
+	if quote != 0 {
+		tb.Fatalf("unbalanced quotes in %q", s)
+	}
+	if in {
+		words = append(words, w.String())
+	}
+	return words
+}

@@ -75,6 +75,9 @@ func loadDemo(ctx context.Context, svc *cms.Service, log *slog.Logger) error {
 		log.Info("demo content not loaded: there are posts already", "posts", total)
 		return nil
 	}
+	start := time.Now()
+	log.Info("loading demo content: categories, references, then each post with its cover and pin images (about 20 s)",
+		"categories", len(demoCategories), "references", len(demoReferences), "posts", len(demoPosts)+1)
 	var catIDs []string
 	for _, c := range demoCategories {
 		name, desc := c.name, c.description
@@ -94,6 +97,7 @@ func loadDemo(ctx context.Context, svc *cms.Service, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
+		log.Info("demo: drawing and uploading images", "post", fmt.Sprintf("%d/%d", i+1, len(demoPosts)), "title", p.title)
 		cover, pin, err := demoImages(ctx, svc, i, p.title)
 		if err != nil {
 			return fmt.Errorf("%s: images: %w", p.file, err)
@@ -134,8 +138,9 @@ func loadDemo(ctx context.Context, svc *cms.Service, log *slog.Logger) error {
 			return err
 		}
 	}
+	log.Info("demo: draft, settings and search index")
 	svc.Refresh(ctx)
-	log.Info("demo content loaded", "posts", len(demoPosts)+1, "categories", len(demoCategories))
+	log.Info("demo content loaded", "posts", len(demoPosts)+1, "categories", len(demoCategories), "took", time.Since(start).Round(100*time.Millisecond))
 	return nil
 }
 

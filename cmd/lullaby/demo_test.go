@@ -2,18 +2,27 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
-	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 func TestDemoPostsHaveImages(t *testing.T) {
 	t.Parallel()
 	s := MustServer(t)
 	ctx := context.Background()
-	if err := loadDemo(ctx, s.svc, cmstest.Logger()); err != nil {
+	var logs syncBuffer
+	if err := loadDemo(ctx, s.svc, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
 		t.Fatal(err)
+	}
+	// Loading takes a while: the log says what it is doing, post by post.
+	for _, want := range []string{"loading demo content", "post=1/" + fmt.Sprint(len(demoPosts)), fmt.Sprintf("post=%d/%d", len(demoPosts), len(demoPosts)), "demo content loaded"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log does not say %q:\n%s", want, logs.String())
+		}
 	}
 	posts, _, err := s.svc.ListPosts(ctx, cms.PostFilter{Status: cms.StatusPublished, Limit: 100})
 	if err != nil || len(posts) != len(demoPosts) {
