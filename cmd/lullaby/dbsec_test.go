@@ -6,9 +6,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -21,6 +23,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/wiremessage"
 )
 
 // listeningTCP returns every TCP address this process listens on, from
@@ -81,17 +85,59 @@ func procAddr(tb testing.TB, s string) string {
 	return net.JoinHostPort(ip.String(), strconv.FormatUint(port, 10))
 }
 
-// speaksMongo reports whether a MongoDB client gets an answer at addr.
+// speaksMongo reports whether addr answers the hello that every MongoDB
+// client sends first (OP_MSG {hello: 1} on admin) with a MongoDB reply
+// saying ok. It sends the driver's wire message itself, with deadlines: the
+// driver's monitor can wait forever on a server that never answers (an
+// HTTP server waiting for the end of a request line).
 func speaksMongo(addr string) error {
-	c, err := mongo.Connect(options.Client().ApplyURI("mongodb://" + addr + "/?directConnection=true").
-		SetServerSelectionTimeout(2 * time.Second).SetConnectTimeout(2 * time.Second))
+	conn, err := net.DialTimeout("tcp", addr, 2*time.Second)
 	if err != nil {
 		return err
 	}
-	defer c.Disconnect(context.Background())
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	return c.Ping(ctx, nil)
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(3 * time.Second)); err != nil {
+		return err
+	}
+	doc, err := bson.Marshal(bson.D{{Key: "hello", Value: 1}, {Key: "$db", Value: "admin"}})
+	if err != nil {
+		return err
+	}
+	idx, msg := wiremessage.AppendHeaderStart(nil, wiremessage.NextRequestID(), 0, wiremessage.OpMsg)
+	msg = wiremessage.AppendMsgFlags(msg, 0)
+	msg = wiremessage.AppendMsgSectionType(msg, wiremessage.SingleDocument)
+	msg = append(msg, doc...)
+	binary.LittleEndian.PutUint32(msg[idx:], uint32(len(msg)))
+	if _, err := conn.Write(msg); err != nil {
+		return err
+	}
+	head := make([]byte, 16)
+	if _, err := io.ReadFull(conn, head); err != nil {
+		return err
+	}
+	length, _, _, op, _, ok := wiremessage.ReadHeader(head)
+	if !ok || op != wiremessage.OpMsg || length < 21 || length > 1<<20 {
+		return fmt.Errorf("not a MongoDB reply: % x", head)
+	}
+	body := make([]byte, length-16)
+	if _, err := io.ReadFull(conn, body); err != nil {
+		return err
+	}
+	_, rest, ok := wiremessage.ReadMsgFlags(body)
+	if ok {
+		_, rest, ok = wiremessage.ReadMsgSectionType(rest)
+	}
+	var reply bsoncore.Document
+	if ok {
+		reply, _, ok = wiremessage.ReadMsgSectionSingleDocument(rest)
+	}
+	if !ok {
+		return errors.New("a malformed MongoDB reply")
+	}
+	if v, err := reply.LookupErr("ok"); err != nil || v.AsFloat64() != 1 {
+		return fmt.Errorf("hello not ok: %v", reply)
+	}
+	return nil
 }
 
 // TestNoDatabaseOnTCP: of every TCP port the running program listens on,
