@@ -38,7 +38,6 @@ func runDB(ctx context.Context, args []string, getenv func(string) string, stdin
 	if cfg.MongoURI != "" {
 		return errors.New("lullaby db shell opens the embedded database; with LULLABY_MONGODB_URI, run mongosh with that URI")
 	}
-	privateFiles()
 	log := newLogger(&config{LogLevel: "error", LogFormat: cfg.LogFormat}, stderr)
 	var uri string
 	emb, err := mongodb.StartEmbedded(mongodb.EmbeddedConfig{DataDir: cfg.DataDir, Logger: log})

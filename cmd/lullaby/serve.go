@@ -67,8 +67,7 @@ func newLogger(cfg *config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// openStore opens the configured database. With the embedded one, files
-// the process creates from now on are private (umask 077). A one-shot
+// openStore opens the configured database. A one-shot
 // command (attach) uses the server of a running `lullaby serve` through
 // its socket when that holds the data folder; serve refuses to start
 // beside another server.
@@ -77,9 +76,6 @@ func openStore(ctx context.Context, cfg *config, log *slog.Logger, attach bool) 
 		Logger: log, Debug: cfg.LogLevel == "debug", Attach: attach}
 	if !attach {
 		mcfg.DebugAddr = cfg.DBDebugAddr
-	}
-	if cfg.MongoURI == "" {
-		privateFiles()
 	}
 	db, err := mongodb.Open(ctx, mcfg)
 	var inUse *mongodb.InUseError

@@ -174,6 +174,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
 	}
+	if db.emb != nil {
+		// The database's files may have just been created: SQLite makes
+		// them 0644 less the umask, and its -wal and -shm files take the
+		// database file's mode.
+		if err := makePrivate(db.emb.dir); err != nil {
+			return nil, err
+		}
+	}
 	ok = true
 	return db, nil
 }
