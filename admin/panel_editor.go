@@ -71,11 +71,12 @@ type editorPage struct {
 	Action     string // where the form posts
 	Status     statusView
 	Categories []categoryOption
-	Revisions  []revisionItem // newest first, at most editorRevisions
-	MoreRevs   int            // how many more the revisions page lists
-	SiteURL    string         // the site's URL from the settings, "" if unset
-	SlugAuto   bool           // the slug still follows the title
-	StorageKey string         // the localStorage key of her unsaved text
+	Revisions  []revisionItem   // newest first, at most editorRevisions
+	MoreRevs   int              // how many more the revisions page lists
+	SiteURL    string           // the site's URL from the settings, "" if unset
+	SiteCTA    cms.CallToAction // the site's call to action, which posts without their own show
+	SlugAuto   bool             // the slug still follows the title
+	StorageKey string           // the localStorage key of her unsaved text
 	SEOTitle   lengthHint
 	SEODesc    lengthHint
 	// PreviewHTML is the body as the fields show it, rendered and
@@ -205,7 +206,7 @@ func (a *Admin) editorPageFor(c *fiber.Ctx, post *cms.Post, f postForm, errs map
 	if err != nil {
 		return p, err
 	}
-	p.SiteURL = strings.TrimRight(settings.Site.URL, "/")
+	p.SiteURL, p.SiteCTA = strings.TrimRight(settings.Site.URL, "/"), settings.CallToAction
 	p.Images = a.editorImagesFor(ctx, post, f, p.Errors)
 	style := cms.StyleAPA
 	if settings.CitationStyle == cms.StyleAMA {

@@ -81,7 +81,10 @@ func (a *Admin) renderPreview(c *fiber.Ctx, post *cms.Post, in cms.PostInput) er
 	if err != nil {
 		return err
 	}
-	p.Post, p.Title, p.HTML, p.Style, p.CTA = full, displayTitle(full.Title), template.HTML(full.HTML), settings.CitationStyle, settings.CallToAction
+	p.Post, p.Title, p.HTML, p.Style = full, displayTitle(full.Title), template.HTML(full.HTML), settings.CitationStyle
+	if full.CallToAction != nil { // the post's own, else the site's
+		p.CTA = full.CallToAction.CallToAction
+	}
 	p.OwnExcerpt = in.Excerpt != nil && *in.Excerpt != "" || in.Excerpt == nil && post != nil && post.Excerpt != ""
 	for _, r := range full.References {
 		f := r.APA

@@ -51,6 +51,9 @@ type postForm struct {
 	Refs       bool
 	References []string // citation ids, in her order
 
+	// CTA is the post's own call to action (panel_editor_cta.go).
+	CTA ctaForm
+
 	// FeaturedField says the form carries the "Featured" checkbox
 	// (featuredField=1); Featured is its state. Without it the post stays
 	// on or off the featured list as it is.
@@ -75,6 +78,7 @@ func formFromPost(p *cms.Post) postForm {
 	}
 	imagesFromPost(&f, p)
 	f.Refs, f.References = true, slices.Clone(nonNil(p.References))
+	ctaFromPost(&f, p)
 	return f
 }
 
@@ -98,6 +102,7 @@ func parsePostForm(c *fiber.Ctx) postForm {
 	}
 	parseImageFields(c, &f)
 	referencesFromForm(formFields(c), &f)
+	parseCTAFields(c, &f)
 	return f
 }
 
@@ -148,6 +153,7 @@ func (f postForm) input(isNew bool) cms.PostInput {
 	}
 	f.imageInput(&in)
 	f.referenceInput(&in)
+	f.ctaInput(&in)
 	return in
 }
 
@@ -175,7 +181,7 @@ func (f postForm) changedFrom(p *cms.Post) bool {
 	return t(f.Title) != p.Title || slug != p.Slug || t(f.Excerpt) != p.Excerpt || f.Body != p.Body ||
 		!slices.Equal(nonNil(f.CategoryIDs), nonNil(p.CategoryIDs)) || !slices.EqualFunc(tags, nonNil(p.Tags), strings.EqualFold) ||
 		t(f.SEOTitle) != p.SEO.Title || t(f.SEODescription) != p.SEO.Description || t(f.CanonicalURL) != p.SEO.CanonicalURL ||
-		f.imagesChangedFrom(p) || f.referencesChangedFrom(p)
+		f.imagesChangedFrom(p) || f.referencesChangedFrom(p) || f.ctaChangedFrom(p)
 }
 
 // scheduleTime reads the schedule input: a local date and time plus her

@@ -99,7 +99,17 @@
       var r = refs.fields();
       if (r.references) f.references = r.references;
     }
+    var cta = ctaFields();
+    if (cta) f.callToAction = cta;
     return f;
+  }
+  // ctaFields is the post's own call to action (all empty: the site's).
+  var CTA_KEYS = ["heading", "text", "buttonLabel", "url"];
+  function ctaFields() {
+    if (!$("callToAction.heading")) return null;
+    var out = {};
+    CTA_KEYS.forEach(function (k) { out[k] = $("callToAction." + k).value; });
+    return out;
   }
   function applyFields(f) {
     titleInput.value = f.title || "";
@@ -114,6 +124,9 @@
     canonicalInput.value = f.canonicalUrl || "";
     if (images && f.pins) images.apply(f, f.body || "");
     if (refs && f.references) refs.apply(f.references);
+    if (f.callToAction && $("callToAction.heading")) {
+      CTA_KEYS.forEach(function (k) { $("callToAction." + k).value = f.callToAction[k] || ""; });
+    }
     updateSlugViews();
     updateHints();
   }
@@ -129,7 +142,8 @@
         return { mediaId: p.mediaId.trim().toLowerCase(), title: p.title.trim(), description: p.description.trim().replace(/\r\n/g, "\n"), alt: p.alt.trim(), hidden: !!p.hidden };
       }),
       noPinMediaIds: f.noPinMediaIds || [],
-      references: f.references || null
+      references: f.references || null,
+      callToAction: f.callToAction ? CTA_KEYS.map(function (k) { return (f.callToAction[k] || "").trim().replace(/\r\n/g, "\n"); }) : null
     });
   }
 
