@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/lullabycms/lullaby/cms"
 )
@@ -177,14 +178,19 @@ func TestBrowserAdminFlow(t *testing.T) {
 			return status == want
 		}
 	}
-	b.Do(t, "trash", chromedp.Click(chromedp.ID("trash")))
+	b.Do(t, "trash", chromedp.Click(chromedp.ID("trash")), waitText("#status-badge", "In the trash"))
 	waitFor(t, "the trashed post leaves the public API", 10*time.Second, publicStatus(404))
 	b.Do(t, "restore from the trash",
 		navigate(admin+"/trash"),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/restore"] button`)),
 		chromedp.Click(chromedp.CSS(`form[action$="/restore"] button`)),
+		waitText(".flash", "Restored"),
 	)
 	waitFor(t, "the restored post is back in the public API", 10*time.Second, publicStatus(200))
+	// Every page left so far showed its changes saved: none asked first.
+	if n := b.dialogs.Count(page.DialogTypeBeforeunload); n != 0 {
+		t.Errorf("beforeunload dialogs = %d, want 0: a saved page asked before leaving", n)
+	}
 
 	// The call to action, changed in the settings, is in GET /api/v1/site.
 	b.Do(t, "settings",

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -199,23 +201,82 @@ func (b *browser) writeScreenshot(tb testing.TB, name string, png []byte) {
 	}
 }
 
-// navigate is chromedp.Navigate, tried again when chromium reports the
-// load aborted: that happens when a form the previous step submitted is
-// still redirecting as the next page is asked for, and says nothing about
-// the page asked for.
+// navigate loads url in the tab and waits until that document has
+// loaded. It does not use chromedp.Navigate: that one waits for the first
+// "init" lifecycle event after it starts listening, and when the page
+// asked for is started while a form the previous step submitted is still
+// loading its answer (its redirect, then its scripts), the events of that
+// other load can be taken for this one's — or this load is cancelled
+// before it commits and no event of it ever comes — and Navigate waits
+// until the deadline. Instead navigate knows its own load by the loader
+// id Page.navigate answers and watches the frame until it shows that
+// document, ready; a load another navigation superseded is asked for
+// again, and so is one chromium reports aborted. A "beforeunload" dialog
+// opened on the way is answered by acceptDialogs (and counted there).
 func navigate(url string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		var err error
-		for attempt := 0; attempt < 5; attempt++ {
-			if _, err = chromedp.Navigate(url)(ctx, t); err == nil || !strings.Contains(err.Error(), "ERR_ABORTED") {
+		for attempt := 0; ; attempt++ {
+			res, err := cdp.Call(ctx, t, page.Navigate, page.NavigateParams{URL: url})
+			switch {
+			case err != nil:
+				return err
+			case res.ErrorText != "" && (!strings.Contains(res.ErrorText, "ERR_ABORTED") || attempt >= 5):
+				return &chromedp.LoadError{ErrorText: res.ErrorText}
+			case res.ErrorText != "":
+				// Aborted by the load still under way: ask again.
+			case res.LoaderID == "":
+				return nil // within the same document: nothing to load
+			default:
+				done, err := loaded(ctx, t, res.LoaderID)
+				if done || err != nil {
+					return err
+				}
+				if attempt >= 5 {
+					return fmt.Errorf("navigate to %s: superseded by another load %d times", url, attempt+1)
+				}
+			}
+			if err := sleep(ctx, 200*time.Millisecond); err != nil {
 				return err
 			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(200 * time.Millisecond):
-			}
 		}
-		return err
 	})
+}
+
+// loaded waits until the tab's main frame shows the document of loader
+// and it is ready (document.readyState "complete"). It reports false when
+// the frame still shows another document after a while: the load was
+// superseded or cancelled.
+func loaded(ctx context.Context, t *chromedp.Target, loader cdp.LoaderID) (bool, error) {
+	current := func() cdp.LoaderID {
+		tree, err := cdp.Call(ctx, t, page.GetFrameTree, cdp.Empty{})
+		if err != nil || tree.FrameTree == nil || tree.FrameTree.Frame == nil {
+			return ""
+		}
+		return tree.FrameTree.Frame.LoaderID
+	}
+	other := time.Now()
+	for {
+		if current() == loader {
+			other = time.Now()
+			// Ready, and still the same document after reading it.
+			if state, err := chromedp.Evaluate[string]("document.readyState")(ctx, t); err == nil && state == "complete" && current() == loader {
+				return true, nil
+			}
+		} else if time.Since(other) > 5*time.Second {
+			return false, nil
+		}
+		if err := sleep(ctx, 50*time.Millisecond); err != nil {
+			return false, err
+		}
+	}
+}
+
+// sleep waits d, or less when ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
 }
