@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/mongodb"
 	"golang.org/x/term"
 )
 
@@ -46,8 +47,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	log := newLogger(&config{LogLevel: "warn", LogFormat: cfg.LogFormat}, stderr)
-	svc, db, err := openService(ctx, cfg, log)
+	svc, db, err := openCommandService(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -138,8 +138,7 @@ func runUserResetTwoFactor(ctx context.Context, args []string, getenv func(strin
 	if err != nil {
 		return err
 	}
-	log := newLogger(&config{LogLevel: "warn", LogFormat: cfg.LogFormat}, stderr)
-	svc, db, err := openService(ctx, cfg, log)
+	svc, db, err := openCommandService(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -153,4 +152,10 @@ func runUserResetTwoFactor(ctx context.Context, args []string, getenv func(strin
 	}
 	fmt.Fprintf(stdout, "Two-factor sign-in is off for %s <%s>: the password alone logs in until it is set up again.\n", u.Name, u.Email)
 	return nil
+}
+
+// openCommandService opens the store and service for a one-shot command,
+// logging only warnings and errors to stderr.
+func openCommandService(ctx context.Context, cfg *config, stderr io.Writer) (*cms.Service, *mongodb.DB, error) {
+	return openService(ctx, cfg, newLogger(&config{LogLevel: "warn", LogFormat: cfg.LogFormat}, stderr))
 }
