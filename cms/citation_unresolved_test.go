@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
-	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // TestUnresolvedCitations: a draft citing a key that is not in the
@@ -18,12 +17,7 @@ import (
 func TestUnresolvedCitations(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := cmstest.New(t)
-	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, _, rm := mustServiceParts(t)
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 
 	body := "Babies wake at night [@smith2020; @jones2001, p. 4]. Again [@smith2020]."

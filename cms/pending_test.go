@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
-	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // TestPendingEdit: the edits of a published post are saved as its
@@ -17,12 +16,7 @@ import (
 func TestPendingEdit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := cmstest.New(t)
-	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, db, rm := mustServiceParts(t)
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	publicHTML := func() string {
 		t.Helper()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
 )
 
 func TestMain(m *testing.M) { cmstest.Main(m) }
@@ -16,12 +17,21 @@ func TestMain(m *testing.M) { cmstest.Main(m) }
 // mustService returns a service on a fresh test database.
 func mustService(tb testing.TB) *cms.Service {
 	tb.Helper()
+	svc, _, _ := mustServiceParts(tb)
+	return svc
+}
+
+// mustServiceParts returns a service on a fresh test database, with the
+// database and read model behind it for tests that look at either.
+func mustServiceParts(tb testing.TB) (*cms.Service, *mongodb.DB, *cms.ReadModel) {
+	tb.Helper()
 	store := cmstest.New(tb)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: cms.NewReadModel(store, cmstest.Logger()), Logger: cmstest.Logger()})
+	rm := cms.NewReadModel(store, cmstest.Logger())
+	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: rm, Logger: cmstest.Logger()})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return svc
+	return svc, store, rm
 }
 
 func ids(posts []*cms.Post) []string {
