@@ -190,13 +190,34 @@ var botPatterns = func() [][]byte {
 	return out
 }()
 
+// ViewOutcome is what became of one read beacon.
+type ViewOutcome int
+
+const (
+	// ViewCounted: the read was counted.
+	ViewCounted ViewOutcome = iota
+	// ViewBot: the client looks like a bot (IsBot); not counted.
+	ViewBot
+	// ViewRepeat: not counted because the reader was already counted
+	// today for this post, or is over the rate limit, or the day's salt
+	// could not be had. Which of these is not told, so that nobody learns
+	// from outside who was counted.
+	ViewRepeat
+)
+
 // Record counts a read of post postID by the client at ip with user agent
-// ua, and reports whether it counted: bots, clients over their rate, and
-// readers already counted today for this post are not. It writes nothing
-// to the database, except to fetch the day's salt once a day.
+// ua, and reports whether it counted; Count says why not.
 func (vc *ViewCounter) Record(ctx context.Context, postID, ip, ua string) bool {
+	return vc.Count(ctx, postID, ip, ua) == ViewCounted
+}
+
+// Count counts a read of post postID by the client at ip with user agent
+// ua: bots, clients over their rate, and readers already counted today for
+// this post are not. It keeps neither ip nor ua, and writes nothing to the
+// database, except to fetch the day's salt once a day.
+func (vc *ViewCounter) Count(ctx context.Context, postID, ip, ua string) ViewOutcome {
 	if IsBot(ua) {
-		return false
+		return ViewBot
 	}
 	now := vc.now()
 	num := dayNumber(now)
@@ -204,10 +225,10 @@ func (vc *ViewCounter) Record(ctx context.Context, postID, ip, ua string) bool {
 	if ds == nil || ds.num != num {
 		if err := vc.useDay(ctx, now); err != nil {
 			vc.log.Warn("views: cannot get the day's salt; view dropped", "err", err)
-			return false
+			return ViewRepeat
 		}
 		if ds = vc.cur.Load(); ds == nil || ds.num != num {
-			return false // the clock moved on meanwhile
+			return ViewRepeat // the clock moved on meanwhile
 		}
 	}
 
@@ -232,10 +253,10 @@ func (vc *ViewCounter) Record(ctx context.Context, postID, ip, ua string) bool {
 	client := vc.limit.clientKey(ip)
 
 	if !vc.firstToday(ds.num, key, client, now) {
-		return false
+		return ViewRepeat
 	}
 	vc.counts.add(viewKey{postID, ds.day}, nil)
-	return true
+	return ViewCounted
 }
 
 // firstToday checks the client's allowance and reports whether reader key

@@ -311,3 +311,29 @@ func BenchmarkViewCounterRecord(b *testing.B) {
 		}
 	})
 }
+
+// TestViewCounterOutcome: Count tells a bot from a repeat, so the beacon
+// can mark a bot's read without testing the user agent a second time.
+func TestViewCounterOutcome(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := mustListEnv(t)
+	vc := mustCounter(t, e, 0)
+	post := cms.NewID()
+	for _, c := range []struct {
+		ua   string
+		want cms.ViewOutcome
+	}{
+		{"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", cms.ViewBot},
+		{"", cms.ViewBot},
+		{firefox, cms.ViewCounted},
+		{firefox, cms.ViewRepeat},
+	} {
+		if got := vc.Count(ctx, post, "203.0.113.40", c.ua); got != c.want {
+			t.Errorf("Count(%.20q) = %d, want %d", c.ua, got, c.want)
+		}
+	}
+	if got := mustTotals(t, e, vc); got[post] != 1 {
+		t.Errorf("views = %d, want 1", got[post])
+	}
+}

@@ -8,11 +8,10 @@ import (
 	"github.com/lullabycms/lullaby/cms/clientip"
 )
 
-// ViewRecorder counts reads of published posts; cms.ViewCounter is one.
-// It must not keep ip or userAgent, which point into a reused request
-// buffer.
+// ViewRecorder counts reads of published posts and says what became of
+// each; cms.ViewCounter is one. It must not keep ip or userAgent.
 type ViewRecorder interface {
-	Record(ctx context.Context, postID, ip, userAgent string) bool
+	Count(ctx context.Context, postID, ip, userAgent string) cms.ViewOutcome
 }
 
 // maxBeaconBody is the largest beacon body accepted; beacons carry
@@ -48,11 +47,9 @@ func (a *API) handleView(c *fiber.Ctx) error {
 		return cms.Errorf(cms.KindNotFound, "public.View", "No published post has this slug.")
 	}
 	ua := c.Get(fiber.HeaderUserAgent)
-	switch {
-	case cms.IsBot(ua):
+	if a.views != nil && a.views.Count(c.UserContext(), id, a.clientIP(c), ua) == cms.ViewBot ||
+		a.views == nil && cms.IsBot(ua) {
 		c.Set(headerView, viewIgnoredBot)
-	case a.views != nil:
-		a.views.Record(c.UserContext(), id, a.clientIP(c), ua)
 	}
 	c.Response().Header.SetCanonical(headerCacheControl, valueNoStore)
 	return c.SendStatus(fiber.StatusNoContent)
