@@ -1,0 +1,224 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// GetPost returns the post with its body and revisions. Errors: KindInvalid,
+// KindNotFound, KindUnavailable, KindInternal.
+func (db *DB) GetPost(ctx context.Context, id string) (*cms.Post, error) {
+	const op = "mongodb.GetPost"
+	pid, err := objectID(op, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	var d postDoc
+	if err := db.posts.FindOne(ctx, bson.D{{Key: "_id", Value: pid}}).Decode(&d); err != nil {
+		return nil, storeError(op, collPosts, err)
+	}
+	p := d.post()
+	var b bodyDoc
+	err = db.bodies.FindOne(ctx, bson.D{{Key: "_id", Value: pid}}).Decode(&b)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, storeError(op, collBodies, err)
+	}
+	p.Body, p.HTML = b.Body, b.HTML
+	if err == nil && b.Version == p.Version {
+		return p, nil
+	}
+
+	// The body is missing or stale: a save stopped after its commit point.
+	var r revisionDoc
+	err = db.revisions.FindOne(ctx, bson.D{{Key: "_id", Value: d.ContentID}}).Decode(&r)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		db.log.Error("mongodb: the current revision of a post is missing; serving the last stored body", "post", id, "revision", d.ContentID.Hex())
+		return p, nil
+	case err != nil:
+		return nil, storeError(op, collRevisions, err)
+	}
+	p.Body, p.HTML = r.Body, r.HTML
+	db.saveBody(ctx, op, pid, p)
+	return p, nil
+}
+
+// FindPostBySlug returns the post whose current slug is slug, without its
+// body. Errors: KindNotFound, KindUnavailable, KindInternal.
+func (db *DB) FindPostBySlug(ctx context.Context, slug string) (*cms.Post, error) {
+	const op = "mongodb.FindPostBySlug"
+	var d postDoc
+	if err := db.posts.FindOne(ctx, bson.D{{Key: "slug", Value: slug}}).Decode(&d); err != nil {
+		return nil, storeError(op, collPosts, err)
+	}
+	return d.post(), nil
+}
+
+// ListPosts returns one page of the posts matching f, without bodies and
+// revisions, and the number of matches. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) ListPosts(ctx context.Context, f cms.PostFilter) ([]*cms.Post, int, error) {
+	const op = "mongodb.ListPosts"
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.Limit < 1 {
+		f.Limit = 20
+	}
+	filter := postFilter(f)
+	skip := (f.Page - 1) * f.Limit
+	opts := options.Find().
+		SetSort(postSort(f.Sort)).
+		SetSkip(int64(skip)).
+		SetLimit(int64(f.Limit)).
+		SetProjection(noRevisions)
+	posts, err := db.findPosts(ctx, op, filter, opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(posts) < f.Limit && (len(posts) > 0 || f.Page == 1) {
+		return posts, skip + len(posts), nil // the last page: no need to count
+	}
+	n, err := db.posts.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, storeError(op, collPosts, err)
+	}
+	return posts, int(n), nil
+}
+
+// postFilter translates f into a query. Every value is a typed Go value,
+// never a user-supplied document, so no operator can be injected.
+func postFilter(f cms.PostFilter) bson.D {
+	filter := bson.D{{Key: "deletedAt", Value: nil}}
+	if f.Trashed {
+		filter = bson.D{{Key: "deletedAt", Value: bson.D{{Key: "$ne", Value: nil}}}}
+	}
+	if f.Status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
+	}
+	if f.CategoryID != "" {
+		filter = append(filter, bson.E{Key: "categoryIds", Value: ref(f.CategoryID)})
+	}
+	if f.Tag != "" {
+		re := bson.Regex{Pattern: "^" + regexp.QuoteMeta(f.Tag) + "$", Options: "i"}
+		filter = append(filter, bson.E{Key: "tags", Value: re})
+	}
+	if f.Query != "" {
+		re := bson.Regex{Pattern: regexp.QuoteMeta(f.Query), Options: "i"}
+		filter = append(filter, bson.E{Key: "title", Value: re})
+	}
+	return filter
+}
+
+// postSort returns the sort document for s, with _id breaking ties.
+func postSort(s cms.PostSort) bson.D {
+	switch s {
+	case cms.SortNewest:
+		return bson.D{{Key: "sortTime", Value: -1}, {Key: "_id", Value: -1}}
+	case cms.SortOldest:
+		return bson.D{{Key: "sortTime", Value: 1}, {Key: "_id", Value: 1}}
+	case cms.SortTitle:
+		return bson.D{{Key: "titleKey", Value: 1}, {Key: "_id", Value: 1}}
+	}
+	return bson.D{{Key: "updatedAt", Value: -1}, {Key: "_id", Value: -1}}
+}
+
+// DuePosts returns the scheduled, untrashed posts whose time has come,
+// oldest first, without bodies. Errors: KindUnavailable, KindInternal.
+func (db *DB) DuePosts(ctx context.Context, now time.Time) ([]*cms.Post, error) {
+	filter := bson.D{
+		{Key: "status", Value: string(cms.StatusScheduled)},
+		{Key: "deletedAt", Value: nil},
+		{Key: "publishAt", Value: bson.D{{Key: "$lte", Value: now.UTC()}}},
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "publishAt", Value: 1}, {Key: "_id", Value: 1}})
+	return db.findPosts(ctx, "mongodb.DuePosts", filter, opts)
+}
+
+// PublishedPosts returns every published, untrashed post without bodies and
+// revisions, in one scan. Errors: KindUnavailable, KindInternal.
+func (db *DB) PublishedPosts(ctx context.Context) ([]*cms.Post, error) {
+	filter := bson.D{{Key: "status", Value: string(cms.StatusPublished)}, {Key: "deletedAt", Value: nil}}
+	return db.findPosts(ctx, "mongodb.PublishedPosts", filter, options.Find().SetProjection(noRevisions))
+}
+
+func (db *DB) findPosts(ctx context.Context, op string, filter bson.D, opts *options.FindOptionsBuilder) ([]*cms.Post, error) {
+	cur, err := db.posts.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, storeError(op, collPosts, err)
+	}
+	var docs []postDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storeError(op, collPosts, err)
+	}
+	posts := make([]*cms.Post, len(docs))
+	for i := range docs {
+		posts[i] = docs[i].post()
+	}
+	return posts, nil
+}
+
+// PostBodies returns the stored current bodies of the posts with the given
+// ids, keyed by id; malformed and unknown ids are left out. Errors:
+// KindUnavailable, KindInternal.
+func (db *DB) PostBodies(ctx context.Context, ids []string) (map[string]cms.PostBody, error) {
+	const op = "mongodb.PostBodies"
+	oids := make([]bson.ObjectID, 0, len(ids))
+	for _, id := range ids {
+		if oid, err := bson.ObjectIDFromHex(id); err == nil {
+			oids = append(oids, oid)
+		}
+	}
+	out := make(map[string]cms.PostBody, len(oids))
+	if len(oids) == 0 {
+		return out, nil
+	}
+	// The Markdown stays in the database: readers need only the HTML.
+	opts := options.Find().SetProjection(bson.D{{Key: "body", Value: 0}})
+	cur, err := db.bodies.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}}}, opts)
+	if err != nil {
+		return nil, storeError(op, collBodies, err)
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	for cur.Next(ctx) {
+		var d bodyDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, storeError(op, collBodies, err)
+		}
+		out[d.ID.Hex()] = cms.PostBody{Version: d.Version, HTML: d.HTML}
+	}
+	if err := cur.Err(); err != nil {
+		return nil, storeError(op, collBodies, err)
+	}
+	return out, nil
+}
+
+// GetRevision returns revision revisionID of post postID. Errors:
+// KindInvalid, KindNotFound (also when the revision belongs to another
+// post), KindUnavailable, KindInternal.
+func (db *DB) GetRevision(ctx context.Context, postID, revisionID string) (*cms.Revision, error) {
+	const op = "mongodb.GetRevision"
+	pid, err := objectID(op, "id", postID)
+	if err != nil {
+		return nil, err
+	}
+	rid, err := objectID(op, "revisionId", revisionID)
+	if err != nil {
+		return nil, err
+	}
+	var d revisionDoc
+	if err := db.revisions.FindOne(ctx, bson.D{{Key: "_id", Value: rid}}).Decode(&d); err != nil {
+		return nil, storeError(op, collRevisions, err)
+	}
+	if d.PostID != pid.Hex() {
+		return nil, notFound(op, collRevisions)
+	}
+	return d.revision(), nil
+}
