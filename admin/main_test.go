@@ -18,6 +18,7 @@ import (
 	"github.com/lullabycms/lullaby/admin"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/imaging"
 )
 
 func TestMain(m *testing.M) { cmstest.Main(m) }
@@ -46,7 +47,7 @@ func MustNewEnv(tb testing.TB, opts ...func(*admin.Config)) *Env {
 	store := cmstest.New(tb)
 	logger := cmstest.Logger()
 	rm := cms.NewReadModel(store, logger)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: rm, Logger: logger})
+	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: rm, Logger: logger, Images: imaging.Processor{}})
 	if err != nil {
 		tb.Fatalf("cms.NewService: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/imaging"
 )
 
 // multipartBody returns a multipart/form-data body with the file field
@@ -57,7 +58,7 @@ func TestMediaAPI(t *testing.T) {
 	t.Parallel()
 	store := cmstest.New(t)
 	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: cms.NewReadModel(store, cmstest.Logger()),
-		Logger: cmstest.Logger(), MaxUploadBytes: 256 << 10})
+		Logger: cmstest.Logger(), Images: imaging.Processor{}, MaxUploadBytes: 256 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,6 +113,20 @@ type MediaStore interface {
 	SweepMediaFiles(ctx context.Context, before time.Time) (int, error)
 }
 
+// ImageProcessor checks uploaded images and renders the variants stored
+// for them. The domain declares it in plain types so that it links no
+// image codec; cmd/lullaby wires cms/imaging's Processor.
+type ImageProcessor interface {
+	// ProcessImage checks data (its sniffed type, its size before any
+	// pixel is decoded), renders every variant and passes each, in the
+	// order they are stored, to add. It returns the sniffed MIME type and
+	// the size after EXIF orientation. An image it refuses is an error
+	// with a Field method naming the input at fault, whose Error is the
+	// message for people; a ctx that ends while it waits for other
+	// uploads is ctx's error, wrapped. Any other error is internal.
+	ProcessImage(ctx context.Context, data []byte, add func(name, contentType string, width, height int, data []byte)) (contentType string, width, height int, err error)
+}
+
 // Limits on media metadata.
 const (
 	MaxAltLength      = 1000

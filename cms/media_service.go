@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -12,15 +13,12 @@ import (
 	"strings"
 )
 
-// imageSlots bounds how many uploads are decoded and resized at once.
-var imageSlots = make(chan struct{}, 1)
-
 // MaxUploadBytes returns the upload size limit the service enforces.
 func (s *Service) MaxUploadBytes() int64 { return s.maxUpload }
 
 // UploadMedia reads an image from r (at most MaxUploadBytes; one byte more
 // is refused while streaming, before the rest is read), checks and
-// processes it (see processImage), and stores its variants. The same bytes
+// processes it (see ImageProcessor), and stores its variants. The same bytes
 // uploaded again return the existing media and store nothing new.
 // Errors: KindTooLarge or KindInvalid naming "file" or "alt",
 // KindUnavailable, KindInternal.
@@ -36,14 +34,14 @@ func (s *Service) UploadMediaStatus(ctx context.Context, actor *User, filename, 
 	const op = "cms.UploadMedia"
 	data, err := io.ReadAll(io.LimitReader(r, s.maxUpload+1))
 	if err != nil {
-		return nil, false, &Error{Kind: KindInvalid, Op: op, Message: "The upload could not be read.", Fields: map[string]string{"file": "The upload could not be read."}, Err: err}
+		return nil, false, fieldError(KindInvalid, op, "file", "The upload could not be read.", err)
 	}
 	if int64(len(data)) > s.maxUpload {
 		msg := fmt.Sprintf("The file is too large: the limit is %d MiB.", s.maxUpload>>20)
-		return nil, false, &Error{Kind: KindTooLarge, Op: op, Message: msg, Fields: map[string]string{"file": msg}}
+		return nil, false, fieldError(KindTooLarge, op, "file", msg, nil)
 	}
 	if len(data) == 0 {
-		return nil, false, fileProblem(op, "The file is empty.")
+		return nil, false, fieldError(KindInvalid, op, "file", "The file is empty.", nil)
 	}
 	now := s.timeNow()
 	m := &Media{ID: NewID(), Filename: SanitizeFilename(filename), Alt: alt, Bytes: int64(len(data)),
@@ -62,30 +60,59 @@ func (s *Service) UploadMediaStatus(ctx context.Context, actor *User, filename, 
 	case !IsKind(err, KindNotFound):
 		return nil, false, err
 	}
-	// Processing a 24 MP photo keeps both cores busy for 2-3 s and runs
-	// under a memory limit sized for one image (see limitMemory): one
-	// upload at a time, the others wait.
-	select {
-	case imageSlots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, false, &Error{Kind: KindUnavailable, Op: op, Message: "The upload was canceled while waiting for other uploads to finish.", Err: ctx.Err()}
-	}
-	img, err := processImage(data)
-	<-imageSlots
+	readers, err := s.processImage(ctx, op, m, data)
 	if err != nil {
 		return nil, false, err
 	}
 	data = nil // the upload itself is never stored
-	m.ContentType, m.Width, m.Height, m.Variants = img.ContentType, img.Width, img.Height, img.Variants
-	readers := make([]io.Reader, len(img.Data))
-	for i, b := range img.Data {
-		readers[i] = bytes.NewReader(b)
-	}
 	stored, err := s.store.CreateMedia(ctx, m, readers)
 	if err != nil {
 		return nil, false, err
 	}
 	return stored, stored.ID == m.ID, nil
+}
+
+// processImage has the service's ImageProcessor check and render data,
+// sets m's type, size and variants, and returns the readers of the
+// variants' bytes (same order). A refused image is KindInvalid naming
+// the field, an upload canceled while waiting KindUnavailable.
+func (s *Service) processImage(ctx context.Context, op string, m *Media, data []byte) ([]io.Reader, error) {
+	if s.images == nil {
+		return nil, &Error{Kind: KindInternal, Op: op, Err: errors.New("no ImageProcessor configured")}
+	}
+	var readers []io.Reader
+	m.Variants = nil
+	ct, w, h, err := s.images.ProcessImage(ctx, data, func(name, contentType string, width, height int, data []byte) {
+		m.Variants = append(m.Variants, MediaVariant{Name: name, ContentType: contentType, Width: width, Height: height,
+			Bytes: int64(len(data)), ETag: etagOf(data)})
+		readers = append(readers, bytes.NewReader(data))
+	})
+	var refused interface {
+		error
+		Field() string
+	}
+	switch {
+	case errors.As(err, &refused):
+		return nil, fieldError(KindInvalid, op, refused.Field(), refused.Error(), errors.Unwrap(refused))
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return nil, &Error{Kind: KindUnavailable, Op: op, Message: "The upload was canceled while waiting for other uploads to finish.", Err: err}
+	case err != nil:
+		return nil, &Error{Kind: KindInternal, Op: op, Err: err}
+	}
+	m.ContentType, m.Width, m.Height = ct, w, h
+	return readers, nil
+}
+
+// fieldError is the error of kind whose message names field, with the
+// cause err (nil: none).
+func fieldError(kind Kind, op, field, msg string, err error) error {
+	return &Error{Kind: kind, Op: op, Message: msg, Fields: map[string]string{field: msg}, Err: err}
+}
+
+// etagOf is the strong, quoted ETag of a variant's bytes.
+func etagOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
 }
 
 // GetMedia returns media id. Errors: KindInvalid (malformed id),

@@ -3,6 +3,8 @@ package cms_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/mongodb"
 	"golang.org/x/image/webp"
 )
@@ -25,7 +28,7 @@ func MustMediaService(tb testing.TB, maxUpload int64) (*cms.Service, *mongodb.DB
 	tb.Helper()
 	db := cmstest.New(tb)
 	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()),
-		Logger: cmstest.Logger(), MaxUploadBytes: maxUpload})
+		Logger: cmstest.Logger(), Images: imaging.Processor{}, MaxUploadBytes: maxUpload})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -82,7 +85,7 @@ func TestUploadMediaStripsEXIFAndOrients(t *testing.T) {
 	// top-right.
 	_, data, _ := svc.MediaVariant(ctx, m.ID, "original")
 	img, _ := jpeg.Decode(bytes.NewReader(data))
-	if !reddish(img.At(195, 5)) || reddish(img.At(5, 5)) {
+	if !cmstest.IsMarker(img.At(195, 5)) || cmstest.IsMarker(img.At(5, 5)) {
 		t.Errorf("marker not moved: top-right %v, top-left %v", img.At(195, 5), img.At(5, 5))
 	}
 	for name, size := range map[string][2]int{"pin": {1000, 1500}, "social": {1200, 630}, "thumb": {200, 400}, "w640": {200, 400},
@@ -103,11 +106,6 @@ func decodeVariant(v cms.MediaVariant, data []byte) (image.Image, error) {
 		return png.Decode(bytes.NewReader(data))
 	}
 	return jpeg.Decode(bytes.NewReader(data))
-}
-
-func reddish(c color.Color) bool {
-	r, g, b, _ := c.RGBA()
-	return r > 0xC000 && g < 0x4000 && b < 0x4000
 }
 
 func TestUploadMediaDedupes(t *testing.T) {
@@ -172,6 +170,48 @@ func TestUploadMediaRefuses(t *testing.T) {
 	}
 }
 
+// failingImages is an ImageProcessor that fails with err.
+type failingImages struct{ err error }
+
+func (f failingImages) ProcessImage(context.Context, []byte, func(string, string, int, int, []byte)) (string, int, int, error) {
+	return "", 0, 0, f.err
+}
+
+// TestUploadMediaProcessorErrors checks how the service words what its
+// ImageProcessor fails with: an upload canceled while it waits for
+// others is Unavailable, anything unexplained Internal, and a service
+// wired without a processor refuses every upload. Nothing is stored.
+func TestUploadMediaProcessorErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	cases := []struct {
+		name   string
+		images cms.ImageProcessor
+		kind   cms.Kind
+	}{
+		{"Canceled", failingImages{fmt.Errorf("waiting: %w", context.Canceled)}, cms.KindUnavailable},
+		{"DeadlineExceeded", failingImages{fmt.Errorf("waiting: %w", context.DeadlineExceeded)}, cms.KindUnavailable},
+		{"EncoderFailed", failingImages{errors.New("encoder broke")}, cms.KindInternal},
+		{"NoProcessor", nil, cms.KindInternal},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()),
+				Logger: cmstest.Logger(), Images: tc.images})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.UploadMedia(ctx, nil, "x.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 30, 20))); !cms.IsKind(err, tc.kind) {
+				t.Fatalf("err = %v (%s), want %s", err, cms.ErrorKind(err), tc.kind)
+			}
+		})
+	}
+	if _, n, _ := db.ListMedia(ctx, cms.MediaFilter{Page: 1, Limit: 10}); n != 0 {
+		t.Errorf("%d media stored after failures", n)
+	}
+}
+
 func TestUploadMediaFormats(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -186,7 +226,7 @@ func TestUploadMediaFormats(t *testing.T) {
 	}
 	for _, v := range m.Variants {
 		want := "image/png"
-		if strings.HasSuffix(v.Name, cms.WebPSuffix) {
+		if strings.HasSuffix(v.Name, imaging.WebPSuffix) {
 			want = "image/webp"
 		}
 		if v.ContentType != want {
@@ -303,7 +343,7 @@ func TestSweepMediaKeepsStoredMedia(t *testing.T) {
 	var logs lockedBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()), Logger: log,
-		Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
+		Images: imaging.Processor{}, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/mongodb"
 )
 
@@ -19,7 +20,7 @@ func mustReadModelService(tb testing.TB) (*mongodb.DB, *cms.ReadModel, *cms.Serv
 	tb.Helper()
 	db := cmstest.New(tb)
 	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger(), Images: imaging.Processor{}})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -17,6 +17,7 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 
+	images    ImageProcessor // nil: uploads fail
 	maxUpload int64
 	crossref  *crossrefClient // nil: DOI lookups off
 }
@@ -27,6 +28,9 @@ type ServiceConfig struct {
 	ReadModel *ReadModel   // refreshed after every write that can change public content
 	Logger    *slog.Logger // default slog.Default()
 	Now       func() time.Time
+	// Images checks and renders uploaded images (cmd/lullaby wires
+	// cms/imaging); without it every upload fails with KindInternal.
+	Images ImageProcessor
 	// MaxUploadBytes bounds an uploaded file (default DefaultMaxUploadBytes).
 	MaxUploadBytes int64
 	// CrossrefURL is the base URL of Crossref's REST API (such as
@@ -58,7 +62,7 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: cfg.Store, content: cfg.ReadModel, log: cfg.Logger, now: cfg.Now, maxUpload: cfg.MaxUploadBytes, crossref: cr}, nil
+	return &Service{store: cfg.Store, content: cfg.ReadModel, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes, crossref: cr}, nil
 }
 
 // Store returns the store the service writes to.

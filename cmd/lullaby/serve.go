@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/admin"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/mongodb"
 	"github.com/lullabycms/lullaby/public"
 )
@@ -104,7 +105,7 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 
 // newService builds the service over db and rm as configured.
 func newService(cfg *config, db *mongodb.DB, rm *cms.ReadModel, log *slog.Logger) (*cms.Service, error) {
-	return cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: log,
+	return cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: log, Images: imaging.Processor{},
 		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL})
 }
 

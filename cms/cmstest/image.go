@@ -15,6 +15,13 @@ import (
 // tests can see where orientation moved it.
 var Marker = color.RGBA{R: 255, A: 255}
 
+// IsMarker reports whether c is Marker, give or take what lossy encoding
+// changes.
+func IsMarker(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	return r > 0xC000 && g < 0x4000 && b < 0x4000
+}
+
 // TestImage returns a w x h opaque image: grey, with a Marker-coloured
 // square (a tenth of the shorter side) in the top-left corner.
 func TestImage(w, h int) *image.RGBA {

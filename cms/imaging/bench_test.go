@@ -1,7 +1,8 @@
-package cms_test
+package imaging_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/jpeg"
 	"os"
@@ -13,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/imaging"
 )
 
 // benchPhoto returns a w x h JPEG with some detail, as a camera photo
@@ -37,7 +38,7 @@ func benchPhoto(tb testing.TB, w, h int) []byte {
 	return buf.Bytes()
 }
 
-// BenchmarkProcessImage4000x6000 generates every variant of a 24 MP JPEG
+// BenchmarkProcess4000x6000 generates every variant of a 24 MP JPEG
 // (run with -benchmem), WebP renditions included. Rotated is the same
 // photo with EXIF orientation 6 (shown 6000x4000); Sideways is a 6000x4000
 // photo with orientation 6, shown 4000x6000 as Upright is (a phone's
@@ -47,10 +48,10 @@ func benchPhoto(tb testing.TB, w, h int) []byte {
 // reset after it, through /proc/self/clear_refs); and cpu-s/op, the CPU
 // time (user and system, all threads) per upload, which a busy shared
 // machine inflates far less than the wall time.
-func BenchmarkProcessImage4000x6000(b *testing.B) {
+func BenchmarkProcess4000x6000(b *testing.B) {
 	photo := benchPhoto(b, 4000, 6000)
 	// One-time set-up (compiling the WebP encoder) is not what is measured.
-	if _, _, err := cms.ProcessImage(cmstest.MustJPEG(b, 64, 48)); err != nil {
+	if _, err := imaging.Process(context.Background(), cmstest.MustJPEG(b, 64, 48)); err != nil {
 		b.Fatal(err)
 	}
 	cases := []struct {
@@ -71,7 +72,7 @@ func BenchmarkProcessImage4000x6000(b *testing.B) {
 			resetPeak := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 			cpu0 := cpuTime()
 			for b.Loop() {
-				if _, _, err := cms.ProcessImage(data); err != nil {
+				if _, err := imaging.Process(context.Background(), data); err != nil {
 					b.Fatal(err)
 				}
 			}

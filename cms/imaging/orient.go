@@ -1,10 +1,10 @@
-package cms
+package imaging
 
 import (
 	"encoding/binary"
 	"image"
 
-	"github.com/disintegration/imaging"
+	imglib "github.com/disintegration/imaging"
 )
 
 // jpegOrientation returns the EXIF orientation (1-8) of JPEG data, or 1
@@ -82,19 +82,19 @@ func orient(img image.Image, o int) image.Image {
 	}
 	switch o {
 	case 2:
-		return imaging.FlipH(img)
+		return imglib.FlipH(img)
 	case 3:
-		return imaging.Rotate180(img)
+		return imglib.Rotate180(img)
 	case 4:
-		return imaging.FlipV(img)
+		return imglib.FlipV(img)
 	case 5:
-		return imaging.Transpose(img)
+		return imglib.Transpose(img)
 	case 6:
-		return imaging.Rotate270(img)
+		return imglib.Rotate270(img)
 	case 7:
-		return imaging.Transverse(img)
+		return imglib.Transverse(img)
 	default:
-		return imaging.Rotate90(img)
+		return imglib.Rotate90(img)
 	}
 }
 

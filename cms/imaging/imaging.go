@@ -1,23 +1,33 @@
-package cms
+// Package imaging turns an uploaded image into the renditions Lullaby
+// stores for it. It owns everything that touches pixels: sniffing the
+// type from the bytes (JPEG, PNG, WebP and GIF only), the limits checked
+// before any pixel is decoded (side, pixels: decompression bombs), the
+// EXIF orientation of a JPEG, the variants (sizes and crops, the widths a
+// srcset lists) and the encoders (JPEG, PNG, WebP through libwebp in
+// WebAssembly; build with -tags nodynamic, see docs/architecture.md).
+//
+// It imports nothing of Lullaby's: the domain (cms) declares the
+// ImageProcessor it needs in plain types, Processor implements it, and
+// cmd/lullaby wires the two, so that cms itself links no image codec. A
+// refused image is an *Error naming the input at fault; cms turns it
+// into its own Invalid error.
+package imaging
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"errors"
 	"fmt"
 	"image"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
-	"mime"
-	"net/http"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"sync"
 
-	"github.com/disintegration/imaging"
+	imglib "github.com/disintegration/imaging"
 	webpenc "github.com/gen2brain/webp"
 	"golang.org/x/image/webp"
 )
@@ -26,8 +36,8 @@ import (
 // pixel is decoded (a decompression bomb: a few KB of PNG can claim
 // 100000x100000 pixels, 40 GB once decoded).
 const (
-	MaxImagePixels = 40_000_000
-	MaxImageSide   = 12_000
+	MaxPixels = 40_000_000
+	MaxSide   = 12_000
 	// JPEGQuality is the quality of every JPEG variant.
 	JPEGQuality = 82
 	// WebPQuality is the quality of every (lossy) WebP variant.
@@ -54,9 +64,9 @@ type variantSpec struct {
 	WebP          bool // also encoded as WebP, as Name + ".webp"
 }
 
-// mediaVariants are produced for every upload, in this order.
+// variants are produced for every upload, in this order.
 // The WebP renditions follow them, in the same order.
-var mediaVariants = []variantSpec{
+var variants = []variantSpec{
 	{Name: "thumb", Width: 320, NoUpscale: true, WebP: true},
 	{Name: "w640", Width: 640, NoUpscale: true, WebP: true},
 	{Name: "w1024", Width: 1024, NoUpscale: true, WebP: true},
@@ -69,50 +79,76 @@ var mediaVariants = []variantSpec{
 // WebPSuffix ends the name of a variant's WebP rendition ("pin.webp").
 const WebPSuffix = ".webp"
 
-// processedImage is the outcome of processing one upload.
-type processedImage struct {
-	ContentType   string // sniffed type of the upload
-	Width, Height int    // after orientation
-	Variants      []MediaVariant
-	Data          [][]byte // encoded bytes of each variant
+// Image is a processed upload: what it is and every rendition of it.
+type Image struct {
+	ContentType   string // the sniffed type of the upload
+	Width, Height int    // after EXIF orientation
+	Variants      []Variant
 }
 
-// sniffImage returns the MIME type of data from its magic numbers: only
-// JPEG, PNG, GIF and WebP are recognised; anything else is "".
-func sniffImage(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte("\xFF\xD8\xFF")):
-		return "image/jpeg"
-	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png"
-	case bytes.HasPrefix(data, []byte("GIF87a")), bytes.HasPrefix(data, []byte("GIF89a")):
-		return "image/gif"
-	case len(data) >= 12 && bytes.Equal(data[:4], []byte("RIFF")) && bytes.Equal(data[8:12], []byte("WEBP")):
-		return "image/webp"
+// Variant is one encoded rendition of an Image: thumb, w640, w1024,
+// w1600, pin, social and original, then the WebP renditions of all but
+// the original (thumb.webp ... social.webp).
+type Variant struct {
+	Name          string
+	ContentType   string
+	Width, Height int
+	Data          []byte // the encoded bytes, without metadata
+}
+
+// slots bounds how many images are decoded and resized at once: one.
+// Processing a 24 MP photo keeps both cores busy for 2-3 s and runs under
+// a memory limit sized for one image (see limitMemory); the others wait.
+var slots = make(chan struct{}, 1)
+
+// Processor processes uploads for a cms.Service: the zero value is
+// ready. Its one method has the signature of cms.ImageProcessor, which
+// the domain declares in plain types so that it needs neither this
+// package nor its codecs.
+type Processor struct{}
+
+// ProcessImage runs Process and passes each of the image's variants, in
+// order, to add; it returns the sniffed type and the size after
+// orientation. Errors are Process's.
+func (Processor) ProcessImage(ctx context.Context, data []byte, add func(name, contentType string, width, height int, data []byte)) (contentType string, width, height int, err error) {
+	img, err := Process(ctx, data)
+	if err != nil {
+		return "", 0, 0, err
 	}
-	return ""
+	for _, v := range img.Variants {
+		add(v.Name, v.ContentType, v.Width, v.Height, v.Data)
+	}
+	return img.ContentType, img.Width, img.Height, nil
 }
 
-// fileProblem is the Invalid error naming the "file" field.
-func fileProblem(op, msg string) error {
-	return &Error{Kind: KindInvalid, Op: op, Message: msg, Fields: map[string]string{"file": msg}}
+// Process checks an upload and renders every variant, one image at a
+// time: it first waits for the images before it, or for ctx to end (then
+// ctx's error, wrapped). It is pure otherwise: no I/O beyond data. See
+// process. A refused image is an *Error naming "file"; any other error is
+// a failure of an encoder.
+func Process(ctx context.Context, data []byte) (*Image, error) {
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("imaging: waiting for other images: %w", ctx.Err())
+	}
+	defer func() { <-slots }()
+	return process(data)
 }
 
-// processImage checks an upload and renders every variant. It is pure: no
-// I/O beyond data. The type is sniffed from the bytes, the header decoded
+// process checks an upload and renders every variant. The type is sniffed from the bytes, the header decoded
 // and checked against the limits before any full decode, the EXIF
 // orientation of a JPEG applied, and every variant re-encoded (Go's
 // encoders write no metadata, so EXIF, GPS and comments are gone). An
 // animated GIF keeps its first frame. Images with transparency stay PNG;
 // everything else becomes JPEG. Every variant but the original also gets
 // a lossy WebP rendition (alpha kept), encoded concurrently. It runs
-// under a memory limit (see limitMemory). Errors: KindInvalid naming
-// "file", KindInternal.
-func processImage(data []byte) (*processedImage, error) {
-	const op = "cms.UploadMedia"
-	ct := sniffImage(data)
+// under a memory limit (see limitMemory). Errors: *Error naming "file",
+// an encoder's error.
+func process(data []byte) (*Image, error) {
+	ct := Sniff(data)
 	if ct == "" {
-		return nil, fileProblem(op, "Only JPEG, PNG, WebP and GIF images are accepted (this file is "+describeType(data)+").")
+		return nil, fileError("Only JPEG, PNG, WebP and GIF images are accepted (this file is "+describeType(data)+").", nil)
 	}
 	decodeConfig := map[string]func([]byte) (image.Config, error){
 		"image/jpeg": func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) },
@@ -122,16 +158,16 @@ func processImage(data []byte) (*processedImage, error) {
 	}[ct]
 	cfg, err := decodeConfig(data)
 	if err != nil {
-		return nil, &Error{Kind: KindInvalid, Op: op, Message: "The image is damaged or incomplete.", Fields: map[string]string{"file": "The image is damaged or incomplete."}, Err: err}
+		return nil, fileError("The image is damaged or incomplete.", err)
 	}
-	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxImageSide || cfg.Height > MaxImageSide || cfg.Width*cfg.Height > MaxImagePixels {
-		return nil, fileProblem(op, fmt.Sprintf("The image is %dx%d pixels: at most %d pixels a side and %d megapixels are accepted.",
-			cfg.Width, cfg.Height, MaxImageSide, MaxImagePixels/1_000_000))
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxSide || cfg.Height > MaxSide || cfg.Width*cfg.Height > MaxPixels {
+		return nil, fileError(fmt.Sprintf("The image is %dx%d pixels: at most %d pixels a side and %d megapixels are accepted.",
+			cfg.Width, cfg.Height, MaxSide, MaxPixels/1_000_000), nil)
 	}
 	defer limitMemory()()
 	img, err := decodeImage(ct, data)
 	if err != nil {
-		return nil, &Error{Kind: KindInvalid, Op: op, Message: "The image is damaged or incomplete.", Fields: map[string]string{"file": "The image is damaged or incomplete."}, Err: err}
+		return nil, fileError("The image is damaged or incomplete.", err)
 	}
 	if ct == "image/jpeg" {
 		// Turned upright first, plane by plane (see orient); the decoded
@@ -139,7 +175,7 @@ func processImage(data []byte) (*processedImage, error) {
 		img = orient(img, jpegOrientation(data))
 	}
 	b := img.Bounds()
-	out := &processedImage{ContentType: ct, Width: b.Dx(), Height: b.Dy()}
+	out := &Image{ContentType: ct, Width: b.Dx(), Height: b.Dy()}
 	asPNG := ct != "image/jpeg" && hasTransparency(img)
 
 	base := resizeBase(img)
@@ -149,10 +185,10 @@ func processImage(data []byte) (*processedImage, error) {
 	// this one helps with the WebP renditions left. Both cores stay busy,
 	// and the second encoder starts only once the full-size image is
 	// garbage: its memory takes the place of the image's.
-	vs := make([]image.Image, len(mediaVariants))
+	vs := make([]image.Image, len(variants))
 	var small []image.Image // the variants that get a WebP rendition
 	var smallNames []string
-	for i, spec := range mediaVariants {
+	for i, spec := range variants {
 		vs[i] = img
 		if spec.Name != "original" {
 			vs[i] = renderVariant(base, spec)
@@ -187,28 +223,25 @@ func processImage(data []byte) (*processedImage, error) {
 		defer close(webpDone)
 		encodeWebPs(true)
 	}()
-	for i, spec := range mediaVariants {
+	for i, spec := range variants {
 		enc, vct, err := encodeImage(vs[i], asPNG)
 		if err != nil {
 			<-webpDone
-			return nil, &Error{Kind: KindInternal, Op: op, Err: err}
+			return nil, fmt.Errorf("imaging: encoding %s: %w", spec.Name, err)
 		}
 		vb := vs[i].Bounds()
-		out.Variants = append(out.Variants, MediaVariant{Name: spec.Name, ContentType: vct, Width: vb.Dx(), Height: vb.Dy(),
-			Bytes: int64(len(enc)), ETag: etagOf(enc)})
-		out.Data = append(out.Data, enc)
+		out.Variants = append(out.Variants, Variant{Name: spec.Name, ContentType: vct, Width: vb.Dx(), Height: vb.Dy(), Data: enc})
 	}
 	img, vs = nil, nil
 	encodeWebPs(false)
 	<-webpDone
 	if err := errors.Join(webpErrs...); err != nil {
-		return nil, &Error{Kind: KindInternal, Op: op, Err: err}
+		return nil, fmt.Errorf("imaging: encoding WebP: %w", err)
 	}
 	for i, enc := range webps {
 		vb := small[i].Bounds()
-		out.Variants = append(out.Variants, MediaVariant{Name: smallNames[i], ContentType: "image/webp",
-			Width: vb.Dx(), Height: vb.Dy(), Bytes: int64(len(enc)), ETag: etagOf(enc)})
-		out.Data = append(out.Data, enc)
+		out.Variants = append(out.Variants, Variant{Name: smallNames[i], ContentType: "image/webp",
+			Width: vb.Dx(), Height: vb.Dy(), Data: enc})
 	}
 	return out, nil
 }
@@ -236,7 +269,7 @@ var imageMemory sync.Mutex
 // call to return (wazero's compiled code has no preemption points), and
 // every goroutine of the process waits with it: up to a few hundred
 // milliseconds for w1600. Hence at most two encoders, the second only
-// at the end (see processImage).
+// at the end (see process).
 func limitMemory() (restore func()) {
 	imageMemory.Lock()
 	runtime.GC()
@@ -262,20 +295,14 @@ func largestFirst(imgs []image.Image) []int {
 	return order
 }
 
-// etagOf is the strong, quoted ETag of a variant's bytes.
-func etagOf(data []byte) string {
-	sum := sha256.Sum256(data)
-	return `"` + hex.EncodeToString(sum[:16]) + `"`
-}
-
 // decodeImage decodes data of sniffed type ct with that format's decoder
 // only (imaging also registers TIFF and BMP, which are not accepted). A
-// JPEG's EXIF orientation is applied by processImage.
+// JPEG's EXIF orientation is applied by process.
 func decodeImage(ct string, data []byte) (image.Image, error) {
 	r := bytes.NewReader(data)
 	switch ct {
 	case "image/jpeg":
-		return jpeg.Decode(r) // turned upright later, see processImage
+		return jpeg.Decode(r) // turned upright later, see process
 	case "image/png":
 		return png.Decode(r)
 	case "image/gif":
@@ -293,11 +320,11 @@ func renderVariant(img image.Image, spec variantSpec) image.Image {
 	case spec.Name == "original":
 		return img
 	case spec.Fill:
-		return imaging.Fill(img, spec.Width, spec.Height, imaging.Center, imaging.Lanczos)
+		return imglib.Fill(img, spec.Width, spec.Height, imglib.Center, imglib.Lanczos)
 	case spec.NoUpscale && w <= spec.Width:
 		return img
 	default:
-		return imaging.Resize(img, spec.Width, 0, imaging.Lanczos)
+		return imglib.Resize(img, spec.Width, 0, imglib.Lanczos)
 	}
 }
 
@@ -310,7 +337,7 @@ func resizeBase(img image.Image) image.Image {
 	b := img.Bounds()
 	w, h := float64(b.Dx()), float64(b.Dy())
 	scale := 0.0
-	for _, spec := range mediaVariants {
+	for _, spec := range variants {
 		scale = max(scale, float64(spec.Width)/w)
 		if spec.Fill {
 			scale = max(scale, float64(spec.Height)/h)
@@ -327,7 +354,7 @@ func resizeBase(img image.Image) image.Image {
 	for ycc, ok := img.(*image.YCbCr); ok && rw*2 <= ycc.Rect.Dx() && rh*2 <= ycc.Rect.Dy() && ycc.Rect.Min == (image.Point{}); ycc, ok = img.(*image.YCbCr) {
 		img = halveYCbCr(ycc)
 	}
-	return imaging.Resize(img, rw, rh, imaging.Lanczos)
+	return imglib.Resize(img, rw, rh, imglib.Lanczos)
 }
 
 // halveYCbCr returns src (at the origin) at half its width and height,
@@ -394,29 +421,4 @@ func hasTransparency(img image.Image) bool {
 		return !o.Opaque()
 	}
 	return true
-}
-
-// describeType names what data looks like, for the refusal message.
-func describeType(data []byte) string {
-	head := bytes.TrimLeft(data[:min(len(data), 512)], " \t\r\n\xEF\xBB\xBF")
-	switch {
-	case len(data) == 0:
-		return "empty"
-	case bytes.Contains(bytes.ToLower(head), []byte("<svg")):
-		return "an SVG image, which can carry scripts"
-	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
-		return "a TIFF image"
-	case bytes.HasPrefix(data, []byte("BM")):
-		return "a BMP image"
-	}
-	return "of type " + httpDetect(data)
-}
-
-// httpDetect returns the media type http.DetectContentType gives data.
-func httpDetect(data []byte) string {
-	ct := http.DetectContentType(data)
-	if mt, _, err := mime.ParseMediaType(ct); err == nil {
-		return mt
-	}
-	return ct
 }

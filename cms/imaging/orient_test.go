@@ -1,7 +1,8 @@
-package cms_test
+package imaging_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -9,29 +10,29 @@ import (
 
 	"golang.org/x/image/webp"
 
-	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/imaging"
 )
 
 func TestJPEGOrientation(t *testing.T) {
 	t.Parallel()
 	photo := cmstest.MustJPEG(t, 40, 20)
-	if got := cms.JPEGOrientation(photo); got != 1 {
+	if got := imaging.JPEGOrientation(photo); got != 1 {
 		t.Errorf("no EXIF: orientation %d, want 1", got)
 	}
 	for o := uint16(1); o <= 8; o++ {
-		if got := cms.JPEGOrientation(cmstest.WithEXIF(photo, o)); got != int(o) {
+		if got := imaging.JPEGOrientation(cmstest.WithEXIF(photo, o)); got != int(o) {
 			t.Errorf("EXIF orientation %d read as %d", o, got)
 		}
 	}
 	withSix := cmstest.WithEXIF(photo, 6)
 	for n := 0; n < 200 && n < len(withSix); n++ {
-		if got := cms.JPEGOrientation(withSix[:n]); got < 1 || got > 8 {
+		if got := imaging.JPEGOrientation(withSix[:n]); got < 1 || got > 8 {
 			t.Fatalf("truncated to %d bytes: orientation %d", n, got)
 		}
 	}
 	for _, bad := range [][]byte{nil, {0xff}, {0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff}, []byte("not a jpeg at all")} {
-		if got := cms.JPEGOrientation(bad); got != 1 {
+		if got := imaging.JPEGOrientation(bad); got != 1 {
 			t.Errorf("JPEGOrientation(%q) = %d, want 1", bad, got)
 		}
 	}
@@ -41,7 +42,7 @@ func FuzzJPEGOrientation(f *testing.F) {
 	f.Add(cmstest.WithEXIF(cmstest.MustJPEG(f, 8, 8), 6))
 	f.Add([]byte{0xff, 0xd8, 0xff, 0xe1, 0x00, 0x10, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if got := cms.JPEGOrientation(data); got < 1 || got > 8 {
+		if got := imaging.JPEGOrientation(data); got < 1 || got > 8 {
 			t.Fatalf("orientation %d", got)
 		}
 	})
@@ -49,7 +50,7 @@ func FuzzJPEGOrientation(f *testing.F) {
 
 // exifSource returns the pixel of a w x h stored image that EXIF
 // orientation o shows at (x, y): the definition of the eight
-// orientations, written out independently of cms.Orient.
+// orientations, written out independently of imaging.Orient.
 func exifSource(o, w, h, x, y int) (int, int) {
 	switch o {
 	case 2:
@@ -88,14 +89,14 @@ func TestOrient(t *testing.T) {
 	ratios := map[string]image.YCbCrSubsampleRatio{
 		"444": image.YCbCrSubsampleRatio444, "422": image.YCbCrSubsampleRatio422,
 		"420": image.YCbCrSubsampleRatio420, "440": image.YCbCrSubsampleRatio440,
-		"411": image.YCbCrSubsampleRatio411, // no turned ratio: through imaging
+		"411": image.YCbCrSubsampleRatio411, // no turned ratio: through imglib
 	}
 	for o := 1; o <= 8; o++ {
 		for rname, ratio := range ratios {
 			for _, size := range [][2]int{{8, 4}, {12, 20}, {7, 5}, {1, 3}} {
 				w, h := size[0], size[1]
 				src := patterned(w, h, ratio)
-				got := cms.Orient(src, o)
+				got := imaging.Orient(src, o)
 				wantW, wantH := w, h
 				if o >= 5 {
 					wantW, wantH = h, w
@@ -127,12 +128,12 @@ func TestOrient(t *testing.T) {
 				}
 			}
 		}
-		// Other images (here NRGBA, as a PNG decodes) go through imaging.
+		// Other images (here NRGBA, as a PNG decodes) go through imglib.
 		src := image.NewNRGBA(image.Rect(0, 0, 5, 3))
 		for i := range src.Pix {
 			src.Pix[i] = uint8(i * 11)
 		}
-		got := cms.Orient(src, o)
+		got := imaging.Orient(src, o)
 		for y := range got.Bounds().Dy() {
 			for x := range got.Bounds().Dx() {
 				sx, sy := exifSource(o, 5, 3, x, y)
@@ -155,19 +156,19 @@ func TestProcessImageOrientations(t *testing.T) {
 	corner := map[int][2]bool{1: {true, true}, 2: {false, true}, 3: {false, false}, 4: {true, false},
 		5: {true, true}, 6: {false, true}, 7: {false, false}, 8: {true, false}}
 	for o := 1; o <= 8; o++ {
-		variants, data, err := cms.ProcessImageVariants(cmstest.WithEXIF(photo, uint16(o)))
+		processed, err := imaging.Process(context.Background(), cmstest.WithEXIF(photo, uint16(o)))
 		if err != nil {
 			t.Fatalf("orientation %d: %v", o, err)
 		}
-		for i, v := range variants {
+		for _, v := range processed.Variants {
 			if v.Name != "original" && v.Name != "w640.webp" {
 				continue
 			}
 			var img image.Image
 			if v.ContentType == "image/webp" {
-				img, err = webp.Decode(bytes.NewReader(data[i]))
+				img, err = webp.Decode(bytes.NewReader(v.Data))
 			} else {
-				img, err = jpeg.Decode(bytes.NewReader(data[i]))
+				img, err = jpeg.Decode(bytes.NewReader(v.Data))
 			}
 			if err != nil {
 				t.Fatalf("orientation %d, %s: %v", o, v.Name, err)
@@ -183,7 +184,7 @@ func TestProcessImageOrientations(t *testing.T) {
 			if !corner[o][1] {
 				y = h - 6
 			}
-			if !reddish(img.At(x, y)) || reddish(img.At(w-1-x, h-1-y)) {
+			if !cmstest.IsMarker(img.At(x, y)) || cmstest.IsMarker(img.At(w-1-x, h-1-y)) {
 				t.Errorf("orientation %d, %s: marker not at (%d,%d): %v there, %v opposite", o, v.Name, x, y, img.At(x, y), img.At(w-1-x, h-1-y))
 			}
 		}

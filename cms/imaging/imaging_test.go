@@ -1,12 +1,15 @@
-package cms
+package imaging
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // pngHeader is a PNG signature and IHDR chunk claiming w x h RGB pixels.
@@ -30,10 +33,11 @@ func TestProcessImageBombAllocatesNothing(t *testing.T) {
 	bomb := pngHeader(100000, 100000)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err := processImage(bomb)
+	_, err := Process(context.Background(), bomb)
 	runtime.ReadMemStats(&after)
-	if !IsKind(err, KindInvalid) || ErrorFields(err)["file"] == "" {
-		t.Fatalf("err = %v, want Invalid naming file", err)
+	var ie *Error
+	if !errors.As(err, &ie) || ie.Field() != "file" || ie.Error() == "" {
+		t.Fatalf("err = %v, want an *Error naming file", err)
 	}
 	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
 		t.Errorf("refusing the bomb allocated %d bytes", n)
@@ -51,30 +55,9 @@ func TestSniffImage(t *testing.T) {
 		"II*\x00":                  "",
 		"BM":                       "",
 	} {
-		if got := sniffImage([]byte(data)); got != want {
-			t.Errorf("sniffImage(%q) = %q, want %q", data, got, want)
+		if got := Sniff([]byte(data)); got != want {
+			t.Errorf("Sniff(%q) = %q, want %q", data, got, want)
 		}
-	}
-}
-
-func TestSanitizeFilename(t *testing.T) {
-	for in, want := range map[string]string{
-		"../../etc/passwd":    "passwd",
-		`C:\Users\me\b.jpg`:   "b.jpg",
-		"a\x00b\r\n.jpg":      "ab.jpg",
-		"..":                  "image",
-		"":                    "image",
-		"/":                   "image",
-		"photo\u202Egpj.exe":  "photogpj.exe",
-		"  sleepy baby.png  ": "sleepy baby.png",
-	} {
-		if got := SanitizeFilename(in); got != want {
-			t.Errorf("SanitizeFilename(%q) = %q, want %q", in, got, want)
-		}
-	}
-	long := SanitizeFilename(string(bytes.Repeat([]byte("é"), 300)) + ".jpeg")
-	if n := len([]rune(long)); n != MaxFilenameLength || long[len(long)-5:] != ".jpeg" {
-		t.Errorf("long name: %d runes, %q", n, long[len(long)-5:])
 	}
 }
 
@@ -101,5 +84,34 @@ func TestHalveYCbCr(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestProcessWaitsForItsTurn holds the one processing slot: an upload
+// whose context ends while it waits gets the context's error, and one
+// still waiting goes on once the slot is free.
+func TestProcessWaitsForItsTurn(t *testing.T) {
+	slots <- struct{}{}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Process(ctx, pngHeader(1, 1)); !errors.Is(err, context.Canceled) {
+		<-slots
+		t.Fatalf("canceled while waiting: err = %v, want context.Canceled", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Process(context.Background(), pngHeader(100000, 100000))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		<-slots
+		t.Fatalf("Process ran while the slot was taken: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	<-slots
+	var ie *Error
+	if err := <-done; !errors.As(err, &ie) {
+		t.Fatalf("after the wait: err = %v, want the bomb refused", err)
 	}
 }
