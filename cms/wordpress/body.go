@@ -14,6 +14,7 @@ import (
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/commonmark"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/table"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Body is an item's content as Markdown. What could not be converted
@@ -229,7 +230,7 @@ func (b *Body) element(c *html.Node, fnByID map[string]string, numbers map[strin
 		if fc := elements(c, "figcaption"); len(fc) > 0 {
 			caption = "<p>" + stdhtml.EscapeString(strings.TrimSpace(textOf(fc[0]))) + "</p>"
 		}
-		link, _ := html.ParseFragment(strings.NewReader(linkHTML(u)+caption), &html.Node{Type: html.ElementNode, Data: "body"})
+		link, _ := html.ParseFragment(strings.NewReader(linkHTML(u)+caption), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 		for _, l := range link {
 			c.Parent.InsertBefore(l, c)
 		}

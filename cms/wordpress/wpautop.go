@@ -12,7 +12,7 @@ import (
 // order and regular expressions; the two that need backreferences or
 // look-behind, which RE2 lacks, are written out by hand.
 
-const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
+const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
 
 var (
 	apDoubleBr      = regexp.MustCompile(`<br\s*/?>\s*<br\s*/?>`)
@@ -38,7 +38,6 @@ var (
 	apQuoteInP      = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
 	apPBeforeBlock  = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
 	apPAfterBlock   = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
-	apPreserve      = regexp.MustCompile(`(?s)<(script|style|svg|math)[\s>].*?</(script|style|svg|math)>`)
 	apBrAfterBlock  = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
 	apBrBeforeBlock = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
 	apTrailingNl    = regexp.MustCompile(`\n</p>$`)
@@ -114,13 +113,7 @@ func wpautop(text string) string {
 
 	// $br: keep the newlines of script, style, svg and math elements, then
 	// turn every other newline not already after a <br /> into one.
-	text = apPreserve.ReplaceAllStringFunc(text, func(m string) string {
-		sub := apPreserve.FindStringSubmatch(m)
-		if sub[1] != sub[2] { // the backreference \1 of the PHP pattern
-			return m
-		}
-		return strings.ReplaceAll(m, "\n", "<WPPreserveNewline />")
-	})
+	text = preserveNewlines(text)
 	text = strings.NewReplacer("<br>", "<br />", "<br/>", "<br />").Replace(text)
 	text = brNewlines(text)
 	text = strings.ReplaceAll(text, "<WPPreserveNewline />", "\n")
@@ -140,7 +133,9 @@ func wpautop(text string) string {
 func preName(i int) string { return "<pre wp-pre-tag-" + strconv.Itoa(i) + "></pre>" }
 
 // newlinesInTags is wp_replace_in_html_tags(text, "\n" => " <!-- wpnl --> "):
-// newlines inside tags and comments are hidden from the paragraph split.
+// newlines inside tags, comments and CDATA sections are hidden from the
+// paragraph split. As in wp_html_split, an element left open runs to the
+// end of the text.
 func newlinesInTags(text string) string {
 	if !strings.Contains(text, "\n") {
 		return text
@@ -154,19 +149,50 @@ func newlinesInTags(text string) string {
 		}
 		b.WriteString(text[:i])
 		text = text[i:]
-		end := strings.IndexByte(text, '>')
-		if strings.HasPrefix(text, "<!--") {
-			if e := strings.Index(text, "-->"); e >= 0 {
-				end = e + 2
+		closer := ">"
+		switch {
+		case strings.HasPrefix(text, "<!--"):
+			closer = "-->"
+		case strings.HasPrefix(text, "<![CDATA["):
+			closer = "]]>"
+		}
+		end := len(text)
+		if e := strings.Index(text[1:], closer); e >= 0 {
+			end = 1 + e + len(closer)
+		}
+		b.WriteString(strings.ReplaceAll(text[:end], "\n", " <!-- wpnl --> "))
+		text = text[end:]
+	}
+	return b.String()
+}
+
+// preserveNewlines is the callback pass of
+// preg_replace_callback('/<(script|style|svg).*?<\/\1>/s', ...): the
+// newlines of those elements are kept out of the <br /> pass.
+func preserveNewlines(text string) string {
+	var b strings.Builder
+	for {
+		start, name := -1, ""
+		for _, n := range []string{"script", "style", "svg"} {
+			if i := strings.Index(text, "<"+n); i >= 0 && (start < 0 || i < start) {
+				start, name = i, n
 			}
 		}
-		if end < 0 {
-			b.WriteString(text)
+		if start < 0 {
 			break
 		}
-		b.WriteString(strings.ReplaceAll(text[:end+1], "\n", " <!-- wpnl --> "))
-		text = text[end+1:]
+		end := strings.Index(text[start:], "</"+name+">")
+		if end < 0 {
+			b.WriteString(text[:start+1])
+			text = text[start+1:]
+			continue
+		}
+		end += start + len("</"+name+">")
+		b.WriteString(text[:start])
+		b.WriteString(strings.ReplaceAll(text[start:end], "\n", "<WPPreserveNewline />"))
+		text = text[end:]
 	}
+	b.WriteString(text)
 	return b.String()
 }
 
