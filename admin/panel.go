@@ -83,6 +83,7 @@ func newViews(as *assetSet) (*html.Engine, error) {
 	e := html.NewFileSystem(http.FS(views.FS), ".html")
 	e.AddFuncMap(map[string]any{
 		"asset":       as.url,
+		"vendor":      as.vendorURL,
 		"localTime":   localTime,
 		"isoUTC":      isoUTC,
 		"fieldsFor":   fieldsFor,

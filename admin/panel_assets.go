@@ -23,6 +23,9 @@ import (
 // be cached for a year.
 type assetSet struct {
 	byPath map[string]*assetFile // "css/admin.css" -> file
+	// vendored maps a vendored package to its one directory:
+	// "easymde" -> "vendor/easymde@2.21.0".
+	vendored map[string]string
 }
 
 type assetFile struct {
@@ -34,9 +37,11 @@ type assetFile struct {
 	gz     []byte // gzip of body, nil when not worth it
 }
 
-// loadAssets reads every file under static/ of fsys.
+// loadAssets reads every file under static/ of fsys. Two versions of one
+// vendored package are an error: which one a page loads would be a
+// guess.
 func loadAssets(fsys fs.FS) (*assetSet, error) {
-	set := &assetSet{byPath: map[string]*assetFile{}}
+	set := &assetSet{byPath: map[string]*assetFile{}, vendored: map[string]string{}}
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -50,7 +55,14 @@ func loadAssets(fsys fs.FS) (*assetSet, error) {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		set.byPath[strings.TrimPrefix(p, "static/")] = &assetFile{hash: hex.EncodeToString(sum[:8]), ctype: ctype, body: body}
+		name := strings.TrimPrefix(p, "static/")
+		set.byPath[name] = &assetFile{hash: hex.EncodeToString(sum[:8]), ctype: ctype, body: body}
+		if pkg, dir, ok := vendoredDir(name); ok {
+			if other := set.vendored[pkg]; other != "" && other != dir {
+				return fmt.Errorf("%s and %s are both vendored: remove one (assets/vendor.sh keeps only the pinned version)", other, dir)
+			}
+			set.vendored[pkg] = dir
+		}
 		return nil
 	})
 	if err != nil {
@@ -67,6 +79,42 @@ func (s *assetSet) url(name string) (string, error) {
 		return "", fmt.Errorf("asset %q does not exist under assets/static", name)
 	}
 	return assetPrefix + f.hash + "/" + name, nil
+}
+
+// vendorURL returns the hashed URL of a file of a vendored package,
+// named without the package's version ("easymde/easymde.min.js"), so
+// that bumping a library changes assets/vendor.sh and nothing in views/.
+// An unknown package or file is an error, as for url.
+func (s *assetSet) vendorURL(name string) (string, error) {
+	pkg, file, ok := strings.Cut(name, "/")
+	if strings.HasPrefix(pkg, "@") { // a scoped package: @scope/name/file
+		var rest string
+		rest, file, ok = strings.Cut(file, "/")
+		pkg += "/" + rest
+	}
+	dir := s.vendored[pkg]
+	if !ok || dir == "" {
+		return "", fmt.Errorf("no package %q is vendored under assets/static/vendor (see assets/vendor.sh)", pkg)
+	}
+	return s.url(dir + "/" + file)
+}
+
+// vendoredDir returns, for the path of a vendored file
+// ("vendor/easymde@2.21.0/easymde.min.js"), its package ("easymde") and
+// the package's directory ("vendor/easymde@2.21.0").
+func vendoredDir(name string) (pkg, dir string, ok bool) {
+	rest, ok := strings.CutPrefix(name, "vendor/")
+	if !ok {
+		return "", "", false
+	}
+	segs := strings.Split(rest, "/")
+	for i, seg := range segs[:len(segs)-1] {
+		if at := strings.LastIndex(seg, "@"); at > 0 {
+			pkg = strings.Join(append(segs[:i:i], seg[:at]), "/")
+			return pkg, "vendor/" + strings.Join(segs[:i+1], "/"), true
+		}
+	}
+	return "", "", false
 }
 
 // gzipped returns the gzip encoding of a text asset, made on first use.

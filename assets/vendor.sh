@@ -14,8 +14,10 @@
 #   assets/vendor.sh --check  download again and fail if a committed file
 #                             differs from the pinned tarball (for CI)
 #
-# To bump a library, change its version below, run the script, update the
-# asset paths in views/ and commit the result.
+# To bump a library, change its version below, run the script and commit
+# the result: templates name a vendored file without its version
+# ({{vendor "easymde/easymde.min.js"}}); the panel finds the one version
+# vendored (admin/panel_assets.go).
 set -euo pipefail
 
 # package@version  then the files to take, as path-in-tarball[=name-in-vendor]
@@ -129,6 +131,15 @@ for entry in "${PACKAGES[@]}"; do
 done
 
 if [ "$check" = 1 ]; then
+	# A directory no pinned package explains (a version left behind) would
+	# be embedded and served too.
+	for dir in "$dest"/*/; do
+		dir=$(basename "$dir")
+		if ! awk -v d="$dir" '$1 == d { found = 1 } END { exit !found }' "$manifest"; then
+			echo "   static/vendor/$dir is not a pinned package (remove it, or run assets/vendor.sh)" >&2
+			failed=1
+		fi
+	done
 	if ! cmp -s "$manifest" "$dest/MANIFEST.txt"; then
 		echo "MANIFEST.txt differs (run assets/vendor.sh)" >&2
 		failed=1
