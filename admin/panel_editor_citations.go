@@ -88,18 +88,19 @@ func (a *Admin) editorRefsFor(ctx context.Context, f postForm, style cms.Citatio
 }
 
 // withReferences turns the citation placeholders of rendered HTML into
-// in-text citations in style and appends the reference list, as the
-// public API's frontends show them.
+// in-text citations in style and appends the reference list in the
+// style's order, as the public API's frontends show them.
 func withReferences(htmlIn string, style cms.CitationStyle, refs []*cms.Citation) string {
 	if len(refs) == 0 {
 		return cms.FormatCitations(htmlIn, style, nil)
 	}
+	list := cms.NewReferenceList(style, refs, htmlIn)
 	var b strings.Builder
-	b.WriteString(cms.FormatCitations(htmlIn, style, refs))
+	b.WriteString(list.FormatCitations(htmlIn))
 	b.WriteString(`<section class="references" aria-label="References"><h2>References</h2><ol class="reference-list reference-list-` + string(style) + `">`)
-	for _, c := range refs {
-		b.WriteString(`<li id="ref-` + html.EscapeString(c.Key) + `">`)
-		b.WriteString(string(formatted(c, style)))
+	for _, e := range list.Entries {
+		b.WriteString(`<li id="ref-` + html.EscapeString(e.Citation.Key) + `">`)
+		b.WriteString(e.Format(style).HTML) // escaped by cms
 		b.WriteString(`</li>`)
 	}
 	b.WriteString(`</ol></section>`)

@@ -442,7 +442,10 @@ func (e *bibEntry) citation() (Citation, error) {
 	if c.Editors, err = bibNames(e.fields["editor"]); err != nil {
 		return c, fmt.Errorf("editor: %w", err)
 	}
-	c.Title = f("title")
+	// Titles keep BibTeX's case-protecting braces ("{SIDS}") as the
+	// keep-case marker; see latexToTitle.
+	ft := func(name string) string { return latexToTitle(e.fields[name]) }
+	c.Title = ft("title")
 	switch c.Type {
 	case CiteArticle:
 		c.Container = firstNonEmpty(f("journal"), f("journaltitle"), f("shortjournal"))
@@ -453,10 +456,10 @@ func (e *bibEntry) citation() (Citation, error) {
 		c.Issue = firstNonEmpty(f("number"), f("issue"))
 		c.ArticleNumber = firstNonEmpty(f("eid"), f("articleno"), f("article-number"))
 	case CiteChapter:
-		c.Container = f("booktitle")
+		c.Container = ft("booktitle") // a book title: APA puts it in sentence case
 		if c.Container == "" && e.typ == "inbook" {
 			// Classic @inbook: title is the book, chapter the chapter.
-			if ch := f("chapter"); ch != "" && !allDigits(ch) {
+			if ch := ft("chapter"); ch != "" && !allDigits(ch) {
 				c.Title, c.Container = ch, c.Title
 			} else {
 				c.Type = CiteBook

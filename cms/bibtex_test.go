@@ -51,7 +51,7 @@ func TestParseBibTeXZoteroArticle(t *testing.T) {
 		t.Errorf("Validate: %v", err)
 	}
 	apa := cms.FormatAPA(&cs[0]).Text
-	if wantAPA := "Price, A. M. H., Wake, M., Ukoumunne, O. C., & Hiscock, H. (2012). Five-year follow-up of harms and benefits of behavioral infant sleep intervention: randomized trial. Pediatrics, 130(4), 643–651. https://doi.org/10.1542/peds.2011-3467"; apa != wantAPA {
+	if wantAPA := "Price, A. M. H., Wake, M., Ukoumunne, O. C., & Hiscock, H. (2012). Five-year follow-up of harms and benefits of behavioral infant sleep intervention: Randomized trial. Pediatrics, 130(4), 643–651. https://doi.org/10.1542/peds.2011-3467"; apa != wantAPA {
 		t.Errorf("APA\n got: %s\nwant: %s", apa, wantAPA)
 	}
 }
@@ -81,12 +81,12 @@ func TestParseBibTeXAccents(t *testing.T) {
 		{`10--20`, "10–20"},
 		{`a---b`, "a—b"},
 		{`Smith \& Sons`, "Smith & Sons"},
-		{`50\% of {DNA}`, "50% of DNA"},
-		{`\emph{Sleep} matters`, "Sleep matters"},
-		{`\textit{in vivo}`, "in vivo"},
+		{`50\% of {DNA}`, "50% of {DNA}"}, // braces: keep the case
+		{`\emph{Sleep} matters`, "{Sleep} matters"},
+		{`\textit{in vivo}`, "{in vivo}"},
 		{`Sleep~Med`, "Sleep Med"},
 		{`$\alpha$-wave`, "α-wave"},
-		{`\unknown{kept}`, "kept"},
+		{`\unknown{kept}`, "{kept}"},
 	}
 	for _, tt := range tests {
 		src := "@article{k, title = {" + tt.in + "}}"
@@ -158,7 +158,7 @@ func TestParseBibTeXMacrosAndConcatenation(t *testing.T) {
 	g := cs[0]
 	if g.Key != "gradisar2016" || g.Type != cms.CiteArticle || g.Container != "Pediatrics" || g.Year != 2016 || g.Month != 6 ||
 		g.Volume != "137" || g.Issue != "6" || g.ArticleNumber != "e20151486" || g.DOI != "10.1542/peds.2015-1486" ||
-		g.Title != "Behavioral interventions for infant sleep problems: a randomized controlled trial" || len(g.Authors) != 8 {
+		g.Title != "Behavioral interventions for infant sleep problems: a randomized {controlled} trial" || len(g.Authors) != 8 {
 		t.Errorf("gradisar: %+v", g)
 	}
 	if got, want := cms.FormatAMA(&g).Text, "Gradisar M, Jackson K, Spurrier NJ, et al. Behavioral interventions for infant sleep problems: a randomized controlled trial. Pediatrics. 2016;137(6):e20151486. doi:10.1542/peds.2015-1486"; got != want {
@@ -205,7 +205,7 @@ func TestParseBibTeXTypes(t *testing.T) {
 			t.Errorf("entry %d (%s): type %s, want %s", i, cs[i].Key, cs[i].Type, typ)
 		}
 	}
-	if got, want := cms.FormatAPA(&cs[0]).Text, "Carskadon, M. A., & Dement, W. C. (2011). Normal human sleep: an overview. In M. H. Kryger, T. Roth, & W. C. Dement (Eds.), Principles and Practice of Sleep Medicine (5th ed., pp. 16–26). Elsevier Saunders."; got != want {
+	if got, want := cms.FormatAPA(&cs[0]).Text, "Carskadon, M. A., & Dement, W. C. (2011). Normal human sleep: An overview. In M. H. Kryger, T. Roth, & W. C. Dement (Eds.), Principles and practice of sleep medicine (5th ed., pp. 16–26). Elsevier Saunders."; got != want {
 		t.Errorf("chapter APA\n got: %s\nwant: %s", got, want)
 	}
 	if cs[0].PublisherPlace != "St. Louis" {
@@ -330,5 +330,43 @@ func TestParseBibTeXParenthesesAndQuotes(t *testing.T) {
 	}
 	if c := cs[0]; c.Key != "k1" || c.Title != `A "quoted" word` || c.Year != 2001 || c.Month != 10 || c.Type != cms.CiteReport {
 		t.Errorf("%+v", c)
+	}
+}
+
+// BibTeX's case-protecting braces survive import as the keep-case marker
+// of stored titles: sentence case keeps what they hold, and no output
+// shows them. A title wholly in braces (an exporter's habit) is a plain
+// title; a braced accent is a letter, not a marker.
+func TestParseBibTeXKeepCaseBraces(t *testing.T) {
+	src := `@article{mindell2006,
+  author = {Mindell, Jodi A. and Kuhn, Brett and Lewin, Daniel S. and Meltzer, Lisa J. and Sadeh, Avi},
+  title = {Behavioral Treatment of Bedtime Problems and Night Wakings in Infants and Young Children: An {American Academy of Sleep Medicine} Review},
+  journal = {Sleep}, year = {2006}, volume = {29}, number = {10}, pages = {1263--1276}, doi = {10.1093/sleep/29.10.1263}
+}
+@book{ferber2006, author = {Ferber, Richard}, title = {{Solve Your Child's Sleep Problems}}, publisher = {Fireside}, year = {2006}}
+@book{k2, author = {M{\"u}ller, Anna}, title = {{\"U}ber {Schlaf} im {S}{\"a}uglingsalter}, year = {2001}}`
+	cs, err := cms.ParseBibTeX(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Behavioral Treatment of Bedtime Problems and Night Wakings in Infants and Young Children: An {American Academy of Sleep Medicine} Review"; cs[0].Title != want {
+		t.Errorf("title %q, want %q", cs[0].Title, want)
+	}
+	if got, want := cms.FormatAPA(&cs[0]).Text, "Mindell, J. A., Kuhn, B., Lewin, D. S., Meltzer, L. J., & Sadeh, A. (2006). Behavioral treatment of bedtime problems and night wakings in infants and young children: An American Academy of Sleep Medicine review. Sleep, 29(10), 1263–1276. https://doi.org/10.1093/sleep/29.10.1263"; got != want {
+		t.Errorf("APA\n got: %s\nwant: %s", got, want)
+	}
+	if got, want := cms.FormatAMA(&cs[0]).Text, "Mindell JA, Kuhn B, Lewin DS, Meltzer LJ, Sadeh A. Behavioral treatment of bedtime problems and night wakings in infants and young children: an American Academy of Sleep Medicine review. Sleep. 2006;29(10):1263-1276. doi:10.1093/sleep/29.10.1263"; got != want {
+		t.Errorf("AMA\n got: %s\nwant: %s", got, want)
+	}
+	if cs[1].Title != "Solve Your Child's Sleep Problems" || !strings.Contains(cms.FormatAPA(&cs[1]).Text, "Solve your child's sleep problems.") {
+		t.Errorf("a wholly braced title: %q, %s", cs[1].Title, cms.FormatAPA(&cs[1]).Text)
+	}
+	if cs[2].Title != "Über {Schlaf} im {S}äuglingsalter" || !strings.Contains(cms.FormatAPA(&cs[2]).Text, "Über Schlaf im Säuglingsalter.") {
+		t.Errorf("braced accents and words: %q, %s", cs[2].Title, cms.FormatAPA(&cs[2]).Text)
+	}
+	for _, f := range []cms.Formatted{cms.FormatAPA(&cs[0]), cms.FormatAMA(&cs[0]), cms.FormatAPA(&cs[2]), cms.FormatAMA(&cs[2])} {
+		if strings.ContainsAny(f.Text+f.HTML, "{}") {
+			t.Errorf("braces shown: %s", f.HTML)
+		}
 	}
 }

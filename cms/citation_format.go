@@ -309,12 +309,13 @@ func monthName(m int) string {
 	return time.Month(m).String()
 }
 
-// apaDate returns "2012", "2023, March 4", "2023, March" or "n.d.".
-func apaDate(c *Citation) string {
+// apaDate returns "2012", "2023, March 4", "2023, March" or "n.d.", with
+// the year suffix when there is one ("2012a", "n.d.-a").
+func apaDate(c *Citation, suffix string) string {
+	s := apaYear(c, suffix)
 	if c.Year <= 0 {
-		return "n.d."
+		return s
 	}
-	s := fmt.Sprint(c.Year)
 	if c.Type == CiteWebpage || c.Type == CiteReport {
 		if m := monthName(c.Month); m != "" {
 			s += ", " + m
@@ -362,9 +363,14 @@ func italicTitle(t CitationType) bool {
 	return t == CiteBook || t == CiteReport || t == CiteWebpage
 }
 
-// FormatAPA renders c in APA 7th edition reference-list style. The title is
-// kept as entered (APA's sentence case is not applied automatically).
-func FormatAPA(c *Citation) Formatted {
+// FormatAPA renders c in APA 7th edition reference-list style, on its own
+// (in a post's list, ListedReference.APA adds the year's letter). The
+// title is in sentence case (see sentenceCase), and so is the book a chapter
+// is in; a journal or website keeps its name as entered.
+func FormatAPA(c *Citation) Formatted { return formatAPA(c, "") }
+
+// formatAPA is FormatAPA with suffix after the year ("a" for "2012a").
+func formatAPA(c *Citation, suffix string) Formatted {
 	var b refBuf
 	authors := apaNameList(c.Authors, true)
 	if authors == "" && c.Type == CiteBook && len(c.Editors) > 0 {
@@ -383,7 +389,7 @@ func FormatAPA(c *Citation) Formatted {
 		b.period()
 	}
 	b.space()
-	b.plain("(" + apaDate(c) + ").")
+	b.plain("(" + apaDate(c, suffix) + ").")
 	if !titleFirst {
 		b.space()
 		apaTitle(&b, c)
@@ -392,7 +398,7 @@ func FormatAPA(c *Citation) Formatted {
 	case CiteArticle:
 		if c.Container != "" {
 			b.space()
-			b.italic(c.Container)
+			b.italic(plainTitle(c.Container))
 			if c.Volume != "" {
 				b.plain(", ")
 				b.italic(c.Volume)
@@ -419,7 +425,7 @@ func FormatAPA(c *Citation) Formatted {
 				b.plain(" (Eds.), ")
 			}
 		}
-		b.italic(c.Container)
+		b.italic(sentenceCase(c.Container, caseAPA))
 		var paren []string
 		if ed := editionLabel(c.Edition, false); ed != "" {
 			paren = append(paren, ed)
@@ -437,9 +443,9 @@ func FormatAPA(c *Citation) Formatted {
 		b.period()
 		apaPublisher(&b, c)
 	case CiteWebpage:
-		if c.Container != "" && !strings.EqualFold(c.Container, soleLiteral(c.Authors)) {
+		if c.Container != "" && !strings.EqualFold(plainTitle(c.Container), soleLiteral(c.Authors)) {
 			b.space()
-			b.plain(c.Container)
+			b.plain(plainTitle(c.Container))
 			b.period()
 		}
 	default: // book, report
@@ -459,18 +465,19 @@ func FormatAPA(c *Citation) Formatted {
 	return b.result()
 }
 
-// apaTitle writes the title element: italic for stand-alone works, with the
-// edition in parentheses for books.
+// apaTitle writes the title element in sentence case: italic for
+// stand-alone works, with the edition in parentheses for books.
 func apaTitle(b *refBuf, c *Citation) {
 	if c.Title == "" {
 		return
 	}
+	title := sentenceCase(c.Title, caseAPA)
 	if !italicTitle(c.Type) {
-		b.plain(c.Title)
+		b.plain(title)
 		b.period()
 		return
 	}
-	b.italic(c.Title)
+	b.italic(title)
 	if c.Type == CiteBook || c.Type == CiteReport {
 		if ed := editionLabel(c.Edition, false); ed != "" {
 			b.plain(" (" + ed + ")")
@@ -491,12 +498,15 @@ func apaPublisher(b *refBuf, c *Citation) {
 }
 
 // FormatAMA renders c in AMA Manual of Style (11th edition) reference-list
-// style. Journal names are printed as entered: ContainerShort (the NLM
-// abbreviation) when set, else Container.
+// style. Article and chapter titles are in sentence case (see sentenceCase);
+// book, report and web page titles keep their case, and journal names are
+// printed as entered: ContainerShort (the NLM abbreviation) when set, else
+// Container.
 func FormatAMA(c *Citation) Formatted {
 	var b refBuf
+	container := plainTitle(c.Container)
 	authors := c.Authors
-	if c.Type == CiteWebpage && c.Container != "" && strings.EqualFold(soleLiteral(authors), c.Container) {
+	if c.Type == CiteWebpage && container != "" && strings.EqualFold(soleLiteral(authors), container) {
 		authors = nil // the organisation is named as the site
 	}
 	if len(authors) > 0 {
@@ -512,10 +522,13 @@ func FormatAMA(c *Citation) Formatted {
 	}
 	if c.Title != "" {
 		b.space()
-		if italicTitle(c.Type) && c.Type != CiteWebpage {
-			b.italic(c.Title)
-		} else {
-			b.plain(c.Title)
+		switch {
+		case c.Type == CiteArticle || c.Type == CiteChapter:
+			b.plain(sentenceCase(c.Title, caseAMA))
+		case italicTitle(c.Type) && c.Type != CiteWebpage:
+			b.italic(plainTitle(c.Title))
+		default:
+			b.plain(plainTitle(c.Title))
 		}
 		b.period()
 	}
@@ -525,7 +538,7 @@ func FormatAMA(c *Citation) Formatted {
 	}
 	switch c.Type {
 	case CiteArticle:
-		if j := firstNonEmpty(c.ContainerShort, c.Container); j != "" {
+		if j := plainTitle(firstNonEmpty(c.ContainerShort, c.Container)); j != "" {
 			b.space()
 			b.italic(j)
 			b.period()
@@ -559,13 +572,13 @@ func FormatAMA(c *Citation) Formatted {
 				b.plain(", eds. ")
 			}
 		}
-		b.italic(c.Container)
+		b.italic(container)
 		b.period()
 		amaEditionPublisher(&b, c, year, pageRange(c.Pages, "-"))
 	case CiteWebpage:
-		if c.Container != "" {
+		if container != "" {
 			b.space()
-			b.plain(c.Container)
+			b.plain(container)
 			b.period()
 		}
 		if d := longDate(c.Year, c.Month, c.Day); d != "" {
@@ -614,9 +627,14 @@ func amaEditionPublisher(b *refBuf, c *Citation, year, pages string) {
 // APAInText returns the APA 7 parenthetical citation for c without the
 // parentheses: "Price et al., 2012", "Hiscock & Wake, 2002", "World Health
 // Organization, 2019", "Sadeh, n.d."; locator ("p. 645") is appended after a
-// comma. Works with no author use the title. (AMA cites by number: the post
-// renderer numbers references in order of first citation.)
-func APAInText(c *Citation, locator string) string {
+// comma. Works with no author use the title, as entered (APA keeps title
+// case in the text). In a post, ReferenceList adds the year's letter
+// ("Smith, 2012a"). (AMA cites by number: the post renderer numbers
+// references in order of first citation.)
+func APAInText(c *Citation, locator string) string { return apaInText(c, "", locator) }
+
+// apaInText is APAInText with suffix after the year.
+func apaInText(c *Citation, suffix, locator string) string {
 	names := c.Authors
 	if len(names) == 0 && c.Type == CiteBook {
 		names = c.Editors
@@ -630,7 +648,7 @@ func APAInText(c *Citation, locator string) string {
 	var who string
 	switch len(names) {
 	case 0:
-		who = c.Title
+		who = plainTitle(c.Title)
 		if !italicTitle(c.Type) {
 			who = "“" + who + "”"
 		}
@@ -641,18 +659,22 @@ func APAInText(c *Citation, locator string) string {
 	default:
 		who = short(names[0]) + " et al."
 	}
-	s := who + ", " + apaYear(c)
+	s := who + ", " + apaYear(c, suffix)
 	if locator = strings.TrimSpace(locator); locator != "" {
 		s += ", " + locator
 	}
 	return s
 }
 
-func apaYear(c *Citation) string {
+// apaYear returns "2012", "2012a", "n.d." or "n.d.-a".
+func apaYear(c *Citation, suffix string) string {
 	if c.Year <= 0 {
+		if suffix != "" {
+			return "n.d.-" + suffix
+		}
 		return "n.d."
 	}
-	return fmt.Sprint(c.Year)
+	return fmt.Sprint(c.Year) + suffix
 }
 
 // CSLName is a name in CSL-JSON.
@@ -691,13 +713,15 @@ type CSLItem struct {
 }
 
 // CSLJSON converts c to a CSL-JSON item. The id is the citation key (the
-// store id when there is no key); page ranges use an en dash as CSL expects.
+// store id when there is no key); page ranges use an en dash as CSL expects;
+// words kept in case with braces ("{Ferber}") are marked
+// <span class="nocase">, as citation processors expect.
 func CSLJSON(c *Citation) CSLItem {
 	it := CSLItem{
 		ID:             c.Key,
 		Type:           string(c.Type),
-		Title:          c.Title,
-		ContainerTitle: c.Container,
+		Title:          cslTitle(c.Title),
+		ContainerTitle: cslTitle(c.Container),
 		Author:         cslNames(c.Authors),
 		Editor:         cslNames(c.Editors),
 		Volume:         c.Volume,

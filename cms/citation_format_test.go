@@ -32,7 +32,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Sadeh", "Avi")}, Year: 2011,
 			Title: "The role and validity of actigraphy in sleep medicine: an update", Container: "Sleep Medicine Reviews", ContainerShort: "Sleep Med Rev",
 			Volume: "15", Issue: "4", Pages: "259-267", DOI: "10.1016/j.smrv.2010.10.001"},
-		apa: "Sadeh, A. (2011). The role and validity of actigraphy in sleep medicine: an update. *Sleep Medicine Reviews*, *15*(4), 259–267. https://doi.org/10.1016/j.smrv.2010.10.001",
+		apa: "Sadeh, A. (2011). The role and validity of actigraphy in sleep medicine: An update. *Sleep Medicine Reviews*, *15*(4), 259–267. https://doi.org/10.1016/j.smrv.2010.10.001",
 		ama: "Sadeh A. The role and validity of actigraphy in sleep medicine: an update. *Sleep Med Rev*. 2011;15(4):259-267. doi:10.1016/j.smrv.2010.10.001",
 	},
 	// 2 authors.
@@ -57,7 +57,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Douglas", "Pamela S."), pn("Hill", "Peter S.")}, Year: 2013,
 			Title: "Behavioral sleep interventions in the first six months of life do not improve outcomes for mothers or infants: a systematic review", Container: "Journal of Developmental & Behavioral Pediatrics", ContainerShort: "J Dev Behav Pediatr",
 			Volume: "34", Issue: "7", Pages: "497-507", DOI: "10.1097/DBP.0b013e31829cafa6"},
-		apa: "Douglas, P. S., & Hill, P. S. (2013). Behavioral sleep interventions in the first six months of life do not improve outcomes for mothers or infants: a systematic review. *Journal of Developmental & Behavioral Pediatrics*, *34*(7), 497–507. https://doi.org/10.1097/DBP.0b013e31829cafa6",
+		apa: "Douglas, P. S., & Hill, P. S. (2013). Behavioral sleep interventions in the first six months of life do not improve outcomes for mothers or infants: A systematic review. *Journal of Developmental & Behavioral Pediatrics*, *34*(7), 497–507. https://doi.org/10.1097/DBP.0b013e31829cafa6",
 		ama: "Douglas PS, Hill PS. Behavioral sleep interventions in the first six months of life do not improve outcomes for mothers or infants: a systematic review. *J Dev Behav Pediatr*. 2013;34(7):497-507. doi:10.1097/DBP.0b013e31829cafa6",
 	},
 	{
@@ -65,7 +65,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Mindell", "Jodi A."), pn("Williamson", "Ariel A.")}, Year: 2018,
 			Title: "Benefits of a bedtime routine in young children: sleep, development, and beyond", Container: "Sleep Medicine Reviews", ContainerShort: "Sleep Med Rev",
 			Volume: "40", Pages: "93-108", DOI: "10.1016/j.smrv.2017.10.007"},
-		apa: "Mindell, J. A., & Williamson, A. A. (2018). Benefits of a bedtime routine in young children: sleep, development, and beyond. *Sleep Medicine Reviews*, *40*, 93–108. https://doi.org/10.1016/j.smrv.2017.10.007",
+		apa: "Mindell, J. A., & Williamson, A. A. (2018). Benefits of a bedtime routine in young children: Sleep, development, and beyond. *Sleep Medicine Reviews*, *40*, 93–108. https://doi.org/10.1016/j.smrv.2017.10.007",
 		ama: "Mindell JA, Williamson AA. Benefits of a bedtime routine in young children: sleep, development, and beyond. *Sleep Med Rev*. 2018;40:93-108. doi:10.1016/j.smrv.2017.10.007",
 	},
 	{
@@ -73,7 +73,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Sadeh", "Avi"), pn("Anders", "Thomas F.")}, Year: 1993,
 			Title: "Infant sleep problems: origins, assessment, interventions", Container: "Infant Mental Health Journal", ContainerShort: "Infant Ment Health J",
 			Volume: "14", Issue: "1", Pages: "17-34"},
-		apa: "Sadeh, A., & Anders, T. F. (1993). Infant sleep problems: origins, assessment, interventions. *Infant Mental Health Journal*, *14*(1), 17–34.",
+		apa: "Sadeh, A., & Anders, T. F. (1993). Infant sleep problems: Origins, assessment, interventions. *Infant Mental Health Journal*, *14*(1), 17–34.",
 		ama: "Sadeh A, Anders TF. Infant sleep problems: origins, assessment, interventions. *Infant Ment Health J*. 1993;14(1):17-34.",
 	},
 	// 3 to 7 authors.
@@ -82,7 +82,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Moon", "Rachel Y."), pn("Carlin", "Rebecca F."), pn("Hand", "Ivan")}, Year: 2022,
 			Title: "Sleep-related infant deaths: updated 2022 recommendations for reducing infant deaths in the sleep environment", Container: "Pediatrics",
 			Volume: "150", Issue: "1", ArticleNumber: "e2022057990", DOI: "10.1542/peds.2022-057990"},
-		apa: "Moon, R. Y., Carlin, R. F., & Hand, I. (2022). Sleep-related infant deaths: updated 2022 recommendations for reducing infant deaths in the sleep environment. *Pediatrics*, *150*(1), Article e2022057990. https://doi.org/10.1542/peds.2022-057990",
+		apa: "Moon, R. Y., Carlin, R. F., & Hand, I. (2022). Sleep-related infant deaths: Updated 2022 recommendations for reducing infant deaths in the sleep environment. *Pediatrics*, *150*(1), Article e2022057990. https://doi.org/10.1542/peds.2022-057990",
 		ama: "Moon RY, Carlin RF, Hand I. Sleep-related infant deaths: updated 2022 recommendations for reducing infant deaths in the sleep environment. *Pediatrics*. 2022;150(1):e2022057990. doi:10.1542/peds.2022-057990",
 	},
 	{
@@ -90,7 +90,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Owens", "Judith A."), pn("Spirito", "Anthony"), pn("McGuinn", "Melissa")}, Year: 2000,
 			Title: "The Children's Sleep Habits Questionnaire (CSHQ): psychometric properties of a survey instrument for school-aged children", Container: "Sleep",
 			Volume: "23", Issue: "8", Pages: "1043-1051"},
-		apa: "Owens, J. A., Spirito, A., & McGuinn, M. (2000). The Children's Sleep Habits Questionnaire (CSHQ): psychometric properties of a survey instrument for school-aged children. *Sleep*, *23*(8), 1043–1051.",
+		apa: "Owens, J. A., Spirito, A., & McGuinn, M. (2000). The Children's Sleep Habits Questionnaire (CSHQ): Psychometric properties of a survey instrument for school-aged children. *Sleep*, *23*(8), 1043–1051.",
 		ama: "Owens JA, Spirito A, McGuinn M. The Children's Sleep Habits Questionnaire (CSHQ): psychometric properties of a survey instrument for school-aged children. *Sleep*. 2000;23(8):1043-1051.",
 	},
 	{
@@ -98,7 +98,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Price", "Anna M. H."), pn("Wake", "Melissa"), pn("Ukoumunne", "Obioha C."), pn("Hiscock", "Harriet")}, Year: 2012,
 			Title: "Five-year follow-up of harms and benefits of behavioral infant sleep intervention: randomized trial", Container: "Pediatrics",
 			Volume: "130", Issue: "4", Pages: "643-651", DOI: "10.1542/peds.2011-3467"},
-		apa: "Price, A. M. H., Wake, M., Ukoumunne, O. C., & Hiscock, H. (2012). Five-year follow-up of harms and benefits of behavioral infant sleep intervention: randomized trial. *Pediatrics*, *130*(4), 643–651. https://doi.org/10.1542/peds.2011-3467",
+		apa: "Price, A. M. H., Wake, M., Ukoumunne, O. C., & Hiscock, H. (2012). Five-year follow-up of harms and benefits of behavioral infant sleep intervention: Randomized trial. *Pediatrics*, *130*(4), 643–651. https://doi.org/10.1542/peds.2011-3467",
 		ama: "Price AMH, Wake M, Ukoumunne OC, Hiscock H. Five-year follow-up of harms and benefits of behavioral infant sleep intervention: randomized trial. *Pediatrics*. 2012;130(4):643-651. doi:10.1542/peds.2011-3467",
 	},
 	{
@@ -106,7 +106,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Galland", "Barbara C."), pn("Taylor", "Barry J."), pn("Elder", "Dawn E."), pn("Herbison", "Peter")}, Year: 2012,
 			Title: "Normal sleep patterns in infants and children: a systematic review of observational studies", Container: "Sleep Medicine Reviews", ContainerShort: "Sleep Med Rev",
 			Volume: "16", Issue: "3", Pages: "213-222", DOI: "10.1016/j.smrv.2011.06.001"},
-		apa: "Galland, B. C., Taylor, B. J., Elder, D. E., & Herbison, P. (2012). Normal sleep patterns in infants and children: a systematic review of observational studies. *Sleep Medicine Reviews*, *16*(3), 213–222. https://doi.org/10.1016/j.smrv.2011.06.001",
+		apa: "Galland, B. C., Taylor, B. J., Elder, D. E., & Herbison, P. (2012). Normal sleep patterns in infants and children: A systematic review of observational studies. *Sleep Medicine Reviews*, *16*(3), 213–222. https://doi.org/10.1016/j.smrv.2011.06.001",
 		ama: "Galland BC, Taylor BJ, Elder DE, Herbison P. Normal sleep patterns in infants and children: a systematic review of observational studies. *Sleep Med Rev*. 2012;16(3):213-222. doi:10.1016/j.smrv.2011.06.001",
 	},
 	{
@@ -114,7 +114,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Sadeh", "Avi"), pn("Mindell", "Jodi A."), pn("Luedtke", "Kathryn"), pn("Wiegand", "Benjamin")}, Year: 2009,
 			Title: "Sleep and sleep ecology in the first 3 years: a web-based study", Container: "Journal of Sleep Research", ContainerShort: "J Sleep Res",
 			Volume: "18", Issue: "1", Pages: "60-73", DOI: "10.1111/j.1365-2869.2008.00699.x"},
-		apa: "Sadeh, A., Mindell, J. A., Luedtke, K., & Wiegand, B. (2009). Sleep and sleep ecology in the first 3 years: a web-based study. *Journal of Sleep Research*, *18*(1), 60–73. https://doi.org/10.1111/j.1365-2869.2008.00699.x",
+		apa: "Sadeh, A., Mindell, J. A., Luedtke, K., & Wiegand, B. (2009). Sleep and sleep ecology in the first 3 years: A web-based study. *Journal of Sleep Research*, *18*(1), 60–73. https://doi.org/10.1111/j.1365-2869.2008.00699.x",
 		ama: "Sadeh A, Mindell JA, Luedtke K, Wiegand B. Sleep and sleep ecology in the first 3 years: a web-based study. *J Sleep Res*. 2009;18(1):60-73. doi:10.1111/j.1365-2869.2008.00699.x",
 	},
 	{
@@ -122,7 +122,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Henderson", "Jacqueline M. T."), pn("France", "Karyn G."), pn("Owens", "Joseph L."), pn("Blampied", "Neville M.")}, Year: 2010,
 			Title: "Sleeping through the night: the consolidation of self-regulated sleep across the first year of life", Container: "Pediatrics",
 			Volume: "126", Issue: "5", Pages: "e1081-e1087", DOI: "10.1542/peds.2010-0976"},
-		apa: "Henderson, J. M. T., France, K. G., Owens, J. L., & Blampied, N. M. (2010). Sleeping through the night: the consolidation of self-regulated sleep across the first year of life. *Pediatrics*, *126*(5), e1081–e1087. https://doi.org/10.1542/peds.2010-0976",
+		apa: "Henderson, J. M. T., France, K. G., Owens, J. L., & Blampied, N. M. (2010). Sleeping through the night: The consolidation of self-regulated sleep across the first year of life. *Pediatrics*, *126*(5), e1081–e1087. https://doi.org/10.1542/peds.2010-0976",
 		ama: "Henderson JMT, France KG, Owens JL, Blampied NM. Sleeping through the night: the consolidation of self-regulated sleep across the first year of life. *Pediatrics*. 2010;126(5):e1081-e1087. doi:10.1542/peds.2010-0976",
 	},
 	{
@@ -130,7 +130,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Mindell", "Jodi A."), pn("Telofski", "Lorena S."), pn("Wiegand", "Benjamin"), pn("Kurtz", "Ellen S.")}, Year: 2009,
 			Title: "A nightly bedtime routine: impact on sleep in young children and maternal mood", Container: "Sleep",
 			Volume: "32", Issue: "5", Pages: "599-606", DOI: "10.1093/sleep/32.5.599"},
-		apa: "Mindell, J. A., Telofski, L. S., Wiegand, B., & Kurtz, E. S. (2009). A nightly bedtime routine: impact on sleep in young children and maternal mood. *Sleep*, *32*(5), 599–606. https://doi.org/10.1093/sleep/32.5.599",
+		apa: "Mindell, J. A., Telofski, L. S., Wiegand, B., & Kurtz, E. S. (2009). A nightly bedtime routine: Impact on sleep in young children and maternal mood. *Sleep*, *32*(5), 599–606. https://doi.org/10.1093/sleep/32.5.599",
 		ama: "Mindell JA, Telofski LS, Wiegand B, Kurtz ES. A nightly bedtime routine: impact on sleep in young children and maternal mood. *Sleep*. 2009;32(5):599-606. doi:10.1093/sleep/32.5.599",
 	},
 	{
@@ -138,7 +138,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Iglowstein", "Ivo"), pn("Jenni", "Oskar G."), pn("Molinari", "Luciano"), pn("Largo", "Remo H.")}, Year: 2003,
 			Title: "Sleep duration from infancy to adolescence: reference values and generational trends", Container: "Pediatrics",
 			Volume: "111", Issue: "2", Pages: "302-307", DOI: "10.1542/peds.111.2.302"},
-		apa: "Iglowstein, I., Jenni, O. G., Molinari, L., & Largo, R. H. (2003). Sleep duration from infancy to adolescence: reference values and generational trends. *Pediatrics*, *111*(2), 302–307. https://doi.org/10.1542/peds.111.2.302",
+		apa: "Iglowstein, I., Jenni, O. G., Molinari, L., & Largo, R. H. (2003). Sleep duration from infancy to adolescence: Reference values and generational trends. *Pediatrics*, *111*(2), 302–307. https://doi.org/10.1542/peds.111.2.302",
 		ama: "Iglowstein I, Jenni OG, Molinari L, Largo RH. Sleep duration from infancy to adolescence: reference values and generational trends. *Pediatrics*. 2003;111(2):302-307. doi:10.1542/peds.111.2.302",
 	},
 	{
@@ -163,7 +163,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Mindell", "Jodi A."), pn("Leichman", "Erin S."), pn("Composto", "Joanna"), pn("Lee", "Christina"), pn("Bhullar", "Bhavneet"), pn("Walters", "Russel M.")}, Year: 2016,
 			Title: "Development of infant and toddler sleep patterns: real-world data from a mobile application", Container: "Journal of Sleep Research", ContainerShort: "J Sleep Res",
 			Volume: "25", Issue: "5", Pages: "508-516", DOI: "10.1111/jsr.12414"},
-		apa: "Mindell, J. A., Leichman, E. S., Composto, J., Lee, C., Bhullar, B., & Walters, R. M. (2016). Development of infant and toddler sleep patterns: real-world data from a mobile application. *Journal of Sleep Research*, *25*(5), 508–516. https://doi.org/10.1111/jsr.12414",
+		apa: "Mindell, J. A., Leichman, E. S., Composto, J., Lee, C., Bhullar, B., & Walters, R. M. (2016). Development of infant and toddler sleep patterns: Real-world data from a mobile application. *Journal of Sleep Research*, *25*(5), 508–516. https://doi.org/10.1111/jsr.12414",
 		ama: "Mindell JA, Leichman ES, Composto J, Lee C, Bhullar B, Walters RM. Development of infant and toddler sleep patterns: real-world data from a mobile application. *J Sleep Res*. 2016;25(5):508-516. doi:10.1111/jsr.12414",
 	},
 	{
@@ -171,7 +171,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Hiscock", "Harriet"), pn("Bayer", "Jordana"), pn("Gold", "Lisa"), pn("Hampton", "Anne"), pn("Ukoumunne", "Obioha C."), pn("Wake", "Melissa")}, Year: 2007,
 			Title: "Improving infant sleep and maternal mental health: a cluster randomised trial", Container: "Archives of Disease in Childhood", ContainerShort: "Arch Dis Child",
 			Volume: "92", Issue: "11", Pages: "952-958", DOI: "10.1136/adc.2006.099812"},
-		apa: "Hiscock, H., Bayer, J., Gold, L., Hampton, A., Ukoumunne, O. C., & Wake, M. (2007). Improving infant sleep and maternal mental health: a cluster randomised trial. *Archives of Disease in Childhood*, *92*(11), 952–958. https://doi.org/10.1136/adc.2006.099812",
+		apa: "Hiscock, H., Bayer, J., Gold, L., Hampton, A., Ukoumunne, O. C., & Wake, M. (2007). Improving infant sleep and maternal mental health: A cluster randomised trial. *Archives of Disease in Childhood*, *92*(11), 952–958. https://doi.org/10.1136/adc.2006.099812",
 		ama: "Hiscock H, Bayer J, Gold L, Hampton A, Ukoumunne OC, Wake M. Improving infant sleep and maternal mental health: a cluster randomised trial. *Arch Dis Child*. 2007;92(11):952-958. doi:10.1136/adc.2006.099812",
 	},
 	{
@@ -179,7 +179,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Blair", "Peter S."), pn("Sidebotham", "Peter"), pn("Evason-Coombe", "Carol"), pn("Edmonds", "Margaret"), pn("Heckstall-Smith", "Ellen M. A."), pn("Fleming", "Peter")}, Year: 2009,
 			Title: "Hazardous cosleeping environments and risk factors amenable to change: case-control study of SIDS in south west England", Container: "BMJ",
 			Volume: "339", ArticleNumber: "b3666", DOI: "10.1136/bmj.b3666"},
-		apa: "Blair, P. S., Sidebotham, P., Evason-Coombe, C., Edmonds, M., Heckstall-Smith, E. M. A., & Fleming, P. (2009). Hazardous cosleeping environments and risk factors amenable to change: case-control study of SIDS in south west England. *BMJ*, *339*, Article b3666. https://doi.org/10.1136/bmj.b3666",
+		apa: "Blair, P. S., Sidebotham, P., Evason-Coombe, C., Edmonds, M., Heckstall-Smith, E. M. A., & Fleming, P. (2009). Hazardous cosleeping environments and risk factors amenable to change: Case-control study of SIDS in south west England. *BMJ*, *339*, Article b3666. https://doi.org/10.1136/bmj.b3666",
 		ama: "Blair PS, Sidebotham P, Evason-Coombe C, Edmonds M, Heckstall-Smith EMA, Fleming P. Hazardous cosleeping environments and risk factors amenable to change: case-control study of SIDS in south west England. *BMJ*. 2009;339:b3666. doi:10.1136/bmj.b3666",
 	},
 	// 8 or more authors: AMA gives the first 3 and "et al".
@@ -188,7 +188,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Gradisar", "Michael"), pn("Jackson", "Kate"), pn("Spurrier", "Nicola J."), pn("Gibson", "Joyce"), pn("Whitham", "Justine"), pn("Williams", "Anne Sved"), pn("Dolby", "Robyn"), pn("Kennaway", "David J.")}, Year: 2016,
 			Title: "Behavioral interventions for infant sleep problems: a randomized controlled trial", Container: "Pediatrics",
 			Volume: "137", Issue: "6", ArticleNumber: "e20151486", DOI: "https://doi.org/10.1542/peds.2015-1486"},
-		apa: "Gradisar, M., Jackson, K., Spurrier, N. J., Gibson, J., Whitham, J., Williams, A. S., Dolby, R., & Kennaway, D. J. (2016). Behavioral interventions for infant sleep problems: a randomized controlled trial. *Pediatrics*, *137*(6), Article e20151486. https://doi.org/10.1542/peds.2015-1486",
+		apa: "Gradisar, M., Jackson, K., Spurrier, N. J., Gibson, J., Whitham, J., Williams, A. S., Dolby, R., & Kennaway, D. J. (2016). Behavioral interventions for infant sleep problems: A randomized controlled trial. *Pediatrics*, *137*(6), Article e20151486. https://doi.org/10.1542/peds.2015-1486",
 		ama: "Gradisar M, Jackson K, Spurrier NJ, et al. Behavioral interventions for infant sleep problems: a randomized controlled trial. *Pediatrics*. 2016;137(6):e20151486. doi:10.1542/peds.2015-1486",
 	},
 	{
@@ -196,7 +196,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Paruthi", "Shalini"), pn("Brooks", "Lee J."), pn("D'Ambrosio", "Carolyn"), pn("Hall", "Wendy A."), pn("Kotagal", "Suresh"), pn("Lloyd", "Robin M."), pn("Malow", "Beth A."), pn("Maski", "Kiran"), pn("Nichols", "Cynthia"), pn("Quan", "Stuart F."), pn("Rosen", "Carol L."), pn("Troester", "Matthew M."), pn("Wise", "Merrill S.")}, Year: 2016,
 			Title: "Recommended amount of sleep for pediatric populations: a consensus statement of the American Academy of Sleep Medicine", Container: "Journal of Clinical Sleep Medicine", ContainerShort: "J Clin Sleep Med",
 			Volume: "12", Issue: "6", Pages: "785-786", DOI: "doi:10.5664/jcsm.5866"},
-		apa: "Paruthi, S., Brooks, L. J., D'Ambrosio, C., Hall, W. A., Kotagal, S., Lloyd, R. M., Malow, B. A., Maski, K., Nichols, C., Quan, S. F., Rosen, C. L., Troester, M. M., & Wise, M. S. (2016). Recommended amount of sleep for pediatric populations: a consensus statement of the American Academy of Sleep Medicine. *Journal of Clinical Sleep Medicine*, *12*(6), 785–786. https://doi.org/10.5664/jcsm.5866",
+		apa: "Paruthi, S., Brooks, L. J., D'Ambrosio, C., Hall, W. A., Kotagal, S., Lloyd, R. M., Malow, B. A., Maski, K., Nichols, C., Quan, S. F., Rosen, C. L., Troester, M. M., & Wise, M. S. (2016). Recommended amount of sleep for pediatric populations: A consensus statement of the American Academy of Sleep Medicine. *Journal of Clinical Sleep Medicine*, *12*(6), 785–786. https://doi.org/10.5664/jcsm.5866",
 		ama: "Paruthi S, Brooks LJ, D'Ambrosio C, et al. Recommended amount of sleep for pediatric populations: a consensus statement of the American Academy of Sleep Medicine. *J Clin Sleep Med*. 2016;12(6):785-786. doi:10.5664/jcsm.5866",
 	},
 	// 20 authors: the most APA lists in full.
@@ -205,7 +205,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{pn("Hirshkowitz", "Max"), pn("Whiton", "Kaitlyn"), pn("Albert", "Steven M."), pn("Alessi", "Cathy"), pn("Bruni", "Oliviero"), pn("DonCarlos", "Lydia"), pn("Hazen", "Nancy"), pn("Herman", "John"), pn("Katz", "Eliot S."), pn("Kheirandish-Gozal", "Leila"), pn("Neubauer", "David N."), pn("O'Donnell", "Anne E."), pn("Ohayon", "Maurice"), pn("Peever", "John"), pn("Rawding", "Robert"), pn("Sachdeva", "Ramesh C."), pn("Setters", "Belinda"), pn("Vitiello", "Michael V."), pn("Ware", "J. Catesby"), pn("Adams Hillard", "Paula J.")}, Year: 2015,
 			Title: "National Sleep Foundation's sleep time duration recommendations: methodology and results summary", Container: "Sleep Health",
 			Volume: "1", Issue: "1", Pages: "40-43", DOI: "http://dx.doi.org/10.1016/j.sleh.2014.12.010"},
-		apa: "Hirshkowitz, M., Whiton, K., Albert, S. M., Alessi, C., Bruni, O., DonCarlos, L., Hazen, N., Herman, J., Katz, E. S., Kheirandish-Gozal, L., Neubauer, D. N., O'Donnell, A. E., Ohayon, M., Peever, J., Rawding, R., Sachdeva, R. C., Setters, B., Vitiello, M. V., Ware, J. C., & Adams Hillard, P. J. (2015). National Sleep Foundation's sleep time duration recommendations: methodology and results summary. *Sleep Health*, *1*(1), 40–43. https://doi.org/10.1016/j.sleh.2014.12.010",
+		apa: "Hirshkowitz, M., Whiton, K., Albert, S. M., Alessi, C., Bruni, O., DonCarlos, L., Hazen, N., Herman, J., Katz, E. S., Kheirandish-Gozal, L., Neubauer, D. N., O'Donnell, A. E., Ohayon, M., Peever, J., Rawding, R., Sachdeva, R. C., Setters, B., Vitiello, M. V., Ware, J. C., & Adams Hillard, P. J. (2015). National Sleep Foundation's sleep time duration recommendations: Methodology and results summary. *Sleep Health*, *1*(1), 40–43. https://doi.org/10.1016/j.sleh.2014.12.010",
 		ama: "Hirshkowitz M, Whiton K, Albert SM, et al. National Sleep Foundation's sleep time duration recommendations: methodology and results summary. *Sleep Health*. 2015;1(1):40-43. doi:10.1016/j.sleh.2014.12.010",
 	},
 	// Organisation as author.
@@ -214,7 +214,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteArticle, Authors: []cms.Name{org("Task Force on Sudden Infant Death Syndrome")}, Year: 2016,
 			Title: "SIDS and other sleep-related infant deaths: updated 2016 recommendations for a safe infant sleeping environment", Container: "Pediatrics",
 			Volume: "138", Issue: "5", ArticleNumber: "e20162938", DOI: "10.1542/peds.2016-2938"},
-		apa: "Task Force on Sudden Infant Death Syndrome. (2016). SIDS and other sleep-related infant deaths: updated 2016 recommendations for a safe infant sleeping environment. *Pediatrics*, *138*(5), Article e20162938. https://doi.org/10.1542/peds.2016-2938",
+		apa: "Task Force on Sudden Infant Death Syndrome. (2016). SIDS and other sleep-related infant deaths: Updated 2016 recommendations for a safe infant sleeping environment. *Pediatrics*, *138*(5), Article e20162938. https://doi.org/10.1542/peds.2016-2938",
 		ama: "Task Force on Sudden Infant Death Syndrome. SIDS and other sleep-related infant deaths: updated 2016 recommendations for a safe infant sleeping environment. *Pediatrics*. 2016;138(5):e20162938. doi:10.1542/peds.2016-2938",
 	},
 	// Books.
@@ -222,42 +222,42 @@ var realReferences = []realReference{
 		name: "ferber2006 book revised edition",
 		c: cms.Citation{Type: cms.CiteBook, Authors: []cms.Name{pn("Ferber", "Richard")}, Year: 2006,
 			Title: "Solve Your Child's Sleep Problems", Edition: "Rev.", Publisher: "Fireside"},
-		apa: "Ferber, R. (2006). *Solve Your Child's Sleep Problems* (Rev. ed.). Fireside.",
+		apa: "Ferber, R. (2006). *Solve your child's sleep problems* (Rev. ed.). Fireside.",
 		ama: "Ferber R. *Solve Your Child's Sleep Problems*. Rev ed. Fireside; 2006.",
 	},
 	{
 		name: "mindell2015 book third edition",
 		c: cms.Citation{Type: cms.CiteBook, Authors: []cms.Name{pn("Mindell", "Jodi A."), pn("Owens", "Judith A.")}, Year: 2015,
 			Title: "A Clinical Guide to Pediatric Sleep: Diagnosis and Management of Sleep Problems", Edition: "3", Publisher: "Wolters Kluwer", PublisherPlace: "Philadelphia"},
-		apa: "Mindell, J. A., & Owens, J. A. (2015). *A Clinical Guide to Pediatric Sleep: Diagnosis and Management of Sleep Problems* (3rd ed.). Wolters Kluwer.",
+		apa: "Mindell, J. A., & Owens, J. A. (2015). *A clinical guide to pediatric sleep: Diagnosis and management of sleep problems* (3rd ed.). Wolters Kluwer.",
 		ama: "Mindell JA, Owens JA. *A Clinical Guide to Pediatric Sleep: Diagnosis and Management of Sleep Problems*. 3rd ed. Wolters Kluwer; 2015.",
 	},
 	{
 		name: "weissbluth2015 book fourth edition",
 		c: cms.Citation{Type: cms.CiteBook, Authors: []cms.Name{pn("Weissbluth", "Marc")}, Year: 2015,
 			Title: "Healthy Sleep Habits, Happy Child", Edition: "4th", Publisher: "Ballantine Books"},
-		apa: "Weissbluth, M. (2015). *Healthy Sleep Habits, Happy Child* (4th ed.). Ballantine Books.",
+		apa: "Weissbluth, M. (2015). *Healthy sleep habits, happy child* (4th ed.). Ballantine Books.",
 		ama: "Weissbluth M. *Healthy Sleep Habits, Happy Child*. 4th ed. Ballantine Books; 2015.",
 	},
 	{
 		name: "kryger2017 edited book",
 		c: cms.Citation{Type: cms.CiteBook, Editors: []cms.Name{pn("Kryger", "Meir H."), pn("Roth", "Thomas"), pn("Dement", "William C.")}, Year: 2017,
 			Title: "Principles and Practice of Sleep Medicine", Edition: "6", Publisher: "Elsevier"},
-		apa: "Kryger, M. H., Roth, T., & Dement, W. C. (Eds.). (2017). *Principles and Practice of Sleep Medicine* (6th ed.). Elsevier.",
+		apa: "Kryger, M. H., Roth, T., & Dement, W. C. (Eds.). (2017). *Principles and practice of sleep medicine* (6th ed.). Elsevier.",
 		ama: "Kryger MH, Roth T, Dement WC, eds. *Principles and Practice of Sleep Medicine*. 6th ed. Elsevier; 2017.",
 	},
 	{
 		name: "colten2006 edited book with DOI",
 		c: cms.Citation{Type: cms.CiteBook, Editors: []cms.Name{pn("Colten", "Harvey R."), pn("Altevogt", "Bruce M.")}, Year: 2006,
 			Title: "Sleep Disorders and Sleep Deprivation: An Unmet Public Health Problem", Publisher: "National Academies Press", DOI: "10.17226/11617"},
-		apa: "Colten, H. R., & Altevogt, B. M. (Eds.). (2006). *Sleep Disorders and Sleep Deprivation: An Unmet Public Health Problem*. National Academies Press. https://doi.org/10.17226/11617",
+		apa: "Colten, H. R., & Altevogt, B. M. (Eds.). (2006). *Sleep disorders and sleep deprivation: An unmet public health problem*. National Academies Press. https://doi.org/10.17226/11617",
 		ama: "Colten HR, Altevogt BM, eds. *Sleep Disorders and Sleep Deprivation: An Unmet Public Health Problem*. National Academies Press; 2006. doi:10.17226/11617",
 	},
 	{
 		name: "aasm2014 organisation book publisher is author",
 		c: cms.Citation{Type: cms.CiteBook, Authors: []cms.Name{org("American Academy of Sleep Medicine")}, Year: 2014,
 			Title: "International Classification of Sleep Disorders", Edition: "3rd ed.", Publisher: "American Academy of Sleep Medicine"},
-		apa: "American Academy of Sleep Medicine. (2014). *International Classification of Sleep Disorders* (3rd ed.).",
+		apa: "American Academy of Sleep Medicine. (2014). *International classification of sleep disorders* (3rd ed.).",
 		ama: "American Academy of Sleep Medicine. *International Classification of Sleep Disorders*. 3rd ed. American Academy of Sleep Medicine; 2014.",
 	},
 	// Chapter in an edited book.
@@ -266,7 +266,7 @@ var realReferences = []realReference{
 		c: cms.Citation{Type: cms.CiteChapter, Authors: []cms.Name{pn("Carskadon", "Mary A."), pn("Dement", "William C.")}, Year: 2011,
 			Title: "Normal human sleep: an overview", Editors: []cms.Name{pn("Kryger", "Meir H."), pn("Roth", "Thomas"), pn("Dement", "William C.")},
 			Container: "Principles and Practice of Sleep Medicine", Edition: "5", Pages: "16-26", Publisher: "Elsevier Saunders"},
-		apa: "Carskadon, M. A., & Dement, W. C. (2011). Normal human sleep: an overview. In M. H. Kryger, T. Roth, & W. C. Dement (Eds.), *Principles and Practice of Sleep Medicine* (5th ed., pp. 16–26). Elsevier Saunders.",
+		apa: "Carskadon, M. A., & Dement, W. C. (2011). Normal human sleep: An overview. In M. H. Kryger, T. Roth, & W. C. Dement (Eds.), *Principles and practice of sleep medicine* (5th ed., pp. 16–26). Elsevier Saunders.",
 		ama: "Carskadon MA, Dement WC. Normal human sleep: an overview. In: Kryger MH, Roth T, Dement WC, eds. *Principles and Practice of Sleep Medicine*. 5th ed. Elsevier Saunders; 2011:16-26.",
 	},
 	// Report by an organisation, no DOI, with a URL.
@@ -329,6 +329,17 @@ func wantHTML(marked string) string {
 	return b.String() + link
 }
 
+// checkFormatted compares got with the marked form written by hand.
+func checkFormatted(t *testing.T, style string, got cms.Formatted, marked string) {
+	t.Helper()
+	if w := wantText(marked); got.Text != w {
+		t.Errorf("%s text\n got: %s\nwant: %s", style, got.Text, w)
+	}
+	if w := wantHTML(marked); got.HTML != w {
+		t.Errorf("%s HTML\n got: %s\nwant: %s", style, got.HTML, w)
+	}
+}
+
 func TestCitationFormatRealReferences(t *testing.T) {
 	if len(realReferences) < 30 {
 		t.Fatalf("only %d real references: the issue asks for at least 30", len(realReferences))
@@ -342,17 +353,8 @@ func TestCitationFormatRealReferences(t *testing.T) {
 				t.Fatalf("Validate: %v", err)
 			}
 			types[c.Type]++
-			check := func(style string, got cms.Formatted, marked string) {
-				t.Helper()
-				if w := wantText(marked); got.Text != w {
-					t.Errorf("%s text\n got: %s\nwant: %s", style, got.Text, w)
-				}
-				if w := wantHTML(marked); got.HTML != w {
-					t.Errorf("%s HTML\n got: %s\nwant: %s", style, got.HTML, w)
-				}
-			}
-			check("APA", cms.FormatAPA(&c), rr.apa)
-			check("AMA", cms.FormatAMA(&c), rr.ama)
+			checkFormatted(t, "APA", cms.FormatAPA(&c), rr.apa)
+			checkFormatted(t, "AMA", cms.FormatAMA(&c), rr.ama)
 		})
 	}
 	for _, typ := range []cms.CitationType{cms.CiteArticle, cms.CiteBook, cms.CiteChapter, cms.CiteReport, cms.CiteWebpage} {
@@ -373,11 +375,11 @@ func TestCitationFormatHTMLExact(t *testing.T) {
 	tests := []struct {
 		name, style, want string
 	}{
-		{"price2012 four authors", "APA", `Price, A. M. H., Wake, M., Ukoumunne, O. C., &amp; Hiscock, H. (2012). Five-year follow-up of harms and benefits of behavioral infant sleep intervention: randomized trial. <i>Pediatrics</i>, <i>130</i>(4), 643–651. <a href="https://doi.org/10.1542/peds.2011-3467">https://doi.org/10.1542/peds.2011-3467</a>`},
+		{"price2012 four authors", "APA", `Price, A. M. H., Wake, M., Ukoumunne, O. C., &amp; Hiscock, H. (2012). Five-year follow-up of harms and benefits of behavioral infant sleep intervention: Randomized trial. <i>Pediatrics</i>, <i>130</i>(4), 643–651. <a href="https://doi.org/10.1542/peds.2011-3467">https://doi.org/10.1542/peds.2011-3467</a>`},
 		{"price2012 four authors", "AMA", `Price AMH, Wake M, Ukoumunne OC, Hiscock H. Five-year follow-up of harms and benefits of behavioral infant sleep intervention: randomized trial. <i>Pediatrics</i>. 2012;130(4):643-651. <a href="https://doi.org/10.1542/peds.2011-3467">doi:10.1542/peds.2011-3467</a>`},
 		{"paruthi2016 thirteen authors apostrophe", "AMA", `Paruthi S, Brooks LJ, D&#39;Ambrosio C, et al. Recommended amount of sleep for pediatric populations: a consensus statement of the American Academy of Sleep Medicine. <i>J Clin Sleep Med</i>. 2016;12(6):785-786. <a href="https://doi.org/10.5664/jcsm.5866">doi:10.5664/jcsm.5866</a>`},
-		{"douglas2013 two authors", "APA", `Douglas, P. S., &amp; Hill, P. S. (2013). Behavioral sleep interventions in the first six months of life do not improve outcomes for mothers or infants: a systematic review. <i>Journal of Developmental &amp; Behavioral Pediatrics</i>, <i>34</i>(7), 497–507. <a href="https://doi.org/10.1097/DBP.0b013e31829cafa6">https://doi.org/10.1097/DBP.0b013e31829cafa6</a>`},
-		{"carskadon2011 chapter", "APA", `Carskadon, M. A., &amp; Dement, W. C. (2011). Normal human sleep: an overview. In M. H. Kryger, T. Roth, &amp; W. C. Dement (Eds.), <i>Principles and Practice of Sleep Medicine</i> (5th ed., pp. 16–26). Elsevier Saunders.`},
+		{"douglas2013 two authors", "APA", `Douglas, P. S., &amp; Hill, P. S. (2013). Behavioral sleep interventions in the first six months of life do not improve outcomes for mothers or infants: A systematic review. <i>Journal of Developmental &amp; Behavioral Pediatrics</i>, <i>34</i>(7), 497–507. <a href="https://doi.org/10.1097/DBP.0b013e31829cafa6">https://doi.org/10.1097/DBP.0b013e31829cafa6</a>`},
+		{"carskadon2011 chapter", "APA", `Carskadon, M. A., &amp; Dement, W. C. (2011). Normal human sleep: An overview. In M. H. Kryger, T. Roth, &amp; W. C. Dement (Eds.), <i>Principles and practice of sleep medicine</i> (5th ed., pp. 16–26). Elsevier Saunders.`},
 		{"kryger2017 edited book", "AMA", `Kryger MH, Roth T, Dement WC, eds. <i>Principles and Practice of Sleep Medicine</i>. 6th ed. Elsevier; 2017.`},
 		{"nhs web page author is site", "APA", `NHS. (n.d.). <i>Helping your baby to sleep</i>. Retrieved March 4, 2024, from <a href="https://www.nhs.uk/conditions/baby/caring-for-a-newborn/helping-your-baby-to-sleep/">https://www.nhs.uk/conditions/baby/caring-for-a-newborn/helping-your-baby-to-sleep/</a>`},
 		{"healthychildren web page", "AMA", `American Academy of Pediatrics. How to keep your sleeping baby safe: AAP policy explained. HealthyChildren.org. Accessed March 4, 2024. <a href="https://www.healthychildren.org/English/ages-stages/baby/sleep/Pages/A-Parents-Guide-to-Safe-Sleep.aspx">https://www.healthychildren.org/English/ages-stages/baby/sleep/Pages/A-Parents-Guide-to-Safe-Sleep.aspx</a>`},
@@ -443,14 +445,14 @@ func TestCitationFormatAPAAMARules(t *testing.T) {
 			name: "ChapterOneEditorSinglePage",
 			c: cms.Citation{Type: cms.CiteChapter, Authors: []cms.Name{pn("Smith", "Ann")}, Editors: []cms.Name{pn("Jones", "Bob")}, Year: 2001,
 				Title: "A chapter", Container: "A Book", Pages: "7", Publisher: "Press"},
-			apa: "Smith, A. (2001). A chapter. In B. Jones (Ed.), *A Book* (p. 7). Press.",
+			apa: "Smith, A. (2001). A chapter. In B. Jones (Ed.), *A book* (p. 7). Press.",
 			ama: "Smith A. A chapter. In: Jones B, ed. *A Book*. Press; 2001:7.",
 		},
 		{
 			name: "ChapterTwoEditors",
 			c: cms.Citation{Type: cms.CiteChapter, Authors: []cms.Name{pn("Smith", "Ann")}, Editors: []cms.Name{pn("Jones", "Bob"), pn("Brown", "Cy")}, Year: 2001,
 				Title: "A chapter", Container: "A Book", Pages: "7--9", Publisher: "Press"},
-			apa: "Smith, A. (2001). A chapter. In B. Jones & C. Brown (Eds.), *A Book* (pp. 7–9). Press.",
+			apa: "Smith, A. (2001). A chapter. In B. Jones & C. Brown (Eds.), *A book* (pp. 7–9). Press.",
 			ama: "Smith A. A chapter. In: Jones B, Brown C, eds. *A Book*. Press; 2001:7-9.",
 		},
 		{

@@ -101,7 +101,7 @@ func cmpOr(a, b string) string {
 }
 
 func jsonLDCitation(c *Citation) JSONLDCitation {
-	out := JSONLDCitation{Type: "CreativeWork", Name: c.Title, IsPartOf: c.Container, URL: c.URL}
+	out := JSONLDCitation{Type: "CreativeWork", Name: plainTitle(c.Title), IsPartOf: plainTitle(c.Container), URL: c.URL}
 	switch c.Type {
 	case CiteArticle:
 		out.Type = "ScholarlyArticle"

@@ -2,6 +2,7 @@ package cms
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -38,11 +39,42 @@ func latexToText(s string) string {
 		return collapseSpace(s)
 	}
 	var b strings.Builder
-	latexConvert(&b, s, 0)
+	latexConvert(&b, s, 0, false)
 	return collapseSpace(norm.NFC.String(b.String()))
 }
 
-func latexConvert(b *strings.Builder, s string, depth int) {
+// latexToTitle is latexToText for a title: a group in braces that is not
+// a special character ("{Ferber}", "{SIDS}", but not "{\"o}") is BibTeX's
+// way of keeping its case, and stays in braces, the keep-case marker of
+// stored titles (see sentenceCase). A title wholly in one group
+// ("{{Behavioral Treatment…}}", a habit of some exporters) is taken
+// as a plain title, not as one to keep in Title Case.
+func latexToTitle(s string) string {
+	if !strings.ContainsAny(s, "\\{}~-$") {
+		return collapseSpace(s)
+	}
+	var b strings.Builder
+	latexConvert(&b, unwrapGroup(strings.TrimSpace(s)), 0, true)
+	return collapseSpace(norm.NFC.String(b.String()))
+}
+
+// unwrapGroup returns the inside of s when all of s is one brace group
+// (not a special character such as {\"o}).
+func unwrapGroup(s string) string {
+	for strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+		arg, next := latexArg(s, 0)
+		if next != len(s) || strings.HasPrefix(arg, `\`) {
+			break
+		}
+		s = strings.TrimSpace(arg)
+	}
+	return s
+}
+
+// latexConvert writes the Unicode text of LaTeX s to b; with keep, brace
+// groups that are not special characters are written in braces (their
+// inside without inner braces).
+func latexConvert(b *strings.Builder, s string, depth int, keep bool) {
 	if depth > 50 { // pathological nesting: keep the text, drop the markup
 		b.WriteString(strings.NewReplacer("{", "", "}", "", `\`, "").Replace(s))
 		return
@@ -50,7 +82,22 @@ func latexConvert(b *strings.Builder, s string, depth int) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch c {
-		case '{', '}', '$':
+		case '{':
+			if !keep {
+				i++
+				continue
+			}
+			arg, next := latexArg(s, i)
+			var inner strings.Builder
+			latexConvert(&inner, arg, depth+1, false)
+			// {\"o} and {\ss} are letters, {"} a quote: nothing to keep.
+			if !strings.HasPrefix(arg, `\`) && strings.IndexFunc(inner.String(), unicode.IsLetter) >= 0 {
+				b.WriteString("{" + inner.String() + "}")
+			} else {
+				b.WriteString(inner.String())
+			}
+			i = next
+		case '}', '$':
 			i++
 		case '~':
 			b.WriteByte(' ')
@@ -104,7 +151,7 @@ func latexCommand(b *strings.Builder, s string, i, depth int) int {
 		}
 		arg, next := latexArg(s, i)
 		var inner strings.Builder
-		latexConvert(&inner, arg, depth+1)
+		latexConvert(&inner, arg, depth+1, false)
 		base := inner.String()
 		base = strings.Replace(base, "ı", "i", 1) // \'{\i} is í
 		base = strings.Replace(base, "ȷ", "j", 1)

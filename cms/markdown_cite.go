@@ -200,36 +200,44 @@ const (
 func (s CitationStyle) Valid() bool { return s == StyleAPA || s == StyleAMA }
 
 // FormatCitations replaces the citation placeholders of a post's HTML
-// with in-text citations in style, linking to the reference list entries
-// (id "ref-<key>"). refs is the post's reference list in order (AMA
-// numbers follow it). A key that is not in refs is shown as typed with a
-// question mark and marked (class "citation-unresolved"): the editor's
-// preview shows a draft's unresolved citations that way; published posts
-// have none.
+// with in-text citations in style, refs being the post's references (in
+// any order: the list is ordered as NewReferenceList orders it). It is
+// NewReferenceList(style, refs, htmlIn).FormatCitations(htmlIn): build
+// the list once when the reference list is shown as well.
 func FormatCitations(htmlIn string, style CitationStyle, refs []*Citation) string {
 	if !strings.Contains(htmlIn, `<cite class="citation"`) {
 		return htmlIn
 	}
-	byKey := make(map[string]int, len(refs))
-	for i, c := range refs {
-		byKey[c.Key] = i
+	return NewReferenceList(style, refs, htmlIn).FormatCitations(htmlIn)
+}
+
+// FormatCitations replaces the citation placeholders of a post's HTML
+// with in-text citations in the list's style, linking to the reference
+// list entries (id "ref-<key>"): APA's "(Price et al., 2012a, p. 645)",
+// AMA's superscript numbers. A key that is not in the list is shown as
+// typed with a question mark and marked (class "citation-unresolved"):
+// the editor's preview shows a draft's unresolved citations that way;
+// published posts have none.
+func (l *ReferenceList) FormatCitations(htmlIn string) string {
+	if !strings.Contains(htmlIn, `<cite class="citation"`) {
+		return htmlIn
 	}
 	return citePlaceholder.ReplaceAllStringFunc(htmlIn, func(ph string) string {
 		m := citePlaceholder.FindStringSubmatch(ph)
 		items := decodeCiteItems(html.UnescapeString(m[1]))
 		var b strings.Builder
-		if style == StyleAMA {
+		if l.Style == StyleAMA {
 			b.WriteString(`<sup class="citation">`)
 			for i, it := range items {
 				if i > 0 {
 					b.WriteByte(',')
 				}
-				n, ok := byKey[it.Key]
+				n, ok := l.byKey[it.Key]
 				if !ok {
 					b.WriteString(unresolvedCite(it.Key))
 					continue
 				}
-				b.WriteString(`<a href="#ref-` + it.Key + `">` + strconv.Itoa(n+1) + `</a>`)
+				b.WriteString(`<a href="#ref-` + it.Key + `">` + strconv.Itoa(l.Entries[n].Number) + `</a>`)
 				if it.Locator != "" {
 					b.WriteString(html.EscapeString("(" + it.Locator + ")"))
 				}
@@ -242,12 +250,13 @@ func FormatCitations(htmlIn string, style CitationStyle, refs []*Citation) strin
 			if i > 0 {
 				b.WriteString("; ")
 			}
-			n, ok := byKey[it.Key]
+			n, ok := l.byKey[it.Key]
 			if !ok {
 				b.WriteString(unresolvedCite(it.Key))
 				continue
 			}
-			b.WriteString(`<a href="#ref-` + it.Key + `">` + html.EscapeString(APAInText(refs[n], it.Locator)) + `</a>`)
+			e := l.Entries[n]
+			b.WriteString(`<a href="#ref-` + it.Key + `">` + html.EscapeString(apaInText(e.Citation, e.Suffix, it.Locator)) + `</a>`)
 		}
 		b.WriteString(`)</cite>`)
 		return b.String()

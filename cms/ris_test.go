@@ -73,7 +73,7 @@ func TestParseRISCRLFAndMissingER(t *testing.T) {
 		!reflect.DeepEqual(p.Authors, []cms.Name{pn("Price", "A.M.H."), pn("Wake", "M.")}) {
 		t.Errorf("first: %+v", p)
 	}
-	if got, w := cms.FormatAPA(&p).Text, "Price, A. M. H., & Wake, M. (2012). Five-year follow-up of harms and benefits of behavioral infant sleep intervention: randomized trial. Pediatrics, 130(4), 643–651. https://doi.org/10.1542/peds.2011-3467"; got != w {
+	if got, w := cms.FormatAPA(&p).Text, "Price, A. M. H., & Wake, M. (2012). Five-year follow-up of harms and benefits of behavioral infant sleep intervention: Randomized trial. Pediatrics, 130(4), 643–651. https://doi.org/10.1542/peds.2011-3467"; got != w {
 		t.Errorf("APA\n got: %s\nwant: %s", got, w)
 	}
 	if g := cs[1]; g.ArticleNumber != "e20151486" || g.Pages != "" || g.Container != "Pediatrics" {

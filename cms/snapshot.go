@@ -498,8 +498,9 @@ func (env *entryEnv) publicPost(p *Post) (PublicPostSummary, PublicPost) {
 			refs = append(refs, c)
 		}
 	}
-	html = FormatCitations(html, env.st.CitationStyle, refs)
-	full := PublicPost{PublicPostSummary: sum, HTML: html, References: publicReferences(refs), SEO: PublicSEO{
+	list := NewReferenceList(env.st.CitationStyle, refs, html)
+	html = list.FormatCitations(html)
+	full := PublicPost{PublicPostSummary: sum, HTML: html, References: publicReferences(list), SEO: PublicSEO{
 		Title: p.SEO.Title, Description: p.SEO.Description, CanonicalURL: p.SEO.CanonicalURL,
 	}}
 	full.Author = env.author
@@ -514,7 +515,7 @@ func (env *entryEnv) publicPost(p *Post) (PublicPostSummary, PublicPost) {
 		full.SEO.CanonicalURL = sum.URL
 	}
 	env.links.addImages(&full, p, env.st)
-	full.JSONLD = jsonLD(p, &full, refs, env.st)
+	full.JSONLD = jsonLD(p, &full, list.Citations(), env.st)
 	return sum, full
 }
 

@@ -8,7 +8,8 @@ import (
 )
 
 // PublicCitation is a reference as the public API returns it: the
-// structured fields, both formats and CSL-JSON for any citation processor.
+// structured fields (titles without their keep-case braces), both formats
+// and CSL-JSON for any citation processor.
 type PublicCitation struct {
 	ID             string       `json:"id"`
 	Key            string       `json:"key"`
@@ -37,10 +38,13 @@ type PublicCitation struct {
 	CSL            CSLItem      `json:"csl"`
 }
 
-// PublicReference is one entry of a post's reference list.
+// PublicReference is one entry of a post's reference list, which is in
+// the order of the site's style (ReferenceList): APA's alphabetical
+// order, AMA's order of first citation. Its apa form carries the year's
+// letter when the list has several works by the same authors in one year.
 type PublicReference struct {
 	PublicCitation
-	Number int    `json:"number"` // 1-based position: the AMA number
+	Number int    `json:"number"` // 1-based position in the list: the AMA number
 	Anchor string `json:"anchor"` // "ref-<key>", the id in-text citations link to
 }
 
@@ -51,7 +55,9 @@ type PublicCitationPage struct {
 	Posts []json.RawMessage `json:"posts"` // PublicPostSummary
 }
 
-func publicCitation(c *Citation) PublicCitation {
+// publicCitation is c as the API gives it, suffix being the letter after
+// its year in a post's reference list ("" elsewhere).
+func publicCitation(c *Citation, suffix string) PublicCitation {
 	names := func(ns []Name) []Name {
 		if ns == nil {
 			return []Name{}
@@ -60,18 +66,18 @@ func publicCitation(c *Citation) PublicCitation {
 	}
 	return PublicCitation{
 		ID: c.ID, Key: c.Key, Type: c.Type, Authors: names(c.Authors), Editors: names(c.Editors),
-		Year: c.Year, Month: c.Month, Day: c.Day, Title: c.Title, Container: c.Container, ContainerShort: c.ContainerShort,
+		Year: c.Year, Month: c.Month, Day: c.Day, Title: plainTitle(c.Title), Container: plainTitle(c.Container), ContainerShort: plainTitle(c.ContainerShort),
 		Volume: c.Volume, Issue: c.Issue, Pages: c.Pages, ArticleNumber: c.ArticleNumber, Edition: c.Edition,
 		Publisher: c.Publisher, PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, URL: c.URL, Accessed: c.Accessed,
-		APA: FormatAPA(c), AMA: FormatAMA(c), CSL: CSLJSON(c),
+		APA: formatAPA(c, suffix), AMA: FormatAMA(c), CSL: CSLJSON(c),
 	}
 }
 
-// publicReferences numbers a post's references in order.
-func publicReferences(refs []*Citation) []PublicReference {
-	out := make([]PublicReference, len(refs))
-	for i, c := range refs {
-		out[i] = PublicReference{PublicCitation: publicCitation(c), Number: i + 1, Anchor: "ref-" + c.Key}
+// publicReferences is a post's reference list as the API gives it.
+func publicReferences(list *ReferenceList) []PublicReference {
+	out := make([]PublicReference, len(list.Entries))
+	for i, e := range list.Entries {
+		out[i] = PublicReference{PublicCitation: publicCitation(e.Citation, e.Suffix), Number: e.Number, Anchor: "ref-" + e.Citation.Key}
 	}
 	return out
 }
@@ -91,7 +97,7 @@ func citationDeps(cites []*Citation) string {
 func (s *Snapshot) buildCitations(cites []*Citation) error {
 	s.citations = make(map[string]*Body, len(cites))
 	for _, c := range cites {
-		page := PublicCitationPage{PublicCitation: publicCitation(c), Posts: []json.RawMessage{}}
+		page := PublicCitationPage{PublicCitation: publicCitation(c, ""), Posts: []json.RawMessage{}}
 		for _, e := range s.posts {
 			if slices.Contains(e.post.References, c.ID) {
 				page.Posts = append(page.Posts, e.summary)

@@ -39,17 +39,19 @@ func TestPostReferences(t *testing.T) {
 	r := f.Get(t, "/api/v1/posts/"+p.Slug)
 	MustStatus(t, r, http.StatusOK)
 	MustJSON(t, r.body, &got)
+	// APA lists alphabetically: the Academy before Price, although Price
+	// is cited first.
 	refs := got.Data.References
-	if len(refs) != 2 || refs[0].Key != "price2012" || refs[0].Number != 1 || refs[1].Anchor != "ref-aap-sleep" {
+	if len(refs) != 2 || refs[1].Key != "price2012" || refs[1].Number != 2 || refs[0].Anchor != "ref-aap-sleep" || refs[0].Number != 1 {
 		t.Fatalf("references = %+v", refs)
 	}
-	if !strings.Contains(refs[0].APA.Text, "Price, A. M. H., Wake, M., Ukoumunne, O. C., & Hiscock, H. (2012).") ||
-		!strings.Contains(refs[0].AMA.Text, "Price AMH, Wake M, Ukoumunne OC, Hiscock H.") ||
-		refs[0].CSL.ID != "price2012" || refs[0].CSL.DOI != "10.1542/peds.2011-3467" {
-		t.Errorf("formatted reference: %+v", refs[0])
+	if !strings.Contains(refs[1].APA.Text, "Price, A. M. H., Wake, M., Ukoumunne, O. C., & Hiscock, H. (2012).") ||
+		!strings.Contains(refs[1].AMA.Text, "Price AMH, Wake M, Ukoumunne OC, Hiscock H.") ||
+		refs[1].CSL.ID != "price2012" || refs[1].CSL.DOI != "10.1542/peds.2011-3467" {
+		t.Errorf("formatted reference: %+v", refs[1])
 	}
-	if strings.Contains(refs[1].APA.HTML, "<b>") || !strings.Contains(refs[1].APA.HTML, "&lt;b&gt;") {
-		t.Errorf("HTML in a title must be escaped: %s", refs[1].APA.HTML)
+	if strings.Contains(refs[0].APA.HTML, "<b>") || !strings.Contains(refs[0].APA.HTML, "&lt;b&gt;") {
+		t.Errorf("HTML in a title must be escaped: %s", refs[0].APA.HTML)
 	}
 	if got.Data.Excerpt != "No long-term harm. Safe sleep first." {
 		t.Errorf("excerpt = %q, want the text without citations", got.Data.Excerpt)
@@ -80,16 +82,9 @@ func TestPostReferences(t *testing.T) {
 	MustStatus(t, f.Get(t, "/api/v1/citations/nobody1999"), http.StatusNotFound)
 	MustStatus(t, f.Get(t, "/api/v1/citations/"+strings.Repeat("x", 300)), http.StatusNotFound)
 
-	// Switching the site to AMA renumbers without saving the post; a
-	// corrected reference shows at once.
-	cur, err := f.svc.GetSettings(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ama := cms.StyleAMA
-	if _, err := f.svc.UpdateSettings(ctx, f.owner, cms.SettingsInput{Version: &cur.Version, CitationStyle: &ama}); err != nil {
-		t.Fatal(err)
-	}
+	// Switching the site to AMA renumbers in order of first citation
+	// without saving the post; a corrected reference shows at once.
+	f.MustCitationStyle(t, cms.StyleAMA)
 	fixed := *aap
 	fixed.Title = "Safe sleep guide"
 	if _, err := f.svc.UpdateCitation(ctx, f.owner, aap.ID, fixed, aap.Version); err != nil {
@@ -108,5 +103,18 @@ func TestPostReferences(t *testing.T) {
 	MustJSON(t, f.Get(t, "/api/v1/site").body, &site)
 	if site.Data.CitationStyle != cms.StyleAMA {
 		t.Errorf("site citationStyle = %q", site.Data.CitationStyle)
+	}
+}
+
+// MustCitationStyle sets the site's citation style.
+func (f *fixture) MustCitationStyle(tb testing.TB, style cms.CitationStyle) {
+	tb.Helper()
+	ctx := context.Background()
+	cur, err := f.svc.GetSettings(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := f.svc.UpdateSettings(ctx, f.owner, cms.SettingsInput{Version: &cur.Version, CitationStyle: &style}); err != nil {
+		tb.Fatal(err)
 	}
 }
