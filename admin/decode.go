@@ -17,7 +17,8 @@ const maxJSONBody = 2 << 20
 
 const opDecode = "admin.decode"
 
-// requireJSON guards routes that take a JSON body: at most 2 MiB (413), no
+// requireJSON guards routes that take a JSON body: at most 2 MiB (413,
+// naming "body" as the public API's limits do), no
 // Content-Encoding (415; a compressed body could inflate without bound),
 // and a JSON Content-Type whenever there is a body (415).
 func (a *Admin) requireJSON(c *fiber.Ctx) error {
@@ -26,7 +27,8 @@ func (a *Admin) requireJSON(c *fiber.Ctx) error {
 	}
 	body := c.Request().Body()
 	if len(body) > maxJSONBody {
-		return fiber.NewError(fiber.StatusRequestEntityTooLarge, "The request body is too large: the limit is 2 MiB.")
+		return &cms.Error{Kind: cms.KindTooLarge, Op: opDecode, Message: "The request body is too large: the limit is 2 MiB.",
+			Fields: map[string]string{"body": "At most 2 MiB."}}
 	}
 	if len(body) > 0 && !isJSONType(c.Get(fiber.HeaderContentType)) {
 		return fiber.NewError(fiber.StatusUnsupportedMediaType, "The request body must be JSON, sent with Content-Type: application/json.")

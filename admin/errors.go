@@ -1,71 +1,61 @@
 package admin
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/problem"
 )
 
-// Status code policy. Each cms.Kind has exactly one status:
-//
-//	KindInvalid         400  malformed JSON, wrong types, unknown fields, bad
-//	                         query parameters or ids, and failed validation
-//	                         alike; "errors" names every bad field
-//	KindNotFound        404
-//	KindConflict        409  stale version, taken slug or email, wrong state
-//	KindUnauthenticated 401  with WWW-Authenticate: Bearer
-//	KindForbidden       403
-//	KindRateLimited     429  always with Retry-After (a minute when the wait is unknown)
-//	KindUnavailable     503
-//	KindTooLarge        413  an upload over the size limit; "errors" names it
-//	KindInternal        500  generic detail; the error is logged
-//
-// 422 is not used: one kind maps to one status, and clients tell a
-// validation failure from a malformed request by the "errors" member, which
-// carries a message per field in both cases. HTTP-level refusals made as
-// *fiber.Error (413, 415, routing 404/405) keep their own code.
-var kindStatus = map[cms.Kind]int{
-	cms.KindInternal:        fiber.StatusInternalServerError,
-	cms.KindInvalid:         fiber.StatusBadRequest,
-	cms.KindNotFound:        fiber.StatusNotFound,
-	cms.KindConflict:        fiber.StatusConflict,
-	cms.KindUnauthenticated: fiber.StatusUnauthorized,
-	cms.KindForbidden:       fiber.StatusForbidden,
-	cms.KindRateLimited:     fiber.StatusTooManyRequests,
-	cms.KindUnavailable:     fiber.StatusServiceUnavailable,
-	cms.KindTooLarge:        fiber.StatusRequestEntityTooLarge,
-}
+// Errors of the admin surface take one path: handlers return them, and
+// the first middleware of each route group answers — handleErrors with
+// problem+json on the API, panelErrors with an HTML page (or the same
+// problem+json for a script's fetch) on the panel. Each kind has the
+// status problem.StatusOf gives it, the same as on the public API;
+// HTTP-level refusals made as *fiber.Error (413, 415, routing 404) keep
+// their own code. Only a form re-rendered with its fields marked picks a
+// status of its own (formStatus: 422 for bad input).
 
-// problemTypePrefix starts every problem's "type".
-const problemTypePrefix = "urn:lullaby:problem:"
-
-// problem is an RFC 9457 problem details document.
-type problem struct {
-	Type      string            `json:"type"`
-	Title     string            `json:"title"`
-	Status    int               `json:"status"`
-	Detail    string            `json:"detail"`
-	Instance  string            `json:"instance"`
-	RequestID string            `json:"requestId,omitempty"`
-	Errors    map[string]string `json:"errors,omitempty"`
+// apiProblem is the admin API's problem: the one problem type, with the
+// members that some errors add (problemMembers).
+type apiProblem struct {
+	problem.Problem
 	// A login that needs its second step (twofactor.go).
 	TwoFactorRequired  bool       `json:"twoFactorRequired,omitempty"`
 	Challenge          string     `json:"challenge,omitempty"`
 	ChallengeExpiresAt *time.Time `json:"challengeExpiresAt,omitempty"`
+	// Where a panel script whose session ended logs in again (toLogin).
+	Login string `json:"login,omitempty"`
 }
 
-// handleErrors is the group's first middleware: it turns any error (or
+// problemMembers is an error that adds members to its problem.
+type problemMembers interface {
+	error
+	addTo(*apiProblem)
+}
+
+// handleErrors is the API group's first middleware: it turns any error (or
 // panic) from what follows into a problem+json response.
 func (a *Admin) handleErrors(c *fiber.Ctx) error { return catch(c, a.writeProblem) }
+
+// HandleError answers err as the admin surface does, for errors that reach
+// the app's error handler rather than a route of this surface (a body over
+// the server's limit, a request that took too long to arrive): the API's
+// problem+json under /admin/api/, the panel's page elsewhere.
+func (a *Admin) HandleError(c *fiber.Ctx, err error) error {
+	if strings.HasPrefix(c.Path(), panelPrefix+"/api/") {
+		return a.writeProblem(c, err)
+	}
+	return a.panelError(c, err)
+}
 
 // catch runs the rest of the chain and hands any error it returns, or a
 // panic turned into an error, to answer.
@@ -81,91 +71,65 @@ func catch(c *fiber.Ctx, answer func(*fiber.Ctx, error) error) (err error) {
 	return nil
 }
 
-// writeProblem writes err as problem+json; headers already set (Retry-After,
+// writeProblem is the API's one error writer: err as problem+json, with
+// WWW-Authenticate on a 401. Headers already set (Retry-After,
 // WWW-Authenticate, Cache-Control) are kept.
 func (a *Admin) writeProblem(c *fiber.Ctx, err error) error {
-	p := problem{Instance: c.Path(), RequestID: requestID(c)}
-	var ce *cms.Error
-	var fe *fiber.Error
-	switch {
-	case errors.As(err, &ce):
-		kind := ce.Kind
-		p.Status, p.Type = kindStatus[kind], problemTypePrefix+kind.String()
-		p.Detail, p.Errors = cms.ErrorMessage(err), cms.ErrorFields(err)
-	case errors.As(err, &fe):
-		p.Status, p.Type, p.Detail = fe.Code, problemTypePrefix+fiberKind(fe.Code), fe.Message
-		switch fe.Code {
-		case fiber.StatusNotFound:
-			p.Detail = "There is no such endpoint."
-		case fiber.StatusMethodNotAllowed:
-			p.Detail = "This endpoint does not accept the " + c.Method() + " method."
-		}
-	case errors.Is(err, context.DeadlineExceeded):
-		p.Status, p.Type = fiber.StatusServiceUnavailable, problemTypePrefix+cms.KindUnavailable.String()
-		p.Detail = "The request took too long; try again."
-	default:
-		p.Status, p.Type = fiber.StatusInternalServerError, problemTypePrefix+cms.KindInternal.String()
-		p.Detail = cms.ErrorMessage(err)
-	}
-	if ch, ok := isChallenge(err); ok {
-		p.TwoFactorRequired, p.Challenge, p.ChallengeExpiresAt = true, ch.challenge, &ch.expires
-	}
-	if p.Status < 400 || p.Status > 599 {
-		p.Status = fiber.StatusInternalServerError
-	}
-	if p.Status == fiber.StatusInternalServerError {
-		p.Type, p.Detail, p.Errors = problemTypePrefix+cms.KindInternal.String(), cms.ErrorMessage(nil), nil
-	}
-	p.Title = http.StatusText(p.Status)
-	if p.Status == fiber.StatusTooManyRequests {
-		setRetryAfter(c, err)
-	}
-	switch {
-	case p.Status >= 500 && p.Status != fiber.StatusServiceUnavailable:
-		a.log.ErrorContext(c.UserContext(), "admin api error", "err", err, "requestId", p.RequestID,
-			"method", c.Method(), "path", c.Path())
-	case p.Status == fiber.StatusServiceUnavailable:
-		a.log.WarnContext(c.UserContext(), "admin api unavailable", "err", err, "requestId", p.RequestID)
-	case p.Status == fiber.StatusUnauthorized && c.GetRespHeader(fiber.HeaderWWWAuthenticate) == "":
+	p := a.problemOf(c, err, "admin api")
+	if p.Status == fiber.StatusUnauthorized && c.GetRespHeader(fiber.HeaderWWWAuthenticate) == "" {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="`+realm+`"`)
 	}
-	body, merr := json.Marshal(p)
+	return sendProblem(c, err, p)
+}
+
+// problemOf translates err (cms/problem) for the admin surface, logs what
+// is the server's fault (with the request id, for where) and sends
+// Retry-After with a 429.
+func (a *Admin) problemOf(c *fiber.Ctx, err error, where string) problem.Problem {
+	var p problem.Problem
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		p = problem.FromStatus(fe.Code, fe.Message)
+	} else {
+		p = problem.From(err)
+	}
+	p.Instance, p.RequestID = c.Path(), requestID(c)
+	switch {
+	case p.Status == fiber.StatusServiceUnavailable:
+		a.log.WarnContext(c.UserContext(), where+" unavailable", "err", err, "requestId", p.RequestID)
+	case p.Status >= 500:
+		a.log.ErrorContext(c.UserContext(), where+" error", "err", err, "requestId", p.RequestID,
+			"method", c.Method(), "path", p.Instance)
+	}
+	sendRetryAfter(c, p)
+	return p
+}
+
+// sendRetryAfter sends Retry-After with a 429, unless the handler already
+// did: the error's wait in whole seconds, at least 1, or a minute when it
+// is unknown (problem.Problem.RetryAfter). Every 429 of the panel and the
+// admin API passes here.
+func sendRetryAfter(c *fiber.Ctx, p problem.Problem) {
+	if p.RetryAfter > 0 && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(p.RetryAfter))
+	}
+}
+
+// sendProblem sends p, with the members err adds, as problem+json.
+func sendProblem(c *fiber.Ctx, err error, p problem.Problem) error {
+	body := apiProblem{Problem: p}
+	var m problemMembers
+	if errors.As(err, &m) {
+		m.addTo(&body)
+	}
+	b, merr := json.Marshal(body)
 	if merr != nil {
 		return merr
 	}
-	c.Set(fiber.HeaderContentType, "application/problem+json")
-	return c.Status(p.Status).Send(body)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, problem.ContentType)
+	return c.Status(p.Status).Send(b)
 }
-
-// fiberKind names the problem type of an HTTP-level error.
-func fiberKind(code int) string {
-	switch code {
-	case fiber.StatusBadRequest:
-		return cms.KindInvalid.String()
-	case fiber.StatusNotFound:
-		return cms.KindNotFound.String()
-	case fiber.StatusMethodNotAllowed:
-		return "method_not_allowed"
-	case fiber.StatusRequestEntityTooLarge:
-		return "too_large"
-	case fiber.StatusUnsupportedMediaType:
-		return "unsupported_media_type"
-	case fiber.StatusRequestTimeout:
-		return "timeout"
-	}
-	if kind, ok := statusKind[code]; ok {
-		return kind.String()
-	}
-	return "http_" + strconv.Itoa(code)
-}
-
-var statusKind = func() map[int]cms.Kind {
-	m := map[int]cms.Kind{}
-	for k, s := range kindStatus {
-		m[s] = k
-	}
-	return m
-}()
 
 // requestID returns the id the app's requestid middleware gave the request,
 // or "".

@@ -35,12 +35,11 @@ func (a *Admin) handleAccountForm(c *fiber.Ctx) error {
 	fail := func(err error) error {
 		if fields := cms.ErrorFields(err); fields != nil {
 			p.Errors = fields
-			return a.render(c, fiber.StatusUnprocessableEntity, views.Account, p)
+			return a.render(c, formStatus(c, err), views.Account, p)
 		}
 		if cms.IsKind(err, cms.KindRateLimited) {
-			setRetryAfter(c, err)
 			p.Alert = cms.ErrorMessage(err)
-			return a.render(c, fiber.StatusTooManyRequests, views.Account, p)
+			return a.render(c, formStatus(c, err), views.Account, p)
 		}
 		return err
 	}

@@ -74,9 +74,7 @@ func (a *Admin) toLogin(c *fiber.Ctx) error {
 		to += "?next=" + url.QueryEscape(next)
 	}
 	if wantsJSON(c) {
-		return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{
-			"status": fiber.StatusUnauthorized, "detail": "Your session has ended; log in again.", "login": to,
-		})
+		return &sessionEnded{login: to}
 	}
 	if !isHTMX(c) && safeMethod(c.Method()) {
 		if empty, err := a.svc.NeedsSetup(c.UserContext()); err == nil && empty {
@@ -85,6 +83,16 @@ func (a *Admin) toLogin(c *fiber.Ctx) error {
 	}
 	return redirect(c, to)
 }
+
+// sessionEnded is the 401 of a panel script whose session ended: its
+// problem names the login page to go to.
+type sessionEnded struct{ login string }
+
+func (e *sessionEnded) Error() string       { return errSessionEnded.Error() }
+func (e *sessionEnded) Unwrap() error       { return errSessionEnded }
+func (e *sessionEnded) addTo(p *apiProblem) { p.Login = e.login }
+
+var errSessionEnded = cms.Errorf(cms.KindUnauthenticated, opAuth, "Your session has ended; log in again.")
 
 // panelCSRF refuses an unsafe request that a browser says comes from
 // another site (crossSite), or whose CSRF token (form field _csrf or
@@ -183,19 +191,17 @@ func (a *Admin) handleLoginForm(c *fiber.Ctx) error {
 		p.Next = ""
 	}
 	fail := func(err error) error {
-		switch {
-		case cms.IsKind(err, cms.KindRateLimited):
-			setRetryAfter(c, err)
+		switch cms.ErrorKind(err) {
+		case cms.KindRateLimited:
 			p.Error, p.Locked = cms.ErrorMessage(err), true
-			return a.render(c, fiber.StatusTooManyRequests, views.Login, p)
-		case cms.IsKind(err, cms.KindUnauthenticated):
+		case cms.KindUnauthenticated:
 			p.Error = cms.ErrorMessage(err)
-			return a.render(c, fiber.StatusUnauthorized, views.Login, p)
-		case cms.IsKind(err, cms.KindInvalid):
+		case cms.KindInvalid:
 			p.Error, p.Errors = "Please fill in both fields.", cms.ErrorFields(err)
-			return a.render(c, fiber.StatusUnprocessableEntity, views.Login, p)
+		default:
+			return err
 		}
-		return err
+		return a.render(c, formStatus(c, err), views.Login, p)
 	}
 	if err := a.limitAttempts(c, "login", a.clientIP(c)); err != nil {
 		return fail(err)
@@ -249,7 +255,7 @@ func (a *Admin) handleSetupForm(c *fiber.Ctx) error {
 		Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name"))}
 	if err := a.limitAttempts(c, "setup", a.clientIP(c)); err != nil {
 		p.Errors = map[string]string{"": cms.ErrorMessage(err)}
-		return a.render(c, fiber.StatusTooManyRequests, views.Setup, p)
+		return a.render(c, formStatus(c, err), views.Setup, p)
 	}
 	password, repeat := c.FormValue("password"), c.FormValue("repeatPassword")
 	in := cms.UserInput{Email: &p.Email, Name: &p.Name, Password: &password}
@@ -265,7 +271,7 @@ func (a *Admin) handleSetupForm(c *fiber.Ctx) error {
 	switch {
 	case cms.IsKind(err, cms.KindInvalid):
 		p.Errors = cms.ErrorFields(err)
-		return a.render(c, fiber.StatusUnprocessableEntity, views.Setup, p)
+		return a.render(c, formStatus(c, err), views.Setup, p)
 	case cms.IsKind(err, cms.KindConflict):
 		return a.flashRedirect(c, loginPath, cms.ErrorMessage(err))
 	case err != nil:

@@ -78,7 +78,7 @@ func (a *Admin) handleCategoryCreateForm(c *fiber.Ctx) error {
 		}
 		f.Errors = field
 		p.New = f
-		return a.render(c, statusOf(err), views.Categories, p)
+		return a.render(c, formStatus(c, err), views.Categories, p)
 	}
 	if err != nil {
 		return err
@@ -106,13 +106,13 @@ func (a *Admin) handleCategoryUpdateForm(c *fiber.Ctx) error {
 		for i := range p.Rows {
 			if p.Rows[i].ID == id {
 				f.Errors, f.Open = fields, true
-				if _, stale := fields["version"]; stale && cms.IsKind(err, cms.KindConflict) {
+				if isStale(err) {
 					f.Errors = map[string]string{"": "Someone else changed this category since you opened the page; its current version is shown. Your text is still in the form: save again to replace theirs."}
 				}
 				p.Rows[i].Form = f
 			}
 		}
-		return a.render(c, statusOf(err), views.Categories, p)
+		return a.render(c, formStatus(c, err), views.Categories, p)
 	}
 	if err != nil {
 		return err
@@ -176,13 +176,4 @@ func (a *Admin) handleCategoryOrderForm(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 	return a.flashRedirect(c, panelPrefix+"/categories", "Saved the new order.")
-}
-
-// statusOf is the status a form re-rendered for err answers with: 422 for
-// bad fields, 409 for a stale version or a taken value.
-func statusOf(err error) int {
-	if cms.IsKind(err, cms.KindConflict) {
-		return fiber.StatusConflict
-	}
-	return fiber.StatusUnprocessableEntity
 }

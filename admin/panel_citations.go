@@ -219,11 +219,7 @@ func (a *Admin) handleCitationImportForm(c *fiber.Ctx) error {
 		}
 		p.ImportText, p.Errors = text, fields
 		p.Alert = "Nothing was imported: " + fields["text"]
-		status := fiber.StatusUnprocessableEntity
-		if cms.IsKind(err, cms.KindTooLarge) {
-			status = fiber.StatusRequestEntityTooLarge
-		}
-		return a.render(c, status, views.Citations, p)
+		return a.render(c, formStatus(c, err), views.Citations, p)
 	}
 	style, err := a.siteStyle(ctx)
 	if err != nil {
@@ -357,7 +353,7 @@ func (a *Admin) handleCitationCreateForm(c *fiber.Ctx) error {
 		return err
 	}
 	p.Form, p.Problem = newCitationForm(ct, fields), problemNotSaved
-	if _, dup := fields["doi"]; dup && cms.IsKind(err, cms.KindConflict) {
+	if conflictOn(err, "doi") {
 		if d, derr := a.svc.FindCitationByDOI(c.UserContext(), ct.DOI); derr == nil {
 			style, serr := a.siteStyle(c.UserContext())
 			if serr != nil {
@@ -368,7 +364,7 @@ func (a *Admin) handleCitationCreateForm(c *fiber.Ctx) error {
 			delete(p.Form.Errors, "doi")
 		}
 	}
-	return a.render(c, statusOf(err), views.Citation, p)
+	return a.render(c, formStatus(c, err), views.Citation, p)
 }
 
 // handleCitationPage shows reference :id: the form, the posts citing it,
@@ -453,7 +449,7 @@ func (a *Admin) handleCitationUpdateForm(c *fiber.Ctx) error {
 		p.Problem = "Someone else saved this reference since you opened it. Your changes are still in the form below; save again to replace theirs, or reload the page to see theirs."
 		status = fiber.StatusConflict
 	} else if err != nil {
-		status = statusOf(err)
+		status = formStatus(c, err)
 	}
 	return a.render(c, status, views.Citation, p)
 }
@@ -473,7 +469,7 @@ func (a *Admin) handleCitationDeleteForm(c *fiber.Ctx) error {
 	case err == nil:
 		return a.flashRedirect(c, citationsPath, "Deleted @"+ct.Key+".")
 	case cms.IsKind(err, cms.KindConflict):
-		return a.rerenderCitation(c, ct, fiber.StatusConflict, "Not deleted: "+cms.ErrorMessage(err))
+		return a.rerenderCitation(c, ct, formStatus(c, err), "Not deleted: "+cms.ErrorMessage(err))
 	}
 	return err
 }
@@ -500,7 +496,7 @@ func (a *Admin) handleCitationMergeForm(c *fiber.Ctx) error {
 	n, err := a.svc.MergeCitations(c.UserContext(), actor(c), keep, drop)
 	if err != nil {
 		if cms.IsKind(err, cms.KindNotFound) || cms.IsKind(err, cms.KindInvalid) || cms.IsKind(err, cms.KindConflict) {
-			return a.rerenderCitation(c, ct, statusOf(err), "Not merged: "+cms.ErrorMessage(err))
+			return a.rerenderCitation(c, ct, formStatus(c, err), "Not merged: "+cms.ErrorMessage(err))
 		}
 		return err
 	}

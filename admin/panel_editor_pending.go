@@ -103,6 +103,5 @@ func (a *Admin) handlePendingDiscardForm(c *fiber.Ctx) error {
 
 // isPendingStale reports whether err says the pending edit changed.
 func isPendingStale(err error) bool {
-	_, ok := cms.ErrorFields(err)["pendingVersion"]
-	return ok && cms.IsKind(err, cms.KindConflict)
+	return conflictOn(err, "pendingVersion")
 }

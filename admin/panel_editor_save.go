@@ -424,11 +424,7 @@ func (a *Admin) editorFailed(c *fiber.Ctx, post *cms.Post, f postForm, action st
 
 // isStale reports whether err is a version conflict (someone saved since).
 func isStale(err error) bool {
-	if !cms.IsKind(err, cms.KindConflict) {
-		return false
-	}
-	_, ok := cms.ErrorFields(err)["version"]
-	return ok
+	return conflictOn(err, "version")
 }
 
 // formErrors returns the per-field messages of an error that the form can

@@ -2,8 +2,6 @@ package admin
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/problem"
 	"github.com/lullabycms/lullaby/views"
 )
 
@@ -22,62 +21,56 @@ type errorPage struct {
 }
 
 // panelErrors is the first middleware of the panel: any error (or panic)
-// from what follows becomes an HTML error page, or a small JSON body for a
-// script's fetch. Forms that fail validation do not come here: their
-// handlers re-render the form at 422.
+// from what follows becomes an HTML error page, or the API's problem+json
+// for a script's fetch. Forms that fail validation do not come here: their
+// handlers re-render the form (formStatus).
 func (a *Admin) panelErrors(c *fiber.Ctx) error { return catch(c, a.panelError) }
 
-// panelError answers err with the status its kind maps to (kindStatus, as
-// the JSON API does) and a message safe to show.
+// panelError is the panel's one error writer: err with the status of its
+// kind (problemOf, as the API) and a message safe to show, as a page, or
+// as problem+json when a script asked for JSON.
 func (a *Admin) panelError(c *fiber.Ctx, err error) error {
-	status, msg := fiber.StatusInternalServerError, cms.ErrorMessage(nil)
-	var ce *cms.Error
+	p := a.problemOf(c, err, "admin panel")
 	var fe *fiber.Error
 	switch {
-	case errors.As(err, &ce):
-		status, msg = kindStatus[ce.Kind], cms.ErrorMessage(err)
-	case errors.As(err, &fe):
-		status, msg = fe.Code, fe.Message
-		switch fe.Code {
-		case fiber.StatusNotFound:
-			msg = "There is no such page. It may have been moved or deleted."
-		case fiber.StatusMethodNotAllowed:
-			msg = "This page does not accept the " + c.Method() + " method."
-		}
-	case errors.Is(err, context.DeadlineExceeded):
-		status, msg = fiber.StatusServiceUnavailable, "This took too long; please try again."
+	case p.Status == fiber.StatusInternalServerError:
+		p.Detail = "Something went wrong on our side. Please try again; if it keeps happening, tell whoever runs this site."
+	case errors.As(err, &fe) && fe.Code == fiber.StatusNotFound:
+		p.Detail = "There is no such page. It may have been moved or deleted."
 	}
-	if status < 400 || status > 599 {
-		status = fiber.StatusInternalServerError
-	}
-	switch {
-	case status == fiber.StatusInternalServerError:
-		msg = "Something went wrong on our side. Please try again; if it keeps happening, tell whoever runs this site."
-		a.log.ErrorContext(c.UserContext(), "admin panel error", "err", err, "requestId", requestID(c),
-			"method", c.Method(), "path", c.Path())
-	case status == fiber.StatusServiceUnavailable:
-		a.log.WarnContext(c.UserContext(), "admin panel unavailable", "err", err, "requestId", requestID(c))
-	case status == fiber.StatusForbidden && msg == "":
-		msg = "You are not allowed to do this."
-	}
-	if status == fiber.StatusTooManyRequests {
-		setRetryAfter(c, err)
+	if wantsJSON(c) {
+		return sendProblem(c, err, p)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if wantsJSON(c) {
-		body, _ := json.Marshal(map[string]any{"status": status, "detail": msg, "errors": cms.ErrorFields(err)})
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-		return c.Status(status).Send(body)
-	}
-	data := errorPage{page: a.newPage(c, errorTitle(status), ""), Status: status, Message: msg}
+	data := errorPage{page: a.newPage(c, errorTitle(p.Status), ""), Status: p.Status, Message: p.Detail}
 	var buf bytes.Buffer
 	if rerr := a.views.Render(&buf, views.Error, data, views.Layout); rerr != nil {
 		a.log.ErrorContext(c.UserContext(), "admin panel: cannot render the error page", "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-		return c.Status(status).SendString(http.StatusText(status) + ": " + msg)
+		return c.Status(p.Status).SendString(http.StatusText(p.Status) + ": " + p.Detail)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(buf.Bytes())
+	return c.Status(p.Status).Send(buf.Bytes())
+}
+
+// conflictOn reports whether err is a conflict over field: a stale
+// "version" (someone saved since), a taken "slug" or "doi".
+func conflictOn(err error, field string) bool {
+	_, ok := cms.ErrorFields(err)[field]
+	return ok && cms.IsKind(err, cms.KindConflict)
+}
+
+// formStatus is the status of a page re-rendered for err, a form with
+// its fields marked or an alert: 422 for bad input, else the status of
+// err's kind (problem.StatusOf: 409 for a conflict, 413 for too large,
+// 401, 404, 429 with Retry-After).
+func formStatus(c *fiber.Ctx, err error) int {
+	p := problem.From(err)
+	if p.Status == fiber.StatusBadRequest {
+		return fiber.StatusUnprocessableEntity
+	}
+	sendRetryAfter(c, p)
+	return p.Status
 }
 
 // errorTitle is the heading of the error page for status, in plain words.

@@ -84,8 +84,8 @@ func (b *Browser) do(tb testing.TB, req *http.Request, header ...string) *Page {
 	p := &Page{Status: res.StatusCode, Header: res.Header, Body: string(raw)}
 	if res.StatusCode >= 400 && strings.HasPrefix(req.URL.Path, "/admin") && !strings.HasPrefix(req.URL.Path, "/admin/api/") &&
 		!strings.HasPrefix(req.URL.Path, "/admin/assets/") {
-		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") && !strings.HasPrefix(ct, "application/json") {
-			tb.Errorf("%s %s: status %d with Content-Type %q, want an HTML page", req.Method, req.URL, res.StatusCode, ct)
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") && ct != "application/problem+json" {
+			tb.Errorf("%s %s: status %d with Content-Type %q, want an HTML page or problem+json", req.Method, req.URL, res.StatusCode, ct)
 		}
 	}
 	return p

@@ -323,7 +323,7 @@ func (a *Admin) listFailed(c *fiber.Ctx, id string, entries []cms.ListEntry, err
 			}
 		}
 	}
-	return a.render(c, statusOf(err), views.Lists, p)
+	return a.render(c, formStatus(c, err), views.Lists, p)
 }
 
 // readListForm reads a create or rename form, copied.
@@ -344,7 +344,7 @@ func (a *Admin) handleListCreateForm(c *fiber.Ctx) error {
 		}
 		f.Errors = fields
 		p.New = f
-		return a.render(c, statusOf(err), views.Lists, p)
+		return a.render(c, formStatus(c, err), views.Lists, p)
 	}
 	if err != nil {
 		return err
@@ -377,7 +377,7 @@ func (a *Admin) handleListRenameForm(c *fiber.Ctx) error {
 				p.Lists[i].Rename = f
 			}
 		}
-		return a.render(c, statusOf(err), views.Lists, p)
+		return a.render(c, formStatus(c, err), views.Lists, p)
 	}
 	if err != nil {
 		return err

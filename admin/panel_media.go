@@ -188,11 +188,7 @@ func (a *Admin) handleMediaUploadForm(c *fiber.Ctx) error {
 			if msg == "" {
 				msg = cms.ErrorMessage(err)
 			}
-			status := fiber.StatusUnprocessableEntity
-			if cms.IsKind(err, cms.KindTooLarge) {
-				status = fiber.StatusRequestEntityTooLarge
-			}
-			return a.rerenderMedia(c, status, "", "Nothing was uploaded.", msg)
+			return a.rerenderMedia(c, formStatus(c, err), "", "Nothing was uploaded.", msg)
 		}
 		return err
 	}
@@ -226,7 +222,7 @@ func (a *Admin) handleMediaAltForm(c *fiber.Ctx) error {
 		if msg == "" {
 			msg = cms.ErrorMessage(err)
 		}
-		return a.rerenderMedia(c, fiber.StatusUnprocessableEntity, id, "", msg)
+		return a.rerenderMedia(c, formStatus(c, err), id, "", msg)
 	}
 	return err
 }
@@ -247,7 +243,7 @@ func (a *Admin) handleMediaDeleteForm(c *fiber.Ctx) error {
 		return a.flashRedirect(c, mediaReturn(c), "Image deleted.")
 	case cms.IsKind(err, cms.KindConflict):
 		msg := cms.ErrorMessage(err)
-		return a.rerenderMedia(c, fiber.StatusConflict, id, "Not deleted: "+msg, msg)
+		return a.rerenderMedia(c, formStatus(c, err), id, "Not deleted: "+msg, msg)
 	}
 	return err
 }

@@ -187,7 +187,7 @@ func (a *Admin) handlePopularForm(c *fiber.Ctx) error {
 				p.Popular.Alert = "Nothing was changed: " + m
 			}
 		}
-		return a.render(c, statusOf(err), views.Lists, p)
+		return a.render(c, formStatus(c, err), views.Lists, p)
 	}
 	return a.flashRedirect(c, panelPrefix+"/lists#popular", msg)
 }

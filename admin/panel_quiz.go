@@ -223,7 +223,7 @@ func (a *Admin) handleQuizForm(c *fiber.Ctx) error {
 		return perr
 	}
 	p.Try, p.Errors = readTryForm(c), fields
-	if _, stale := fields["version"]; stale && cms.IsKind(err, cms.KindConflict) {
+	if isStale(err) {
 		latest, gerr := a.svc.GetQuiz(ctx, cms.NapQuizSlug)
 		if gerr != nil {
 			return gerr
@@ -233,7 +233,7 @@ func (a *Admin) handleQuizForm(c *fiber.Ctx) error {
 	} else {
 		p.Alert = "Some fields need your attention; see the messages next to them. Nothing was saved."
 	}
-	return a.render(c, statusOf(err), views.Quiz, p)
+	return a.render(c, formStatus(c, err), views.Quiz, p)
 }
 
 // handleQuizPreviewForm evaluates the "try it" answers against the quiz

@@ -75,7 +75,7 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 	}
 	p := settingsPage{page: a.newPage(c, "Settings", "settings"), S: s,
 		CORSOrigins: strings.TrimSpace(c.FormValue("corsOrigins")), Errors: fields}
-	if _, stale := fields["version"]; stale && cms.IsKind(err, cms.KindConflict) {
+	if isStale(err) {
 		cur, gerr := a.svc.GetSettings(c.UserContext())
 		if gerr != nil {
 			return gerr
@@ -85,5 +85,5 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 	} else {
 		p.Alert = "Some settings need your attention; see the messages next to them."
 	}
-	return a.render(c, statusOf(err), views.Settings, p)
+	return a.render(c, formStatus(c, err), views.Settings, p)
 }

@@ -60,21 +60,20 @@ func (a *Admin) handleLoginCodeForm(c *fiber.Ctx) error {
 		a.clearCookieAt(c, stepCookie, loginPath)
 		return a.flashRedirect(c, loginPath, cms.ErrorMessage(err))
 	}
-	if err := a.limitAttempts(c, "login", a.clientIP(c)); err != nil {
-		p.Error, p.Locked = cms.ErrorMessage(err), true
-		return a.render(c, fiber.StatusTooManyRequests, views.LoginCode, p)
+	var u *cms.User
+	if err = a.limitAttempts(c, "login", a.clientIP(c)); err == nil {
+		u, err = a.secondStep(c.UserContext(), cl, c.FormValue("code"))
 	}
-	u, err := a.secondStep(c.UserContext(), cl, c.FormValue("code"))
-	switch {
-	case cms.IsKind(err, cms.KindRateLimited):
-		setRetryAfter(c, err)
-		p.Error, p.Locked = cms.ErrorMessage(err), true
-		return a.render(c, fiber.StatusTooManyRequests, views.LoginCode, p)
-	case cms.IsKind(err, cms.KindUnauthenticated):
-		p.Error = cms.ErrorMessage(err)
-		return a.render(c, fiber.StatusUnauthorized, views.LoginCode, p)
-	case err != nil:
-		return err
+	if err != nil {
+		switch cms.ErrorKind(err) {
+		case cms.KindRateLimited:
+			p.Error, p.Locked = cms.ErrorMessage(err), true
+		case cms.KindUnauthenticated:
+			p.Error = cms.ErrorMessage(err)
+		default:
+			return err
+		}
+		return a.render(c, formStatus(c, err), views.LoginCode, p)
 	}
 	a.clearCookieAt(c, stepCookie, loginPath)
 	if err := a.startSession(c, u); err != nil {
@@ -188,7 +187,7 @@ func (a *Admin) accountFail(c *fiber.Ctx, err error) error {
 	if fields == nil {
 		p.TwoFactorAlert = cms.ErrorMessage(err)
 	}
-	return a.render(c, statusOf(err), views.Account, p)
+	return a.render(c, formStatus(c, err), views.Account, p)
 }
 
 // enrolFirst sends an owner who must set up two-factor sign-in to the

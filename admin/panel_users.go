@@ -64,7 +64,7 @@ func (a *Admin) handleUserCreateForm(c *fiber.Ctx) error {
 		}
 		f.Errors = fields
 		p.New = f
-		return a.render(c, statusOf(err), views.Users, p)
+		return a.render(c, formStatus(c, err), views.Users, p)
 	}
 	if err != nil {
 		return err
@@ -124,5 +124,5 @@ func (a *Admin) usersRefusal(c *fiber.Ctx, err error) error {
 	} else if f["version"] != "" {
 		p.Alert = "This user was changed by someone else meanwhile; here is how things stand now. Please try again."
 	}
-	return a.render(c, statusOf(err), views.Users, p)
+	return a.render(c, formStatus(c, err), views.Users, p)
 }

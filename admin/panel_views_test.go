@@ -182,7 +182,8 @@ func TestPanelErrorPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != 409 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") ||
+	if res.StatusCode != 409 || res.Header.Get("Content-Type") != "application/problem+json" ||
+		!strings.Contains(string(body), `"type":"urn:lullaby:problem:conflict"`) ||
 		!strings.Contains(string(body), `"detail":"Changed \u003cmeanwhile\u003e."`) {
 		t.Errorf("fetch error = %d %s", res.StatusCode, body)
 	}

@@ -67,7 +67,7 @@ func TestPostBadInput(t *testing.T) {
 		{"ErrEmptyBody", ``, nil, 400, []string{"body"}, ""},
 		{"ErrTitleTooLong", map[string]any{"title": strings.Repeat("x", 201), "version": 1}, nil, 400, []string{"title"}, ""},
 		{"ErrBadCanonical", map[string]any{"canonicalUrl": "javascript:alert(1)", "version": 1}, nil, 400, []string{"canonicalUrl"}, ""},
-		{"ErrTooLarge", `{"body": "` + strings.Repeat("a", 2<<20) + `", "version": 1}`, nil, 413, nil, ""},
+		{"ErrTooLarge", `{"body": "` + strings.Repeat("a", 2<<20) + `", "version": 1}`, nil, 413, []string{"body"}, ""},
 		{"ErrNotJSON", `{"title": "New", "version": 1}`, map[string]string{"Content-Type": "text/plain"}, 415, nil, ""},
 		{"ErrFormEncoded", `title=New&version=1`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, nil, ""},
 		{"ErrCompressed", `{"title": "New", "version": 1}`, map[string]string{"Content-Encoding": "gzip"}, 415, nil, ""},

@@ -1,15 +1,12 @@
 package admin
 
 import (
-	"math"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/clientip"
 )
 
@@ -86,21 +83,6 @@ func (l *limiter) makeRoom(now time.Time) {
 		}
 		delete(l.entries, k)
 	}
-}
-
-// setRetryAfter sends Retry-After with a 429 answering err, unless the
-// handler already did: err's wait (cms.ErrorRetryAfter) in whole seconds,
-// at least 1, or a minute when it is unknown. Every 429 of the panel and
-// the admin API passes here.
-func setRetryAfter(c *fiber.Ctx, err error) {
-	if c.GetRespHeader(fiber.HeaderRetryAfter) != "" {
-		return
-	}
-	secs := 60
-	if d := cms.ErrorRetryAfter(err); d > 0 {
-		secs = max(int(math.Ceil(d.Seconds())), 1)
-	}
-	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
 }
 
 // proxies holds the mounting app's trusted proxies, parsed on first use.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"image/png"
 	"strings"
 	"time"
@@ -89,6 +88,10 @@ type challengeError struct {
 
 func (e *challengeError) Error() string { return e.err.Error() }
 func (e *challengeError) Unwrap() error { return e.err }
+
+func (e *challengeError) addTo(p *apiProblem) {
+	p.TwoFactorRequired, p.Challenge, p.ChallengeExpiresAt = true, e.challenge, &e.expires
+}
 
 func (a *Admin) challenge(u *cms.User) error {
 	tok, exp, err := a.issueChallenge(u, "")
@@ -292,12 +295,6 @@ func (a *Admin) handleRecoveryCodes(c *fiber.Ctx) error {
 		return err
 	}
 	return ok(c, recoveryCodes{codes})
-}
-
-// isChallenge reports whether err is a two-factor challenge, and gives it.
-func isChallenge(err error) (*challengeError, bool) {
-	var ch *challengeError
-	return ch, errors.As(err, &ch)
 }
 
 // handleUserTwoFactorReset turns another user's two-factor sign-in off

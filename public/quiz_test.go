@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/problem"
 	"github.com/lullabycms/lullaby/public"
 	"github.com/valyala/fasthttp"
 )
@@ -136,7 +137,7 @@ func TestQuizAnswers(t *testing.T) {
 			if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 				t.Errorf("content type %q", ct)
 			}
-			var p public.Problem
+			var p problem.Problem
 			MustJSON(t, r.body, &p)
 			if tt.field != "" && p.Errors[tt.field] == "" {
 				t.Errorf("errors = %v, want one for %s", p.Errors, tt.field)

@@ -3,11 +3,8 @@ package main
 import (
 	"crypto/rand"
 	"encoding/base32"
-	"encoding/json"
-	"errors"
 	"log/slog"
 	"net"
-	"net/http"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -22,7 +19,7 @@ import (
 
 // newApp builds the one fiber app and registers each surface on its group.
 func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, live, ready fiber.Handler) *fiber.App {
-	return registerSurfaces(fiber.New(appConfig(cfg, log)), log, adm, pub, live, ready)
+	return registerSurfaces(fiber.New(appConfig(cfg, errorHandler(adm, pub))), log, adm, pub, live, ready)
 }
 
 // appConfig is the configuration of the one fiber app.
@@ -38,7 +35,10 @@ func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, li
 // Fiber does not copy even so — c.Request().Body(), header Peek, URI
 // bytes, c.Context() — is still only valid during the handler: copy it
 // (string(b), bytes.Clone) before keeping it.
-func appConfig(cfg *config, log *slog.Logger) fiber.Config {
+//
+// onError answers the errors that reach the app rather than a surface's
+// own error middleware (errorHandler).
+func appConfig(cfg *config, onError fiber.ErrorHandler) fiber.Config {
 	fc := fiber.Config{
 		AppName:      "lullaby",
 		Immutable:    true,
@@ -51,7 +51,7 @@ func appConfig(cfg *config, log *slog.Logger) fiber.Config {
 		// syscalls instead of one.
 		WriteBufferSize:       32 << 10,
 		DisableStartupMessage: true,
-		ErrorHandler:          fallbackErrorHandler(log),
+		ErrorHandler:          onError,
 	}
 	if len(cfg.TrustedProxies) > 0 {
 		fc.EnableTrustedProxyCheck = true
@@ -90,28 +90,19 @@ func followListenPort(app *fiber.App, cfg *config, rm *cms.ReadModel) {
 	})
 }
 
-// fallbackErrorHandler answers errors that no surface translated (unknown
-// paths outside the APIs, oversized bodies, panics) as problem+json.
-func fallbackErrorHandler(log *slog.Logger) fiber.ErrorHandler {
+// errorHandler answers the errors that reach the app rather than a
+// surface's own error middleware — a body over BodyLimit (413), a request
+// that took too long to arrive (408), headers too large (431), a path no
+// route serves, a panic caught by base — with the one writer of the
+// surface the path belongs to: the admin's under /admin (problem+json on
+// its API, a page on the panel), the public API's anywhere else, so that
+// the same refusal has the same problem type on both APIs.
+func errorHandler(adm *admin.Admin, pub *public.API) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
-		status := http.StatusInternalServerError
-		detail := "An internal error occurred."
-		var fe *fiber.Error
-		if errors.As(err, &fe) {
-			status, detail = fe.Code, fe.Message
+		if p := c.Path(); p == "/admin" || strings.HasPrefix(p, "/admin/") {
+			return adm.HandleError(c, err)
 		}
-		if status >= 500 {
-			log.Error("request failed", "err", err, "path", c.Path(), "requestId", c.GetRespHeader(fiber.HeaderXRequestID))
-			detail = "An internal error occurred."
-		}
-		body, _ := json.Marshal(public.Problem{
-			Type: "urn:lullaby:problem:http-" + strconv.Itoa(status), Title: http.StatusText(status),
-			Status: status, Detail: detail, Instance: c.Path(),
-			RequestID: c.GetRespHeader(fiber.HeaderXRequestID),
-		})
-		c.Set(fiber.HeaderContentType, "application/problem+json")
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.Status(status).Send(body)
+		return pub.HandleError(c, err)
 	}
 }
 

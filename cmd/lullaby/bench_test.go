@@ -34,7 +34,7 @@ func BenchmarkPublicRead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fc := appConfig(s.cfg, s.log)
+	fc := appConfig(s.cfg, errorHandler(s.adm, pub))
 	fc.Immutable = false
 	for _, app := range []struct {
 		name string
