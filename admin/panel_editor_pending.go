@@ -56,26 +56,17 @@ func (a *Admin) pendingForm(ctx context.Context, post *cms.Post) (postForm, erro
 	return f, nil
 }
 
-// updatePublished is Update on a published post with the editor form:
-// her fields are saved and public at once, and the pending edit the form
-// showed is dropped (cms.PublishChanges). A form equal to the post only
-// drops that pending edit.
-func (a *Admin) updatePublished(c *fiber.Ctx, post *cms.Post, f postForm) error {
-	ctx, u := c.UserContext(), actor(c)
-	if !f.changedFrom(post) {
-		if f.PendingVersion > 0 {
-			if err := a.svc.DiscardPending(ctx, u, post.ID, f.PendingVersion); err != nil && !cms.IsKind(err, cms.KindNotFound) && !isPendingStale(err) {
-				return err
-			}
-		}
-		return a.editorAct(c, post, f, actPublish, false)
+// discardShown drops the pending edit the form showed, when Update
+// found nothing to publish: the post is as she sees it.
+func (a *Admin) discardShown(c *fiber.Ctx, post *cms.Post, f postForm) error {
+	if f.PendingVersion == 0 {
+		return nil
 	}
-	updated, err := a.svc.PublishChanges(ctx, u, post.ID, f.input(false), f.PendingVersion)
-	if err != nil {
-		return a.editorFailed(c, post, f, actPublish, err, false)
+	err := a.svc.DiscardPending(c.UserContext(), actor(c), post.ID, f.PendingVersion)
+	if err != nil && !cms.IsKind(err, cms.KindNotFound) && !isPendingStale(err) {
+		return err
 	}
-	f.Version = updated.Version
-	return a.editorAct(c, updated, f, actPublish, true)
+	return nil
 }
 
 // handlePendingDiscardForm drops the pending edit of post :id at the

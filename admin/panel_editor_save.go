@@ -200,22 +200,30 @@ func (f postForm) scheduleTime() (time.Time, error) {
 }
 
 // handleEditorCreate stores a new post from the editor form (Save draft,
-// or Publish / Schedule straight away) and goes to its editor: 303.
+// or Publish / Schedule straight away, on the featured list or not) as
+// one save, and goes to its editor: 303.
 func (a *Admin) handleEditorCreate(c *fiber.Ctx) error {
 	f := parsePostForm(c)
 	action := strings.Clone(c.FormValue("action"))
-	post, err := a.svc.CreatePost(c.UserContext(), actor(c), f.input(true))
-	if err != nil {
-		if fields := formErrors(err); fields != nil {
-			return a.renderEditorProblem(c, nil, f, fields, problemNotSaved)
-		}
-		return err
-	}
-	f.Version = post.Version
-	if action == "" {
+	if action != actPublish && action != actSchedule {
 		action = actSave
 	}
-	return a.editorAct(c, post, f, action, true)
+	in := f.input(true)
+	status, at, err := f.statusFor(nil, action)
+	if err == nil {
+		in.Status, in.PublishAt = status, at
+		if f.FeaturedField && f.Featured {
+			in.Featured = &f.Featured
+		}
+		var post *cms.Post
+		if post, err = a.svc.CreatePost(c.UserContext(), actor(c), in); err == nil {
+			return a.flashRedirect(c, editorPath(post.ID), savedMessage(action, nil, post, true, in.Featured))
+		}
+	}
+	if fields := formErrors(err); fields != nil {
+		return a.renderEditorProblem(c, nil, f, fields, problemNotSaved)
+	}
+	return err
 }
 
 // handleEditorSave saves the editor form of post :id and carries out the
@@ -260,145 +268,147 @@ func (a *Admin) editorSubmit(c *fiber.Ctx, action string) error {
 	if f.Version != post.Version {
 		return a.renderConflict(c, post, f, action)
 	}
-	if full && action == actUnpublish && post.Public() && f.changedFrom(post) {
-		return a.unpublishAndSave(c, post, f)
+	if action == actTrash || action == actRestore {
+		return a.editorMove(c, post, f, action)
 	}
-	if full && action == actPublish && post.Public() {
-		return a.updatePublished(c, post, f)
-	}
-	saved := false
-	if full && action != actTrash && action != actRestore && f.changedFrom(post) {
-		updated, err := a.svc.UpdatePost(c.UserContext(), actor(c), post.ID, f.input(false))
-		if err != nil {
-			return a.editorFailed(c, post, f, action, err, false)
-		}
-		post, saved = updated, true
-		f.Version = updated.Version
-	}
-	return a.editorAct(c, post, f, action, saved)
+	return a.editorSaveAll(c, post, f, action, full && f.changedFrom(post))
 }
 
-// unpublishAndSave takes a published post off the site and then saves her
-// edits, in that order, so that what she was still writing is never public.
-func (a *Admin) unpublishAndSave(c *fiber.Ctx, post *cms.Post, f postForm) error {
+// editorSaveAll saves her edits (when changed), the status her button
+// asks for and the "Featured" box as one save of the post (cms.UpdatePost,
+// or cms.PublishChanges for Update on a published post): all of it or,
+// on any problem, nothing.
+func (a *Admin) editorSaveAll(c *fiber.Ctx, post *cms.Post, f postForm, action string, changed bool) error {
 	ctx, u := c.UserContext(), actor(c)
-	draft, err := a.svc.UnpublishPost(ctx, u, post.ID, f.Version)
-	if err != nil {
-		return a.editorFailed(c, post, f, actUnpublish, err, false)
+	var in cms.PostInput
+	if changed {
+		in = f.input(false)
 	}
-	f.Version = draft.Version
-	if _, err := a.svc.UpdatePost(ctx, u, post.ID, f.input(false)); err != nil {
-		if fields := formErrors(err); fields != nil {
-			return a.renderEditorProblem(c, draft, f, fields, "Unpublished, but your changes were not saved: please check the fields marked below.")
+	in.Version = &f.Version
+	var err error
+	if in.Status, in.PublishAt, err = f.statusFor(post, action); err != nil {
+		return a.editorFailed(c, post, f, action, err, changed)
+	}
+	if f.FeaturedField {
+		on, err := a.svc.IsFeatured(ctx, post.ID)
+		if err != nil {
+			return err
 		}
-		return a.editorFailed(c, draft, f, actSave, err, false)
+		if on != f.Featured {
+			in.Featured = &f.Featured
+		}
 	}
-	return a.flashRedirect(c, editorPath(post.ID), "Unpublished and saved: it is a draft again, and readers no longer see it.")
+	update := action == actPublish && post.Public()
+	if !changed && in.Status == nil && in.Featured == nil {
+		msg := "No changes to save."
+		if update {
+			msg = "No changes to update."
+			if err := a.discardShown(c, post, f); err != nil {
+				return err
+			}
+		}
+		return a.flashRedirect(c, editorPath(post.ID), msg)
+	}
+	var saved *cms.Post
+	if update {
+		saved, err = a.svc.PublishChanges(ctx, u, post.ID, in, f.PendingVersion)
+	} else {
+		saved, err = a.svc.UpdatePost(ctx, u, post.ID, in)
+	}
+	if err != nil {
+		return a.editorFailed(c, post, f, action, err, changed)
+	}
+	return a.flashRedirect(c, editorPath(post.ID), savedMessage(action, post, saved, changed, in.Featured))
 }
 
-// editorAct carries out action on post (already saved, if she edited it)
-// and redirects to the editor with a flash saying what happened.
-func (a *Admin) editorAct(c *fiber.Ctx, post *cms.Post, f postForm, action string, saved bool) error {
-	ctx, u, v := c.UserContext(), actor(c), f.Version
-	var msg string
-	var err error
-	var next *cms.Post
-	featuredMsg, err := a.applyFeatured(c, post, f)
-	if err != nil {
-		return err
+// statusFor returns the status (and time) that action asks of post (nil:
+// a new post): none for Save and for Update of a published post. Errors:
+// an Invalid naming "publishAt" for a schedule time that cannot be read.
+func (f postForm) statusFor(post *cms.Post, action string) (*cms.PostStatus, *time.Time, error) {
+	var to cms.PostStatus
+	switch {
+	case action == actPublish && (post == nil || !post.Public()):
+		to = cms.StatusPublished
+	case action == actUnpublish:
+		to = cms.StatusDraft
+	case action == actSchedule:
+		at, err := f.scheduleTime()
+		if err != nil {
+			return nil, nil, err
+		}
+		to = cms.StatusScheduled
+		return &to, &at, nil
+	default:
+		return nil, nil, nil
 	}
+	return &to, nil, nil
+}
+
+// savedMessage is the flash after a save made by action on post (as it
+// was; nil for a new one), now saved; changed says her fields changed,
+// featured what the save did to the featured list (nil: nothing).
+func savedMessage(action string, post, saved *cms.Post, changed bool, featured *bool) string {
+	var msg string
 	switch action {
 	case actSave:
-		msg = "No changes to save."
-		if saved {
+		switch {
+		case !changed:
+		case saved.Status == cms.StatusDraft:
+			msg = "Draft saved."
+		case saved.Public():
+			msg = "Saved. The changes are live."
+		default:
 			msg = "Saved."
-			if post.Status == cms.StatusDraft {
-				msg = "Draft saved."
-			}
-			if post.Public() {
-				msg = "Saved. The changes are live."
-			}
 		}
 	case actPublish:
-		if post.Public() {
-			msg = "No changes to update."
-			if saved {
-				msg = "Updated. The changes are live."
-			}
-			break
-		}
-		if next, err = a.svc.PublishPost(ctx, u, post.ID, v); err == nil {
+		switch {
+		case post == nil || !post.Public():
 			msg = "Published. Readers can see it now."
+		case changed:
+			msg = "Updated. The changes are live."
 		}
 	case actSchedule:
-		var at time.Time
-		if at, err = f.scheduleTime(); err == nil {
-			if next, err = a.svc.SchedulePost(ctx, u, post.ID, v, at); err == nil {
-				msg = "Scheduled. It goes live by itself at the time shown under “Publish”."
-			}
-		}
+		msg = "Scheduled. It goes live by itself at the time shown under “Publish”."
 	case actUnpublish:
-		if next, err = a.svc.UnpublishPost(ctx, u, post.ID, v); err == nil {
-			msg = "Unpublished: it is a draft again, and readers no longer see it."
+		msg = "Unpublished: it is a draft again, and readers no longer see it."
+		if changed {
+			msg = "Unpublished and saved: it is a draft again, and readers no longer see it."
 		}
-	case actTrash:
-		if next, err = a.svc.TrashPost(ctx, u, post.ID, v); err == nil {
-			msg = "Moved to the trash. You can restore it from here or from the trash."
-		}
-	case actRestore:
-		if next, err = a.svc.RestorePost(ctx, u, post.ID, v); err == nil {
-			msg = "Restored from the trash."
-		}
-	}
-	if err != nil {
-		if fields := formErrors(err); fields != nil && !saved && !isStale(err) {
-			// The action was refused on a post she had not changed.
-			return a.renderEditorProblem(c, post, f, fields, actionRefused(action))
-		}
-		return a.editorFailed(c, post, f, action, err, saved)
-	}
-	if next != nil {
-		post = next
 	}
 	switch {
-	case featuredMsg == "":
-	case strings.HasPrefix(msg, "No changes"):
-		msg = featuredMsg
+	case featured == nil:
+	case *featured:
+		msg += " Added to the featured list."
 	default:
-		msg += " " + featuredMsg
+		msg += " Taken off the featured list."
+	}
+	return strings.TrimSpace(msg)
+}
+
+// editorMove moves post to the trash or back (her unsaved edits in the
+// form are not saved), and goes back to the editor.
+func (a *Admin) editorMove(c *fiber.Ctx, post *cms.Post, f postForm, action string) error {
+	ctx, u := c.UserContext(), actor(c)
+	var err error
+	msg := "Moved to the trash. You can restore it from here or from the trash."
+	if action == actTrash {
+		_, err = a.svc.TrashPost(ctx, u, post.ID, f.Version)
+	} else {
+		msg = "Restored from the trash."
+		_, err = a.svc.RestorePost(ctx, u, post.ID, f.Version)
+	}
+	if err != nil {
+		return a.editorFailed(c, post, f, action, err, false)
 	}
 	return a.flashRedirect(c, editorPath(post.ID), msg)
 }
 
-// applyFeatured puts post on the featured list or takes it off as the
-// editor's "Featured" checkbox says, when the form carries it and it
-// differs from the list; it returns what it did, for the flash message.
-func (a *Admin) applyFeatured(c *fiber.Ctx, post *cms.Post, f postForm) (string, error) {
-	if !f.FeaturedField {
-		return "", nil
-	}
-	featured, err := a.featuredSet(c.UserContext())
-	if err != nil {
-		return "", err
-	}
-	if featured[post.ID] == f.Featured {
-		return "", nil
-	}
-	if err := a.setFeatured(c.UserContext(), actor(c), post.ID, f.Featured); err != nil {
-		return "", err
-	}
-	if f.Featured {
-		return "Added to the featured list.", nil
-	}
-	return "Taken off the featured list.", nil
-}
-
-// editorFailed answers a failed save or action on post: a stale version
-// shows the conflict page, bad fields re-render the form at 422 with her
-// input, a refused state change (such as publishing a trashed post) goes
-// back with the reason; anything else is the panel's error page.
-// saved says whether her edits were stored before the action failed.
-func (a *Admin) editorFailed(c *fiber.Ctx, post *cms.Post, f postForm, action string, err error, saved bool) error {
+// editorFailed answers a failed save or action on post, which wrote
+// nothing: a stale version shows the conflict page, bad fields re-render
+// the form at 422 with her input, a refused state change (such as
+// publishing a trashed post) goes back with the reason; anything else is
+// the panel's error page. changed says whether the form held edits.
+func (a *Admin) editorFailed(c *fiber.Ctx, post *cms.Post, f postForm, action string, err error, changed bool) error {
 	fields := formErrors(err)
 	switch {
 	case isStale(err):
@@ -410,10 +420,11 @@ func (a *Admin) editorFailed(c *fiber.Ctx, post *cms.Post, f postForm, action st
 	case fields != nil:
 		msg := problemNotSaved
 		switch {
-		case saved:
-			msg = "Your changes were saved, but please check the fields marked below."
-		case action == actPublish && post != nil && post.Public():
+		case action == actPublish && post.Public():
 			msg = "Not updated: please check the fields marked below. Readers still see the published version."
+		case !changed && action != actSave:
+			// The action was refused on a post she had not changed.
+			msg = actionRefused(action)
 		}
 		return a.renderEditorProblem(c, post, f, fields, msg)
 	case cms.IsKind(err, cms.KindConflict):

@@ -242,8 +242,8 @@ func TestEditorActions(t *testing.T) {
 	b.Get(t, path).MustStatus(t, 200).MustContain(t, "Published.", `id="publish"`, ">Update<", `id="unpublish"`).
 		MustNotContain(t, `id="save-draft"`, `id="schedule"`)
 
-	// Unpublishing with edits takes the post off the site before saving
-	// them, so they are never public.
+	// Unpublishing with edits takes the post off the site in the same
+	// save that stores them, so they are never public.
 	form = editorForm(p, "unpublish")
 	form.Set("body", "Not for readers yet.")
 	b.PostCSRF(t, path, form).MustRedirect(t, path)
@@ -251,8 +251,8 @@ func TestEditorActions(t *testing.T) {
 	if p.Status != cms.StatusDraft || p.Body != "Not for readers yet." {
 		t.Fatalf("after unpublish with edits: %s %q", p.Status, p.Body)
 	}
-	if n := len(p.Revisions); n < 2 || p.Revisions[n-2].Note != "unpublished" || p.Revisions[n-1].Note != "edited" {
-		t.Fatalf("want unpublished, then edited; revisions: %+v", p.Revisions)
+	if n := len(p.Revisions); n < 2 || p.Revisions[n-2].Note != "edited and published" || p.Revisions[n-1].Note != "edited and unpublished" {
+		t.Fatalf("want one save for each button; revisions: %+v", p.Revisions)
 	}
 	step(t, "publish", version(), func(p *cms.Post) bool { return p.Status == cms.StatusPublished }, "Published.")
 	step(t, "unpublish", version(), func(p *cms.Post) bool { return p.Status == cms.StatusDraft }, "Unpublished")

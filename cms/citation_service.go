@@ -228,7 +228,7 @@ func (s *Service) MergeCitations(ctx context.Context, actor *User, keepID, dropI
 	}
 	changed := 0
 	for _, p := range citing {
-		_, err := s.changePost(ctx, actor, p.ID, 0, "merged @"+drop.Key+" into @"+keep.Key, func(p *Post) error {
+		_, err := s.changePost(ctx, actor, p.ID, 0, "merged @"+drop.Key+" into @"+keep.Key, nil, func(p *Post) error {
 			p.Body = replaceCitationKey(p.Body, drop.Key, keep.Key)
 			refs := make([]string, 0, len(p.References))
 			for _, r := range p.References {

@@ -33,10 +33,14 @@ type List struct {
 	Entries []ListEntry `json:"entries"` // in her order; never nil
 	// Excluded are posts kept out of the popular list (the "popular"
 	// document only); its Entries are the pinned posts.
-	Excluded  []string  `json:"excluded,omitempty"`
-	Version   int       `json:"version"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	Excluded []string `json:"excluded,omitempty"`
+	// Pending are the featured list's changes made by saves of posts
+	// that may not have committed yet (featured.go); readers see the
+	// list through SettleFeatured.
+	Pending   []PendingFeature `json:"-"`
+	Version   int              `json:"version"`
+	CreatedAt time.Time        `json:"createdAt"`
+	UpdatedAt time.Time        `json:"updatedAt"`
 }
 
 // ListEntry is one post of a list, shown between Start and End when set.

@@ -32,7 +32,11 @@ func (s *Service) ensureList(ctx context.Context, slug string) (*List, error) {
 // FeaturedList returns the featured list, creating it on first use.
 // Errors: Unavailable, Internal.
 func (s *Service) FeaturedList(ctx context.Context) (*List, error) {
-	return s.ensureList(ctx, FeaturedSlug)
+	l, err := s.ensureList(ctx, FeaturedSlug)
+	if err != nil {
+		return nil, err
+	}
+	return s.settled(ctx, l, nil)
 }
 
 // ListLists returns the curated lists, featured first, then by creation
@@ -66,10 +70,13 @@ func (s *Service) ListLists(ctx context.Context) ([]*List, error) {
 // GetList returns the curated list id. Errors: Invalid, NotFound.
 func (s *Service) GetList(ctx context.Context, id string) (*List, error) {
 	l, err := s.store.GetList(ctx, id)
-	if err == nil && l.Slug == PopularSlug {
+	if err != nil {
+		return nil, err
+	}
+	if l.Slug == PopularSlug {
 		return nil, Errorf(KindNotFound, "cms.GetList", "The list does not exist.")
 	}
-	return l, err
+	return s.settled(ctx, l, nil)
 }
 
 // CreateList stores a new, empty curated list. An empty slug is made from

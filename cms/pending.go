@@ -106,8 +106,19 @@ func (s *Service) SavePending(ctx context.Context, actor *User, id string, in Po
 	if err != nil {
 		return nil, err
 	}
+	pr := Problems{}
 	if pendingVersion < 0 {
-		return nil, Problems{"pendingVersion": "Must be 0 (no pending edit yet) or the version of the pending edit."}.Err(op)
+		pr.Add("pendingVersion", "Must be 0 (no pending edit yet) or the version of the pending edit.")
+	}
+	// A pending edit holds content: its status and its place on the
+	// featured list change with Update (PublishChanges) or at once.
+	for field, set := range map[string]bool{"status": in.Status != nil, "publishAt": in.PublishAt != nil, "featured": in.Featured != nil} {
+		if set {
+			pr.Add(field, "Unpublished changes hold the post's content only; change this with the post itself.")
+		}
+	}
+	if err := pr.Err(op); err != nil {
+		return nil, err
 	}
 	p, err := s.store.GetPost(ctx, id)
 	if err != nil {
@@ -184,11 +195,12 @@ func (s *Service) PublishPending(ctx context.Context, actor *User, id string, pe
 }
 
 // PublishChanges saves in over published post id (in.Version required:
-// the version she started from), making the edit public, and drops the
-// pending edit at pendingVersion, the one her edit replaces (0: none;
-// a pending edit saved since, from another window, stays). The panel's
-// Update uses it. Errors: as UpdatePost, and KindConflict for a post
-// that is not published.
+// the version she started from) as one save (UpdatePost's: its place on
+// the featured list may change with it), making the edit public, and
+// drops the pending edit at pendingVersion, the one her edit replaces
+// (0: none; a pending edit saved since, from another window, stays). The
+// panel's Update uses it. Errors: as UpdatePost, and KindConflict for a
+// post that is not published.
 func (s *Service) PublishChanges(ctx context.Context, actor *User, id string, in PostInput, pendingVersion int) (*Post, error) {
 	const op = "cms.PublishChanges"
 	version, err := requireVersion(op, in.Version)

@@ -1,6 +1,7 @@
 package cms
 
 import (
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -124,7 +125,27 @@ type PostInput struct {
 	// CallToAction sets the post's own call to action; one with every
 	// field empty removes it (the post shows the site's again).
 	CallToAction *CallToAction `json:"callToAction"`
-	Version      *int          `json:"version"`
+
+	// Status moves the post in the same save: "published" (now),
+	// "scheduled" (at PublishAt, which must be in the future), "draft"
+	// (unpublished) or "archived". PublishAt goes only with "scheduled".
+	Status    *PostStatus `json:"status"`
+	PublishAt *time.Time  `json:"publishAt"`
+	// Featured puts the post on the featured list (at the end; a post
+	// already there keeps its place) or takes it off, in the same save.
+	Featured *bool `json:"featured"`
+
+	Version *int `json:"version"`
+}
+
+// hasContent reports whether in sets any of the post's own fields, as
+// opposed to its status, its place on the featured list and the version.
+// A field added to PostInput later counts as content without a change
+// here.
+func (in *PostInput) hasContent() bool {
+	c := *in
+	c.Status, c.PublishAt, c.Featured, c.Version = nil, nil, nil, nil
+	return !reflect.ValueOf(c).IsZero()
 }
 
 // apply copies the set fields of in onto p, normalising them, and records

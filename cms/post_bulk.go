@@ -15,7 +15,7 @@ func (s *Service) TrashPosts(ctx context.Context, actor *User, ids []string) (in
 		if !ValidID(id) {
 			continue
 		}
-		_, _, err := s.changePostQuiet(ctx, actor, id, 0, "trashed", func(p *Post) error {
+		_, _, err := s.changePostQuiet(ctx, actor, id, 0, "trashed", nil, func(p *Post) error {
 			if p.Trashed() {
 				return errSkip
 			}

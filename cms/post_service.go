@@ -10,15 +10,26 @@ import (
 // systemActor stands for Lullaby itself (the scheduler) in revisions.
 var systemActor = &User{ID: "", Name: "Lullaby", Role: RoleOwner}
 
-// CreatePost stores a new draft written by actor. An empty slug is made
-// from the title (with a numeric suffix if taken); an explicit slug that is
-// taken is a Conflict naming "slug". Returns Invalid for bad fields.
+// CreatePost stores a new post written by actor: a draft, unless
+// in.Status says otherwise (as UpdatePost takes it), and on the featured
+// list with in.Featured, all in one save. An empty slug is made from the
+// title (with a numeric suffix if taken); an explicit slug that is taken
+// is a Conflict naming "slug". Returns Invalid for bad fields.
 func (s *Service) CreatePost(ctx context.Context, actor *User, in PostInput) (*Post, error) {
 	const op = "cms.CreatePost"
+	moveTo, err := s.statusChange(op, in)
+	if err != nil {
+		return nil, err
+	}
 	now := s.timeNow()
 	p := &Post{ID: NewID(), Status: StatusDraft, AuthorID: actor.ID, Version: 1, CreatedAt: now, UpdatedAt: now,
 		OldSlugs: []string{}, CategoryIDs: []string{}, Tags: []string{}, Pins: []Pin{}, NoPinMediaIDs: []string{}, MediaIDs: []string{}, References: []string{}}
 	in.apply(p)
+	if moveTo != nil {
+		if err := moveTo(p); err != nil {
+			return nil, err
+		}
+	}
 	autoSlug := p.Slug == ""
 	if autoSlug {
 		p.Slug = Slugify(p.Title)
@@ -29,28 +40,64 @@ func (s *Service) CreatePost(ctx context.Context, actor *User, in PostInput) (*P
 	if err := s.preparePost(ctx, op, p); err != nil {
 		return nil, err
 	}
+	// A new post is committed once it exists: its mark names no revision.
+	var mark *PendingFeature
+	if in.Featured != nil && *in.Featured {
+		if mark, err = s.markFeatured(ctx, op, p, true, ""); err != nil {
+			return nil, err
+		}
+		if s.crash != nil && s.crash("marked") {
+			return nil, errCrashed
+		}
+	}
 	base := p.Slug
 	for attempt := 2; ; attempt++ {
 		rev := newRevision(p, actor, "created", now)
 		p.Revisions = []RevisionRef{rev.ref()}
-		err := s.store.CreatePost(ctx, p, rev)
-		if err == nil {
-			s.postsChanged(ctx)
+		err = s.store.CreatePost(ctx, p, rev)
+		if err == nil || !autoSlug || !isSlugConflict(err) || attempt > 50 {
 			break
 		}
-		if !autoSlug || !isSlugConflict(err) || attempt > 50 {
-			return nil, err
-		}
 		p.Slug = suffixSlug(base, attempt)
+	}
+	if mark != nil {
+		if err == nil && s.crash != nil && s.crash("committed") {
+			return nil, errCrashed
+		}
+		s.finishFeatured(ctx, mark, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.postsChanged(ctx)
+	if p.Status == StatusScheduled {
+		if err := s.store.LowerNextDue(ctx, p.PublishAt); err != nil {
+			s.log.Warn("cannot record the next due time; the scheduler's periodic check will find the post", "post", p.ID, "err", err)
+		}
+	}
+	switch {
+	case mark != nil:
+		s.published(ctx)
+	case p.Public():
+		s.publishedPost(ctx, p)
 	}
 	return p, nil
 }
 
-// UpdatePost applies a partial edit to post id. in.Version must be the
-// version the edit started from: a stale one is a Conflict and nothing is
-// written. Changing the slug of a post that has been published keeps the old
-// slug so that old links still resolve. A published post's changes are
-// public at once.
+// UpdatePost applies a partial edit to post id as one save: its fields,
+// and, when given, a new status (in.Status, with in.PublishAt for
+// "scheduled") and its place on the featured list (in.Featured). It is
+// all or nothing: one version, one revision, one rendering of the body,
+// and the featured list changes with it (featured.go) or not at all.
+// in.Version must be the version the edit started from: a stale one is a
+// Conflict and nothing is written. Changing the slug of a post that has
+// been published keeps the old slug so that old links still resolve. A
+// published post's changes are public at once. An edit that only
+// features the post (or takes it off the list) saves the list alone: the
+// post keeps its version. Errors: KindInvalid (bad fields, a publishAt
+// not in the future, unresolved citations of a post going public, a full
+// featured list), KindNotFound, KindConflict (stale version, taken slug,
+// a trashed post asked to go public), KindUnavailable, KindInternal.
 func (s *Service) UpdatePost(ctx context.Context, actor *User, id string, in PostInput) (*Post, error) {
 	const op = "cms.UpdatePost"
 	version, err := requireVersion(op, in.Version)
@@ -60,10 +107,28 @@ func (s *Service) UpdatePost(ctx context.Context, actor *User, id string, in Pos
 	return s.editPost(ctx, actor, id, in, version, nil)
 }
 
-// editPost applies in to post id at version, after check (if any) has
-// accepted the post as stored.
+// editPost applies in to post id at version (0: whatever it is now, a
+// concurrent save being redone on top), after check (if any) has
+// accepted the post as stored: the one save behind UpdatePost, the state
+// changes and PublishChanges.
 func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostInput, version int, check func(*Post) error) (*Post, error) {
-	return s.changePost(ctx, actor, id, version, "edited", func(p *Post) error {
+	const op = "cms.UpdatePost"
+	moveTo, err := s.statusChange(op, in)
+	if err != nil {
+		return nil, err
+	}
+	content := in.hasContent()
+	if !content && moveTo == nil && in.Featured != nil {
+		return s.featureOnly(ctx, id, version, *in.Featured, check)
+	}
+	note := "edited"
+	if moveTo != nil {
+		note = statusNotes[*in.Status]
+		if content {
+			note = "edited and " + note
+		}
+	}
+	return s.changePost(ctx, actor, id, version, note, in.Featured, func(p *Post) error {
 		if check != nil {
 			if err := check(p); err != nil {
 				return err
@@ -73,6 +138,11 @@ func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostI
 		in.apply(p)
 		if in.Slug != nil && p.Slug == "" {
 			p.Slug = Slugify(p.Title)
+		}
+		if moveTo != nil {
+			if err := moveTo(p); err != nil {
+				return err
+			}
 		}
 		if p.Slug != oldSlug {
 			p.OldSlugs = slices.DeleteFunc(p.OldSlugs, func(s string) bool { return s == p.Slug })
@@ -87,69 +157,10 @@ func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostI
 	})
 }
 
-// PublishPost makes post id public now. The first publication sets
-// PublishedAt; republishing keeps it. version may be 0 to skip the check.
-// A trashed post must be restored first (Conflict).
-func (s *Service) PublishPost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
-	return s.changePost(ctx, actor, id, version, "published", func(p *Post) error {
-		if p.Trashed() {
-			return Errorf(KindConflict, "cms.PublishPost", "The post is in the trash; restore it before publishing.")
-		}
-		p.Status = StatusPublished
-		p.PublishAt = time.Time{}
-		if p.PublishedAt.IsZero() {
-			p.PublishedAt = s.timeNow()
-		}
-		return nil
-	})
-}
-
-// UnpublishPost turns post id back into a draft; readers no longer see it.
-func (s *Service) UnpublishPost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
-	return s.changePost(ctx, actor, id, version, "unpublished", func(p *Post) error {
-		p.Status = StatusDraft
-		p.PublishAt = time.Time{}
-		return nil
-	})
-}
-
-// SchedulePost sets post id to go public at `at`, which must be in the
-// future; the scheduler publishes it then. Returns Invalid naming
-// "publishAt" for a past time.
-func (s *Service) SchedulePost(ctx context.Context, actor *User, id string, version int, at time.Time) (*Post, error) {
-	const op = "cms.SchedulePost"
-	if at.IsZero() {
-		return nil, Problems{"publishAt": "A publication time is required."}.Err(op)
-	}
-	if !at.After(s.now()) {
-		return nil, Problems{"publishAt": "Must be in the future."}.Err(op)
-	}
-	if at.After(s.now().AddDate(10, 0, 0)) {
-		return nil, Problems{"publishAt": "Must be within the next ten years."}.Err(op)
-	}
-	return s.changePost(ctx, actor, id, version, "scheduled", func(p *Post) error {
-		if p.Trashed() {
-			return Errorf(KindConflict, op, "The post is in the trash; restore it before scheduling.")
-		}
-		p.Status = StatusScheduled
-		p.PublishAt = at.UTC().Truncate(time.Millisecond)
-		return nil
-	})
-}
-
-// ArchivePost takes post id off the site but keeps it apart from drafts.
-func (s *Service) ArchivePost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
-	return s.changePost(ctx, actor, id, version, "archived", func(p *Post) error {
-		p.Status = StatusArchived
-		p.PublishAt = time.Time{}
-		return nil
-	})
-}
-
 // TrashPost moves post id to the trash; it disappears from the site and
 // keeps its status for a later restore.
 func (s *Service) TrashPost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
-	return s.changePost(ctx, actor, id, version, "trashed", func(p *Post) error {
+	return s.changePost(ctx, actor, id, version, "trashed", nil, func(p *Post) error {
 		if p.Trashed() {
 			return nil
 		}
@@ -161,7 +172,7 @@ func (s *Service) TrashPost(ctx context.Context, actor *User, id string, version
 // RestorePost takes post id out of the trash. A scheduled post whose time
 // passed while it was in the trash comes back as a draft.
 func (s *Service) RestorePost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
-	return s.changePost(ctx, actor, id, version, "restored", func(p *Post) error {
+	return s.changePost(ctx, actor, id, version, "restored", nil, func(p *Post) error {
 		p.DeletedAt = time.Time{}
 		if p.Status == StatusScheduled && !p.PublishAt.After(s.now()) {
 			p.Status = StatusDraft
@@ -228,7 +239,7 @@ func (s *Service) RestoreRevision(ctx context.Context, actor *User, id, revision
 		return nil, err
 	}
 	note := "restored version " + strconv.Itoa(rev.Version)
-	return s.changePost(ctx, actor, id, version, note, func(p *Post) error {
+	return s.changePost(ctx, actor, id, version, note, nil, func(p *Post) error {
 		p.Title, p.Excerpt, p.Body = rev.Title, rev.Excerpt, rev.Body
 		p.CategoryIDs, p.Tags, p.SEO = slices.Clone(rev.CategoryIDs), slices.Clone(rev.Tags), rev.SEO
 		return nil
@@ -259,7 +270,7 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		_, _, err := s.changePostQuiet(ctx, systemActor, d.ID, d.Version, "published as scheduled", func(p *Post) error {
+		_, _, err := s.changePostQuiet(ctx, systemActor, d.ID, d.Version, "published as scheduled", nil, func(p *Post) error {
 			if p.Status != StatusScheduled || p.Trashed() {
 				return errSkip
 			}
@@ -298,37 +309,50 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 var errSkip = Errorf(KindConflict, "cms", "skip")
 
 // changePost loads post id, checks version (unless 0), applies change,
-// validates, renders and saves it as a new revision; then, if the post was
-// or is public, refreshes public content (a draft's save does not make
-// every instance reload). With version 0 a concurrent edit is retried on
-// the new version.
-func (s *Service) changePost(ctx context.Context, actor *User, id string, version int, note string, change func(*Post) error) (*Post, error) {
-	p, public, err := s.changePostQuiet(ctx, actor, id, version, note, change)
+// validates, renders and saves it as a new revision, with the featured
+// list changed to featured when it is not nil (featured.go); then, if
+// the post was or is public, or the list changed, refreshes public
+// content (a draft's save does not make every instance reload). With
+// version 0 a concurrent edit is retried on the new version.
+func (s *Service) changePost(ctx context.Context, actor *User, id string, version int, note string, featured *bool, change func(*Post) error) (*Post, error) {
+	p, out, err := s.changePostQuiet(ctx, actor, id, version, note, featured, change)
 	if err != nil {
 		return nil, err
 	}
-	if public {
+	switch {
+	case out.listChanged:
+		s.published(ctx) // the list too: one reload
+	case out.public:
 		s.publishedPost(ctx, p)
 	}
 	return p, nil
 }
 
-func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, version int, note string, change func(*Post) error) (*Post, bool, error) {
+// saveOutcome says what a save changed that readers see.
+type saveOutcome struct {
+	public      bool // the post was or is public
+	listChanged bool // the featured list changed with it
+}
+
+// errCrashed stops a save where a test's crash hook says (Service.crash).
+var errCrashed = Errorf(KindUnavailable, "cms.changePost", "stopped as if the process had died")
+
+func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, version int, note string, featured *bool, change func(*Post) error) (*Post, saveOutcome, error) {
 	const op = "cms.changePost"
 	for attempt := 0; ; attempt++ {
 		p, err := s.store.GetPost(ctx, id)
 		if err != nil {
-			return nil, false, err
+			return nil, saveOutcome{}, err
 		}
 		if version != 0 && p.Version != version {
-			return nil, false, staleError(op, p.Version)
+			return nil, saveOutcome{}, staleError(op, p.Version)
 		}
 		prev, wasPublic := p.Version, p.Public()
 		if err := change(p); err != nil {
-			return nil, false, err
+			return nil, saveOutcome{}, err
 		}
 		if err := s.preparePost(ctx, op, p); err != nil {
-			return nil, false, err
+			return nil, saveOutcome{}, err
 		}
 		now := s.timeNow()
 		p.Version = prev + 1
@@ -342,7 +366,24 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 			}
 			p.Revisions = slices.Clone(p.Revisions[extra:])
 		}
+		// The last check, then the mark on the list; the post's save
+		// below is the commit point of both.
+		var mark *PendingFeature
+		if featured != nil {
+			if mark, err = s.markFeatured(ctx, op, p, *featured, rev.ID); err != nil {
+				return nil, saveOutcome{}, err
+			}
+		}
+		if mark != nil && s.crash != nil && s.crash("marked") {
+			return nil, saveOutcome{}, errCrashed
+		}
 		err = s.store.UpdatePost(ctx, p, prev, rev, pruned)
+		if mark != nil {
+			if err == nil && s.crash != nil && s.crash("committed") {
+				return nil, saveOutcome{}, errCrashed
+			}
+			s.finishFeatured(ctx, mark, err)
+		}
 		if err == nil {
 			s.postsChanged(ctx)
 			if p.Status == StatusScheduled && !p.Trashed() {
@@ -350,15 +391,15 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 					s.log.Warn("cannot record the next due time; the scheduler's periodic check will find the post", "post", p.ID, "err", err)
 				}
 			}
-			return p, wasPublic || p.Public(), nil
+			return p, saveOutcome{public: wasPublic || p.Public(), listChanged: mark != nil}, nil
 		}
 		if version == 0 && IsKind(err, KindConflict) && !isSlugConflict(err) && attempt < 3 {
 			continue // a concurrent save won; redo the change on its result
 		}
 		if IsKind(err, KindConflict) && !isSlugConflict(err) {
-			return nil, false, staleError(op, 0)
+			return nil, saveOutcome{}, staleError(op, 0)
 		}
-		return nil, false, err
+		return nil, saveOutcome{}, err
 	}
 }
 
@@ -445,7 +486,7 @@ func (s *Service) ImportPost(ctx context.Context, actor *User, in PostInput, sta
 	if err != nil || status == StatusDraft {
 		return p, err
 	}
-	p, _, err = s.changePostQuiet(ctx, actor, p.ID, p.Version, string(status), func(p *Post) error {
+	p, _, err = s.changePostQuiet(ctx, actor, p.ID, p.Version, string(status), nil, func(p *Post) error {
 		p.Status = status
 		if status == StatusPublished {
 			p.PublishedAt = publishedAt.UTC().Truncate(time.Millisecond)

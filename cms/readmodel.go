@@ -138,6 +138,12 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	for i, l := range lists {
+		// A save that features a post commits on the post: see featured.go.
+		if lists[i], _, err = SettleFeatured(ctx, rm.store, l, rm.clock()); err != nil {
+			return err
+		}
+	}
 	quizzes, err := rm.store.ListQuizzes(ctx)
 	if err != nil {
 		return err

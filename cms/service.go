@@ -20,6 +20,11 @@ type Service struct {
 	images    ImageProcessor // nil: uploads fail
 	maxUpload int64
 	crossref  *crossrefClient // nil: DOI lookups off
+
+	// crash, when set (by tests only), is asked at each step of a save
+	// that features a post ("marked", "committed"); true stops the save
+	// there as if the process had died (featured.go).
+	crash func(step string) bool
 }
 
 // ServiceConfig wires a Service.

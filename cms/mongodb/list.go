@@ -18,6 +18,17 @@ type listDoc struct {
 	Version   int            `bson:"version"`
 	CreatedAt *time.Time     `bson:"createdAt"`
 	UpdatedAt *time.Time     `bson:"updatedAt"`
+	// Pending holds the featured list's changes of saves in flight
+	// (cms/featured.go); absent when there are none.
+	Pending []pendingFeatureDoc `bson:"pending,omitempty"`
+}
+
+type pendingFeatureDoc struct {
+	PostID     string     `bson:"postId"`
+	On         bool       `bson:"on"`
+	RevisionID string     `bson:"revisionId"`
+	Version    int        `bson:"version"`
+	At         *time.Time `bson:"at"`
 }
 
 type listEntryDoc struct {
@@ -32,6 +43,9 @@ func toListDoc(id bson.ObjectID, l *cms.List) *listDoc {
 	for i, e := range l.Entries {
 		d.Entries[i] = listEntryDoc{PostID: ref(e.PostID), Start: toTime(e.Start), End: toTime(e.End)}
 	}
+	for _, m := range l.Pending {
+		d.Pending = append(d.Pending, pendingFeatureDoc{PostID: ref(m.PostID), On: m.On, RevisionID: m.RevisionID, Version: m.Version, At: toTime(m.At)})
+	}
 	return d
 }
 
@@ -43,6 +57,9 @@ func (d *listDoc) list() *cms.List {
 	}
 	if len(d.Excluded) > 0 {
 		l.Excluded = d.Excluded
+	}
+	for _, m := range d.Pending {
+		l.Pending = append(l.Pending, cms.PendingFeature{PostID: m.PostID, On: m.On, RevisionID: m.RevisionID, Version: m.Version, At: fromTime(m.At)})
 	}
 	return l
 }
