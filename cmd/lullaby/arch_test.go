@@ -25,6 +25,9 @@ func TestDependencyRules(t *testing.T) {
 		{mod + "cms/imaging", []string{mod}},
 		{mod + "cms", append(slices.Clone(imageCodecs), mod+"cms/imaging")},
 		{mod + "cms/mongodb", []string{"github.com/gofiber/"}},
+		// The one translation of errors to HTTP answers, shared by both
+		// surfaces: no web framework, no surface, no store.
+		{mod + "cms/problem", []string{"github.com/gofiber/", mod + "admin", mod + "public", mod + "cms/mongodb", "go.mongodb.org/"}},
 		{mod + "admin", []string{"go.mongodb.org/", "github.com/FerretDB/", mod + "public", mod + "cms/mongodb"}},
 		{mod + "public", []string{"go.mongodb.org/", "github.com/FerretDB/", mod + "admin", mod + "cms/mongodb"}},
 		// The WordPress export reader is a leaf: it imports nothing of ours.
