@@ -88,7 +88,7 @@ func TestReadMalformed(t *testing.T) {
 // items: that item comes back with an ItemError naming the field, the
 // next one reads, and the memory allocated stays far below the field.
 func TestReadOversizedField(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it measures the heap of the whole process.
 	const size = 50 << 20
 	head := wxr(`<item><wp:post_id>1</wp:post_id><title>before</title></item>
 <item><wp:post_id>2</wp:post_id><title>huge</title><content:encoded><![CDATA[`)
@@ -110,7 +110,7 @@ func TestReadOversizedField(t *testing.T) {
 			got = append(got, it.Title)
 		case errors.As(err, &ie) && errors.Is(err, ErrTooLarge):
 			got = append(got, "error: "+err.Error())
-			if it.Content != "" || it.Status != StatusPublish || ie.ID != 2 || ie.Field != "encoded" {
+			if it.Content != "" || it.Status != StatusPublish || ie.ID != 2 || ie.Field != "content:encoded" {
 				t.Errorf("oversized item = %+v, error %+v", it, ie)
 			}
 		default:
@@ -118,7 +118,7 @@ func TestReadOversizedField(t *testing.T) {
 		}
 	}
 	runtime.ReadMemStats(&after)
-	if len(got) != 3 || got[0] != "before" || !strings.Contains(got[1], `item 2 ("huge"): encoded: field too large`) || got[2] != "after" {
+	if len(got) != 3 || got[0] != "before" || !strings.Contains(got[1], `item 2 ("huge"): content:encoded: field too large`) || got[2] != "after" {
 		t.Errorf("items = %q", got)
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 40<<20 {
@@ -138,6 +138,26 @@ func TestReadFieldLimitOption(t *testing.T) {
 	var ie *ItemError
 	if !errors.As(err, &ie) || ie.Field != "meta big" || it.Title != "t" || len(it.Meta["big"]) != 0 {
 		t.Errorf("item %+v, err %v; want an ItemError for meta big", it, err)
+	}
+}
+
+// TestReadItemBudget fills one item with many meta values, each under
+// the field limit: past four fields' worth the item fails, the next reads.
+func TestReadItemBudget(t *testing.T) {
+	t.Parallel()
+	meta := `<wp:postmeta><wp:meta_key>k</wp:meta_key><wp:meta_value>` + strings.Repeat("v", 900) + `</wp:meta_value></wp:postmeta>`
+	src := wxr(`<item><wp:post_id>1</wp:post_id>` + strings.Repeat(meta, 10) + `</item><item><wp:post_id>2</wp:post_id>` + meta + `</item>`)
+	r, err := NewReader(strings.NewReader(src), Options{MaxField: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := r.Next()
+	var ie *ItemError
+	if !errors.As(err, &ie) || ie.ID != 1 || !strings.Contains(err.Error(), "holds over 4000 bytes") || len(it.Meta["k"]) != 4 {
+		t.Errorf("item 1: %d values, err %v; want 4 values and the item's ItemError", len(it.Meta["k"]), err)
+	}
+	if it, err := r.Next(); err != nil || it.ID != 2 || len(it.Meta["k"]) != 1 {
+		t.Errorf("item 2: %+v, %v", it, err)
 	}
 }
 

@@ -109,6 +109,7 @@ func TestConvertHTML(t *testing.T) {
 			want: []string{"![one](/1.jpg)", "![two](/2.jpg)"}, lossy: []string{"gallery of 2 images turned into a list of images"}},
 		{name: "Embed shortcode", in: `[embed]https://youtu.be/x1[/embed]`, want: []string{"[https://youtu.be/x1](https://youtu.be/x1)"}, lossy: []string{"embed of https://youtu.be/x1"}},
 		{name: "Video shortcode", in: `[video mp4="/v.mp4"][/video]`, want: []string{"(/v.mp4)"}, lossy: []string{"video shortcode turned into a link to /v.mp4"}},
+		{name: "Audio shortcode with a bare URL", in: `[audio https://x.example/a.mp3]`, want: []string{"(https://x.example/a.mp3)"}, lossy: []string{"audio shortcode turned into a link to https://x.example/a.mp3"}},
 		{name: "Footnote without text", in: `<!-- wp:paragraph --><p>a<sup data-fn="zz" class="fn"><a href="#zz">1</a></sup></p><!-- /wp:paragraph -->`, footnotes: `[]`,
 			want: []string{"a[^1]", "\n\n[^1]:"}, lossy: []string{"footnote zz has no text"}},
 		{name: "Footnote meta unreadable", in: `<!-- wp:paragraph --><p>a</p><!-- /wp:paragraph -->`, footnotes: `{`, lossy: []string{"footnotes meta unreadable"}},

@@ -111,6 +111,8 @@ func (it *Item) MetaValue(key string) string {
 // readItem reads one <item> whose start has been consumed. An oversized
 // field leaves the item readable and comes back as an *ItemError.
 func (r *Reader) readItem() (*Item, error) {
+	r.budget = itemBudget * r.opt.MaxField
+	defer func() { r.budget = -1 }()
 	it := &Item{Meta: map[string][]string{}}
 	var date, dateGMT string
 	var bad *ItemError
@@ -181,7 +183,7 @@ func (r *Reader) readItem() (*Item, error) {
 			continue
 		}
 		v, err := r.text()
-		if err = tooLarge(name[strings.IndexByte(name, ':')+1:], err); err != nil {
+		if err = tooLarge(strings.TrimPrefix(name, ":"), err); err != nil {
 			return nil, err
 		}
 		if dst != nil {

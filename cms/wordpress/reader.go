@@ -25,6 +25,9 @@ var ErrTooLarge = errors.New("field too large")
 // Options.MaxField is zero.
 const DefaultMaxField = 8 << 20
 
+// itemBudget is how many MaxFields one item may hold in all.
+const itemBudget = 4
+
 // Options tune a Reader. The zero value is ready to use.
 type Options struct {
 	// MaxField is the largest field kept, in bytes (DefaultMaxField if 0).
@@ -44,10 +47,12 @@ type ItemError struct {
 	Err   error
 }
 
+// Error names the item and the field.
 func (e *ItemError) Error() string {
 	return fmt.Sprintf("item %d (%q): %s: %v", e.ID, e.Title, e.Field, e.Err)
 }
 
+// Unwrap returns the cause, such as ErrTooLarge.
 func (e *ItemError) Unwrap() error { return e.Err }
 
 // Stats counts what the scrubbing did to the bytes of the export.
@@ -68,6 +73,10 @@ type Reader struct {
 	next  *xml.StartElement // the first <item>, read while looking for the site
 	items int
 	err   error
+	// budget is what the current item may still hold, in bytes, or -1
+	// outside items: thousands of meta values each under MaxField must
+	// not add up to an unbounded item.
+	budget int64
 }
 
 // NewReader reads the export's header (everything before the first item)
@@ -85,7 +94,7 @@ func NewReader(r io.Reader, opt Options) (*Reader, error) {
 	d := xml.NewDecoder(s)
 	d.Strict = true
 	d.Entity = xml.HTMLEntity // titles sometimes carry &nbsp; and friends
-	rd := &Reader{d: d, s: s, opt: opt}
+	rd := &Reader{d: d, s: s, opt: opt, budget: -1}
 	if err := rd.readHeader(); err != nil {
 		return nil, err
 	}
@@ -365,6 +374,12 @@ func (r *Reader) text() (string, error) {
 			if over || r.s.cuts != cuts {
 				return "", fmt.Errorf("%w: over %d bytes", ErrTooLarge, r.opt.MaxField)
 			}
+			if r.budget >= 0 {
+				if r.budget -= int64(b.Len()); r.budget < 0 {
+					r.budget = 0
+					return "", fmt.Errorf("%w: the item holds over %d bytes in all", ErrTooLarge, itemBudget*r.opt.MaxField)
+				}
+			}
 			return b.String(), nil
 		}
 	}
@@ -373,20 +388,21 @@ func (r *Reader) text() (string, error) {
 // prefix names an element's namespace by its usual WXR prefix, whether
 // the file declared it (a URL) or not (the bare prefix).
 func prefix(n xml.Name) string {
-	s := n.Space
+	// Exports from WordPress.com write https:// namespace URLs.
+	s := strings.TrimPrefix(strings.TrimPrefix(n.Space, "http://"), "https://")
 	switch {
 	case s == "":
 		return ""
-	case strings.HasPrefix(s, "http://wordpress.org/export/") && strings.HasSuffix(s, "/excerpt/"):
+	case strings.HasPrefix(s, "wordpress.org/export/") && strings.HasSuffix(s, "/excerpt/"):
 		return "excerpt"
-	case strings.HasPrefix(s, "http://wordpress.org/export/"):
+	case strings.HasPrefix(s, "wordpress.org/export/"):
 		return "wp"
-	case s == "http://purl.org/rss/1.0/modules/content/":
+	case s == "purl.org/rss/1.0/modules/content/":
 		return "content"
-	case s == "http://purl.org/dc/elements/1.1/":
+	case s == "purl.org/dc/elements/1.1/":
 		return "dc"
 	}
-	return s
+	return n.Space
 }
 
 func atoi(s string) int64 {

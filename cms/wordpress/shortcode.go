@@ -20,6 +20,7 @@ type shortcode struct {
 	start, end int // byte range in the text, closing tag included
 	name       string
 	attrs      map[string]string
+	raw        string // the text between the name and "]"
 	inner      string
 	closed     bool // had a [/name]
 }
@@ -49,7 +50,7 @@ func nextShortcode(s string, from int) (shortcode, bool) {
 		if end < 0 || end > 4096 || strings.ContainsAny(s[j:j+end], "[<") {
 			continue
 		}
-		sc := shortcode{start: i, end: j + end + 1, name: s[i+1 : j], attrs: map[string]string{}}
+		sc := shortcode{start: i, end: j + end + 1, name: s[i+1 : j], raw: s[j : j+end], attrs: map[string]string{}}
 		for _, m := range scAttr.FindAllStringSubmatch(s[j:j+end], -1) {
 			k, v := m[1]+m[3]+m[5], m[2]+m[4]+m[6]
 			sc.attrs[strings.ToLower(k)] = html.UnescapeString(v)
@@ -137,6 +138,9 @@ func shortcodeHTML(sc shortcode, lossy *[]string) (string, bool) {
 				u = sc.attrs[k]
 			}
 		}
+		if u == "" { // [audio https://…] names its file without a key
+			u = bareURL.FindString(sc.raw)
+		}
 		*lossy = append(*lossy, sc.name+" shortcode turned into a link to "+u)
 		return linkHTML(u), true
 	}
@@ -149,6 +153,7 @@ func linkHTML(u string) string {
 }
 
 var (
+	bareURL      = regexp.MustCompile(`https?://[^\s"'\]]+`)
 	easyFootnote = regexp.MustCompile(`\(\((.+?)\)\)`)
 	bareURLLine  = regexp.MustCompile(`(?m)^[ \t]*(https?://[^\s<>"]+)[ \t]*$`)
 	oEmbedHosts  = regexp.MustCompile(`^https?://(?:[a-z0-9-]+\.)*(?:youtube\.com|youtu\.be|vimeo\.com|twitter\.com|x\.com|instagram\.com|pinterest\.[a-z.]+|tiktok\.com|spotify\.com|soundcloud\.com|facebook\.com|flickr\.com|dailymotion\.com|ted\.com|reddit\.com|tumblr\.com)/`)
