@@ -31,6 +31,7 @@ type Body struct {
 // Image is an <img> of a body with its Pinterest attributes.
 type Image struct {
 	URL            string // as written: the importer rewrites it
+	Link           string // href of a link around the image, often the full-size file
 	Alt            string
 	Title          string
 	AttachmentID   int64  // from class="wp-image-N" or a [gallery]; 0 if unknown
@@ -38,7 +39,7 @@ type Image struct {
 	PinTitle       string // data-pin-title
 	PinMedia       string // data-pin-media: the image Pinterest should take
 	PinID          string // data-pin-id (repin)
-	NoPin          bool   // data-pin-nopin
+	NoPin          bool   // data-pin-nopin, or Pinterest's nopin attribute
 	Hidden         bool   // a Tasty Pins hidden pin image: not in Markdown
 }
 
@@ -257,6 +258,12 @@ func image(n *html.Node, hidden bool) Image {
 		PinMedia: attr(n, "data-pin-media"), PinID: attr(n, "data-pin-id")}
 	if v, ok := attrOK(n, "data-pin-nopin"); ok && v != "false" {
 		img.NoPin = true
+	}
+	if _, ok := attrOK(n, "nopin"); ok { // Pinterest's own opt-out attribute
+		img.NoPin = true
+	}
+	if p := n.Parent; p != nil && p.Type == html.ElementNode && p.Data == "a" {
+		img.Link = attr(p, "href")
 	}
 	if m := wpImageClass.FindStringSubmatch(attr(n, "class")); m != nil {
 		img.AttachmentID = atoi(m[1])

@@ -138,6 +138,13 @@ func TestConvertHTML(t *testing.T) {
 			}
 		})
 	}
+	t.Run("Linked image and Pinterest's nopin", func(t *testing.T) {
+		b := ConvertHTML(`<p><a href="/full.jpg"><img src="/small-300x200.jpg" alt="cot" nopin="nopin"></a></p>`, "")
+		want := Image{URL: "/small-300x200.jpg", Link: "/full.jpg", Alt: "cot", NoPin: true}
+		if len(b.Images) != 1 || b.Images[0] != want || b.Markdown != "[![cot](/small-300x200.jpg)](/full.jpg)" {
+			t.Errorf("markdown %q images %+v, want %+v", b.Markdown, b.Images, want)
+		}
+	})
 	t.Run("Hidden pin image reported, not shown", func(t *testing.T) {
 		b := ConvertHTML(`<div class="tasty-pins-hidden-image-container"><img data-pin-description="pin me" data-pin-nopin="false" src="/h.jpg"></div><p>Visible</p>`, "")
 		if strings.Contains(b.Markdown, "h.jpg") || len(b.Images) != 1 || !b.Images[0].Hidden || b.Images[0].PinDescription != "pin me" || b.Images[0].NoPin {
