@@ -54,6 +54,7 @@ func (a *Admin) HandleError(c *fiber.Ctx, err error) error {
 	if strings.HasPrefix(c.Path(), panelPrefix+"/api/") {
 		return a.writeProblem(c, err)
 	}
+	setPanelHeaders(c)
 	return a.panelError(c, err)
 }
 

@@ -115,11 +115,16 @@ func wantsJSON(c *fiber.Ctx) bool {
 // panelHeaders marks every panel response as private and uncacheable and
 // sets the browser protections: CSP, no framing, no referrer leaks.
 func (a *Admin) panelHeaders(c *fiber.Ctx) error {
+	setPanelHeaders(c)
+	return c.Next()
+}
+
+// setPanelHeaders sets the headers of panelHeaders.
+func setPanelHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
 	h.Set(fiber.HeaderCacheControl, "no-store")
 	h.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
 	h.Set(fiber.HeaderXFrameOptions, "DENY")
 	h.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	return c.Next()
 }

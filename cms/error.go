@@ -116,16 +116,6 @@ func ErrorMessage(err error) string {
 	return "An internal error occurred."
 }
 
-// ErrorRetryAfter returns how long the client should wait before retrying
-// after err (an *Error's RetryAfter), 0 when unknown.
-func ErrorRetryAfter(err error) time.Duration {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.RetryAfter
-	}
-	return 0
-}
-
 // ErrorFields returns the per-field messages carried by err, if any.
 func ErrorFields(err error) map[string]string {
 	var e *Error

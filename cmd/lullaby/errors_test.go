@@ -129,6 +129,29 @@ func TestErrorsAgreeAcrossAPIs(t *testing.T) {
 	}
 }
 
+// TestPanelAnswersServerRefusalsWithAPage checks that a refusal made by
+// the server rather than a route (a body over its limit) reaches the
+// panel's own writer under /admin: the error page, with the panel's
+// protections, not the APIs' problem+json.
+func TestPanelAnswersServerRefusalsWithAPage(t *testing.T) {
+	t.Parallel()
+	s := MustServerEnv(t, map[string]string{"LULLABY_BODY_LIMIT_MB": "1", "LULLABY_MAX_UPLOAD_MB": "1"})
+	r := sendOverLimit(t, MustListen(t, s), errorCall{method: "POST", path: "/admin/media",
+		header: []string{"Content-Type", "multipart/form-data; boundary=x", "Accept", "text/html"}})
+	if r.status != 413 || r.header.Get("Content-Type") != "text/html; charset=utf-8" ||
+		!strings.Contains(string(r.body), "<h1>Too large</h1>") || !strings.Contains(string(r.body), "The request body is too large.") {
+		t.Errorf("POST /admin/media over the limit = %d %s:\n%s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	for _, h := range []string{"Content-Security-Policy", "X-Frame-Options"} {
+		if r.header.Get(h) == "" {
+			t.Errorf("no %s", h)
+		}
+	}
+	if r.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("Cache-Control %q, want no-store", r.header.Get("Cache-Control"))
+	}
+}
+
 // sendError sends call (errorCall) to s, listening at addr.
 func (s *server) sendError(tb testing.TB, addr string, call errorCall) appResponse {
 	tb.Helper()
@@ -163,10 +186,17 @@ func sendOverLimit(tb testing.TB, addr string, call errorCall) appResponse {
 		tb.Fatal(err)
 	}
 	defer conn.Close()
-	head := call.method + " " + call.path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n" +
-		"Content-Length: " + strconv.Itoa(4<<20) + "\r\n"
+	head := call.method + " " + call.path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: " + strconv.Itoa(4<<20) + "\r\n"
+	header := append([]string{"Content-Type", "application/json"}, call.header...) // a later value wins
 	if call.token != "" {
-		head += "Authorization: Bearer " + call.token + "\r\n"
+		header = append(header, "Authorization", "Bearer "+call.token)
+	}
+	values := map[string]string{}
+	for i := 0; i+1 < len(header); i += 2 {
+		values[header[i]] = header[i+1]
+	}
+	for k, v := range values {
+		head += k + ": " + v + "\r\n"
 	}
 	if _, err := io.WriteString(conn, head+"\r\n"); err != nil {
 		tb.Fatal(err)
