@@ -442,14 +442,11 @@ func (a *Admin) handleCitationUpdateForm(c *fiber.Ctx) error {
 		return perr
 	}
 	p.Problem = problemNotSaved
-	status := fiber.StatusUnprocessableEntity
+	status := formStatus(c, err) // 422 for the form's own checks (err nil)
 	if isStale(err) {
 		p.Form.C.Version = stored.Version
 		delete(p.Form.Errors, "version")
 		p.Problem = "Someone else saved this reference since you opened it. Your changes are still in the form below; save again to replace theirs, or reload the page to see theirs."
-		status = fiber.StatusConflict
-	} else if err != nil {
-		status = formStatus(c, err)
 	}
 	return a.render(c, status, views.Citation, p)
 }

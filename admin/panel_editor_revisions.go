@@ -224,7 +224,8 @@ func (a *Admin) handlePreviewFragment(c *fiber.Ctx) error {
 		refs = refs[:cms.MaxPostReferences]
 	}
 	if len(body) > cms.MaxBodyBytes {
-		return fiber.NewError(fiber.StatusRequestEntityTooLarge, "The text is too long to preview: the limit is 512 KiB.")
+		return &cms.Error{Kind: cms.KindTooLarge, Op: "admin.preview", Message: "The text is too long to preview: the limit is 512 KiB.",
+			Fields: map[string]string{"body": "At most 512 KiB."}}
 	}
 	r, err := cms.RenderMarkdown(strings.ReplaceAll(body, "\r\n", "\n"))
 	if err != nil {

@@ -61,12 +61,13 @@ func conflictOn(err error, field string) bool {
 }
 
 // formStatus is the status of a page re-rendered for err, a form with
-// its fields marked or an alert: 422 for bad input, else the status of
-// err's kind (problem.StatusOf: 409 for a conflict, 413 for too large,
-// 401, 404, 429 with Retry-After).
+// its fields marked or an alert: 422 for bad input (and for a nil err,
+// when the handler's own checks failed), else the status of err's kind
+// (problem.StatusOf: 409 for a conflict, 413 for too large, 401, 404,
+// 429 with Retry-After).
 func formStatus(c *fiber.Ctx, err error) int {
 	p := problem.From(err)
-	if p.Status == fiber.StatusBadRequest {
+	if err == nil || p.Status == fiber.StatusBadRequest {
 		return fiber.StatusUnprocessableEntity
 	}
 	sendRetryAfter(c, p)

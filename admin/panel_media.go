@@ -216,7 +216,7 @@ func (a *Admin) handleMediaAltForm(c *fiber.Ctx) error {
 		}
 		return a.flashRedirect(c, mediaReturn(c), msg)
 	case isStale(err):
-		return a.rerenderMedia(c, fiber.StatusConflict, id, "", "This image changed in another window meanwhile; here is its current alt text. Nothing was saved.")
+		return a.rerenderMedia(c, formStatus(c, err), id, "", "This image changed in another window meanwhile; here is its current alt text. Nothing was saved.")
 	case cms.IsKind(err, cms.KindInvalid):
 		msg := cms.ErrorFields(err)["alt"]
 		if msg == "" {
