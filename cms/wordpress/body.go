@@ -26,6 +26,9 @@ type Body struct {
 	Images    []Image // every image of the body, in order, for URL rewriting
 	Footnotes int
 	Lossy     []string
+	// Teaser is the Markdown before <!--more-->, which WordPress shows in
+	// lists as the post's summary; "" when the body has no such marker.
+	Teaser string
 }
 
 // Image is an <img> of a body with its Pinterest attributes.
@@ -46,6 +49,7 @@ type Image struct {
 var (
 	blockComment = regexp.MustCompile(`<!--\s+(/)?wp:([a-z][a-z0-9_-]*/)?([a-z][a-z0-9_-]*)\s+(?:(\{(?s:.*?)\})\s+)?(/)?-->`)
 	wpImageClass = regexp.MustCompile(`\bwp-image-(\d+)\b`)
+	moreTag      = regexp.MustCompile(`<!--more(?:\s[^>]*)?-->`)
 )
 
 // staticBlocks are the core blocks whose saved HTML is their content, or
@@ -78,6 +82,9 @@ func ConvertHTML(content, footnotes string) Body {
 	var b Body
 	if strings.TrimSpace(content) == "" {
 		return b
+	}
+	if i := moreTag.FindStringIndex(content); i != nil && strings.TrimSpace(content[:i[0]]) != "" {
+		b.Teaser = ConvertHTML(content[:i[0]], "").Markdown
 	}
 	b.Editor = "classic"
 	if blockComment.MatchString(content) {

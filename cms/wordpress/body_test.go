@@ -138,6 +138,19 @@ func TestConvertHTML(t *testing.T) {
 			}
 		})
 	}
+	t.Run("Teaser before the more tag", func(t *testing.T) {
+		b := ConvertHTML("First <em>part</em>.\n\n<!--more Read on-->\n\nSecond part.", "")
+		if b.Teaser != "First *part*." || b.Markdown != "First *part*.\n\nSecond part." {
+			t.Errorf("teaser %q markdown %q", b.Teaser, b.Markdown)
+		}
+		block := ConvertHTML("<!-- wp:paragraph --><p>One</p><!-- /wp:paragraph --><!-- wp:more --><!--more--><!-- /wp:more --><!-- wp:paragraph --><p>Two</p><!-- /wp:paragraph -->", "")
+		if block.Teaser != "One" || block.Markdown != "One\n\nTwo" {
+			t.Errorf("block teaser %q markdown %q", block.Teaser, block.Markdown)
+		}
+		if none := ConvertHTML("<p>x</p>", ""); none.Teaser != "" {
+			t.Errorf("teaser without a more tag: %q", none.Teaser)
+		}
+	})
 	t.Run("Linked image and Pinterest's nopin", func(t *testing.T) {
 		b := ConvertHTML(`<p><a href="/full.jpg"><img src="/small-300x200.jpg" alt="cot" nopin="nopin"></a></p>`, "")
 		want := Image{URL: "/small-300x200.jpg", Link: "/full.jpg", Alt: "cot", NoPin: true}
