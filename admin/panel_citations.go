@@ -492,7 +492,7 @@ func (a *Admin) handleCitationMergeForm(c *fiber.Ctx) error {
 	}
 	n, err := a.svc.MergeCitations(c.UserContext(), actor(c), keep, drop)
 	if err != nil {
-		if cms.IsKind(err, cms.KindNotFound) || cms.IsKind(err, cms.KindInvalid) || cms.IsKind(err, cms.KindConflict) {
+		if refused(err) || cms.IsKind(err, cms.KindNotFound) {
 			return a.rerenderCitation(c, ct, formStatus(c, err), "Not merged: "+cms.ErrorMessage(err))
 		}
 		return err

@@ -53,6 +53,17 @@ func (a *Admin) panelError(c *fiber.Ctx, err error) error {
 	return c.Status(p.Status).Send(buf.Bytes())
 }
 
+// refused reports whether err is a refusal the page that was sent can
+// show beside the form — invalid input, a conflict, too large — rather
+// than a failure for the error page.
+func refused(err error) bool {
+	switch cms.ErrorKind(err) {
+	case cms.KindInvalid, cms.KindConflict, cms.KindTooLarge:
+		return err != nil
+	}
+	return false
+}
+
 // conflictOn reports whether err is a conflict over field: a stale
 // "version" (someone saved since), a taken "slug" or "doi".
 func conflictOn(err error, field string) bool {

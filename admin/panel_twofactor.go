@@ -180,7 +180,7 @@ func (a *Admin) handleTwoFactorDisableForm(c *fiber.Ctx) error {
 // error, or returns err.
 func (a *Admin) accountFail(c *fiber.Ctx, err error) error {
 	fields := cms.ErrorFields(err)
-	if fields == nil && !cms.IsKind(err, cms.KindConflict) {
+	if !refused(err) {
 		return err
 	}
 	p := accountPage{page: a.newPage(c, "Your account", "account"), ExpiresAt: sessionExpiry(c), TwoFactorErrors: fields}

@@ -111,7 +111,7 @@ func (a *Admin) handleUserDeleteForm(c *fiber.Ctx) error {
 // (the last owner, yourself, a stale version, a bad role); other errors go
 // to the error page.
 func (a *Admin) usersRefusal(c *fiber.Ctx, err error) error {
-	if !cms.IsKind(err, cms.KindConflict) && !cms.IsKind(err, cms.KindInvalid) {
+	if !refused(err) {
 		return err
 	}
 	p, perr := a.usersPage(c)
