@@ -256,3 +256,32 @@ func TestOneSaveCrash(t *testing.T) {
 		mustSlugs(t, "public featured list of a fresh process", e.freshFeatured(t), "nap-gaps")
 	})
 }
+
+// TestOneSaveLostMarkExpires: a save that died before its commit leaves
+// a mark no later save of the post replaces; it is dropped once it is
+// older than any save takes, and never counted meanwhile.
+func TestOneSaveLostMarkExpires(t *testing.T) {
+	t.Parallel()
+	e := mustListEnv(t)
+	ctx := t.Context()
+	cms.SetCrash(e.svc, func(step string) bool { return step == "marked" })
+	published, on := cms.StatusPublished, true
+	if _, err := e.svc.CreatePost(ctx, e.owner, cms.PostInput{Title: ptr("Nap gaps"), Status: &published, Featured: &on}); err != cms.ErrCrashed {
+		t.Fatalf("create: %v, want the crash", err)
+	}
+	pending := func() int {
+		l, err := e.db.GetListBySlug(ctx, cms.FeaturedSlug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(l.Pending)
+	}
+	e.clock.Set(e.clock.Now().Add(5 * time.Minute))
+	if l, err := e.svc.FeaturedList(ctx); err != nil || len(l.Entries) != 0 || pending() != 1 {
+		t.Fatalf("after 5 minutes: %+v, %v, %d marks stored", l, err, pending())
+	}
+	e.clock.Set(e.clock.Now().Add(6 * time.Minute))
+	if l, err := e.svc.FeaturedList(ctx); err != nil || len(l.Entries) != 0 || len(l.Pending) != 0 || pending() != 0 {
+		t.Fatalf("after 11 minutes: %+v, %v, %d marks stored", l, err, pending())
+	}
+}
