@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/public"
 	"github.com/mmcdole/gofeed"
 )
@@ -30,7 +31,7 @@ func MustFeedFixture(tb testing.TB) *fixture {
 	db := cmstest.New(tb)
 	rm := cms.NewReadModel(db, cmstest.Logger())
 	rm.SetPublicURL(testPublicURL)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger(), Images: imaging.Processor{}})
 	if err != nil {
 		tb.Fatal(err)
 	}
