@@ -1,63 +1,54 @@
 package cms
 
 import (
+	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lullabycms/lullaby/cms/cite"
 )
 
-// CitationType is the kind of work a citation points to. The values are CSL
-// type names, so CSL-JSON carries them unchanged.
-type CitationType string
+// CitationType is the kind of work a citation points to (cite.Type: CSL
+// type names).
+type CitationType = cite.Type
 
 // Citation types.
 const (
-	CiteArticle CitationType = "article-journal" // a journal article
-	CiteBook    CitationType = "book"            // a book, authored or edited
-	CiteChapter CitationType = "chapter"         // a chapter in an edited book
-	CiteReport  CitationType = "report"          // a report, guideline or thesis
-	CiteWebpage CitationType = "webpage"         // a page on a website
+	CiteArticle = cite.Article // a journal article
+	CiteBook    = cite.Book    // a book, authored or edited
+	CiteChapter = cite.Chapter // a chapter in an edited book
+	CiteReport  = cite.Report  // a report, guideline or thesis
+	CiteWebpage = cite.Webpage // a page on a website
 )
-
-// Valid reports whether t is a known citation type.
-func (t CitationType) Valid() bool {
-	switch t {
-	case CiteArticle, CiteBook, CiteChapter, CiteReport, CiteWebpage:
-		return true
-	}
-	return false
-}
 
 // Limits on citation fields, in characters (runes) unless said otherwise.
 const (
-	MaxCitationNames     = 2000 // authors, and separately editors
+	MaxCitationNames     = cite.MaxNames // authors, and separately editors
 	MaxCitationTitleLen  = 1000
 	MaxCitationNameLen   = 300 // each of family, given, literal
 	MaxCitationShortLen  = 100 // volume, issue, pages, article number, edition
 	MaxCitationMediumLen = 500 // publisher, place
 	MaxCitationKeyLen    = 64
-	MaxDOILen            = 300
+	MaxDOILen            = cite.MaxDOILen
 )
 
-// Name is a person (Family and Given) or an organisation (Literal, e.g.
-// "American Academy of Pediatrics"). A name with a Literal ignores the other
-// two fields.
-type Name struct {
-	Family  string `json:"family,omitempty"`
-	Given   string `json:"given,omitempty"`
-	Literal string `json:"literal,omitempty"`
-}
+// Limits on imported reference files (BibTeX, RIS).
+const (
+	MaxImportBytes   = cite.MaxImportBytes
+	MaxImportEntries = cite.MaxImportEntries
+)
 
-// IsZero reports whether the name is empty.
-func (n Name) IsZero() bool { return n.Family == "" && n.Given == "" && n.Literal == "" }
+// Name is a person (Family and Given) or an organisation (Literal).
+type Name = cite.Name
 
-// Citation is one reference in the library: a structured record from which
-// APA, AMA and CSL-JSON forms are derived. Key is the short citation key used
-// in post bodies ("[@price2012]"); it is unique in the library.
+// Citation is one reference in the library: the bibliographic fields of a
+// cite.Reference (Reference converts) with what makes it the library's:
+// its id, version and timestamps. Key is the short citation key used in
+// post bodies ("[@price2012]"); it is unique in the library.
 type Citation struct {
 	ID             string       `json:"id"`
 	Key            string       `json:"key"`
@@ -67,7 +58,7 @@ type Citation struct {
 	Year           int          `json:"year"`           // 0: no date ("n.d.")
 	Month          int          `json:"month"`          // 1-12; 0: unknown
 	Day            int          `json:"day"`            // 1-31; 0: unknown
-	Title          string       `json:"title"`          // kept as entered: no automatic sentence case
+	Title          string       `json:"title"`          // as entered; {braces} keep a word's case in every style
 	Container      string       `json:"container"`      // journal, book (for a chapter) or website
 	ContainerShort string       `json:"containerShort"` // journal abbreviation for AMA ("J Clin Sleep Med"); "": Container
 	Volume         string       `json:"volume"`
@@ -86,86 +77,53 @@ type Citation struct {
 	UpdatedAt      time.Time    `json:"updatedAt"`
 }
 
-var citationKeyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_:-]{0,63}$`)
+// Reference is c's bibliographic part, for cite to read and format.
+func (c *Citation) Reference() *cite.Reference {
+	return &cite.Reference{
+		Key: c.Key, Type: c.Type, Authors: c.Authors, Editors: c.Editors, Year: c.Year, Month: c.Month, Day: c.Day,
+		Title: c.Title, Container: c.Container, ContainerShort: c.ContainerShort, Volume: c.Volume, Issue: c.Issue,
+		Pages: c.Pages, ArticleNumber: c.ArticleNumber, Edition: c.Edition, Publisher: c.Publisher,
+		PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, URL: c.URL, Accessed: c.Accessed,
+	}
+}
+
+// citationOf is an unsaved citation holding r.
+func citationOf(r *cite.Reference) Citation {
+	return Citation{
+		Key: r.Key, Type: r.Type, Authors: r.Authors, Editors: r.Editors, Year: r.Year, Month: r.Month, Day: r.Day,
+		Title: r.Title, Container: r.Container, ContainerShort: r.ContainerShort, Volume: r.Volume, Issue: r.Issue,
+		Pages: r.Pages, ArticleNumber: r.ArticleNumber, Edition: r.Edition, Publisher: r.Publisher,
+		PublisherPlace: r.PublisherPlace, DOI: r.DOI, PMID: r.PMID, URL: r.URL, Accessed: r.Accessed,
+	}
+}
 
 // ValidCitationKey reports whether s is a well-formed citation key: lower-case
 // ASCII letters, digits, '_', ':' and '-', starting with a letter or digit, at
 // most 64 bytes.
-func ValidCitationKey(s string) bool { return citationKeyRE.MatchString(s) }
+func ValidCitationKey(s string) bool { return cite.ValidKey(s) }
 
 // NormalizeDOI returns the bare DOI ("10.1542/peds.2011-3467") from any of
-// the usual spellings: bare, "doi:10.…", "https://doi.org/10.…",
-// "http://dx.doi.org/10.…" (prefixes in any case; URL forms are
-// percent-decoded). It returns a KindInvalid error for anything else: no
-// "10." prefix with a 4-9 digit registrant, an empty suffix, spaces or
-// control characters. DOIs are case-insensitive: compare them with
-// strings.EqualFold.
+// the usual spellings (cite.NormalizeDOI), or a KindInvalid error.
 func NormalizeDOI(s string) (string, error) {
-	const op = "cms.NormalizeDOI"
-	s = strings.TrimSpace(s)
-	lower := strings.ToLower(s)
-	isURL := false
-	for _, p := range []string{"https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "https://www.doi.org/", "http://www.doi.org/", "doi.org/", "dx.doi.org/"} {
-		if strings.HasPrefix(lower, p) {
-			s, isURL = s[len(p):], true
-			break
-		}
+	d, err := cite.NormalizeDOI(s)
+	if err != nil {
+		return "", citeError("cms.NormalizeDOI", err)
 	}
-	if !isURL && strings.HasPrefix(lower, "doi:") {
-		s = strings.TrimLeft(s[len("doi:"):], " ")
-	}
-	if isURL {
-		u, err := url.PathUnescape(s)
-		if err != nil {
-			return "", Errorf(KindInvalid, op, "The DOI link is not correctly encoded.")
-		}
-		s = u
-	}
-	if s == "" {
-		return "", Errorf(KindInvalid, op, "The DOI is empty.")
-	}
-	if len(s) > MaxDOILen {
-		return "", Errorf(KindInvalid, op, "The DOI must be at most %d characters.", MaxDOILen)
-	}
-	if !utf8.ValidString(s) {
-		return "", Errorf(KindInvalid, op, "The DOI is not valid text.")
-	}
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			return "", Errorf(KindInvalid, op, "A DOI cannot contain spaces.")
-		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return "", Errorf(KindInvalid, op, "A DOI cannot contain control characters.")
-		}
-	}
-	if !strings.HasPrefix(s, "10.") {
-		return "", Errorf(KindInvalid, op, "A DOI starts with \"10.\" (e.g. 10.1542/peds.2011-3467).")
-	}
-	prefix, suffix, ok := strings.Cut(s, "/")
-	if !ok || suffix == "" {
-		return "", Errorf(KindInvalid, op, "A DOI has a prefix and a suffix separated by \"/\" (e.g. 10.1542/peds.2011-3467).")
-	}
-	// The registrant code: 4-9 digits, optionally followed by ".digits"
-	// subdivisions (10.1000.10/…).
-	parts := strings.Split(prefix[len("10."):], ".")
-	for i, p := range parts {
-		if p == "" || !allDigits(p) || (i == 0 && (len(p) < 4 || len(p) > 9)) {
-			return "", Errorf(KindInvalid, op, "The DOI prefix must be \"10.\" and a 4 to 9 digit registrant code (e.g. 10.1542/…).")
-		}
-	}
-	return s, nil
+	return d, nil
 }
 
-func allDigits(s string) bool {
-	if s == "" {
-		return false
+// citeError turns an error of cite (a *cite.Error) into the domain's:
+// Invalid, or TooLarge for input over the import limits.
+func citeError(op string, err error) error {
+	var ce *cite.Error
+	if !errors.As(err, &ce) {
+		return &Error{Kind: KindInternal, Op: op, Err: err}
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
+	kind := KindInvalid
+	if ce.TooLarge {
+		kind = KindTooLarge
 	}
-	return true
+	return &Error{Kind: kind, Op: op, Message: ce.Message}
 }
 
 // Normalize tidies the citation in place before validation: every string is
@@ -174,67 +132,11 @@ func allDigits(s string) bool {
 // any accepted spelling becomes the bare DOI (a DOI that cannot be
 // normalised is left for Validate to report).
 func (c *Citation) Normalize() {
-	for _, p := range c.stringFields() {
-		*p.v = collapseSpace(*p.v)
-	}
-	c.Key = strings.ToLower(c.Key)
-	c.Authors = normaliseNames(c.Authors)
-	c.Editors = normaliseNames(c.Editors)
-	if c.DOI != "" {
-		if d, err := NormalizeDOI(c.DOI); err == nil {
-			c.DOI = d
-		}
-	}
-}
-
-func normaliseNames(ns []Name) []Name {
-	out := ns[:0]
-	for _, n := range ns {
-		n.Family, n.Given, n.Literal = collapseSpace(n.Family), collapseSpace(n.Given), collapseSpace(n.Literal)
-		if !n.IsZero() {
-			out = append(out, n)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
-// collapseSpace trims s, turns every inner run of white space into a single
-// space and drops other control characters (a NUL, an escape).
-func collapseSpace(s string) string {
-	clean := true
-	prevSpace := true
-	for _, r := range s {
-		switch {
-		case r == ' ':
-			if prevSpace {
-				clean = false
-			}
-			prevSpace = true
-		case unicode.IsSpace(r) || unicode.IsControl(r):
-			clean = false
-		default:
-			prevSpace = false
-		}
-		if !clean {
-			break
-		}
-	}
-	if clean && (s == "" || !prevSpace) {
-		return s
-	}
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsSpace(r):
-			return ' '
-		case unicode.IsControl(r):
-			return -1
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+	r := c.Reference()
+	r.Normalize()
+	id, version, created, updated := c.ID, c.Version, c.CreatedAt, c.UpdatedAt
+	*c = citationOf(r)
+	c.ID, c.Version, c.CreatedAt, c.UpdatedAt = id, version, created, updated
 }
 
 type citationField struct {
@@ -325,7 +227,7 @@ func (c *Citation) Validate() error {
 			pr.Add("doi", "Give the bare DOI (e.g. 10.1542/peds.2011-3467).")
 		}
 	}
-	if c.PMID != "" && (!allDigits(c.PMID) || len(c.PMID) > 10) {
+	if c.PMID != "" && !pmidRE.MatchString(c.PMID) {
 		pr.Add("pmid", "A PMID is digits only (e.g. 22966034).")
 	}
 	if c.URL != "" {
@@ -340,6 +242,8 @@ func (c *Citation) Validate() error {
 	}
 	return pr.Err("cms.Citation.Validate")
 }
+
+var pmidRE = regexp.MustCompile(`^[0-9]{1,10}$`)
 
 func validateNames(pr Problems, field string, names []Name) {
 	if len(names) > MaxCitationNames {
@@ -403,23 +307,11 @@ func GenerateKey(c *Citation, taken func(string) bool) string {
 		return base
 	}
 	for i := 1; i < 1_000_000; i++ {
-		if k := base + letterSuffix(i); !taken(k) {
+		if k := base + cite.Letters(i); !taken(k) {
 			return k
 		}
 	}
 	return base + "-" + NewID()[:12]
-}
-
-// letterSuffix returns "a" for 1, "z" for 26, "aa" for 27 (spreadsheet
-// columns in lower case).
-func letterSuffix(i int) string {
-	var b []byte
-	for i > 0 {
-		i--
-		b = append([]byte{byte('a' + i%26)}, b...)
-		i /= 26
-	}
-	return string(b)
 }
 
 func firstWord(s string) string {

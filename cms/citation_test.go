@@ -195,3 +195,27 @@ func TestCitationGenerateKey(t *testing.T) {
 		}
 	}
 }
+
+func pn(family, given string) cms.Name { return cms.Name{Family: family, Given: given} }
+func org(name string) cms.Name         { return cms.Name{Literal: name} }
+
+// The parsers live in cms/cite; cms hands back citations and its own kinds.
+func TestParseCitationsKinds(t *testing.T) {
+	cs, err := cms.ParseBibTeX("@book{ferber2006, author = {Ferber, Richard}, title = {Solve Your Child's {Sleep} Problems}, year = 2006}")
+	if err != nil || len(cs) != 1 || cs[0].Key != "ferber2006" || cs[0].Type != cms.CiteBook || cs[0].Title != "Solve Your Child's {Sleep} Problems" {
+		t.Fatalf("ParseBibTeX = %+v, %v", cs, err)
+	}
+	if _, err := cms.ParseBibTeX("@article{k, title = {open"); !cms.IsKind(err, cms.KindInvalid) || !strings.Contains(cms.ErrorMessage(err), "unbalanced braces") {
+		t.Errorf("bad BibTeX: %v", err)
+	}
+	if _, err := cms.ParseRIS(strings.Repeat("x", cms.MaxImportBytes+1)); !cms.IsKind(err, cms.KindTooLarge) {
+		t.Errorf("large RIS: %v", err)
+	}
+	if _, err := cms.NormalizeDOI("11.1000/x"); !cms.IsKind(err, cms.KindInvalid) {
+		t.Errorf("not a DOI: %v", err)
+	}
+	c := cms.Citation{ID: "id1", Type: cms.CiteWebpage, Title: "T"}
+	if it := cms.CSLJSON(&c); it.ID != "id1" {
+		t.Errorf("CSL id without a key = %q, want the store id", it.ID)
+	}
+}

@@ -3,6 +3,8 @@ package cms
 import (
 	"strconv"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms/cite"
 )
 
 // JSONLD is a post's schema.org BlogPosting, ready for a page's
@@ -101,7 +103,7 @@ func cmpOr(a, b string) string {
 }
 
 func jsonLDCitation(c *Citation) JSONLDCitation {
-	out := JSONLDCitation{Type: "CreativeWork", Name: plainTitle(c.Title), IsPartOf: plainTitle(c.Container), URL: c.URL}
+	out := JSONLDCitation{Type: "CreativeWork", Name: cite.PlainTitle(c.Title), IsPartOf: cite.PlainTitle(c.Container), URL: c.URL}
 	switch c.Type {
 	case CiteArticle:
 		out.Type = "ScholarlyArticle"
@@ -138,7 +140,7 @@ func jsonLDCitation(c *Citation) JSONLDCitation {
 	}
 	switch {
 	case c.DOI != "":
-		out.Identifier = doiHref(c.DOI)
+		out.Identifier = cite.DOIURL(c.DOI)
 		out.SameAs = out.Identifier
 	case c.URL != "":
 		out.SameAs = c.URL

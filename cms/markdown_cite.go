@@ -187,18 +187,6 @@ func stripCitations(html string) string {
 	return citePlaceholderSpace.ReplaceAllString(html, "")
 }
 
-// CitationStyle is how in-text citations and reference lists are written.
-type CitationStyle string
-
-// Citation styles.
-const (
-	StyleAPA CitationStyle = "apa" // APA 7: (Price et al., 2012)
-	StyleAMA CitationStyle = "ama" // AMA 11: superscript numbers
-)
-
-// Valid reports whether s is a known style.
-func (s CitationStyle) Valid() bool { return s == StyleAPA || s == StyleAMA }
-
 // FormatCitations replaces the citation placeholders of a post's HTML
 // with in-text citations in style, refs being the post's references (in
 // any order: the list is ordered as NewReferenceList orders it). It is
@@ -232,12 +220,12 @@ func (l *ReferenceList) FormatCitations(htmlIn string) string {
 				if i > 0 {
 					b.WriteByte(',')
 				}
-				n, ok := l.byKey[it.Key]
+				e, ok := l.list.Find(it.Key)
 				if !ok {
 					b.WriteString(unresolvedCite(it.Key))
 					continue
 				}
-				b.WriteString(`<a href="#ref-` + it.Key + `">` + strconv.Itoa(l.Entries[n].Number) + `</a>`)
+				b.WriteString(`<a href="#ref-` + it.Key + `">` + strconv.Itoa(e.Number) + `</a>`)
 				if it.Locator != "" {
 					b.WriteString(html.EscapeString("(" + it.Locator + ")"))
 				}
@@ -250,13 +238,12 @@ func (l *ReferenceList) FormatCitations(htmlIn string) string {
 			if i > 0 {
 				b.WriteString("; ")
 			}
-			n, ok := l.byKey[it.Key]
+			e, ok := l.list.Find(it.Key)
 			if !ok {
 				b.WriteString(unresolvedCite(it.Key))
 				continue
 			}
-			e := l.Entries[n]
-			b.WriteString(`<a href="#ref-` + it.Key + `">` + html.EscapeString(apaInText(e.Citation, e.Suffix, it.Locator)) + `</a>`)
+			b.WriteString(`<a href="#ref-` + it.Key + `">` + html.EscapeString(e.APAInText(it.Locator)) + `</a>`)
 		}
 		b.WriteString(`)</cite>`)
 		return b.String()

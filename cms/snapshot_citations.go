@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/lullabycms/lullaby/cms/cite"
 )
 
 // PublicCitation is a reference as the public API returns it: the
@@ -55,9 +57,9 @@ type PublicCitationPage struct {
 	Posts []json.RawMessage `json:"posts"` // PublicPostSummary
 }
 
-// publicCitation is c as the API gives it, suffix being the letter after
-// its year in a post's reference list ("" elsewhere).
-func publicCitation(c *Citation, suffix string) PublicCitation {
+// publicCitation is c as the API gives it, apa its APA form (with its
+// year letter in a post's reference list).
+func publicCitation(c *Citation, apa Formatted) PublicCitation {
 	names := func(ns []Name) []Name {
 		if ns == nil {
 			return []Name{}
@@ -66,10 +68,10 @@ func publicCitation(c *Citation, suffix string) PublicCitation {
 	}
 	return PublicCitation{
 		ID: c.ID, Key: c.Key, Type: c.Type, Authors: names(c.Authors), Editors: names(c.Editors),
-		Year: c.Year, Month: c.Month, Day: c.Day, Title: plainTitle(c.Title), Container: plainTitle(c.Container), ContainerShort: plainTitle(c.ContainerShort),
+		Year: c.Year, Month: c.Month, Day: c.Day, Title: cite.PlainTitle(c.Title), Container: cite.PlainTitle(c.Container), ContainerShort: cite.PlainTitle(c.ContainerShort),
 		Volume: c.Volume, Issue: c.Issue, Pages: c.Pages, ArticleNumber: c.ArticleNumber, Edition: c.Edition,
 		Publisher: c.Publisher, PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, URL: c.URL, Accessed: c.Accessed,
-		APA: formatAPA(c, suffix), AMA: FormatAMA(c), CSL: CSLJSON(c),
+		APA: apa, AMA: FormatAMA(c), CSL: CSLJSON(c),
 	}
 }
 
@@ -77,7 +79,7 @@ func publicCitation(c *Citation, suffix string) PublicCitation {
 func publicReferences(list *ReferenceList) []PublicReference {
 	out := make([]PublicReference, len(list.Entries))
 	for i, e := range list.Entries {
-		out[i] = PublicReference{PublicCitation: publicCitation(e.Citation, e.Suffix), Number: e.Number, Anchor: "ref-" + e.Citation.Key}
+		out[i] = PublicReference{PublicCitation: publicCitation(e.Citation, e.APA()), Number: e.Number, Anchor: "ref-" + e.Citation.Key}
 	}
 	return out
 }
@@ -97,7 +99,7 @@ func citationDeps(cites []*Citation) string {
 func (s *Snapshot) buildCitations(cites []*Citation) error {
 	s.citations = make(map[string]*Body, len(cites))
 	for _, c := range cites {
-		page := PublicCitationPage{PublicCitation: publicCitation(c, ""), Posts: []json.RawMessage{}}
+		page := PublicCitationPage{PublicCitation: publicCitation(c, FormatAPA(c)), Posts: []json.RawMessage{}}
 		for _, e := range s.posts {
 			if slices.Contains(e.post.References, c.ID) {
 				page.Posts = append(page.Posts, e.summary)

@@ -3,6 +3,8 @@ package cms
 import (
 	"strconv"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms/cite"
 )
 
 // quizEntry is a quiz of the snapshot with its ready-made JSON: the
@@ -102,7 +104,10 @@ func newQuizEntry(q *Quiz, cites map[string]*Citation, site CallToAction) (*quiz
 			MinHours: b.MinHours, MaxHours: b.MaxHours, Notes: b.Notes, Sources: []PublicQuizSource{}}
 		for _, id := range b.CitationIDs {
 			if c := cites[id]; c != nil {
-				src := PublicQuizSource{Key: c.Key, Title: c.Title, Year: c.Year, URL: usableURL(c)}
+				src := PublicQuizSource{Key: c.Key, Title: cite.PlainTitle(c.Title), Year: c.Year}
+				if httpURLProblem(c.URL) == "" {
+					src.URL = c.URL
+				}
 				if c.DOI != "" {
 					src.DOI = c.DOI
 				}

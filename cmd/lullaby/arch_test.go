@@ -11,8 +11,9 @@ import (
 
 // TestDependencyRules checks the layout's import rules with go list: the
 // domain and the HTTP surfaces never see the driver or FerretDB, the domain
-// never sees Fiber nor an image codec, the image pipeline imports nothing
-// of ours, and admin and public never import each other.
+// never sees Fiber nor an image codec, the image pipeline, the citation
+// package and the WordPress reader import nothing of ours, and admin and
+// public never import each other.
 func TestDependencyRules(t *testing.T) {
 	t.Parallel()
 	const mod = "github.com/lullabycms/lullaby/"
@@ -32,6 +33,8 @@ func TestDependencyRules(t *testing.T) {
 		{mod + "public", []string{"go.mongodb.org/", "github.com/FerretDB/", mod + "admin", mod + "cms/mongodb"}},
 		// The WordPress export reader is a leaf: it imports nothing of ours.
 		{mod + "cms/wordpress", []string{mod}},
+		// Citations (parsing, formatting, ordering) are a leaf as well.
+		{mod + "cms/cite", []string{mod}},
 	}
 	for _, r := range rules {
 		out, err := exec.Command("go", "list", "-deps", r.pkg).CombinedOutput()

@@ -1,4 +1,4 @@
-package cms
+package cite
 
 import (
 	"strings"
@@ -66,10 +66,10 @@ func splitBraces(s string) []titleSpan {
 	return spans
 }
 
-// plainTitle is s without its keep-case braces: the form readers see when
+// PlainTitle is s without its keep-case braces: the form readers see when
 // no case change applies (journal names, AMA book titles, JSON-LD, the
 // public "title" field).
-func plainTitle(s string) string {
+func PlainTitle(s string) string {
 	if !strings.ContainsAny(s, "{}") {
 		return s
 	}

@@ -1,4 +1,4 @@
-package cms
+package cite
 
 import "testing"
 
@@ -35,8 +35,8 @@ func TestSentenceCase(t *testing.T) {
 			t.Errorf("AMA sentenceCase(%q)\n got: %q\nwant: %q", tt.in, got, tt.ama)
 		}
 	}
-	if got := plainTitle("The {Ferber} {{Method}}"); got != "The Ferber Method" {
-		t.Errorf("plainTitle = %q", got)
+	if got := PlainTitle("The {Ferber} {{Method}}"); got != "The Ferber Method" {
+		t.Errorf("PlainTitle = %q", got)
 	}
 	if got := cslTitle("The {Ferber} method"); got != `The <span class="nocase">Ferber</span> method` {
 		t.Errorf("cslTitle = %q", got)

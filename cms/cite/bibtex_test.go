@@ -1,4 +1,4 @@
-package cms_test
+package cite_test
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cite"
 )
 
 // A Zotero "Better BibTeX"-style export of a journal article.
@@ -31,15 +31,15 @@ const zoteroArticle = `
 `
 
 func TestParseBibTeXZoteroArticle(t *testing.T) {
-	cs, err := cms.ParseBibTeX(zoteroArticle)
+	cs, err := cite.ParseBibTeX(zoteroArticle)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cs) != 1 {
 		t.Fatalf("got %d citations", len(cs))
 	}
-	want := cms.Citation{Key: "price2012", Type: cms.CiteArticle,
-		Authors: []cms.Name{pn("Price", "Anna M. H."), pn("Wake", "Melissa"), pn("Ukoumunne", "Obioha C."), pn("Hiscock", "Harriet")},
+	want := cite.Reference{Key: "price2012", Type: cite.Article,
+		Authors: []cite.Name{pn("Price", "Anna M. H."), pn("Wake", "Melissa"), pn("Ukoumunne", "Obioha C."), pn("Hiscock", "Harriet")},
 		Year:    2012, Month: 10,
 		Title:     "Five-year follow-up of harms and benefits of behavioral infant sleep intervention: randomized trial",
 		Container: "Pediatrics", Volume: "130", Issue: "4", Pages: "643-651", DOI: "10.1542/peds.2011-3467", PMID: "22966034",
@@ -47,10 +47,7 @@ func TestParseBibTeXZoteroArticle(t *testing.T) {
 	if !reflect.DeepEqual(cs[0], want) {
 		t.Errorf("got  %+v\nwant %+v", cs[0], want)
 	}
-	if err := cs[0].Validate(); err != nil {
-		t.Errorf("Validate: %v", err)
-	}
-	apa := cms.FormatAPA(&cs[0]).Text
+	apa := cite.FormatAPA(&cs[0]).Text
 	if wantAPA := "Price, A. M. H., Wake, M., Ukoumunne, O. C., & Hiscock, H. (2012). Five-year follow-up of harms and benefits of behavioral infant sleep intervention: Randomized trial. Pediatrics, 130(4), 643–651. https://doi.org/10.1542/peds.2011-3467"; apa != wantAPA {
 		t.Errorf("APA\n got: %s\nwant: %s", apa, wantAPA)
 	}
@@ -90,7 +87,7 @@ func TestParseBibTeXAccents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		src := "@article{k, title = {" + tt.in + "}}"
-		cs, err := cms.ParseBibTeX(src)
+		cs, err := cite.ParseBibTeX(src)
 		if err != nil {
 			t.Errorf("%s: %v", tt.in, err)
 			continue
@@ -105,11 +102,11 @@ func TestParseBibTeXNames(t *testing.T) {
 	src := `@book{k, author = {Price, Anna M. H. and Ludwig van Beethoven and {World Health Organization} and
 	  Jean-Pierre Dupont and de la Fontaine, Jean and M{\"u}ller, J{\"o}rg and King, Jr., Martin Luther and {\"O}zt{\"u}rk, Ay{\c{s}}e and
 	  {Barnes and Noble} and Plato and others}, editor = "Kryger, M. H. AND Roth, T.", title = {T}}`
-	cs, err := cms.ParseBibTeX(src)
+	cs, err := cite.ParseBibTeX(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []cms.Name{
+	want := []cite.Name{
 		pn("Price", "Anna M. H."), pn("van Beethoven", "Ludwig"), org("World Health Organization"), pn("Dupont", "Jean-Pierre"),
 		pn("de la Fontaine", "Jean"), pn("Müller", "Jörg"), pn("King Jr.", "Martin Luther"), pn("Öztürk", "Ayşe"),
 		org("Barnes and Noble"), pn("Plato", ""),
@@ -117,7 +114,7 @@ func TestParseBibTeXNames(t *testing.T) {
 	if !reflect.DeepEqual(cs[0].Authors, want) {
 		t.Errorf("authors\n got %+v\nwant %+v", cs[0].Authors, want)
 	}
-	if wantEd := []cms.Name{pn("Kryger", "M. H."), pn("Roth", "T.")}; !reflect.DeepEqual(cs[0].Editors, wantEd) {
+	if wantEd := []cite.Name{pn("Kryger", "M. H."), pn("Roth", "T.")}; !reflect.DeepEqual(cs[0].Editors, wantEd) {
 		t.Errorf("editors %+v, want %+v", cs[0].Editors, wantEd)
 	}
 }
@@ -148,7 +145,7 @@ func TestParseBibTeXMacrosAndConcatenation(t *testing.T) {
   note = {Accessed 2024-03-04},
   year = {n.d.}
 }`
-	cs, err := cms.ParseBibTeX(src)
+	cs, err := cite.ParseBibTeX(src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,18 +153,18 @@ func TestParseBibTeXMacrosAndConcatenation(t *testing.T) {
 		t.Fatalf("got %d citations, want 2", len(cs))
 	}
 	g := cs[0]
-	if g.Key != "gradisar2016" || g.Type != cms.CiteArticle || g.Container != "Pediatrics" || g.Year != 2016 || g.Month != 6 ||
+	if g.Key != "gradisar2016" || g.Type != cite.Article || g.Container != "Pediatrics" || g.Year != 2016 || g.Month != 6 ||
 		g.Volume != "137" || g.Issue != "6" || g.ArticleNumber != "e20151486" || g.DOI != "10.1542/peds.2015-1486" ||
 		g.Title != "Behavioral interventions for infant sleep problems: a randomized {controlled} trial" || len(g.Authors) != 8 {
 		t.Errorf("gradisar: %+v", g)
 	}
-	if got, want := cms.FormatAMA(&g).Text, "Gradisar M, Jackson K, Spurrier NJ, et al. Behavioral interventions for infant sleep problems: a randomized controlled trial. Pediatrics. 2016;137(6):e20151486. doi:10.1542/peds.2015-1486"; got != want {
+	if got, want := cite.FormatAMA(&g).Text, "Gradisar M, Jackson K, Spurrier NJ, et al. Behavioral interventions for infant sleep problems: a randomized controlled trial. Pediatrics. 2016;137(6):e20151486. doi:10.1542/peds.2015-1486"; got != want {
 		t.Errorf("AMA\n got: %s\nwant: %s", got, want)
 	}
 	w := cs[1]
-	if w.Type != cms.CiteWebpage || w.Container != "American Academy of Pediatrics" || w.Year != 0 ||
+	if w.Type != cite.Webpage || w.Container != "American Academy of Pediatrics" || w.Year != 0 ||
 		w.URL != "https://www.healthychildren.org/English/ages-stages/baby/sleep/Pages/A-Parents-Guide-to-Safe-Sleep.aspx" ||
-		!reflect.DeepEqual(w.Authors, []cms.Name{org("American Academy of Pediatrics")}) {
+		!reflect.DeepEqual(w.Authors, []cite.Name{org("American Academy of Pediatrics")}) {
 		t.Errorf("web page: %+v", w)
 	}
 }
@@ -192,11 +189,11 @@ func TestParseBibTeXTypes(t *testing.T) {
 @online{nhs, author = {{NHS}}, title = {Helping your baby to sleep}, url = {https://www.nhs.uk/x_y\%20z}, urldate = {2024-03-04}, date = {2023-05-17}}
 @book{ferber, author = {Ferber, Richard}, title = {Solve Your Child's Sleep Problems}, edition = {Revised}, publisher = {Fireside}, year = {2006}}
 `
-	cs, err := cms.ParseBibTeX(src)
+	cs, err := cite.ParseBibTeX(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	types := []cms.CitationType{cms.CiteChapter, cms.CiteChapter, cms.CiteBook, cms.CiteReport, cms.CiteReport, cms.CiteWebpage, cms.CiteBook}
+	types := []cite.Type{cite.Chapter, cite.Chapter, cite.Book, cite.Report, cite.Report, cite.Webpage, cite.Book}
 	if len(cs) != len(types) {
 		t.Fatalf("got %d citations", len(cs))
 	}
@@ -205,7 +202,7 @@ func TestParseBibTeXTypes(t *testing.T) {
 			t.Errorf("entry %d (%s): type %s, want %s", i, cs[i].Key, cs[i].Type, typ)
 		}
 	}
-	if got, want := cms.FormatAPA(&cs[0]).Text, "Carskadon, M. A., & Dement, W. C. (2011). Normal human sleep: An overview. In M. H. Kryger, T. Roth, & W. C. Dement (Eds.), Principles and practice of sleep medicine (5th ed., pp. 16–26). Elsevier Saunders."; got != want {
+	if got, want := cite.FormatAPA(&cs[0]).Text, "Carskadon, M. A., & Dement, W. C. (2011). Normal human sleep: An overview. In M. H. Kryger, T. Roth, & W. C. Dement (Eds.), Principles and practice of sleep medicine (5th ed., pp. 16–26). Elsevier Saunders."; got != want {
 		t.Errorf("chapter APA\n got: %s\nwant: %s", got, want)
 	}
 	if cs[0].PublisherPlace != "St. Louis" {
@@ -245,7 +242,7 @@ func TestParseBibTeXErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := cms.ParseBibTeX(tt.src)
+			_, err := cite.ParseBibTeX(tt.src)
 			if tt.want == "" {
 				if err != nil {
 					t.Errorf("unexpected error %v", err)
@@ -255,8 +252,8 @@ func TestParseBibTeXErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
 			}
-			if k := cms.ErrorKind(err); k != cms.KindInvalid && k != cms.KindTooLarge {
-				t.Errorf("kind %v", k)
+			if !isCiteError(err) {
+				t.Errorf("not a *cite.Error: %#v", err)
 			}
 		})
 	}
@@ -267,11 +264,11 @@ func TestParseBibTeXLimits(t *testing.T) {
 	for i := 0; i < 501; i++ {
 		b.WriteString("@misc{k, title = {T}}\n")
 	}
-	if _, err := cms.ParseBibTeX(b.String()); !cms.IsKind(err, cms.KindTooLarge) {
+	if _, err := cite.ParseBibTeX(b.String()); !isTooLarge(err) {
 		t.Errorf("501 entries: %v", err)
 	}
 	names := strings.TrimSuffix(strings.Repeat("A, B and ", 2001), " and ")
-	if _, err := cms.ParseBibTeX("@article{k, title = {T}, author = {" + names + "}}"); err == nil || !strings.Contains(err.Error(), "more than 2000 names") {
+	if _, err := cite.ParseBibTeX("@article{k, title = {T}, author = {" + names + "}}"); err == nil || !strings.Contains(err.Error(), "more than 2000 names") {
 		t.Errorf("2001 authors: %v", err)
 	}
 	// @string macros doubled again and again, then used many times.
@@ -286,22 +283,22 @@ func TestParseBibTeXLimits(t *testing.T) {
 	}
 	bomb.WriteString("}")
 	start := time.Now()
-	if _, err := cms.ParseBibTeX(bomb.String()); err == nil || !strings.Contains(err.Error(), "more than 4 MiB") {
+	if _, err := cite.ParseBibTeX(bomb.String()); err == nil || !strings.Contains(err.Error(), "more than 4 MiB") {
 		t.Errorf("macro bomb: %v", err)
 	}
-	if _, err := cms.ParseBibTeX("@string{m0 = \"xxxxxxxxxx\"}\n" + strings.Repeat("@string{m0 = m0 # m0}\n", 20)); err == nil || !strings.Contains(err.Error(), "value too long") {
+	if _, err := cite.ParseBibTeX("@string{m0 = \"xxxxxxxxxx\"}\n" + strings.Repeat("@string{m0 = m0 # m0}\n", 20)); err == nil || !strings.Contains(err.Error(), "value too long") {
 		t.Errorf("macro doubling: %v", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("macro bombs took %v", d)
 	}
 	deep := strings.Repeat("{", 5000) + "x" + strings.Repeat("}", 5000)
-	cs, err := cms.ParseBibTeX("@article{k, title = " + deep + "}")
+	cs, err := cite.ParseBibTeX("@article{k, title = " + deep + "}")
 	if err != nil || cs[0].Title != "x" {
 		t.Errorf("deep braces: %v %+v", err, cs)
 	}
 	deepAccent := strings.Repeat(`\'{`, 3000) + "e" + strings.Repeat("}", 3000)
-	if _, err := cms.ParseBibTeX("@article{k, title = {" + deepAccent + "}}"); err != nil {
+	if _, err := cite.ParseBibTeX("@article{k, title = {" + deepAccent + "}}"); err != nil {
 		t.Errorf("deep accents: %v", err)
 	}
 }
@@ -310,10 +307,10 @@ func FuzzParseBibTeX(f *testing.F) {
 	f.Add(zoteroArticle)
 	f.Add("@article{k, title = {\\\"o} # \" and \" # jan, author = {{Org} and van der Berg, J. and Jean Dupont}}")
 	f.Fuzz(func(t *testing.T, src string) {
-		cs, err := cms.ParseBibTeX(src)
+		cs, err := cite.ParseBibTeX(src)
 		if err != nil {
-			if k := cms.ErrorKind(err); k != cms.KindInvalid && k != cms.KindTooLarge {
-				t.Fatalf("error kind %v: %v", k, err)
+			if !isCiteError(err) {
+				t.Fatalf("not a *cite.Error: %#v", err)
 			}
 			return
 		}
@@ -324,11 +321,11 @@ func FuzzParseBibTeX(f *testing.F) {
 }
 
 func TestParseBibTeXParenthesesAndQuotes(t *testing.T) {
-	cs, err := cms.ParseBibTeX("Mail me@example.org.\n@misc(K1, title = \"A {\"}quoted{\"} word\", year = \"2001\", month = {Oct.},)")
+	cs, err := cite.ParseBibTeX("Mail me@example.org.\n@misc(K1, title = \"A {\"}quoted{\"} word\", year = \"2001\", month = {Oct.},)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := cs[0]; c.Key != "k1" || c.Title != `A "quoted" word` || c.Year != 2001 || c.Month != 10 || c.Type != cms.CiteReport {
+	if c := cs[0]; c.Key != "k1" || c.Title != `A "quoted" word` || c.Year != 2001 || c.Month != 10 || c.Type != cite.Report {
 		t.Errorf("%+v", c)
 	}
 }
@@ -345,26 +342,26 @@ func TestParseBibTeXKeepCaseBraces(t *testing.T) {
 }
 @book{ferber2006, author = {Ferber, Richard}, title = {{Solve Your Child's Sleep Problems}}, publisher = {Fireside}, year = {2006}}
 @book{k2, author = {M{\"u}ller, Anna}, title = {{\"U}ber {Schlaf} im {S}{\"a}uglingsalter}, year = {2001}}`
-	cs, err := cms.ParseBibTeX(src)
+	cs, err := cite.ParseBibTeX(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "Behavioral Treatment of Bedtime Problems and Night Wakings in Infants and Young Children: An {American Academy of Sleep Medicine} Review"; cs[0].Title != want {
 		t.Errorf("title %q, want %q", cs[0].Title, want)
 	}
-	if got, want := cms.FormatAPA(&cs[0]).Text, "Mindell, J. A., Kuhn, B., Lewin, D. S., Meltzer, L. J., & Sadeh, A. (2006). Behavioral treatment of bedtime problems and night wakings in infants and young children: An American Academy of Sleep Medicine review. Sleep, 29(10), 1263–1276. https://doi.org/10.1093/sleep/29.10.1263"; got != want {
+	if got, want := cite.FormatAPA(&cs[0]).Text, "Mindell, J. A., Kuhn, B., Lewin, D. S., Meltzer, L. J., & Sadeh, A. (2006). Behavioral treatment of bedtime problems and night wakings in infants and young children: An American Academy of Sleep Medicine review. Sleep, 29(10), 1263–1276. https://doi.org/10.1093/sleep/29.10.1263"; got != want {
 		t.Errorf("APA\n got: %s\nwant: %s", got, want)
 	}
-	if got, want := cms.FormatAMA(&cs[0]).Text, "Mindell JA, Kuhn B, Lewin DS, Meltzer LJ, Sadeh A. Behavioral treatment of bedtime problems and night wakings in infants and young children: an American Academy of Sleep Medicine review. Sleep. 2006;29(10):1263-1276. doi:10.1093/sleep/29.10.1263"; got != want {
+	if got, want := cite.FormatAMA(&cs[0]).Text, "Mindell JA, Kuhn B, Lewin DS, Meltzer LJ, Sadeh A. Behavioral treatment of bedtime problems and night wakings in infants and young children: an American Academy of Sleep Medicine review. Sleep. 2006;29(10):1263-1276. doi:10.1093/sleep/29.10.1263"; got != want {
 		t.Errorf("AMA\n got: %s\nwant: %s", got, want)
 	}
-	if cs[1].Title != "Solve Your Child's Sleep Problems" || !strings.Contains(cms.FormatAPA(&cs[1]).Text, "Solve your child's sleep problems.") {
-		t.Errorf("a wholly braced title: %q, %s", cs[1].Title, cms.FormatAPA(&cs[1]).Text)
+	if cs[1].Title != "Solve Your Child's Sleep Problems" || !strings.Contains(cite.FormatAPA(&cs[1]).Text, "Solve your child's sleep problems.") {
+		t.Errorf("a wholly braced title: %q, %s", cs[1].Title, cite.FormatAPA(&cs[1]).Text)
 	}
-	if cs[2].Title != "Über {Schlaf} im {S}äuglingsalter" || !strings.Contains(cms.FormatAPA(&cs[2]).Text, "Über Schlaf im Säuglingsalter.") {
-		t.Errorf("braced accents and words: %q, %s", cs[2].Title, cms.FormatAPA(&cs[2]).Text)
+	if cs[2].Title != "Über {Schlaf} im {S}äuglingsalter" || !strings.Contains(cite.FormatAPA(&cs[2]).Text, "Über Schlaf im Säuglingsalter.") {
+		t.Errorf("braced accents and words: %q, %s", cs[2].Title, cite.FormatAPA(&cs[2]).Text)
 	}
-	for _, f := range []cms.Formatted{cms.FormatAPA(&cs[0]), cms.FormatAMA(&cs[0]), cms.FormatAPA(&cs[2]), cms.FormatAMA(&cs[2])} {
+	for _, f := range []cite.Formatted{cite.FormatAPA(&cs[0]), cite.FormatAMA(&cs[0]), cite.FormatAPA(&cs[2]), cite.FormatAMA(&cs[2])} {
 		if strings.ContainsAny(f.Text+f.HTML, "{}") {
 			t.Errorf("braces shown: %s", f.HTML)
 		}

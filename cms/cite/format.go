@@ -1,9 +1,8 @@
-package cms
+package cite
 
 import (
 	"fmt"
 	"html"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -74,9 +73,9 @@ func endsWithTerminal(s string) bool {
 	return r == '.' || r == '?' || r == '!'
 }
 
-// doiHref returns the https://doi.org/ link for a bare DOI with the
+// DOIURL returns the https://doi.org/ link for a bare DOI with the
 // characters that are special in URLs percent-encoded.
-func doiHref(doi string) string {
+func DOIURL(doi string) string {
 	var b strings.Builder
 	b.WriteString("https://doi.org/")
 	for i := 0; i < len(doi); i++ {
@@ -94,7 +93,7 @@ func doiHref(doi string) string {
 
 // usableDOI returns the citation's DOI in bare form, or "" when it has none
 // or it is not a DOI.
-func usableDOI(c *Citation) string {
+func usableDOI(c *Reference) string {
 	if c.DOI == "" {
 		return ""
 	}
@@ -107,12 +106,8 @@ func usableDOI(c *Citation) string {
 
 // usableURL returns the citation's URL if it is an absolute http(s) URL
 // without control characters, else "".
-func usableURL(c *Citation) string {
-	if c.URL == "" || httpURLProblem(c.URL) != "" {
-		return ""
-	}
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+func usableURL(c *Reference) string {
+	if !httpURL(c.URL) {
 		return ""
 	}
 	return c.URL
@@ -311,12 +306,12 @@ func monthName(m int) string {
 
 // apaDate returns "2012", "2023, March 4", "2023, March" or "n.d.", with
 // the year suffix when there is one ("2012a", "n.d.-a").
-func apaDate(c *Citation, suffix string) string {
+func apaDate(c *Reference, suffix string) string {
 	s := apaYear(c, suffix)
 	if c.Year <= 0 {
 		return s
 	}
-	if c.Type == CiteWebpage || c.Type == CiteReport {
+	if c.Type == Webpage || c.Type == Report {
 		if m := monthName(c.Month); m != "" {
 			s += ", " + m
 			if c.Day > 0 {
@@ -341,7 +336,7 @@ func longDate(y, m, d int) string {
 	}
 }
 
-func accessedDate(c *Citation) string {
+func accessedDate(c *Reference) string {
 	t, err := time.Parse("2006-01-02", c.Accessed)
 	if err != nil {
 		return ""
@@ -359,21 +354,21 @@ func soleLiteral(names []Name) string {
 
 // italicTitle reports whether the work's own title is set in italics (APA;
 // AMA too, except for web pages).
-func italicTitle(t CitationType) bool {
-	return t == CiteBook || t == CiteReport || t == CiteWebpage
+func italicTitle(t Type) bool {
+	return t == Book || t == Report || t == Webpage
 }
 
 // FormatAPA renders c in APA 7th edition reference-list style, on its own
-// (in a post's list, ListedReference.APA adds the year's letter). The
+// (in a List, Entry.APA adds the year's letter). The
 // title is in sentence case (see sentenceCase), and so is the book a chapter
 // is in; a journal or website keeps its name as entered.
-func FormatAPA(c *Citation) Formatted { return formatAPA(c, "") }
+func FormatAPA(c *Reference) Formatted { return formatAPA(c, "") }
 
 // formatAPA is FormatAPA with suffix after the year ("a" for "2012a").
-func formatAPA(c *Citation, suffix string) Formatted {
+func formatAPA(c *Reference, suffix string) Formatted {
 	var b refBuf
 	authors := apaNameList(c.Authors, true)
-	if authors == "" && c.Type == CiteBook && len(c.Editors) > 0 {
+	if authors == "" && c.Type == Book && len(c.Editors) > 0 {
 		authors = apaNameList(c.Editors, true)
 		if len(c.Editors) == 1 {
 			authors += " (Ed.)"
@@ -395,10 +390,10 @@ func formatAPA(c *Citation, suffix string) Formatted {
 		apaTitle(&b, c)
 	}
 	switch c.Type {
-	case CiteArticle:
+	case Article:
 		if c.Container != "" {
 			b.space()
-			b.italic(plainTitle(c.Container))
+			b.italic(PlainTitle(c.Container))
 			if c.Volume != "" {
 				b.plain(", ")
 				b.italic(c.Volume)
@@ -414,7 +409,7 @@ func formatAPA(c *Citation, suffix string) Formatted {
 			}
 			b.period()
 		}
-	case CiteChapter:
+	case Chapter:
 		b.space()
 		b.plain("In ")
 		if len(c.Editors) > 0 {
@@ -442,10 +437,10 @@ func formatAPA(c *Citation, suffix string) Formatted {
 		}
 		b.period()
 		apaPublisher(&b, c)
-	case CiteWebpage:
-		if c.Container != "" && !strings.EqualFold(plainTitle(c.Container), soleLiteral(c.Authors)) {
+	case Webpage:
+		if c.Container != "" && !strings.EqualFold(PlainTitle(c.Container), soleLiteral(c.Authors)) {
 			b.space()
-			b.plain(plainTitle(c.Container))
+			b.plain(PlainTitle(c.Container))
 			b.period()
 		}
 	default: // book, report
@@ -453,11 +448,11 @@ func formatAPA(c *Citation, suffix string) Formatted {
 	}
 	if doi := usableDOI(c); doi != "" {
 		b.space()
-		b.link(doiHref(doi), "https://doi.org/"+doi)
+		b.link(DOIURL(doi), "https://doi.org/"+doi)
 	} else if u := usableURL(c); u != "" {
 		b.space()
 		// Undated pages change: APA 7 (9.16) adds when they were read.
-		if d := accessedDate(c); d != "" && c.Year <= 0 && c.Type == CiteWebpage {
+		if d := accessedDate(c); d != "" && c.Year <= 0 && c.Type == Webpage {
 			b.plain("Retrieved " + d + ", from ")
 		}
 		b.link(u, u)
@@ -467,7 +462,7 @@ func formatAPA(c *Citation, suffix string) Formatted {
 
 // apaTitle writes the title element in sentence case: italic for
 // stand-alone works, with the edition in parentheses for books.
-func apaTitle(b *refBuf, c *Citation) {
+func apaTitle(b *refBuf, c *Reference) {
 	if c.Title == "" {
 		return
 	}
@@ -478,7 +473,7 @@ func apaTitle(b *refBuf, c *Citation) {
 		return
 	}
 	b.italic(title)
-	if c.Type == CiteBook || c.Type == CiteReport {
+	if c.Type == Book || c.Type == Report {
 		if ed := editionLabel(c.Edition, false); ed != "" {
 			b.plain(" (" + ed + ")")
 		}
@@ -488,7 +483,7 @@ func apaTitle(b *refBuf, c *Citation) {
 
 // apaPublisher writes the publisher, left out when it is the (sole,
 // organisation) author, as APA 7 asks.
-func apaPublisher(b *refBuf, c *Citation) {
+func apaPublisher(b *refBuf, c *Reference) {
 	if c.Publisher == "" || strings.EqualFold(c.Publisher, soleLiteral(c.Authors)) {
 		return
 	}
@@ -502,17 +497,17 @@ func apaPublisher(b *refBuf, c *Citation) {
 // book, report and web page titles keep their case, and journal names are
 // printed as entered: ContainerShort (the NLM abbreviation) when set, else
 // Container.
-func FormatAMA(c *Citation) Formatted {
+func FormatAMA(c *Reference) Formatted {
 	var b refBuf
-	container := plainTitle(c.Container)
+	container := PlainTitle(c.Container)
 	authors := c.Authors
-	if c.Type == CiteWebpage && container != "" && strings.EqualFold(soleLiteral(authors), container) {
+	if c.Type == Webpage && container != "" && strings.EqualFold(soleLiteral(authors), container) {
 		authors = nil // the organisation is named as the site
 	}
 	if len(authors) > 0 {
 		b.plain(amaNameList(authors))
 		b.period()
-	} else if c.Type == CiteBook && len(c.Editors) > 0 {
+	} else if c.Type == Book && len(c.Editors) > 0 {
 		b.plain(amaNameList(c.Editors))
 		if len(c.Editors) == 1 {
 			b.plain(", ed.")
@@ -523,12 +518,12 @@ func FormatAMA(c *Citation) Formatted {
 	if c.Title != "" {
 		b.space()
 		switch {
-		case c.Type == CiteArticle || c.Type == CiteChapter:
+		case c.Type == Article || c.Type == Chapter:
 			b.plain(sentenceCase(c.Title, caseAMA))
-		case italicTitle(c.Type) && c.Type != CiteWebpage:
-			b.italic(plainTitle(c.Title))
+		case italicTitle(c.Type) && c.Type != Webpage:
+			b.italic(PlainTitle(c.Title))
 		default:
-			b.plain(plainTitle(c.Title))
+			b.plain(PlainTitle(c.Title))
 		}
 		b.period()
 	}
@@ -537,8 +532,8 @@ func FormatAMA(c *Citation) Formatted {
 		year = fmt.Sprint(c.Year)
 	}
 	switch c.Type {
-	case CiteArticle:
-		if j := plainTitle(firstNonEmpty(c.ContainerShort, c.Container)); j != "" {
+	case Article:
+		if j := PlainTitle(firstNonEmpty(c.ContainerShort, c.Container)); j != "" {
 			b.space()
 			b.italic(j)
 			b.period()
@@ -561,7 +556,7 @@ func FormatAMA(c *Citation) Formatted {
 			b.plain(loc)
 			b.period()
 		}
-	case CiteChapter:
+	case Chapter:
 		b.space()
 		b.plain("In: ")
 		if len(c.Editors) > 0 {
@@ -575,7 +570,7 @@ func FormatAMA(c *Citation) Formatted {
 		b.italic(container)
 		b.period()
 		amaEditionPublisher(&b, c, year, pageRange(c.Pages, "-"))
-	case CiteWebpage:
+	case Webpage:
 		if container != "" {
 			b.space()
 			b.plain(container)
@@ -590,7 +585,7 @@ func FormatAMA(c *Citation) Formatted {
 	}
 	if doi := usableDOI(c); doi != "" {
 		b.space()
-		b.link(doiHref(doi), "doi:"+doi)
+		b.link(DOIURL(doi), "doi:"+doi)
 	} else if u := usableURL(c); u != "" {
 		if d := accessedDate(c); d != "" {
 			b.space()
@@ -603,7 +598,7 @@ func FormatAMA(c *Citation) Formatted {
 }
 
 // amaEditionPublisher writes "3rd ed. Publisher; 2015:16-26."
-func amaEditionPublisher(b *refBuf, c *Citation, year, pages string) {
+func amaEditionPublisher(b *refBuf, c *Reference, year, pages string) {
 	if ed := editionLabel(c.Edition, true); ed != "" {
 		b.space()
 		b.plain(ed + ".")
@@ -628,15 +623,15 @@ func amaEditionPublisher(b *refBuf, c *Citation, year, pages string) {
 // parentheses: "Price et al., 2012", "Hiscock & Wake, 2002", "World Health
 // Organization, 2019", "Sadeh, n.d."; locator ("p. 645") is appended after a
 // comma. Works with no author use the title, as entered (APA keeps title
-// case in the text). In a post, ReferenceList adds the year's letter
-// ("Smith, 2012a"). (AMA cites by number: the post renderer numbers
+// case in the text). In a List, Entry.APAInText adds the year's letter
+// ("Smith, 2012a"). (AMA cites by number: List numbers
 // references in order of first citation.)
-func APAInText(c *Citation, locator string) string { return apaInText(c, "", locator) }
+func APAInText(c *Reference, locator string) string { return apaInText(c, "", locator) }
 
 // apaInText is APAInText with suffix after the year.
-func apaInText(c *Citation, suffix, locator string) string {
+func apaInText(c *Reference, suffix, locator string) string {
 	names := c.Authors
-	if len(names) == 0 && c.Type == CiteBook {
+	if len(names) == 0 && c.Type == Book {
 		names = c.Editors
 	}
 	short := func(n Name) string {
@@ -648,7 +643,7 @@ func apaInText(c *Citation, suffix, locator string) string {
 	var who string
 	switch len(names) {
 	case 0:
-		who = plainTitle(c.Title)
+		who = PlainTitle(c.Title)
 		if !italicTitle(c.Type) {
 			who = "“" + who + "”"
 		}
@@ -667,7 +662,7 @@ func apaInText(c *Citation, suffix, locator string) string {
 }
 
 // apaYear returns "2012", "2012a", "n.d." or "n.d.-a".
-func apaYear(c *Citation, suffix string) string {
+func apaYear(c *Reference, suffix string) string {
 	if c.Year <= 0 {
 		if suffix != "" {
 			return "n.d.-" + suffix
@@ -712,11 +707,10 @@ type CSLItem struct {
 	URL            string    `json:"URL,omitempty"`
 }
 
-// CSLJSON converts c to a CSL-JSON item. The id is the citation key (the
-// store id when there is no key); page ranges use an en dash as CSL expects;
+// CSLJSON converts c to a CSL-JSON item. The id is the citation key; page ranges use an en dash as CSL expects;
 // words kept in case with braces ("{Ferber}") are marked
 // <span class="nocase">, as citation processors expect.
-func CSLJSON(c *Citation) CSLItem {
+func CSLJSON(c *Reference) CSLItem {
 	it := CSLItem{
 		ID:             c.Key,
 		Type:           string(c.Type),
@@ -735,10 +729,7 @@ func CSLJSON(c *Citation) CSLItem {
 		PMID:           c.PMID,
 		URL:            usableURL(c),
 	}
-	if it.ID == "" {
-		it.ID = c.ID
-	}
-	if !CitationType(it.Type).Valid() {
+	if !Type(it.Type).Valid() {
 		it.Type = "document"
 	}
 	if c.Year > 0 {

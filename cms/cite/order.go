@@ -1,8 +1,7 @@
-package cms
+package cite
 
 import (
 	"cmp"
-	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -10,124 +9,123 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// ReferenceList is a post's reference list as its style lists it: APA 7
+// List is a work's reference list as its style lists it: APA 7
 // alphabetically (first author's surname and initials, then the following
 // authors, then the year with undated works first, then the title; group
 // authors by their name, works without an author by their title, a
 // leading "A", "An" or "The" ignored), AMA 11 in order of first citation
-// in the body (works listed but not cited follow, in her order). Works by
-// the same authors in the same year get APA's letters after the year
+// (works listed but not cited follow, in the order given). Works by the
+// same authors in the same year get APA's letters after the year
 // ("2012a", "2012b", "n.d.-a"), assigned in title order, in the list and
 // in the in-text citations alike; the APA forms carry them whatever the
-// site's style, so both forms of one entry always agree.
-//
-// The public post, its JSON-LD, its feed item and the editor's preview all
-// take their order from here.
-type ReferenceList struct {
-	Style   CitationStyle
-	Entries []ListedReference
+// style, so both forms of one entry always agree.
+type List struct {
+	Style   Style
+	Entries []Entry
 	byKey   map[string]int
 }
 
-// ListedReference is one work of a reference list.
-type ListedReference struct {
-	Citation *Citation
-	Number   int    // 1-based position in the list: AMA's in-text number
-	Suffix   string // APA's letter after the year ("a" in "2012a"), or ""
+// Entry is one work of a List.
+type Entry struct {
+	Ref    *Reference
+	Index  int    // position of Ref among the references given to Order
+	Number int    // 1-based position in the list: AMA's in-text number
+	Suffix string // APA's letter after the year ("a" in "2012a"), or ""
 }
 
-// APA returns the entry in APA 7 style, with its year suffix.
-func (r ListedReference) APA() Formatted { return formatAPA(r.Citation, r.Suffix) }
+// APA returns the entry in APA 7 style, with its year letter.
+func (e Entry) APA() Formatted { return formatAPA(e.Ref, e.Suffix) }
 
 // AMA returns the entry in AMA 11 style.
-func (r ListedReference) AMA() Formatted { return FormatAMA(r.Citation) }
+func (e Entry) AMA() Formatted { return FormatAMA(e.Ref) }
 
 // Format returns the entry in style.
-func (r ListedReference) Format(style CitationStyle) Formatted {
+func (e Entry) Format(style Style) Formatted {
 	if style == StyleAMA {
-		return r.AMA()
+		return e.AMA()
 	}
-	return r.APA()
+	return e.APA()
 }
 
-// NewReferenceList orders refs (a post's references, without repeats)
-// for style. htmlIn is the post's rendered body: its citation
-// placeholders give the order of first citation.
-func NewReferenceList(style CitationStyle, refs []*Citation, htmlIn string) *ReferenceList {
-	l := &ReferenceList{Style: style, byKey: make(map[string]int, len(refs))}
-	apa := slices.Clone(refs)
-	keys := make(map[*Citation]apaKey, len(refs))
-	for _, c := range apa {
-		keys[c] = apaSortKey(c)
+// APAInText is the entry's APA 7 in-text citation, with its year letter:
+// "Paruthi et al., 2016a, p. 3" (see APAInText).
+func (e Entry) APAInText(locator string) string { return apaInText(e.Ref, e.Suffix, locator) }
+
+// Order lists refs (a work's references, without repeats) for style.
+// cited is the keys in order of first citation (AMA's order); keys not
+// among refs are ignored.
+func Order(style Style, refs []*Reference, cited []string) *List {
+	l := &List{Style: style, byKey: make(map[string]int, len(refs))}
+	index := make(map[*Reference]int, len(refs))
+	keys := make(map[*Reference]apaKey, len(refs))
+	for i, r := range refs {
+		index[r], keys[r] = i, apaSortKey(r)
 	}
-	slices.SortStableFunc(apa, func(a, b *Citation) int { return keys[a].compare(keys[b]) })
-	suffix := make(map[*Citation]string, len(refs))
+	apa := slices.Clone(refs)
+	slices.SortStableFunc(apa, func(a, b *Reference) int { return keys[a].compare(keys[b]) })
+	suffix := make(map[*Reference]string, len(refs))
 	for i := 0; i < len(apa); {
 		j := i + 1
 		for j < len(apa) && keys[apa[i]].sameAuthorsAndYear(keys[apa[j]]) {
 			j++
 		}
-		if j-i > 1 && len(keys[apa[i]].names) > 0 && keys[apa[i]].authored {
-			for n, c := range apa[i:j] {
-				suffix[c] = letterSuffix(n + 1)
+		if j-i > 1 {
+			for n, r := range apa[i:j] {
+				suffix[r] = Letters(n + 1)
 			}
 		}
 		i = j
 	}
 	ordered := apa
 	if style == StyleAMA {
-		ordered = firstCitedOrder(refs, citedKeysInHTML(htmlIn))
+		ordered = firstCitedOrder(refs, cited)
 	}
-	for i, c := range ordered {
-		l.Entries = append(l.Entries, ListedReference{Citation: c, Number: i + 1, Suffix: suffix[c]})
-		l.byKey[c.Key] = i
+	for i, r := range ordered {
+		l.Entries = append(l.Entries, Entry{Ref: r, Index: index[r], Number: i + 1, Suffix: suffix[r]})
+		l.byKey[r.Key] = i
 	}
 	return l
 }
 
-// Citations returns the works of the list in its order.
-func (l *ReferenceList) Citations() []*Citation {
-	out := make([]*Citation, len(l.Entries))
-	for i, e := range l.Entries {
-		out[i] = e.Citation
+// Find returns the entry of the work with key.
+func (l *List) Find(key string) (Entry, bool) {
+	i, ok := l.byKey[key]
+	if !ok {
+		return Entry{}, false
 	}
-	return out
+	return l.Entries[i], true
 }
 
 // firstCitedOrder returns refs with the works cited (keys, in order of
 // first citation) first, then the others in their order.
-func firstCitedOrder(refs []*Citation, keys []string) []*Citation {
-	out := make([]*Citation, 0, len(refs))
+func firstCitedOrder(refs []*Reference, keys []string) []*Reference {
+	out := make([]*Reference, 0, len(refs))
 	for _, k := range keys {
-		for _, c := range refs {
-			if c.Key == k && !slices.Contains(out, c) {
-				out = append(out, c)
+		for _, r := range refs {
+			if r.Key == k && !slices.Contains(out, r) {
+				out = append(out, r)
 			}
 		}
 	}
-	for _, c := range refs {
-		if !slices.Contains(out, c) {
-			out = append(out, c)
+	for _, r := range refs {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// citedKeysInHTML returns the keys of the citation placeholders of
-// rendered HTML, in order of first citation.
-func citedKeysInHTML(htmlIn string) []string {
-	if !strings.Contains(htmlIn, `<cite class="citation"`) {
-		return nil
+// Letters returns "a" for 1, "z" for 26, "aa" for 27 (spreadsheet columns
+// in lower case): APA's year letters, and the letters that tell generated
+// citation keys apart.
+func Letters(i int) string {
+	var b []byte
+	for i > 0 {
+		i--
+		b = append([]byte{byte('a' + i%26)}, b...)
+		i /= 26
 	}
-	var keys []string
-	for _, m := range citePlaceholder.FindAllStringSubmatch(htmlIn, -1) {
-		for _, it := range decodeCiteItems(html.UnescapeString(m[1])) {
-			if !slices.Contains(keys, it.Key) {
-				keys = append(keys, it.Key)
-			}
-		}
-	}
-	return keys
+	return string(b)
 }
 
 // apaKey is what APA sorts a reference by.
@@ -138,10 +136,10 @@ type apaKey struct {
 	title    string      // folded, leading article dropped
 }
 
-func apaSortKey(c *Citation) apaKey {
-	k := apaKey{year: max(c.Year, 0), title: sortFold(dropArticle(plainTitle(c.Title)))}
+func apaSortKey(c *Reference) apaKey {
+	k := apaKey{year: max(c.Year, 0), title: sortFold(dropArticle(PlainTitle(c.Title)))}
 	names := c.Authors
-	if len(names) == 0 && c.Type == CiteBook {
+	if len(names) == 0 && c.Type == Book {
 		names = c.Editors
 	}
 	for _, n := range names {

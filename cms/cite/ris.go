@@ -1,4 +1,4 @@
-package cms
+package cite
 
 import (
 	"strings"
@@ -29,12 +29,11 @@ import (
 // Decisions: CRLF and CR line ends and a byte-order mark are accepted; a
 // missing ER before the next TY or at the end of the input is accepted (the
 // record ends there); a tag outside a record is an error naming its line.
-// The result is normalised but not validated. Errors are KindInvalid (or
-// KindTooLarge); the parser never panics.
-func ParseRIS(src string) ([]Citation, error) {
-	const op = "cms.ParseRIS"
+// The result is normalised but not validated. Errors are *Error values
+// (TooLarge past the limits); the parser never panics.
+func ParseRIS(src string) ([]Reference, error) {
 	if len(src) > MaxImportBytes {
-		return nil, Errorf(KindTooLarge, op, "The RIS is larger than 1 MiB: import it in parts.")
+		return nil, tooLarge("The RIS is larger than 1 MiB: import it in parts.")
 	}
 	if !utf8.ValidString(src) {
 		src = strings.ToValidUTF8(src, "\uFFFD")
@@ -67,7 +66,7 @@ func ParseRIS(src string) ([]Citation, error) {
 	}
 
 	var (
-		out []Citation
+		out []Reference
 		rec *risRecord
 	)
 	finish := func() error {
@@ -75,11 +74,11 @@ func ParseRIS(src string) ([]Citation, error) {
 			return nil
 		}
 		if len(out) == MaxImportEntries {
-			return Errorf(KindTooLarge, op, "RIS: more than %d records: import them in parts.", MaxImportEntries)
+			return tooLarge("RIS: more than %d records: import them in parts.", MaxImportEntries)
 		}
-		c, err := rec.citation()
+		c, err := rec.reference()
 		if err != nil {
-			return Errorf(KindInvalid, op, "RIS: record starting at line %d: %s", rec.line, err.Error())
+			return errorf("text", "RIS: record starting at line %d: %s", rec.line, err.Error())
 		}
 		out = append(out, c)
 		rec = nil
@@ -95,16 +94,16 @@ func ParseRIS(src string) ([]Citation, error) {
 			rec = &risRecord{line: f.line, ty: strings.ToUpper(strings.TrimSpace(val)), tags: map[string][]string{}}
 		case f.tag == "ER":
 			if rec == nil {
-				return nil, Errorf(KindInvalid, op, "RIS: line %d: ER (end of record) without a TY (start of record) before it.", f.line)
+				return nil, errorf("text", "RIS: line %d: ER (end of record) without a TY (start of record) before it.", f.line)
 			}
 			if err := finish(); err != nil {
 				return nil, err
 			}
 		case rec == nil:
-			return nil, Errorf(KindInvalid, op, "RIS: line %d: %s outside a record (a record starts with a \"TY  - \" line).", f.line, f.tag)
+			return nil, errorf("text", "RIS: line %d: %s outside a record (a record starts with a \"TY  - \" line).", f.line, f.tag)
 		default:
 			if err := rec.add(f.tag, val); err != nil {
-				return nil, Errorf(KindInvalid, op, "RIS: line %d: %s", f.line, err.Error())
+				return nil, errorf("text", "RIS: line %d: %s", f.line, err.Error())
 			}
 		}
 	}
@@ -112,7 +111,7 @@ func ParseRIS(src string) ([]Citation, error) {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, Errorf(KindInvalid, op, "No RIS records found (a record starts with a \"TY  - \" line and ends with \"ER  - \").")
+		return nil, errorf("text", "No RIS records found (a record starts with a \"TY  - \" line and ends with \"ER  - \").")
 	}
 	return out, nil
 }
@@ -152,11 +151,11 @@ func (r *risRecord) add(tag, val string) error {
 	switch tag {
 	case "AU", "A1", "A2", "ED", "A3", "A4":
 		r.names++
-		if r.names > 2*MaxCitationNames {
-			return Errorf(KindInvalid, "", "more than %d names in one record", MaxCitationNames)
+		if r.names > 2*MaxNames {
+			return errorf("text", "more than %d names in one record", MaxNames)
 		}
 	}
-	if len(r.tags[tag]) >= 2*MaxCitationNames {
+	if len(r.tags[tag]) >= 2*MaxNames {
 		return nil // absurd repetition of another tag: keep the first ones
 	}
 	r.tags[tag] = append(r.tags[tag], val)
@@ -174,29 +173,29 @@ func (r *risRecord) first(tags ...string) string {
 	return ""
 }
 
-func (r *risRecord) citation() (Citation, error) {
-	var c Citation
+func (r *risRecord) reference() (Reference, error) {
+	var c Reference
 	switch r.ty {
 	case "JOUR", "EJOUR", "JFULL", "MGZN", "NEWS", "ABST", "INPR":
-		c.Type = CiteArticle
+		c.Type = Article
 	case "BOOK", "EBOOK", "EDBOOK", "CLSWK":
-		c.Type = CiteBook
+		c.Type = Book
 	case "CHAP", "ECHAP", "CONF", "CPAPER":
-		c.Type = CiteChapter
+		c.Type = Chapter
 	case "RPRT", "GOVDOC", "THES", "STAND", "MANSCPT", "UNPB", "PAT":
-		c.Type = CiteReport
+		c.Type = Report
 	case "ELEC", "WEB", "BLOG", "ICOMM":
-		c.Type = CiteWebpage
+		c.Type = Webpage
 	default:
 		if r.first("UR") != "" {
-			c.Type = CiteWebpage
+			c.Type = Webpage
 		} else {
-			c.Type = CiteReport
+			c.Type = Report
 		}
 	}
 	authorTags := []string{"AU", "A1"}
-	if len(r.tags["AU"])+len(r.tags["A1"]) > MaxCitationNames || len(r.tags["A2"])+len(r.tags["ED"]) > MaxCitationNames {
-		return c, Errorf(KindInvalid, "", "more than %d authors or editors", MaxCitationNames)
+	if len(r.tags["AU"])+len(r.tags["A1"]) > MaxNames || len(r.tags["A2"])+len(r.tags["ED"]) > MaxNames {
+		return c, errorf("text", "more than %d authors or editors", MaxNames)
 	}
 	for _, t := range authorTags {
 		for _, v := range r.tags[t] {
@@ -204,7 +203,7 @@ func (r *risRecord) citation() (Citation, error) {
 		}
 	}
 	for _, t := range []string{"A2", "ED"} {
-		if c.Type == CiteArticle && t == "A2" {
+		if c.Type == Article && t == "A2" {
 			continue // for journals A2 is sometimes the journal's editor: not cited
 		}
 		for _, v := range r.tags[t] {
@@ -213,21 +212,21 @@ func (r *risRecord) citation() (Citation, error) {
 	}
 	c.Title = r.first("TI", "T1", "CT")
 	switch c.Type {
-	case CiteBook:
+	case Book:
 		if c.Title == "" {
 			c.Title = r.first("BT")
 		}
-	case CiteArticle:
+	case Article:
 		c.Container = r.first("T2", "JF", "JO", "JA", "J2", "J1", "BT")
 		if c.ContainerShort = r.first("J2", "JA", "J1"); c.ContainerShort == c.Container {
 			c.ContainerShort = ""
 		}
-	case CiteWebpage:
+	case Webpage:
 		c.Container = r.first("T2", "PB", "DP")
 	default:
 		c.Container = r.first("T2", "BT", "JF", "JO")
 	}
-	if c.Type == CiteReport {
+	if c.Type == Report {
 		c.Container = "" // a series title is not cited in our report formats
 	}
 	c.Volume = r.first("VL")
@@ -236,12 +235,12 @@ func (r *risRecord) citation() (Citation, error) {
 	switch {
 	case sp != "" && ep != "" && ep != sp:
 		c.Pages = sp + "-" + ep
-	case sp != "" && ep == "" && !strings.ContainsAny(sp, "-–") && c.Type == CiteArticle && (sp[0] < '0' || sp[0] > '9'):
+	case sp != "" && ep == "" && !strings.ContainsAny(sp, "-–") && c.Type == Article && (sp[0] < '0' || sp[0] > '9'):
 		c.ArticleNumber = sp
 	default:
 		c.Pages = pageRange(sp, "-")
 	}
-	if c.Type == CiteArticle && c.ArticleNumber == "" && c.Pages == "" {
+	if c.Type == Article && c.ArticleNumber == "" && c.Pages == "" {
 		c.ArticleNumber = r.first("M1", "C7")
 		if !looksLikeArticleNumber(c.ArticleNumber) {
 			c.ArticleNumber = ""
@@ -249,7 +248,7 @@ func (r *risRecord) citation() (Citation, error) {
 	}
 	c.Edition = r.first("ET")
 	c.Publisher = r.first("PB")
-	if c.Type == CiteWebpage && c.Publisher == c.Container {
+	if c.Type == Webpage && c.Publisher == c.Container {
 		c.Publisher = ""
 	}
 	c.PublisherPlace = r.first("CY", "PP")
@@ -266,7 +265,7 @@ func (r *risRecord) citation() (Citation, error) {
 		c.Year, c.Month, c.Day = y, 0, 0 // the publication year wins over a differing DA
 	}
 	c.PMID = risPMID(r)
-	if id := strings.ToLower(r.first("ID")); ValidCitationKey(id) {
+	if id := strings.ToLower(r.first("ID")); ValidKey(id) {
 		c.Key = id
 	}
 	c.Normalize()

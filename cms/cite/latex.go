@@ -1,4 +1,4 @@
-package cms
+package cite
 
 import (
 	"strings"
@@ -36,11 +36,11 @@ var latexSymbols = map[string]string{
 // (their argument kept).
 func latexToText(s string) string {
 	if !strings.ContainsAny(s, "\\{}~-$") {
-		return collapseSpace(s)
+		return CollapseSpace(s)
 	}
 	var b strings.Builder
 	latexConvert(&b, s, 0, false)
-	return collapseSpace(norm.NFC.String(b.String()))
+	return CollapseSpace(norm.NFC.String(b.String()))
 }
 
 // latexToTitle is latexToText for a title: a group in braces that is not
@@ -51,11 +51,11 @@ func latexToText(s string) string {
 // as a plain title, not as one to keep in Title Case.
 func latexToTitle(s string) string {
 	if !strings.ContainsAny(s, "\\{}~-$") {
-		return collapseSpace(s)
+		return CollapseSpace(s)
 	}
 	var b strings.Builder
 	latexConvert(&b, unwrapGroup(strings.TrimSpace(s)), 0, true)
-	return collapseSpace(norm.NFC.String(b.String()))
+	return CollapseSpace(norm.NFC.String(b.String()))
 }
 
 // unwrapGroup returns the inside of s when all of s is one brace group

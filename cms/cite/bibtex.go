@@ -1,4 +1,4 @@
-package cms
+package cite
 
 import (
 	"fmt"
@@ -6,12 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-)
-
-// Limits on imported reference files.
-const (
-	MaxImportBytes   = 1 << 20 // 1 MiB of BibTeX or RIS
-	MaxImportEntries = 500     // entries (records) per import
 )
 
 // ParseBibTeX reads BibTeX (as Zotero, Mendeley, JabRef and publishers
@@ -27,12 +21,11 @@ const (
 // The result is normalised but not validated: the caller shows it in a form
 // and validates on save. Keys are lower-cased; a key that is still not a
 // valid citation key is dropped (""), for the caller to generate one. The
-// error is KindInvalid and names the line and the problem; the parser never
+// error is an *Error (TooLarge past MaxImportBytes or MaxImportEntries) and names the line and the problem; the parser never
 // panics.
-func ParseBibTeX(src string) ([]Citation, error) {
-	const op = "cms.ParseBibTeX"
+func ParseBibTeX(src string) ([]Reference, error) {
 	if len(src) > MaxImportBytes {
-		return nil, Errorf(KindTooLarge, op, "The BibTeX is larger than 1 MiB: import it in parts.")
+		return nil, tooLarge("The BibTeX is larger than 1 MiB: import it in parts.")
 	}
 	if !utf8.ValidString(src) {
 		src = strings.ToValidUTF8(src, "\uFFFD")
@@ -41,26 +34,26 @@ func ParseBibTeX(src string) ([]Citation, error) {
 	for i, m := range monthAbbrevs {
 		p.macros[m] = monthName(i + 1)
 	}
-	var out []Citation
+	var out []Reference
 	for {
 		e, err := p.next()
 		if err != nil {
-			return nil, Errorf(KindInvalid, op, "BibTeX: %s", err.Error())
+			return nil, errorf("text", "BibTeX: %s", err.Error())
 		}
 		if e == nil {
 			break
 		}
-		c, err := e.citation()
+		c, err := e.reference()
 		if err != nil {
-			return nil, Errorf(KindInvalid, op, "BibTeX: entry %q starting at line %d: %s", e.key, e.line, err.Error())
+			return nil, errorf("text", "BibTeX: entry %q starting at line %d: %s", e.key, e.line, err.Error())
 		}
 		if len(out) == MaxImportEntries {
-			return nil, Errorf(KindTooLarge, op, "BibTeX: more than %d entries: import them in parts.", MaxImportEntries)
+			return nil, tooLarge("BibTeX: more than %d entries: import them in parts.", MaxImportEntries)
 		}
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, Errorf(KindInvalid, op, "No BibTeX entries found (an entry looks like @article{key, title = {…}, …}).")
+		return nil, errorf("text", "No BibTeX entries found (an entry looks like @article{key, title = {…}, …}).")
 	}
 	return out, nil
 }
@@ -410,30 +403,30 @@ func lineStartsWithAt(s string, at int) bool {
 	return true
 }
 
-// citation maps an entry to a Citation.
-func (e *bibEntry) citation() (Citation, error) {
+// reference maps an entry to a Reference.
+func (e *bibEntry) reference() (Reference, error) {
 	f := func(name string) string { return latexToText(e.fields[name]) }
-	c := Citation{Key: strings.ToLower(strings.TrimSpace(e.key))}
-	if !ValidCitationKey(c.Key) {
+	c := Reference{Key: strings.ToLower(strings.TrimSpace(e.key))}
+	if !ValidKey(c.Key) {
 		c.Key = ""
 	}
 	switch e.typ {
 	case "article":
-		c.Type = CiteArticle
+		c.Type = Article
 	case "book", "booklet", "proceedings", "collection", "mvbook":
-		c.Type = CiteBook
+		c.Type = Book
 	case "inbook", "incollection", "inproceedings", "conference", "bookinbook", "suppbook":
-		c.Type = CiteChapter
+		c.Type = Chapter
 	case "online", "electronic", "www", "webpage":
-		c.Type = CiteWebpage
+		c.Type = Webpage
 	case "misc":
 		if e.fields["url"] != "" || strings.Contains(e.fields["howpublished"], `\url`) {
-			c.Type = CiteWebpage
+			c.Type = Webpage
 		} else {
-			c.Type = CiteReport
+			c.Type = Report
 		}
 	default: // techreport, report, phdthesis, mastersthesis, thesis, manual, unpublished, …
-		c.Type = CiteReport
+		c.Type = Report
 	}
 	var err error
 	if c.Authors, err = bibNames(e.fields["author"]); err != nil {
@@ -447,7 +440,7 @@ func (e *bibEntry) citation() (Citation, error) {
 	ft := func(name string) string { return latexToTitle(e.fields[name]) }
 	c.Title = ft("title")
 	switch c.Type {
-	case CiteArticle:
+	case Article:
 		c.Container = firstNonEmpty(f("journal"), f("journaltitle"), f("shortjournal"))
 		c.ContainerShort = firstNonEmpty(f("shortjournal"), f("journal-abbrev"), f("journalabbrev"))
 		if c.ContainerShort == c.Container {
@@ -455,29 +448,29 @@ func (e *bibEntry) citation() (Citation, error) {
 		}
 		c.Issue = firstNonEmpty(f("number"), f("issue"))
 		c.ArticleNumber = firstNonEmpty(f("eid"), f("articleno"), f("article-number"))
-	case CiteChapter:
+	case Chapter:
 		c.Container = ft("booktitle") // a book title: APA puts it in sentence case
 		if c.Container == "" && e.typ == "inbook" {
 			// Classic @inbook: title is the book, chapter the chapter.
 			if ch := ft("chapter"); ch != "" && !allDigits(ch) {
 				c.Title, c.Container = ch, c.Title
 			} else {
-				c.Type = CiteBook
+				c.Type = Book
 			}
 		}
-	case CiteWebpage:
+	case Webpage:
 		c.Container = firstNonEmpty(f("organization"), f("publisher"), f("howpublished"), f("journal"))
 		if strings.Contains(c.Container, "://") || strings.HasPrefix(strings.ToLower(e.fields["howpublished"]), `\url`) {
 			c.Container = firstNonEmpty(f("organization"), f("publisher"))
 		}
-	case CiteReport:
+	case Report:
 		c.ArticleNumber = f("number")
 	}
 	c.Volume = f("volume")
 	c.Pages = pageRange(f("pages"), "-")
 	c.Edition = f("edition")
 	c.Publisher = firstNonEmpty(f("publisher"), f("institution"), f("school"), f("organization"))
-	if c.Type == CiteWebpage && c.Publisher == c.Container {
+	if c.Type == Webpage && c.Publisher == c.Container {
 		c.Publisher = ""
 	}
 	c.PublisherPlace = firstNonEmpty(f("address"), f("location"))
@@ -623,15 +616,15 @@ func bibNames(raw string) ([]Name, error) {
 			if depth == 0 && i > 0 && isSpaceByte(raw[i-1]) && i+3 < len(raw) && strings.EqualFold(raw[i:i+3], "and") && isSpaceByte(raw[i+3]) {
 				parts = append(parts, raw[start:i])
 				start = i + 3
-				if len(parts) > MaxCitationNames {
-					return nil, fmt.Errorf("more than %d names", MaxCitationNames)
+				if len(parts) > MaxNames {
+					return nil, fmt.Errorf("more than %d names", MaxNames)
 				}
 			}
 		}
 	}
 	parts = append(parts, raw[start:])
-	if len(parts) > MaxCitationNames {
-		return nil, fmt.Errorf("more than %d names", MaxCitationNames)
+	if len(parts) > MaxNames {
+		return nil, fmt.Errorf("more than %d names", MaxNames)
 	}
 	out := make([]Name, 0, len(parts))
 	for _, p := range parts {
