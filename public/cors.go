@@ -26,11 +26,16 @@ func (a *API) cors(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderVary, "Origin")
 		return c.SendStatus(fiber.StatusNoContent)
 	}
+	allowRead(c, allowed)
+	return c.Next()
+}
+
+// allowRead lets the origin allowed ("" for none) read the response.
+func allowRead(c *fiber.Ctx, allowed string) {
 	if allowed != "" {
 		c.Set(fiber.HeaderAccessControlAllowOrigin, allowed)
 		c.Set(fiber.HeaderAccessControlExposeHeaders, "ETag, X-Request-ID, "+headerView)
 	}
-	return c.Next()
 }
 
 // allowOrigin returns the Access-Control-Allow-Origin value for origin, or

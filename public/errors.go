@@ -25,8 +25,14 @@ func (a *API) middleware(c *fiber.Ctx) error {
 // HandleError answers err as the public surface does, for errors that
 // reach the app's error handler rather than a route of this API: a body
 // over the server's limit, a request that took too long to arrive, a
-// path no surface serves.
-func (a *API) HandleError(c *fiber.Ctx, err error) error { return a.problem(c, err) }
+// path no surface serves. The origins allowed to read the API may read
+// the refusal too.
+func (a *API) HandleError(c *fiber.Ctx, err error) error {
+	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
+		allowRead(c, a.allowOrigin(origin))
+	}
+	return a.problem(c, err)
+}
 
 // problem writes err as problem+json, the one error writer of the public
 // API: domain errors by kind, Fiber's by status (cms/problem), anything

@@ -78,7 +78,7 @@ func TestErrorsAgreeAcrossAPIs(t *testing.T) {
 			public: errorCall{method: "POST", path: public + "/posts/any/views", body: `{"referrer":"` + strings.Repeat("x", 2<<10) + `"}`},
 			admin:  errorCall{method: "POST", path: admin + "/posts", token: token, body: `{"title":"` + strings.Repeat("x", 2<<20) + `"}`}},
 		{name: "TooLargeForTheServer", typ: "too_large", status: 413,
-			public: errorCall{method: "POST", path: public + "/posts/any/views", overLimit: true},
+			public: errorCall{method: "POST", path: public + "/posts/any/views", overLimit: true, header: []string{"Origin", "https://site.example"}},
 			admin:  errorCall{method: "POST", path: admin + "/posts", token: token, overLimit: true}, sameText: true},
 		{name: "Unauthenticated", typ: "unauthenticated", status: 401,
 			public: errorCall{path: public + "/posts", err: cms.Errorf(cms.KindUnauthenticated, "test", "Log in first.")},
@@ -105,6 +105,9 @@ func TestErrorsAgreeAcrossAPIs(t *testing.T) {
 				got[i] = mustProblem(t, r, call.path, tc.status, tc.typ, tc.fields)
 				if ra := r.header.Get("Retry-After"); tc.wantRetryAfter != "" && ra != tc.wantRetryAfter {
 					t.Errorf("%s: Retry-After %q, want %q", call.path, ra, tc.wantRetryAfter)
+				}
+				if origin := header(call.header, "Origin"); origin != "" && r.header.Get("Access-Control-Allow-Origin") == "" {
+					t.Errorf("%s: %s may not read the refusal", call.path, origin)
 				}
 				if strings.Contains(string(r.body), "hunter2") || strings.Contains(string(r.body), "mongodb") {
 					t.Errorf("%s: the internal error shows: %s", call.path, r.body)
@@ -212,6 +215,16 @@ func sendOverLimit(tb testing.TB, addr string, call errorCall) appResponse {
 		tb.Fatal(err)
 	}
 	return appResponse{res.StatusCode, res.Header, b}
+}
+
+// header returns the value of name in pairs (name, value, ...), or "".
+func header(pairs []string, name string) string {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i] == name {
+			return pairs[i+1]
+		}
+	}
+	return ""
 }
 
 // mustProblem checks that r is a problem+json of status and type typ
