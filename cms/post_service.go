@@ -16,7 +16,14 @@ var systemActor = &User{ID: "", Name: "Lullaby", Role: RoleOwner}
 // title (with a numeric suffix if taken); an explicit slug that is taken
 // is a Conflict naming "slug". Returns Invalid for bad fields.
 func (s *Service) CreatePost(ctx context.Context, actor *User, in PostInput) (*Post, error) {
-	const op = "cms.CreatePost"
+	return s.createPost(ctx, "cms.CreatePost", actor, in, nil, true)
+}
+
+// createPost is the one save behind CreatePost and ImportPost: in, then
+// at (if any) to set the post before it is checked, then stored as one
+// version with one revision; announce says whether readers' content is
+// refreshed after it.
+func (s *Service) createPost(ctx context.Context, op string, actor *User, in PostInput, at func(*Post), announce bool) (*Post, error) {
 	moveTo, err := s.statusChange(op, in)
 	if err != nil {
 		return nil, err
@@ -29,6 +36,9 @@ func (s *Service) CreatePost(ctx context.Context, actor *User, in PostInput) (*P
 		if err := moveTo(p); err != nil {
 			return nil, err
 		}
+	}
+	if at != nil {
+		at(p)
 	}
 	autoSlug := p.Slug == ""
 	if autoSlug {
@@ -70,6 +80,9 @@ func (s *Service) CreatePost(ctx context.Context, actor *User, in PostInput) (*P
 		return nil, err
 	}
 	s.postsChanged(ctx)
+	if !announce {
+		return p, nil
+	}
 	if p.Status == StatusScheduled {
 		if err := s.store.LowerNextDue(ctx, p.PublishAt); err != nil {
 			s.log.Warn("cannot record the next due time; the scheduler's periodic check will find the post", "post", p.ID, "err", err)
@@ -473,30 +486,23 @@ func suffixSlug(base string, n int) string {
 	return base + suffix
 }
 
-// ImportPost stores a complete post in one save, in any status, with the
-// given publication time (zero: now, for published posts). It does not
-// refresh public content: call Refresh after a batch. Demo content, the
-// benchmark and imports use it.
+// ImportPost stores a complete post in one save (one version, one
+// revision, as CreatePost), in status draft, published or archived, with
+// the given publication time (zero: now, for published posts). It does
+// not refresh public content: call Refresh after a batch. Demo content,
+// the benchmark and imports use it.
 func (s *Service) ImportPost(ctx context.Context, actor *User, in PostInput, status PostStatus, publishedAt time.Time) (*Post, error) {
 	const op = "cms.ImportPost"
 	if !status.Valid() || status == StatusScheduled {
 		return nil, Problems{"status": "Must be draft, published or archived."}.Err(op)
 	}
-	p, err := s.CreatePost(ctx, actor, in)
-	if err != nil || status == StatusDraft {
-		return p, err
-	}
-	p, _, err = s.changePostQuiet(ctx, actor, p.ID, p.Version, string(status), nil, func(p *Post) error {
-		p.Status = status
-		if status == StatusPublished {
+	in.Status, in.PublishAt = &status, nil
+	at := func(p *Post) {
+		if status == StatusPublished && !publishedAt.IsZero() {
 			p.PublishedAt = publishedAt.UTC().Truncate(time.Millisecond)
-			if publishedAt.IsZero() {
-				p.PublishedAt = s.timeNow()
-			}
 		}
-		return nil
-	})
-	return p, err
+	}
+	return s.createPost(ctx, op, actor, in, at, false)
 }
 
 // Refresh announces a content change to every instance and reloads the
