@@ -66,6 +66,8 @@ func TestPanelCitations(t *testing.T) {
 			`value="American Academy of Pediatrics"`, `value="Sleep Medicine"`, `value="10.1016/j.sleep.2018.09.001"`, `value="muller2019"`,
 			`value="2019"`, `<option value="article-journal" selected>`, `name="authors[2].family"`, "Night waking &lt;script&gt;")
 		p.MustNotContain(t, "<script>x")
+		// The title says how to keep a name's capitals, and the field points to it.
+		p.MustContain(t, `-title-hint"><p`, "<code>Cosleeping in {South West England}</code>")
 		if all, _ := e.Svc.ListCitations(t.Context(), ""); len(all) != 0 {
 			t.Error("importing saved something")
 		}
