@@ -34,7 +34,14 @@ const (
 
 // Config wires an Admin.
 type Config struct {
-	Service  *cms.Service  // required
+	Service *cms.Service // required
+	// ReadModel is the published content: the full-text search behind
+	// the posts list and the reader preview. Required.
+	ReadModel *cms.ReadModel
+	// Posts is the index of every post's metadata that the lists and the
+	// dashboard read (cmd/lullaby builds it over the store). Required.
+	Posts *cms.PostIndex
+
 	Secret   []byte        // JWT HMAC secret, at least MinSecretLen bytes
 	Issuer   string        // the JWT "iss"; default DefaultIssuer
 	TokenTTL time.Duration // lifetime of issued tokens; default and maximum 12h
@@ -51,8 +58,9 @@ type Config struct {
 // Admin serves the admin JSON API and the HTML panel. Build it with New.
 type Admin struct {
 	svc     *cms.Service
-	signKey []byte // signs and verifies JWTs
-	csrfKey []byte // derived from the secret; MACs CSRF tokens
+	read    *cms.ReadModel // published content: search, reader preview
+	signKey []byte         // signs and verifies JWTs
+	csrfKey []byte         // derived from the secret; MACs CSRF tokens
 	issuer  string
 	ttl     time.Duration
 	log     *slog.Logger
@@ -75,6 +83,12 @@ type Admin struct {
 func New(cfg Config) (*Admin, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("admin.New: Service is required")
+	}
+	if cfg.ReadModel == nil {
+		return nil, errors.New("admin.New: ReadModel is required")
+	}
+	if cfg.Posts == nil {
+		return nil, errors.New("admin.New: Posts is required")
 	}
 	if len(cfg.Secret) < MinSecretLen {
 		return nil, errors.New("admin.New: Secret must be at least 32 bytes")
@@ -127,7 +141,8 @@ func New(cfg Config) (*Admin, error) {
 		logins:  newLimiter(loginAttempts, loginWindow, maxLimiterKeys),
 		views:   vw,
 		assets:  as,
-		posts:   cms.NewPostIndex(cfg.Service.Store()),
+		read:    cfg.ReadModel,
+		posts:   cfg.Posts,
 
 		publicOrigin: originOf(cfg.PublicURL),
 		tfa:          tfa,

@@ -350,13 +350,7 @@ func TestCitationParseCrossref(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	store := cmstest.New(t)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: cms.NewReadModel(store, cmstest.Logger()),
-		Logger: cmstest.Logger(), CrossrefURL: srv.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := MustNewEnvFor(t, svc)
+	e := MustNewEnvFor(t, cmstest.MustService(t, func(c *cms.ServiceConfig) { c.CrossrefURL = srv.URL }))
 	tok := e.MustSetup(t).Token
 	for _, tc := range []struct{ doi, lookup, title string }{
 		{"https://doi.org/10.1542/peds.2011-3467", "found", "Five-year follow-up of harms and benefits of behavioral infant sleep intervention"},

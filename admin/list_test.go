@@ -7,19 +7,13 @@ import (
 
 	"github.com/lullabycms/lullaby/admin"
 	"github.com/lullabycms/lullaby/cms"
-	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // listEnv is an app whose store the test can also write view counts to.
 func listEnv(t *testing.T) (*Env, cms.Store) {
 	t.Helper()
-	store := cmstest.New(t)
-	logger := cmstest.Logger()
-	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: cms.NewReadModel(store, logger), Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return MustNewEnvFor(t, svc), store
+	e := MustNewEnv(t)
+	return e, e.DB
 }
 
 // mustPublished creates and publishes a post through the API.

@@ -18,7 +18,6 @@ import (
 	"github.com/lullabycms/lullaby/admin"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
-	"github.com/lullabycms/lullaby/cms/imaging"
 )
 
 func TestMain(m *testing.M) { cmstest.Main(m) }
@@ -36,7 +35,7 @@ const (
 type Env struct {
 	App   *fiber.App
 	Admin *admin.Admin
-	Svc   *cms.Service
+	*cmstest.Fixture
 }
 
 // MustNewEnv builds the app the way cmd/lullaby does, on a fresh database.
@@ -44,20 +43,14 @@ type Env struct {
 // that escaped the admin group's problem middleware.
 func MustNewEnv(tb testing.TB, opts ...func(*admin.Config)) *Env {
 	tb.Helper()
-	store := cmstest.New(tb)
-	logger := cmstest.Logger()
-	rm := cms.NewReadModel(store, logger)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: rm, Logger: logger, Images: imaging.Processor{}})
-	if err != nil {
-		tb.Fatalf("cms.NewService: %v", err)
-	}
-	return MustNewEnvFor(tb, svc, opts...)
+	return MustNewEnvFor(tb, cmstest.MustService(tb), opts...)
 }
 
-// MustNewEnvFor builds another app over an existing service.
-func MustNewEnvFor(tb testing.TB, svc *cms.Service, opts ...func(*admin.Config)) *Env {
+// MustNewEnvFor builds another app over an existing service and its read
+// model, with a post index of its own (as another instance would have).
+func MustNewEnvFor(tb testing.TB, f *cmstest.Fixture, opts ...func(*admin.Config)) *Env {
 	tb.Helper()
-	cfg := admin.Config{Service: svc, Secret: []byte(testSecret), Logger: cmstest.Logger()}
+	cfg := admin.Config{Service: f.Svc, ReadModel: f.Read, Posts: cms.NewPostIndex(f.DB), Secret: []byte(testSecret), Logger: cmstest.Logger()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -73,7 +66,7 @@ func MustNewEnvFor(tb testing.TB, svc *cms.Service, opts ...func(*admin.Config))
 	})
 	app.Use(requestid.New())
 	a.Routes(app.Group("/admin"))
-	return &Env{App: app, Admin: a, Svc: svc}
+	return &Env{App: app, Admin: a, Fixture: f}
 }
 
 // Resp is a recorded response.

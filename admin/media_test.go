@@ -9,7 +9,6 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
-	"github.com/lullabycms/lullaby/cms/imaging"
 )
 
 // multipartBody returns a multipart/form-data body with the file field
@@ -56,13 +55,7 @@ func (e *Env) upload(tb testing.TB, token, filename string, data []byte, alt str
 
 func TestMediaAPI(t *testing.T) {
 	t.Parallel()
-	store := cmstest.New(t)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: cms.NewReadModel(store, cmstest.Logger()),
-		Logger: cmstest.Logger(), Images: imaging.Processor{}, MaxUploadBytes: 256 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := MustNewEnvFor(t, svc)
+	e := MustNewEnvFor(t, cmstest.MustService(t, func(c *cms.ServiceConfig) { c.MaxUploadBytes = 256 << 10 }))
 	tok := e.MustSetup(t).Token
 	jpg := cmstest.MustJPEG(t, 1200, 800)
 

@@ -57,7 +57,7 @@ func BenchmarkPanelPages(b *testing.B) {
 	// one scan of the posts.
 	b.Run("posts-after-a-change", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := e.Svc.Store().BumpPostsVersion(b.Context()); err != nil {
+			if _, err := e.DB.BumpPostsVersion(b.Context()); err != nil {
 				b.Fatal(err)
 			}
 			r := httptest.NewRequest("GET", "/admin/posts", nil)
@@ -77,7 +77,7 @@ func BenchmarkPanelPages(b *testing.B) {
 		go e.Admin.Run(ctx, 50*time.Millisecond)
 		for b.Loop() {
 			b.StopTimer()
-			if _, err := e.Svc.Store().BumpPostsVersion(b.Context()); err != nil {
+			if _, err := e.DB.BumpPostsVersion(b.Context()); err != nil {
 				b.Fatal(err)
 			}
 			time.Sleep(time.Second) // she is still reading the editor

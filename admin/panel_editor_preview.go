@@ -73,10 +73,11 @@ func (a *Admin) renderPreview(c *fiber.Ctx, post *cms.Post, in cms.PostInput) er
 	if post != nil {
 		id, p.Status, p.Public, p.EditURL = post.ID, postStatus(post), post.Public(), editorPath(post.ID)
 	}
-	full, err := a.svc.PreviewPost(ctx, id, in)
+	pv, err := a.svc.PreviewPost(ctx, id, in)
 	if err != nil {
 		return err
 	}
+	full := a.read.PublicPreview(pv)
 	settings, err := a.svc.GetSettings(ctx)
 	if err != nil {
 		return err

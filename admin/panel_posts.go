@@ -199,10 +199,7 @@ func (a *Admin) renderPostList(c *fiber.Ctx, trashed bool) error {
 // title search also finds published posts by their text. A query the
 // search refuses, or a failing index, shows no hits rather than an error.
 func (a *Admin) textHits(q string) []textHit {
-	rm := a.svc.ReadModel()
-	if rm == nil || rm.Snapshot() == nil {
-		return nil
-	}
+	rm := a.read
 	sq, err := cms.ParseSearchQuery(q, "1", strconv.Itoa(textHitsLimit))
 	if err != nil {
 		return nil

@@ -38,7 +38,7 @@ func TestPanelBulkTrash(t *testing.T) {
 			}
 		}
 		// The published one left the site.
-		if _, _, err := e.Svc.ReadModel().Snapshot().Post(two.Slug); err == nil {
+		if _, _, err := e.Read.Snapshot().Post(two.Slug); err == nil {
 			t.Error("the trashed post is still public")
 		}
 	})

@@ -120,7 +120,7 @@ func TestPanelQuiz(t *testing.T) {
 		b.Get(t, "/admin/quiz").MustStatus(t, 200).MustContain(t, "Quiz saved.", `name="bands[2].maxHours" value="13"`, `name="version" value="2"`)
 		// The public read model evaluates with it at once.
 		ans := &cms.QuizAnswers{AgeValue: ptr(18.0), AgeUnit: "months", Bedtime: "19:00", WakeTime: "07:00", Naps: ptr(1.0), NapMinutes: ptr(90.0), NightWakings: ptr(0.0)}
-		_, out, err := e.Svc.ReadModel().Snapshot().EvaluateQuiz(cms.NapQuizSlug, ans, nil)
+		_, out, err := e.Read.Snapshot().EvaluateQuiz(cms.NapQuizSlug, ans, nil)
 		if err != nil || out.Result != cms.ResultAbove {
 			t.Errorf("public evaluation at 13.5 h = %q, %v; want above", out.Result, err)
 		}
@@ -172,7 +172,7 @@ func TestPanelQuiz(t *testing.T) {
 	t.Run("Dashboard", func(t *testing.T) {
 		b.Get(t, "/admin").MustStatus(t, 200).MustContain(t, `id="quiz-heading"`, "No reader has taken the quiz")
 		day := cms.Day(time.Now())
-		if err := e.Svc.Store().AddQuizResults(ctx, []cms.QuizResultCount{
+		if err := e.DB.AddQuizResults(ctx, []cms.QuizResultCount{
 			{Slug: cms.NapQuizSlug, Day: day, Band: "12-35", Result: cms.ResultWithin, Count: 3},
 			{Slug: cms.NapQuizSlug, Day: day, Band: "0-3", Result: cms.ResultBelow, Count: 1},
 		}); err != nil {

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
-	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // TestPendingAPI: a published post's edit saved with PUT .../pending is
@@ -16,13 +15,8 @@ import (
 // read from the read model the public API serves.
 func TestPendingAPI(t *testing.T) {
 	t.Parallel()
-	store := cmstest.New(t)
-	rm := cms.NewReadModel(store, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: rm, Logger: cmstest.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := MustNewEnvFor(t, svc)
+	e := MustNewEnv(t)
+	rm := e.Read
 	s := e.MustSetup(t)
 	tok := s.Token
 	p := e.MustPost(t, tok, map[string]any{"title": "Naps", "body": "Old text."})

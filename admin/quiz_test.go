@@ -112,7 +112,7 @@ func TestQuizAPI(t *testing.T) {
 
 	t.Run("Stats", func(t *testing.T) {
 		day := cms.Day(time.Now())
-		err := e.Svc.Store().AddQuizResults(t.Context(), []cms.QuizResultCount{
+		err := e.DB.AddQuizResults(t.Context(), []cms.QuizResultCount{
 			{Slug: cms.NapQuizSlug, Day: day, Band: "12-35", Result: cms.ResultWithin, Count: 3},
 			{Slug: cms.NapQuizSlug, Day: day, Band: "12-35", Result: cms.ResultBelow, Count: 1},
 			{Slug: cms.NapQuizSlug, Day: day, Band: "36-71", Result: cms.ResultAbove, Count: 2},

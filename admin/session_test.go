@@ -18,20 +18,22 @@ import (
 
 func TestNew(t *testing.T) {
 	t.Parallel()
-	svc := &cms.Service{}
+	svc, rm, posts := &cms.Service{}, &cms.ReadModel{}, &cms.PostIndex{}
 	secret := []byte(testSecret)
 	for name, cfg := range map[string]admin.Config{
-		"NoService":   {Secret: secret},
-		"ShortSecret": {Service: svc, Secret: secret[:31]},
-		"LongTTL":     {Service: svc, Secret: secret, TokenTTL: 13 * time.Hour},
-		"NegativeTTL": {Service: svc, Secret: secret, TokenTTL: -time.Hour},
-		"NegTimeout":  {Service: svc, Secret: secret, Timeout: -time.Second},
+		"NoService":   {ReadModel: rm, Posts: posts, Secret: secret},
+		"NoReadModel": {Service: svc, Posts: posts, Secret: secret},
+		"NoPosts":     {Service: svc, ReadModel: rm, Secret: secret},
+		"ShortSecret": {Service: svc, ReadModel: rm, Posts: posts, Secret: secret[:31]},
+		"LongTTL":     {Service: svc, ReadModel: rm, Posts: posts, Secret: secret, TokenTTL: 13 * time.Hour},
+		"NegativeTTL": {Service: svc, ReadModel: rm, Posts: posts, Secret: secret, TokenTTL: -time.Hour},
+		"NegTimeout":  {Service: svc, ReadModel: rm, Posts: posts, Secret: secret, Timeout: -time.Second},
 	} {
 		if _, err := admin.New(cfg); err == nil {
 			t.Errorf("%s: New succeeded, want an error", name)
 		}
 	}
-	if _, err := admin.New(admin.Config{Service: svc, Secret: secret}); err != nil {
+	if _, err := admin.New(admin.Config{Service: svc, ReadModel: rm, Posts: posts, Secret: secret}); err != nil {
 		t.Errorf("New with defaults: %v, want nil", err)
 	}
 }
@@ -145,7 +147,7 @@ func TestToken(t *testing.T) {
 	e := MustNewEnv(t)
 	s := e.MustSetup(t)
 	// A token issued 13 hours ago by an instance whose clock says so.
-	past := MustNewEnvFor(t, e.Svc, func(c *admin.Config) {
+	past := MustNewEnvFor(t, e.Fixture, func(c *admin.Config) {
 		c.Now = func() time.Time { return time.Now().Add(-13 * time.Hour) }
 	})
 	expired := past.MustLogin(t, ownerEmail, ownerPassword).Token
@@ -248,7 +250,7 @@ func TestLogoutRevokes(t *testing.T) {
 	s := e.MustSetup(t)
 	phone := e.MustLogin(t, ownerEmail, ownerPassword)
 	// Another instance on the same database sees every revocation.
-	other := MustNewEnvFor(t, e.Svc)
+	other := MustNewEnvFor(t, e.Fixture)
 
 	t.Run("ThisSession", func(t *testing.T) {
 		e.Do(t, Req{Method: "GET", Path: api + "/me", Token: s.Token}).MustStatus(t, 200)
@@ -302,7 +304,7 @@ func TestTimeout(t *testing.T) {
 	e := MustNewEnv(t)
 	s := e.MustSetup(t)
 	var logs syncBuffer
-	slow := MustNewEnvFor(t, e.Svc, func(c *admin.Config) {
+	slow := MustNewEnvFor(t, e.Fixture, func(c *admin.Config) {
 		c.Timeout = time.Nanosecond
 		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	})

@@ -35,13 +35,8 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c
 func MustNewClockEnv(tb testing.TB) (*Env, *clock) {
 	tb.Helper()
 	clk := &clock{t: time.Now().UTC().Truncate(30 * time.Second).Add(5 * time.Second)}
-	store := cmstest.New(tb)
-	logger := cmstest.Logger()
-	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: cms.NewReadModel(store, logger), Logger: logger, Now: clk.Now})
-	if err != nil {
-		tb.Fatalf("cms.NewService: %v", err)
-	}
-	return MustNewEnvFor(tb, svc, func(c *admin.Config) { c.Now = clk.Now }), clk
+	f := cmstest.MustService(tb, func(c *cms.ServiceConfig) { c.Now = clk.Now })
+	return MustNewEnvFor(tb, f, func(c *admin.Config) { c.Now = clk.Now }), clk
 }
 
 // twoFactorSetup is the answer of POST /me/2fa/setup.
@@ -181,7 +176,7 @@ func TestTwoFactorAPI(t *testing.T) {
 		clk.Step()
 		code := MustCode(t, secret, clk.Now())
 		chs := []string{e.MustChallenge(t, ownerLogin()), e.MustChallenge(t, ownerLogin()), e.MustChallenge(t, ownerLogin())}
-		other := MustNewEnvFor(t, e.Svc, func(c *admin.Config) { c.Now = clk.Now }) // a second instance
+		other := MustNewEnvFor(t, e.Fixture, func(c *admin.Config) { c.Now = clk.Now }) // a second instance
 		statuses := make([]int, len(chs))
 		var wg sync.WaitGroup
 		for i, ch := range chs {

@@ -31,13 +31,7 @@ const crossrefWork = `{"status":"ok","message-type":"work","message-version":"1.
 
 func mustCrossrefService(tb testing.TB, base string) *cms.Service {
 	tb.Helper()
-	db := cmstest.New(tb)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()),
-		Logger: cmstest.Logger(), CrossrefURL: base})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return svc
+	return cmstest.MustService(tb, func(c *cms.ServiceConfig) { c.CrossrefURL = base }).Svc
 }
 
 func TestLookupDOI(t *testing.T) {
@@ -129,8 +123,8 @@ func TestLookupDOIOff(t *testing.T) {
 	if _, err := svc.LookupDOI(context.Background(), "10.1542/peds.2011-3467"); !cms.IsKind(err, cms.KindUnavailable) {
 		t.Errorf("err = %v, want Unavailable", err)
 	}
-	db := cmstest.New(t)
-	if _, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()), CrossrefURL: "ftp://x"}); err == nil {
+	f := cmstest.MustService(t)
+	if _, err := cms.NewService(cms.ServiceConfig{Store: f.DB, Publisher: f.Read, CrossrefURL: "ftp://x"}); err == nil {
 		t.Error("an ftp CrossrefURL was accepted")
 	}
 }

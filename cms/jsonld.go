@@ -67,7 +67,7 @@ type JSONLDCiteAuthor struct {
 // jsonLD builds the BlogPosting of full, whose other fields are set.
 func jsonLD(p *Post, full *PublicPost, refs []*Citation, st *Settings) *JSONLD {
 	ld := &JSONLD{
-		Context: "https://schema.org", Type: "BlogPosting", Headline: cutText(p.Title, 110),
+		Context: "https://schema.org", Type: "BlogPosting", Headline: CutText(p.Title, 110),
 		Description: full.SEO.Description,
 		Author:      JSONLDPerson{Type: "Person", Name: st.Author.Name, JobTitle: st.Author.Title, URL: st.Site.URL, Image: full.Author.PhotoURL},
 		Publisher:   JSONLDOrg{Type: "Organization", Name: cmpOr(st.Site.Title, st.Author.Name), URL: st.Site.URL},

@@ -11,6 +11,10 @@ import (
 // reservedNames are the names the lists that always exist start with.
 var reservedNames = map[string]string{FeaturedSlug: "Featured", PopularSlug: "Popular posts"}
 
+// ReservedListName is the name the list slug starts with when it is one
+// of the lists that always exist ("featured", "popular"); "" otherwise.
+func ReservedListName(slug string) string { return reservedNames[slug] }
+
 // ensureList returns the list with a reserved slug, creating it on first
 // use. Instances racing to create it all get the one stored first.
 func (s *Service) ensureList(ctx context.Context, slug string) (*List, error) {

@@ -42,14 +42,10 @@ type listEnv struct {
 
 func mustListEnv(tb testing.TB) *listEnv {
 	tb.Helper()
-	db := cmstest.New(tb)
 	clock := &testClock{t: time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC)}
-	rm := cms.NewReadModel(db, cmstest.Logger())
+	f := cmstest.MustService(tb, func(c *cms.ServiceConfig) { c.Now = clock.Now })
+	db, rm, svc := f.DB, f.Read, f.Svc
 	rm.SetClock(clock.Now)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger(), Now: clock.Now})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	if err := rm.Reload(context.Background()); err != nil {
 		tb.Fatal(err)
 	}

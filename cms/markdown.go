@@ -173,9 +173,9 @@ func countWords(html []byte) int {
 
 var textBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// cutText collapses runs of white space in plain text and cuts it to at
+// CutText collapses runs of white space in plain text and cuts it to at
 // most max runes, with an ellipsis, when max > 0.
-func cutText(s string, max int) string {
+func CutText(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); max > 0 && len(r) > max {
 		s = strings.TrimRightFunc(string(r[:max-1]), unicode.IsSpace) + "…"
@@ -216,7 +216,7 @@ func Excerpt(html string, limit int) string {
 			b.Write(z.Text())
 		}
 	}
-	return cutText(b.String(), limit)
+	return CutText(b.String(), limit)
 }
 
 // isFootnotes reports whether the current start tag has the class

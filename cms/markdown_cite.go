@@ -179,8 +179,8 @@ var citePlaceholder = regexp.MustCompile(`<cite class="citation" data-cite="([^"
 // citePlaceholderSpace matches a placeholder with the space before it.
 var citePlaceholderSpace = regexp.MustCompile(`\s*<cite class="citation" data-cite="[^"]*">[^<]*</cite>`)
 
-// stripCitations removes the in-text citations from HTML, for excerpts.
-func stripCitations(html string) string {
+// StripCitations removes the in-text citations from HTML, for excerpts.
+func StripCitations(html string) string {
 	if !strings.Contains(html, `<cite class="citation"`) {
 		return html
 	}

@@ -26,13 +26,8 @@ import (
 // MustMediaService returns a service over a fresh database.
 func MustMediaService(tb testing.TB, maxUpload int64) (*cms.Service, *mongodb.DB) {
 	tb.Helper()
-	db := cmstest.New(tb)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()),
-		Logger: cmstest.Logger(), Images: imaging.Processor{}, MaxUploadBytes: maxUpload})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return svc, db
+	f := cmstest.MustService(tb, func(c *cms.ServiceConfig) { c.MaxUploadBytes = maxUpload })
+	return f.Svc, f.DB
 }
 
 func TestUploadMediaStripsEXIFAndOrients(t *testing.T) {
@@ -197,11 +192,7 @@ func TestUploadMediaProcessorErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()),
-				Logger: cmstest.Logger(), Images: tc.images})
-			if err != nil {
-				t.Fatal(err)
-			}
+			svc := cmstest.MustServiceOn(t, db, func(c *cms.ServiceConfig) { c.Images = tc.images }).Svc
 			if _, err := svc.UploadMedia(ctx, nil, "x.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 30, 20))); !cms.IsKind(err, tc.kind) {
 				t.Fatalf("err = %v (%s), want %s", err, cms.ErrorKind(err), tc.kind)
 			}
@@ -339,14 +330,12 @@ func (l *lockedBuffer) String() string {
 func TestSweepMediaKeepsStoredMedia(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := cmstest.New(t)
 	var logs lockedBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()), Logger: log,
-		Images: imaging.Processor{}, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := cmstest.MustService(t, func(c *cms.ServiceConfig) {
+		c.Logger, c.Now = log, func() time.Time { return time.Now().Add(2 * time.Hour) }
+	})
+	svc := f.Svc
 	m, err := svc.UploadMedia(ctx, nil, "nap.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 40, 30)))
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // TestPendingEdit: the edits of a published post are saved as its
@@ -16,7 +17,8 @@ import (
 func TestPendingEdit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, db, rm := mustServiceParts(t)
+	f := cmstest.MustService(t)
+	svc, db, rm := f.Svc, f.DB, f.Read
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	publicHTML := func() string {
 		t.Helper()

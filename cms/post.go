@@ -424,3 +424,6 @@ type Revision struct {
 	SavedBy     string     `json:"savedBy"`
 	Note        string     `json:"note"`
 }
+
+// MaxRelated is the number of related posts she can pick for one post.
+const MaxRelated = 10

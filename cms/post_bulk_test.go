@@ -5,11 +5,13 @@ import (
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 func TestTrashPosts(t *testing.T) {
 	t.Parallel()
-	svc := mustService(t)
+	f := cmstest.MustService(t)
+	svc := f.Svc
 	ctx := t.Context()
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	mk := func(title string, status cms.PostStatus) *cms.Post {
@@ -24,7 +26,7 @@ func TestTrashPosts(t *testing.T) {
 	if _, err := svc.TrashPost(ctx, owner, already.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := svc.ReadModel().Snapshot().Post(pub.Slug); err != nil {
+	if _, _, err := f.Read.Snapshot().Post(pub.Slug); err != nil {
 		t.Fatalf("published post not public before: %v", err)
 	}
 	n, err := svc.TrashPosts(ctx, owner, []string{pub.ID, draft.ID, already.ID, cms.NewID(), "not-an-id"})
@@ -43,7 +45,7 @@ func TestTrashPosts(t *testing.T) {
 			t.Errorf("trashing changed the status to %s", got.Status)
 		}
 	}
-	if _, _, err := svc.ReadModel().Snapshot().Post(pub.Slug); err == nil {
+	if _, _, err := f.Read.Snapshot().Post(pub.Slug); err == nil {
 		t.Error("the trashed post is still public")
 	}
 }

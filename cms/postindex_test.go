@@ -9,30 +9,7 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
-	"github.com/lullabycms/lullaby/cms/mongodb"
 )
-
-func TestMain(m *testing.M) { cmstest.Main(m) }
-
-// mustService returns a service on a fresh test database.
-func mustService(tb testing.TB) *cms.Service {
-	tb.Helper()
-	svc, _, _ := mustServiceParts(tb)
-	return svc
-}
-
-// mustServiceParts returns a service on a fresh test database, with the
-// database and read model behind it for tests that look at either.
-func mustServiceParts(tb testing.TB) (*cms.Service, *mongodb.DB, *cms.ReadModel) {
-	tb.Helper()
-	store := cmstest.New(tb)
-	rm := cms.NewReadModel(store, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: store, ReadModel: rm, Logger: cmstest.Logger()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return svc, store, rm
-}
 
 func ids(posts []*cms.Post) []string {
 	out := []string{}
@@ -46,7 +23,8 @@ func ids(posts []*cms.Post) []string {
 // store's queries list, for every filter and order.
 func TestPostIndexMatchesStore(t *testing.T) {
 	t.Parallel()
-	svc := mustService(t)
+	f := cmstest.MustService(t)
+	svc := f.Svc
 	ctx := t.Context()
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	var cats []string
@@ -74,7 +52,7 @@ func TestPostIndexMatchesStore(t *testing.T) {
 			}
 		}
 	}
-	ix := cms.NewPostIndex(svc.Store())
+	ix := cms.NewPostIndex(f.DB)
 	for _, f := range []cms.PostFilter{
 		{}, {Trashed: true}, {Status: cms.StatusDraft}, {CategoryID: cats[1]}, {Tag: "tag1"}, {Query: "POST 1"},
 		{Sort: cms.SortNewest}, {Sort: cms.SortOldest}, {Sort: cms.SortTitle}, {Sort: cms.SortTitle, Page: 2, Limit: 7},
@@ -105,10 +83,11 @@ func TestPostIndexMatchesStore(t *testing.T) {
 // in the index of another instance.
 func TestPostIndexFresh(t *testing.T) {
 	t.Parallel()
-	svc := mustService(t)
+	f := cmstest.MustService(t)
+	svc := f.Svc
 	ctx := t.Context()
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
-	ix, other := cms.NewPostIndex(svc.Store()), cms.NewPostIndex(svc.Store())
+	ix, other := cms.NewPostIndex(f.DB), cms.NewPostIndex(f.DB)
 	check := func(t *testing.T, want ...string) {
 		t.Helper()
 		for _, x := range []*cms.PostIndex{ix, other} {
@@ -160,7 +139,8 @@ func TestPostIndexFresh(t *testing.T) {
 
 func TestPostIndexDashboard(t *testing.T) {
 	t.Parallel()
-	svc := mustService(t)
+	f := cmstest.MustService(t)
+	svc := f.Svc
 	ctx := t.Context()
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	now := time.Now()
@@ -185,7 +165,7 @@ func TestPostIndexDashboard(t *testing.T) {
 	if _, err := svc.TrashPost(ctx, owner, gone.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	d, err := cms.NewPostIndex(svc.Store()).Dashboard(ctx)
+	d, err := cms.NewPostIndex(f.DB).Dashboard(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,8 +193,9 @@ func TestPostIndexDashboard(t *testing.T) {
 
 func TestPostIndexRun(t *testing.T) {
 	t.Parallel()
-	svc := mustService(t)
-	ix := cms.NewPostIndex(svc.Store())
+	f := cmstest.MustService(t)
+	svc := f.Svc
+	ix := cms.NewPostIndex(f.DB)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
 	go func() { ix.Run(ctx, 5*time.Millisecond); close(done) }()
@@ -240,7 +221,8 @@ func TestPostIndexRun(t *testing.T) {
 
 func TestPostIndexPosts(t *testing.T) {
 	t.Parallel()
-	svc := mustService(t)
+	f := cmstest.MustService(t)
+	svc := f.Svc
 	ctx := t.Context()
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	a, err := svc.CreatePost(ctx, owner, cms.PostInput{Title: ptr("Kept")})
@@ -254,7 +236,7 @@ func TestPostIndexPosts(t *testing.T) {
 	if _, err := svc.TrashPost(ctx, owner, b.ID, b.Version); err != nil {
 		t.Fatal(err)
 	}
-	ix := cms.NewPostIndex(svc.Store())
+	ix := cms.NewPostIndex(f.DB)
 	got, err := ix.Posts(ctx, []string{a.ID, b.ID, cms.NewID()})
 	if err != nil {
 		t.Fatal(err)

@@ -2,17 +2,28 @@ package cms
 
 import "context"
 
-// PreviewPost returns what GET /api/v1/posts/{slug} would answer for post
+// Preview is what a reader preview of a post is made from: the post with
+// her unsaved edits applied and rendered, as if it were published, and the
+// current settings, categories and reference library it is shown with.
+// The read side (cms/readmodel) turns it into the public shape.
+type Preview struct {
+	Post       *Post
+	Settings   *Settings
+	Categories []*Category
+	Citations  []*Citation
+}
+
+// PreviewPost prepares what GET /api/v1/posts/{slug} would answer for post
 // id (a new post when id is "") with in applied, as if it were published,
-// without saving anything: the reader preview of her unsaved edits. It is
-// built by the code that builds the public snapshot, from the current
-// settings, categories and reference library. Images are resolved as a
+// without saving anything: the reader preview of her unsaved edits. It
+// reads the current settings, categories and reference library, which the
+// read side's public shapes are built from. Images are resolved as a
 // save resolves them; cited keys and references missing from the library
 // are left out, as a draft may cite works not yet added. The post need
 // not be valid (a preview of a draft without a title is fine).
 // Errors: NotFound (no post id), Invalid (an image not in the media
 // library, a bad id), Unavailable, Internal.
-func (s *Service) PreviewPost(ctx context.Context, id string, in PostInput) (*PublicPost, error) {
+func (s *Service) PreviewPost(ctx context.Context, id string, in PostInput) (*Preview, error) {
 	const op = "cms.PreviewPost"
 	p := &Post{Status: StatusDraft}
 	if id != "" {
@@ -57,10 +68,5 @@ func (s *Service) PreviewPost(ctx context.Context, id string, in PostInput) (*Pu
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*catEntry, len(cats))
-	for _, c := range cats {
-		byID[c.ID] = &catEntry{cat: PublicCategory{ID: c.ID, Slug: c.Slug, Name: c.Name, Description: c.Description, Position: c.Position}}
-	}
-	_, full := newEntryEnv(byID, st, s.content.PublicURL(), citations).publicPost(p)
-	return &full, nil
+	return &Preview{Post: p, Settings: st, Categories: cats, Citations: citations}, nil
 }

@@ -147,7 +147,7 @@ func (s *Service) QuizStats(ctx context.Context, slug string, days int) ([]QuizD
 		return nil, Problems{"days": "Must be a whole number from 1 to 3660."}.Err("cms.QuizStats")
 	}
 	now := s.now().UTC()
-	buckets, err := s.store.QuizResultCounts(ctx, slug, ViewWindow(days).fromDay(now))
+	buckets, err := s.store.QuizResultCounts(ctx, slug, ViewWindow(days).FromDay(now))
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
-	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/mongodb"
 )
 
@@ -18,13 +17,8 @@ import (
 // and a service that writes through both.
 func mustReadModelService(tb testing.TB) (*mongodb.DB, *cms.ReadModel, *cms.Service) {
 	tb.Helper()
-	db := cmstest.New(tb)
-	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger(), Images: imaging.Processor{}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return db, rm, svc
+	f := cmstest.MustService(tb)
+	return f.DB, f.Read, f.Svc
 }
 
 // TestReadModelFollowsWrites checks that the writer's snapshot follows
@@ -82,7 +76,7 @@ func TestReadModelFollowsWrites(t *testing.T) {
 	mustVisible("first-post", true)
 	// Another instance writes: the next save here cannot apply in memory
 	// and reloads instead, picking up both changes.
-	other, _ := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: cms.NewReadModel(db, cmstest.Logger()), Logger: cmstest.Logger()})
+	other := cmstest.MustServiceOn(t, db).Svc
 	t2, b2 := "Second post", "Written elsewhere."
 	q, err := other.ImportPost(ctx, owner, cms.PostInput{Title: &t2, Body: &b2}, cms.StatusPublished, time.Now())
 	if err != nil {

@@ -16,9 +16,6 @@ import (
 // and reuses the body made for an earlier snapshot when the post and the
 // posts it links to are the same entries.
 
-// MaxRelated is the number of related posts she can pick for one post.
-const MaxRelated = 10
-
 // suggestedRelated is the number of related posts suggested when she
 // picked none.
 const suggestedRelated = 3
@@ -57,7 +54,7 @@ func newPostFeatures(p *Post) *postFeatures {
 	}
 	text := p.Title + " . " + p.Excerpt
 	if p.Excerpt == "" {
-		text += " " + Excerpt(stripCitations(p.HTML), 400)
+		text += " " + Excerpt(StripCitations(p.HTML), 400)
 	}
 	for _, t := range enAnalyzer().Analyze([]byte(text)) {
 		if len(t.Term) >= 3 {

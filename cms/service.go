@@ -13,7 +13,7 @@ import (
 // scheduler all go through it; no business rule lives in a handler.
 type Service struct {
 	store   Store
-	content *ReadModel
+	content Publisher
 	log     *slog.Logger
 	now     func() time.Time
 
@@ -27,10 +27,24 @@ type Service struct {
 	crash func(step string) bool
 }
 
+// Publisher is what the services need from the read side
+// (cms/readmodel.ReadModel): after a write that changed public content,
+// this process serves the new content at once. cmd/lullaby wires it.
+type Publisher interface {
+	// Reload rebuilds the published content from the store and serves it.
+	// On error the content served before stays.
+	Reload(ctx context.Context) error
+	// ApplyPost brings post p, as just saved, into the published content
+	// without reading the store, when it is the only change since the
+	// content served: version is the content version the save bumped to.
+	// It reports whether it did; if not, the caller reloads.
+	ApplyPost(p *Post, version int64) bool
+}
+
 // ServiceConfig wires a Service.
 type ServiceConfig struct {
 	Store     Store
-	ReadModel *ReadModel   // refreshed after every write that can change public content
+	Publisher Publisher    // told after every write that can change public content
 	Logger    *slog.Logger // default slog.Default()
 	Now       func() time.Time
 	// Images checks and renders uploaded images (cmd/lullaby wires
@@ -51,8 +65,8 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("cms.NewService: Store is required")
 	}
-	if cfg.ReadModel == nil {
-		return nil, errors.New("cms.NewService: ReadModel is required")
+	if cfg.Publisher == nil {
+		return nil, errors.New("cms.NewService: Publisher is required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -67,14 +81,8 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: cfg.Store, content: cfg.ReadModel, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes, crossref: cr}, nil
+	return &Service{store: cfg.Store, content: cfg.Publisher, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes, crossref: cr}, nil
 }
-
-// Store returns the store the service writes to.
-func (s *Service) Store() Store { return s.store }
-
-// ReadModel returns the published-content read model the service keeps fresh.
-func (s *Service) ReadModel() *ReadModel { return s.content }
 
 // timeNow returns the current time in UTC at millisecond precision, the
 // precision the database keeps.

@@ -478,7 +478,7 @@ func (env *entryEnv) publicPost(p *Post) (PublicPostSummary, PublicPost) {
 		sum.Tags = []string{}
 	}
 	if sum.Excerpt == "" {
-		sum.Excerpt = Excerpt(stripCitations(p.HTML), 240)
+		sum.Excerpt = Excerpt(StripCitations(p.HTML), 240)
 	}
 	for _, id := range p.CategoryIDs {
 		if c := env.cats[id]; c != nil {
@@ -509,7 +509,7 @@ func (env *entryEnv) publicPost(p *Post) (PublicPostSummary, PublicPost) {
 		full.SEO.Title = p.Title
 	}
 	if full.SEO.Description == "" {
-		full.SEO.Description = cutText(sum.Excerpt, 160)
+		full.SEO.Description = CutText(sum.Excerpt, 160)
 	}
 	if full.SEO.CanonicalURL == "" {
 		full.SEO.CanonicalURL = sum.URL

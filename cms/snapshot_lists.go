@@ -142,7 +142,7 @@ func (rm *ReadModel) RefreshPopularity(ctx context.Context) error {
 		if _, done := totals[w]; done {
 			continue
 		}
-		m, err := rm.store.ViewTotals(ctx, w.fromDay(now))
+		m, err := rm.store.ViewTotals(ctx, w.FromDay(now))
 		if err != nil {
 			return err
 		}
@@ -244,23 +244,6 @@ type PublicList struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-// rankViews orders totals, most viewed first, then by id.
-func rankViews(totals map[string]int64) []PostViews {
-	out := make([]PostViews, 0, len(totals))
-	for id, n := range totals {
-		if n > 0 {
-			out = append(out, PostViews{PostID: id, Views: n})
-		}
-	}
-	slices.SortFunc(out, func(a, b PostViews) int {
-		if c := cmp.Compare(b.Views, a.Views); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.PostID, b.PostID)
-	})
-	return out
-}
-
 // buildLists renders the list bodies of s, whose posts are built.
 func (s *Snapshot) buildLists(in listsInput) error {
 	st := &listsState{bySlug: map[string]*Body{}, totals: in.totals, byID: make(map[string]*postEntry, len(s.posts)),
@@ -296,7 +279,7 @@ func (s *Snapshot) buildLists(in listsInput) error {
 		return a.CreatedAt.Compare(b.CreatedAt)
 	})
 	if !slices.ContainsFunc(curated, func(l *List) bool { return l.Slug == FeaturedSlug }) {
-		curated = append([]*List{{Slug: FeaturedSlug, Name: reservedNames[FeaturedSlug]}}, curated...)
+		curated = append([]*List{{Slug: FeaturedSlug, Name: ReservedListName(FeaturedSlug)}}, curated...)
 	}
 
 	var all bytes.Buffer
@@ -362,7 +345,7 @@ func (s *Snapshot) listJSON(l *List, now time.Time) ([]byte, error) {
 // excluded posts and posts without views, up to PopularListSize.
 func (s *Snapshot) popularJSON(settings *List, in listsInput) ([]byte, error) {
 	w := in.window
-	name := reservedNames[PopularSlug]
+	name := ReservedListName(PopularSlug)
 	var pinned []string
 	excluded := map[string]bool{}
 	if settings != nil {
@@ -399,7 +382,7 @@ func (s *Snapshot) popularJSON(settings *List, in listsInput) ([]byte, error) {
 			add(pe, true)
 		}
 	}
-	for _, pv := range rankViews(totals) {
+	for _, pv := range RankViews(totals) {
 		if n >= PopularListSize {
 			break
 		}

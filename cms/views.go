@@ -2,11 +2,13 @@ package cms
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,8 +77,8 @@ func ParseViewWindow(s string) (ViewWindow, bool) {
 	return ViewWindow(n), true
 }
 
-// fromDay is the first day the window counts at now ("" for all).
-func (w ViewWindow) fromDay(now time.Time) string {
+// FromDay is the first day the window counts at now ("" for all).
+func (w ViewWindow) FromDay(now time.Time) string {
 	if w <= 0 {
 		return ""
 	}
@@ -365,7 +367,7 @@ func (s *Service) PostViewsByDay(ctx context.Context, postID string, days int) (
 		return nil, Problems{"days": "Must be a whole number from 1 to 3660."}.Err("cms.PostViewsByDay")
 	}
 	now := s.now().UTC()
-	from := ViewWindow(days).fromDay(now)
+	from := ViewWindow(days).FromDay(now)
 	buckets, err := s.store.PostViews(ctx, strings.ToLower(postID), from)
 	if err != nil {
 		return nil, err
@@ -395,13 +397,30 @@ func (s *Service) TopPosts(ctx context.Context, window ViewWindow, limit int) ([
 	if limit < 1 || limit > 1000 {
 		return nil, Problems{"limit": "Must be a whole number from 1 to 1000."}.Err("cms.TopPosts")
 	}
-	totals, err := s.store.ViewTotals(ctx, window.fromDay(s.now()))
+	totals, err := s.store.ViewTotals(ctx, window.FromDay(s.now()))
 	if err != nil {
 		return nil, err
 	}
-	out := rankViews(totals)
+	out := RankViews(totals)
 	if len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// RankViews orders totals, most viewed first, then by id.
+func RankViews(totals map[string]int64) []PostViews {
+	out := make([]PostViews, 0, len(totals))
+	for id, n := range totals {
+		if n > 0 {
+			out = append(out, PostViews{PostID: id, Views: n})
+		}
+	}
+	slices.SortFunc(out, func(a, b PostViews) int {
+		if c := cmp.Compare(b.Views, a.Views); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.PostID, b.PostID)
+	})
+	return out
 }

@@ -46,7 +46,7 @@ func MustFixture(tb testing.TB, corsOrigins ...string) *fixture {
 	db := cmstest.New(tb)
 	rm := cms.NewReadModel(db, cmstest.Logger())
 	rm.SetPublicURL(testPublicURL + "/")
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger(), Images: imaging.Processor{}})
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: cmstest.Logger(), Images: imaging.Processor{}})
 	if err != nil {
 		tb.Fatal(err)
 	}

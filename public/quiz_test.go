@@ -28,7 +28,7 @@ func MustQuizFixture(tb testing.TB, rate int) *quizFixture {
 	tb.Helper()
 	db := cmstest.New(tb)
 	rm := cms.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: cmstest.Logger()})
+	svc, err := cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: cmstest.Logger()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func MustViewsFixture(tb testing.TB) *viewsFixture {
 	f.rm = cms.NewReadModel(f.db, cmstest.Logger())
 	f.rm.SetPublicURL(testPublicURL)
 	f.rm.SetClock(f.Now)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: f.db, ReadModel: f.rm, Logger: cmstest.Logger(), Now: f.Now})
+	svc, err := cms.NewService(cms.ServiceConfig{Store: f.db, Publisher: f.rm, Logger: cmstest.Logger(), Now: f.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}

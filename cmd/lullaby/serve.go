@@ -105,7 +105,7 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 
 // newService builds the service over db and rm as configured.
 func newService(cfg *config, db *mongodb.DB, rm *cms.ReadModel, log *slog.Logger) (*cms.Service, error) {
-	return cms.NewService(cms.ServiceConfig{Store: db, ReadModel: rm, Logger: log, Images: imaging.Processor{},
+	return cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: log, Images: imaging.Processor{},
 		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL})
 }
 
@@ -151,7 +151,7 @@ func (s *server) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.adm, err = admin.New(admin.Config{Service: svc, Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL})
+	s.adm, err = admin.New(admin.Config{Service: svc, ReadModel: s.rm, Posts: cms.NewPostIndex(s.db), Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,9 @@
+package cms_test
+
+import (
+	"testing"
+
+	"github.com/lullabycms/lullaby/cms/cmstest"
+)
+
+func TestMain(m *testing.M) { cmstest.Main(m) }
