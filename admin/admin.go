@@ -21,6 +21,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // Defaults and limits of Config.
@@ -37,10 +38,10 @@ type Config struct {
 	Service *cms.Service // required
 	// ReadModel is the published content: the full-text search behind
 	// the posts list and the reader preview. Required.
-	ReadModel *cms.ReadModel
+	ReadModel *readmodel.ReadModel
 	// Posts is the index of every post's metadata that the lists and the
 	// dashboard read (cmd/lullaby builds it over the store). Required.
-	Posts *cms.PostIndex
+	Posts *readmodel.PostIndex
 
 	Secret   []byte        // JWT HMAC secret, at least MinSecretLen bytes
 	Issuer   string        // the JWT "iss"; default DefaultIssuer
@@ -58,20 +59,20 @@ type Config struct {
 // Admin serves the admin JSON API and the HTML panel. Build it with New.
 type Admin struct {
 	svc     *cms.Service
-	read    *cms.ReadModel // published content: search, reader preview
-	signKey []byte         // signs and verifies JWTs
-	csrfKey []byte         // derived from the secret; MACs CSRF tokens
+	read    *readmodel.ReadModel // published content: search, reader preview
+	signKey []byte               // signs and verifies JWTs
+	csrfKey []byte               // derived from the secret; MACs CSRF tokens
 	issuer  string
 	ttl     time.Duration
 	log     *slog.Logger
 	timeout time.Duration
 	now     func() time.Time
-	logins  *limiter       // login and set-up attempts per IP, password changes per user
-	proxies proxies        // the app's trusted proxies, for clientIP
-	views   *html.Engine   // the panel's templates, parsed once
-	assets  *assetSet      // the panel's static files
-	posts   *cms.PostIndex // post metadata in memory, for the panel's and the API's lists
-	chart   chartCache     // the dashboard's views chart, recomputed at most once a minute
+	logins  *limiter             // login and set-up attempts per IP, password changes per user
+	proxies proxies              // the app's trusted proxies, for clientIP
+	views   *html.Engine         // the panel's templates, parsed once
+	assets  *assetSet            // the panel's static files
+	posts   *readmodel.PostIndex // post metadata in memory, for the panel's and the API's lists
+	chart   chartCache           // the dashboard's views chart, recomputed at most once a minute
 
 	publicOrigin string // origin of Config.PublicURL, lower-cased; may be ""
 	tfa          *cms.TwoFactorService

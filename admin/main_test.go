@@ -18,6 +18,7 @@ import (
 	"github.com/lullabycms/lullaby/admin"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 func TestMain(m *testing.M) { cmstest.Main(m) }
@@ -50,7 +51,7 @@ func MustNewEnv(tb testing.TB, opts ...func(*admin.Config)) *Env {
 // model, with a post index of its own (as another instance would have).
 func MustNewEnvFor(tb testing.TB, f *cmstest.Fixture, opts ...func(*admin.Config)) *Env {
 	tb.Helper()
-	cfg := admin.Config{Service: f.Svc, ReadModel: f.Read, Posts: cms.NewPostIndex(f.DB), Secret: []byte(testSecret), Logger: cmstest.Logger()}
+	cfg := admin.Config{Service: f.Svc, ReadModel: f.Read, Posts: readmodel.NewPostIndex(f.DB), Secret: []byte(testSecret), Logger: cmstest.Logger()}
 	for _, o := range opts {
 		o(&cfg)
 	}

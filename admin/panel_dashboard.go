@@ -10,13 +10,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/views"
 )
 
 // dashboardPage is the data of views/dashboard.html.
 type dashboardPage struct {
 	page
-	*cms.Dashboard
+	*readmodel.Dashboard
 	DraftCount, PublishedCount int
 	Views                      viewsChart
 	Quiz                       quizChart

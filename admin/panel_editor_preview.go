@@ -7,18 +7,19 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // previewPage is the data of views/editor_preview.html, a page of its own
 // (not inside the panel's layout) that reads like the published post: it
 // is built from the post the public API would serve.
 type previewPage struct {
-	Post       *cms.PublicPost
+	Post       *readmodel.PublicPost
 	Title      string
 	OwnExcerpt bool          // she wrote an excerpt (else it is the first paragraph, shown anyway)
 	HTML       template.HTML // sanitised by cms.RenderMarkdown
 	References []previewRef
-	Pins       []cms.PublicPin // the visible ones
+	Pins       []readmodel.PublicPin // the visible ones
 	CTA        cms.CallToAction
 	// AuthorSrcset lists the widths of her photo when it is from the
 	// media library.

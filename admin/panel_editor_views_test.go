@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/views"
 )
 
@@ -81,12 +82,12 @@ func TestEditorTemplatesRender(t *testing.T) {
 		}
 	})
 	t.Run("preview", func(t *testing.T) {
-		img := cms.PublicImage{URL: "https://cms.example/media/x/w1600", Srcset: "https://cms.example/media/x/w640 640w", Alt: bad, Width: 10, Height: 5}
-		pp := &cms.PublicPost{PublicPostSummary: cms.PublicPostSummary{Title: bad, Excerpt: bad, PublishedAt: now, Tags: []string{bad},
-			Categories: []cms.PublicCategoryRef{{Name: bad}}, CoverImage: &img,
-			Author: cms.PublicAuthor{Name: bad, Title: bad, Bio: bad, PhotoURL: "https://cms.example/media/y/w640"}}}
+		img := readmodel.PublicImage{URL: "https://cms.example/media/x/w1600", Srcset: "https://cms.example/media/x/w640 640w", Alt: bad, Width: 10, Height: 5}
+		pp := &readmodel.PublicPost{PublicPostSummary: readmodel.PublicPostSummary{Title: bad, Excerpt: bad, PublishedAt: now, Tags: []string{bad},
+			Categories: []readmodel.PublicCategoryRef{{Name: bad}}, CoverImage: &img,
+			Author: readmodel.PublicAuthor{Name: bad, Title: bad, Bio: bad, PhotoURL: "https://cms.example/media/y/w640"}}}
 		mustRenderClean(t, vw, tmplEditorPreview, previewPage{Post: pp, Title: bad, OwnExcerpt: true, HTML: "<p>ok</p>",
-			References: []previewRef{{Anchor: "ref-x", HTML: "<i>ok</i>"}}, Pins: []cms.PublicPin{{PublicImage: img, Title: bad, SaveURL: "https://www.pinterest.com/x"}},
+			References: []previewRef{{Anchor: "ref-x", HTML: "<i>ok</i>"}}, Pins: []readmodel.PublicPin{{PublicImage: img, Title: bad, SaveURL: "https://www.pinterest.com/x"}},
 			CTA:    cms.CallToAction{Heading: bad, Text: bad, ButtonLabel: bad, URL: "https://example.com/book"},
 			Status: statusView{Key: "draft", Label: "Draft"}, Unsaved: true, EditURL: "/x"}, false)
 	})

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/views"
 )
 
@@ -49,7 +50,7 @@ func (a *Admin) popular(c *fiber.Ctx) (*popularState, error) {
 	if err != nil {
 		return nil, err
 	}
-	top, err := a.svc.TopPosts(ctx, cms.DefaultPopularWindow, popularCandidates)
+	top, err := a.svc.TopPosts(ctx, readmodel.DefaultPopularWindow, popularCandidates)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +83,7 @@ func (a *Admin) popular(c *fiber.Ctx) (*popularState, error) {
 		}
 		return r
 	}
-	s := &popularState{Version: settings.Version, Window: cms.DefaultPopularWindow.String(), WindowLabel: strconv.Itoa(int(cms.DefaultPopularWindow)) + " days"}
+	s := &popularState{Version: settings.Version, Window: readmodel.DefaultPopularWindow.String(), WindowLabel: strconv.Itoa(int(readmodel.DefaultPopularWindow)) + " days"}
 	for _, e := range settings.Entries {
 		pinned[e.PostID] = true
 	}
@@ -90,12 +91,12 @@ func (a *Admin) popular(c *fiber.Ctx) (*popularState, error) {
 		r := row(e.PostID)
 		r.First, r.Last = i == 0, i == len(settings.Entries)-1
 		s.Pinned = append(s.Pinned, r)
-		if r.Public && len(s.Rows) < cms.PopularListSize {
+		if r.Public && len(s.Rows) < readmodel.PopularListSize {
 			s.Rows = append(s.Rows, r)
 		}
 	}
 	for _, pv := range top {
-		if len(s.Rows) >= cms.PopularListSize {
+		if len(s.Rows) >= readmodel.PopularListSize {
 			break
 		}
 		if r := row(pv.PostID); r.Public && !r.Pinned && !r.Excluded {

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/views"
 )
 
@@ -200,7 +201,7 @@ func (a *Admin) renderPostList(c *fiber.Ctx, trashed bool) error {
 // search refuses, or a failing index, shows no hits rather than an error.
 func (a *Admin) textHits(q string) []textHit {
 	rm := a.read
-	sq, err := cms.ParseSearchQuery(q, "1", strconv.Itoa(textHitsLimit))
+	sq, err := readmodel.ParseSearchQuery(q, "1", strconv.Itoa(textHitsLimit))
 	if err != nil {
 		return nil
 	}

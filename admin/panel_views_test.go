@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/views"
 )
 
@@ -71,7 +72,7 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 		views.Error:      errorPage{page: pg, Status: 403, Message: "No."},
 		views.Setup:      setupPage{page: page{Title: "Welcome"}, Email: "o@example.com", Name: "Olivia", Errors: errs},
 		views.Login:      loginPage{page: page{Title: "Log in", Flash: "Bye."}, Email: "o@example.com", Next: "/admin/posts", Error: "Locked.", Locked: true, Errors: errs},
-		views.Dashboard: dashboardPage{page: pg, Dashboard: &cms.Dashboard{Drafts: []*cms.Post{post}, Scheduled: []*cms.Post{post}, Published: []*cms.Post{post}}, DraftCount: 9, PublishedCount: 1,
+		views.Dashboard: dashboardPage{page: pg, Dashboard: &readmodel.Dashboard{Drafts: []*cms.Post{post}, Scheduled: []*cms.Post{post}, Published: []*cms.Post{post}}, DraftCount: 9, PublishedCount: 1,
 			Views: viewsChart{Available: true, Width: 300, Height: 60, SparkW: 100, SparkH: 20, Max: 3, Total: 4, From: "2030-01-01", To: "2030-01-30",
 				Bars: []chartBar{{X: "0.5", Y: "10.0", W: "9.0", H: "50.0", Label: "2030-01-01: 3 views <b>"}},
 				Top:  []topPost{{ID: post.ID, Title: "Naps <b>", Views: 4, Points: "0.0,19.0 100.0,1.0"}}},

@@ -14,11 +14,12 @@ import (
 
 	"github.com/lullabycms/lullaby/admin"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 func TestNew(t *testing.T) {
 	t.Parallel()
-	svc, rm, posts := &cms.Service{}, &cms.ReadModel{}, &cms.PostIndex{}
+	svc, rm, posts := &cms.Service{}, &readmodel.ReadModel{}, &readmodel.PostIndex{}
 	secret := []byte(testSecret)
 	for name, cfg := range map[string]admin.Config{
 		"NoService":   {ReadModel: rm, Posts: posts, Secret: secret},

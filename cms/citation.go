@@ -231,7 +231,7 @@ func (c *Citation) Validate() error {
 		pr.Add("pmid", "A PMID is digits only (e.g. 22966034).")
 	}
 	if c.URL != "" {
-		if msg := httpURLProblem(c.URL); msg != "" {
+		if msg := URLProblem(c.URL); msg != "" {
 			pr.Add("url", msg)
 		}
 	}

@@ -24,7 +24,7 @@ func (c CallToAction) IsZero() bool { return c == CallToAction{} }
 
 // validate records the problems of c under "callToAction.<field>": the
 // lengths, control characters (line breaks only in the text), and a URL
-// the CMS stores (see httpURLProblem).
+// the CMS stores (see URLProblem).
 func (c CallToAction) validate(pr Problems) {
 	for _, f := range []struct {
 		name, v   string
@@ -45,7 +45,7 @@ func (c CallToAction) validate(pr Problems) {
 		}
 	}
 	if c.URL != "" {
-		if msg := httpURLProblem(c.URL); msg != "" {
+		if msg := URLProblem(c.URL); msg != "" {
 			pr.Add("callToAction.url", msg)
 		}
 	}

@@ -1,7 +1,3 @@
-// Package cms is Lullaby's domain: posts, categories, settings and users, the
-// rules that govern them, Markdown rendering, the published-content read
-// model and the scheduler. It knows nothing of HTTP or of MongoDB: storage is
-// reached through the interfaces in store.go, implemented by cms/mongodb.
 package cms
 
 import (

@@ -9,6 +9,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/mongodb"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // oneSaveEnv is a service, its store and read model, an owner, and a
@@ -16,14 +17,15 @@ import (
 type oneSaveEnv struct {
 	svc   *cms.Service
 	db    *mongodb.DB
-	rm    *cms.ReadModel
+	rm    *readmodel.ReadModel
 	owner *cms.User
 	draft *cms.Post
 }
 
 func mustOneSaveEnv(tb testing.TB) *oneSaveEnv {
 	tb.Helper()
-	svc, db, rm := mustServiceParts(tb)
+	f := cmstest.MustService(tb)
+	svc, db, rm := f.Svc, f.DB, f.Read
 	e := &oneSaveEnv{svc: svc, db: db, rm: rm, owner: &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}}
 	var err error
 	if e.draft, err = svc.CreatePost(tb.Context(), e.owner, cms.PostInput{Title: ptr("Early mornings"), Body: ptr("First draft.")}); err != nil {
@@ -71,7 +73,7 @@ func entryIDs(l *cms.List) []string {
 // now serves it.
 func (e *oneSaveEnv) freshFeatured(tb testing.TB) []string {
 	tb.Helper()
-	rm := cms.NewReadModel(e.db, cmstest.Logger())
+	rm := readmodel.NewReadModel(e.db, cmstest.Logger())
 	if err := rm.Reload(tb.Context()); err != nil {
 		tb.Fatal(err)
 	}
@@ -201,10 +203,7 @@ func TestOneSaveCrash(t *testing.T) {
 		}
 		// The admin of a fresh process sees it featured, and the list is
 		// settled on that read.
-		fresh, err := cms.NewService(cms.ServiceConfig{Store: e.db, ReadModel: cms.NewReadModel(e.db, cmstest.Logger()), Logger: cmstest.Logger()})
-		if err != nil {
-			t.Fatal(err)
-		}
+		fresh := cmstest.MustServiceOn(t, e.db).Svc
 		if on, err := fresh.IsFeatured(ctx, e.draft.ID); err != nil || !on {
 			t.Errorf("IsFeatured after the crash = %v, %v", on, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/mongodb"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // testClock is a settable clock for services, read models and counters.
@@ -34,7 +35,7 @@ func (c *testClock) Set(t time.Time) {
 // the test moves.
 type listEnv struct {
 	db    *mongodb.DB
-	rm    *cms.ReadModel
+	rm    *readmodel.ReadModel
 	svc   *cms.Service
 	owner *cms.User
 	clock *testClock
@@ -161,7 +162,7 @@ func TestListKeepsPlace(t *testing.T) {
 	if err != nil || len(got.Entries) != 4 || got.Entries[2].PostID != a.ID {
 		t.Fatalf("stored entries = %+v, %v", got, err)
 	}
-	fresh := cms.NewReadModel(e.db, cmstest.Logger())
+	fresh := readmodel.NewReadModel(e.db, cmstest.Logger())
 	if err := fresh.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}

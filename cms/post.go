@@ -250,7 +250,7 @@ func (p *Post) Validate() error {
 		pr.Add("seoDescription", "The SEO description must be at most 320 characters.")
 	}
 	if p.SEO.CanonicalURL != "" {
-		if msg := httpURLProblem(p.SEO.CanonicalURL); msg != "" {
+		if msg := URLProblem(p.SEO.CanonicalURL); msg != "" {
 			pr.Add("canonicalUrl", msg)
 		}
 	}

@@ -298,7 +298,7 @@ func (q *Quiz) Validate() error {
 		quizText(pr, f+".text", r.Text, MaxQuizResultLen, true, true)
 		quizText(pr, f+".cta.label", r.CTA.Label, MaxQuizCTALabelLen, r.CTA.URL != "", false)
 		if r.CTA.URL != "" {
-			if msg := httpURLProblem(r.CTA.URL); msg != "" {
+			if msg := URLProblem(r.CTA.URL); msg != "" {
 				pr.Add(f+".cta.url", msg)
 			}
 		}

@@ -124,7 +124,7 @@ func (s *Settings) Validate() error {
 	maxLen("site.title", s.Site.Title, 200)
 	maxLen("site.description", s.Site.Description, 1000)
 	if s.Site.URL != "" {
-		if msg := httpURLProblem(s.Site.URL); msg != "" {
+		if msg := URLProblem(s.Site.URL); msg != "" {
 			pr.Add("site.url", msg)
 		}
 	}
@@ -135,7 +135,7 @@ func (s *Settings) Validate() error {
 		pr.Add("author.photoMediaId", "Must be a media id.")
 	}
 	if s.Author.PhotoURL != "" {
-		if msg := httpURLProblem(s.Author.PhotoURL); msg != "" {
+		if msg := URLProblem(s.Author.PhotoURL); msg != "" {
 			pr.Add("author.photoUrl", msg)
 		}
 	}
@@ -160,7 +160,7 @@ func (s *Settings) Validate() error {
 		pr.Add("corsOrigins", "At most 50 origins.")
 	}
 	for _, o := range s.CORSOrigins {
-		if msg := httpURLProblem(o); msg != "" || strings.Count(o, "/") > 2 {
+		if msg := URLProblem(o); msg != "" || strings.Count(o, "/") > 2 {
 			pr.Add("corsOrigins", "Each origin must look like https://example.com (scheme and host only).")
 		}
 	}

@@ -187,3 +187,15 @@ type StateStore interface {
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
+
+// PostIndexStore is what the admin's post index (cms/readmodel.PostIndex)
+// reads. cms/mongodb implements it; a Store that does not is listed
+// straight from the database instead.
+type PostIndexStore interface {
+	// PostsVersion is bumped after every change to any post (see
+	// StateStore).
+	PostsVersion(ctx context.Context) (int64, error)
+	// AllPosts returns every post, live and trashed, without Body, HTML
+	// and Revisions: one scan.
+	AllPosts(ctx context.Context) ([]*Post, error)
+}

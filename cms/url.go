@@ -5,13 +5,13 @@ import (
 	"strings"
 )
 
-// httpURLProblem returns why s is not a URL the CMS stores, or "": every
+// URLProblem returns why s is not a URL the CMS stores, or "": every
 // stored URL (canonical URLs, citation URLs, site, author photo and call
 // to action URLs, quiz result links, CORS origins) is an absolute http(s)
 // URL of at most MaxURLLen bytes, without spaces or control characters,
 // and without a user name or password (http://user:pw@evil.example/ shows
 // readers one host and sends them to another, and leaks credentials).
-func httpURLProblem(s string) string {
+func URLProblem(s string) string {
 	if len(s) > MaxURLLen {
 		return "The URL must be at most 2048 characters."
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 const (
@@ -218,7 +219,7 @@ func TestPopular(t *testing.T) {
 
 	// sort=popular, per window.
 	sorted := func(window string) []string {
-		q, err := cms.ParsePostQuery("", "", "", "", "popular")
+		q, err := readmodel.ParsePostQuery("", "", "", "", "popular")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,8 +239,8 @@ func TestPopular(t *testing.T) {
 	mustSlugs(t, "sort=popular&window=7d", sorted("7d"), "alpha", "charlie", "delta", "bravo")
 	mustSlugs(t, "sort=popular&window=30d", sorted("30d"), "bravo", "alpha", "charlie", "delta")
 	mustSlugs(t, "sort=popular&window=all", sorted("all"), "charlie", "bravo", "alpha", "delta")
-	var q cms.PostQuery
-	q.Sort = cms.SortPopular
+	var q readmodel.PostQuery
+	q.Sort = readmodel.SortPopular
 	mustField(t, q.SetWindow("1y"), cms.KindInvalid, "window")
 
 	// The admin's numbers.

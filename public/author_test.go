@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // TestPostAuthorFallsBackToOwner checks that posts name the first owner
@@ -27,13 +28,13 @@ func TestPostAuthorFallsBackToOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := f.MustPublished(t, "Early rising", "A cry at 5am has causes.", time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC), nil)
-	author := func() cms.PublicAuthor {
+	author := func() readmodel.PublicAuthor {
 		t.Helper()
 		r := f.Get(t, "/api/v1/posts/"+p.Slug)
 		MustStatus(t, r, http.StatusOK)
 		var res struct {
 			Data struct {
-				Author cms.PublicAuthor `json:"author"`
+				Author readmodel.PublicAuthor `json:"author"`
 			} `json:"data"`
 		}
 		if err := json.Unmarshal(r.body, &res); err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // TestPostReferencesOrder reads a published post through the composed
@@ -38,7 +39,7 @@ func TestPostReferencesOrder(t *testing.T) {
 	}
 	p := f.MustPublished(t, "How much sleep", "Guidance [@who2019]. Hours [@paruthi-b; @sadeh1993]. Method [@paruthi-a, p. 1550]. Devices [@sadeh2011].", day0, nil)
 
-	var got struct{ Data cms.PublicPost }
+	var got struct{ Data readmodel.PublicPost }
 	r := f.Get(t, "/api/v1/posts/"+p.Slug)
 	MustStatus(t, r, http.StatusOK)
 	MustJSON(t, r.body, &got)
@@ -93,7 +94,7 @@ func TestPostReferencesOrder(t *testing.T) {
 	f.MustCitationStyle(t, cms.StyleAMA)
 	r = f.Get(t, "/api/v1/posts/"+p.Slug)
 	MustStatus(t, r, http.StatusOK)
-	got = struct{ Data cms.PublicPost }{}
+	got = struct{ Data readmodel.PublicPost }{}
 	MustJSON(t, r.body, &got)
 	if k, want := keys(), []string{"who2019", "paruthi-b", "sadeh1993", "paruthi-a", "sadeh2011"}; !slices.Equal(k, want) {
 		t.Errorf("AMA references = %v, want %v", k, want)

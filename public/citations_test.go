@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 func TestPostReferences(t *testing.T) {
@@ -35,7 +36,7 @@ func TestPostReferences(t *testing.T) {
 		t.Fatalf("references = %v", p.References)
 	}
 
-	var got struct{ Data cms.PublicPost }
+	var got struct{ Data readmodel.PublicPost }
 	r := f.Get(t, "/api/v1/posts/"+p.Slug)
 	MustStatus(t, r, http.StatusOK)
 	MustJSON(t, r.body, &got)
@@ -64,8 +65,8 @@ func TestPostReferences(t *testing.T) {
 	// The reference's page lists the posts citing it; an uncited one none.
 	var page struct {
 		Data struct {
-			cms.PublicCitation
-			Posts []cms.PublicPostSummary `json:"posts"`
+			readmodel.PublicCitation
+			Posts []readmodel.PublicPostSummary `json:"posts"`
 		}
 	}
 	r = f.Get(t, "/api/v1/citations/PRICE2012")
@@ -99,7 +100,7 @@ func TestPostReferences(t *testing.T) {
 	if got.Data.References[1].Title != "Safe sleep guide" {
 		t.Errorf("the corrected title did not reach the post: %q", got.Data.References[1].Title)
 	}
-	var site struct{ Data cms.PublicSite }
+	var site struct{ Data readmodel.PublicSite }
 	MustJSON(t, f.Get(t, "/api/v1/site").body, &site)
 	if site.Data.CitationStyle != cms.StyleAMA {
 		t.Errorf("site citationStyle = %q", site.Data.CitationStyle)

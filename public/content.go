@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // maxSlugParam is the longest path parameter worth looking up.
@@ -27,7 +28,7 @@ func (a *API) handlePostList(c *fiber.Ctx) error {
 	if b := snap.PostsForQuery(raw); b != nil {
 		return a.send(c, b)
 	}
-	q, err := cms.ParsePostQuery(c.Query("page"), c.Query("limit"), c.Query("category"), c.Query("tag"), c.Query("sort"))
+	q, err := readmodel.ParsePostQuery(c.Query("page"), c.Query("limit"), c.Query("category"), c.Query("tag"), c.Query("sort"))
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (a *API) handleCategory(c *fiber.Ctx) error {
 	if len(slug) > maxSlugParam {
 		return cms.Errorf(cms.KindNotFound, "public.Category", "No category has this slug.")
 	}
-	q, err := cms.ParsePostQuery(c.Query("page"), c.Query("limit"), "", "", c.Query("sort"))
+	q, err := readmodel.ParsePostQuery(c.Query("page"), c.Query("limit"), "", "", c.Query("sort"))
 	if err != nil {
 		return err
 	}
@@ -91,7 +92,7 @@ func (a *API) handleCitation(c *fiber.Ctx) error {
 // send writes a ready-made JSON body: 304 when the client's ETag matches,
 // else the bytes in the best encoding the client accepts, made at most
 // once.
-func (a *API) send(c *fiber.Ctx, b *cms.Body) error { return a.sendType(c, b, valueJSON) }
+func (a *API) send(c *fiber.Ctx, b *readmodel.Body) error { return a.sendType(c, b, valueJSON) }
 
 // Header names and values, canonical and ready, so that sending a body
 // does no header normalisation or allocation.

@@ -3,6 +3,7 @@ package public
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // FeedRoutes registers the feeds, the sitemap and robots.txt on r, the
@@ -10,7 +11,7 @@ import (
 // 1.1), /categories/{slug}/feed.xml (and .atom, .json), /sitemap.xml and
 // /robots.txt. Errors are problem+json, as in the API.
 func (a *API) FeedRoutes(r fiber.Router) {
-	for format, ext := range map[cms.FeedFormat]string{cms.FeedRSS: "xml", cms.FeedAtom: "atom", cms.FeedJSON: "json"} {
+	for format, ext := range map[readmodel.FeedFormat]string{readmodel.FeedRSS: "xml", readmodel.FeedAtom: "atom", readmodel.FeedJSON: "json"} {
 		r.Get("/feed."+ext, a.middleware, a.handleFeed(format))
 		r.Get("/categories/:slug/feed."+ext, a.middleware, a.handleFeed(format))
 	}
@@ -27,9 +28,9 @@ var (
 	valueText     = []byte("text/plain; charset=utf-8")
 )
 
-var feedTypes = map[cms.FeedFormat][]byte{cms.FeedRSS: valueRSS, cms.FeedAtom: valueAtom, cms.FeedJSON: valueFeedJSON}
+var feedTypes = map[readmodel.FeedFormat][]byte{readmodel.FeedRSS: valueRSS, readmodel.FeedAtom: valueAtom, readmodel.FeedJSON: valueFeedJSON}
 
-func (a *API) handleFeed(format cms.FeedFormat) fiber.Handler {
+func (a *API) handleFeed(format readmodel.FeedFormat) fiber.Handler {
 	ct := feedTypes[format]
 	return func(c *fiber.Ctx) error {
 		slug := c.Params("slug")
@@ -61,7 +62,7 @@ func (a *API) handleRobots(c *fiber.Ctx) error {
 // the ETag is that of what is sent (each encoding has its own) and a HEAD
 // answers exactly the headers of its GET (fasthttp sends the length of
 // the body it does not send).
-func (a *API) sendType(c *fiber.Ctx, b *cms.Body, contentType []byte) error {
+func (a *API) sendType(c *fiber.Ctx, b *readmodel.Body, contentType []byte) error {
 	h := &c.Response().Header
 	req := &c.Request().Header
 	body, etag, enc := b.JSON, b.ETagBytes(), []byte(nil)

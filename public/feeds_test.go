@@ -14,6 +14,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/imaging"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 	"github.com/mmcdole/gofeed"
 )
@@ -29,7 +30,7 @@ func init() {
 func MustFeedFixture(tb testing.TB) *fixture {
 	tb.Helper()
 	db := cmstest.New(tb)
-	rm := cms.NewReadModel(db, cmstest.Logger())
+	rm := readmodel.NewReadModel(db, cmstest.Logger())
 	rm.SetPublicURL(testPublicURL)
 	svc, err := cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: cmstest.Logger(), Images: imaging.Processor{}})
 	if err != nil {
@@ -112,8 +113,8 @@ func TestFeeds(t *testing.T) {
 			if it.Link != "https://sleep.example/"+p.Slug {
 				t.Errorf("%s item %d: link %q", path, i, it.Link)
 			}
-			if it.GUID != cms.FeedItemID(p.ID) {
-				t.Errorf("%s item %d: id %q, want %q", path, i, it.GUID, cms.FeedItemID(p.ID))
+			if it.GUID != readmodel.FeedItemID(p.ID) {
+				t.Errorf("%s item %d: id %q, want %q", path, i, it.GUID, readmodel.FeedItemID(p.ID))
 			}
 			if it.Content == "" || it.PublishedParsed == nil || !it.PublishedParsed.Equal(p.PublishedAt) {
 				t.Errorf("%s item %d: content %q, published %v", path, i, it.Content, it.PublishedParsed)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // MustUpload stores a w x h JPEG (distinct sizes give distinct media).
@@ -44,7 +45,7 @@ func (f *fixture) MustSettings(tb testing.TB, siteURL string) {
 
 // publicPost is GET /api/v1/posts/{slug} decoded.
 type publicPost struct {
-	Data cms.PublicPost
+	Data readmodel.PublicPost
 }
 
 // mediaURL is the absolute URL the API gives a variant.
@@ -101,7 +102,7 @@ func TestPostImages(t *testing.T) {
 		if c == nil {
 			t.Fatal("coverImage is null")
 		}
-		want := cms.PublicImage{MediaID: cover.ID, URL: mediaURL(cover.ID, "w1600"), Width: 1600, Height: 889, Alt: "A sleepy baby",
+		want := readmodel.PublicImage{MediaID: cover.ID, URL: mediaURL(cover.ID, "w1600"), Width: 1600, Height: 889, Alt: "A sleepy baby",
 			Srcset: mediaURL(cover.ID, "thumb") + " 320w, " + mediaURL(cover.ID, "w640") + " 640w, " +
 				mediaURL(cover.ID, "w1024") + " 1024w, " + mediaURL(cover.ID, "w1600") + " 1600w, " + mediaURL(cover.ID, "original") + " 1800w"}
 		if v, ok := cover.Variant("w1600"); ok {
@@ -151,10 +152,10 @@ func TestPostImages(t *testing.T) {
 	})
 	t.Run("Meta", func(t *testing.T) {
 		social, _ := cover.Variant("social")
-		meta := func(property, content string) cms.PublicMeta {
-			return cms.PublicMeta{Property: property, Content: content}
+		meta := func(property, content string) readmodel.PublicMeta {
+			return readmodel.PublicMeta{Property: property, Content: content}
 		}
-		want := []cms.PublicMeta{
+		want := []readmodel.PublicMeta{
 			meta("og:type", "article"),
 			meta("og:title", title),
 			meta("og:description", seoDesc),
@@ -201,7 +202,7 @@ func TestPostImages(t *testing.T) {
 		}
 	})
 	t.Run("ListCarriesURLAndCover", func(t *testing.T) {
-		var list struct{ Data []cms.PublicPostSummary }
+		var list struct{ Data []readmodel.PublicPostSummary }
 		r := f.Get(t, "/api/v1/posts")
 		MustStatus(t, r, 200)
 		MustJSON(t, r.body, &list)
@@ -296,7 +297,7 @@ func TestPostImagesWithoutSiteURL(t *testing.T) {
 		t.Fatalf("url %q cover %+v pins %d; want none, none, 1", d.URL, d.CoverImage, len(d.Pins))
 	}
 	MustSaveURL(t, d.Pins[0].SaveURL, map[string]string{"media": mediaURL(pin.ID, "pin"), "description": title})
-	if want := (cms.PublicShare{Pinterest: d.Pins[0].SaveURL}); d.Share != want {
+	if want := (readmodel.PublicShare{Pinterest: d.Pins[0].SaveURL}); d.Share != want {
 		t.Errorf("share = %+v, want only %+v", d.Share, want)
 	}
 	var ogImage string

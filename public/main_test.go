@@ -22,6 +22,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/imaging"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 )
 
@@ -44,7 +45,7 @@ type fixture struct {
 func MustFixture(tb testing.TB, corsOrigins ...string) *fixture {
 	tb.Helper()
 	db := cmstest.New(tb)
-	rm := cms.NewReadModel(db, cmstest.Logger())
+	rm := readmodel.NewReadModel(db, cmstest.Logger())
 	rm.SetPublicURL(testPublicURL + "/")
 	svc, err := cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: cmstest.Logger(), Images: imaging.Processor{}})
 	if err != nil {

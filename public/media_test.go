@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 )
 
@@ -186,7 +187,7 @@ func TestMediaConcurrentMissesReadOnce(t *testing.T) {
 
 type emptyContent struct{}
 
-func (emptyContent) Snapshot() *cms.Snapshot { return nil }
+func (emptyContent) Snapshot() *readmodel.Snapshot { return nil }
 
 // TestMediaAnyOrigin: published images may be read from any origin (a
 // frontend draws a pin on a canvas or fetch()es it), even when the API

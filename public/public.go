@@ -10,14 +10,14 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/clientip"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // Content is what the public API reads: the current snapshot. It is
 // read-only by construction.
 type Content interface {
-	Snapshot() *cms.Snapshot
+	Snapshot() *readmodel.Snapshot
 }
 
 // Config wires the public API.
@@ -53,7 +53,7 @@ type API struct {
 	origins   map[string]bool
 	// cacheControl is Config.CacheControl, ready for the response header.
 	cacheControl []byte
-	openapi      *cms.Body
+	openapi      *readmodel.Body
 	media        MediaSource
 	mediaCache   *mediaLRU
 	mediaLoads   mediaLoads
@@ -78,7 +78,7 @@ func New(cfg Config) (*API, error) {
 		cfg.MediaCacheBytes = DefaultMediaCacheBytes
 	}
 	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: []byte(cfg.CacheControl),
-		openapi: cms.NewBody(openAPIDocument), media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes),
+		openapi: readmodel.NewBody(openAPIDocument), media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes),
 		views: cfg.Views, quizzes: cfg.Quizzes}
 	for _, o := range cfg.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")

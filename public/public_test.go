@@ -13,6 +13,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 var day0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -82,10 +83,10 @@ func TestPublicContent(t *testing.T) {
 	t.Run("Pagination", func(t *testing.T) {
 		var got struct {
 			Data []struct{ Slug string }
-			Meta struct{ Pagination cms.Pagination }
+			Meta struct{ Pagination readmodel.Pagination }
 		}
 		MustJSON(t, f.Get(t, "/api/v1/posts?limit=2&page=2").body, &got)
-		want := cms.Pagination{Page: 2, Limit: 2, Total: 3, TotalPages: 2}
+		want := readmodel.Pagination{Page: 2, Limit: 2, Total: 3, TotalPages: 2}
 		if got.Meta.Pagination != want || len(got.Data) != 1 || got.Data[0].Slug != "wake-windows-explained" {
 			t.Errorf("page 2 = %+v, want %+v with wake-windows-explained", got, want)
 		}
@@ -304,8 +305,8 @@ func TestSiteSettings(t *testing.T) {
 	f.MustPublished(t, "Post", "text", day0, nil)
 	var post struct {
 		Data struct {
-			SEO    cms.PublicSEO
-			Author cms.PublicAuthor
+			SEO    readmodel.PublicSEO
+			Author readmodel.PublicAuthor
 		}
 	}
 	MustJSON(t, f.Get(t, "/api/v1/posts/post").body, &post)

@@ -12,6 +12,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/problem"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 	"github.com/valyala/fasthttp"
 )
@@ -27,7 +28,7 @@ type quizFixture struct {
 func MustQuizFixture(tb testing.TB, rate int) *quizFixture {
 	tb.Helper()
 	db := cmstest.New(tb)
-	rm := cms.NewReadModel(db, cmstest.Logger())
+	rm := readmodel.NewReadModel(db, cmstest.Logger())
 	svc, err := cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: cmstest.Logger()})
 	if err != nil {
 		tb.Fatal(err)

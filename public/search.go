@@ -3,6 +3,7 @@ package public
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // maxSearchRawQuery bounds the query string of a search: a longer one is
@@ -14,7 +15,7 @@ func (a *API) handleSearch(c *fiber.Ctx) error {
 	if len(c.Request().URI().QueryString()) > maxSearchRawQuery {
 		return cms.Problems{"q": "Must be at most 200 characters."}.Err("public.Search")
 	}
-	q, err := cms.ParseSearchQuery(c.Query("q"), c.Query("page"), c.Query("limit"))
+	q, err := readmodel.ParseSearchQuery(c.Query("q"), c.Query("page"), c.Query("limit"))
 	if err != nil {
 		return err
 	}

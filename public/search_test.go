@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // searchBody is GET /api/v1/search decoded.
@@ -23,7 +24,7 @@ type searchBody struct {
 		Highlights map[string]string `json:"highlights"`
 	} `json:"data"`
 	Meta struct {
-		Pagination cms.Pagination `json:"pagination"`
+		Pagination readmodel.Pagination `json:"pagination"`
 	} `json:"meta"`
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/mongodb"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 )
 
@@ -23,7 +24,7 @@ import (
 type viewsFixture struct {
 	*fixture
 	db    *mongodb.DB
-	rm    *cms.ReadModel
+	rm    *readmodel.ReadModel
 	views *cms.ViewCounter
 	mu    sync.Mutex
 	now   time.Time
@@ -44,7 +45,7 @@ func (f *viewsFixture) Advance(d time.Duration) {
 func MustViewsFixture(tb testing.TB) *viewsFixture {
 	tb.Helper()
 	f := &viewsFixture{db: cmstest.New(tb), now: time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)}
-	f.rm = cms.NewReadModel(f.db, cmstest.Logger())
+	f.rm = readmodel.NewReadModel(f.db, cmstest.Logger())
 	f.rm.SetPublicURL(testPublicURL)
 	f.rm.SetClock(f.Now)
 	svc, err := cms.NewService(cms.ServiceConfig{Store: f.db, Publisher: f.rm, Logger: cmstest.Logger(), Now: f.Now})

@@ -42,6 +42,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/mongodb"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 func main() {
@@ -299,7 +300,7 @@ func openService(ctx context.Context, dir string) (svc *cms.Service, closeDB fun
 		return nil, nil, err
 	}
 	closeDB = func() { db.Close(context.Background()) }
-	svc, err = cms.NewService(cms.ServiceConfig{Store: db, Publisher: cms.NewReadModel(db, log), Logger: log, Images: imaging.Processor{}})
+	svc, err = cms.NewService(cms.ServiceConfig{Store: db, Publisher: readmodel.NewReadModel(db, log), Logger: log, Images: imaging.Processor{}})
 	if err != nil {
 		closeDB()
 		return nil, nil, err

@@ -13,7 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/admin"
-	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 )
 
@@ -78,7 +78,7 @@ func registerSurfaces(app *fiber.App, log *slog.Logger, adm *admin.Admin, pub *p
 // actually listens on, when LULLABY_PUBLIC_URL was derived from
 // LULLABY_ADDR (":0" picks a port only then). SetPublicURL does nothing
 // when the URL is unchanged.
-func followListenPort(app *fiber.App, cfg *config, rm *cms.ReadModel) {
+func followListenPort(app *fiber.App, cfg *config, rm *readmodel.ReadModel) {
 	if !cfg.publicURLDerived {
 		return
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/mongodb"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 )
 
@@ -27,7 +28,7 @@ type server struct {
 	cfg *config
 	log *slog.Logger
 	db  *mongodb.DB
-	rm  *cms.ReadModel
+	rm  *readmodel.ReadModel
 	svc *cms.Service
 	adm *admin.Admin
 	app *fiber.App
@@ -95,7 +96,7 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 	if err != nil {
 		return nil, nil, err
 	}
-	svc, err := newService(cfg, db, cms.NewReadModel(db, log), log)
+	svc, err := newService(cfg, db, readmodel.NewReadModel(db, log), log)
 	if err != nil {
 		db.Close(context.Background())
 		return nil, nil, err
@@ -104,7 +105,7 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 }
 
 // newService builds the service over db and rm as configured.
-func newService(cfg *config, db *mongodb.DB, rm *cms.ReadModel, log *slog.Logger) (*cms.Service, error) {
+func newService(cfg *config, db *mongodb.DB, rm *readmodel.ReadModel, log *slog.Logger) (*cms.Service, error) {
 	return cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: log, Images: imaging.Processor{},
 		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL})
 }
@@ -129,7 +130,7 @@ func newServer(ctx context.Context, cfg *config, logw io.Writer) (*server, error
 }
 
 func (s *server) init(ctx context.Context) error {
-	s.rm = cms.NewReadModel(s.db, s.log)
+	s.rm = readmodel.NewReadModel(s.db, s.log)
 	s.rm.SetPublicURL(s.cfg.PublicURL)
 	svc, err := newService(s.cfg, s.db, s.rm, s.log)
 	if err != nil {
@@ -151,7 +152,7 @@ func (s *server) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.adm, err = admin.New(admin.Config{Service: svc, ReadModel: s.rm, Posts: cms.NewPostIndex(s.db), Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL})
+	s.adm, err = admin.New(admin.Config{Service: svc, ReadModel: s.rm, Posts: readmodel.NewPostIndex(s.db), Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL})
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 // Titles are stored as she typed or imported them. Braces mark what must
 // keep its case in every style: "{Ferber}'s method" keeps "Ferber" even
 // where a style asks for sentence case. The braces never reach readers:
-// every output drops them (plainTitle), and CSL-JSON turns them into
+// every output drops them (PlainTitle), and CSL-JSON turns them into
 // <span class="nocase">…</span>, the markup citation processors know.
 
 // caseMode says what the first word of a subtitle (after a colon) gets.

@@ -6,13 +6,14 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/mongodb"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // Fixture is a domain service on a test database together with the read
 // model it publishes to, wired as cmd/lullaby wires them.
 type Fixture struct {
 	DB   *mongodb.DB
-	Read *cms.ReadModel
+	Read *readmodel.ReadModel
 	Svc  *cms.Service
 }
 
@@ -33,7 +34,7 @@ func MustServiceOn(tb testing.TB, db *mongodb.DB, opts ...func(*cms.ServiceConfi
 	for _, o := range opts {
 		o(&cfg)
 	}
-	rm := cms.NewReadModel(db, cfg.Logger)
+	rm := readmodel.NewReadModel(db, cfg.Logger)
 	cfg.Publisher = rm
 	svc, err := cms.NewService(cfg)
 	if err != nil {

@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lullabycms/lullaby/cms"
 	"github.com/mmcdole/gofeed"
 )
 
@@ -27,10 +28,10 @@ func TestFeedsOfAnEmptyBlog(t *testing.T) {
 	if err := json.Unmarshal(b.JSON, &jf); err != nil || jf["version"] != "https://jsonfeed.org/version/1.1" || jf["items"] == nil {
 		t.Errorf("JSON Feed %s: %v", b.JSON, err)
 	}
-	if _, err := snap.Feed("rdf", ""); !IsKind(err, KindInvalid) {
+	if _, err := snap.Feed("rdf", ""); !cms.IsKind(err, cms.KindInvalid) {
 		t.Errorf("unknown format: %v", err)
 	}
-	if _, err := snap.Feed(FeedRSS, "nope"); !IsKind(err, KindNotFound) {
+	if _, err := snap.Feed(FeedRSS, "nope"); !cms.IsKind(err, cms.KindNotFound) {
 		t.Errorf("unknown category: %v", err)
 	}
 }
@@ -38,7 +39,7 @@ func TestFeedsOfAnEmptyBlog(t *testing.T) {
 func TestSitemapWithoutPostURLs(t *testing.T) {
 	t.Parallel()
 	posts := corpusPosts()
-	st := DefaultSettings() // no site URL: posts have no page URL
+	st := cms.DefaultSettings() // no site URL: posts have no page URL
 	snap, err := buildSnapshot(snapshotInput{version: 1, posts: posts, settings: &st}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +79,7 @@ func TestSitemapWithoutPostURLs(t *testing.T) {
 func TestPostBodiesReused(t *testing.T) {
 	t.Parallel()
 	posts := corpusPosts()
-	st := DefaultSettings()
+	st := cms.DefaultSettings()
 	in := snapshotInput{version: 1, posts: posts, settings: &st}
 	s1, err := buildSnapshot(in, nil)
 	if err != nil {
@@ -93,7 +94,7 @@ func TestPostBodiesReused(t *testing.T) {
 	// Editing the next newer post changes the "next" summary.
 	edited := *posts[7]
 	edited.Version, edited.Title = 2, "Toddler bedtime battles, revised"
-	in.posts = append(append([]*Post{}, posts[:7]...), append([]*Post{&edited}, posts[8:]...)...)
+	in.posts = append(append([]*cms.Post{}, posts[:7]...), append([]*cms.Post{&edited}, posts[8:]...)...)
 	in.version = 3
 	s3, _ := buildSnapshot(in, s2)
 	b3, _, _ := s3.Post("post-7")

@@ -1,17 +1,19 @@
-package cms
+package readmodel
 
 import (
 	"bytes"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // snapshotExt is what a Snapshot holds for search, related posts, feeds
 // and the sitemap: each made lazily, once per snapshot, and kept in it.
 type snapshotExt struct {
 	search    *searchIndex // shared with the read model; nil: nothing indexed
-	st        *Settings
+	st        *cms.Settings
 	publicURL string
 
 	byIDOnce sync.Once
@@ -44,7 +46,7 @@ func (x *snapshotExt) init(in snapshotInput, prev *Snapshot) {
 }
 
 // prune forgets posts no longer published, once they are many.
-func (lc *linkCache) prune(posts []*Post) {
+func (lc *linkCache) prune(posts []*cms.Post) {
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	if len(lc.bodies)+len(lc.feats) <= 2*len(posts)+128 {
@@ -82,7 +84,7 @@ func (s *Snapshot) index(id string) int {
 }
 
 // publishedPost returns the published post with the id, or nil.
-func (s *Snapshot) publishedPost(id string) *Post {
+func (s *Snapshot) publishedPost(id string) *cms.Post {
 	if i := s.index(id); i >= 0 {
 		return s.posts[i].post
 	}
@@ -104,7 +106,7 @@ func (s *Snapshot) searchPosts(q SearchQuery) (SearchResult, []*postEntry, error
 	pq := si.parse(q.Q)
 	hits, err := si.search(pq, (q.Page-1)*q.Limit, q.Limit, s.publishedPost)
 	if err != nil {
-		return SearchResult{}, nil, &Error{Kind: KindInternal, Op: "cms.Snapshot.SearchPosts", Err: err}
+		return SearchResult{}, nil, &cms.Error{Kind: cms.KindInternal, Op: "cms.Snapshot.SearchPosts", Err: err}
 	}
 	res := SearchResult{Hits: make([]SearchHit, 0, len(hits.ids)), Total: hits.total}
 	entries := make([]*postEntry, 0, len(hits.ids))
@@ -160,8 +162,8 @@ func (rm *ReadModel) Search(q SearchQuery) (SearchResult, error) {
 // 1,000 posts) runs in the background so that it does not hold up the
 // start: until it ends, searches answer from what is indexed so far and
 // their bodies are not cached.
-func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*Post, cats []*Category, cites []*Citation) {
-	byID := make(map[string]*Citation, len(cites))
+func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*cms.Post, cats []*cms.Category, cites []*cms.Citation) {
+	byID := make(map[string]*cms.Citation, len(cites))
 	for _, c := range cites {
 		byID[c.ID] = c
 	}

@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cite"
 )
 
@@ -13,31 +14,31 @@ import (
 // structured fields (titles without their keep-case braces), both formats
 // and CSL-JSON for any citation processor.
 type PublicCitation struct {
-	ID             string       `json:"id"`
-	Key            string       `json:"key"`
-	Type           CitationType `json:"type"`
-	Authors        []Name       `json:"authors"`
-	Editors        []Name       `json:"editors"`
-	Year           int          `json:"year,omitempty"`
-	Month          int          `json:"month,omitempty"`
-	Day            int          `json:"day,omitempty"`
-	Title          string       `json:"title"`
-	Container      string       `json:"container,omitempty"`
-	ContainerShort string       `json:"containerShort,omitempty"`
-	Volume         string       `json:"volume,omitempty"`
-	Issue          string       `json:"issue,omitempty"`
-	Pages          string       `json:"pages,omitempty"`
-	ArticleNumber  string       `json:"articleNumber,omitempty"`
-	Edition        string       `json:"edition,omitempty"`
-	Publisher      string       `json:"publisher,omitempty"`
-	PublisherPlace string       `json:"publisherPlace,omitempty"`
-	DOI            string       `json:"doi,omitempty"`
-	PMID           string       `json:"pmid,omitempty"`
-	URL            string       `json:"url,omitempty"`
-	Accessed       string       `json:"accessed,omitempty"`
-	APA            Formatted    `json:"apa"`
-	AMA            Formatted    `json:"ama"`
-	CSL            CSLItem      `json:"csl"`
+	ID             string           `json:"id"`
+	Key            string           `json:"key"`
+	Type           cms.CitationType `json:"type"`
+	Authors        []cms.Name       `json:"authors"`
+	Editors        []cms.Name       `json:"editors"`
+	Year           int              `json:"year,omitempty"`
+	Month          int              `json:"month,omitempty"`
+	Day            int              `json:"day,omitempty"`
+	Title          string           `json:"title"`
+	Container      string           `json:"container,omitempty"`
+	ContainerShort string           `json:"containerShort,omitempty"`
+	Volume         string           `json:"volume,omitempty"`
+	Issue          string           `json:"issue,omitempty"`
+	Pages          string           `json:"pages,omitempty"`
+	ArticleNumber  string           `json:"articleNumber,omitempty"`
+	Edition        string           `json:"edition,omitempty"`
+	Publisher      string           `json:"publisher,omitempty"`
+	PublisherPlace string           `json:"publisherPlace,omitempty"`
+	DOI            string           `json:"doi,omitempty"`
+	PMID           string           `json:"pmid,omitempty"`
+	URL            string           `json:"url,omitempty"`
+	Accessed       string           `json:"accessed,omitempty"`
+	APA            cms.Formatted    `json:"apa"`
+	AMA            cms.Formatted    `json:"ama"`
+	CSL            cms.CSLItem      `json:"csl"`
 }
 
 // PublicReference is one entry of a post's reference list, which is in
@@ -59,10 +60,10 @@ type PublicCitationPage struct {
 
 // publicCitation is c as the API gives it, apa its APA form (with its
 // year letter in a post's reference list).
-func publicCitation(c *Citation, apa Formatted) PublicCitation {
-	names := func(ns []Name) []Name {
+func publicCitation(c *cms.Citation, apa cms.Formatted) PublicCitation {
+	names := func(ns []cms.Name) []cms.Name {
 		if ns == nil {
-			return []Name{}
+			return []cms.Name{}
 		}
 		return ns
 	}
@@ -71,12 +72,12 @@ func publicCitation(c *Citation, apa Formatted) PublicCitation {
 		Year: c.Year, Month: c.Month, Day: c.Day, Title: cite.PlainTitle(c.Title), Container: cite.PlainTitle(c.Container), ContainerShort: cite.PlainTitle(c.ContainerShort),
 		Volume: c.Volume, Issue: c.Issue, Pages: c.Pages, ArticleNumber: c.ArticleNumber, Edition: c.Edition,
 		Publisher: c.Publisher, PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, URL: c.URL, Accessed: c.Accessed,
-		APA: apa, AMA: FormatAMA(c), CSL: CSLJSON(c),
+		APA: apa, AMA: cms.FormatAMA(c), CSL: cms.CSLJSON(c),
 	}
 }
 
 // publicReferences is a post's reference list as the API gives it.
-func publicReferences(list *ReferenceList) []PublicReference {
+func publicReferences(list *cms.ReferenceList) []PublicReference {
 	out := make([]PublicReference, len(list.Entries))
 	for i, e := range list.Entries {
 		out[i] = PublicReference{PublicCitation: publicCitation(e.Citation, e.APA()), Number: e.Number, Anchor: "ref-" + e.Citation.Key}
@@ -86,7 +87,7 @@ func publicReferences(list *ReferenceList) []PublicReference {
 
 // citationDeps identifies the library's state: entries are rebuilt when
 // any reference changes.
-func citationDeps(cites []*Citation) string {
+func citationDeps(cites []*cms.Citation) string {
 	var b strings.Builder
 	for _, c := range cites {
 		b.WriteString(c.ID)
@@ -96,10 +97,10 @@ func citationDeps(cites []*Citation) string {
 }
 
 // buildCitations makes the body of every reference's page.
-func (s *Snapshot) buildCitations(cites []*Citation) error {
+func (s *Snapshot) buildCitations(cites []*cms.Citation) error {
 	s.citations = make(map[string]*Body, len(cites))
 	for _, c := range cites {
-		page := PublicCitationPage{PublicCitation: publicCitation(c, FormatAPA(c)), Posts: []json.RawMessage{}}
+		page := PublicCitationPage{PublicCitation: publicCitation(c, cms.FormatAPA(c)), Posts: []json.RawMessage{}}
 		for _, e := range s.posts {
 			if slices.Contains(e.post.References, c.ID) {
 				page.Posts = append(page.Posts, e.summary)
@@ -122,5 +123,5 @@ func (s *Snapshot) Citation(key string) (*Body, error) {
 	if b := s.citations[strings.ToLower(key)]; b != nil {
 		return b, nil
 	}
-	return nil, Errorf(KindNotFound, "cms.Snapshot.Citation", "No reference has the key %q.", truncate(key, 80))
+	return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.Citation", "No reference has the key %q.", truncate(key, 80))
 }

@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"fmt"
@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // Benchmarks of search over a synthetic corpus: run with
@@ -43,7 +45,7 @@ var benchWords = func() []string {
 }()
 
 // benchPosts makes n posts of 200-1,200 words (about 1.5-8 KB of HTML).
-func benchPosts(n int) []*Post {
+func benchPosts(n int) []*cms.Post {
 	r := rand.New(rand.NewPCG(uint64(n), 7))
 	word := func() string {
 		// Zipf-like: sleep words are frequent, the long tail rare.
@@ -53,7 +55,7 @@ func benchPosts(n int) []*Post {
 		return benchWords[int(float64(len(benchWords))*r.Float64()*r.Float64())]
 	}
 	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	posts := make([]*Post, n)
+	posts := make([]*cms.Post, n)
 	for i := range posts {
 		var title []string
 		for range 3 + r.IntN(6) {
@@ -70,9 +72,9 @@ func benchPosts(n int) []*Post {
 			}
 			body.WriteString("</p>\n")
 		}
-		posts[i] = &Post{ID: fmt.Sprintf("%024x", i+1), Title: strings.Join(title, " "), Slug: fmt.Sprintf("post-%d", i),
+		posts[i] = &cms.Post{ID: fmt.Sprintf("%024x", i+1), Title: strings.Join(title, " "), Slug: fmt.Sprintf("post-%d", i),
 			HTML: body.String(), Excerpt: word() + " " + word() + " " + word(), Tags: []string{word(), word()},
-			Status: StatusPublished, PublishedAt: day.Add(time.Duration(i) * time.Hour), Version: 1}
+			Status: cms.StatusPublished, PublishedAt: day.Add(time.Duration(i) * time.Hour), Version: 1}
 	}
 	return posts
 }
@@ -151,7 +153,7 @@ func BenchmarkSearchIndexBuild10k(b *testing.B) {
 func BenchmarkSearchUpdateOne(b *testing.B) {
 	snap := benchSnapshot(b, 10000)
 	si := snap.ext.search
-	posts := make([]*Post, len(snap.posts))
+	posts := make([]*cms.Post, len(snap.posts))
 	for i, e := range snap.posts {
 		posts[i] = e.post
 	}

@@ -1,4 +1,4 @@
-package cms_test
+package readmodel_test
 
 import (
 	"bytes"
@@ -11,11 +11,12 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/mongodb"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // mustReadModelService returns a fresh test database, a read model over it
 // and a service that writes through both.
-func mustReadModelService(tb testing.TB) (*mongodb.DB, *cms.ReadModel, *cms.Service) {
+func mustReadModelService(tb testing.TB) (*mongodb.DB, *readmodel.ReadModel, *cms.Service) {
 	tb.Helper()
 	f := cmstest.MustService(tb)
 	return f.DB, f.Read, f.Svc
@@ -43,7 +44,7 @@ func TestReadModelFollowsWrites(t *testing.T) {
 		if got := err == nil; got != want {
 			t.Fatalf("%s visible = %v, want %v", slug, got, want)
 		}
-		fresh := cms.NewReadModel(db, cmstest.Logger())
+		fresh := readmodel.NewReadModel(db, cmstest.Logger())
 		if err := fresh.Reload(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +107,9 @@ func TestSEODescriptionKeepsPlainText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got struct{ Data struct{ SEO cms.PublicSEO } }
+	var got struct {
+		Data struct{ SEO readmodel.PublicSEO }
+	}
 	if err := json.Unmarshal(b.JSON, &got); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +125,7 @@ func TestDraftSavesLeavePublicContentAlone(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _, svc := mustReadModelService(t)
-	ix := cms.NewPostIndex(db)
+	ix := readmodel.NewPostIndex(db)
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	versions := func() (content, posts int64) {
 		t.Helper()
@@ -181,7 +184,7 @@ func TestReadModelPublicURL(t *testing.T) {
 		Data struct {
 			URL        string
 			HTML       string
-			CoverImage *cms.PublicImage
+			CoverImage *readmodel.PublicImage
 		}
 	}
 	get := func() (post, int64) {

@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"cmp"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // The public API's JSON shapes. The read model renders them once per
@@ -18,10 +20,10 @@ type PublicSite struct {
 	URL          string              `json:"url"`
 	Description  string              `json:"description"`
 	Author       PublicAuthorProfile `json:"author"`
-	CallToAction CallToAction        `json:"callToAction"`
+	CallToAction cms.CallToAction    `json:"callToAction"`
 	// CitationStyle is the site's style for in-text citations: "apa" or
 	// "ama". References carry both formats.
-	CitationStyle CitationStyle `json:"citationStyle"`
+	CitationStyle cms.CitationStyle `json:"citationStyle"`
 }
 
 // PublicCategoryRef names a category on a post.
@@ -57,7 +59,7 @@ type PublicAuthor struct {
 const authorPhotoVariant = "w640"
 
 // author is the site's author box with absolute photo URLs.
-func (l imageLinks) author(a *AuthorProfile) PublicAuthorProfile {
+func (l imageLinks) author(a *cms.AuthorProfile) PublicAuthorProfile {
 	out := PublicAuthorProfile{Name: a.Name, Title: a.Title, Bio: a.Bio, PhotoURL: a.PhotoURL}
 	if a.Photo != nil {
 		im := l.image(a.Photo, authorPhotoVariant, "original")
@@ -100,7 +102,7 @@ type PublicPost struct {
 	References []PublicReference `json:"references"`
 	// CallToAction is the call to action the post ends with: its own, else
 	// the site's; null when that has nothing to show.
-	CallToAction *PublicCTA `json:"callToAction"`
+	CallToAction *cms.PublicCTA `json:"callToAction"`
 	// JSONLD is the post's schema.org BlogPosting (jsonld.go).
 	JSONLD *JSONLD `json:"jsonLd"`
 	// Related, Previous and Next are added per snapshot (related.go):
@@ -210,17 +212,17 @@ func (l imageLinks) variantURL(id, variant string) string {
 // pick returns the first of names that im has, or the original size
 // under the last name when it has none of them (an image saved before its
 // variants were known).
-func pick(im *PostImage, names ...string) ImageVariant {
+func pick(im *cms.PostImage, names ...string) cms.ImageVariant {
 	for _, n := range names {
 		if v, ok := im.Variant(n); ok {
 			return v
 		}
 	}
-	return ImageVariant{Name: names[len(names)-1], Width: im.Width, Height: im.Height}
+	return cms.ImageVariant{Name: names[len(names)-1], Width: im.Width, Height: im.Height}
 }
 
 // image returns im with the URL of the first variant of names it has.
-func (l imageLinks) image(im *PostImage, names ...string) PublicImage {
+func (l imageLinks) image(im *cms.PostImage, names ...string) PublicImage {
 	v := pick(im, names...)
 	return PublicImage{
 		MediaID: im.MediaID, URL: l.variantURL(im.MediaID, v.Name), Width: v.Width, Height: v.Height, Alt: im.Alt,
@@ -230,7 +232,7 @@ func (l imageLinks) image(im *PostImage, names ...string) PublicImage {
 
 // srcset lists the width-bound variants of im with the name suffix
 // ("" or ".webp"), one per width, narrowest first.
-func (l imageLinks) srcset(im *PostImage, suffix string) string {
+func (l imageLinks) srcset(im *cms.PostImage, suffix string) string {
 	type entry struct {
 		name  string
 		width int
@@ -284,7 +286,7 @@ func mailtoEscape(s string) string {
 
 // postURL is the post's page on her site: the canonical URL, else the
 // site URL + "/" + slug, else "".
-func postURL(p *Post, st *Settings) string {
+func postURL(p *cms.Post, st *cms.Settings) string {
 	switch {
 	case p.SEO.CanonicalURL != "":
 		return p.SEO.CanonicalURL
@@ -296,7 +298,7 @@ func postURL(p *Post, st *Settings) string {
 
 // addImages fills the image fields, meta tags and share links of full,
 // whose summary fields (URL and CoverImage included) and SEO are set.
-func (l imageLinks) addImages(full *PublicPost, p *Post, st *Settings) {
+func (l imageLinks) addImages(full *PublicPost, p *cms.Post, st *cms.Settings) {
 	full.Pins = make([]PublicPin, 0, len(p.Pins))
 	for i := range p.Pins {
 		pin := &p.Pins[i]

@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // Feeds of the newest published posts: RSS 2.0, Atom and JSON Feed 1.1,
@@ -44,13 +45,13 @@ func FeedItemID(postID string) string { return "urn:lullaby:post:" + postID }
 // category; Invalid for an unknown format.
 func (s *Snapshot) Feed(format FeedFormat, category string) (*Body, error) {
 	if _, ok := feedPath[format]; !ok {
-		return nil, Errorf(KindInvalid, "cms.Snapshot.Feed", "Unknown feed format %q.", truncate(string(format), 20))
+		return nil, cms.Errorf(cms.KindInvalid, "cms.Snapshot.Feed", "Unknown feed format %q.", truncate(string(format), 20))
 	}
 	list, title := s.posts, ""
 	if category != "" {
 		c := s.byCatSlug[category]
 		if c == nil {
-			return nil, Errorf(KindNotFound, "cms.Snapshot.Feed", "No category has the slug %q.", truncate(category, 120))
+			return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.Feed", "No category has the slug %q.", truncate(category, 120))
 		}
 		list, title = c.posts, c.cat.Name
 	}
@@ -60,7 +61,7 @@ func (s *Snapshot) Feed(format FeedFormat, category string) (*Body, error) {
 	}
 	b, err := s.buildFeed(format, category, title, list[:min(len(list), FeedItems)])
 	if err != nil {
-		return nil, &Error{Kind: KindInternal, Op: "cms.Snapshot.Feed", Err: err}
+		return nil, &cms.Error{Kind: cms.KindInternal, Op: "cms.Snapshot.Feed", Err: err}
 	}
 	return s.ext.feeds.put(key, NewBody(b)), nil
 }
@@ -111,7 +112,7 @@ func (s *Snapshot) feedItems(list []*postEntry) ([]feedItem, error) {
 
 // feedContent is a post's HTML for feed readers: the cover, the body and
 // the reference list.
-func feedContent(p *PublicPost, style CitationStyle) string {
+func feedContent(p *PublicPost, style cms.CitationStyle) string {
 	var b strings.Builder
 	if c := p.CoverImage; c != nil {
 		b.WriteString(`<p><img src="` + html.EscapeString(c.URL) + `" alt="` + html.EscapeString(c.Alt) + `"`)
@@ -123,13 +124,13 @@ func feedContent(p *PublicPost, style CitationStyle) string {
 	b.WriteString(p.HTML)
 	if len(p.References) > 0 {
 		list := "ul"
-		if style == StyleAMA {
+		if style == cms.StyleAMA {
 			list = "ol"
 		}
 		b.WriteString("\n<h2>References</h2>\n<" + list + ` class="references">` + "\n")
 		for _, r := range p.References {
 			f := r.APA
-			if style == StyleAMA {
+			if style == cms.StyleAMA {
 				f = r.AMA
 			}
 			b.WriteString(`<li id="` + html.EscapeString(r.Anchor) + `">` + f.HTML + "</li>\n")
@@ -271,7 +272,7 @@ func xmlBytes(v any) ([]byte, error) {
 }
 
 // gorillaFeed is the feed in gorilla/feeds' shape, for Atom and JSON Feed.
-func gorillaFeed(title, link, desc string, updated time.Time, st *Settings, items []feedItem) *feeds.Feed {
+func gorillaFeed(title, link, desc string, updated time.Time, st *cms.Settings, items []feedItem) *feeds.Feed {
 	f := &feeds.Feed{Title: title, Link: &feeds.Link{Href: link}, Description: desc, Updated: updated,
 		Author: &feeds.Author{Name: st.Author.Name}}
 	for _, it := range items {
@@ -286,7 +287,7 @@ func gorillaFeed(title, link, desc string, updated time.Time, st *Settings, item
 	return f
 }
 
-func atomFeed(title, link, desc, self string, updated time.Time, st *Settings, items []feedItem) ([]byte, error) {
+func atomFeed(title, link, desc, self string, updated time.Time, st *cms.Settings, items []feedItem) ([]byte, error) {
 	af := (&feeds.Atom{Feed: gorillaFeed(title, link, desc, updated, st, items)}).AtomFeed()
 	af.Id = self // the feed's own URL: stable while the public URL is
 	af.Link = &feeds.AtomLink{Href: link, Rel: "alternate", Type: "text/html"}
@@ -300,7 +301,7 @@ func atomFeed(title, link, desc, self string, updated time.Time, st *Settings, i
 	return xmlBytes(af.FeedXml())
 }
 
-func jsonFeed(title, link, desc, self string, st *Settings, items []feedItem) ([]byte, error) {
+func jsonFeed(title, link, desc, self string, st *cms.Settings, items []feedItem) ([]byte, error) {
 	jf := (&feeds.JSON{Feed: gorillaFeed(title, link, desc, time.Time{}, st, items)}).JSONFeed()
 	jf.FeedUrl, jf.Author = self, nil // author is deprecated in 1.1: authors stays
 	if st.Author.Name == "" {

@@ -1,8 +1,10 @@
-package cms
+package readmodel
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // TestSearchFindsCitedAuthors checks that the authors of a post's cited
@@ -16,9 +18,9 @@ func TestSearchFindsCitedAuthors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	memory := &Citation{ID: "r1", Title: "Infant memory", Authors: []Name{{Family: "Rovee-Collier", Given: "Carolyn"}}}
-	aap := &Citation{ID: "r2", Title: "Sleep-related infant deaths", Authors: []Name{{Literal: "American Academy of Pediatrics"}}}
-	cites := map[string]*Citation{"r1": memory, "r2": aap}
+	memory := &cms.Citation{ID: "r1", Title: "Infant memory", Authors: []cms.Name{{Family: "Rovee-Collier", Given: "Carolyn"}}}
+	aap := &cms.Citation{ID: "r2", Title: "Sleep-related infant deaths", Authors: []cms.Name{{Literal: "American Academy of Pediatrics"}}}
+	cites := map[string]*cms.Citation{"r1": memory, "r2": aap}
 	posts[1].References = []string{"r1", "r2"}
 	posts[4].Title = "Rovee and the mobile"
 	if err := si.sync(posts, nil, cites); err != nil {
@@ -42,7 +44,7 @@ func TestSearchFindsCitedAuthors(t *testing.T) {
 		t.Errorf("academy pediatrics: %q, want %s", got, posts[1].ID)
 	}
 	fixed := *memory
-	fixed.Authors = []Name{{Family: "Collier", Given: "Carolyn R."}}
+	fixed.Authors = []cms.Name{{Family: "Collier", Given: "Carolyn R."}}
 	cites["r1"] = &fixed
 	if err := si.sync(posts, nil, cites); err != nil {
 		t.Fatal(err)

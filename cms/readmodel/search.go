@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	"github.com/lullabycms/lullaby/cms"
 	xhtml "golang.org/x/net/html"
 )
 
@@ -69,9 +70,9 @@ type searchIndex struct {
 	maxSegments int               // maxSearchSegments; tests lower it
 	rebuilding  bool
 	built       atomic.Bool // a sync has completed
-	lastPosts   []*Post     // what the last sync was given
-	lastCats    []*Category
-	lastCites   map[string]*Citation
+	lastPosts   []*cms.Post // what the last sync was given
+	lastCats    []*cms.Category
+	lastCites   map[string]*cms.Citation
 
 	idxMu sync.RWMutex
 	idx   bleve.Index // swapped by rebuild
@@ -88,7 +89,7 @@ type searchIndex struct {
 // was made with.
 type searchNames struct {
 	cats  map[string]string // category id -> name
-	cites map[string]*Citation
+	cites map[string]*cms.Citation
 }
 
 func newSearchMapping() *mapping.IndexMappingImpl {
@@ -133,7 +134,7 @@ func newSearchIndex() (*searchIndex, error) {
 }
 
 // docKey is what a post's document depends on.
-func docKey(p *Post, cats map[string]string, cites map[string]*Citation) string {
+func docKey(p *cms.Post, cats map[string]string, cites map[string]*cms.Citation) string {
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(p.Version))
 	b.WriteString(p.ID)
@@ -158,7 +159,7 @@ const searchBatchSize = 500
 // segments (one per batch), so once there are maxSearchSegments of them
 // sync starts a rebuild in the background, and swaps the new index in
 // when it has caught up. It keeps posts: the slice must not change after.
-func (si *searchIndex) sync(posts []*Post, cats []*Category, cites map[string]*Citation) error {
+func (si *searchIndex) sync(posts []*cms.Post, cats []*cms.Category, cites map[string]*cms.Citation) error {
 	si.mu.Lock()
 	defer si.mu.Unlock()
 	si.lastPosts, si.lastCats, si.lastCites = posts, cats, cites
@@ -186,7 +187,7 @@ const maxSearchSegments = 100
 // rebuild makes a fresh index of posts, brings it up to the last sync and
 // swaps it in. The old index is closed a minute later, when no search can
 // still be using it.
-func (si *searchIndex) rebuild(posts []*Post, cats []*Category, cites map[string]*Citation) {
+func (si *searchIndex) rebuild(posts []*cms.Post, cats []*cms.Category, cites map[string]*cms.Citation) {
 	fresh, err := bleve.New("", newSearchMapping())
 	if err != nil {
 		si.mu.Lock()
@@ -226,7 +227,7 @@ func (si *searchIndex) current() bleve.Index {
 
 // applyPosts makes idx, whose documents keys describes, hold exactly
 // posts, updating keys; it returns the number of batches it ran.
-func applyPosts(idx bleve.Index, keys map[string]string, posts []*Post, cats []*Category, cites map[string]*Citation) (int, error) {
+func applyPosts(idx bleve.Index, keys map[string]string, posts []*cms.Post, cats []*cms.Category, cites map[string]*cms.Citation) (int, error) {
 	catNames := make(map[string]string, len(cats))
 	for _, c := range cats {
 		catNames[c.ID] = c.Name
@@ -284,7 +285,7 @@ func applyPosts(idx bleve.Index, keys map[string]string, posts []*Post, cats []*
 // citedText is what a post's search document holds of a work it cites:
 // its title and the names of its authors ("Rovee" finds the posts citing
 // Rovee-Collier). It goes with the body, below title, tags and excerpt.
-func citedText(c *Citation) string {
+func citedText(c *cms.Citation) string {
 	var b strings.Builder
 	b.WriteString(c.Title)
 	for _, n := range c.Authors {
@@ -300,7 +301,7 @@ func citedText(c *Citation) string {
 	return b.String()
 }
 
-func searchDocument(p *Post, catNames map[string]string, cites map[string]*Citation) map[string]any {
+func searchDocument(p *cms.Post, catNames map[string]string, cites map[string]*cms.Citation) map[string]any {
 	var cats, refs []string
 	for _, id := range p.CategoryIDs {
 		if n := catNames[id]; n != "" {
@@ -399,8 +400,8 @@ type SearchQuery struct {
 // and page*limit may not pass 10,000.
 func ParseSearchQuery(q, page, limit string) (SearchQuery, error) {
 	pq, err := ParsePostQuery(page, limit, "", "", "")
-	pr := Problems{}
-	if fe := ErrorFields(err); fe != nil {
+	pr := cms.Problems{}
+	if fe := cms.ErrorFields(err); fe != nil {
 		for k, v := range fe {
 			pr.Add(k, v)
 		}
@@ -603,7 +604,7 @@ const maxPhraseCandidates = 1000
 // queries cost the most. post returns the published post with an id (nil:
 // none): the text phrases are checked against; it may be nil when pq has
 // no phrase of two words or more.
-func (si *searchIndex) search(pq *parsedQuery, from, size int, post func(id string) *Post) (searchHits, error) {
+func (si *searchIndex) search(pq *parsedQuery, from, size int, post func(id string) *cms.Post) (searchHits, error) {
 	if len(pq.clauses) == 0 {
 		return searchHits{}, nil
 	}
@@ -635,7 +636,7 @@ func (si *searchIndex) search(pq *parsedQuery, from, size int, post func(id stri
 // run runs q and returns hits from..from+size. With phrases, it checks
 // the best maxPhraseCandidates: a hit must hold every phrase, or, when
 // anyOf is given (q is a disjunction), one phrase or one of anyOf.
-func (si *searchIndex) run(idx bleve.Index, pq *parsedQuery, q query.Query, anyOf []query.Query, from, size int, post func(string) *Post) (searchHits, error) {
+func (si *searchIndex) run(idx bleve.Index, pq *parsedQuery, q query.Query, anyOf []query.Query, from, size int, post func(string) *cms.Post) (searchHits, error) {
 	if len(pq.phrases) == 0 {
 		res, err := idx.Search(bleve.NewSearchRequestOptions(q, size, from, false))
 		if err != nil {
@@ -711,7 +712,7 @@ func (si *searchIndex) run(idx bleve.Index, pq *parsedQuery, q query.Query, anyO
 
 // postHasPhrase reports whether the text of p that its search document is
 // made of holds the phrase ph (stems by position, "" for any word).
-func (si *searchIndex) postHasPhrase(p *Post, names *searchNames, ph []string, buf []byte) (bool, []byte) {
+func (si *searchIndex) postHasPhrase(p *cms.Post, names *searchNames, ph []string, buf []byte) (bool, []byte) {
 	var ok bool
 	check := func(text string, isHTML bool) bool {
 		ok, buf = si.hasPhrase(text, isHTML, ph, buf)
@@ -931,7 +932,7 @@ func withinDistance(a, b []rune, k int) bool {
 // SearchHit is one post found, with its score and highlighted snippets
 // (HTML-escaped text with <mark> around the hits).
 type SearchHit struct {
-	Post       *Post // published, without the Markdown body
+	Post       *cms.Post // published, without the Markdown body
 	Score      float64
 	Highlights SearchHighlights
 }
@@ -952,7 +953,7 @@ type SearchResult struct {
 func (e *postEntry) highlights(si *searchIndex, pq *parsedQuery) SearchHighlights {
 	h := SearchHighlights{Title: si.highlight(pq, e.post.Title, false)}
 	// Most hits are near the start: try the first few KB before it all.
-	html := StripCitations(e.post.HTML)
+	html := cms.StripCitations(e.post.HTML)
 	text := htmlTextPrefix(html, highlightPrefix)
 	h.Body = si.highlight(pq, text, true)
 	if h.Body == "" && len(text) >= highlightPrefix {

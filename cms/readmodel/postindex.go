@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"cmp"
@@ -8,18 +8,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// PostIndexStore is what a PostIndex reads. cms/mongodb implements it; a
-// Store that does not is listed straight from the database instead.
-type PostIndexStore interface {
-	// PostsVersion is bumped after every change to any post (see
-	// StateStore).
-	PostsVersion(ctx context.Context) (int64, error)
-	// AllPosts returns every post, live and trashed, without Body, HTML
-	// and Revisions: one scan.
-	AllPosts(ctx context.Context) ([]*Post, error)
-}
+	"github.com/lullabycms/lullaby/cms"
+)
 
 // PostIndex keeps the metadata of every post (no bodies) in memory, so
 // that the admin panel's lists and dashboard, and the admin API's post
@@ -34,8 +25,8 @@ type PostIndexStore interface {
 // reloads when it moved; the version is read before the scan, so a change
 // made during a reload is caught by the next read.
 type PostIndex struct {
-	store    Store
-	indexing PostIndexStore // nil: the store cannot be indexed
+	store    cms.Store
+	indexing cms.PostIndexStore // nil: the store cannot be indexed
 
 	mu      sync.Mutex // one reload at a time
 	cur     atomic.Pointer[postSnapshot]
@@ -47,13 +38,13 @@ const warmFor = 30 * time.Minute
 
 type postSnapshot struct {
 	version int64
-	posts   []*Post // live and trashed, most recently edited first
+	posts   []*cms.Post // live and trashed, most recently edited first
 }
 
 // NewPostIndex returns an index of the posts in store, loaded on first use.
-func NewPostIndex(store Store) *PostIndex {
+func NewPostIndex(store cms.Store) *PostIndex {
 	ix := &PostIndex{store: store}
-	ix.indexing, _ = store.(PostIndexStore)
+	ix.indexing, _ = store.(cms.PostIndexStore)
 	return ix
 }
 
@@ -79,7 +70,7 @@ func (ix *PostIndex) snapshot(ctx context.Context) (*postSnapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	sortPosts(posts, SortUpdated)
+	sortPosts(posts, cms.SortUpdated)
 	s := &postSnapshot{version: version, posts: posts}
 	ix.cur.Store(s)
 	return s, nil
@@ -115,7 +106,7 @@ func (ix *PostIndex) Run(ctx context.Context, interval time.Duration) {
 // List returns the page of posts (without bodies) that f asks for and the
 // number of matches, exactly as Service.ListPosts does. The posts are
 // shared: do not change them. Invalid for a bad filter.
-func (ix *PostIndex) List(ctx context.Context, f PostFilter) ([]*Post, int, error) {
+func (ix *PostIndex) List(ctx context.Context, f cms.PostFilter) ([]*cms.Post, int, error) {
 	if err := f.Normalise(); err != nil {
 		return nil, 0, err
 	}
@@ -128,7 +119,7 @@ func (ix *PostIndex) List(ctx context.Context, f PostFilter) ([]*Post, int, erro
 		return ix.store.ListPosts(ctx, f)
 	}
 	q := strings.ToLower(f.Query)
-	var out []*Post
+	var out []*cms.Post
 	for _, p := range s.posts {
 		if p.Trashed() != f.Trashed ||
 			(f.Status != "" && p.Status != f.Status) ||
@@ -147,8 +138,8 @@ func (ix *PostIndex) List(ctx context.Context, f PostFilter) ([]*Post, int, erro
 // Posts returns the posts (live and trashed, without bodies) with the
 // given ids, by id; unknown ids are left out. The posts are shared: do
 // not change them.
-func (ix *PostIndex) Posts(ctx context.Context, ids []string) (map[string]*Post, error) {
-	out := make(map[string]*Post, len(ids))
+func (ix *PostIndex) Posts(ctx context.Context, ids []string) (map[string]*cms.Post, error) {
+	out := make(map[string]*cms.Post, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -160,7 +151,7 @@ func (ix *PostIndex) Posts(ctx context.Context, ids []string) (map[string]*Post,
 	if s == nil { // the store cannot be indexed: read each post
 		for _, id := range ids {
 			p, err := ix.store.GetPost(ctx, id)
-			if IsKind(err, KindNotFound) || IsKind(err, KindInvalid) {
+			if cms.IsKind(err, cms.KindNotFound) || cms.IsKind(err, cms.KindInvalid) {
 				continue
 			}
 			if err != nil {
@@ -183,20 +174,20 @@ func (ix *PostIndex) Posts(ctx context.Context, ids []string) (map[string]*Post,
 }
 
 // sortPosts orders posts as the store's lists do, ids breaking ties.
-func sortPosts(posts []*Post, by PostSort) {
-	sortTime := func(p *Post) int64 {
+func sortPosts(posts []*cms.Post, by cms.PostSort) {
+	sortTime := func(p *cms.Post) int64 {
 		if !p.PublishedAt.IsZero() {
 			return p.PublishedAt.UnixMilli()
 		}
 		return p.CreatedAt.UnixMilli()
 	}
-	slices.SortFunc(posts, func(a, b *Post) int {
+	slices.SortFunc(posts, func(a, b *cms.Post) int {
 		switch by {
-		case SortNewest:
+		case cms.SortNewest:
 			return cmp.Or(cmp.Compare(sortTime(b), sortTime(a)), strings.Compare(b.ID, a.ID))
-		case SortOldest:
+		case cms.SortOldest:
 			return cmp.Or(cmp.Compare(sortTime(a), sortTime(b)), strings.Compare(a.ID, b.ID))
-		case SortTitle:
+		case cms.SortTitle:
 			return cmp.Or(strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), strings.Compare(a.ID, b.ID))
 		}
 		return cmp.Or(b.UpdatedAt.Compare(a.UpdatedAt), strings.Compare(b.ID, a.ID))
@@ -210,44 +201,44 @@ const DashboardLimit = 8
 // Dashboard is what the admin panel's first page shows: what she is
 // working on, what is coming up and what went out last.
 type Dashboard struct {
-	Drafts    []*Post            // most recently edited first, at most DashboardLimit
-	Scheduled []*Post            // soonest first, every one of them
-	Published []*Post            // most recently published first, at most DashboardLimit
-	Counts    map[PostStatus]int // posts not in the trash, per status
+	Drafts    []*cms.Post            // most recently edited first, at most DashboardLimit
+	Scheduled []*cms.Post            // soonest first, every one of them
+	Published []*cms.Post            // most recently published first, at most DashboardLimit
+	Counts    map[cms.PostStatus]int // posts not in the trash, per status
 }
 
 // Dashboard returns the dashboard's posts (without bodies; shared: do not
 // change them), from one query at most.
 func (ix *PostIndex) Dashboard(ctx context.Context) (*Dashboard, error) {
 	ix.lastUse.Store(time.Now().UnixNano())
-	var posts []*Post
+	var posts []*cms.Post
 	if s, err := ix.snapshot(ctx); err != nil {
 		return nil, err
 	} else if s != nil {
 		posts = s.posts
-	} else if posts, _, err = ix.store.ListPosts(ctx, PostFilter{Sort: SortUpdated, Page: 1, Limit: 1 << 30}); err != nil {
+	} else if posts, _, err = ix.store.ListPosts(ctx, cms.PostFilter{Sort: cms.SortUpdated, Page: 1, Limit: 1 << 30}); err != nil {
 		return nil, err
 	}
-	d := &Dashboard{Counts: map[PostStatus]int{}}
-	var published []*Post
+	d := &Dashboard{Counts: map[cms.PostStatus]int{}}
+	var published []*cms.Post
 	for _, p := range posts { // most recently edited first
 		if p.Trashed() {
 			continue
 		}
 		d.Counts[p.Status]++
 		switch p.Status {
-		case StatusDraft:
+		case cms.StatusDraft:
 			if len(d.Drafts) < DashboardLimit {
 				d.Drafts = append(d.Drafts, p)
 			}
-		case StatusScheduled:
+		case cms.StatusScheduled:
 			d.Scheduled = append(d.Scheduled, p)
-		case StatusPublished:
+		case cms.StatusPublished:
 			published = append(published, p)
 		}
 	}
-	slices.SortStableFunc(d.Scheduled, func(a, b *Post) int { return a.PublishAt.Compare(b.PublishAt) })
-	slices.SortStableFunc(published, func(a, b *Post) int { return b.PublishedAt.Compare(a.PublishedAt) })
+	slices.SortStableFunc(d.Scheduled, func(a, b *cms.Post) int { return a.PublishAt.Compare(b.PublishAt) })
+	slices.SortStableFunc(published, func(a, b *cms.Post) int { return b.PublishedAt.Compare(a.PublishedAt) })
 	d.Published = published[:min(len(published), DashboardLimit)]
 	return d, nil
 }

@@ -1,9 +1,10 @@
-package cms
+package readmodel
 
 import (
 	"strconv"
 	"time"
 
+	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cite"
 )
 
@@ -65,9 +66,9 @@ type JSONLDCiteAuthor struct {
 }
 
 // jsonLD builds the BlogPosting of full, whose other fields are set.
-func jsonLD(p *Post, full *PublicPost, refs []*Citation, st *Settings) *JSONLD {
+func jsonLD(p *cms.Post, full *PublicPost, refs []*cms.Citation, st *cms.Settings) *JSONLD {
 	ld := &JSONLD{
-		Context: "https://schema.org", Type: "BlogPosting", Headline: CutText(p.Title, 110),
+		Context: "https://schema.org", Type: "BlogPosting", Headline: cms.CutText(p.Title, 110),
 		Description: full.SEO.Description,
 		Author:      JSONLDPerson{Type: "Person", Name: st.Author.Name, JobTitle: st.Author.Title, URL: st.Site.URL, Image: full.Author.PhotoURL},
 		Publisher:   JSONLDOrg{Type: "Organization", Name: cmpOr(st.Site.Title, st.Author.Name), URL: st.Site.URL},
@@ -102,18 +103,18 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-func jsonLDCitation(c *Citation) JSONLDCitation {
+func jsonLDCitation(c *cms.Citation) JSONLDCitation {
 	out := JSONLDCitation{Type: "CreativeWork", Name: cite.PlainTitle(c.Title), IsPartOf: cite.PlainTitle(c.Container), URL: c.URL}
 	switch c.Type {
-	case CiteArticle:
+	case cms.CiteArticle:
 		out.Type = "ScholarlyArticle"
-	case CiteBook:
+	case cms.CiteBook:
 		out.Type = "Book"
-	case CiteChapter:
+	case cms.CiteChapter:
 		out.Type = "Chapter"
-	case CiteReport:
+	case cms.CiteReport:
 		out.Type = "Report"
-	case CiteWebpage:
+	case cms.CiteWebpage:
 		out.Type = "WebPage"
 	}
 	for _, n := range c.Authors {

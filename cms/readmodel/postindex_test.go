@@ -1,4 +1,4 @@
-package cms_test
+package readmodel_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 func ids(posts []*cms.Post) []string {
@@ -52,7 +53,7 @@ func TestPostIndexMatchesStore(t *testing.T) {
 			}
 		}
 	}
-	ix := cms.NewPostIndex(f.DB)
+	ix := readmodel.NewPostIndex(f.DB)
 	for _, f := range []cms.PostFilter{
 		{}, {Trashed: true}, {Status: cms.StatusDraft}, {CategoryID: cats[1]}, {Tag: "tag1"}, {Query: "POST 1"},
 		{Sort: cms.SortNewest}, {Sort: cms.SortOldest}, {Sort: cms.SortTitle}, {Sort: cms.SortTitle, Page: 2, Limit: 7},
@@ -87,10 +88,10 @@ func TestPostIndexFresh(t *testing.T) {
 	svc := f.Svc
 	ctx := t.Context()
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
-	ix, other := cms.NewPostIndex(f.DB), cms.NewPostIndex(f.DB)
+	ix, other := readmodel.NewPostIndex(f.DB), readmodel.NewPostIndex(f.DB)
 	check := func(t *testing.T, want ...string) {
 		t.Helper()
-		for _, x := range []*cms.PostIndex{ix, other} {
+		for _, x := range []*readmodel.PostIndex{ix, other} {
 			got, _, err := x.List(ctx, cms.PostFilter{Sort: cms.SortTitle})
 			if err != nil {
 				t.Fatal(err)
@@ -151,7 +152,7 @@ func TestPostIndexDashboard(t *testing.T) {
 		}
 		return p
 	}
-	for i := range cms.DashboardLimit + 2 {
+	for i := range readmodel.DashboardLimit + 2 {
 		mk(fmt.Sprintf("draft %d", i), cms.StatusDraft, time.Time{})
 		mk(fmt.Sprintf("published %d", i), cms.StatusPublished, now.Add(-time.Duration(i)*time.Hour))
 	}
@@ -165,7 +166,7 @@ func TestPostIndexDashboard(t *testing.T) {
 	if _, err := svc.TrashPost(ctx, owner, gone.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	d, err := cms.NewPostIndex(f.DB).Dashboard(ctx)
+	d, err := readmodel.NewPostIndex(f.DB).Dashboard(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,13 +180,13 @@ func TestPostIndexDashboard(t *testing.T) {
 	if got := titles(d.Scheduled); !reflect.DeepEqual(got, []string{"soon", "late"}) {
 		t.Errorf("scheduled = %v", got)
 	}
-	if got := titles(d.Published); len(got) != cms.DashboardLimit || got[0] != "published 0" || got[1] != "published 1" {
+	if got := titles(d.Published); len(got) != readmodel.DashboardLimit || got[0] != "published 0" || got[1] != "published 1" {
 		t.Errorf("published = %v", got)
 	}
-	if got := titles(d.Drafts); len(got) != cms.DashboardLimit || got[0] != "draft 9" {
+	if got := titles(d.Drafts); len(got) != readmodel.DashboardLimit || got[0] != "draft 9" {
 		t.Errorf("drafts = %v", got)
 	}
-	want := map[cms.PostStatus]int{cms.StatusDraft: cms.DashboardLimit + 2, cms.StatusPublished: cms.DashboardLimit + 2, cms.StatusScheduled: 2}
+	want := map[cms.PostStatus]int{cms.StatusDraft: readmodel.DashboardLimit + 2, cms.StatusPublished: readmodel.DashboardLimit + 2, cms.StatusScheduled: 2}
 	if !reflect.DeepEqual(d.Counts, want) {
 		t.Errorf("counts = %v, want %v", d.Counts, want)
 	}
@@ -195,7 +196,7 @@ func TestPostIndexRun(t *testing.T) {
 	t.Parallel()
 	f := cmstest.MustService(t)
 	svc := f.Svc
-	ix := cms.NewPostIndex(f.DB)
+	ix := readmodel.NewPostIndex(f.DB)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
 	go func() { ix.Run(ctx, 5*time.Millisecond); close(done) }()
@@ -236,7 +237,7 @@ func TestPostIndexPosts(t *testing.T) {
 	if _, err := svc.TrashPost(ctx, owner, b.ID, b.Version); err != nil {
 		t.Fatal(err)
 	}
-	ix := cms.NewPostIndex(f.DB)
+	ix := readmodel.NewPostIndex(f.DB)
 	got, err := ix.Posts(ctx, []string{a.ID, b.ID, cms.NewID()})
 	if err != nil {
 		t.Fatal(err)
@@ -245,3 +246,5 @@ func TestPostIndexPosts(t *testing.T) {
 		t.Errorf("Posts = %v, want the live and the trashed post, not the unknown id", got)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

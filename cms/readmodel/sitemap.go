@@ -1,10 +1,12 @@
-package cms
+package readmodel
 
 import (
 	"encoding/json"
 	"encoding/xml"
 	"strings"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // The sitemap lists the pages of published posts on her site (loc is the
@@ -66,7 +68,7 @@ func (s *Snapshot) Sitemap() (*Body, error) {
 			} `json:"data"`
 		}
 		if err := json.Unmarshal(e.full.JSON, &full); err != nil {
-			return nil, &Error{Kind: KindInternal, Op: "cms.Snapshot.Sitemap", Err: err}
+			return nil, &cms.Error{Kind: cms.KindInternal, Op: "cms.Snapshot.Sitemap", Err: err}
 		}
 		if !absoluteURL(full.Data.URL) {
 			continue
@@ -84,7 +86,7 @@ func (s *Snapshot) Sitemap() (*Body, error) {
 	}
 	b, err := xmlBytes(doc)
 	if err != nil {
-		return nil, &Error{Kind: KindInternal, Op: "cms.Snapshot.Sitemap", Err: err}
+		return nil, &cms.Error{Kind: cms.KindInternal, Op: "cms.Snapshot.Sitemap", Err: err}
 	}
 	return s.ext.feeds.put("sitemap", NewBody(b)), nil
 }

@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // Curated lists and popularity in the read model.
@@ -23,16 +25,16 @@ import (
 // rebuilding the snapshot from memory with the new totals.
 
 // SortPopular orders posts by views over a window, most viewed first.
-const SortPopular PostSort = "popular"
+const SortPopular cms.PostSort = "popular"
 
 // PopularListSize is the number of posts GET /api/v1/lists/popular shows.
 const PopularListSize = 10
 
 // DefaultPopularWindow is the span of the popular list by default.
-const DefaultPopularWindow = Window30d
+const DefaultPopularWindow = cms.Window30d
 
 // postWindows are the windows GET /api/v1/posts?sort=popular accepts.
-var postWindows = map[string]ViewWindow{"7d": Window7d, "30d": Window30d, "all": WindowAll}
+var postWindows = map[string]cms.ViewWindow{"7d": cms.Window7d, "30d": cms.Window30d, "all": cms.WindowAll}
 
 // SetWindow sets the popularity window of a sort=popular query from its
 // raw value ("" is 30d); other sorts ignore it, but a bad value is an
@@ -46,7 +48,7 @@ func (q *PostQuery) SetWindow(raw string) error {
 	case "all":
 		w = "all"
 	default:
-		return Problems{"window": "Must be 7d, 30d or all."}.Err("cms.PostQuery.SetWindow")
+		return cms.Problems{"window": "Must be 7d, 30d or all."}.Err("cms.PostQuery.SetWindow")
 	}
 	if q.Sort == SortPopular {
 		q.Window = w
@@ -55,22 +57,22 @@ func (q *PostQuery) SetWindow(raw string) error {
 }
 
 // viewTotals are the views per post over each window, as last computed.
-type viewTotals map[ViewWindow]map[string]int64
+type viewTotals map[cms.ViewWindow]map[string]int64
 
 // listViews is the read model's state for lists and popularity; guarded
 // by ReadModel.mu.
 type listViews struct {
-	lists  []*List // as last loaded, popular included
+	lists  []*cms.List // as last loaded, popular included
 	totals viewTotals
-	window ViewWindow // of the popular list
+	window cms.ViewWindow // of the popular list
 	now    func() time.Time
 }
 
 // listsInput is what a snapshot's lists are built from.
 type listsInput struct {
-	lists  []*List
+	lists  []*cms.List
 	totals viewTotals
-	window ViewWindow
+	window cms.ViewWindow
 	now    time.Time
 }
 
@@ -81,7 +83,7 @@ type listsState struct {
 	next    time.Time        // the earliest entry start or end after the build
 	totals  viewTotals
 	byID    map[string]*postEntry
-	ordered map[ViewWindow][]*postEntry // every published post by views
+	ordered map[cms.ViewWindow][]*postEntry // every published post by views
 }
 
 func (rm *ReadModel) clock() time.Time {
@@ -93,7 +95,7 @@ func (rm *ReadModel) clock() time.Time {
 
 // listsInput returns the lists part of a snapshot input. Call with rm.mu
 // held.
-func (rm *ReadModel) listsInput(lists []*List) listsInput {
+func (rm *ReadModel) listsInput(lists []*cms.List) listsInput {
 	return listsInput{lists: lists, totals: rm.lv.totals, window: rm.popularWindow(), now: rm.clock()}
 }
 
@@ -107,7 +109,7 @@ func (rm *ReadModel) SetClock(now func() time.Time) {
 
 // SetPopularWindow sets the span of the popular list (default 30 days;
 // WindowAll counts every day). Call it before RefreshPopularity.
-func (rm *ReadModel) SetPopularWindow(w ViewWindow) {
+func (rm *ReadModel) SetPopularWindow(w cms.ViewWindow) {
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
 	if w == 0 {
@@ -117,12 +119,12 @@ func (rm *ReadModel) SetPopularWindow(w ViewWindow) {
 }
 
 // popularWindow is the popular list's window. Call with rm.mu held.
-func (rm *ReadModel) popularWindow() ViewWindow {
+func (rm *ReadModel) popularWindow() cms.ViewWindow {
 	switch w := rm.lv.window; {
 	case w == 0:
 		return DefaultPopularWindow
 	case w < 0:
-		return WindowAll
+		return cms.WindowAll
 	default:
 		return w
 	}
@@ -138,7 +140,7 @@ func (rm *ReadModel) RefreshPopularity(ctx context.Context) error {
 	now := rm.clock()
 	rm.mu.Unlock()
 	totals := viewTotals{}
-	for _, w := range []ViewWindow{Window7d, Window30d, WindowAll, pw} {
+	for _, w := range []cms.ViewWindow{cms.Window7d, cms.Window30d, cms.WindowAll, pw} {
 		if _, done := totals[w]; done {
 			continue
 		}
@@ -218,7 +220,7 @@ func (s *Snapshot) List(slug string) (*Body, error) {
 			return b, nil
 		}
 	}
-	return nil, Errorf(KindNotFound, "cms.Snapshot.List", "No list has the slug %q.", truncate(slug, 120))
+	return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.List", "No list has the slug %q.", truncate(slug, 120))
 }
 
 // PostID returns the id of the published post with the given current or
@@ -247,7 +249,7 @@ type PublicList struct {
 // buildLists renders the list bodies of s, whose posts are built.
 func (s *Snapshot) buildLists(in listsInput) error {
 	st := &listsState{bySlug: map[string]*Body{}, totals: in.totals, byID: make(map[string]*postEntry, len(s.posts)),
-		ordered: map[ViewWindow][]*postEntry{}}
+		ordered: map[cms.ViewWindow][]*postEntry{}}
 	s.lists = st
 	for _, e := range s.posts {
 		st.byID[e.post.ID] = e
@@ -260,26 +262,26 @@ func (s *Snapshot) buildLists(in listsInput) error {
 		st.ordered[win] = ordered
 	}
 
-	curated := make([]*List, 0, len(in.lists))
-	var popular *List
+	curated := make([]*cms.List, 0, len(in.lists))
+	var popular *cms.List
 	for _, l := range in.lists {
-		if l.Slug == PopularSlug {
+		if l.Slug == cms.PopularSlug {
 			popular = l
 			continue
 		}
 		curated = append(curated, l)
 	}
-	slices.SortStableFunc(curated, func(a, b *List) int {
-		if (a.Slug == FeaturedSlug) != (b.Slug == FeaturedSlug) {
-			if a.Slug == FeaturedSlug {
+	slices.SortStableFunc(curated, func(a, b *cms.List) int {
+		if (a.Slug == cms.FeaturedSlug) != (b.Slug == cms.FeaturedSlug) {
+			if a.Slug == cms.FeaturedSlug {
 				return -1
 			}
 			return 1
 		}
 		return a.CreatedAt.Compare(b.CreatedAt)
 	})
-	if !slices.ContainsFunc(curated, func(l *List) bool { return l.Slug == FeaturedSlug }) {
-		curated = append([]*List{{Slug: FeaturedSlug, Name: ReservedListName(FeaturedSlug)}}, curated...)
+	if !slices.ContainsFunc(curated, func(l *cms.List) bool { return l.Slug == cms.FeaturedSlug }) {
+		curated = append([]*cms.List{{Slug: cms.FeaturedSlug, Name: cms.ReservedListName(cms.FeaturedSlug)}}, curated...)
 	}
 
 	var all bytes.Buffer
@@ -304,14 +306,14 @@ func (s *Snapshot) buildLists(in listsInput) error {
 	if err != nil {
 		return err
 	}
-	st.bySlug[PopularSlug] = NewBody(pop)
-	s.fresh = append(s.fresh, st.bySlug[PopularSlug])
+	st.bySlug[cms.PopularSlug] = NewBody(pop)
+	s.fresh = append(s.fresh, st.bySlug[cms.PopularSlug])
 	return nil
 }
 
 // listJSON renders one curated list with its public posts in order, and
 // notes the next time an entry's window opens or closes.
-func (s *Snapshot) listJSON(l *List, now time.Time) ([]byte, error) {
+func (s *Snapshot) listJSON(l *cms.List, now time.Time) ([]byte, error) {
 	head, err := marshal(PublicList{ID: l.ID, Slug: l.Slug, Name: l.Name, UpdatedAt: l.UpdatedAt})
 	if err != nil {
 		return nil, err
@@ -343,9 +345,9 @@ func (s *Snapshot) listJSON(l *List, now time.Time) ([]byte, error) {
 // popularJSON renders GET /api/v1/lists/popular: the pinned published
 // posts in her order, then the most viewed over the window, leaving out
 // excluded posts and posts without views, up to PopularListSize.
-func (s *Snapshot) popularJSON(settings *List, in listsInput) ([]byte, error) {
+func (s *Snapshot) popularJSON(settings *cms.List, in listsInput) ([]byte, error) {
 	w := in.window
-	name := ReservedListName(PopularSlug)
+	name := cms.ReservedListName(cms.PopularSlug)
 	var pinned []string
 	excluded := map[string]bool{}
 	if settings != nil {
@@ -382,7 +384,7 @@ func (s *Snapshot) popularJSON(settings *List, in listsInput) ([]byte, error) {
 			add(pe, true)
 		}
 	}
-	for _, pv := range RankViews(totals) {
+	for _, pv := range cms.RankViews(totals) {
 		if n >= PopularListSize {
 			break
 		}
@@ -399,7 +401,7 @@ func (s *Snapshot) popularJSON(settings *List, in listsInput) ([]byte, error) {
 func (s *Snapshot) byPopularity(list []*postEntry, window string) []*postEntry {
 	w, ok := postWindows[window]
 	if !ok {
-		w = Window30d
+		w = cms.Window30d
 	}
 	if s.lists == nil {
 		return list

@@ -1,4 +1,17 @@
-package cms
+// Package readmodel is Lullaby's read side: the immutable snapshot of
+// published content and everything built from it. It owns the public JSON
+// shapes (publicjson.go) and their JSON-LD, related posts, curated lists
+// and popular posts, the full-text search index (bleve), the feeds
+// (gorilla/feeds) and the sitemap, the ready-made response bodies with
+// their ETags and encodings (body.go), the reader preview, and the admin's
+// in-memory index of every post (postindex.go).
+//
+// A ReadModel loads published content from the cms.Store, keeps it fresh
+// (as the cms.Publisher the services tell after each write, and by polling
+// the content version for other instances' writes) and hands out the
+// current Snapshot. It imports cms; cms never imports it. Only public,
+// admin and cmd/lullaby import it.
+package readmodel
 
 import (
 	"context"
@@ -9,6 +22,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // ReadModel holds the current Snapshot of published content and keeps it
@@ -16,31 +31,31 @@ import (
 // process polls the content version and reloads when it moved. A reload
 // fetches only the bodies of posts that changed.
 type ReadModel struct {
-	store Store
+	store cms.Store
 	log   *slog.Logger
 
 	cur    atomic.Pointer[Snapshot]
 	loaded atomic.Bool
 
-	mu        sync.Mutex       // serialises reloads
-	posts     map[string]*Post // published posts with HTML (no Markdown), by id
-	cats      []*Category      // as last loaded
-	settings  *Settings        // as last loaded
-	citations []*Citation      // as last loaded
-	publicURL string           // prefix of image and media URLs; see SetPublicURL
-	lv        listViews        // lists and popularity (snapshot_lists.go)
-	search    *searchIndex     // published posts; see indexSearch
-	quizzes   []*Quiz          // as last loaded
+	mu        sync.Mutex           // serialises reloads
+	posts     map[string]*cms.Post // published posts with HTML (no Markdown), by id
+	cats      []*cms.Category      // as last loaded
+	settings  *cms.Settings        // as last loaded
+	citations []*cms.Citation      // as last loaded
+	publicURL string               // prefix of image and media URLs; see SetPublicURL
+	lv        listViews            // lists and popularity (snapshot_lists.go)
+	search    *searchIndex         // published posts; see indexSearch
+	quizzes   []*cms.Quiz          // as last loaded
 }
 
 // NewReadModel returns a read model over store holding an empty snapshot;
 // call Reload before serving.
-func NewReadModel(store Store, logger *slog.Logger) *ReadModel {
+func NewReadModel(store cms.Store, logger *slog.Logger) *ReadModel {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	rm := &ReadModel{store: store, log: logger, posts: map[string]*Post{}}
-	empty, _ := buildSnapshot(snapshotInput{settings: ptr(DefaultSettings())}, nil)
+	rm := &ReadModel{store: store, log: logger, posts: map[string]*cms.Post{}}
+	empty, _ := buildSnapshot(snapshotInput{settings: ptr(cms.DefaultSettings())}, nil)
 	rm.cur.Store(empty)
 	return rm
 }
@@ -74,7 +89,7 @@ func (rm *ReadModel) PublicURL() string {
 
 // input is what the last load read, with posts and version. Call with
 // rm.mu held.
-func (rm *ReadModel) input(version int64, posts []*Post) snapshotInput {
+func (rm *ReadModel) input(version int64, posts []*cms.Post) snapshotInput {
 	return snapshotInput{version: version, posts: posts, cats: rm.cats, settings: rm.settings,
 		citations: rm.citations, publicURL: rm.publicURL, lists: rm.listsInput(rm.lv.lists), quizzes: rm.quizzes}
 }
@@ -104,8 +119,8 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	next := make(map[string]*Post, len(heads))
-	var need []*Post
+	next := make(map[string]*cms.Post, len(heads))
+	var need []*cms.Post
 	for _, h := range heads {
 		if old := rm.posts[h.ID]; old != nil && old.Version == h.Version {
 			next[h.ID] = old
@@ -140,7 +155,7 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	}
 	for i, l := range lists {
 		// A save that features a post commits on the post: see featured.go.
-		if lists[i], _, err = SettleFeatured(ctx, rm.store, l, rm.clock()); err != nil {
+		if lists[i], _, err = cms.SettleFeatured(ctx, rm.store, l, rm.clock()); err != nil {
 			return err
 		}
 	}
@@ -151,7 +166,7 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	in := snapshotInput{version: version, posts: postList(next), cats: cats, settings: st,
 		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes}
 	if err := rm.swapLocked(in); err != nil {
-		return &Error{Kind: KindInternal, Op: "cms.ReadModel.Reload", Err: err}
+		return &cms.Error{Kind: cms.KindInternal, Op: "cms.ReadModel.Reload", Err: err}
 	}
 	rm.posts, rm.cats, rm.settings, rm.citations = next, cats, st, cites
 	rm.lv.lists = lists
@@ -165,7 +180,7 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 // is the content version the save bumped to, and the snapshot must be at
 // version-1. It reports whether it applied the post; if not (another
 // instance wrote in between, or nothing is loaded yet), call Reload.
-func (rm *ReadModel) ApplyPost(p *Post, version int64) bool {
+func (rm *ReadModel) ApplyPost(p *cms.Post, version int64) bool {
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
 	if !rm.loaded.Load() || rm.cur.Load().Version() != version-1 || rm.settings == nil {
@@ -216,7 +231,7 @@ func (rm *ReadModel) swapLocked(in snapshotInput) error {
 // bylineFallback returns st with the author's name set to the name of the
 // first owner (the oldest) while the settings name no author, so that
 // posts never answer an empty byline; st itself when they do.
-func (rm *ReadModel) bylineFallback(ctx context.Context, st *Settings) (*Settings, error) {
+func (rm *ReadModel) bylineFallback(ctx context.Context, st *cms.Settings) (*cms.Settings, error) {
 	if st.Author.Name != "" {
 		return st, nil
 	}
@@ -225,7 +240,7 @@ func (rm *ReadModel) bylineFallback(ctx context.Context, st *Settings) (*Setting
 		return nil, err
 	}
 	for _, u := range users {
-		if u.Role == RoleOwner && u.Name != "" {
+		if u.Role == cms.RoleOwner && u.Name != "" {
 			withName := *st
 			withName.Author.Name = u.Name
 			return &withName, nil
@@ -235,8 +250,8 @@ func (rm *ReadModel) bylineFallback(ctx context.Context, st *Settings) (*Setting
 }
 
 // postList returns the posts of m in no particular order.
-func postList(m map[string]*Post) []*Post {
-	list := make([]*Post, 0, len(m))
+func postList(m map[string]*cms.Post) []*cms.Post {
+	list := make([]*cms.Post, 0, len(m))
 	for _, p := range m {
 		list = append(list, p)
 	}
@@ -245,11 +260,11 @@ func postList(m map[string]*Post) []*Post {
 
 // fillBodies sets HTML on each post, from the current-body documents, or
 // from the post's own revision where a body document lags behind.
-func (rm *ReadModel) fillBodies(ctx context.Context, posts []*Post) error {
+func (rm *ReadModel) fillBodies(ctx context.Context, posts []*cms.Post) error {
 	if len(posts) == 0 {
 		return nil
 	}
-	var bodies map[string]PostBody
+	var bodies map[string]cms.PostBody
 	if len(posts) > smallReload {
 		ids := make([]string, len(posts))
 		for i, p := range posts {
@@ -266,7 +281,7 @@ func (rm *ReadModel) fillBodies(ctx context.Context, posts []*Post) error {
 			continue
 		}
 		full, err := rm.store.GetPost(ctx, p.ID)
-		if IsKind(err, KindNotFound) {
+		if cms.IsKind(err, cms.KindNotFound) {
 			continue // deleted meanwhile; it goes at the next reload
 		}
 		if err != nil {

@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // searchCorpus is a fixed set of small posts written for these tests.
@@ -31,9 +32,9 @@ var searchCorpus = []struct{ title, body string }{
 }
 
 // MustSearchSnapshot builds a snapshot of posts with their search index.
-func MustSearchSnapshot(tb testing.TB, posts []*Post) *Snapshot {
+func MustSearchSnapshot(tb testing.TB, posts []*cms.Post) *Snapshot {
 	tb.Helper()
-	st := DefaultSettings()
+	st := cms.DefaultSettings()
 	st.Site.URL = "https://sleep.example"
 	snap, err := buildSnapshot(snapshotInput{version: 1, posts: posts, settings: &st, publicURL: "https://cms.sleep.example"}, nil)
 	if err != nil {
@@ -50,12 +51,12 @@ func MustSearchSnapshot(tb testing.TB, posts []*Post) *Snapshot {
 	return snap
 }
 
-func corpusPosts() []*Post {
+func corpusPosts() []*cms.Post {
 	day := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
-	var posts []*Post
+	var posts []*cms.Post
 	for i, c := range searchCorpus {
-		posts = append(posts, &Post{ID: fmt.Sprintf("%024x", i+1), Title: c.title, Slug: fmt.Sprintf("post-%d", i+1), HTML: c.body,
-			Status: StatusPublished, PublishedAt: day.AddDate(0, 0, i), Version: 1, Tags: []string{}})
+		posts = append(posts, &cms.Post{ID: fmt.Sprintf("%024x", i+1), Title: c.title, Slug: fmt.Sprintf("post-%d", i+1), HTML: c.body,
+			Status: cms.StatusPublished, PublishedAt: day.AddDate(0, 0, i), Version: 1, Tags: []string{}})
 	}
 	posts[2].Tags = []string{"naps"}
 	return posts
@@ -271,18 +272,18 @@ func TestSearchIndexUpdates(t *testing.T) {
 		t.Errorf("index keys %d, want %d", len(si.keys), len(posts))
 	}
 	// Category and reference names are indexed, and renaming one updates.
-	cat := &Category{ID: "c1", Name: "Newborns"}
-	cite := &Citation{ID: "r1", Title: "Infant colic and maternal wellbeing"}
+	cat := &cms.Category{ID: "c1", Name: "Newborns"}
+	cite := &cms.Citation{ID: "r1", Title: "Infant colic and maternal wellbeing"}
 	posts[0].CategoryIDs, posts[0].References = []string{"c1"}, []string{"r1"}
 	posts[0].Version++
-	if err := si.sync(posts, []*Category{cat}, map[string]*Citation{"r1": cite}); err != nil {
+	if err := si.sync(posts, []*cms.Category{cat}, map[string]*cms.Citation{"r1": cite}); err != nil {
 		t.Fatal(err)
 	}
 	if got := ids("newborns colic"); len(got) != 1 {
 		t.Errorf("newborns colic: %q", got)
 	}
-	renamed := &Category{ID: "c1", Name: "Preemies"}
-	if err := si.sync(posts, []*Category{renamed}, map[string]*Citation{"r1": cite}); err != nil {
+	renamed := &cms.Category{ID: "c1", Name: "Preemies"}
+	if err := si.sync(posts, []*cms.Category{renamed}, map[string]*cms.Citation{"r1": cite}); err != nil {
 		t.Fatal(err)
 	}
 	if got := ids("preemies"); len(got) != 1 {
@@ -366,7 +367,7 @@ func TestParseSearchQuery(t *testing.T) {
 		{"\xff", "", "", "q"},
 	} {
 		_, err := ParseSearchQuery(tc.q, tc.page, tc.limit)
-		if !IsKind(err, KindInvalid) || ErrorFields(err)[tc.field] == "" {
+		if !cms.IsKind(err, cms.KindInvalid) || cms.ErrorFields(err)[tc.field] == "" {
 			t.Errorf("ParseSearchQuery(%.20q, %q, %q) = %v, want Invalid naming %s", tc.q, tc.page, tc.limit, err, tc.field)
 		}
 	}
@@ -390,7 +391,7 @@ func contains(list []string, s string) bool {
 func TestSearchFirstBuildInBackground(t *testing.T) {
 	t.Parallel()
 	posts := benchPosts(backgroundIndexPosts + 50)
-	st := DefaultSettings()
+	st := cms.DefaultSettings()
 	snap, err := buildSnapshot(snapshotInput{version: 1, posts: posts, settings: &st}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,10 @@
-package cms
+package readmodel
 
 import (
 	"strconv"
 	"time"
 
+	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cite"
 )
 
@@ -12,7 +13,7 @@ import (
 // assembled from, so that answering costs one evaluation and a few
 // appends.
 type quizEntry struct {
-	quiz  *Quiz
+	quiz  *cms.Quiz
 	def   *Body
 	bands [][]byte          // PublicQuizBand of each band
 	texts map[string][]byte // result key -> `"result":…,"title":…,"text":…,"cta":{…}`
@@ -23,7 +24,7 @@ type PublicQuiz struct {
 	Slug      string               `json:"slug"`
 	Title     string               `json:"title"`
 	Intro     string               `json:"intro"`
-	Questions []QuizQuestion       `json:"questions"`
+	Questions []cms.QuizQuestion   `json:"questions"`
 	Bands     []PublicQuizBand     `json:"bands"`
 	Version   int                  `json:"version"`
 	UpdatedAt *time.Time           `json:"updatedAt"` // null: the built-in quiz, never saved
@@ -59,15 +60,15 @@ type PublicQuizSource struct {
 // buildQuizzes makes the entries of the stored quizzes, adding the
 // built-in Nap Quiz when it was never saved; results without a link of
 // their own show site, the site's call to action.
-func (s *Snapshot) buildQuizzes(stored []*Quiz, cites []*Citation, site CallToAction) error {
+func (s *Snapshot) buildQuizzes(stored []*cms.Quiz, cites []*cms.Citation, site cms.CallToAction) error {
 	s.quizzes = make(map[string]*quizEntry, len(stored)+1)
-	byID := make(map[string]*Citation, len(cites))
+	byID := make(map[string]*cms.Citation, len(cites))
 	for _, c := range cites {
 		byID[c.ID] = c
 	}
 	all := stored
-	if !hasQuiz(stored, NapQuizSlug) {
-		all = append(append([]*Quiz{}, stored...), DefaultNapQuiz(cites))
+	if !hasQuiz(stored, cms.NapQuizSlug) {
+		all = append(append([]*cms.Quiz{}, stored...), cms.DefaultNapQuiz(cites))
 	}
 	for _, q := range all {
 		e, err := newQuizEntry(q, byID, site)
@@ -80,7 +81,7 @@ func (s *Snapshot) buildQuizzes(stored []*Quiz, cites []*Citation, site CallToAc
 	return nil
 }
 
-func hasQuiz(list []*Quiz, slug string) bool {
+func hasQuiz(list []*cms.Quiz, slug string) bool {
 	for _, q := range list {
 		if q.Slug == slug {
 			return true
@@ -89,7 +90,7 @@ func hasQuiz(list []*Quiz, slug string) bool {
 	return false
 }
 
-func newQuizEntry(q *Quiz, cites map[string]*Citation, site CallToAction) (*quizEntry, error) {
+func newQuizEntry(q *cms.Quiz, cites map[string]*cms.Citation, site cms.CallToAction) (*quizEntry, error) {
 	e := &quizEntry{quiz: q, bands: make([][]byte, len(q.Bands)), texts: map[string][]byte{}}
 	pub := PublicQuiz{Slug: q.Slug, Title: q.Title, Intro: q.Intro, Questions: q.Questions, Version: q.Version,
 		Bands: make([]PublicQuizBand, len(q.Bands)), Answers: PublicQuizAnswerInfo{URL: "/quizzes/" + q.Slug + "/answers"}}
@@ -97,7 +98,7 @@ func newQuizEntry(q *Quiz, cites map[string]*Citation, site CallToAction) (*quiz
 		pub.UpdatedAt = ptr(q.UpdatedAt.UTC())
 	}
 	if pub.Questions == nil {
-		pub.Questions = []QuizQuestion{}
+		pub.Questions = []cms.QuizQuestion{}
 	}
 	for i, b := range q.Bands {
 		pb := PublicQuizBand{Key: b.Key(), Label: b.Label, FromMonths: b.FromMonths, ToMonths: b.ToMonths,
@@ -105,7 +106,7 @@ func newQuizEntry(q *Quiz, cites map[string]*Citation, site CallToAction) (*quiz
 		for _, id := range b.CitationIDs {
 			if c := cites[id]; c != nil {
 				src := PublicQuizSource{Key: c.Key, Title: cite.PlainTitle(c.Title), Year: c.Year}
-				if httpURLProblem(c.URL) == "" {
+				if cms.URLProblem(c.URL) == "" {
 					src.URL = c.URL
 				}
 				if c.DOI != "" {
@@ -128,14 +129,14 @@ func newQuizEntry(q *Quiz, cites map[string]*Citation, site CallToAction) (*quiz
 		return nil, err
 	}
 	e.def = NewBody(def)
-	for _, k := range []string{ResultBelow, ResultWithin, ResultAbove} {
+	for _, k := range []string{cms.ResultBelow, cms.ResultWithin, cms.ResultAbove} {
 		t := q.Results.Text(k)
 		j, err := marshal(struct {
-			Result string   `json:"result"`
-			Title  string   `json:"title"`
-			Text   string   `json:"text"`
-			CTA    *QuizCTA `json:"cta"` // null: no link anywhere
-		}{k, t.Title, t.Text, ResultCTA(t.CTA, site)})
+			Result string       `json:"result"`
+			Title  string       `json:"title"`
+			Text   string       `json:"text"`
+			CTA    *cms.QuizCTA `json:"cta"` // null: no link anywhere
+		}{k, t.Title, t.Text, cms.ResultCTA(t.CTA, site)})
 		if err != nil {
 			return nil, err
 		}
@@ -150,17 +151,17 @@ func (s *Snapshot) Quiz(slug string) (*Body, error) {
 	if e := s.quizzes[slug]; e != nil {
 		return e.def, nil
 	}
-	return nil, Errorf(KindNotFound, "cms.Snapshot.Quiz", "No quiz has the slug %q.", truncate(slug, 120))
+	return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.Quiz", "No quiz has the slug %q.", truncate(slug, 120))
 }
 
 // EvaluateQuiz evaluates answers against quiz slug as published and
 // appends the JSON body of POST /api/v1/quizzes/{slug}/answers to dst.
 // It never touches the database. Errors: NotFound (slug), Invalid (naming
 // the answers).
-func (s *Snapshot) EvaluateQuiz(slug string, a *QuizAnswers, dst []byte) ([]byte, QuizOutcome, error) {
+func (s *Snapshot) EvaluateQuiz(slug string, a *cms.QuizAnswers, dst []byte) ([]byte, cms.QuizOutcome, error) {
 	e := s.quizzes[slug]
 	if e == nil {
-		return dst, QuizOutcome{}, Errorf(KindNotFound, "cms.Snapshot.EvaluateQuiz", "No quiz has the slug %q.", truncate(slug, 120))
+		return dst, cms.QuizOutcome{}, cms.Errorf(cms.KindNotFound, "cms.Snapshot.EvaluateQuiz", "No quiz has the slug %q.", truncate(slug, 120))
 	}
 	out, err := e.quiz.Evaluate(a)
 	if err != nil {

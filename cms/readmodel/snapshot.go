@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // Snapshot is an immutable view of everything public at one content
@@ -49,7 +51,7 @@ type Snapshot struct {
 const maxCachedPages = 4096
 
 type postEntry struct {
-	post    *Post // without Body (Markdown)
+	post    *cms.Post // without Body (Markdown)
 	summary []byte
 	full    *Body
 }
@@ -86,7 +88,7 @@ func (s *Snapshot) Post(slug string) (*Body, string, error) {
 	if cur, ok := s.oldSlugs[slug]; ok {
 		return nil, cur, nil
 	}
-	return nil, "", Errorf(KindNotFound, "cms.Snapshot.Post", "No published post has the slug %q.", truncate(slug, 120))
+	return nil, "", cms.Errorf(cms.KindNotFound, "cms.Snapshot.Post", "No published post has the slug %q.", truncate(slug, 120))
 }
 
 // PostQuery selects a page of published posts.
@@ -95,15 +97,15 @@ type PostQuery struct {
 	Limit    int
 	Category string // category slug, "" for all
 	Tag      string // "" for all
-	Sort     PostSort
+	Sort     cms.PostSort
 	Window   string // sort=popular: "7d", "30d" or "all" (see SetWindow)
 }
 
 // ParsePostQuery validates raw query values, naming the bad ones. Empty
 // values take the defaults (page 1, limit 20, newest first).
 func ParsePostQuery(page, limit, category, tag, sort string) (PostQuery, error) {
-	q := PostQuery{Page: 1, Limit: 20, Category: category, Tag: tag, Sort: SortNewest}
-	pr := Problems{}
+	q := PostQuery{Page: 1, Limit: 20, Category: category, Tag: tag, Sort: cms.SortNewest}
+	pr := cms.Problems{}
 	if page != "" {
 		n, err := strconv.Atoi(page)
 		if err != nil || n < 1 || n > 100000 {
@@ -119,15 +121,15 @@ func ParsePostQuery(page, limit, category, tag, sort string) (PostQuery, error) 
 		q.Limit = n
 	}
 	if sort != "" {
-		q.Sort = PostSort(sort)
-		if q.Sort != SortNewest && q.Sort != SortOldest && q.Sort != SortPopular {
+		q.Sort = cms.PostSort(sort)
+		if q.Sort != cms.SortNewest && q.Sort != cms.SortOldest && q.Sort != SortPopular {
 			pr.Add("sort", "Must be newest, oldest or popular.")
 		}
 	}
-	if len(category) > MaxSlugLen {
+	if len(category) > cms.MaxSlugLen {
 		pr.Add("category", "Too long.")
 	}
-	if len(tag) > 4*MaxTagLen {
+	if len(tag) > 4*cms.MaxTagLen {
 		pr.Add("tag", "Too long.")
 	}
 	return q, pr.Err("cms.ParsePostQuery")
@@ -173,7 +175,7 @@ func (s *Snapshot) RememberPostsForQuery(raw []byte, b *Body) { s.rawPosts.put(s
 func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
 	c := s.byCatSlug[slug]
 	if c == nil {
-		return nil, Errorf(KindNotFound, "cms.Snapshot.Category", "No category has the slug %q.", truncate(slug, 120))
+		return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.Category", "No category has the slug %q.", truncate(slug, 120))
 	}
 	key := "cat\x00" + slug + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + string(q.Sort)
 	return s.cached(key, func() []byte {
@@ -239,7 +241,7 @@ func writeSummaries(b *bytes.Buffer, list []*postEntry, q PostQuery) {
 	b.WriteByte('[')
 	for i := start; i < end; i++ {
 		idx := i
-		if q.Sort == SortOldest {
+		if q.Sort == cms.SortOldest {
 			idx = total - 1 - i
 		}
 		if i > start {
@@ -287,13 +289,13 @@ func truncate(s string, n int) string {
 // snapshotInput is everything a snapshot is built from.
 type snapshotInput struct {
 	version   int64
-	posts     []*Post // published, with HTML
-	cats      []*Category
-	settings  *Settings
-	citations []*Citation // the whole reference library
-	publicURL string      // image and media URLs start with it
-	lists     listsInput  // curated lists and view totals
-	quizzes   []*Quiz     // stored quizzes; the built-in ones are added when missing
+	posts     []*cms.Post // published, with HTML
+	cats      []*cms.Category
+	settings  *cms.Settings
+	citations []*cms.Citation // the whole reference library
+	publicURL string          // image and media URLs start with it
+	lists     listsInput      // curated lists and view totals
+	quizzes   []*cms.Quiz     // stored quizzes; the built-in ones are added when missing
 }
 
 // buildSnapshot renders every public body from in. prev, if not nil,
@@ -323,7 +325,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 
 	catByID := make(map[string]*catEntry, len(cats))
 	sortedCats := slices.Clone(cats)
-	slices.SortStableFunc(sortedCats, func(a, b *Category) int {
+	slices.SortStableFunc(sortedCats, func(a, b *cms.Category) int {
 		if a.Position != b.Position {
 			return a.Position - b.Position
 		}
@@ -336,7 +338,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	}
 
 	sorted := slices.Clone(posts)
-	slices.SortFunc(sorted, func(a, b *Post) int {
+	slices.SortFunc(sorted, func(a, b *cms.Post) int {
 		if c := b.PublishedAt.Compare(a.PublishedAt); c != 0 {
 			return c
 		}
@@ -414,7 +416,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	return s, nil
 }
 
-func catDeps(cats []*Category) string {
+func catDeps(cats []*cms.Category) string {
 	var b strings.Builder
 	for _, c := range cats {
 		b.WriteString(c.ID)
@@ -427,18 +429,18 @@ func catDeps(cats []*Category) string {
 type entryEnv struct {
 	cats   map[string]*catEntry
 	author PublicAuthor
-	st     *Settings
+	st     *cms.Settings
 	links  imageLinks
 	media  *strings.Replacer // makes body media links absolute; nil: keep them
 
-	citations map[string]*Citation // the library by id
+	citations map[string]*cms.Citation // the library by id
 }
 
 // newEntryEnv is the entryEnv of posts rendered with these categories (by
 // id), settings, public URL and reference library.
-func newEntryEnv(cats map[string]*catEntry, st *Settings, publicURL string, citations []*Citation) *entryEnv {
+func newEntryEnv(cats map[string]*catEntry, st *cms.Settings, publicURL string, citations []*cms.Citation) *entryEnv {
 	env := &entryEnv{cats: cats, st: st, links: imageLinks{base: publicURL},
-		citations: make(map[string]*Citation, len(citations))}
+		citations: make(map[string]*cms.Citation, len(citations))}
 	env.author = PublicAuthor(env.links.author(&st.Author))
 	for _, c := range citations {
 		env.citations[c.ID] = c
@@ -447,7 +449,7 @@ func newEntryEnv(cats map[string]*catEntry, st *Settings, publicURL string, cita
 	return env
 }
 
-func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
+func newPostEntry(p *cms.Post, env *entryEnv) (*postEntry, error) {
 	sum, full := env.publicPost(p)
 	summary, err := marshal(sum)
 	if err != nil {
@@ -466,7 +468,7 @@ func newPostEntry(p *Post, env *entryEnv) (*postEntry, error) {
 }
 
 // publicPost is p as the public API shows it: in lists, and alone.
-func (env *entryEnv) publicPost(p *Post) (PublicPostSummary, PublicPost) {
+func (env *entryEnv) publicPost(p *cms.Post) (PublicPostSummary, PublicPost) {
 	sum := PublicPostSummary{
 		ID: p.ID, Slug: p.Slug, Title: p.Title, Excerpt: p.Excerpt,
 		PublishedAt: p.PublishedAt, UpdatedAt: p.UpdatedAt,
@@ -478,7 +480,7 @@ func (env *entryEnv) publicPost(p *Post) (PublicPostSummary, PublicPost) {
 		sum.Tags = []string{}
 	}
 	if sum.Excerpt == "" {
-		sum.Excerpt = Excerpt(StripCitations(p.HTML), 240)
+		sum.Excerpt = cms.Excerpt(cms.StripCitations(p.HTML), 240)
 	}
 	for _, id := range p.CategoryIDs {
 		if c := env.cats[id]; c != nil {
@@ -492,24 +494,24 @@ func (env *entryEnv) publicPost(p *Post) (PublicPostSummary, PublicPost) {
 	if env.media != nil {
 		html = env.media.Replace(html)
 	}
-	refs := make([]*Citation, 0, len(p.References))
+	refs := make([]*cms.Citation, 0, len(p.References))
 	for _, id := range p.References {
 		if c := env.citations[id]; c != nil {
 			refs = append(refs, c)
 		}
 	}
-	list := NewReferenceList(env.st.CitationStyle, refs, html)
+	list := cms.NewReferenceList(env.st.CitationStyle, refs, html)
 	html = list.FormatCitations(html)
 	full := PublicPost{PublicPostSummary: sum, HTML: html, References: publicReferences(list), SEO: PublicSEO{
 		Title: p.SEO.Title, Description: p.SEO.Description, CanonicalURL: p.SEO.CanonicalURL,
 	}}
 	full.Author = env.author
-	full.CallToAction = PostCTA(p, env.st.CallToAction)
+	full.CallToAction = cms.PostCTA(p, env.st.CallToAction)
 	if full.SEO.Title == "" {
 		full.SEO.Title = p.Title
 	}
 	if full.SEO.Description == "" {
-		full.SEO.Description = CutText(sum.Excerpt, 160)
+		full.SEO.Description = cms.CutText(sum.Excerpt, 160)
 	}
 	if full.SEO.CanonicalURL == "" {
 		full.SEO.CanonicalURL = sum.URL

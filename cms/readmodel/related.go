@@ -1,4 +1,4 @@
-package cms
+package readmodel
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/lullabycms/lullaby/cms"
 )
 
 // Related posts and previous/next links. They depend on other posts, so
@@ -47,14 +48,14 @@ var enAnalyzer = sync.OnceValue(func() analysis.Analyzer {
 	return newSearchMapping().AnalyzerNamed(en.AnalyzerName)
 })
 
-func newPostFeatures(p *Post) *postFeatures {
+func newPostFeatures(p *cms.Post) *postFeatures {
 	f := &postFeatures{version: p.Version, cats: p.CategoryIDs, terms: map[string]bool{}}
 	for _, t := range p.Tags {
 		f.tags = append(f.tags, strings.ToLower(t))
 	}
 	text := p.Title + " . " + p.Excerpt
 	if p.Excerpt == "" {
-		text += " " + Excerpt(StripCitations(p.HTML), 400)
+		text += " " + cms.Excerpt(cms.StripCitations(p.HTML), 400)
 	}
 	for _, t := range enAnalyzer().Analyze([]byte(text)) {
 		if len(t.Term) >= 3 {

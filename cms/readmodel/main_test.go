@@ -1,0 +1,9 @@
+package readmodel_test
+
+import (
+	"testing"
+
+	"github.com/lullabycms/lullaby/cms/cmstest"
+)
+
+func TestMain(m *testing.M) { cmstest.Main(m) }
