@@ -13,7 +13,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
-	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 	"github.com/mmcdole/gofeed"
@@ -29,13 +28,9 @@ func init() {
 // at the root, as cmd/lullaby mounts them.
 func MustFeedFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	db := cmstest.New(tb)
-	rm := readmodel.NewReadModel(db, cmstest.Logger())
+	cf := cmstest.MustService(tb)
+	rm, svc := cf.Read, cf.Svc
 	rm.SetPublicURL(testPublicURL)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: cmstest.Logger(), Images: imaging.Processor{}})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	api, err := public.New(public.Config{Content: rm, Logger: cmstest.Logger(), Media: svc})
 	if err != nil {
 		tb.Fatal(err)

@@ -21,8 +21,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
-	"github.com/lullabycms/lullaby/cms/imaging"
-	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 )
 
@@ -44,13 +42,9 @@ type fixture struct {
 
 func MustFixture(tb testing.TB, corsOrigins ...string) *fixture {
 	tb.Helper()
-	db := cmstest.New(tb)
-	rm := readmodel.NewReadModel(db, cmstest.Logger())
+	cf := cmstest.MustService(tb)
+	rm, svc := cf.Read, cf.Svc
 	rm.SetPublicURL(testPublicURL + "/")
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: cmstest.Logger(), Images: imaging.Processor{}})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	api, err := public.New(public.Config{Content: rm, Logger: cmstest.Logger(), CORSOrigins: corsOrigins, Media: svc})
 	if err != nil {
 		tb.Fatal(err)

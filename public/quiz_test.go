@@ -12,7 +12,6 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/problem"
-	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 	"github.com/valyala/fasthttp"
 )
@@ -27,12 +26,8 @@ type quizFixture struct {
 
 func MustQuizFixture(tb testing.TB, rate int) *quizFixture {
 	tb.Helper()
-	db := cmstest.New(tb)
-	rm := readmodel.NewReadModel(db, cmstest.Logger())
-	svc, err := cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: cmstest.Logger()})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cf := cmstest.MustService(tb)
+	db, rm, svc := cf.DB, cf.Read, cf.Svc
 	counter, err := cms.NewQuizCounter(cms.QuizCounterConfig{Store: db, Logger: cmstest.Logger(), RatePerMinute: rate})
 	if err != nil {
 		tb.Fatal(err)

@@ -44,14 +44,13 @@ func (f *viewsFixture) Advance(d time.Duration) {
 
 func MustViewsFixture(tb testing.TB) *viewsFixture {
 	tb.Helper()
-	f := &viewsFixture{db: cmstest.New(tb), now: time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)}
-	f.rm = readmodel.NewReadModel(f.db, cmstest.Logger())
+	f := &viewsFixture{now: time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)}
+	cf := cmstest.MustService(tb, func(c *cms.ServiceConfig) { c.Now = f.Now })
+	f.db, f.rm = cf.DB, cf.Read
+	svc := cf.Svc
 	f.rm.SetPublicURL(testPublicURL)
 	f.rm.SetClock(f.Now)
-	svc, err := cms.NewService(cms.ServiceConfig{Store: f.db, Publisher: f.rm, Logger: cmstest.Logger(), Now: f.Now})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	var err error
 	if f.views, err = cms.NewViewCounter(cms.ViewCounterConfig{Store: f.db, Logger: cmstest.Logger(), Now: f.Now, RatePerMinute: 60}); err != nil {
 		tb.Fatal(err)
 	}
