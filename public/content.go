@@ -1,9 +1,6 @@
 package public
 
 import (
-	"bytes"
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/readmodel"
@@ -88,64 +85,3 @@ func (a *API) handleCitation(c *fiber.Ctx) error {
 	}
 	return a.send(c, body)
 }
-
-// send writes a ready-made JSON body: 304 when the client's ETag matches,
-// else the bytes in the best encoding the client accepts, made at most
-// once.
-func (a *API) send(c *fiber.Ctx, b *readmodel.Body) error { return a.sendType(c, b, valueJSON) }
-
-// Header names and values, canonical and ready, so that sending a body
-// does no header normalisation or allocation.
-var (
-	headerETag            = []byte(fiber.HeaderETag)
-	headerCacheControl    = []byte(fiber.HeaderCacheControl)
-	headerVary            = []byte(fiber.HeaderVary)
-	headerIfNoneMatch     = []byte(fiber.HeaderIfNoneMatch)
-	headerAcceptEncoding  = []byte(fiber.HeaderAcceptEncoding)
-	headerContentEncoding = []byte(fiber.HeaderContentEncoding)
-	valueVary             = []byte("Accept-Encoding, Origin")
-	valueJSON             = []byte(fiber.MIMEApplicationJSONCharsetUTF8)
-	valueBrotli           = []byte("br")
-	valueGzip             = []byte("gzip")
-)
-
-// etagMatches implements If-None-Match's weak comparison: any listed tag,
-// with or without W/, or "*". It does not allocate.
-func etagMatches(header, etag []byte) bool {
-	for len(header) > 0 {
-		var part []byte
-		part, header, _ = bytes.Cut(header, comma)
-		part = bytes.TrimPrefix(bytes.TrimSpace(part), weakPrefix)
-		if bytes.Equal(part, etag) || string(part) == "*" {
-			return true
-		}
-	}
-	return false
-}
-
-// acceptsEncoding reports whether an Accept-Encoding header lists enc
-// with a non-zero quality. It allocates only to read an explicit quality.
-func acceptsEncoding(header []byte, enc string) bool {
-	for len(header) > 0 {
-		var part []byte
-		part, header, _ = bytes.Cut(header, comma)
-		name, params, _ := bytes.Cut(bytes.TrimSpace(part), semicolon)
-		if !bytes.EqualFold(bytes.TrimSpace(name), []byte(enc)) {
-			continue
-		}
-		k, v, ok := bytes.Cut(bytes.TrimSpace(params), equals)
-		if !ok || string(bytes.TrimSpace(k)) != "q" {
-			return true
-		}
-		q, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
-		return err == nil && q > 0
-	}
-	return false
-}
-
-var (
-	comma      = []byte(",")
-	semicolon  = []byte(";")
-	equals     = []byte("=")
-	weakPrefix = []byte("W/")
-)

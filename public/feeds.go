@@ -56,33 +56,3 @@ func (a *API) handleSitemap(c *fiber.Ctx) error {
 func (a *API) handleRobots(c *fiber.Ctx) error {
 	return a.sendType(c, a.content.Snapshot().Robots(), valueText)
 }
-
-// sendType is send for bodies that are not JSON: the same ETag, 304 and
-// compression, with contentType. The encoding is chosen first, so that
-// the ETag is that of what is sent (each encoding has its own) and a HEAD
-// answers exactly the headers of its GET (fasthttp sends the length of
-// the body it does not send).
-func (a *API) sendType(c *fiber.Ctx, b *readmodel.Body, contentType []byte) error {
-	h := &c.Response().Header
-	req := &c.Request().Header
-	body, etag, enc := b.JSON, b.ETagBytes(), []byte(nil)
-	if ae := req.PeekBytes(headerAcceptEncoding); len(ae) > 0 {
-		switch {
-		case acceptsEncoding(ae, "br") && b.Brotli() != nil:
-			body, etag, enc = b.Brotli(), b.BrotliETag(), valueBrotli
-		case acceptsEncoding(ae, "gzip") && b.Gzip() != nil:
-			body, etag, enc = b.Gzip(), b.GzipETag(), valueGzip
-		}
-	}
-	h.SetCanonical(headerETag, etag)
-	h.SetCanonical(headerCacheControl, a.cacheControl)
-	h.SetCanonical(headerVary, valueVary)
-	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, etag) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	h.SetContentTypeBytes(contentType)
-	if enc != nil {
-		h.SetCanonical(headerContentEncoding, enc)
-	}
-	return c.Send(body)
-}

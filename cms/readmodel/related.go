@@ -233,3 +233,26 @@ func writeSummaryOrNull(b *bytes.Buffer, e *postEntry) {
 	}
 	b.Write(e.summary)
 }
+
+// prune forgets posts no longer published, once they are many.
+func (lc *linkCache) prune(posts []*cms.Post) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if len(lc.bodies)+len(lc.feats) <= 2*len(posts)+128 {
+		return
+	}
+	live := make(map[string]bool, len(posts))
+	for _, p := range posts {
+		live[p.ID] = true
+	}
+	for id := range lc.bodies {
+		if !live[id] {
+			delete(lc.bodies, id)
+		}
+	}
+	for id := range lc.feats {
+		if !live[id] {
+			delete(lc.feats, id)
+		}
+	}
+}
