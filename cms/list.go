@@ -1,7 +1,6 @@
 package cms
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -124,16 +123,3 @@ type PostState struct {
 
 // Public reports whether the post is published and not in the trash.
 func (s PostState) Public() bool { return s.Status == StatusPublished && !s.Trashed }
-
-// ListStore keeps curated lists and the popular list's pins.
-type ListStore interface {
-	CreateList(ctx context.Context, l *List) error                  // Conflict with Fields["slug"] when taken
-	UpdateList(ctx context.Context, l *List, prevVersion int) error // Conflict (version or slug), NotFound
-	GetList(ctx context.Context, id string) (*List, error)          // Invalid, NotFound
-	GetListBySlug(ctx context.Context, slug string) (*List, error)  // NotFound
-	ListLists(ctx context.Context) ([]*List, error)                 // every list, popular included, by creation
-	DeleteList(ctx context.Context, id string) error                // NotFound
-	// PostStates returns the status of each existing post among ids (any
-	// state, trashed included); unknown and malformed ids are absent.
-	PostStates(ctx context.Context, ids []string) (map[string]PostState, error)
-}

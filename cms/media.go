@@ -2,7 +2,6 @@ package cms
 
 import (
 	"context"
-	"io"
 	"path"
 	"strings"
 	"time"
@@ -74,43 +73,6 @@ func (f *MediaFilter) normalise() {
 		f.Limit = 20
 	}
 	f.Limit = min(f.Limit, 100)
-}
-
-// MediaStore keeps media: a metadata document per image and its variants
-// as files.
-//
-// With no transactions, CreateMedia writes every variant file first and
-// the metadata document last (the commit point); on any failure it deletes
-// the files it wrote, so nothing is left behind. DeleteMedia removes the
-// metadata document first, then the files. A crash between the two steps
-// of either leaves files no media refers to: SweepMediaFiles removes them.
-type MediaStore interface {
-	// CreateMedia stores m (ID, Version 1 and timestamps set) with the
-	// bytes of each of m.Variants read from data (same order). When a
-	// media with the same Hash already exists (a concurrent identical
-	// upload), nothing is kept and the existing media is returned;
-	// otherwise m.
-	CreateMedia(ctx context.Context, m *Media, data []io.Reader) (*Media, error)
-	// GetMedia returns one media. NotFound, Invalid (malformed id).
-	GetMedia(ctx context.Context, id string) (*Media, error)
-	// FindMediaByHash returns the media with that upload hash; NotFound.
-	FindMediaByHash(ctx context.Context, hash string) (*Media, error)
-	// ListMedia returns one page of media matching f (normalised), newest
-	// first, and the total number of matches.
-	ListMedia(ctx context.Context, f MediaFilter) ([]*Media, int, error)
-	// UpdateMedia replaces the metadata stored at prevVersion with m.
-	// Conflict on a stale version, NotFound.
-	UpdateMedia(ctx context.Context, m *Media, prevVersion int) error
-	// DeleteMedia removes the media and all its files. NotFound.
-	DeleteMedia(ctx context.Context, id string) error
-	// OpenMediaVariant returns the named variant of media id and its
-	// bytes. NotFound for an unknown media or variant.
-	OpenMediaVariant(ctx context.Context, id, name string) (*MediaVariant, []byte, error)
-	// SweepMediaFiles deletes the stored files (and all their data) that
-	// no media refers to and that were written before before, so that an
-	// upload still in progress is never touched, and returns how many it
-	// deleted. Errors: KindUnavailable, KindInternal.
-	SweepMediaFiles(ctx context.Context, before time.Time) (int, error)
 }
 
 // ImageProcessor checks uploaded images and renders the variants stored

@@ -10,26 +10,6 @@ import (
 	"time"
 )
 
-// QuizStore keeps quizzes (one small document each, keyed by slug) and
-// the anonymous daily counts of their results.
-type QuizStore interface {
-	// GetQuiz returns the stored quiz with the slug; NotFound if none.
-	GetQuiz(ctx context.Context, slug string) (*Quiz, error)
-	// CreateQuiz stores q (Version 1); Conflict when the slug is taken.
-	CreateQuiz(ctx context.Context, q *Quiz) error
-	// UpdateQuiz replaces the quiz stored at prevVersion with q (whole);
-	// Conflict on another version, NotFound.
-	UpdateQuiz(ctx context.Context, q *Quiz, prevVersion int) error
-	// ListQuizzes returns every stored quiz: one scan, for the read model.
-	ListQuizzes(ctx context.Context) ([]*Quiz, error)
-	// AddQuizResults adds each count to its daily bucket ($inc upserts).
-	// When it fails part way, the counts it wrote have Count set to 0.
-	AddQuizResults(ctx context.Context, counts []QuizResultCount) error
-	// QuizResultCounts returns the daily buckets of quiz slug from fromDay
-	// on, by day.
-	QuizResultCounts(ctx context.Context, slug, fromDay string) ([]QuizResultCount, error)
-}
-
 // QuizResultCount is how many readers got one result in one age band of
 // one quiz on one day (UTC, "YYYY-MM-DD"): a quiz_results bucket. Nothing
 // else about them is kept.

@@ -2,6 +2,7 @@ package cms
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -19,9 +20,9 @@ type Store interface {
 	StateStore
 	MediaStore
 	CitationStore
-	ListStore // list.go
-	ViewStore // views.go
-	QuizStore // quiz_service.go
+	ListStore
+	ViewStore
+	QuizStore
 }
 
 // CitationStore keeps the reference library.
@@ -198,4 +199,90 @@ type PostIndexStore interface {
 	// AllPosts returns every post, live and trashed, without Body, HTML
 	// and Revisions: one scan.
 	AllPosts(ctx context.Context) ([]*Post, error)
+}
+
+// ListStore keeps curated lists and the popular list's pins.
+type ListStore interface {
+	CreateList(ctx context.Context, l *List) error                  // Conflict with Fields["slug"] when taken
+	UpdateList(ctx context.Context, l *List, prevVersion int) error // Conflict (version or slug), NotFound
+	GetList(ctx context.Context, id string) (*List, error)          // Invalid, NotFound
+	GetListBySlug(ctx context.Context, slug string) (*List, error)  // NotFound
+	ListLists(ctx context.Context) ([]*List, error)                 // every list, popular included, by creation
+	DeleteList(ctx context.Context, id string) error                // NotFound
+	// PostStates returns the status of each existing post among ids (any
+	// state, trashed included); unknown and malformed ids are absent.
+	PostStates(ctx context.Context, ids []string) (map[string]PostState, error)
+}
+
+// MediaStore keeps media: a metadata document per image and its variants
+// as files.
+//
+// With no transactions, CreateMedia writes every variant file first and
+// the metadata document last (the commit point); on any failure it deletes
+// the files it wrote, so nothing is left behind. DeleteMedia removes the
+// metadata document first, then the files. A crash between the two steps
+// of either leaves files no media refers to: SweepMediaFiles removes them.
+type MediaStore interface {
+	// CreateMedia stores m (ID, Version 1 and timestamps set) with the
+	// bytes of each of m.Variants read from data (same order). When a
+	// media with the same Hash already exists (a concurrent identical
+	// upload), nothing is kept and the existing media is returned;
+	// otherwise m.
+	CreateMedia(ctx context.Context, m *Media, data []io.Reader) (*Media, error)
+	// GetMedia returns one media. NotFound, Invalid (malformed id).
+	GetMedia(ctx context.Context, id string) (*Media, error)
+	// FindMediaByHash returns the media with that upload hash; NotFound.
+	FindMediaByHash(ctx context.Context, hash string) (*Media, error)
+	// ListMedia returns one page of media matching f (normalised), newest
+	// first, and the total number of matches.
+	ListMedia(ctx context.Context, f MediaFilter) ([]*Media, int, error)
+	// UpdateMedia replaces the metadata stored at prevVersion with m.
+	// Conflict on a stale version, NotFound.
+	UpdateMedia(ctx context.Context, m *Media, prevVersion int) error
+	// DeleteMedia removes the media and all its files. NotFound.
+	DeleteMedia(ctx context.Context, id string) error
+	// OpenMediaVariant returns the named variant of media id and its
+	// bytes. NotFound for an unknown media or variant.
+	OpenMediaVariant(ctx context.Context, id, name string) (*MediaVariant, []byte, error)
+	// SweepMediaFiles deletes the stored files (and all their data) that
+	// no media refers to and that were written before before, so that an
+	// upload still in progress is never touched, and returns how many it
+	// deleted. Errors: KindUnavailable, KindInternal.
+	SweepMediaFiles(ctx context.Context, before time.Time) (int, error)
+}
+
+// QuizStore keeps quizzes (one small document each, keyed by slug) and
+// the anonymous daily counts of their results.
+type QuizStore interface {
+	// GetQuiz returns the stored quiz with the slug; NotFound if none.
+	GetQuiz(ctx context.Context, slug string) (*Quiz, error)
+	// CreateQuiz stores q (Version 1); Conflict when the slug is taken.
+	CreateQuiz(ctx context.Context, q *Quiz) error
+	// UpdateQuiz replaces the quiz stored at prevVersion with q (whole);
+	// Conflict on another version, NotFound.
+	UpdateQuiz(ctx context.Context, q *Quiz, prevVersion int) error
+	// ListQuizzes returns every stored quiz: one scan, for the read model.
+	ListQuizzes(ctx context.Context) ([]*Quiz, error)
+	// AddQuizResults adds each count to its daily bucket ($inc upserts).
+	// When it fails part way, the counts it wrote have Count set to 0.
+	AddQuizResults(ctx context.Context, counts []QuizResultCount) error
+	// QuizResultCounts returns the daily buckets of quiz slug from fromDay
+	// on, by day.
+	QuizResultCounts(ctx context.Context, slug, fromDay string) ([]QuizResultCount, error)
+}
+
+// ViewStore keeps daily view counts and the daily salt of reader keys.
+type ViewStore interface {
+	// AddViews adds each count to its daily bucket ($inc upserts).
+	AddViews(ctx context.Context, counts []ViewCount) error
+	// ViewTotals sums the views of each post over the days from fromDay
+	// on ("": every day), keyed by post id.
+	ViewTotals(ctx context.Context, fromDay string) (map[string]int64, error)
+	// PostViews returns the daily buckets of one post from fromDay on, by
+	// day.
+	PostViews(ctx context.Context, postID, fromDay string) ([]ViewCount, error)
+	// ViewSalt returns the salt of day, storing the output of generate on
+	// first use (every instance gets the same value), and forgets the
+	// salts of earlier days.
+	ViewSalt(ctx context.Context, day string, generate func() ([]byte, error)) ([]byte, error)
 }

@@ -24,22 +24,6 @@ type ViewCount struct {
 	Views  int64  `json:"views"`
 }
 
-// ViewStore keeps daily view counts and the daily salt of reader keys.
-type ViewStore interface {
-	// AddViews adds each count to its daily bucket ($inc upserts).
-	AddViews(ctx context.Context, counts []ViewCount) error
-	// ViewTotals sums the views of each post over the days from fromDay
-	// on ("": every day), keyed by post id.
-	ViewTotals(ctx context.Context, fromDay string) (map[string]int64, error)
-	// PostViews returns the daily buckets of one post from fromDay on, by
-	// day.
-	PostViews(ctx context.Context, postID, fromDay string) ([]ViewCount, error)
-	// ViewSalt returns the salt of day, storing the output of generate on
-	// first use (every instance gets the same value), and forgets the
-	// salts of earlier days.
-	ViewSalt(ctx context.Context, day string, generate func() ([]byte, error)) ([]byte, error)
-}
-
 // DayFormat is the layout of view bucket days.
 const DayFormat = "2006-01-02"
 
