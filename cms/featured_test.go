@@ -24,8 +24,7 @@ type oneSaveEnv struct {
 
 func mustOneSaveEnv(tb testing.TB) *oneSaveEnv {
 	tb.Helper()
-	f := cmstest.MustService(tb)
-	svc, db, rm := f.Svc, f.DB, f.Read
+	svc, db, rm := mustServiceParts(tb)
 	e := &oneSaveEnv{svc: svc, db: db, rm: rm, owner: &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}}
 	var err error
 	if e.draft, err = svc.CreatePost(tb.Context(), e.owner, cms.PostInput{Title: ptr("Early mornings"), Body: ptr("First draft.")}); err != nil {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
-	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // TestPendingEdit: the edits of a published post are saved as its
@@ -17,8 +16,7 @@ import (
 func TestPendingEdit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := cmstest.MustService(t)
-	svc, db, rm := f.Svc, f.DB, f.Read
+	svc, db, rm := mustServiceParts(t)
 	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
 	publicHTML := func() string {
 		t.Helper()
