@@ -180,9 +180,7 @@ func (b *Browser) MustLogin(tb testing.TB, email, password string) {
 func (e *Env) MustPanelEditor(tb testing.TB) *Browser {
 	tb.Helper()
 	role, email, name, pw := cms.RoleEditor, editorEmail, "Edith Editor", editorPassword
-	if _, err := e.Svc.CreateUser(tb.Context(), nil, cms.UserInput{Email: &email, Name: &name, Role: &role, Password: &pw}); err != nil {
-		tb.Fatalf("create editor: %v", err)
-	}
+	e.MustUser(tb, cms.UserInput{Email: &email, Name: &name, Role: &role, Password: &pw})
 	b := e.NewBrowser()
 	b.MustLogin(tb, editorEmail, editorPassword)
 	return b

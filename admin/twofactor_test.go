@@ -380,9 +380,7 @@ func TestPanelTwoFactor(t *testing.T) {
 	t.Run("OwnerRequired", func(t *testing.T) {
 		clk.Add(addressWindow)
 		role, email, name, pw := cms.RoleOwner, "second@example.com", "Second Owner", "second owner password"
-		if _, err := e.Svc.CreateUser(t.Context(), nil, cms.UserInput{Email: &email, Name: &name, Role: &role, Password: &pw}); err != nil {
-			t.Fatal(err)
-		}
+		e.MustUser(t, cms.UserInput{Email: &email, Name: &name, Role: &role, Password: &pw})
 		clk.Step()
 		owner := e.NewBrowser()
 		owner.Post(t, "/admin/login", url.Values{"email": {ownerEmail}, "password": {ownerPassword}}).MustRedirect(t, "/admin/login/2fa")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 func TestCitationKeys(t *testing.T) {
@@ -50,7 +51,7 @@ func TestCitationLibrary(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, _ := MustMediaService(t, 0)
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	price, err := svc.CreateCitation(ctx, owner, cms.Citation{Type: cms.CiteArticle, Title: "Five-year follow-up of harms and benefits of behavioral infant sleep intervention",
 		Authors: []cms.Name{{Family: "Price", Given: "Anna M. H."}, {Family: "Wake", Given: "Melissa"}}, Year: 2012,
 		Container: "Pediatrics", Volume: "130", Issue: "4", Pages: "643-651", DOI: "https://doi.org/10.1542/peds.2011-3467"})

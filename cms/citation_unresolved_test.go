@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // TestUnresolvedCitations: a draft citing a key that is not in the
@@ -18,7 +19,7 @@ func TestUnresolvedCitations(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, _, rm := mustServiceParts(t)
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 
 	body := "Babies wake at night [@smith2020; @jones2001, p. 4]. Again [@smith2020]."
 	draft, err := svc.CreatePost(ctx, owner, cms.PostInput{Title: ptr("Night waking"), Body: &body})

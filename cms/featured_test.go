@@ -25,7 +25,7 @@ type oneSaveEnv struct {
 func mustOneSaveEnv(tb testing.TB) *oneSaveEnv {
 	tb.Helper()
 	svc, db, rm := mustServiceParts(tb)
-	e := &oneSaveEnv{svc: svc, db: db, rm: rm, owner: &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}}
+	e := &oneSaveEnv{svc: svc, db: db, rm: rm, owner: cmstest.Owner()}
 	var err error
 	if e.draft, err = svc.CreatePost(tb.Context(), e.owner, cms.PostInput{Title: ptr("Early mornings"), Body: ptr("First draft.")}); err != nil {
 		tb.Fatal(err)

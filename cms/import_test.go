@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // TestImportPostOneSave: an imported post, in any status it takes, is one
@@ -14,7 +15,7 @@ func TestImportPostOneSave(t *testing.T) {
 	t.Parallel()
 	svc := mustService(t)
 	ctx := t.Context()
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	at := time.Date(2024, 3, 9, 8, 30, 0, 0, time.UTC)
 	for _, status := range []cms.PostStatus{cms.StatusPublished, cms.StatusDraft, cms.StatusArchived} {
 		title := "Imported " + string(status)

@@ -50,7 +50,7 @@ func mustListEnv(tb testing.TB) *listEnv {
 	if err := rm.Reload(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	return &listEnv{db: db, rm: rm, svc: svc, owner: &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}, clock: clock}
+	return &listEnv{db: db, rm: rm, svc: svc, owner: cmstest.Owner(), clock: clock}
 }
 
 // mustPost creates a post, published (dated day days ago) unless draft.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // TestPendingEdit: the edits of a published post are saved as its
@@ -17,7 +18,7 @@ func TestPendingEdit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, db, rm := mustServiceParts(t)
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	publicHTML := func() string {
 		t.Helper()
 		b, _, err := rm.Snapshot().Post("naps")

@@ -14,7 +14,7 @@ func TestPostImages(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, _ := MustMediaService(t, 0)
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	pinMedia, err := svc.UploadMedia(ctx, owner, "pin.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 1000, 1500)))
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestPostImagesInvalid(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, _ := MustMediaService(t, 0)
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	m, err := svc.UploadMedia(ctx, owner, "pin.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 100, 150)))
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ func TestTrashPosts(t *testing.T) {
 	f := cmstest.MustService(t)
 	svc := f.Svc
 	ctx := t.Context()
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	mk := func(title string, status cms.PostStatus) *cms.Post {
 		p, err := svc.ImportPost(ctx, owner, cms.PostInput{Title: &title}, status, time.Time{})
 		if err != nil {

@@ -2,6 +2,7 @@ package cmstest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/imaging"
@@ -41,4 +42,59 @@ func MustServiceOn(tb testing.TB, db *mongodb.DB, opts ...func(*cms.ServiceConfi
 		tb.Fatalf("cmstest: cms.NewService: %v", err)
 	}
 	return &Fixture{DB: db, Read: rm, Svc: svc}
+}
+
+// Owner returns an owner to act as. The services check the actor's role,
+// not that the user is stored; MustUser stores one.
+func Owner() *cms.User { return &cms.User{ID: cms.NewID(), Role: cms.RoleOwner} }
+
+// MustPost creates a draft with in through the service, as an owner.
+func (f *Fixture) MustPost(tb testing.TB, in cms.PostInput) *cms.Post {
+	tb.Helper()
+	p, err := f.Svc.CreatePost(tb.Context(), Owner(), in)
+	if err != nil {
+		tb.Fatalf("cmstest: CreatePost: %v", err)
+	}
+	return p
+}
+
+// MustPublished stores a post with in as published at at (now when zero),
+// as one save, and returns it as saved. The read model serves it once
+// MustPublished returns.
+func (f *Fixture) MustPublished(tb testing.TB, in cms.PostInput, at time.Time) *cms.Post {
+	tb.Helper()
+	if at.IsZero() {
+		at = time.Now()
+	}
+	p, err := f.Svc.ImportPost(tb.Context(), Owner(), in, cms.StatusPublished, at)
+	if err != nil {
+		tb.Fatalf("cmstest: ImportPost: %v", err)
+	}
+	f.Svc.Refresh(tb.Context())
+	return p
+}
+
+// MustUser stores a user made from in, with what in leaves unset filled
+// in (a new e-mail address, a name, the editor role, a password), and
+// returns it. Tokens are the surfaces' business: admin's tests sign in
+// or mint one for the user.
+func (f *Fixture) MustUser(tb testing.TB, in cms.UserInput) *cms.User {
+	tb.Helper()
+	if in.Email == nil {
+		in.Email = new("user-" + cms.NewID() + "@example.com")
+	}
+	if in.Name == nil {
+		in.Name = new("Test User")
+	}
+	if in.Role == nil {
+		in.Role = new(cms.RoleEditor)
+	}
+	if in.Password == nil {
+		in.Password = new("a test password, long enough")
+	}
+	u, err := f.Svc.CreateUser(tb.Context(), nil, in)
+	if err != nil {
+		tb.Fatalf("cmstest: CreateUser: %v", err)
+	}
+	return u
 }

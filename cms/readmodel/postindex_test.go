@@ -27,7 +27,7 @@ func TestPostIndexMatchesStore(t *testing.T) {
 	f := cmstest.MustService(t)
 	svc := f.Svc
 	ctx := t.Context()
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	var cats []string
 	for _, name := range []string{"Naps", "Nights"} {
 		c, err := svc.CreateCategory(ctx, owner, cms.CategoryInput{Name: &name})
@@ -87,7 +87,7 @@ func TestPostIndexFresh(t *testing.T) {
 	f := cmstest.MustService(t)
 	svc := f.Svc
 	ctx := t.Context()
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	ix, other := readmodel.NewPostIndex(f.DB), readmodel.NewPostIndex(f.DB)
 	check := func(t *testing.T, want ...string) {
 		t.Helper()
@@ -143,7 +143,7 @@ func TestPostIndexDashboard(t *testing.T) {
 	f := cmstest.MustService(t)
 	svc := f.Svc
 	ctx := t.Context()
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	now := time.Now()
 	mk := func(title string, status cms.PostStatus, at time.Time) *cms.Post {
 		p, err := svc.ImportPost(ctx, owner, cms.PostInput{Title: &title}, status, at)
@@ -204,7 +204,7 @@ func TestPostIndexRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	title := "Warm"
-	if _, err := svc.CreatePost(t.Context(), &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}, cms.PostInput{Title: &title}); err != nil {
+	if _, err := svc.CreatePost(t.Context(), cmstest.Owner(), cms.PostInput{Title: &title}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond) // a few rounds of Run
@@ -225,15 +225,9 @@ func TestPostIndexPosts(t *testing.T) {
 	f := cmstest.MustService(t)
 	svc := f.Svc
 	ctx := t.Context()
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
-	a, err := svc.CreatePost(ctx, owner, cms.PostInput{Title: ptr("Kept")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := svc.CreatePost(ctx, owner, cms.PostInput{Title: ptr("Trashed")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	owner := cmstest.Owner()
+	a := f.MustPost(t, cms.PostInput{Title: ptr("Kept")})
+	b := f.MustPost(t, cms.PostInput{Title: ptr("Trashed")})
 	if _, err := svc.TrashPost(ctx, owner, b.ID, b.Version); err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func TestReadModelFollowsWrites(t *testing.T) {
 	if err := rm.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	title, body := "First post", "Hello **world**."
 	p, err := svc.CreatePost(ctx, owner, cms.PostInput{Title: &title, Body: &body})
 	if err != nil {
@@ -95,14 +95,10 @@ func TestReadModelFollowsWrites(t *testing.T) {
 // brackets in it are text, not markup, and reach the SEO description.
 func TestSEODescriptionKeepsPlainText(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	_, rm, svc := mustReadModelService(t)
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	f := cmstest.MustService(t)
+	rm := f.Read
 	title, body, excerpt := "Naps", "Text.", "Babies <1 year need naps; <b>always</b> check"
-	if _, err := svc.ImportPost(ctx, owner, cms.PostInput{Title: &title, Body: &body, Excerpt: &excerpt}, cms.StatusPublished, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	svc.Refresh(ctx)
+	f.MustPublished(t, cms.PostInput{Title: &title, Body: &body, Excerpt: &excerpt}, time.Time{})
 	b, _, err := rm.Snapshot().Post("naps")
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +122,7 @@ func TestDraftSavesLeavePublicContentAlone(t *testing.T) {
 	ctx := context.Background()
 	db, _, svc := mustReadModelService(t)
 	ix := readmodel.NewPostIndex(db)
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	versions := func() (content, posts int64) {
 		t.Helper()
 		c, err1 := db.ContentVersion(ctx)
@@ -170,7 +166,7 @@ func TestReadModelPublicURL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	_, rm, svc := mustReadModelService(t)
-	owner := &cms.User{ID: cms.NewID(), Role: cms.RoleOwner}
+	owner := cmstest.Owner()
 	m, err := svc.UploadMedia(ctx, owner, "cover.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 800, 600)))
 	if err != nil {
 		t.Fatal(err)
