@@ -4,6 +4,10 @@
 // parallel. Set LULLABY_TEST_MONGODB_URI to run against a MongoDB server
 // instead of the embedded one.
 //
+// On top of it, fixture.go builds what tests of the domain and the
+// surfaces start from: a service wired to its read model as cmd/lullaby
+// wires them (MustService), posts, published posts and users.
+//
 // Call Main from TestMain so that the shared server is stopped and its
 // files removed when the tests are done:
 //
