@@ -52,6 +52,7 @@ func (a *Admin) editorRoutes(r fiber.Router) {
 		r.Post("/posts/:id/"+act, a.handleEditorAction(act))
 	}
 	r.Post("/posts/:id/pending/discard", a.handlePendingDiscardForm)
+	r.Post("/posts/:id/pending/restore", a.handlePendingRestoreForm)
 	r.Get("/posts/:id/preview", a.handlePostPreview)
 	r.Post("/posts/:id/preview", a.handleFormPreview)
 	r.Get("/posts/:id/revisions", a.handleRevisionsPage)
@@ -90,7 +91,7 @@ type editorPage struct {
 	Images editorImages
 	// Refs is the post's reference list.
 	Refs editorRefs
-	// Pending is a published post's pending edit, or nil.
+	// Pending is the post's pending edit, or nil.
 	Pending *pendingView
 	// Unresolved are the keys the body cites that are not in the library:
 	// the draft saves, publishing is refused until they are added.

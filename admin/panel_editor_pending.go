@@ -18,6 +18,8 @@ import (
 // the form and drops that pending edit, and "Discard changes" drops it.
 // Opening a published post that has a pending edit offers it: "Continue
 // editing" (?pending=1: the form shows the pending edit) or discard it.
+// A post no longer published (not in the trash) that kept one
+// (cms/pending.go) offers it too: "Restore" saves it over the post.
 
 // pendingView is what the editor shows of a pending edit.
 type pendingView struct {
@@ -25,19 +27,22 @@ type pendingView struct {
 	SavedAt time.Time
 	Stale   bool // the post changed since the edit was made on it
 	Editing bool // the form shows the pending edit; else it is offered
+	Restore bool // the post is not published: the offer is to restore it
 }
 
-// pendingFor returns the pending edit of post (published) for the
-// editor showing form f, or nil when there is none.
+// pendingFor returns the pending edit of post for the editor showing
+// form f, or nil when there is none or the post is in the trash.
 func (a *Admin) pendingFor(ctx context.Context, post *cms.Post, f postForm) (*pendingView, error) {
-	if post == nil || !post.Public() {
+	if post == nil || post.Trashed() {
 		return nil, nil
 	}
 	e, err := a.svc.PendingOf(ctx, post)
 	if err != nil || e == nil {
 		return nil, err
 	}
-	return &pendingView{Version: e.Version, SavedAt: e.SavedAt, Stale: e.Stale, Editing: f.PendingVersion == e.Version}, nil
+	public := post.Public()
+	return &pendingView{Version: e.Version, SavedAt: e.SavedAt, Stale: e.Stale,
+		Editing: public && f.PendingVersion == e.Version, Restore: !public}, nil
 }
 
 // pendingForm returns the editor form of post showing its pending edit
@@ -81,11 +86,40 @@ func (a *Admin) handlePendingDiscardForm(c *fiber.Ctx) error {
 		pv = 0
 	}
 	msg := "Unpublished changes discarded: the editor shows the post as published."
+	if !post.Public() {
+		msg = "Unpublished changes discarded."
+	}
 	switch err := a.svc.DiscardPending(c.UserContext(), actor(c), post.ID, pv); {
 	case cms.IsKind(err, cms.KindNotFound):
 		msg = "There were no unpublished changes to discard."
 	case isPendingStale(err):
 		msg = "Nothing was discarded: the unpublished changes were saved again in another window. Here they are offered again."
+	case err != nil:
+		return err
+	}
+	return a.flashRedirect(c, editorPath(post.ID), msg)
+}
+
+// handlePendingRestoreForm saves the pending edit of post :id, no longer
+// published, over the post at the form's pendingVersion ("Restore") and
+// shows the post.
+func (a *Admin) handlePendingRestoreForm(c *fiber.Ctx) error {
+	post, err := a.panelPost(c)
+	if err != nil {
+		return err
+	}
+	pv, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("pendingVersion")))
+	if pv < 0 {
+		pv = 0
+	}
+	msg := "Unpublished changes restored: they are saved in the post, and its previous text is in the revisions."
+	switch _, err := a.svc.RestorePending(c.UserContext(), actor(c), post.ID, pv); {
+	case cms.IsKind(err, cms.KindNotFound):
+		msg = "There were no unpublished changes to restore."
+	case isPendingStale(err):
+		msg = "Nothing was restored: the unpublished changes were saved again in another window. Here they are offered again."
+	case refused(err):
+		msg = "Nothing was restored: " + cms.ErrorMessage(err)
 	case err != nil:
 		return err
 	}

@@ -313,7 +313,7 @@ func (a *Admin) editorSaveAll(c *fiber.Ctx, post *cms.Post, f postForm, action s
 	if update {
 		saved, err = a.svc.PublishChanges(ctx, u, post.ID, in, f.PendingVersion)
 	} else {
-		saved, err = a.svc.UpdatePost(ctx, u, post.ID, in)
+		saved, err = a.svc.UpdatePostOver(ctx, u, post.ID, in, f.PendingVersion)
 	}
 	if err != nil {
 		return a.editorFailed(c, post, f, action, err, changed)

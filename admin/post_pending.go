@@ -86,6 +86,28 @@ func (a *Admin) handlePendingPublish(c *fiber.Ctx) error {
 	return ok(c, p)
 }
 
+// handlePendingRestore saves the pending edit of post :id, no longer
+// published, over the post ("Restore"): 200 with the post.
+func (a *Admin) handlePendingRestore(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "id")
+	if err != nil {
+		return err
+	}
+	var body pendingVersionBody
+	if err := decodeOptionalJSON(c, &body); err != nil {
+		return err
+	}
+	pv, err := pendingVersionOf(body.PendingVersion)
+	if err != nil {
+		return err
+	}
+	p, err := a.svc.RestorePending(c.UserContext(), actor(c), id, pv)
+	if err != nil {
+		return err
+	}
+	return ok(c, p)
+}
+
 // handlePendingDelete drops the pending edit of post :id ("Discard
 // changes"), at ?pendingVersion= when given: 204.
 func (a *Admin) handlePendingDelete(c *fiber.Ctx) error {

@@ -43,6 +43,7 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Get("/posts/:id/pending", auth, a.handlePendingGet)
 	api.Put("/posts/:id/pending", auth, body, a.handlePendingPut)
 	api.Post("/posts/:id/pending/publish", auth, body, a.handlePendingPublish)
+	api.Post("/posts/:id/pending/restore", auth, body, a.handlePendingRestore)
 	api.Delete("/posts/:id/pending", auth, a.handlePendingDelete)
 	api.Get("/posts/:id/revisions", auth, a.handleRevisionList)
 	api.Get("/posts/:id/revisions/:rid", auth, a.handleRevisionGet)

@@ -25,6 +25,20 @@ import (
 // pending edit: the second, stale one is a Conflict naming
 // "pendingVersion").
 
+// When the post stops being published, its pending edit must not be left
+// where no editor looks. Moved to draft or archived by a save that holds
+// no content of its own, the post takes the pending edit into that save
+// (one version, one revision "edited and unpublished"), when the edit was
+// made on the version being saved over: what she wrote becomes the
+// draft. Otherwise folding it in would overwrite something (her save's
+// own fields, or a later version of the post), or make it public unseen
+// (a scheduled post, a trashed one restored): the pending edit is kept,
+// and the editor of the post, when it is not published and not in the
+// trash, offers it: Restore (RestorePending: one save of its fields over
+// the post as it is now; the previous text stays in the revisions) or
+// Discard. A trashed post's pending edit is offered again when it is
+// restored, published.
+
 // PendingEdit is the unpublished edit of a published post.
 type PendingEdit struct {
 	PostID      string    `json:"postId"`
@@ -239,4 +253,90 @@ func (s *Service) DiscardPending(ctx context.Context, actor *User, id string, pe
 func pendingStale(op string) error {
 	msg := "These unpublished changes were saved again in another window; reload to see them."
 	return &Error{Kind: KindConflict, Op: op, Message: msg, Fields: map[string]string{"pendingVersion": msg}}
+}
+
+// foldablePending returns the pending edit of post id that a save moving
+// it to status to, with no content of its own, takes in (see above), or
+// nil: none, a status that keeps it apart, a post not published now, or
+// an edit made on another version.
+func (s *Service) foldablePending(ctx context.Context, id string, to PostStatus) (*PendingEdit, error) {
+	if to != StatusDraft && to != StatusArchived {
+		return nil, nil
+	}
+	e, err := s.store.GetPending(ctx, id)
+	switch {
+	case IsKind(err, KindNotFound) || IsKind(err, KindInvalid):
+		return nil, nil // the save reports a bad id or a missing post
+	case err != nil:
+		return nil, err
+	}
+	p, err := s.store.GetPost(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Public() || e.BaseVersion != p.Version {
+		return nil, nil
+	}
+	return e, nil
+}
+
+// dropFolded drops pending edit e once a save has taken it in. Should
+// that fail, it stays, stale, and the editor offers it.
+func (s *Service) dropFolded(ctx context.Context, e *PendingEdit) {
+	if err := s.store.DeletePending(ctx, e.PostID, e.Version); err != nil && !IsKind(err, KindNotFound) {
+		s.log.Warn("cannot drop a pending edit saved into its post", "post", e.PostID, "err", err)
+	}
+}
+
+// UpdatePostOver is UpdatePost for an editor whose form showed the
+// post's pending edit at pendingVersion (0: none): her save holds that
+// edit, so once it is saved the pending edit at that version is dropped
+// (one saved since, from another window, stays). The panel's Save and
+// Unpublish use it. Errors: as UpdatePost.
+func (s *Service) UpdatePostOver(ctx context.Context, actor *User, id string, in PostInput, pendingVersion int) (*Post, error) {
+	p, err := s.UpdatePost(ctx, actor, id, in)
+	if err != nil || pendingVersion <= 0 {
+		return p, err
+	}
+	if err := s.store.DeletePending(ctx, id, pendingVersion); err != nil && !IsKind(err, KindNotFound) && !IsKind(err, KindConflict) {
+		s.log.Warn("cannot drop a saved pending edit", "post", id, "err", err)
+	}
+	return p, nil
+}
+
+// RestorePending saves the pending edit of post id, which is no longer
+// published, over the post as it is now (one save, as her own save of
+// those fields: revision "edited"), and drops it: the pending edit kept
+// when the post stopped being published. pendingVersion is the version of the
+// pending edit she saw (0: whatever it is now). Errors: KindNotFound (no
+// pending edit), KindConflict ("pendingVersion" when it changed; a
+// published post, whose pending edit Update publishes; a trashed post),
+// KindInvalid (bad fields, or unresolved citations of a scheduled post),
+// KindUnavailable, KindInternal.
+func (s *Service) RestorePending(ctx context.Context, actor *User, id string, pendingVersion int) (*Post, error) {
+	const op = "cms.RestorePending"
+	if pendingVersion < 0 {
+		return nil, Problems{"pendingVersion": "Must be 0 or the version of the pending edit."}.Err(op)
+	}
+	e, err := s.store.GetPending(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if pendingVersion != 0 && e.Version != pendingVersion {
+		return nil, pendingStale(op)
+	}
+	p, err := s.editPost(ctx, actor, id, e.Input, 0, func(p *Post) error {
+		switch {
+		case p.Trashed():
+			return Errorf(KindConflict, op, "The post is in the trash; restore it first.")
+		case p.Public():
+			return Errorf(KindConflict, op, "The post is published: continue editing the changes and press Update to publish them.")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.dropFolded(ctx, e)
+	return p, nil
 }

@@ -134,22 +134,36 @@ func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostI
 	if !content && moveTo == nil && in.Featured != nil {
 		return s.featureOnly(ctx, id, version, *in.Featured, check)
 	}
+	// A published post going to draft or archived takes its pending edit
+	// with it, in this save (pending.go).
+	var fold *PendingEdit
+	if moveTo != nil && !content {
+		if fold, err = s.foldablePending(ctx, id, *in.Status); err != nil {
+			return nil, err
+		}
+	}
 	note := "edited"
 	if moveTo != nil {
 		note = statusNotes[*in.Status]
-		if content {
+		if content || fold != nil {
 			note = "edited and " + note
 		}
 	}
-	return s.changePost(ctx, actor, id, version, note, in.Featured, func(p *Post) error {
+	p, err := s.changePost(ctx, actor, id, version, note, in.Featured, func(p *Post) error {
 		if check != nil {
 			if err := check(p); err != nil {
 				return err
 			}
 		}
 		oldSlug := p.Slug
+		if fold != nil {
+			if !p.Public() || p.Version != fold.BaseVersion {
+				return staleError(op, p.Version) // changed since foldablePending read it
+			}
+			fold.Input.apply(p)
+		}
 		in.apply(p)
-		if in.Slug != nil && p.Slug == "" {
+		if (in.Slug != nil || fold != nil && fold.Input.Slug != nil) && p.Slug == "" {
 			p.Slug = Slugify(p.Title)
 		}
 		if moveTo != nil {
@@ -168,6 +182,10 @@ func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostI
 		}
 		return nil
 	})
+	if err == nil && fold != nil {
+		s.dropFolded(ctx, fold)
+	}
+	return p, err
 }
 
 // TrashPost moves post id to the trash; it disappears from the site and

@@ -98,6 +98,8 @@
     if (banner) banner.focus();
     var offerDiscard = $("pending-discard-offer");
     if (offerDiscard) offerDiscard.addEventListener("click", function () { hooks.leaving(); });
+    var restore = $("pending-restore");
+    if (restore) restore.addEventListener("click", function () { hooks.leaving(); });
     var cont = $("pending-continue");
     if (cont) cont.addEventListener("click", function () { hooks.leaving(); });
   }
