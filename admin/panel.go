@@ -71,7 +71,7 @@ func (a *Admin) newPage(c *fiber.Ctx, title, nav string) page {
 
 // Run keeps the in-memory post index (the post lists of the panel and the
 // JSON API) fresh in the background until ctx ends, checking for changes
-// every interval while the lists are in use (cms.PostIndex.Run);
+// every interval while the lists are in use (readmodel.PostIndex.Run);
 // cmd/lullaby runs it beside the read model's sync loop. It is optional:
 // without it the first post list after a change waits for the index to
 // reload (one scan of the posts).

@@ -17,7 +17,7 @@ import (
 // the app, with 1,000 posts on the test database (the embedded FerretDB
 // unless LULLABY_TEST_MONGODB_URI is set): 900 published, 80 drafts, 20
 // scheduled, each with an excerpt, tags, two categories and a 4 KB body.
-// Post lists come from the in-memory post index (cms.PostIndex), checked
+// Post lists come from the in-memory post index (readmodel.PostIndex), checked
 // for freshness with two small reads per page; the last case measures the
 // first list after a post changed, which reloads the index.
 //

@@ -45,13 +45,13 @@ func FeedItemID(postID string) string { return "urn:lullaby:post:" + postID }
 // category; Invalid for an unknown format.
 func (s *Snapshot) Feed(format FeedFormat, category string) (*Body, error) {
 	if _, ok := feedPath[format]; !ok {
-		return nil, cms.Errorf(cms.KindInvalid, "cms.Snapshot.Feed", "Unknown feed format %q.", truncate(string(format), 20))
+		return nil, cms.Errorf(cms.KindInvalid, "readmodel.Snapshot.Feed", "Unknown feed format %q.", truncate(string(format), 20))
 	}
 	list, title := s.posts, ""
 	if category != "" {
 		c := s.byCatSlug[category]
 		if c == nil {
-			return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.Feed", "No category has the slug %q.", truncate(category, 120))
+			return nil, cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.Feed", "No category has the slug %q.", truncate(category, 120))
 		}
 		list, title = c.posts, c.cat.Name
 	}
@@ -61,7 +61,7 @@ func (s *Snapshot) Feed(format FeedFormat, category string) (*Body, error) {
 	}
 	b, err := s.buildFeed(format, category, title, list[:min(len(list), FeedItems)])
 	if err != nil {
-		return nil, &cms.Error{Kind: cms.KindInternal, Op: "cms.Snapshot.Feed", Err: err}
+		return nil, &cms.Error{Kind: cms.KindInternal, Op: "readmodel.Snapshot.Feed", Err: err}
 	}
 	return s.ext.feeds.put(key, NewBody(b)), nil
 }

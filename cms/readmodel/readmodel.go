@@ -166,7 +166,7 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	in := snapshotInput{version: version, posts: postList(next), cats: cats, settings: st,
 		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes}
 	if err := rm.swapLocked(in); err != nil {
-		return &cms.Error{Kind: cms.KindInternal, Op: "cms.ReadModel.Reload", Err: err}
+		return &cms.Error{Kind: cms.KindInternal, Op: "readmodel.ReadModel.Reload", Err: err}
 	}
 	rm.posts, rm.cats, rm.settings, rm.citations = next, cats, st, cites
 	rm.lv.lists = lists

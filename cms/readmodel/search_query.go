@@ -42,7 +42,7 @@ func ParseSearchQuery(q, page, limit string) (SearchQuery, error) {
 	if err == nil && pq.Page*pq.Limit > maxSearchWindow {
 		pr.Add("page", "Results stop at 10000: page × limit must be at most 10000.")
 	}
-	return SearchQuery{Q: q, Page: pq.Page, Limit: pq.Limit}, pr.Err("cms.ParseSearchQuery")
+	return SearchQuery{Q: q, Page: pq.Page, Limit: pq.Limit}, pr.Err("readmodel.ParseSearchQuery")
 }
 
 // parsedQuery is q split into what bleve is asked and what highlighting

@@ -68,7 +68,7 @@ func (s *Snapshot) Sitemap() (*Body, error) {
 			} `json:"data"`
 		}
 		if err := json.Unmarshal(e.full.JSON, &full); err != nil {
-			return nil, &cms.Error{Kind: cms.KindInternal, Op: "cms.Snapshot.Sitemap", Err: err}
+			return nil, &cms.Error{Kind: cms.KindInternal, Op: "readmodel.Snapshot.Sitemap", Err: err}
 		}
 		if !absoluteURL(full.Data.URL) {
 			continue
@@ -86,7 +86,7 @@ func (s *Snapshot) Sitemap() (*Body, error) {
 	}
 	b, err := xmlBytes(doc)
 	if err != nil {
-		return nil, &cms.Error{Kind: cms.KindInternal, Op: "cms.Snapshot.Sitemap", Err: err}
+		return nil, &cms.Error{Kind: cms.KindInternal, Op: "readmodel.Snapshot.Sitemap", Err: err}
 	}
 	return s.ext.feeds.put("sitemap", NewBody(b)), nil
 }

@@ -88,7 +88,7 @@ func (s *Snapshot) Post(slug string) (*Body, string, error) {
 	if cur, ok := s.oldSlugs[slug]; ok {
 		return nil, cur, nil
 	}
-	return nil, "", cms.Errorf(cms.KindNotFound, "cms.Snapshot.Post", "No published post has the slug %q.", truncate(slug, 120))
+	return nil, "", cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.Post", "No published post has the slug %q.", truncate(slug, 120))
 }
 
 // PostQuery selects a page of published posts.
@@ -132,7 +132,7 @@ func ParsePostQuery(page, limit, category, tag, sort string) (PostQuery, error) 
 	if len(tag) > 4*cms.MaxTagLen {
 		pr.Add("tag", "Too long.")
 	}
-	return q, pr.Err("cms.ParsePostQuery")
+	return q, pr.Err("readmodel.ParsePostQuery")
 }
 
 // Posts returns the body of one page of published posts (GET
@@ -175,7 +175,7 @@ func (s *Snapshot) RememberPostsForQuery(raw []byte, b *Body) { s.rawPosts.put(s
 func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
 	c := s.byCatSlug[slug]
 	if c == nil {
-		return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.Category", "No category has the slug %q.", truncate(slug, 120))
+		return nil, cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.Category", "No category has the slug %q.", truncate(slug, 120))
 	}
 	key := "cat\x00" + slug + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + string(q.Sort)
 	return s.cached(key, func() []byte {

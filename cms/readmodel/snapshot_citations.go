@@ -123,5 +123,5 @@ func (s *Snapshot) Citation(key string) (*Body, error) {
 	if b := s.citations[strings.ToLower(key)]; b != nil {
 		return b, nil
 	}
-	return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.Citation", "No reference has the key %q.", truncate(key, 80))
+	return nil, cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.Citation", "No reference has the key %q.", truncate(key, 80))
 }

@@ -48,7 +48,7 @@ func (q *PostQuery) SetWindow(raw string) error {
 	case "all":
 		w = "all"
 	default:
-		return cms.Problems{"window": "Must be 7d, 30d or all."}.Err("cms.PostQuery.SetWindow")
+		return cms.Problems{"window": "Must be 7d, 30d or all."}.Err("readmodel.PostQuery.SetWindow")
 	}
 	if q.Sort == SortPopular {
 		q.Window = w
@@ -220,7 +220,7 @@ func (s *Snapshot) List(slug string) (*Body, error) {
 			return b, nil
 		}
 	}
-	return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.List", "No list has the slug %q.", truncate(slug, 120))
+	return nil, cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.List", "No list has the slug %q.", truncate(slug, 120))
 }
 
 // PostID returns the id of the published post with the given current or

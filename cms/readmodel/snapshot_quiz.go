@@ -151,7 +151,7 @@ func (s *Snapshot) Quiz(slug string) (*Body, error) {
 	if e := s.quizzes[slug]; e != nil {
 		return e.def, nil
 	}
-	return nil, cms.Errorf(cms.KindNotFound, "cms.Snapshot.Quiz", "No quiz has the slug %q.", truncate(slug, 120))
+	return nil, cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.Quiz", "No quiz has the slug %q.", truncate(slug, 120))
 }
 
 // EvaluateQuiz evaluates answers against quiz slug as published and
@@ -161,7 +161,7 @@ func (s *Snapshot) Quiz(slug string) (*Body, error) {
 func (s *Snapshot) EvaluateQuiz(slug string, a *cms.QuizAnswers, dst []byte) ([]byte, cms.QuizOutcome, error) {
 	e := s.quizzes[slug]
 	if e == nil {
-		return dst, cms.QuizOutcome{}, cms.Errorf(cms.KindNotFound, "cms.Snapshot.EvaluateQuiz", "No quiz has the slug %q.", truncate(slug, 120))
+		return dst, cms.QuizOutcome{}, cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.EvaluateQuiz", "No quiz has the slug %q.", truncate(slug, 120))
 	}
 	out, err := e.quiz.Evaluate(a)
 	if err != nil {

@@ -23,7 +23,7 @@ func (s *Snapshot) searchPosts(q SearchQuery) (SearchResult, []*postEntry, error
 	pq := si.parse(q.Q)
 	hits, err := si.search(pq, (q.Page-1)*q.Limit, q.Limit, s.publishedPost)
 	if err != nil {
-		return SearchResult{}, nil, &cms.Error{Kind: cms.KindInternal, Op: "cms.Snapshot.SearchPosts", Err: err}
+		return SearchResult{}, nil, &cms.Error{Kind: cms.KindInternal, Op: "readmodel.Snapshot.SearchPosts", Err: err}
 	}
 	res := SearchResult{Hits: make([]SearchHit, 0, len(hits.ids)), Total: hits.total}
 	entries := make([]*postEntry, 0, len(hits.ids))
