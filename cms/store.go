@@ -286,3 +286,63 @@ type ViewStore interface {
 	// salts of earlier days.
 	ViewSalt(ctx context.Context, day string, generate func() ([]byte, error)) ([]byte, error)
 }
+
+// DumpOptions says what Dumper.Dump leaves out.
+type DumpOptions struct {
+	// WithUsers keeps users' password hashes, two-factor secrets and
+	// sessions, and the store's secrets, as stored; without it they are
+	// left out.
+	WithUsers bool
+}
+
+// LoadResult says what Dumper.Load did with one document.
+type LoadResult int
+
+// The outcomes of Dumper.Load.
+const (
+	// Loaded: the document was inserted.
+	Loaded LoadResult = iota
+	// LoadedBefore: a document with the same id exists; it is left alone.
+	LoadedBefore
+	// LoadClash: another document holds one of its unique values (a slug,
+	// an email); nothing was written.
+	LoadClash
+)
+
+// Dumper copies a store's content out and back in, set by set, for
+// `lullaby export` and `lullaby import lullaby`. A set is a kind of
+// document (posts, revisions, users, ...); each document travels as one
+// line of JSON that keeps its id, version and timestamps, so a load gives
+// back exactly what was dumped. Files are the media bytes, by file id.
+type Dumper interface {
+	// DumpSets returns the names of the sets, in the order to dump and
+	// load them. "media.files" describes the files, one per id.
+	DumpSets() []string
+	// Dump calls line with each document of set in id order, streaming,
+	// and returns how many it passed. line may not keep its argument.
+	Dump(ctx context.Context, set string, opts DumpOptions, line func([]byte) error) (int64, error)
+	// DumpFile writes the bytes of the media file id to w.
+	DumpFile(ctx context.Context, id string, w io.Writer) error
+	// ParseDump checks that line is a document Load of set would accept
+	// and returns its id and, for "media.files", its file's size and chunk
+	// size; it writes nothing.
+	ParseDump(set string, line []byte) (DumpDoc, error)
+	// Counts returns how many documents each set holds, leaving out
+	// bookkeeping that every store has (leases, counters).
+	Counts(ctx context.Context) (map[string]int64, error)
+	// Load inserts one dumped document of set unless its id exists.
+	Load(ctx context.Context, set string, line []byte) (LoadResult, error)
+	// LoadFile writes the bytes of file id, whose "media.files" document
+	// is doc, unless that document is stored already; then it inserts
+	// doc. It reports whether it wrote anything.
+	LoadFile(ctx context.Context, doc DumpDoc, r io.Reader) (bool, error)
+}
+
+// DumpDoc is what Dumper.ParseDump reads from a dumped document.
+type DumpDoc struct {
+	ID        string
+	Size      int64 // media.files: the file's length
+	ChunkSize int32 // media.files: its chunk size
+	Name      string
+	Raw       []byte // the line, for LoadFile
+}

@@ -6,6 +6,8 @@
 //	lullaby user create ...       add a user (the first one is the owner)
 //	lullaby user reset-2fa ...    turn off a user's two-factor sign-in
 //	lullaby demo                  load sample content and exit
+//	lullaby export FILE           write an archive of everything
+//	lullaby import lullaby FILE   restore an archive
 //	lullaby db shell              look inside the embedded database with mongosh
 //	lullaby healthcheck           exit 0 when the local server is ready
 //	lullaby version               print the version
@@ -63,6 +65,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 	case "version":
 		fmt.Fprintln(stdout, "lullaby", version)
 		return nil
+	case "export":
+		return runExport(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdout, stderr)
 	case "db":
 		return runDB(ctx, args, getenv, stdin, stdout, stderr)
 	case "help":
@@ -79,6 +85,10 @@ const helpText = `Usage:
   lullaby user reset-2fa --email EMAIL
                               add a user; the password is asked for, or read from stdin
   lullaby demo                load sample posts, categories and settings, then exit
+  lullaby export FILE [--with-users]
+                              write one archive of all content, media and settings
+  lullaby import lullaby FILE [--merge]
+                              restore an archive into an empty database (--merge: add what is missing)
   lullaby db shell            open mongosh on the embedded database (or print how to connect)
   lullaby healthcheck         exit 0 when the local server is ready (for container health checks)
   lullaby version             print the version

@@ -1,0 +1,195 @@
+// Package archive writes and reads Lullaby's export archive: one gzip'd tar
+// holding a JSON-lines file per set of documents (posts.jsonl,
+// users.jsonl, ...), the media files' bytes as media/<file id>/<name>, and
+// manifest.json last, with the format version, the Lullaby version, the
+// time, each entry's size and SHA-256, and the documents per set.
+//
+// A tar is written and read as a stream with the standard library, and
+// gzip adds a checksum of the whole; a zip would need its central
+// directory, at the end, before anything could be read. The manifest comes
+// last because its checksums are known only once everything is written: a
+// restore reads the archive twice, once to check every checksum and
+// document, once to write.
+package archive
+
+import (
+	"archive/tar"
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// Format is the version of the archive format this package writes; it
+// reads this one and older ones.
+const Format = 1
+
+// ManifestName is the name of the manifest entry, the archive's last.
+const ManifestName = "manifest.json"
+
+// Manifest describes an archive.
+type Manifest struct {
+	Format    int              `json:"format"`
+	Lullaby   string           `json:"lullaby"`
+	Created   time.Time        `json:"created"`
+	WithUsers bool             `json:"withUsers"`
+	Counts    map[string]int64 `json:"counts"`
+	Entries   []Entry          `json:"entries"`
+}
+
+// Entry is one file of an archive, as the manifest lists it.
+type Entry struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// Options says what to write.
+type Options struct {
+	// WithUsers keeps password hashes, two-factor secrets and the store's
+	// secrets (see cms.DumpOptions).
+	WithUsers bool
+	// Version is the Lullaby version written in the manifest.
+	Version string
+	// Progress, if set, receives a line of progress now and then.
+	Progress func(string)
+}
+
+func (o Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		o.Progress(fmt.Sprintf(format, args...))
+	}
+}
+
+// Write writes an archive of everything d holds to w, set by set: each
+// set goes to a temporary file first (a tar entry needs its size up
+// front), so memory holds one document at a time, plus the list of media
+// file ids.
+func Write(ctx context.Context, w io.Writer, d cms.Dumper, opts Options) (*Manifest, error) {
+	gz := gzip.NewWriter(w)
+	tw := tar.NewWriter(gz)
+	m := &Manifest{Format: Format, Lullaby: opts.Version, Created: time.Now().UTC().Truncate(time.Second),
+		WithUsers: opts.WithUsers, Counts: map[string]int64{}}
+	var files []cms.DumpDoc
+	for _, set := range d.DumpSets() {
+		tmp, err := os.CreateTemp("", "lullaby-export-*.jsonl")
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		bw := bufio.NewWriter(tmp)
+		n, err := d.Dump(ctx, set, cms.DumpOptions{WithUsers: opts.WithUsers}, func(line []byte) error {
+			if set == "media.files" {
+				doc, err := d.ParseDump(set, line)
+				if err != nil {
+					return err
+				}
+				doc.Raw = nil
+				files = append(files, doc)
+			}
+			bw.Write(line)
+			return bw.WriteByte('\n')
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := bw.Flush(); err != nil {
+			return nil, err
+		}
+		size, err := tmp.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		e, err := writeEntry(tw, set+".jsonl", size, m.Created, func(w io.Writer) error {
+			_, err := io.Copy(w, tmp)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		m.Entries = append(m.Entries, e)
+		m.Counts[set] = n
+		opts.progress("%s: %d", set, n)
+	}
+	for i, f := range files {
+		e, err := writeEntry(tw, mediaName(f.ID, f.Name), f.Size, m.Created, func(w io.Writer) error {
+			return d.DumpFile(ctx, f.ID, w)
+		})
+		if err != nil {
+			return nil, err
+		}
+		m.Entries = append(m.Entries, e)
+		if (i+1)%50 == 0 || i+1 == len(files) {
+			opts.progress("media files: %d of %d", i+1, len(files))
+		}
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := tw.WriteHeader(&tar.Header{Name: ManifestName, Mode: 0o600, Size: int64(len(b)), ModTime: m.Created, Typeflag: tar.TypeReg}); err != nil {
+		return nil, err
+	}
+	if _, err := tw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	return m, gz.Close()
+}
+
+// writeEntry writes one entry of size bytes produced by fill and returns
+// its manifest line; fill must write exactly size bytes.
+func writeEntry(tw *tar.Writer, name string, size int64, mod time.Time, fill func(io.Writer) error) (Entry, error) {
+	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: size, ModTime: mod, Typeflag: tar.TypeReg}); err != nil {
+		return Entry{}, err
+	}
+	h := sha256.New()
+	cw := &counter{w: io.MultiWriter(tw, h)}
+	if err := fill(cw); err != nil {
+		return Entry{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if cw.n != size {
+		return Entry{}, fmt.Errorf("%s: %d bytes written, %d expected", name, cw.n, size)
+	}
+	return Entry{Name: name, Size: size, SHA256: sum(h)}, nil
+}
+
+type counter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func sum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
+
+// mediaName is the entry name of media file id: media/<id>/<name>, the
+// name reduced to a safe file name.
+func mediaName(id, name string) string {
+	name = path.Base(strings.NewReplacer("\\", "/", "\x00", "").Replace(name))
+	if name == "." || name == "/" || name == ".." || name == "" {
+		name = "file"
+	}
+	return "media/" + id + "/" + name
+}
