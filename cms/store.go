@@ -321,8 +321,12 @@ type Dumper interface {
 	// Dump calls line with each document of set in id order, streaming,
 	// and returns how many it passed. line may not keep its argument.
 	Dump(ctx context.Context, set string, opts DumpOptions, line func([]byte) error) (int64, error)
-	// DumpFile writes the bytes of the media file id to w.
-	DumpFile(ctx context.Context, id string, w io.Writer) error
+	// DumpFileParts calls part with every part of every media file's
+	// bytes, in the order the store keeps them (the parts of one file may
+	// be interleaved with another's): the n-th part (from 0) of file id.
+	// One pass over the bytes, however many files there are. part may not
+	// keep data.
+	DumpFileParts(ctx context.Context, part func(id string, n int, data []byte) error) error
 	// ParseDump checks that line is a document Load of set would accept
 	// and returns its id and, for "media.files", its file's size and chunk
 	// size; it writes nothing.

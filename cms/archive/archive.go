@@ -126,9 +126,25 @@ func Write(ctx context.Context, w io.Writer, d cms.Dumper, opts Options) (*Manif
 		m.Counts[set] = n
 		opts.progress("%s: %d", set, n)
 	}
+	parts, spill, err := spillParts(ctx, d)
+	if spill != nil {
+		defer os.Remove(spill.Name())
+		defer spill.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
 	for i, f := range files {
 		e, err := writeEntry(tw, mediaName(f.ID, f.Name), f.Size, m.Created, func(w io.Writer) error {
-			return d.DumpFile(ctx, f.ID, w)
+			for n, p := range parts[f.ID] {
+				if p.size < 0 {
+					return fmt.Errorf("part %d of media file %s is missing", n, f.ID)
+				}
+				if _, err := io.Copy(w, io.NewSectionReader(spill, p.off, p.size)); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return nil, err
@@ -192,4 +208,38 @@ func mediaName(id, name string) string {
 		name = "file"
 	}
 	return "media/" + id + "/" + name
+}
+
+// span is where one part of a media file lies in the spill file.
+type span struct{ off, size int64 }
+
+// spillParts copies every part of every media file into a temporary file,
+// in one pass over the store, and returns where each file's parts lie, in
+// order (a missing part has size -1).
+func spillParts(ctx context.Context, d cms.Dumper) (map[string][]span, *os.File, error) {
+	tmp, err := os.CreateTemp("", "lullaby-export-*.media")
+	if err != nil {
+		return nil, nil, err
+	}
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	parts := map[string][]span{}
+	var off int64
+	err = d.DumpFileParts(ctx, func(id string, n int, data []byte) error {
+		if n < 0 || n > 1<<24 {
+			return fmt.Errorf("media file %s has a part numbered %d", id, n)
+		}
+		p := parts[id]
+		for len(p) <= n {
+			p = append(p, span{size: -1})
+		}
+		p[n] = span{off: off, size: int64(len(data))}
+		parts[id] = p
+		off += int64(len(data))
+		_, err := bw.Write(data)
+		return err
+	})
+	if err == nil {
+		err = bw.Flush()
+	}
+	return parts, tmp, err
 }

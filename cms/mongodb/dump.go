@@ -1,7 +1,6 @@
 package mongodb
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -118,15 +117,31 @@ func lookup(d bson.D, key string) any {
 	return nil
 }
 
-// DumpFile writes the bytes of media file id to w.
-func (db *DB) DumpFile(ctx context.Context, id string, w io.Writer) error {
-	const op = "mongodb.DumpFile"
-	oid, err := objectID(op, "id", id)
+// DumpFileParts calls part with each chunk of the media bucket, in the
+// order the database returns them. Fetching file by file would make
+// FerretDB, which finds chunks by files_id with a scan, read the whole
+// bucket once per file.
+func (db *DB) DumpFileParts(ctx context.Context, part func(id string, n int, data []byte) error) error {
+	const op = "mongodb.DumpFileParts"
+	cur, err := db.bucket().GetChunksCollection().Find(ctx, bson.D{})
 	if err != nil {
-		return err
+		return storeError(op, bucketMedia, err)
 	}
-	_, err = db.bucket().DownloadToStream(ctx, oid, w)
-	return storeError(op, bucketMedia, err)
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var c struct {
+			FilesID bson.ObjectID `bson:"files_id"`
+			N       int           `bson:"n"`
+			Data    []byte        `bson:"data"`
+		}
+		if err := cur.Decode(&c); err != nil {
+			return &cms.Error{Kind: cms.KindInternal, Op: op, Err: err}
+		}
+		if err := part(c.FilesID.Hex(), c.N, c.Data); err != nil {
+			return err
+		}
+	}
+	return storeError(op, bucketMedia, cur.Err())
 }
 
 // ParseDump checks that line is a document of set with an _id and returns
@@ -238,8 +253,9 @@ func (db *DB) insertDumped(ctx context.Context, op string, coll *mongo.Collectio
 }
 
 // LoadFile writes the bytes of the media file doc describes, from r, then
-// its files document, unless that document exists. Chunks left by an
-// interrupted load of the same file are deleted first, so a retry is safe.
+// its files document, unless that document exists. Chunks get the id
+// "<file id>:<n>", so that a chunk written by an interrupted load is
+// found again by id (GridFS reads chunks by files_id and n only).
 func (db *DB) LoadFile(ctx context.Context, doc cms.DumpDoc, r io.Reader) (bool, error) {
 	const op = "mongodb.LoadFile"
 	d, id, err := parseLine(op, doc.Raw)
@@ -254,18 +270,15 @@ func (db *DB) LoadFile(ctx context.Context, doc cms.DumpDoc, r io.Reader) (bool,
 	case !errors.Is(err, mongo.ErrNoDocuments):
 		return false, storeError(op, bucketMedia, err)
 	}
-	if _, err := db.deleteMany(ctx, chunks, bson.D{{Key: "files_id", Value: id}}); err != nil {
-		return false, storeError(op, bucketMedia, err)
-	}
 	buf := make([]byte, doc.ChunkSize)
 	var total int64
 	for n := int32(0); ; n++ {
 		k, err := io.ReadFull(r, buf)
 		if k > 0 {
 			total += int64(k)
-			c := bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "files_id", Value: id}, {Key: "n", Value: n},
-				{Key: "data", Value: bson.Binary{Data: bytes.Clone(buf[:k])}}}
-			if _, err := chunks.InsertOne(ctx, c); err != nil {
+			c := bson.D{{Key: "_id", Value: fmt.Sprintf("%s:%d", doc.ID, n)}, {Key: "files_id", Value: id}, {Key: "n", Value: n},
+				{Key: "data", Value: bson.Binary{Data: buf[:k]}}}
+			if _, err := chunks.InsertOne(ctx, c); err != nil && !duplicateKey(err) {
 				return false, storeError(op, bucketMedia, err)
 			}
 		}
