@@ -1,0 +1,176 @@
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
+)
+
+// rewriteArchive copies the archive src to dst, each entry's bytes passed
+// through edit.
+func rewriteArchive(tb testing.TB, src, dst string, edit func(name string, b []byte) []byte) {
+	tb.Helper()
+	in, err := os.Open(src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	gr, err := gzip.NewReader(in)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out bytes.Buffer
+	gw := gzip.NewWriter(&out)
+	tw := tar.NewWriter(gw)
+	tr := tar.NewReader(gr)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b = edit(hdr.Name, b)
+		hdr.Size = int64(len(b))
+		if err := tw.WriteHeader(hdr); err != nil {
+			tb.Fatal(err)
+		}
+		tw.Write(b)
+	}
+	tw.Close()
+	gw.Close()
+	if err := os.WriteFile(dst, out.Bytes(), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// total returns how many documents db holds, media chunks included.
+func total(tb testing.TB, db *mongodb.DB) int64 {
+	tb.Helper()
+	counts, err := db.Counts(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, chunks, err := db.CountMediaFiles(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n := chunks
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+// TestImportRefuses checks that a damaged, tampered, truncated or too new
+// archive, and a database with content, are each refused with a message
+// that says why, before anything is written.
+func TestImportRefuses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	src := MustServer(t)
+	owner := mustUser(t, src.svc, "owner@example.com", cms.RoleOwner)
+	title, body := "Naps at nine months", "Two naps a day, most days."
+	if _, err := src.svc.CreatePost(ctx, owner, cms.PostInput{Title: &title, Body: &body}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.svc.UploadMedia(ctx, owner, "cot.jpg", "A cot", bytes.NewReader(cmstest.MustJPEG(t, 900, 600))); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.tar.gz")
+	if out, err := runOn(t, src.db, "export", good); err != nil {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	raw, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	flipped := filepath.Join(dir, "flipped.tar.gz")
+	rewriteArchive(t, good, flipped, func(name string, b []byte) []byte {
+		if name == "posts.jsonl" {
+			b = bytes.Replace(b, []byte("Naps at nine"), []byte("Naps at nin3"), 1)
+		}
+		return b
+	})
+	newer := filepath.Join(dir, "newer.tar.gz")
+	rewriteArchive(t, good, newer, func(name string, b []byte) []byte {
+		if name == "manifest.json" {
+			b = bytes.Replace(b, []byte(`"format": 1,`), []byte(`"format": 2,`), 1)
+		}
+		return b
+	})
+	extra := filepath.Join(dir, "extra.tar.gz")
+	rewriteArchive(t, good, extra, func(name string, b []byte) []byte {
+		if name == "posts.jsonl" {
+			b = append(b, b...) // the same post twice: counts and checksum differ
+		}
+		return b
+	})
+	bitrot := append([]byte(nil), raw...)
+	bitrot[len(bitrot)/2] ^= 0x40
+
+	dst := cmstest.New(t)
+	for _, c := range []struct {
+		name, file, want string
+	}{
+		{"a post line changed", flipped, "checksum of posts.jsonl does not match"},
+		{"documents added", extra, "posts.jsonl does not match"},
+		{"truncated", write("short.tar.gz", raw[:len(raw)*2/3]), "truncated"},
+		{"a flipped bit", write("bitrot.tar.gz", bitrot), "damaged"},
+		{"a newer format", newer, "newer Lullaby"},
+		{"not an archive", write("notes.txt", []byte("hello")), "not a Lullaby archive"},
+		{"no such file", filepath.Join(dir, "missing.tar.gz"), "no such file"},
+	} {
+		out, err := runOn(t, dst, "import", "lullaby", c.file)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want one containing %q\n%s", c.name, err, c.want, out)
+		}
+		if n := total(t, dst); n != 0 {
+			t.Fatalf("%s: %d documents written into the target", c.name, n)
+		}
+	}
+
+	before := total(t, src.db)
+	out, err := runOn(t, src.db, "import", "lullaby", good)
+	if err == nil || !strings.Contains(err.Error(), "not empty") || !strings.Contains(err.Error(), "1 posts") || !strings.Contains(err.Error(), "--merge") {
+		t.Errorf("a database with content: err = %v\n%s", err, out)
+	}
+	if n := total(t, src.db); n != before {
+		t.Errorf("the refused import changed the database: %d documents, was %d", n, before)
+	}
+
+	// The good archive restores, and a second run with --merge (a retry)
+	// adds nothing.
+	if out, err := runOn(t, dst, "import", "lullaby", good); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if a, b := total(t, dst), total(t, src.db); a != b {
+		t.Errorf("restored %d documents, the source has %d", a, b)
+	}
+	if out, err := runOn(t, dst, "import", "lullaby", good, "--merge"); err != nil || !strings.Contains(out, " 0 documents and files inserted") {
+		t.Errorf("retry with --merge: %v\n%s", err, out)
+	}
+}
