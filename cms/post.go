@@ -96,6 +96,11 @@ type Post struct {
 	// draft, which publishing refuses. Set by the saves that return the
 	// post; never stored.
 	UnresolvedCitations []string `json:"unresolvedCitations,omitempty"`
+
+	// Source names the item an import made this post from, e.g.
+	// "wordpress:https://example.com:42"; a re-run of the import updates
+	// the post it names instead of adding another. "" for her own posts.
+	Source string `json:"source,omitempty"`
 }
 
 // Trashed reports whether the post is in the trash.
@@ -136,6 +141,11 @@ type PostInput struct {
 	Featured *bool `json:"featured"`
 
 	Version *int `json:"version"`
+
+	// Set by SaveImported only, never from a request: the post's Source
+	// and the publication time the import found.
+	source      string
+	publishedAt time.Time
 }
 
 // hasContent reports whether in sets any of the post's own fields, as
@@ -179,6 +189,12 @@ func (in *PostInput) apply(p *Post) {
 		p.SEO.CanonicalURL = strings.TrimSpace(*in.CanonicalURL)
 	}
 	in.applyImages(p)
+	if in.source != "" {
+		p.Source = in.source
+	}
+	if !in.publishedAt.IsZero() {
+		p.PublishedAt = in.publishedAt.UTC().Truncate(time.Millisecond)
+	}
 	if in.References != nil {
 		ids := make([]string, 0, len(*in.References))
 		for _, id := range *in.References {

@@ -56,6 +56,9 @@ type PostStore interface {
 	// FindPostBySlug returns the post (without body) whose current slug is
 	// slug; NotFound if none.
 	FindPostBySlug(ctx context.Context, slug string) (*Post, error)
+	// FindPostBySource returns the post (without body), live or trashed,
+	// an import made from source (see Post.Source). Errors: KindNotFound.
+	FindPostBySource(ctx context.Context, source string) (*Post, error)
 	// ListPosts returns one page of posts matching f (already normalised),
 	// without Body and HTML, and the total number of matches.
 	ListPosts(ctx context.Context, f PostFilter) ([]*Post, int, error)

@@ -18,7 +18,10 @@ import (
 // restores it into an empty database; with --merge, into one with
 // content, inserting only the documents whose ids are missing.
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const use = "usage: lullaby import lullaby FILE [--merge] [--data-dir DIR]"
+	const use = "usage: lullaby import lullaby FILE [--merge] [--data-dir DIR]\n       lullaby import wordpress FILE.xml [--dry-run] [--as EMAIL] [--data-dir DIR]"
+	if len(args) > 0 && args[0] == "wordpress" {
+		return runImportWordPress(ctx, args, getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "lullaby" {
 		return errors.New(use)
 	}

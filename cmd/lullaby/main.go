@@ -89,6 +89,8 @@ const helpText = `Usage:
                               write one archive of all content, media and settings
   lullaby import lullaby FILE [--merge]
                               restore an archive into an empty database (--merge: add what is missing)
+  lullaby import wordpress FILE.xml [--dry-run] [--as EMAIL]
+                              import a WordPress export as posts (stop serve first)
   lullaby db shell            open mongosh on the embedded database (or print how to connect)
   lullaby healthcheck         exit 0 when the local server is ready (for container health checks)
   lullaby version             print the version

@@ -79,6 +79,15 @@ func Logger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil
 // database is dropped and the client closed when tb ends.
 func New(tb testing.TB) *mongodb.DB {
 	tb.Helper()
+	db, _ := NewWithEnv(tb)
+	return db
+}
+
+// NewWithEnv is New, with the environment (LULLABY_MONGODB_URI and
+// LULLABY_MONGODB_DATABASE) that points a command run in-process at the
+// same database.
+func NewWithEnv(tb testing.TB) (*mongodb.DB, map[string]string) {
+	tb.Helper()
 	uri, err := server()
 	if err != nil {
 		tb.Fatalf("cmstest: cannot start the test database server: %v", err)
@@ -100,7 +109,7 @@ func New(tb testing.TB) *mongodb.DB {
 			tb.Errorf("cmstest: close database %s: %v", name, err)
 		}
 	})
-	return db
+	return db, map[string]string{"LULLABY_MONGODB_URI": uri, "LULLABY_MONGODB_DATABASE": name}
 }
 
 // Main runs the tests, then stops the shared embedded server (if one was

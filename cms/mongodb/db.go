@@ -199,6 +199,8 @@ func (db *DB) createIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "slug", Value: 1}}, Options: unique},
 			{Keys: bson.D{{Key: "status", Value: 1}, {Key: "publishAt", Value: 1}}},
 			{Keys: bson.D{{Key: "deletedAt", Value: 1}}},
+			// Imports look each item up by its source; most posts have none.
+			{Keys: bson.D{{Key: "source", Value: 1}}},
 		}},
 		{db.categories, []mongo.IndexModel{{Keys: bson.D{{Key: "slug", Value: 1}}, Options: unique}}},
 		{db.users, []mongo.IndexModel{{Keys: bson.D{{Key: "email", Value: 1}}, Options: unique}}},

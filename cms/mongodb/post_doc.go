@@ -104,6 +104,7 @@ type postDoc struct {
 	References  []string         `bson:"references"`
 	Related     []string         `bson:"relatedIds,omitempty"`
 	CTA         *callToActionDoc `bson:"callToAction,omitempty"` // nil: the site's
+	Source      string           `bson:"source,omitempty"`       // the imported item it came from
 }
 
 type bodyDoc struct {
@@ -158,6 +159,7 @@ func toPostDoc(id bson.ObjectID, p *cms.Post, contentID bson.ObjectID) *postDoc 
 		UpdatedAt:   toTime(p.UpdatedAt),
 		DeletedAt:   toTime(p.DeletedAt),
 		ContentID:   contentID,
+		Source:      p.Source,
 		Revisions:   make([]revisionRefDoc, len(p.Revisions)),
 	}
 	for i, r := range p.Revisions {
@@ -206,6 +208,7 @@ func (d *postDoc) post() *cms.Post {
 		CreatedAt:   fromTime(d.CreatedAt),
 		UpdatedAt:   fromTime(d.UpdatedAt),
 		DeletedAt:   fromTime(d.DeletedAt),
+		Source:      d.Source,
 	}
 	if d.Cover != nil {
 		c := d.Cover.image()

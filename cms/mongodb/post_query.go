@@ -61,6 +61,18 @@ func (db *DB) FindPostBySlug(ctx context.Context, slug string) (*cms.Post, error
 	return d.post(), nil
 }
 
+// FindPostBySource returns the post, live or trashed, an import made from
+// source, without its body. Errors: KindNotFound, KindUnavailable,
+// KindInternal.
+func (db *DB) FindPostBySource(ctx context.Context, source string) (*cms.Post, error) {
+	const op = "mongodb.FindPostBySource"
+	var d postDoc
+	if err := db.posts.FindOne(ctx, bson.D{{Key: "source", Value: source}}).Decode(&d); err != nil {
+		return nil, storeError(op, collPosts, err)
+	}
+	return d.post(), nil
+}
+
 // ListPosts returns one page of the posts matching f, without bodies and
 // revisions, and the number of matches. Errors: KindUnavailable,
 // KindInternal.

@@ -1,0 +1,354 @@
+// Package wpimport maps a WordPress export, as cms/wordpress reads it, onto
+// Lullaby's posts and categories. It is the one place that knows both
+// sides; the reader knows nothing of Lullaby and the domain nothing of
+// WordPress.
+//
+// What maps to what:
+//   - posts become posts; pages become posts in a "Pages" category.
+//     Lullaby has one kind of content, with one public API, feed, search
+//     and sitemap: a page as a post in its own category keeps its slug and
+//     URL, shows up where her posts do and can be taken out of lists by
+//     its category, without a second content type for a handful of pages;
+//   - statuses: publish -> published at its date, future -> scheduled at
+//     its date (a date that has passed -> draft, reported), draft and
+//     pending -> draft, private -> draft (reported: Lullaby has no
+//     private posts), trash and auto-draft -> skipped (reported), an
+//     unknown status -> draft (reported);
+//   - dates from post_date_gmt, else post_date;
+//   - categories by slug, created when missing; Lullaby's categories are
+//     flat, so a nested category keeps its own (leaf) name and its
+//     parents are reported; tags by name;
+//   - SEO title and description (Yoast, Rank Math) into the SEO fields;
+//     sticky posts onto the Featured list; the author is the importing
+//     user;
+//   - attachments, menu items, reusable blocks and the rest are counted and
+//     skipped in this version (media come with --uploads later).
+//
+// Each item is one save (cms.Service.SaveImported) matched by its source,
+// "wordpress:<base site URL>:<id>", so running the import again updates
+// the posts it made instead of adding new ones.
+package wpimport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/wordpress"
+)
+
+// PagesCategory is the category pages are filed under.
+const PagesCategory = "pages"
+
+// Options are the settings of one import.
+type Options struct {
+	// DryRun reads and maps everything and writes nothing.
+	DryRun bool
+	// Actor is the importing user: the author of every post.
+	Actor *cms.User
+	// Progress, when set, is told about each item as it is done.
+	Progress func(line string)
+	// Now is the clock that decides whether a scheduled date has passed
+	// (time.Now when nil).
+	Now func() time.Time
+}
+
+// Import reads the export from r and saves each post and page as one
+// domain operation. It returns the report also when reading stops early
+// (a truncated or malformed export): the items before the cut are in,
+// and the error says where it stopped. An item that fails is skipped and
+// reported; the others go on.
+func Import(ctx context.Context, svc *cms.Service, r io.Reader, opt Options) (*Report, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Actor == nil {
+		return nil, errors.New("wpimport: no importing user")
+	}
+	rd, err := wordpress.NewReader(r, wordpress.Options{})
+	if err != nil {
+		return nil, err
+	}
+	im := &importer{svc: svc, opt: opt, site: rd.Site(), rep: newReport(opt.DryRun), cats: map[string]string{}}
+	if err := im.loadCategories(ctx); err != nil {
+		return nil, err
+	}
+	for it, err := range rd.Items() {
+		if ctx.Err() != nil {
+			return im.rep, ctx.Err()
+		}
+		var ie *wordpress.ItemError
+		switch {
+		case errors.As(err, &ie):
+			im.rep.count(typeOf(it))
+			im.rep.skip(ie.ID, ie.Title, ie.Error())
+			continue
+		case err != nil:
+			im.rep.Stopped = fmt.Sprintf("%v, after %d items: nothing after that was read", err, rd.Stats().Items)
+			return im.rep, err
+		}
+		im.item(ctx, it)
+	}
+	if !opt.DryRun && im.rep.Created+im.rep.Updated > 0 {
+		svc.Refresh(ctx)
+	}
+	return im.rep, nil
+}
+
+type importer struct {
+	svc  *cms.Service
+	opt  Options
+	site *wordpress.Site
+	rep  *Report
+	cats map[string]string // slug -> category id ("" in a dry run for new ones)
+	seen map[string]bool   // categories already reported
+}
+
+func typeOf(it *wordpress.Item) string {
+	if it == nil || it.Type == "" {
+		return "other"
+	}
+	return it.Type
+}
+
+func (im *importer) loadCategories(ctx context.Context) error {
+	cs, err := im.svc.ListCategories(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		im.cats[c.Slug] = c.ID
+	}
+	return nil
+}
+
+// source names an item for re-runs.
+func (im *importer) source(id int64) string {
+	base := im.site.BaseSiteURL
+	if base == "" {
+		base = im.site.Link
+	}
+	return "wordpress:" + strings.TrimRight(base, "/") + ":" + strconv.FormatInt(id, 10)
+}
+
+// item maps and saves one item of the export.
+func (im *importer) item(ctx context.Context, it *wordpress.Item) {
+	typ := typeOf(it)
+	im.rep.count(typ)
+	if typ != "post" && typ != "page" {
+		im.rep.skipType(typ)
+		return
+	}
+	for _, n := range it.Notes {
+		if !strings.HasPrefix(n, "unknown status") { // status says what became of it
+			im.rep.note(it.ID, it.Title, n)
+		}
+	}
+	in, publishedAt, ok := im.status(it)
+	if !ok {
+		return
+	}
+	title, excerpt := strings.TrimSpace(it.Title), plainExcerpt(it.Excerpt)
+	body := it.Body.Markdown
+	in.Title, in.Excerpt, in.Body = &title, &excerpt, &body
+	if slug := strings.TrimSpace(it.Slug); slug != "" {
+		if s := cms.Slugify(slug); s != slug {
+			im.rep.note(it.ID, it.Title, fmt.Sprintf("slug %q became %q", slug, s))
+			slug = s
+		}
+		in.Slug = &slug
+	}
+	cats, err := im.categories(ctx, it)
+	if err != nil {
+		im.rep.skip(it.ID, it.Title, "category: "+cms.ErrorMessage(err))
+		return
+	}
+	in.CategoryIDs = &cats
+	tags := []string{}
+	for _, t := range it.Tags() {
+		tags = append(tags, t.Name)
+	}
+	in.Tags = &tags
+	if it.SEO.Title != "" {
+		in.SEOTitle = &it.SEO.Title
+	}
+	if it.SEO.Description != "" {
+		in.SEODescription = &it.SEO.Description
+	}
+	for _, v := range it.SEO.Unresolved {
+		im.rep.note(it.ID, it.Title, "SEO variable "+v+" left as written")
+	}
+	if it.Sticky {
+		on := true
+		in.Featured = &on
+	}
+	for _, l := range it.Body.Lossy {
+		im.rep.note(it.ID, it.Title, "body: "+l)
+	}
+	im.save(ctx, it, in, publishedAt)
+}
+
+// status maps the item's status onto in; ok is false for a skipped item.
+func (im *importer) status(it *wordpress.Item) (in cms.PostInput, publishedAt time.Time, ok bool) {
+	date := it.DateGMT
+	if date.IsZero() {
+		date = it.Date
+	}
+	set := func(s cms.PostStatus) { in.Status = &s }
+	switch it.Status {
+	case wordpress.StatusPublish:
+		set(cms.StatusPublished)
+		publishedAt = date
+	case wordpress.StatusFuture:
+		if date.After(im.opt.Now()) {
+			set(cms.StatusScheduled)
+			in.PublishAt = &date
+		} else {
+			set(cms.StatusDraft)
+			im.rep.note(it.ID, it.Title, "scheduled for "+date.UTC().Format(time.RFC3339)+", which has passed: imported as a draft")
+		}
+	case wordpress.StatusDraft:
+		set(cms.StatusDraft)
+	case wordpress.StatusPending:
+		set(cms.StatusDraft)
+		im.rep.note(it.ID, it.Title, "pending review: imported as a draft")
+	case wordpress.StatusPrivate:
+		set(cms.StatusDraft)
+		im.rep.note(it.ID, it.Title, "private: imported as a draft (Lullaby has no private posts)")
+	case wordpress.StatusTrash, wordpress.StatusAuto, wordpress.StatusInherit:
+		im.rep.skip(it.ID, it.Title, "status "+string(it.Status))
+		return in, publishedAt, false
+	default:
+		set(cms.StatusDraft)
+		im.rep.note(it.ID, it.Title, "unknown status "+strconv.Quote(string(it.Status))+": imported as a draft")
+	}
+	return in, publishedAt, true
+}
+
+// categories returns the ids of the item's categories, creating missing
+// ones (not in a dry run), and the "Pages" category for a page.
+func (im *importer) categories(ctx context.Context, it *wordpress.Item) ([]string, error) {
+	var ids []string
+	add := func(slug, name string) error {
+		id, ok := im.cats[slug]
+		if !ok {
+			im.rep.Categories++
+			if !im.opt.DryRun {
+				c, err := im.svc.CreateCategory(ctx, im.opt.Actor, cms.CategoryInput{Name: &name, Slug: &slug})
+				if err != nil {
+					return err
+				}
+				id = c.ID
+			}
+			im.cats[slug] = id
+		}
+		if id != "" {
+			ids = append(ids, id)
+		}
+		return nil
+	}
+	if it.Type == "page" {
+		if err := add(PagesCategory, "Pages"); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range it.Categories() {
+		slug := cms.Slugify(t.Nicename)
+		if slug == "" {
+			slug = cms.Slugify(t.Name)
+		}
+		if slug == "uncategorized" || slug == "" {
+			continue // WordPress's default, which Lullaby does not need
+		}
+		if path := im.site.CategoryPath(t.Nicename); len(path) > 1 && !im.seenCategory(slug) {
+			names := make([]string, len(path))
+			for i, c := range path {
+				names[i] = c.Name
+			}
+			im.rep.Flattened = append(im.rep.Flattened, fmt.Sprintf("%s (under %s)", t.Name, strings.Join(names[:len(names)-1], " › ")))
+		}
+		if err := add(slug, t.Name); err != nil {
+			return nil, err
+		}
+	}
+	if ids == nil {
+		ids = []string{}
+	}
+	return ids, nil
+}
+
+func (im *importer) seenCategory(slug string) bool {
+	if im.seen == nil {
+		im.seen = map[string]bool{}
+	}
+	was := im.seen[slug]
+	im.seen[slug] = true
+	return was
+}
+
+// save makes the item's one save, retrying once without what a full list
+// or a taken slug refused.
+func (im *importer) save(ctx context.Context, it *wordpress.Item, in cms.PostInput, publishedAt time.Time) {
+	src := im.source(it.ID)
+	if im.opt.DryRun {
+		_, err := im.svc.PostBySource(ctx, src)
+		switch {
+		case cms.IsKind(err, cms.KindNotFound):
+			im.rep.done(it, true)
+		case err != nil:
+			im.rep.skip(it.ID, it.Title, cms.ErrorMessage(err))
+		default:
+			im.rep.done(it, false)
+		}
+		return
+	}
+	p, created, err := im.svc.SaveImported(ctx, im.opt.Actor, src, publishedAt, in)
+	if err != nil && in.Featured != nil && cms.ErrorFields(err)["featured"] != "" {
+		im.rep.note(it.ID, it.Title, "sticky, but the Featured list is full: not featured")
+		in.Featured = nil
+		p, created, err = im.svc.SaveImported(ctx, im.opt.Actor, src, publishedAt, in)
+	}
+	if err != nil && in.Slug != nil && cms.ErrorFields(err)["slug"] != "" {
+		slug := *in.Slug + "-" + strconv.FormatInt(it.ID, 10)
+		im.rep.note(it.ID, it.Title, fmt.Sprintf("slug %q is taken: saved as %q", *in.Slug, slug))
+		in.Slug = &slug
+		p, created, err = im.svc.SaveImported(ctx, im.opt.Actor, src, publishedAt, in)
+	}
+	if err != nil {
+		im.rep.skip(it.ID, it.Title, describe(err))
+		return
+	}
+	im.rep.done(it, created)
+	if im.opt.Progress != nil {
+		verb := "updated"
+		if created {
+			verb = "created"
+		}
+		im.opt.Progress(fmt.Sprintf("%s %s %d %q as /%s (%s)", verb, it.Type, it.ID, p.Title, p.Slug, p.Status))
+	}
+}
+
+// describe is a domain error with its fields, on one line.
+func describe(err error) string {
+	msg := cms.ErrorMessage(err)
+	for k, v := range cms.ErrorFields(err) {
+		msg += "; " + k + ": " + v
+	}
+	return msg
+}
+
+// plainExcerpt turns WordPress's excerpt (HTML) into Lullaby's plain one.
+func plainExcerpt(html string) string {
+	s := strings.TrimSpace(wordpress.ConvertHTML(html, "").Markdown)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > cms.MaxExcerptLen {
+		s = string([]rune(s)[:cms.MaxExcerptLen-1]) + "…"
+	}
+	return s
+}
