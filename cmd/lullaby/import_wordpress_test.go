@@ -32,25 +32,6 @@ func importEnv(t *testing.T) (*mongodb.DB, func(k string) string) {
 
 func ptr[T any](v T) *T { return &v }
 
-// serverOn is a fresh server over db: its read model is loaded now.
-func serverOn(t *testing.T, db *mongodb.DB) *server {
-	t.Helper()
-	cfg, err := loadConfig("serve", nil, func(k string) string {
-		if k == "LULLABY_JWT_SECRET" {
-			return testKey
-		}
-		return ""
-	}, &bytes.Buffer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cfg: cfg, log: cmstest.Logger(), db: db}
-	if err := s.init(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // fixture writes the reader's test export, with edits, to a temporary file.
 func fixture(t *testing.T, edit func(string) string) string {
 	t.Helper()
