@@ -174,3 +174,28 @@ func TestImportRefuses(t *testing.T) {
 		t.Errorf("retry with --merge: %v\n%s", err, out)
 	}
 }
+
+// TestExportDataFolderInUse checks that export and import refuse a data
+// folder a server holds, saying so.
+func TestExportDataFolderInUse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	emb, err := mongodb.StartEmbedded(mongodb.EmbeddedConfig{DataDir: dir, Logger: cmstest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	env := func(k string) string {
+		if k == "LULLABY_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}
+	for _, args := range [][]string{{"export", filepath.Join(dir, "x.tar.gz")}, {"import", "lullaby", filepath.Join(dir, "x.tar.gz")}} {
+		var out bytes.Buffer
+		err := run(context.Background(), args, env, strings.NewReader(""), &out, &out)
+		if err == nil || !strings.Contains(err.Error(), "in use") || !strings.Contains(err.Error(), "Stop the Lullaby server") {
+			t.Errorf("%v on a folder in use: %v\n%s", args, err, out.String())
+		}
+	}
+}

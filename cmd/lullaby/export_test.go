@@ -190,21 +190,32 @@ func TestExportRestoreRoundTrip(t *testing.T) {
 	if err := src.rm.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
+	for i := len(posts); i < 200; i++ {
+		title, body, status := "Nap note "+itoa(i), "A short note on naps, number "+itoa(i)+".", cms.StatusPublished
+		if _, err := src.svc.CreatePost(ctx, owner, cms.PostInput{Title: &title, Body: &body, Status: &status}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%d posts created in %s", 200-len(posts), time.Since(start))
+	if err := src.rm.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
 	want := publicPages(t, src)
 	wantDump := dumps(t, src.db)
 
 	file := filepath.Join(t.TempDir(), "site.tar.gz")
-	start := time.Now()
+	start = time.Now()
 	if out, err := runOn(t, src.db, "export", file); err != nil {
 		t.Fatalf("export: %v\n%s", err, out)
 	}
-	t.Logf("export: %s", time.Since(start))
+	t.Logf("export of 200 posts: %s", time.Since(start))
 	dst := cmstest.New(t)
 	start = time.Now()
 	if out, err := runOn(t, dst, "import", "lullaby", file); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	t.Logf("restore: %s", time.Since(start))
+	t.Logf("restore of 200 posts: %s", time.Since(start))
 
 	gotDump := dumps(t, dst)
 	for set, w := range wantDump {
