@@ -97,6 +97,28 @@ func TestImportRefuses(t *testing.T) {
 	if out, err := runOn(t, src.db, "export", good); err != nil {
 		t.Fatalf("export: %v\n%s", err, out)
 	}
+	// Users travel without their password hash unless --with-users.
+	withUsers := filepath.Join(dir, "with-users.tar.gz")
+	if out, err := runOn(t, src.db, "export", withUsers, "--with-users"); err != nil {
+		t.Fatalf("export --with-users: %v\n%s", err, out)
+	}
+	usersLine := func(file string) string {
+		var line string
+		rewriteArchive(t, file, filepath.Join(dir, "scratch.tar.gz"), func(name string, b []byte) []byte {
+			if name == "users.jsonl" {
+				line = string(b)
+			}
+			return b
+		})
+		return line
+	}
+	if l := usersLine(good); !strings.Contains(l, `"passwordHash":""`) || !strings.Contains(l, "owner@example.com") {
+		t.Errorf("users.jsonl without --with-users: %s", l)
+	}
+	if l := usersLine(withUsers); strings.Contains(l, `"passwordHash":""`) || !strings.Contains(l, `"passwordHash":"`) {
+		t.Errorf("users.jsonl with --with-users has no hash: %s", l)
+	}
+
 	raw, err := os.ReadFile(good)
 	if err != nil {
 		t.Fatal(err)
