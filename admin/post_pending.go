@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
@@ -67,28 +69,18 @@ func (a *Admin) handlePendingPut(c *fiber.Ctx) error {
 // handlePendingPublish publishes the pending edit of post :id ("Update"):
 // 200 with the post.
 func (a *Admin) handlePendingPublish(c *fiber.Ctx) error {
-	id, err := pathID(c, "id", "id")
-	if err != nil {
-		return err
-	}
-	var body pendingVersionBody
-	if err := decodeOptionalJSON(c, &body); err != nil {
-		return err
-	}
-	pv, err := pendingVersionOf(body.PendingVersion)
-	if err != nil {
-		return err
-	}
-	p, err := a.svc.PublishPending(c.UserContext(), actor(c), id, pv)
-	if err != nil {
-		return err
-	}
-	return ok(c, p)
+	return a.applyPending(c, a.svc.PublishPending)
 }
 
 // handlePendingRestore saves the pending edit of post :id, no longer
 // published, over the post ("Restore"): 200 with the post.
 func (a *Admin) handlePendingRestore(c *fiber.Ctx) error {
+	return a.applyPending(c, a.svc.RestorePending)
+}
+
+// applyPending applies the pending edit of post :id, at the body's
+// pendingVersion when given, with apply: 200 with the post.
+func (a *Admin) applyPending(c *fiber.Ctx, apply func(context.Context, *cms.User, string, int) (*cms.Post, error)) error {
 	id, err := pathID(c, "id", "id")
 	if err != nil {
 		return err
@@ -101,7 +93,7 @@ func (a *Admin) handlePendingRestore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.svc.RestorePending(c.UserContext(), actor(c), id, pv)
+	p, err := apply(c.UserContext(), actor(c), id, pv)
 	if err != nil {
 		return err
 	}

@@ -27,11 +27,7 @@ func runDB(ctx context.Context, args []string, getenv func(string) string, stdin
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	var cfgArgs []string
-	if *dataDir != "" {
-		cfgArgs = append(cfgArgs, "--data-dir", *dataDir)
-	}
-	cfg, err := loadConfig("db shell", cfgArgs, getenv, stderr)
+	cfg, err := commandConfig("db shell", *dataDir, getenv, stderr)
 	if err != nil {
 		return err
 	}

@@ -83,11 +83,7 @@ func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 // openAlone opens the configured database for a command that must not run
 // beside a server on the same data folder (export, import).
 func openAlone(ctx context.Context, name, dataDir string, getenv func(string) string, stderr io.Writer) (*mongodb.DB, error) {
-	var cfgArgs []string
-	if dataDir != "" {
-		cfgArgs = append(cfgArgs, "--data-dir", dataDir)
-	}
-	cfg, err := loadConfig(name, cfgArgs, getenv, stderr)
+	cfg, err := commandConfig(name, dataDir, getenv, stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -54,11 +54,7 @@ func runImportWordPress(ctx context.Context, args []string, getenv func(string) 
 		return err
 	}
 	defer f.Close()
-	cfgArgs := []string{}
-	if *dataDir != "" {
-		cfgArgs = append(cfgArgs, "--data-dir", *dataDir)
-	}
-	cfg, err := loadConfig("import wordpress", cfgArgs, getenv, stderr)
+	cfg, err := commandConfig("import wordpress", *dataDir, getenv, stderr)
 	if err != nil {
 		return err
 	}

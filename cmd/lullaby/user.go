@@ -31,11 +31,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfgArgs := []string{}
-	if *dataDir != "" {
-		cfgArgs = append(cfgArgs, "--data-dir", *dataDir)
-	}
-	cfg, err := loadConfig("user create", cfgArgs, getenv, stderr)
+	cfg, err := commandConfig("user create", *dataDir, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -130,11 +126,7 @@ func runUserResetTwoFactor(ctx context.Context, args []string, getenv func(strin
 		fs.Usage()
 		return errors.New("--email is required")
 	}
-	cfgArgs := []string{}
-	if *dataDir != "" {
-		cfgArgs = append(cfgArgs, "--data-dir", *dataDir)
-	}
-	cfg, err := loadConfig("user reset-2fa", cfgArgs, getenv, stderr)
+	cfg, err := commandConfig("user reset-2fa", *dataDir, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -152,6 +144,16 @@ func runUserResetTwoFactor(ctx context.Context, args []string, getenv func(strin
 	}
 	fmt.Fprintf(stdout, "Two-factor sign-in is off for %s <%s>: the password alone logs in until it is set up again.\n", u.Name, u.Email)
 	return nil
+}
+
+// commandConfig is the configuration of the one-shot command name, with
+// the folder of its --data-dir flag when given.
+func commandConfig(name, dataDir string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	var args []string
+	if dataDir != "" {
+		args = []string{"--data-dir", dataDir}
+	}
+	return loadConfig(name, args, getenv, stderr)
 }
 
 // openCommandService opens the store and service for a one-shot command,
