@@ -53,21 +53,20 @@ func (db *DB) GetPost(ctx context.Context, id string) (*cms.Post, error) {
 // FindPostBySlug returns the post whose current slug is slug, without its
 // body. Errors: KindNotFound, KindUnavailable, KindInternal.
 func (db *DB) FindPostBySlug(ctx context.Context, slug string) (*cms.Post, error) {
-	const op = "mongodb.FindPostBySlug"
-	var d postDoc
-	if err := db.posts.FindOne(ctx, bson.D{{Key: "slug", Value: slug}}).Decode(&d); err != nil {
-		return nil, storeError(op, collPosts, err)
-	}
-	return d.post(), nil
+	return db.findPostBy(ctx, "mongodb.FindPostBySlug", "slug", slug)
 }
 
 // FindPostBySource returns the post, live or trashed, an import made from
 // source, without its body. Errors: KindNotFound, KindUnavailable,
 // KindInternal.
 func (db *DB) FindPostBySource(ctx context.Context, source string) (*cms.Post, error) {
-	const op = "mongodb.FindPostBySource"
+	return db.findPostBy(ctx, "mongodb.FindPostBySource", "source", source)
+}
+
+// findPostBy returns the one post whose field has value.
+func (db *DB) findPostBy(ctx context.Context, op, field, value string) (*cms.Post, error) {
 	var d postDoc
-	if err := db.posts.FindOne(ctx, bson.D{{Key: "source", Value: source}}).Decode(&d); err != nil {
+	if err := db.posts.FindOne(ctx, bson.D{{Key: field, Value: value}}).Decode(&d); err != nil {
 		return nil, storeError(op, collPosts, err)
 	}
 	return d.post(), nil
