@@ -81,10 +81,7 @@ func (a *Admin) handlePendingDiscardForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pv, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("pendingVersion")))
-	if pv < 0 {
-		pv = 0
-	}
+	pv := formPendingVersion(c)
 	msg := "Unpublished changes discarded: the editor shows the post as published."
 	if !post.Public() {
 		msg = "Unpublished changes discarded."
@@ -108,10 +105,7 @@ func (a *Admin) handlePendingRestoreForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pv, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("pendingVersion")))
-	if pv < 0 {
-		pv = 0
-	}
+	pv := formPendingVersion(c)
 	msg := "Unpublished changes restored: they are saved in the post, and its previous text is in the revisions."
 	switch _, err := a.svc.RestorePending(c.UserContext(), actor(c), post.ID, pv); {
 	case cms.IsKind(err, cms.KindNotFound):
@@ -129,4 +123,11 @@ func (a *Admin) handlePendingRestoreForm(c *fiber.Ctx) error {
 // isPendingStale reports whether err says the pending edit changed.
 func isPendingStale(err error) bool {
 	return conflictOn(err, "pendingVersion")
+}
+
+// formPendingVersion is the form's pendingVersion: the pending edit the
+// page showed, 0 (whichever is stored) when missing or malformed.
+func formPendingVersion(c *fiber.Ctx) int {
+	pv, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("pendingVersion")))
+	return max(pv, 0)
 }
