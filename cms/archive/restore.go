@@ -58,15 +58,11 @@ func Check(path string, d cms.Dumper) (*Manifest, error) {
 }
 
 func check(path string, d cms.Dumper) (*checked, error) {
-	f, err := os.Open(path)
+	f, gz, err := openArchive(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	gz, err := gzip.NewReader(bufio.NewReader(f))
-	if err != nil {
-		return nil, fmt.Errorf("%s is not a Lullaby archive (not gzip-compressed): %w", path, err)
-	}
 	sets := map[string]bool{}
 	for _, s := range d.DumpSets() {
 		sets[s] = true
@@ -263,15 +259,11 @@ func Restore(ctx context.Context, path string, d cms.Dumper, opts RestoreOptions
 			}
 		}
 	}
-	f, err := os.Open(path)
+	f, gz, err := openArchive(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	gz, err := gzip.NewReader(bufio.NewReader(f))
-	if err != nil {
-		return nil, err
-	}
 	tr := tar.NewReader(gz)
 	done := 0
 	for {
@@ -334,4 +326,17 @@ func describeCounts(counts map[string]int64) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
+}
+
+// openArchive opens the archive at path for one pass over its entries;
+// the caller closes f.
+func openArchive(path string) (f *os.File, gz *gzip.Reader, err error) {
+	if f, err = os.Open(path); err != nil {
+		return nil, nil, err
+	}
+	if gz, err = gzip.NewReader(bufio.NewReader(f)); err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s is not a Lullaby archive (not gzip-compressed): %w", path, err)
+	}
+	return f, gz, nil
 }
