@@ -50,11 +50,13 @@ func TestBrowserPendingUnpublish(t *testing.T) {
 	if _, err := r.srv.svc.UnpublishPost(ctx, owner, kept.ID, newer.Version); err != nil {
 		t.Fatal(err)
 	}
-	b.Do(t, "the draft's editor offers the kept edit; Restore puts it in the post",
+	b.Do(t, "the draft's editor offers the kept edit",
 		navigate(r.base+"/admin/posts/"+kept.ID),
 		chromedp.WaitVisible(chromedp.ID("pending-banner")),
 		waitText("#pending-banner", "You have unpublished changes from"),
-		waitJS(editorBody+` === "The published text about sleep."`),
+		waitJS(editorBody+` === "The published text about sleep."`))
+	b.Screenshot(t, "editor-unpublished-offer")
+	b.Do(t, "Restore puts the kept edit in the post",
 		chromedp.Click(chromedp.ID("pending-restore")),
 		waitText(".flash", "Unpublished changes restored"),
 		chromedp.WaitVisible(chromedp.CSS(".CodeMirror")),
