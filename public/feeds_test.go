@@ -147,6 +147,67 @@ func TestFeeds(t *testing.T) {
 			}
 		}
 	})
+	t.Run("AtomCategoriesAndSelf", func(t *testing.T) {
+		// RFC 4287: every category carries its term (4.2.2), the feed
+		// links to itself (4.2.7.2, a SHOULD), an entry or the feed has an
+		// author (4.1.1), and updated is an RFC 3339 date (3.3).
+		var doc struct {
+			XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+			Author  []struct {
+				Name string `xml:"http://www.w3.org/2005/Atom name"`
+			} `xml:"http://www.w3.org/2005/Atom author"`
+			Links []struct {
+				Href string `xml:"href,attr"`
+				Rel  string `xml:"rel,attr"`
+			} `xml:"http://www.w3.org/2005/Atom link"`
+			Updated string `xml:"http://www.w3.org/2005/Atom updated"`
+			Entries []struct {
+				ID         string `xml:"http://www.w3.org/2005/Atom id"`
+				Updated    string `xml:"http://www.w3.org/2005/Atom updated"`
+				Categories []struct {
+					Term  *string `xml:"term,attr"`
+					Label string  `xml:"label,attr"`
+					Text  string  `xml:",chardata"`
+				} `xml:"http://www.w3.org/2005/Atom category"`
+			} `xml:"http://www.w3.org/2005/Atom entry"`
+		}
+		for _, path := range []string{"/feed.atom", "/categories/baby-sleep/feed.atom"} {
+			r := f.Get(t, path)
+			MustStatus(t, r, 200)
+			if err := xml.Unmarshal(r.body, &doc); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			self := ""
+			for _, l := range doc.Links {
+				if l.Rel == "self" {
+					self = l.Href
+				}
+			}
+			if self != testPublicURL+path {
+				t.Errorf("%s: self link %q, want %q", path, self, testPublicURL+path)
+			}
+			if _, err := time.Parse(time.RFC3339, doc.Updated); err != nil {
+				t.Errorf("%s: updated %q: %v", path, doc.Updated, err)
+			}
+			if len(doc.Author) == 0 || doc.Author[0].Name == "" {
+				t.Errorf("%s: no feed author", path)
+			}
+			if len(doc.Entries) == 0 {
+				t.Fatalf("%s: no entries", path)
+			}
+			var got []string
+			for _, c := range doc.Entries[0].Categories { // the newest: "Night wakings"
+				if c.Term == nil || *c.Term == "" || strings.TrimSpace(c.Text) != "" {
+					t.Errorf("%s: category without a term or with text content: %+v", path, c)
+					continue
+				}
+				got = append(got, *c.Term+"|"+c.Label)
+			}
+			if want := "baby-sleep|Baby sleep,naps|,night|"; strings.Join(got, ",") != want {
+				t.Errorf("%s: categories %q, want %q", path, strings.Join(got, ","), want)
+			}
+		}
+	})
 	t.Run("ETag304", func(t *testing.T) {
 		r := f.Get(t, "/feed.xml")
 		req := httptest.NewRequest(http.MethodGet, "/feed.xml", nil)

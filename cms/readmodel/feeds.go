@@ -271,7 +271,7 @@ func xmlBytes(v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// gorillaFeed is the feed in gorilla/feeds' shape, for Atom and JSON Feed.
+// gorillaFeed is the feed in gorilla/feeds' shape, for JSON Feed.
 func gorillaFeed(title, link, desc string, updated time.Time, st *cms.Settings, items []feedItem) *feeds.Feed {
 	f := &feeds.Feed{Title: title, Link: &feeds.Link{Href: link}, Description: desc, Updated: updated,
 		Author: &feeds.Author{Name: st.Author.Name}}
@@ -287,18 +287,87 @@ func gorillaFeed(title, link, desc string, updated time.Time, st *cms.Settings, 
 	return f
 }
 
+// Atom 1.0 (RFC 4287), written with encoding/xml: gorilla/feeds writes a
+// category without its required term attribute, keeps only one, and has no
+// rel="self" link.
+type atomDoc struct {
+	XMLName   xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	ID        string      `xml:"id"`
+	Title     string      `xml:"title"`
+	Subtitle  string      `xml:"subtitle,omitempty"`
+	Updated   string      `xml:"updated"`
+	Links     []atomLink  `xml:"link"`
+	Author    *atomAuthor `xml:"author"`
+	Generator string      `xml:"generator"`
+	Entries   []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
+}
+
+type atomCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      string         `xml:"title"`
+	Updated    string         `xml:"updated"`
+	Published  string         `xml:"published"`
+	Links      []atomLink     `xml:"link"`
+	Author     *atomAuthor    `xml:"author"`
+	Categories []atomCategory `xml:"category"`
+	Summary    *atomText      `xml:"summary"`
+	Content    atomText       `xml:"content"`
+}
+
 func atomFeed(title, link, desc, self string, updated time.Time, st *cms.Settings, items []feedItem) ([]byte, error) {
-	af := (&feeds.Atom{Feed: gorillaFeed(title, link, desc, updated, st, items)}).AtomFeed()
-	af.Id = self // the feed's own URL: stable while the public URL is
-	af.Link = &feeds.AtomLink{Href: link, Rel: "alternate", Type: "text/html"}
-	for i, e := range af.Entries {
-		e.Published = items[i].post.PublishedAt.UTC().Format(time.RFC3339)
-		for _, c := range items[i].post.Categories {
-			e.Category = c.Name // gorilla/feeds keeps one category
-			break
-		}
+	doc := atomDoc{ID: self, Title: title, Subtitle: desc, Updated: updated.UTC().Format(time.RFC3339),
+		Links:     []atomLink{{Href: link, Rel: "alternate", Type: "text/html"}, {Href: self, Rel: "self", Type: "application/atom+xml"}},
+		Generator: "Lullaby", Entries: []atomEntry{}}
+	if st.Author.Name != "" {
+		doc.Author = &atomAuthor{Name: st.Author.Name}
 	}
-	return xmlBytes(af.FeedXml())
+	for _, it := range items {
+		p := it.post
+		e := atomEntry{ID: it.id, Title: p.Title, Updated: p.UpdatedAt.UTC().Format(time.RFC3339),
+			Published: p.PublishedAt.UTC().Format(time.RFC3339),
+			Links:     []atomLink{{Href: it.link, Rel: "alternate", Type: "text/html"}},
+			Content:   atomText{Type: "html", Text: it.content}}
+		if p.Author.Name != "" {
+			e.Author = &atomAuthor{Name: p.Author.Name}
+		} else if doc.Author == nil {
+			// RFC 4287 4.1.2: an entry without an author needs a feed author.
+			e.Author = &atomAuthor{Name: title}
+		}
+		if p.Excerpt != "" {
+			e.Summary = &atomText{Type: "text", Text: p.Excerpt}
+		}
+		if c := p.CoverImage; c != nil {
+			e.Links = append(e.Links, atomLink{Href: c.URL, Rel: "enclosure", Type: it.coverType})
+		}
+		for _, c := range p.Categories {
+			e.Categories = append(e.Categories, atomCategory{Term: c.Slug, Label: c.Name})
+		}
+		for _, t := range p.Tags {
+			e.Categories = append(e.Categories, atomCategory{Term: t})
+		}
+		doc.Entries = append(doc.Entries, e)
+	}
+	return xmlBytes(doc)
 }
 
 func jsonFeed(title, link, desc, self string, st *cms.Settings, items []feedItem) ([]byte, error) {

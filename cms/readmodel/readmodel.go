@@ -2,7 +2,7 @@
 // published content and everything built from it. It owns the public JSON
 // shapes (publicjson.go) and their JSON-LD, related posts, curated lists
 // and popular posts, the full-text search index (bleve), the feeds
-// (gorilla/feeds) and the sitemap, the ready-made response bodies with
+// (RSS and Atom with encoding/xml, JSON Feed with gorilla/feeds) and the sitemap, the ready-made response bodies with
 // their ETags and encodings (body.go), the reader preview, and the admin's
 // in-memory index of every post (postindex.go).
 //
