@@ -49,11 +49,12 @@ func runImportWordPress(ctx context.Context, args []string, getenv func(string) 
 		fs.Usage()
 		return errors.New(importWordPressSynopsis)
 	}
-	f, err := os.Open(file)
+	f, err := os.Open(file) // refused here, before the database is opened
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	f.Close()
+	open := func() (io.ReadCloser, error) { return os.Open(file) }
 	cfg, err := commandConfig("import wordpress", *dataDir, getenv, stderr)
 	if err != nil {
 		return err
@@ -72,7 +73,7 @@ func runImportWordPress(ctx context.Context, args []string, getenv func(string) 
 	} else {
 		fmt.Fprintf(stderr, "Importing %s as %s <%s>\n", file, actor.Name, actor.Email)
 	}
-	rep, err := wpimport.Import(ctx, svc, f, wpimport.Options{DryRun: *dryRun, Actor: actor,
+	rep, err := wpimport.Import(ctx, svc, open, wpimport.Options{DryRun: *dryRun, Actor: actor,
 		Progress: func(line string) { fmt.Fprintln(stderr, line) }})
 	if rep != nil {
 		rep.WriteTo(stdout)

@@ -247,7 +247,7 @@ func (r *Reader) finishItem(it *Item, date, dateGMT string) {
 	it.OldPaths = oldPaths(&r.site, it)
 	it.Pins = decodePins(it)
 	it.SEO = decodeSEO(&r.site, it, r.opt.TitleSeparator)
-	if it.Type != "attachment" {
+	if it.Type != "attachment" && !r.opt.SkipBodies {
 		it.Body = ConvertHTML(it.Content, it.MetaValue("footnotes"))
 	}
 }

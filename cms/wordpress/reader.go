@@ -36,6 +36,9 @@ type Options struct {
 	// TitleSeparator replaces %%sep%% / %sep% in SEO titles ("-" if "":
 	// the export does not carry the SEO plugin's settings).
 	TitleSeparator string
+	// SkipBodies leaves Item.Body empty: a pass that needs only the
+	// attachments and meta saves converting every post's HTML.
+	SkipBodies bool
 }
 
 // ItemError reports an item that was read but cannot be imported whole.

@@ -33,7 +33,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -59,23 +58,32 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Import reads the export from r and saves each post and page as one
-// domain operation. It returns the report also when reading stops early
+// Import reads the export that open opens, twice (see Opener), and saves
+// each post and page as one domain operation. It returns the report also when reading stops early
 // (a truncated or malformed export): the items before the cut are in,
 // and the error says where it stopped. An item that fails is skipped and
 // reported; the others go on.
-func Import(ctx context.Context, svc *cms.Service, r io.Reader, opt Options) (*Report, error) {
+func Import(ctx context.Context, svc *cms.Service, open Opener, opt Options) (*Report, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
 	if opt.Actor == nil {
 		return nil, errors.New("wpimport: no importing user")
 	}
-	rd, err := wordpress.NewReader(r, wordpress.Options{})
+	atts, err := index(ctx, open)
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{svc: svc, opt: opt, site: rd.Site(), rep: newReport(opt.DryRun), cats: map[string]string{}}
+	rc, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	rd, err := wordpress.NewReader(rc, wordpress.Options{})
+	if err != nil {
+		return nil, err
+	}
+	im := &importer{svc: svc, opt: opt, site: rd.Site(), rep: newReport(opt.DryRun), cats: map[string]string{}, atts: atts}
 	if err := im.loadCategories(ctx); err != nil {
 		return nil, err
 	}
@@ -107,6 +115,7 @@ type importer struct {
 	site *wordpress.Site
 	rep  *Report
 	cats map[string]string // slug -> category id ("" in a dry run for new ones)
+	atts *attachments      // the export's attachments, from the first pass
 	seen map[string]bool   // categories already reported
 }
 
