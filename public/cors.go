@@ -21,7 +21,7 @@ func (a *API) cors(c *fiber.Ctx) error {
 		}
 		c.Set(fiber.HeaderAccessControlAllowOrigin, allowed)
 		c.Set(fiber.HeaderAccessControlAllowMethods, "GET, HEAD, POST, OPTIONS")
-		c.Set(fiber.HeaderAccessControlAllowHeaders, "Content-Type, If-None-Match")
+		c.Set(fiber.HeaderAccessControlAllowHeaders, "Content-Type, If-None-Match, Accept-Version")
 		c.Set(fiber.HeaderAccessControlMaxAge, "86400")
 		c.Set(fiber.HeaderVary, "Origin")
 		return c.SendStatus(fiber.StatusNoContent)

@@ -70,9 +70,17 @@ func registerSurfaces(app *fiber.App, log *slog.Logger, adm *admin.Admin, pub *p
 	pub.Routes(app.Group("/api/v1"))
 	pub.MediaRoutes(app.Group("/media"))
 	pub.FeedRoutes(app) // /feed.xml, /sitemap.xml, /robots.txt... at the root
+	for _, prefix := range ghostPrefixes {
+		pub.GhostRoutes(app.Group(prefix))
+	}
 	adm.Routes(app.Group("/admin"))
 	return app
 }
+
+// ghostPrefixes are where the Ghost Content API dialect answers: the
+// official client's path, and the versioned paths older clients (Ghost
+// 2-4) ask for.
+var ghostPrefixes = []string{"/ghost/api/content", "/ghost/api/v4/content", "/ghost/api/v3/content", "/ghost/api/v2/content", "/ghost/api/canary/content"}
 
 // followListenPort keeps the read model's public URL on the port the app
 // actually listens on, when LULLABY_PUBLIC_URL was derived from
@@ -99,8 +107,12 @@ func followListenPort(app *fiber.App, cfg *config, rm *readmodel.ReadModel) {
 // the same refusal has the same problem type on both APIs.
 func errorHandler(adm *admin.Admin, pub *public.API) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
-		if p := c.Path(); p == "/admin" || strings.HasPrefix(p, "/admin/") {
+		p := c.Path()
+		if p == "/admin" || strings.HasPrefix(p, "/admin/") {
 			return adm.HandleError(c, err)
+		}
+		if strings.HasPrefix(p, "/ghost/") {
+			return pub.HandleGhostError(c, err)
 		}
 		return pub.HandleError(c, err)
 	}

@@ -44,6 +44,8 @@ type Snapshot struct {
 	ext snapshotExt // search, related posts, feeds, sitemap (snapshot_search.go)
 
 	quizzes map[string]*quizEntry // by slug (snapshot_quiz.go)
+
+	ghostState // the Ghost dialect (ghost.go)
 }
 
 // maxCachedPages bounds the list pages a snapshot keeps, so that a client
@@ -54,6 +56,10 @@ type postEntry struct {
 	post    *cms.Post // without Body (Markdown)
 	summary []byte
 	full    *Body
+
+	env       *entryEnv // what the post was rendered with, detached (see entryEnv.detached)
+	ghostOnce sync.Once
+	ghost     *ghostPost // the Ghost dialect's fields (ghost.go), made on first use
 }
 
 type catEntry struct {
@@ -354,6 +360,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	}
 	s.deps = deps
 	env := newEntryEnv(catByID, st, publicURL, in.citations)
+	kept := env.detached()
 	s.posts = make([]*postEntry, 0, len(sorted))
 	for _, p := range sorted {
 		e := reuse[p.Slug]
@@ -362,6 +369,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 			if err != nil {
 				return nil, err
 			}
+			e.env = kept
 			s.ext.freshPosts = append(s.ext.freshPosts, e) // served composed: see warmPosts
 		}
 		s.posts = append(s.posts, e)
@@ -434,6 +442,18 @@ type entryEnv struct {
 	media  *strings.Replacer // makes body media links absolute; nil: keep them
 
 	citations map[string]*cms.Citation // the library by id
+}
+
+// detached is a copy of env whose categories do not hold their posts:
+// an entry keeps it to render the post later (the Ghost dialect) without
+// keeping the posts of the snapshot it was made in alive.
+func (env *entryEnv) detached() *entryEnv {
+	d := *env
+	d.cats = make(map[string]*catEntry, len(env.cats))
+	for id, c := range env.cats {
+		d.cats[id] = &catEntry{cat: c.cat}
+	}
+	return &d
 }
 
 // newEntryEnv is the entryEnv of posts rendered with these categories (by

@@ -84,6 +84,8 @@ type listsState struct {
 	totals  viewTotals
 	byID    map[string]*postEntry
 	ordered map[cms.ViewWindow][]*postEntry // every published post by views
+	// featured are the ids of the posts the featured list shows now.
+	featured map[string]bool
 }
 
 func (rm *ReadModel) clock() time.Time {
@@ -249,7 +251,7 @@ type PublicList struct {
 // buildLists renders the list bodies of s, whose posts are built.
 func (s *Snapshot) buildLists(in listsInput) error {
 	st := &listsState{bySlug: map[string]*Body{}, totals: in.totals, byID: make(map[string]*postEntry, len(s.posts)),
-		ordered: map[cms.ViewWindow][]*postEntry{}}
+		ordered: map[cms.ViewWindow][]*postEntry{}, featured: map[string]bool{}}
 	s.lists = st
 	for _, e := range s.posts {
 		st.byID[e.post.ID] = e
@@ -337,6 +339,9 @@ func (s *Snapshot) listJSON(l *cms.List, now time.Time) ([]byte, error) {
 		}
 		b.Write(pe.summary)
 		n++
+		if l.Slug == cms.FeaturedSlug {
+			s.lists.featured[pe.post.ID] = true
+		}
 	}
 	b.WriteString(`]}`)
 	return b.Bytes(), nil

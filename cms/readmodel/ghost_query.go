@@ -1,0 +1,565 @@
+package readmodel
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lullabycms/lullaby/cms"
+)
+
+// GhostResource names a resource of the Ghost dialect.
+type GhostResource byte
+
+// The Ghost dialect's resources.
+const (
+	GhostPosts   GhostResource = 'p'
+	GhostPages   GhostResource = 'g'
+	GhostTags    GhostResource = 't'
+	GhostAuthors GhostResource = 'a'
+)
+
+// Name is the resource's name in URLs and bodies ("posts", "pages"...).
+func (r GhostResource) Name() string {
+	switch r {
+	case GhostPages:
+		return "pages"
+	case GhostTags:
+		return "tags"
+	case GhostAuthors:
+		return "authors"
+	}
+	return "posts"
+}
+
+// singular is the resource's name in Ghost's "not found" messages.
+func (r GhostResource) singular() string {
+	switch r {
+	case GhostPages:
+		return "Page"
+	case GhostTags:
+		return "Tag"
+	case GhostAuthors:
+		return "Author"
+	}
+	return "Post"
+}
+
+// GhostParams are the raw query values of a Ghost request; unknown
+// parameters (key, absolute_urls, cache busters) are not read.
+type GhostParams struct {
+	Limit, Page, Order, Fields, Formats, Include, Filter string
+}
+
+// Ghost's page sizes: 15 by default; at most 100, which is also what
+// limit=all gives (Ghost 6 caps both the same way, silently).
+const (
+	GhostDefaultLimit = 15
+	GhostMaxLimit     = 100
+)
+
+// ghostQuery is a parsed Ghost request.
+type ghostQuery struct {
+	limit, page int
+	order       []ghostOrder
+	sel         fieldMask // posts and pages
+	fields      []string  // tags and authors; nil: all
+	counts      bool      // include=count.posts
+	filter      *nqlNode
+}
+
+type ghostOrder struct {
+	field string
+	desc  bool
+}
+
+// ghostOrderFields are the fields each resource can be ordered by.
+var ghostOrderFields = map[GhostResource][]string{
+	GhostPosts:   {"published_at", "updated_at", "created_at", "title", "slug", "id", "featured", "reading_time"},
+	GhostTags:    {"name", "slug", "id", "count.posts"},
+	GhostAuthors: {"name", "slug", "id", "count.posts"},
+}
+
+// ghostObjectFields are the keys of tag and author objects, in order.
+var ghostObjectFields = map[GhostResource][]string{
+	GhostTags: {"id", "name", "slug", "description", "feature_image", "visibility", "og_image", "og_title", "og_description",
+		"twitter_image", "twitter_title", "twitter_description", "meta_title", "meta_description", "codeinjection_head",
+		"codeinjection_foot", "canonical_url", "accent_color", "url", "count", "lullaby"},
+	GhostAuthors: {"id", "name", "slug", "profile_image", "cover_image", "bio", "website", "location", "facebook", "twitter",
+		"threads", "bluesky", "mastodon", "tiktok", "youtube", "instagram", "linkedin", "meta_title", "meta_description",
+		"url", "count", "lullaby"},
+}
+
+func init() { ghostOrderFields[GhostPages] = ghostOrderFields[GhostPosts] }
+
+// parseGhostQuery checks p for resource r. Errors: Invalid naming each
+// bad parameter.
+func parseGhostQuery(r GhostResource, p GhostParams) (ghostQuery, error) {
+	q := ghostQuery{limit: GhostDefaultLimit, page: 1}
+	pr := cms.Problems{}
+	switch l := strings.TrimSpace(p.Limit); l {
+	case "":
+	case "all":
+		q.limit = GhostMaxLimit
+	default:
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			pr.Add("limit", "Must be a whole number from 1 (more than 100 gives 100) or \"all\".")
+		}
+		q.limit = min(max(n, 1), GhostMaxLimit)
+	}
+	if p.Page != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(p.Page))
+		if err != nil || n < 1 || n > 100000 {
+			pr.Add("page", "Must be a whole number from 1 to 100000.")
+		}
+		q.page = max(n, 1)
+	}
+	if p.Order != "" {
+		q.order = parseGhostOrder(r, p.Order, pr)
+	}
+	isPost := r == GhostPosts || r == GhostPages
+	for _, inc := range splitList(p.Include) {
+		switch {
+		case isPost && inc == "tags":
+			q.sel |= 1<<gfTags | 1<<gfPrimaryTag
+		case isPost && inc == "authors":
+			q.sel |= 1<<gfAuthors | 1<<gfPrimaryAuthor
+		case !isPost && inc == "count.posts":
+			q.counts = true
+		default:
+			pr.Add("include", "Cannot include "+strconv.Quote(truncate(inc, 60))+"; "+r.Name()+" can include "+
+				map[bool]string{true: "tags and authors.", false: "count.posts."}[isPost])
+		}
+	}
+	formats := fieldMask(1) << gfHTML
+	if p.Formats != "" {
+		formats = 0
+		for _, f := range splitList(p.Formats) {
+			switch f {
+			case "html":
+				formats |= 1 << gfHTML
+			case "plaintext":
+				formats |= 1 << gfPlaintext
+			case "mobiledoc", "lexical":
+				pr.Add("formats", "The "+f+" format is not available: posts are written in Markdown and served as html or plaintext.")
+			default:
+				pr.Add("formats", "Unknown format "+strconv.Quote(truncate(f, 60))+": use html or plaintext.")
+			}
+		}
+		if !isPost {
+			pr.Add("formats", "Only posts and pages have formats.")
+		}
+	}
+	if fields := splitList(p.Fields); len(fields) > 0 {
+		if isPost {
+			for _, f := range fields {
+				i := slices.Index(ghostPostFields[:], f)
+				if i < 0 {
+					pr.Add("fields", "Unknown field "+strconv.Quote(truncate(f, 60))+".")
+					continue
+				}
+				q.sel |= 1 << i
+			}
+			if p.Formats != "" {
+				q.sel |= formats
+			}
+		} else {
+			for _, f := range fields {
+				if !slices.Contains(ghostObjectFields[r], f) {
+					pr.Add("fields", "Unknown field "+strconv.Quote(truncate(f, 60))+".")
+				}
+			}
+			q.fields = fields
+		}
+	} else if isPost {
+		q.sel |= maskPostBase | formats
+	}
+	if p.Filter != "" {
+		n, err := parseGhostFilter(r, p.Filter)
+		if err != nil {
+			if len(pr) == 0 {
+				return q, err
+			}
+			pr.Add("filter", err.(*cms.Error).Fields["filter"])
+		}
+		q.filter = n
+	}
+	if err := pr.Err("readmodel.parseGhostQuery"); err != nil {
+		err.(*cms.Error).Message = "Validation error, cannot list " + r.Name() + "."
+		return q, err
+	}
+	return q, nil
+}
+
+func parseGhostOrder(r GhostResource, raw string, pr cms.Problems) []ghostOrder {
+	var out []ghostOrder
+	for _, part := range strings.Split(raw, ",") {
+		words := strings.Fields(strings.ToLower(part))
+		if len(words) == 0 || len(words) > 2 || !slices.Contains(ghostOrderFields[r], words[0]) {
+			pr.Add("order", "Cannot order by "+strconv.Quote(truncate(strings.TrimSpace(part), 60))+"; use one of "+
+				strings.Join(ghostOrderFields[r], ", ")+", each with asc or desc.")
+			return nil
+		}
+		o := ghostOrder{field: words[0]}
+		if len(words) == 2 {
+			switch words[1] {
+			case "asc":
+			case "desc":
+				o.desc = true
+			default:
+				pr.Add("order", "The direction is asc or desc, not "+strconv.Quote(truncate(words[1], 20))+".")
+				return nil
+			}
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// splitList splits a comma-separated parameter, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// GhostCachedList returns the list body served before in this snapshot
+// for the raw query string, or nil. It allocates nothing.
+func (s *Snapshot) GhostCachedList(r GhostResource, raw []byte) *Body {
+	var buf [512]byte
+	return s.ghost().lists.get(append(append(buf[:0], byte(r)), raw...))
+}
+
+// GhostList returns the body of a Ghost browse request (posts, pages,
+// tags or authors) and keeps it for the raw query string. Errors: Invalid
+// naming the bad parameter.
+func (s *Snapshot) GhostList(r GhostResource, raw []byte, p GhostParams) (*Body, error) {
+	g := s.ghost()
+	q, err := parseGhostQuery(r, p)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"` + r.Name() + `":[`)
+	var total int
+	switch r {
+	case GhostPosts, GhostPages:
+		list := g.posts
+		if r == GhostPages {
+			list = g.pages
+		}
+		list = s.ghostSelectPosts(g, list, q)
+		total = len(list)
+		for i, e := range ghostPage(list, q) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			g.writePost(&b, e, q.sel)
+		}
+	case GhostTags:
+		var list []*ghostTag
+		for _, t := range g.tags {
+			if q.filter.match(tagFacts{t}) {
+				list = append(list, t)
+			}
+		}
+		if q.order != nil {
+			list = slices.Clone(list)
+			sortGhostTags(list, q.order)
+		}
+		total = len(list)
+		for i, t := range ghostPage(list, q) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeObject(&b, map[bool][]byte{false: t.json, true: t.counted}[q.counts], q.fields, GhostTags)
+		}
+	case GhostAuthors:
+		a := s.ext.st
+		name := ""
+		if a != nil {
+			name = a.Author.Name
+		}
+		if q.filter.match(authorFacts{g, name}) {
+			total = 1
+			if q.page == 1 {
+				writeObject(&b, map[bool][]byte{false: g.author, true: g.authorCounted}[q.counts], q.fields, GhostAuthors)
+			}
+		}
+	}
+	b.WriteString(`],"meta":{"pagination":`)
+	writeGhostPagination(&b, q, total)
+	b.WriteString(`}}`)
+	return g.lists.put(string(byte(r))+string(raw), NewBody(b.Bytes())), nil
+}
+
+// ghostSelectPosts filters and orders list (newest first) for q.
+func (s *Snapshot) ghostSelectPosts(g *ghostIndex, list []*postEntry, q ghostQuery) []*postEntry {
+	if q.filter != nil {
+		var out []*postEntry
+		for _, e := range list {
+			if q.filter.match(postFacts{e, g}) {
+				out = append(out, e)
+			}
+		}
+		list = out
+	}
+	if len(q.order) > 0 && !(len(q.order) == 1 && q.order[0] == ghostOrder{field: "published_at", desc: true}) {
+		list = slices.Clone(list)
+		slices.SortStableFunc(list, func(a, b *postEntry) int {
+			for _, o := range q.order {
+				if c := comparePosts(g, a, b, o.field); c != 0 {
+					if o.desc {
+						return -c
+					}
+					return c
+				}
+			}
+			return 0
+		})
+	}
+	return list
+}
+
+func comparePosts(g *ghostIndex, a, b *postEntry, field string) int {
+	pa, pb := a.post, b.post
+	switch field {
+	case "updated_at":
+		return pa.UpdatedAt.Compare(pb.UpdatedAt)
+	case "created_at":
+		return pa.CreatedAt.Compare(pb.CreatedAt)
+	case "title":
+		return cmp.Compare(strings.ToLower(pa.Title), strings.ToLower(pb.Title))
+	case "slug":
+		return cmp.Compare(pa.Slug, pb.Slug)
+	case "id":
+		return cmp.Compare(pa.ID, pb.ID)
+	case "featured":
+		return cmp.Compare(b2i(g.featured[pa.ID]), b2i(g.featured[pb.ID]))
+	case "reading_time":
+		return cmp.Compare(pa.ReadingTime, pb.ReadingTime)
+	}
+	return pa.PublishedAt.Compare(pb.PublishedAt)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func sortGhostTags(list []*ghostTag, order []ghostOrder) {
+	slices.SortStableFunc(list, func(a, b *ghostTag) int {
+		for _, o := range order {
+			var c int
+			switch o.field {
+			case "slug":
+				c = cmp.Compare(a.slug, b.slug)
+			case "id":
+				c = cmp.Compare(a.id, b.id)
+			case "count.posts":
+				c = cmp.Compare(a.posts, b.posts)
+			default:
+				c = cmp.Or(cmp.Compare(strings.ToLower(a.name), strings.ToLower(b.name)), cmp.Compare(a.slug, b.slug))
+			}
+			if o.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+}
+
+// ghostPage is the part of list on q's page.
+func ghostPage[T any](list []T, q ghostQuery) []T {
+	start := min((q.page-1)*q.limit, len(list))
+	return list[start:min(start+q.limit, len(list))]
+}
+
+// writeGhostPagination writes Ghost's meta.pagination object.
+func writeGhostPagination(b *bytes.Buffer, q ghostQuery, total int) {
+	pages := max((total+q.limit-1)/q.limit, 1)
+	b.WriteString(`{"page":`)
+	b.WriteString(strconv.Itoa(q.page))
+	b.WriteString(`,"limit":`)
+	b.WriteString(strconv.Itoa(q.limit))
+	b.WriteString(`,"pages":`)
+	b.WriteString(strconv.Itoa(pages))
+	b.WriteString(`,"total":`)
+	b.WriteString(strconv.Itoa(total))
+	b.WriteString(`,"next":`)
+	if q.page < pages {
+		b.WriteString(strconv.Itoa(q.page + 1))
+	} else {
+		b.WriteString("null")
+	}
+	b.WriteString(`,"prev":`)
+	if q.page > 1 {
+		b.WriteString(strconv.Itoa(min(q.page-1, pages)))
+	} else {
+		b.WriteString("null")
+	}
+	b.WriteByte('}')
+}
+
+// writePost writes the post of e with the fields sel selects.
+func (g *ghostIndex) writePost(b *bytes.Buffer, e *postEntry, sel fieldMask) {
+	gp := e.ghostPost()
+	b.WriteByte('{')
+	first := true
+	for i := range ghostPostFieldCount {
+		if sel&(1<<i) == 0 {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.Write(ghostPostKeys[i])
+		switch i {
+		case gfFeatured:
+			b.WriteString(strconv.FormatBool(g.featured[e.post.ID]))
+		case gfTags:
+			b.WriteByte('[')
+			for j, t := range g.tagsOf[e] {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.Write(t.json)
+			}
+			b.WriteByte(']')
+		case gfPrimaryTag:
+			if tags := g.tagsOf[e]; len(tags) > 0 {
+				b.Write(tags[0].json)
+			} else {
+				b.WriteString("null")
+			}
+		case gfAuthors:
+			b.WriteByte('[')
+			b.Write(g.author)
+			b.WriteByte(']')
+		case gfPrimaryAuthor:
+			b.Write(g.author)
+		default:
+			b.Write(gp.vals[i])
+		}
+	}
+	b.WriteByte('}')
+}
+
+// writeObject writes a ready tag or author object, only its fields when
+// fields is not nil (in the object's order).
+func writeObject(b *bytes.Buffer, obj []byte, fields []string, r GhostResource) {
+	if fields == nil {
+		b.Write(obj)
+		return
+	}
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(obj, &m) // our own JSON
+	b.WriteByte('{')
+	n := 0
+	for _, k := range ghostObjectFields[r] {
+		v, ok := m[k]
+		if !ok || !slices.Contains(fields, k) {
+			continue
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		n++
+		b.WriteString(strconv.Quote(k))
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+}
+
+// GhostCachedRead returns the body of a read by id (bySlug false) or slug
+// served before in this snapshot for the raw query string, or nil. It
+// allocates nothing for keys and queries of ordinary length.
+func (s *Snapshot) GhostCachedRead(r GhostResource, bySlug bool, key string, raw []byte) *Body {
+	var buf [512]byte
+	return s.ghost().reads.get(readKey(buf[:0], r, bySlug, key, raw))
+}
+
+func readKey(buf []byte, r GhostResource, bySlug bool, key string, raw []byte) []byte {
+	kind := byte('i')
+	if bySlug {
+		kind = 's'
+	}
+	buf = append(buf, byte(r), kind)
+	buf = append(buf, key...)
+	buf = append(buf, 0)
+	return append(buf, raw...)
+}
+
+// GhostRead returns the body of a Ghost read: the post, page, tag or
+// author with the id (bySlug false) or slug, as a list of one without
+// meta, as Ghost answers. A post's old slug reads the post. Errors:
+// Invalid naming the bad parameter, NotFound.
+func (s *Snapshot) GhostRead(r GhostResource, bySlug bool, key string, raw []byte, p GhostParams) (*Body, error) {
+	g := s.ghost()
+	p.Limit, p.Page, p.Order, p.Filter = "", "", "", ""
+	q, err := parseGhostQuery(r, p)
+	if err != nil {
+		err.(*cms.Error).Message = "Validation error, cannot read " + strings.ToLower(r.singular()) + "."
+		return nil, err
+	}
+	notFound := cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.GhostRead", "%s not found.", r.singular())
+	var b bytes.Buffer
+	b.WriteString(`{"` + r.Name() + `":[`)
+	switch r {
+	case GhostPosts, GhostPages:
+		e := s.ghostEntry(key, bySlug)
+		if e == nil || g.isPage[e] != (r == GhostPages) {
+			return nil, notFound
+		}
+		g.writePost(&b, e, q.sel)
+	case GhostTags:
+		t := g.tagByID[strings.ToLower(key)]
+		if bySlug {
+			t = g.tagBySlug[key]
+		}
+		if t == nil {
+			return nil, notFound
+		}
+		writeObject(&b, map[bool][]byte{false: t.json, true: t.counted}[q.counts], q.fields, GhostTags)
+	case GhostAuthors:
+		if (bySlug && key != g.authorSlug) || (!bySlug && strings.ToLower(key) != g.authorID) {
+			return nil, notFound
+		}
+		writeObject(&b, map[bool][]byte{false: g.author, true: g.authorCounted}[q.counts], q.fields, GhostAuthors)
+	}
+	b.WriteString(`]}`)
+	return g.reads.put(string(readKey(nil, r, bySlug, key, raw)), NewBody(b.Bytes())), nil
+}
+
+// ghostEntry is the published post with the id or the (current or old)
+// slug, or nil.
+func (s *Snapshot) ghostEntry(key string, bySlug bool) *postEntry {
+	if !bySlug {
+		if i := s.index(strings.ToLower(key)); i >= 0 {
+			return s.posts[i]
+		}
+		return nil
+	}
+	if e := s.bySlug[key]; e != nil {
+		return e
+	}
+	return s.bySlug[s.oldSlugs[key]]
+}
+
+// GhostSettings returns the body of GET /settings/.
+func (s *Snapshot) GhostSettings() *Body { return s.ghost().settings }
