@@ -35,7 +35,12 @@ type Report struct {
 	// Stopped says why the reading ended early; "" when it read it all.
 	Stopped string
 
-	tags map[string]bool
+	// Comments counts the comments of the items read, which are not
+	// imported.
+	Comments int
+
+	tags  map[string]bool
+	noted map[Line]int // index in Notes
 }
 
 // Line is one item's entry in the report.
@@ -43,6 +48,8 @@ type Line struct {
 	ID     int64
 	Title  string
 	Reason string
+	// Times counts the same note on the same item (notes only).
+	Times int
 }
 
 func newReport(dryRun bool) *Report {
@@ -52,9 +59,24 @@ func newReport(dryRun bool) *Report {
 func (r *Report) count(typ string)    { r.Items[typ]++ }
 func (r *Report) skipType(typ string) { r.SkippedTypes[typ]++ }
 func (r *Report) skip(id int64, title, why string) {
-	r.Skipped = append(r.Skipped, Line{id, title, why})
+	r.Skipped = append(r.Skipped, Line{ID: id, Title: title, Reason: why})
 }
-func (r *Report) note(id int64, title, what string) { r.Notes = append(r.Notes, Line{id, title, what}) }
+
+// note adds what was changed on an item, once: a body with twenty
+// galleries says so in one line, with the count.
+func (r *Report) note(id int64, title, what string) {
+	if r.noted == nil {
+		r.noted = map[Line]int{}
+	}
+	l := Line{ID: id, Title: title, Reason: what}
+	if i, ok := r.noted[l]; ok {
+		r.Notes[i].Times++
+		return
+	}
+	r.noted[l] = len(r.Notes)
+	l.Times = 1
+	r.Notes = append(r.Notes, l)
+}
 func (r *Report) done(it *wordpress.Item, new bool) {
 	if new {
 		r.Created++
@@ -114,8 +136,15 @@ func (r *Report) WriteTo(w io.Writer) (int64, error) {
 	if len(r.Notes) > 0 {
 		p("Changed on the way in:")
 		for _, l := range r.Notes {
-			p("  %s: %s", itemName(l), l.Reason)
+			if l.Times > 1 {
+				p("  %s: %s (%d times)", itemName(l), l.Reason, l.Times)
+			} else {
+				p("  %s: %s", itemName(l), l.Reason)
+			}
 		}
+	}
+	if r.Comments > 0 {
+		p("Comments: %d, not imported (Lullaby has no comments)", r.Comments)
 	}
 	if r.Stopped != "" {
 		p("Stopped early: %s", r.Stopped)

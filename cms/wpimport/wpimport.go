@@ -11,9 +11,12 @@
 //     its category, without a second content type for a handful of pages;
 //   - statuses: publish -> published at its date, future -> scheduled at
 //     its date (a date that has passed -> draft, reported), draft and
-//     pending -> draft, private -> draft (reported: Lullaby has no
-//     private posts), trash and auto-draft -> skipped (reported), an
-//     unknown status -> draft (reported);
+//     pending -> draft, private and password-protected -> draft
+//     (reported: Lullaby has neither), trash and auto-draft -> skipped
+//     (reported), an unknown status -> draft (reported);
+//   - what Lullaby's limits refuse is made to fit and reported (fit.go):
+//     HTML out of titles, a missing title from the body's first words,
+//     the first 30 tags and 20 categories, long fields cut;
 //   - dates from post_date_gmt, else post_date;
 //   - categories by slug, created when missing; Lullaby's categories are
 //     flat, so a nested category keeps its own (leaf) name and its
@@ -25,8 +28,9 @@
 //     skipped in this version (media come with --uploads later).
 //
 // Each item is one save (cms.Service.SaveImported) matched by its source,
-// "wordpress:<base site URL>:<id>", so running the import again updates
-// the posts it made instead of adding new ones.
+// "wordpress:<base site URL>:<id>" (by guid or link for an item whose id
+// was lost), so running the import again updates the posts it made
+// instead of adding new ones.
 package wpimport
 
 import (
@@ -137,19 +141,32 @@ func (im *importer) loadCategories(ctx context.Context) error {
 	return nil
 }
 
-// source names an item for re-runs.
-func (im *importer) source(id int64) string {
+// source names an item for re-runs: by its WordPress id, or, in an
+// export edited by hand that lost the ids, by its guid or link (all such
+// items would otherwise be one post, each saved over the one before); ok
+// is false when the item has none of them.
+func (im *importer) source(it *wordpress.Item) (src string, ok bool) {
 	base := im.site.BaseSiteURL
 	if base == "" {
 		base = im.site.Link
 	}
-	return "wordpress:" + strings.TrimRight(base, "/") + ":" + strconv.FormatInt(id, 10)
+	base = "wordpress:" + strings.TrimRight(base, "/") + ":"
+	switch {
+	case it.ID > 0:
+		return base + strconv.FormatInt(it.ID, 10), true
+	case it.GUID != "":
+		return base + "guid:" + it.GUID, true
+	case it.Link != "":
+		return base + "link:" + it.Link, true
+	}
+	return "", false
 }
 
 // item maps and saves one item of the export.
 func (im *importer) item(ctx context.Context, it *wordpress.Item) {
 	typ := typeOf(it)
 	im.rep.count(typ)
+	im.rep.Comments += it.Comments
 	if typ != "post" && typ != "page" {
 		im.rep.skipType(typ)
 		return
@@ -159,11 +176,16 @@ func (im *importer) item(ctx context.Context, it *wordpress.Item) {
 			im.rep.note(it.ID, it.Title, n)
 		}
 	}
+	src, ok := im.source(it)
+	if !ok {
+		im.rep.skip(it.ID, it.Title, "no wp:post_id, guid or link: it could not be told apart from the others nor matched on a re-run")
+		return
+	}
 	in, publishedAt, ok := im.status(it)
 	if !ok {
 		return
 	}
-	title, excerpt := strings.TrimSpace(it.Title), plainExcerpt(it.Excerpt)
+	title, excerpt := im.title(it), plainExcerpt(it.Excerpt)
 	body := it.Body.Markdown
 	in.Title, in.Excerpt, in.Body = &title, &excerpt, &body
 	if slug := strings.TrimSpace(it.Slug); slug != "" {
@@ -178,17 +200,12 @@ func (im *importer) item(ctx context.Context, it *wordpress.Item) {
 		im.rep.skip(it.ID, it.Title, "category: "+cms.ErrorMessage(err))
 		return
 	}
+	cats = im.fitCategories(it, cats)
 	in.CategoryIDs = &cats
-	tags := []string{}
-	for _, t := range it.Tags() {
-		tags = append(tags, t.Name)
-	}
+	tags := im.tags(it)
 	in.Tags = &tags
-	if it.SEO.Title != "" {
-		in.SEOTitle = &it.SEO.Title
-	}
-	if it.SEO.Description != "" {
-		in.SEODescription = &it.SEO.Description
+	if seoTitle, seoDesc := im.seo(it); seoTitle != "" || seoDesc != "" {
+		in.SEOTitle, in.SEODescription = &seoTitle, &seoDesc
 	}
 	for _, v := range it.SEO.Unresolved {
 		im.rep.note(it.ID, it.Title, "SEO variable "+v+" left as written")
@@ -200,7 +217,7 @@ func (im *importer) item(ctx context.Context, it *wordpress.Item) {
 	for _, l := range it.Body.Lossy {
 		im.rep.note(it.ID, it.Title, "body: "+l)
 	}
-	im.save(ctx, it, in, publishedAt)
+	im.save(ctx, it, src, in, publishedAt)
 }
 
 // status maps the item's status onto in; ok is false for a skipped item.
@@ -210,6 +227,13 @@ func (im *importer) status(it *wordpress.Item) (in cms.PostInput, publishedAt ti
 		date = it.Date
 	}
 	set := func(s cms.PostStatus) { in.Status = &s }
+	if it.Password != "" && (it.Status == wordpress.StatusPublish || it.Status == wordpress.StatusFuture) {
+		// On WordPress only those given the password read it; published
+		// here, everyone would.
+		set(cms.StatusDraft)
+		im.rep.note(it.ID, it.Title, "password-protected: imported as a draft (Lullaby has no password-protected posts)")
+		return in, publishedAt, true
+	}
 	switch it.Status {
 	case wordpress.StatusPublish:
 		set(cms.StatusPublished)
@@ -303,8 +327,7 @@ func (im *importer) seenCategory(slug string) bool {
 
 // save makes the item's one save, retrying once without what a full list
 // or a taken slug refused.
-func (im *importer) save(ctx context.Context, it *wordpress.Item, in cms.PostInput, publishedAt time.Time) {
-	src := im.source(it.ID)
+func (im *importer) save(ctx context.Context, it *wordpress.Item, src string, in cms.PostInput, publishedAt time.Time) {
 	if im.opt.DryRun {
 		_, err := im.svc.PostBySource(ctx, src)
 		switch {
