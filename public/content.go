@@ -33,6 +33,9 @@ func (a *API) handlePostList(c *fiber.Ctx) error {
 	if err := q.SetWindow(c.Query("window")); err != nil {
 		return err
 	}
+	if err := q.SetView(c.Query("view"), c.Query("fields")); err != nil {
+		return err
+	}
 	b := snap.Posts(q)
 	snap.RememberPostsForQuery(raw, b)
 	return a.send(c, b)
@@ -65,6 +68,9 @@ func (a *API) handleCategory(c *fiber.Ctx) error {
 	}
 	q, err := readmodel.ParsePostQuery(c.Query("page"), c.Query("limit"), "", "", c.Query("sort"))
 	if err != nil {
+		return err
+	}
+	if err := q.SetView(c.Query("view"), c.Query("fields")); err != nil {
 		return err
 	}
 	body, err := a.content.Snapshot().Category(slug, q)

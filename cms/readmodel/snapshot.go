@@ -104,7 +104,9 @@ type PostQuery struct {
 	Category string // category slug, "" for all
 	Tag      string // "" for all
 	Sort     cms.PostSort
-	Window   string // sort=popular: "7d", "30d" or "all" (see SetWindow)
+	Window   string   // sort=popular: "7d", "30d" or "all" (see SetWindow)
+	Full     bool     // view=full: whole posts instead of summaries (see SetView)
+	Fields   []string // fields: only these members of each item, sorted; nil: all
 }
 
 // ParsePostQuery validates raw query values, naming the bad ones. Empty
@@ -144,7 +146,7 @@ func ParsePostQuery(page, limit, category, tag, sort string) (PostQuery, error) 
 // Posts returns the body of one page of published posts (GET
 // /api/v1/posts). An unknown category or tag gives an empty page.
 func (s *Snapshot) Posts(q PostQuery) *Body {
-	key := "posts\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + q.Category + "\x00" + q.Tag + "\x00" + string(q.Sort) + "\x00" + q.Window
+	key := "posts\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + q.Category + "\x00" + q.Tag + "\x00" + string(q.Sort) + "\x00" + q.Window + q.viewKey()
 	return s.cached(key, func() []byte {
 		list := s.posts
 		if q.Category != "" {
@@ -161,7 +163,7 @@ func (s *Snapshot) Posts(q PostQuery) *Body {
 		}
 		var b bytes.Buffer
 		b.WriteString(`{"data":`)
-		writeSummaries(&b, list, q)
+		s.writeSummaries(&b, list, q)
 		writeMeta(&b, len(list), q)
 		return b.Bytes()
 	})
@@ -183,7 +185,7 @@ func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
 	if c == nil {
 		return nil, cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.Category", "No category has the slug %q.", truncate(slug, 120))
 	}
-	key := "cat\x00" + slug + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + string(q.Sort)
+	key := "cat\x00" + slug + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + string(q.Sort) + q.viewKey()
 	return s.cached(key, func() []byte {
 		var b bytes.Buffer
 		b.WriteString(`{"data":`)
@@ -193,7 +195,7 @@ func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
 		if q.Sort == SortPopular {
 			list = s.byPopularity(list, q.Window)
 		}
-		writeSummaries(&b, list, q)
+		s.writeSummaries(&b, list, q)
 		b.WriteString(`}`)
 		writeMeta(&b, len(c.posts), q)
 		return b.Bytes()
@@ -239,8 +241,8 @@ func (c *bodyCache) put(key string, b *Body) *Body {
 	return b
 }
 
-// writeSummaries writes the JSON array of one page of list.
-func writeSummaries(b *bytes.Buffer, list []*postEntry, q PostQuery) {
+// writeSummaries writes the JSON array of one page of list, in q's view.
+func (s *Snapshot) writeSummaries(b *bytes.Buffer, list []*postEntry, q PostQuery) {
 	total := len(list)
 	start := min((q.Page-1)*q.Limit, total)
 	end := min(start+q.Limit, total)
@@ -253,7 +255,7 @@ func writeSummaries(b *bytes.Buffer, list []*postEntry, q PostQuery) {
 		if i > start {
 			b.WriteByte(',')
 		}
-		b.Write(list[idx].summary)
+		s.writeItem(b, list[idx], q)
 	}
 	b.WriteByte(']')
 }
