@@ -7,8 +7,10 @@
 // builds and starts the real lullaby binary on it, starts a constant 3 KB
 // Fiber handler in a second process, and runs wrk against
 // GET /api/v1/posts?limit=10, GET /api/v1/posts/{slug} rotating over every
-// slug, and the constant handler. It prints requests per second, latency
-// percentiles and the server's resident memory as a Markdown table.
+// slug, the same through the Ghost dialect (an index page's list, a list
+// of whole posts, a post by slug), and the constant handler. It prints
+// requests per second, latency percentiles and the server's resident
+// memory as a Markdown table.
 //
 // With -media it instead uploads one generated 2000x3000 photo and compares
 // GET /media/{id}/pin (a hot image, served from the in-memory cache)
@@ -172,8 +174,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 
-	script := filepath.Join(dir, "rotate.lua")
-	if err := writeRotateScript(script, slugs); err != nil {
+	script, ghostScript := filepath.Join(dir, "rotate.lua"), filepath.Join(dir, "rotate-ghost.lua")
+	if err := writeRotateScript(script, slugs, "/api/v1/posts/", ""); err != nil {
+		return err
+	}
+	if err := writeRotateScript(ghostScript, slugs, ghostBase+"/posts/slug/", "/?key="+ghostKey+"&include=tags,authors"); err != nil {
 		return err
 	}
 	wrkArgs := []string{"-t", strconv.Itoa(*threads), "-c", strconv.Itoa(*conns), "-d", duration.String(), "--latency"}
@@ -183,6 +188,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"GET /api/v1/posts?limit=10", "http://" + lullabyAddr + "/api/v1/posts?limit=10", "", ""},
 		{fmt.Sprintf("GET /api/v1/posts/{slug} (rotating over %d slugs)", len(slugs)), "http://" + lullabyAddr, script, ""},
 		{"same, with Accept-Encoding: br (as browsers send)", "http://" + lullabyAddr, script, "Accept-Encoding: gzip, deflate, br"},
+		{"Ghost: GET " + ghostBase + "/posts/?limit=10&include=tags&fields=… (an index page)", "http://" + lullabyAddr + ghostIndexPage, "", ""},
+		{"Ghost: GET " + ghostBase + "/posts/?limit=10&include=tags,authors (whole posts, html included)", "http://" + lullabyAddr + ghostWholePosts, "", ""},
+		{fmt.Sprintf("Ghost: GET %s/posts/slug/{slug}/?include=tags,authors (rotating over %d slugs)", ghostBase, len(slugs)), "http://" + lullabyAddr, ghostScript, ""},
 	}
 	if *media {
 		cases = []benchCase{
@@ -403,13 +411,24 @@ func benchBody(i int) string {
 	return text + strings.Repeat(" ", bodyBytes-len(footnote)-len(text)) + footnote
 }
 
-func writeRotateScript(path string, slugs []string) error {
+// The Ghost dialect's requests: what a Ghost theme's index page and post
+// page ask for, with a key as Ghost's client sends one.
+const (
+	ghostBase       = "/ghost/api/content"
+	ghostKey        = "0123456789abcdef0123456789"
+	ghostIndexPage  = ghostBase + "/posts/?key=" + ghostKey + "&limit=10&include=tags&fields=id,slug,title,excerpt,published_at,url,feature_image,reading_time"
+	ghostWholePosts = ghostBase + "/posts/?key=" + ghostKey + "&limit=10&include=tags,authors"
+)
+
+// writeRotateScript writes a wrk script that asks for prefix+slug+suffix,
+// rotating over slugs.
+func writeRotateScript(path string, slugs []string, prefix, suffix string) error {
 	var b strings.Builder
 	// Requests are formatted once in init, so the Lua per request is a
 	// table lookup and wrk itself stays cheap.
 	b.WriteString("local paths = {\n")
 	for _, s := range slugs {
-		fmt.Fprintf(&b, "  %q,\n", "/api/v1/posts/"+s)
+		fmt.Fprintf(&b, "  %q,\n", prefix+s+suffix)
 	}
 	b.WriteString("}\nlocal reqs = {}\nlocal i = 0\n")
 	b.WriteString("init = function(args)\n  for k, p in ipairs(paths) do reqs[k] = wrk.format(\"GET\", p) end\nend\n")

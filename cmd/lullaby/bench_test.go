@@ -54,6 +54,14 @@ func benchmarkReads(b *testing.B, h fasthttp.RequestHandler, slugs []string) {
 	}{
 		{"List", func(int) string { return "/api/v1/posts?limit=10" }},
 		{"Post", func(i int) string { return "/api/v1/posts/" + slugs[i%len(slugs)] }},
+		// The Ghost dialect: an index page's list, and a post as a
+		// Ghost theme reads it.
+		{"GhostList", func(int) string {
+			return "/ghost/api/content/posts/?key=" + benchKey + "&limit=10&include=tags&fields=" + benchGhostFields
+		}},
+		{"GhostPost", func(i int) string {
+			return "/ghost/api/content/posts/slug/" + slugs[i%len(slugs)] + "/?key=" + benchKey + "&include=tags,authors"
+		}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var rc fasthttp.RequestCtx
@@ -70,5 +78,12 @@ func benchmarkReads(b *testing.B, h fasthttp.RequestHandler, slugs []string) {
 		})
 	}
 }
+
+// benchKey is a Content API key as Ghost's client sends it (any is
+// accepted without content keys configured).
+const benchKey = "0123456789abcdef0123456789"
+
+// benchGhostFields are the fields an index page of a Ghost theme asks for.
+const benchGhostFields = "id,slug,title,excerpt,published_at,url,feature_image,reading_time"
 
 const benchMarkdown = "## Heading\n\nSome text about *sleep* and naps.\n\n- one\n- two\n"
