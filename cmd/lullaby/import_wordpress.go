@@ -12,13 +12,20 @@ import (
 	"github.com/lullabycms/lullaby/cms/wpimport"
 )
 
-const importWordPressSynopsis = "usage: lullaby import wordpress FILE.xml [--dry-run] [--as EMAIL] [--data-dir DIR]"
+const importWordPressSynopsis = "usage: lullaby import wordpress FILE.xml [--uploads DIR] [--download] [--dry-run] [--as EMAIL] [--data-dir DIR]"
 
 const importWordPressUsage = importWordPressSynopsis + `
 
 Imports a WordPress export (Tools > Export > All content) as posts. Run it
 with --dry-run first: it writes nothing and prints the whole report. Running
-it again updates the posts it made instead of adding new ones. The embedded
+it again updates the posts it made instead of adding new ones.
+
+Images (featured images, images in the posts, pin images) go into the
+media library: from --uploads, a copy of the site's wp-content/uploads
+folder, and, with --download, by their URL for those not found there
+(http and https only, never from private or loopback addresses). An
+image that cannot be had is listed in the report; its post is imported
+without it. The embedded
 database serves one process at a time: stop "lullaby serve" first (or use
 LULLABY_MONGODB_URI, which a running server can share).`
 
@@ -32,6 +39,8 @@ func runImportWordPress(ctx context.Context, args []string, getenv func(string) 
 	fs.Usage = func() { fmt.Fprintln(stderr, importWordPressUsage); fs.PrintDefaults() }
 	dryRun := fs.Bool("dry-run", false, "read and map everything, write nothing, print the report")
 	as := fs.String("as", "", "email of the user the posts are by (default: the first owner)")
+	uploads := fs.String("uploads", "", "a copy of the site's wp-content/uploads folder to read images from")
+	download := fs.Bool("download", false, "download the images not found in --uploads by their URL")
 	dataDir := fs.String("data-dir", "", "folder of the embedded database (default $LULLABY_DATA_DIR or ./data)")
 	// The file may come before or after the flags.
 	rest := args[1:]
@@ -54,6 +63,11 @@ func runImportWordPress(ctx context.Context, args []string, getenv func(string) 
 		return err
 	}
 	f.Close()
+	if *uploads != "" {
+		if st, err := os.Stat(*uploads); err != nil || !st.IsDir() {
+			return fmt.Errorf("--uploads %s: not a folder", *uploads)
+		}
+	}
 	open := func() (io.ReadCloser, error) { return os.Open(file) }
 	cfg, err := commandConfig("import wordpress", *dataDir, getenv, stderr)
 	if err != nil {
@@ -73,7 +87,7 @@ func runImportWordPress(ctx context.Context, args []string, getenv func(string) 
 	} else {
 		fmt.Fprintf(stderr, "Importing %s as %s <%s>\n", file, actor.Name, actor.Email)
 	}
-	rep, err := wpimport.Import(ctx, svc, open, wpimport.Options{DryRun: *dryRun, Actor: actor,
+	rep, err := wpimport.Import(ctx, svc, open, wpimport.Options{DryRun: *dryRun, Actor: actor, Uploads: *uploads, Download: *download,
 		Progress: func(line string) { fmt.Fprintln(stderr, line) }})
 	if rep != nil {
 		rep.WriteTo(stdout)

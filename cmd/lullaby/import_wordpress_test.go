@@ -235,3 +235,52 @@ func TestImportWordPressBadInput(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 }
+
+// TestImportWordPressUploads imports the reader's export with a copy of
+// its uploads folder: covers with their alt text, body images and pins
+// come through the public API; the missing ones are reported.
+func TestImportWordPressUploads(t *testing.T) {
+	t.Parallel()
+	db, getenv := importEnv(t)
+	uploads := t.TempDir()
+	for i, name := range []string{"2024/03/dark-room.jpg", "2023/11/carrier.jpg"} {
+		p := filepath.Join(uploads, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, cmstest.MustJPEG(t, 60+i, 90), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := fixture(t, nil)
+	out, _, err := runImportCmd(t, getenv, file, "--uploads", uploads)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Images copied from the uploads folder: 2, downloaded: 0; new in the media library: 2, already there: 0",
+		"2024/03/dark-room-pin.jpg is not in the uploads folder"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report does not say %q:\n%s", want, out)
+		}
+	}
+	s := serverOn(t, db)
+	_, p := importedPost(t, s, "toddler-early-waking")
+	cover, _ := p["coverImage"].(map[string]any)
+	if cover == nil || cover["alt"] != "A dim nursery with blackout blinds" || !strings.Contains(cover["url"].(string), "/media/") {
+		t.Fatalf("coverImage = %v, want dark-room.jpg with its alt text", p["coverImage"])
+	}
+	if html, _ := p["html"].(string); !strings.Contains(html, "/media/"+cover["mediaId"].(string)+"/w1024") || strings.Contains(html, "dark-room.jpg") {
+		t.Errorf("body image not rewritten to the media URL:\n%s", html)
+	}
+	if _, q := importedPost(t, s, "contact-naps"); q["coverImage"] == nil {
+		t.Errorf("contact-naps has no cover: %v", q)
+	}
+
+	again, _, err := runImportCmd(t, getenv, file, "--uploads", uploads)
+	if err != nil || !strings.Contains(again, "new in the media library: 0, already there: 2") {
+		t.Fatalf("re-run: %v\n%s", err, again)
+	}
+	if _, _, err := runImportCmd(t, getenv, file, "--uploads", filepath.Join(uploads, "nope")); err == nil || !strings.Contains(err.Error(), "not a folder") {
+		t.Errorf("a missing --uploads folder: %v, want refused by name", err)
+	}
+}

@@ -24,8 +24,6 @@ type attachment struct {
 	File     string // _wp_attached_file, relative to wp-content/uploads
 	Link     string // the attachment page
 	Alt      string
-	Title    string
-	Caption  string
 	PinText  string // Tasty Pins description of this image
 	PinTitle string // Tasty Pins title of this image
 	NoPin    bool   // Social Warfare opt-out
@@ -74,14 +72,15 @@ func index(ctx context.Context, open Opener) (*attachments, error) {
 
 func (x *attachments) add(it *wordpress.Item) {
 	a := &attachment{ID: it.ID, URL: it.AttachmentURL, File: strings.TrimLeft(it.AttachedFile, "/"), Link: it.Link,
-		Alt: it.AltText, Title: strings.TrimSpace(it.Title), Caption: plainExcerpt(it.Excerpt),
+		Alt:     it.AltText,
 		PinText: it.Pins.Text, PinTitle: it.Pins.Title, NoPin: it.Pins.NoPin}
 	x.byID[a.ID] = a
 	if a.File == "" {
 		a.File = uploadsPath(a.URL)
 	}
-	if a.File != "" {
+	if a.File != "" { // by its own name and by the name its renditions derive from
 		x.byFile[a.File] = a.ID
+		x.byFile[original(a.File)] = a.ID
 	}
 	if a.Link != "" {
 		x.byPage[pageKey(a.Link)] = a.ID

@@ -30,6 +30,16 @@ type Report struct {
 	// Notes lists what was changed on the way in (status mapped, body
 	// converted lossily, slug changed), per item.
 	Notes []Line
+	// MediaNew counts the images added to the media library; MediaReused
+	// those it already had (the same bytes: a re-run, or the same picture
+	// uploaded twice). In a dry run both stay 0.
+	MediaNew, MediaReused int
+	// FromUploads and Downloaded count the images read from the uploads
+	// folder and downloaded (in a dry run: that would be).
+	FromUploads, Downloaded int
+	// Images lists, per item, the images that could not be imported, with
+	// the reason; the item itself was imported without them.
+	Images []Line
 	// SkippedTypes counts the items of types this import does not take.
 	SkippedTypes map[string]int
 	// Stopped says why the reading ended early; "" when it read it all.
@@ -77,6 +87,23 @@ func (r *Report) note(id int64, title, what string) {
 	l.Times = 1
 	r.Notes = append(r.Notes, l)
 }
+func (r *Report) image(id int64, title, what string) {
+	r.Images = append(r.Images, Line{ID: id, Title: title, Reason: what})
+}
+func (r *Report) mediaFrom(from string) {
+	if from == fromUploads {
+		r.FromUploads++
+	} else {
+		r.Downloaded++
+	}
+}
+func (r *Report) mediaSaved(created bool) {
+	if created {
+		r.MediaNew++
+	} else {
+		r.MediaReused++
+	}
+}
 func (r *Report) done(it *wordpress.Item, new bool) {
 	if new {
 		r.Created++
@@ -120,8 +147,18 @@ func (r *Report) WriteTo(w io.Writer) (int64, error) {
 	}
 	p("Posts %screated: %d, %supdated: %d", would, r.Created, would, r.Updated)
 	p("Categories %screated: %d; tags: %d", would, r.Categories, r.Tags)
+	if r.DryRun {
+		p("Images that would be copied from the uploads folder: %d, downloaded: %d", r.FromUploads, r.Downloaded)
+	} else {
+		p("Images copied from the uploads folder: %d, downloaded: %d; new in the media library: %d, already there: %d",
+			r.FromUploads, r.Downloaded, r.MediaNew, r.MediaReused)
+	}
 	p("Skipped: %d", r.SkippedCount())
 	for _, typ := range slices.Sorted(maps.Keys(r.SkippedTypes)) {
+		if typ == "attachment" {
+			p("  %d attachment items (not imported on their own: their images come with the posts that use them)", r.SkippedTypes[typ])
+			continue
+		}
 		p("  %d %s items (not imported in this version)", r.SkippedTypes[typ], typ)
 	}
 	for _, l := range r.Skipped {
@@ -141,6 +178,12 @@ func (r *Report) WriteTo(w io.Writer) (int64, error) {
 			} else {
 				p("  %s: %s", itemName(l), l.Reason)
 			}
+		}
+	}
+	if len(r.Images) > 0 {
+		p("Images not imported (the items are in without them):")
+		for _, l := range r.Images {
+			p("  %s: %s", itemName(l), l.Reason)
 		}
 	}
 	if r.Comments > 0 {

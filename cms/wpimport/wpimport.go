@@ -24,8 +24,13 @@
 //   - SEO title and description (Yoast, Rank Math) into the SEO fields;
 //     sticky posts onto the Featured list; the author is the importing
 //     user;
-//   - attachments, menu items, reusable blocks and the rest are counted and
-//     skipped in this version (media come with --uploads later).
+//   - images (see images.go): the featured image becomes the cover, every
+//     image a post uses goes into the media library once, from a copy of
+//     the uploads folder or downloaded by URL when allowed, body URLs are
+//     rewritten to the media's, and the Pinterest plugins' meta and the
+//     body's data-pin-* attributes become pins; attachment items are not
+//     imported on their own (an unused image stays behind), nor are menu
+//     items, reusable blocks and the rest: they are counted and skipped.
 //
 // Each item is one save (cms.Service.SaveImported) matched by its source,
 // "wordpress:<base site URL>:<id>" (by guid or link for an item whose id
@@ -37,12 +42,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/netguard"
 	"github.com/lullabycms/lullaby/cms/wordpress"
 )
 
@@ -57,6 +64,15 @@ type Options struct {
 	Actor *cms.User
 	// Progress, when set, is told about each item as it is done.
 	Progress func(line string)
+	// Uploads is a copy of the site's wp-content/uploads folder, where the
+	// images are read from ("" for none).
+	Uploads string
+	// Download fetches the images that are not in Uploads by their URL,
+	// through Guard: only over http(s), never from private addresses.
+	Download bool
+	// Guard makes the downloads (nil: one that refuses private addresses,
+	// with the media upload limit). Tests give one that allows them.
+	Guard *netguard.Guard
 	// Now is the clock that decides whether a scheduled date has passed
 	// (time.Now when nil).
 	Now func() time.Time
@@ -87,7 +103,21 @@ func Import(ctx context.Context, svc *cms.Service, open Opener, opt Options) (*R
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{svc: svc, opt: opt, site: rd.Site(), rep: newReport(opt.DryRun), cats: map[string]string{}, atts: atts}
+	root, err := openUploads(opt.Uploads)
+	if err != nil {
+		return nil, err
+	}
+	if root != nil {
+		defer root.Close()
+	}
+	im := &importer{svc: svc, opt: opt, site: rd.Site(), rep: newReport(opt.DryRun), cats: map[string]string{}, atts: atts,
+		root: root, done: map[string]mediaResult{}}
+	if opt.Download {
+		im.guard = opt.Guard
+		if im.guard == nil {
+			im.guard = netguard.New(netguard.Options{MaxBytes: svc.MaxUploadBytes()})
+		}
+	}
 	if err := im.loadCategories(ctx); err != nil {
 		return nil, err
 	}
@@ -114,13 +144,16 @@ func Import(ctx context.Context, svc *cms.Service, open Opener, opt Options) (*R
 }
 
 type importer struct {
-	svc  *cms.Service
-	opt  Options
-	site *wordpress.Site
-	rep  *Report
-	cats map[string]string // slug -> category id ("" in a dry run for new ones)
-	atts *attachments      // the export's attachments, from the first pass
-	seen map[string]bool   // categories already reported
+	svc   *cms.Service
+	opt   Options
+	site  *wordpress.Site
+	rep   *Report
+	cats  map[string]string      // slug -> category id ("" in a dry run for new ones)
+	atts  *attachments           // the export's attachments, from the first pass
+	root  *os.Root               // the uploads folder, or nil
+	guard *netguard.Guard        // downloads, or nil when they are off
+	done  map[string]mediaResult // the images brought over in this run
+	seen  map[string]bool        // categories already reported
 }
 
 func typeOf(it *wordpress.Item) string {
@@ -217,6 +250,7 @@ func (im *importer) item(ctx context.Context, it *wordpress.Item) {
 	for _, l := range it.Body.Lossy {
 		im.rep.note(it.ID, it.Title, "body: "+l)
 	}
+	im.images(ctx, it, &in)
 	im.save(ctx, it, src, in, publishedAt)
 }
 
