@@ -35,10 +35,11 @@ type attachments struct {
 	byID   map[int64]*attachment
 	byFile map[string]int64 // "2021/03/x.jpg" -> id
 	byPage map[string]int64 // attachment page URL (no scheme, no slash at the end) -> id
+	hosts  map[string]bool  // the hosts of the attachments' URLs
 }
 
 func newAttachments() *attachments {
-	return &attachments{byID: map[int64]*attachment{}, byFile: map[string]int64{}, byPage: map[string]int64{}}
+	return &attachments{byID: map[int64]*attachment{}, byFile: map[string]int64{}, byPage: map[string]int64{}, hosts: map[string]bool{}}
 }
 
 // index reads the whole export once and keeps its attachments. A reading
@@ -84,6 +85,9 @@ func (x *attachments) add(it *wordpress.Item) {
 	}
 	if a.Link != "" {
 		x.byPage[pageKey(a.Link)] = a.ID
+	}
+	if u, err := url.Parse(a.URL); err == nil && u.Host != "" {
+		x.hosts[strings.ToLower(u.Hostname())] = true
 	}
 }
 

@@ -94,7 +94,9 @@ var (
 <!-- wp:image --><figure class="wp-block-image"><img src="BASE/wp-content/uploads/2024/03/private.jpg" alt="Private" class="wp-image-503"/></figure><!-- /wp:image -->
 <!-- wp:image --><figure class="wp-block-image"><img src="BASE/wp-content/uploads/2024/03/nopin.jpg" alt="No pin" data-pin-nopin="true"/></figure><!-- /wp:image -->
 <!-- wp:image --><figure class="wp-block-image"><img src="BASE/wp-content/uploads/2024/03/missing.jpg" alt="Missing"/></figure><!-- /wp:image -->
-<!-- wp:image --><figure class="wp-block-image"><img src="https://elsewhere.example/cat.jpg" alt="Elsewhere"/></figure><!-- /wp:image -->`
+<!-- wp:image --><figure class="wp-block-image"><img src="https://elsewhere.example/cat.jpg" alt="Elsewhere"/></figure><!-- /wp:image -->
+<!-- wp:image --><figure class="wp-block-image"><img src="https://elsewhere.example/wp-content/uploads/2024/03/theirs.jpg" alt="Theirs"/></figure><!-- /wp:image -->
+<!-- wp:image --><figure class="wp-block-image"><img src="https://i0.wp.com/quietnights.example/wp-content/uploads/2024/03/nopin-600x400.jpg?resize=600" alt="Through a CDN"/></figure><!-- /wp:image -->`
 	mediaItems = []string{
 		post(10, "images-everywhere", mediaBody, map[string]string{
 			"_thumbnail_id":             "501",
@@ -209,12 +211,14 @@ func TestImagesFromUploads(t *testing.T) {
 	})
 	t.Run("BodyRewritten", func(t *testing.T) {
 		for _, want := range []string{
-			"![Room](/media/" + id("room.jpg") + "/w1024)",                // a size variant of 501, by its class
-			"](/media/" + id("room.jpg") + "/original)",                   // the link around it, to the full size
-			"[the big one](/media/" + id("big-scaled.jpg") + "/original)", // the attachment page
-			"![Big](/media/" + id("big-scaled.jpg") + "/w1024)",           // a size of a -scaled upload, by its name
-			"https://elsewhere.example/cat.jpg",                           // another site's image stays
-			site + "/wp-content/uploads/2024/03/missing.jpg",              // a missing one stays
+			"![Room](/media/" + id("room.jpg") + "/w1024)",                    // a size variant of 501, by its class
+			"](/media/" + id("room.jpg") + "/original)",                       // the link around it, to the full size
+			"[the big one](/media/" + id("big-scaled.jpg") + "/original)",     // the attachment page
+			"![Big](/media/" + id("big-scaled.jpg") + "/w1024)",               // a size of a -scaled upload, by its name
+			"https://elsewhere.example/cat.jpg",                               // another site's image stays
+			"https://elsewhere.example/wp-content/uploads/2024/03/theirs.jpg", // even from its uploads
+			"![Through a CDN](/media/" + id("nopin.jpg") + "/w1024)",          // a CDN's copy of hers
+			site + "/wp-content/uploads/2024/03/missing.jpg",                  // a missing one stays
 		} {
 			if !strings.Contains(p.Body, want) {
 				t.Errorf("body lacks %q:\n%s", want, p.Body)

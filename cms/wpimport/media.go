@@ -68,9 +68,35 @@ func (im *importer) ref(raw string, attID int64) *imageRef {
 		return nil
 	}
 	if id, ok := im.atts.byFile[original(file)]; ok {
-		return im.attRef(im.atts.byID[id])
+		return im.attRef(im.atts.byID[id]) // whatever the host: a CDN's copy is hers too
+	}
+	if !im.ownHost(raw) {
+		return nil // another site's uploads
 	}
 	return &imageRef{key: "file:" + file, file: file, url: im.absolute(raw)}
+}
+
+// ownHost reports whether a URL is relative or on one of the site's
+// hosts: its home, where WordPress is installed, or where its
+// attachments are.
+func (im *importer) ownHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	if u.Host == "" {
+		return true
+	}
+	host := strings.ToLower(u.Hostname())
+	if im.atts.hosts[host] {
+		return true
+	}
+	for _, s := range []string{im.site.Link, im.site.BaseSiteURL, im.site.BaseBlogURL} {
+		if v, err := url.Parse(s); err == nil && strings.EqualFold(v.Hostname(), host) {
+			return true
+		}
+	}
+	return false
 }
 
 // isImageFile reports whether an uploads path names an image the media
