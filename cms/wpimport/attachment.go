@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/wordpress"
 )
 
@@ -73,7 +74,7 @@ func index(ctx context.Context, open Opener) (*attachments, error) {
 
 func (x *attachments) add(it *wordpress.Item) {
 	a := &attachment{ID: it.ID, URL: it.AttachmentURL, File: strings.TrimLeft(it.AttachedFile, "/"), Link: it.Link,
-		Alt:     it.AltText,
+		Alt:     clip(strings.Join(strings.Fields(it.AltText), " "), cms.MaxAltLength), // as the library and covers take it
 		PinText: it.Pins.Text, PinTitle: it.Pins.Title, NoPin: it.Pins.NoPin}
 	x.byID[a.ID] = a
 	if a.File == "" {
