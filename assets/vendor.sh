@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# vendor.sh refreshes the JavaScript libraries the admin panel uses from the
-# npm registry. Nothing runs Node at run time: the files it writes under
-# assets/static/vendor/<package>@<version>/ are committed and embedded into
-# the binary.
+# vendor.sh refreshes the JavaScript libraries the admin panel and the API
+# docs page use from the npm registry. Nothing runs Node at run time: the
+# files it writes under assets/static/vendor/<package>@<version>/ are
+# committed and embedded into the binary.
 #
 # For each pinned package it runs `npm pack <package>@<version>` in a temporary
 # folder, checks the tarball's SHA-512 against the registry's
@@ -25,6 +25,7 @@ PACKAGES=(
 	"htmx.org@2.0.11 dist/htmx.min.js LICENSE"
 	"easymde@2.21.0 dist/easymde.min.js dist/easymde.min.css LICENSE"
 	"sortablejs@1.15.7 Sortable.min.js LICENSE"
+	"redoc@2.5.4 bundles/redoc.standalone.js bundles/redoc.standalone.js.LICENSE.txt LICENSE"
 )
 
 here=$(cd "$(dirname "$0")" && pwd)

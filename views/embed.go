@@ -1,4 +1,5 @@
-// Package views holds the admin panel's html/template files, embedded into
+// Package views holds the admin panel's html/template files (and the
+// API docs page's), embedded into
 // the binary. Each page is rendered inside layout.html; the names below
 // are the templates' file names without ".html".
 package views
@@ -33,4 +34,7 @@ const (
 	Lists          = "lists"           // featured and curated lists, popular pins and exclusions
 	Quiz           = "quiz"            // the Nap Quiz: questions, bands, results, and "try it"
 	QuizResult     = "quiz_result"     // the "try it" result alone, for htmx
+	// APIDocs is the public API docs page at /api/docs: a page of its own,
+	// not rendered in layout.html.
+	APIDocs = "api_docs"
 )

@@ -73,8 +73,14 @@ func registerSurfaces(app *fiber.App, log *slog.Logger, adm *admin.Admin, pub *p
 	for _, prefix := range ghostPrefixes {
 		pub.GhostRoutes(app.Group(prefix))
 	}
+	pub.DocsRoutes(app.Group("/api/docs"), apiDocs...)
 	adm.Routes(app.Group("/admin"))
 	return app
+}
+
+// apiDocs are the documents the API docs page (/api/docs) offers.
+var apiDocs = []public.APIDoc{
+	{Name: "public", Title: "Content API", URL: "/api/v1/openapi.json"},
 }
 
 // ghostPrefixes are where the Ghost Content API dialect answers: the
