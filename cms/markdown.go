@@ -44,6 +44,10 @@ func newSanitizer() *bluemonday.Policy {
 	p.AllowAttrs("type").Matching(bluemonday.SpaceSeparatedTokens).OnElements("input")
 	p.AllowAttrs("checked", "disabled").OnElements("input")
 	p.AllowAttrs("align").Matching(bluemonday.SpaceSeparatedTokens).OnElements("th", "td")
+	// Any alt text (the UGC policy's pattern drops one with a colon,
+	// quote or the typographer's apostrophe); attribute values are
+	// escaped on output.
+	p.AllowAttrs("alt").OnElements("img")
 	p.AllowElements("input", "section")
 	// In-text citation placeholders (see markdown_cite.go).
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^citation$`)).OnElements("cite")

@@ -26,6 +26,11 @@ func TestRenderMarkdown(t *testing.T) {
 		{"data URL dropped", "[x](data:text/html;base64,PHNjcmlwdD4=)", nil, []string{"data:text"}},
 		{"Typographer", `"quoted" -- dash`, []string{"“quoted”", "–"}, nil},
 		{"Links kept", "[AAP](https://www.aap.org)", []string{`href="https://www.aap.org"`}, nil},
+		// An alt text is the image for those who cannot see it: one
+		// with an apostrophe, quotes or a colon must not be dropped.
+		{"Alt text with punctuation kept", `![Step 1: a toddler's "quiet" corner & lamp?](https://x.example/a.jpg)`,
+			[]string{`alt="Step 1: a toddler’s “quiet” corner &amp; lamp?"`}, nil},
+		{"Alt text escaped", "![a\\\" onerror=\\\"x](https://x.example/a.jpg)", []string{`alt="a&#34; onerror=&#34;x"`}, []string{`onerror="x"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
