@@ -17,7 +17,8 @@
 //   - what Lullaby's limits refuse is made to fit and reported (fit.go):
 //     HTML out of titles, a missing title from the body's first words,
 //     the first 30 tags and 20 categories, long fields cut;
-//   - dates from post_date_gmt, else post_date;
+//   - dates from post_date_gmt, else post_date, else the item's RSS
+//     pubDate (reported);
 //   - categories by slug, created when missing; Lullaby's categories are
 //     flat, so a nested category keeps its own (leaf) name and its
 //     parents are reported; tags by name;
@@ -260,6 +261,12 @@ func (im *importer) status(it *wordpress.Item) (in cms.PostInput, publishedAt ti
 	if date.IsZero() {
 		date = it.Date
 	}
+	if date.IsZero() && !it.PubDate.IsZero() && it.Status != wordpress.StatusDraft && it.Status != wordpress.StatusPending {
+		// Both dates unreadable: the feed's date of the item is the
+		// same moment, rather than the time of the import.
+		date = it.PubDate.UTC()
+		im.rep.note(it.ID, it.Title, "dated by its pubDate, "+date.Format(time.RFC3339))
+	}
 	set := func(s cms.PostStatus) { in.Status = &s }
 	if it.Password != "" && (it.Status == wordpress.StatusPublish || it.Status == wordpress.StatusFuture) {
 		// On WordPress only those given the password read it; published
@@ -411,8 +418,7 @@ func describe(err error) string {
 
 // plainExcerpt turns WordPress's excerpt (HTML) into Lullaby's plain one.
 func plainExcerpt(html string) string {
-	s := strings.TrimSpace(wordpress.ConvertHTML(html, "").Markdown)
-	s = strings.Join(strings.Fields(s), " ")
+	s := strings.Join(strings.Fields(textOf(html)), " ")
 	if utf8.RuneCountInString(s) > cms.MaxExcerptLen {
 		s = string([]rune(s)[:cms.MaxExcerptLen-1]) + "…"
 	}
