@@ -27,6 +27,7 @@ type att struct {
 	file string // _wp_attached_file
 	alt  string
 	meta map[string]string
+	url  string // wp:attachment_url when not under BASE/wp-content/uploads/
 }
 
 const site = "https://quietnights.example"
@@ -44,12 +45,16 @@ func export(base string, items []string, atts []att) []byte {
 		b.WriteString(strings.ReplaceAll(it, "BASE", base))
 	}
 	for _, a := range atts {
+		u := a.url
+		if u == "" {
+			u = base + "/wp-content/uploads/" + a.file
+		}
 		fmt.Fprintf(&b, `<item><title>%[2]s</title><link>%[1]s/?attachment_id=%[3]d</link>
 <wp:post_id>%[3]d</wp:post_id><wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type>
-<wp:attachment_url>%[1]s/wp-content/uploads/%[4]s</wp:attachment_url>
+<wp:attachment_url>%[6]s</wp:attachment_url>
 <wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value><![CDATA[%[4]s]]></wp:meta_value></wp:postmeta>
 <wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value><![CDATA[%[5]s]]></wp:meta_value></wp:postmeta>
-`, base, filepath.Base(a.file), a.id, a.file, a.alt)
+`, base, filepath.Base(a.file), a.id, a.file, a.alt, u)
 		for k, v := range a.meta {
 			fmt.Fprintf(&b, "<wp:postmeta><wp:meta_key>%s</wp:meta_key><wp:meta_value><![CDATA[%s]]></wp:meta_value></wp:postmeta>\n", k, v)
 		}
@@ -345,6 +350,13 @@ func TestImagesDownloaded(t *testing.T) {
 		t.Errorf("report lacks %q:\n%s", want, text)
 	}
 
+	t.Run("DryRun", func(t *testing.T) {
+		before := hits.Load()
+		rep := mustImport(t, cmstest.MustService(t).Svc, data, wpimport.Options{Download: true, Guard: guard, DryRun: true})
+		if rep.Downloaded != 8 || hits.Load() != before {
+			t.Fatalf("dry run: %d would be downloaded (want the 8 images used), server hit %d times (want 0)\n%s", rep.Downloaded, hits.Load()-before, reportText(rep))
+		}
+	})
 	t.Run("PrivateAddressRefused", func(t *testing.T) {
 		before := hits.Load()
 		g := wpimport.Options{Download: true} // the default guard: no private addresses
@@ -376,5 +388,36 @@ func TestUploadsStayInside(t *testing.T) {
 	rep := mustImport(t, f.Svc, export(site, items, atts), wpimport.Options{Uploads: dir})
 	if rep.MediaNew != 0 || len(rep.Images) != 2 || rep.Created != 2 {
 		t.Fatalf("media %d, image lines %d, created %d; want 0, 2, 2\n%s", rep.MediaNew, len(rep.Images), rep.Created, reportText(rep))
+	}
+}
+
+// TestDownloadRefused: attachment URLs on a private or loopback address,
+// or not http(s), are never fetched; each is reported and the posts are
+// imported.
+func TestDownloadRefused(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	atts := []att{
+		{id: 701, file: "2024/03/a.jpg", url: "file:///var/www/wp-content/uploads/2024/03/a.jpg"},
+		{id: 702, file: "2024/03/b.jpg", url: "http://169.254.169.254/wp-content/uploads/2024/03/b.jpg"},
+		{id: 703, file: "2024/03/c.jpg", url: srv.URL + "/wp-content/uploads/2024/03/c.jpg"},
+		{id: 704, file: "2024/03/d.jpg", url: "http://[fd00::1]/wp-content/uploads/2024/03/d.jpg"},
+	}
+	var items []string
+	for i, a := range atts {
+		items = append(items, post(int64(30+i), fmt.Sprintf("p%d", i), "<p>x</p>", map[string]string{"_thumbnail_id": fmt.Sprint(a.id)}))
+	}
+	f := cmstest.MustService(t)
+	rep := mustImport(t, f.Svc, export(site, items, atts), wpimport.Options{Download: true})
+	text := reportText(rep)
+	if rep.Created != 4 || rep.Downloaded != 0 || len(rep.Images) != 4 || hits.Load() != 0 {
+		t.Fatalf("created %d, downloaded %d, %d image lines, server hit %d times; want 4, 0, 4, 0\n%s", rep.Created, rep.Downloaded, len(rep.Images), hits.Load(), text)
+	}
+	for _, want := range []string{"scheme file: only http and https are fetched", "169.254.169.254 is a link-local address",
+		"127.0.0.1 is a loopback address", "fd00::1 is an IPv6 unique local address"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report lacks %q:\n%s", want, text)
+		}
 	}
 }
