@@ -67,7 +67,7 @@ func (e *PendingEdit) Preview(p *Post) *Post {
 	}
 	q.Pins = slices.Clone(p.Pins)
 	in := e.Input
-	in.apply(&q)
+	in.apply(&q, e.SavedAt)
 	if in.Slug != nil && q.Slug == "" {
 		q.Slug = Slugify(q.Title)
 	}

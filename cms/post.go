@@ -41,7 +41,6 @@ const (
 	MaxSEOTitleLen       = 120
 	MaxSEODescriptionLen = 320
 	MaxURLLen            = 2048
-	MaxOldSlugs          = 50
 	MaxRevisions         = 50 // revisions kept per post; older ones are pruned
 	MaxPostReferences    = 500
 )
@@ -58,7 +57,7 @@ type Post struct {
 	ID          string        `json:"id"`
 	Title       string        `json:"title"`
 	Slug        string        `json:"slug"`
-	OldSlugs    []string      `json:"oldSlugs"`
+	Redirects   []Redirect    `json:"redirects"` // old slugs and paths that answer 301 to the post (redirect.go)
 	Excerpt     string        `json:"excerpt"`
 	Body        string        `json:"body"`
 	HTML        string        `json:"html"`
@@ -130,6 +129,10 @@ type PostInput struct {
 	// CallToAction sets the post's own call to action; one with every
 	// field empty removes it (the post shows the site's again).
 	CallToAction *CallToAction `json:"callToAction"`
+	// Redirects replaces the post's old addresses (old slugs and old URL
+	// paths that answer 301 to it): one already there keeps its date, one
+	// not in the list is removed.
+	Redirects *[]string `json:"redirects"`
 
 	// Status moves the post in the same save: "published" (now),
 	// "scheduled" (at PublishAt, which must be in the future), "draft"
@@ -142,10 +145,12 @@ type PostInput struct {
 
 	Version *int `json:"version"`
 
-	// Set by SaveImported only, never from a request: the post's Source
-	// and the publication time the import found.
+	// Set by SaveImported only, never from a request: the post's Source,
+	// the publication time and the old addresses the import found (nil:
+	// none given; see importRedirects).
 	source      string
 	publishedAt time.Time
+	imported    []string
 }
 
 // hasContent reports whether in sets any of the post's own fields, as
@@ -159,8 +164,9 @@ func (in *PostInput) hasContent() bool {
 }
 
 // apply copies the set fields of in onto p, normalising them, and records
-// problems for values that can never be valid.
-func (in *PostInput) apply(p *Post) {
+// problems for values that can never be valid. now dates the old
+// addresses it adds.
+func (in *PostInput) apply(p *Post, now time.Time) {
 	if in.Title != nil {
 		p.Title = strings.TrimSpace(*in.Title)
 	}
@@ -194,6 +200,12 @@ func (in *PostInput) apply(p *Post) {
 	}
 	if !in.publishedAt.IsZero() {
 		p.PublishedAt = in.publishedAt.UTC().Truncate(time.Millisecond)
+	}
+	if in.Redirects != nil {
+		p.setRedirects(*in.Redirects, now)
+	}
+	if in.imported != nil {
+		p.importRedirects(in.imported, now)
 	}
 	if in.References != nil {
 		ids := make([]string, 0, len(*in.References))
@@ -301,6 +313,7 @@ func (p *Post) Validate() error {
 		}
 	}
 	validatePostCTA(p.CallToAction, pr)
+	p.validateRedirects(pr)
 	return pr.Err("cms.Post.Validate")
 }
 

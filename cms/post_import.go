@@ -32,6 +32,16 @@ func (s *Service) SaveImported(ctx context.Context, actor *User, source string, 
 	return p, false, err
 }
 
+// ImportRedirects gives the old addresses an import found for the post
+// (old slugs, and old URL paths of the site it came from): SaveImported
+// replaces the post's old paths with them, so that a re-run brings no
+// duplicates, and adds the old slugs to those the post has. Past
+// MaxRedirects the first given are kept. Only importers call it; no
+// request can set it.
+func (in *PostInput) ImportRedirects(froms []string) {
+	in.imported = append([]string{}, froms...)
+}
+
 // PostBySource returns the post, live or trashed, an import made from
 // source, without its body: how a dry run tells an update from a new
 // post. Errors: KindNotFound.

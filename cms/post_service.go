@@ -30,8 +30,8 @@ func (s *Service) createPost(ctx context.Context, op string, actor *User, in Pos
 	}
 	now := s.timeNow()
 	p := &Post{ID: NewID(), Status: StatusDraft, AuthorID: actor.ID, Version: 1, CreatedAt: now, UpdatedAt: now,
-		OldSlugs: []string{}, CategoryIDs: []string{}, Tags: []string{}, Pins: []Pin{}, NoPinMediaIDs: []string{}, MediaIDs: []string{}, References: []string{}}
-	in.apply(p)
+		Redirects: []Redirect{}, CategoryIDs: []string{}, Tags: []string{}, Pins: []Pin{}, NoPinMediaIDs: []string{}, MediaIDs: []string{}, References: []string{}}
+	in.apply(p, now)
 	if moveTo != nil {
 		if err := moveTo(p); err != nil {
 			return nil, err
@@ -47,6 +47,7 @@ func (s *Service) createPost(ctx context.Context, op string, actor *User, in Pos
 			p.Slug = "post-" + p.ID[len(p.ID)-6:]
 		}
 	}
+	p.Redirects = slices.DeleteFunc(p.Redirects, func(r Redirect) bool { return r.From == p.Slug })
 	if err := s.preparePost(ctx, op, p); err != nil {
 		return nil, err
 	}
@@ -155,14 +156,14 @@ func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostI
 				return err
 			}
 		}
-		oldSlug := p.Slug
+		oldSlug, now := p.Slug, s.timeNow()
 		if fold != nil {
 			if !p.Public() || p.Version != fold.BaseVersion {
 				return staleError(op, p.Version) // changed since foldablePending read it
 			}
-			fold.Input.apply(p)
+			fold.Input.apply(p, now)
 		}
-		in.apply(p)
+		in.apply(p, now)
 		if (in.Slug != nil || fold != nil && fold.Input.Slug != nil) && p.Slug == "" {
 			p.Slug = Slugify(p.Title)
 		}
@@ -171,15 +172,7 @@ func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostI
 				return err
 			}
 		}
-		if p.Slug != oldSlug {
-			p.OldSlugs = slices.DeleteFunc(p.OldSlugs, func(s string) bool { return s == p.Slug })
-			if !p.PublishedAt.IsZero() && !slices.Contains(p.OldSlugs, oldSlug) {
-				p.OldSlugs = append(p.OldSlugs, oldSlug)
-				if len(p.OldSlugs) > MaxOldSlugs {
-					p.OldSlugs = p.OldSlugs[len(p.OldSlugs)-MaxOldSlugs:]
-				}
-			}
-		}
+		p.leaveSlug(oldSlug, now)
 		return nil
 	})
 	if err == nil && fold != nil {

@@ -32,7 +32,7 @@ func (s *Service) PreviewPost(ctx context.Context, id string, in PostInput) (*Pr
 			return nil, err
 		}
 	}
-	in.apply(p)
+	in.apply(p, s.timeNow())
 	if p.Slug == "" {
 		p.Slug = Slugify(p.Title)
 	}

@@ -51,10 +51,32 @@ func (a *API) handlePost(c *fiber.Ctx) error {
 		return err
 	}
 	if moved != "" {
+		// The query string goes along (a frontend's ?preview or
+		// tracking parameters), and the answer is cached like the
+		// content it stands for.
+		to := "/api/v1/posts/" + moved
+		if q := c.Request().URI().QueryString(); len(q) > 0 {
+			to += "?" + string(q)
+		}
 		c.Response().Header.SetCanonical(headerCacheControl, a.cacheControl)
-		return c.Redirect("/api/v1/posts/"+moved, fiber.StatusMovedPermanently)
+		c.Response().Header.SetCanonical(headerVary, valueVary)
+		return c.Redirect(to, fiber.StatusMovedPermanently)
 	}
 	return a.send(c, body)
+}
+
+// handleRedirects serves GET /redirects: every old address of every
+// published post, or, with ?path=, where one old URL path goes.
+func (a *API) handleRedirects(c *fiber.Ctx) error {
+	snap := a.content.Snapshot()
+	if !c.Request().URI().QueryArgs().Has("path") {
+		return a.send(c, snap.Redirects())
+	}
+	b, err := snap.RedirectForPath(c.Query("path"))
+	if err != nil {
+		return err
+	}
+	return a.send(c, b)
 }
 
 func (a *API) handleCategoryList(c *fiber.Ctx) error {

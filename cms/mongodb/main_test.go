@@ -26,7 +26,7 @@ func newPost(title, slug string, at time.Time) (*cms.Post, *cms.Revision) {
 		ID:            cms.NewID(),
 		Title:         title,
 		Slug:          slug,
-		OldSlugs:      []string{},
+		Redirects:     []cms.Redirect{},
 		Excerpt:       "About " + title,
 		Body:          "Body of " + title,
 		HTML:          "<p>Body of " + title + "</p>\n",

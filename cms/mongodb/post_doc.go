@@ -79,7 +79,8 @@ type postDoc struct {
 	Title       string           `bson:"title"`
 	TitleKey    string           `bson:"titleKey"` // lower-cased title, for sorting A to Z
 	Slug        string           `bson:"slug"`
-	OldSlugs    []string         `bson:"oldSlugs"`
+	Redirects   []redirectDoc    `bson:"redirects"`
+	OldSlugs    []string         `bson:"oldSlugs,omitempty"` // before redirects: read, never written
 	Excerpt     string           `bson:"excerpt"`
 	Status      string           `bson:"status"`
 	PublishAt   *time.Time       `bson:"publishAt"`
@@ -105,6 +106,28 @@ type postDoc struct {
 	Related     []string         `bson:"relatedIds,omitempty"`
 	CTA         *callToActionDoc `bson:"callToAction,omitempty"` // nil: the site's
 	Source      string           `bson:"source,omitempty"`       // the imported item it came from
+}
+
+// redirectDoc is an old address of a post (cms.Redirect).
+type redirectDoc struct {
+	From  string     `bson:"from"`
+	Since *time.Time `bson:"since"`
+}
+
+// redirects returns the post's old addresses; a post saved before they
+// were kept this way has its old slugs in oldSlugs, which count from
+// its last save.
+func (d *postDoc) redirects() []cms.Redirect {
+	out := make([]cms.Redirect, 0, len(d.Redirects)+len(d.OldSlugs))
+	for _, r := range d.Redirects {
+		out = append(out, cms.Redirect{From: r.From, Since: fromTime(r.Since)})
+	}
+	if len(d.Redirects) == 0 {
+		for _, s := range d.OldSlugs {
+			out = append(out, cms.Redirect{From: s, Since: fromTime(d.UpdatedAt)})
+		}
+	}
+	return out
 }
 
 type bodyDoc struct {
@@ -142,7 +165,7 @@ func toPostDoc(id bson.ObjectID, p *cms.Post, contentID bson.ObjectID) *postDoc 
 		Title:       p.Title,
 		TitleKey:    strings.ToLower(p.Title),
 		Slug:        p.Slug,
-		OldSlugs:    strs(p.OldSlugs),
+		Redirects:   make([]redirectDoc, len(p.Redirects)),
 		Excerpt:     p.Excerpt,
 		Status:      string(p.Status),
 		PublishAt:   toTime(p.PublishAt),
@@ -161,6 +184,9 @@ func toPostDoc(id bson.ObjectID, p *cms.Post, contentID bson.ObjectID) *postDoc 
 		ContentID:   contentID,
 		Source:      p.Source,
 		Revisions:   make([]revisionRefDoc, len(p.Revisions)),
+	}
+	for i, r := range p.Redirects {
+		d.Redirects[i] = redirectDoc{From: r.From, Since: toTime(r.Since)}
 	}
 	for i, r := range p.Revisions {
 		d.Revisions[i] = revisionRefDoc{ID: ref(r.ID), Version: r.Version, SavedAt: toTime(r.SavedAt), SavedBy: ref(r.SavedBy), Note: r.Note}
@@ -193,7 +219,7 @@ func (d *postDoc) post() *cms.Post {
 		ID:          d.ID.Hex(),
 		Title:       d.Title,
 		Slug:        d.Slug,
-		OldSlugs:    strs(d.OldSlugs),
+		Redirects:   d.redirects(),
 		Excerpt:     d.Excerpt,
 		Status:      cms.PostStatus(d.Status),
 		PublishAt:   fromTime(d.PublishAt),

@@ -24,7 +24,8 @@ type Snapshot struct {
 
 	posts     []*postEntry          // newest first
 	bySlug    map[string]*postEntry // current slugs
-	oldSlugs  map[string]string     // old slug -> current slug
+	oldSlugs  map[string]string     // old slug -> current slug (redirect.go)
+	redirects *redirectsState       // old slugs and paths, settled (redirect.go)
 	byCatSlug map[string]*catEntry
 	byTag     map[string][]*postEntry // lower-cased tag -> posts, newest first
 
@@ -313,7 +314,6 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	s := &Snapshot{
 		version:   version,
 		bySlug:    make(map[string]*postEntry, len(posts)),
-		oldSlugs:  map[string]string{},
 		byCatSlug: make(map[string]*catEntry, len(cats)),
 		byTag:     map[string][]*postEntry{},
 		cors:      make(map[string]bool, len(st.CORSOrigins)),
@@ -376,9 +376,6 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 		}
 		s.posts = append(s.posts, e)
 		s.bySlug[p.Slug] = e
-		for _, old := range p.OldSlugs {
-			s.oldSlugs[old] = p.Slug
-		}
 		for _, id := range p.CategoryIDs {
 			if c := catByID[id]; c != nil {
 				c.posts = append(c.posts, e)
@@ -389,12 +386,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 			s.byTag[k] = append(s.byTag[k], e)
 		}
 	}
-	// A current slug always wins over another post's old slug.
-	for old := range s.oldSlugs {
-		if s.bySlug[old] != nil {
-			delete(s.oldSlugs, old)
-		}
-	}
+	s.buildRedirects()
 
 	list := make([]PublicCategory, 0, len(sortedCats))
 	for _, c := range sortedCats {

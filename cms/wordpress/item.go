@@ -285,8 +285,10 @@ func parseDates(it *Item, date, dateGMT string) (local, gmt time.Time, zone bool
 }
 
 // oldPaths lists the URL paths (with their query) the item was reachable
-// at on the old site: its link, and the plain ?p= / ?page_id= /
-// ?attachment_id= form WordPress always answers.
+// at on the old site: its link, the link with each of its old slugs
+// (_wp_old_slug, which WordPress redirects from) in place of its slug,
+// and the plain ?p= / ?page_id= / ?attachment_id= form WordPress always
+// answers.
 func oldPaths(site *Site, it *Item) []string {
 	var paths []string
 	if u, err := url.Parse(it.Link); err == nil && it.Link != "" {
@@ -298,6 +300,9 @@ func oldPaths(site *Site, it *Item) []string {
 			p += "?" + u.RawQuery
 		}
 		paths = append(paths, p)
+		if u.RawQuery == "" {
+			paths = append(paths, oldSlugPaths(u.EscapedPath(), it)...)
+		}
 	}
 	if it.ID <= 0 {
 		return paths
@@ -318,4 +323,29 @@ func oldPaths(site *Site, it *Item) []string {
 		paths = append(paths, plain)
 	}
 	return paths
+}
+
+// oldSlugPaths returns path, the item's pretty link, with each of the
+// item's old slugs in place of its slug, when the link ends with the
+// slug (date, name and page permalinks do; plain ones have no slug).
+func oldSlugPaths(path string, it *Item) []string {
+	olds := it.Meta["_wp_old_slug"]
+	if len(olds) == 0 || it.Slug == "" {
+		return nil
+	}
+	trimmed := strings.TrimSuffix(path, "/")
+	i := strings.LastIndexByte(trimmed, '/')
+	last, err := url.PathUnescape(trimmed[i+1:])
+	if slug, err2 := url.PathUnescape(it.Slug); err != nil || err2 != nil || !strings.EqualFold(last, slug) {
+		return nil
+	}
+	var out []string
+	for _, old := range olds {
+		old = strings.TrimSpace(old)
+		if old == "" || old == it.Slug || strings.ContainsAny(old, "/?#") {
+			continue
+		}
+		out = append(out, trimmed[:i+1]+old+path[len(trimmed):])
+	}
+	return out
 }

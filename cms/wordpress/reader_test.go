@@ -103,7 +103,7 @@ func TestReadItems(t *testing.T) {
 		if got := it.Meta["swp_pinterest_description"]; len(got) != 1 || got[0] != "Three calm fixes for 5am toddler wake-ups" {
 			t.Errorf("meta = %q", got)
 		}
-		if want := []string{"/2024/03/toddler-early-waking/", "/?p=101"}; !reflect.DeepEqual(it.OldPaths, want) {
+		if want := []string{"/2024/03/toddler-early-waking/", "/2024/03/toddler-up-at-5am/", "/?p=101"}; !reflect.DeepEqual(it.OldPaths, want) {
 			t.Errorf("OldPaths = %q, want %q", it.OldPaths, want)
 		}
 	})

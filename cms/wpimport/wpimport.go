@@ -32,6 +32,9 @@
 //     body's data-pin-* attributes become pins; attachment items are not
 //     imported on their own (an unused image stays behind), nor are menu
 //     items, reusable blocks and the rest: they are counted and skipped.
+//   - the item's old URL paths (its link, the link with each old slug,
+//     ?p=ID) and its old slugs (_wp_old_slug) into the post's old
+//     addresses, which answer 301 to it; a re-run replaces the paths.
 //
 // Each item is one save (cms.Service.SaveImported) matched by its source,
 // "wordpress:<base site URL>:<id>" (by guid or link for an item whose id
@@ -43,7 +46,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -252,7 +257,37 @@ func (im *importer) item(ctx context.Context, it *wordpress.Item) {
 		im.rep.note(it.ID, it.Title, "body: "+l)
 	}
 	im.images(ctx, it, &in)
+	in.ImportRedirects(im.oldAddresses(it))
 	im.save(ctx, it, src, in, publishedAt)
+}
+
+// oldAddresses lists where the item answered on the old site, for the
+// post to redirect from: its old URL paths (its link, with its old slugs
+// in place of its slug, and ?p=ID), then its old slugs (_wp_old_slug) as
+// Lullaby spells slugs, so that /api/v1/posts/{old slug} answers too.
+// One that cannot be an old address (the home page, say) is reported
+// and left out, and so are those past cms.MaxRedirects.
+func (im *importer) oldAddresses(it *wordpress.Item) []string {
+	all := slices.Clone(it.OldPaths)
+	for _, old := range it.Meta["_wp_old_slug"] {
+		if u, err := url.PathUnescape(strings.TrimSpace(old)); err == nil {
+			if s := cms.Slugify(u); s != "" {
+				all = append(all, s)
+			}
+		}
+	}
+	out := make([]string, 0, len(all))
+	for _, a := range all {
+		switch msg := cms.RedirectProblem(a); {
+		case msg != "":
+			im.rep.note(it.ID, it.Title, fmt.Sprintf("old address %q not kept: %s", a, msg))
+		case len(out) == cms.MaxRedirects:
+			im.rep.note(it.ID, it.Title, fmt.Sprintf("old address %q not kept: a post keeps at most %d", a, cms.MaxRedirects))
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // status maps the item's status onto in; ok is false for a skipped item.
