@@ -171,4 +171,15 @@ func TestGhostContentAPIClient(t *testing.T) {
 	if got.Missing == nil || got.Missing.Name != "NotFoundError" || got.Missing.Message != "Post not found." {
 		t.Errorf("a missing post gave %+v", got.Missing)
 	}
+
+	// Older clients put the version in the path; a path outside the
+	// dialect's routes is still answered in Ghost's shape.
+	status, _, body := call(t, "GET", r.base+"/ghost/api/v4/content/posts/slug/"+naps.Slug+"/?key=0123456789abcdef0123456789", "", nil)
+	if status != 200 || !strings.Contains(string(body), `"posts":[{"id":"`+naps.ID+`"`) {
+		t.Errorf("GET /ghost/api/v4/content/posts/slug/… = %d %s", status, body)
+	}
+	status, h, body := call(t, "GET", r.base+"/ghost/api/v9/content/posts/", "", nil)
+	if status != 404 || !strings.Contains(string(body), `"type":"NotFoundError"`) || h.Get("Content-Version") == "" {
+		t.Errorf("GET /ghost/api/v9/content/posts/ = %d %v %s", status, h, body)
+	}
 }

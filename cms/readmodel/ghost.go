@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
@@ -223,8 +224,27 @@ type ghostIndex struct {
 	authorID, authorSlug  string
 	settings              *Body
 
-	lists bodyCache // resource and raw query -> body
-	reads bodyCache // resource, id or slug, and raw query -> body
+	lists bodyCache    // resource and raw query -> body
+	reads bodyCache    // resource, id or slug, and raw query -> body
+	kept  atomic.Int64 // bytes of the bodies in lists and reads
+}
+
+// maxGhostCacheBytes bounds the bytes of the bodies a snapshot keeps for
+// the dialect: a list of 100 whole posts is about 1 MB, so a client
+// walking every page and query could otherwise fill memory within the
+// caches' bound on entries (maxCachedPages). Past it, bodies are made
+// for each request.
+const maxGhostCacheBytes = 64 << 20
+
+// keep stores b in c under key while the snapshot keeps less than
+// maxGhostCacheBytes, and returns the body to serve.
+func (g *ghostIndex) keep(c *bodyCache, key string, b *Body) *Body {
+	n := int64(len(b.JSON))
+	if g.kept.Add(n) > maxGhostCacheBytes {
+		g.kept.Add(-n)
+		return b
+	}
+	return c.put(key, b)
 }
 
 // ghost returns the snapshot's Ghost view, made on first use.

@@ -298,7 +298,7 @@ func (s *Snapshot) GhostList(r GhostResource, raw []byte, p GhostParams) (*Body,
 	b.WriteString(`],"meta":{"pagination":`)
 	writeGhostPagination(&b, q, total)
 	b.WriteString(`}}`)
-	return g.lists.put(string(byte(r))+string(raw), NewBody(b.Bytes())), nil
+	return g.keep(&g.lists, string(byte(r))+string(raw), NewBody(b.Bytes())), nil
 }
 
 // ghostSelectPosts filters and orders list (newest first) for q.
@@ -543,7 +543,7 @@ func (s *Snapshot) GhostRead(r GhostResource, bySlug bool, key string, raw []byt
 		writeObject(&b, map[bool][]byte{false: g.author, true: g.authorCounted}[q.counts], q.fields, GhostAuthors)
 	}
 	b.WriteString(`]}`)
-	return g.reads.put(string(readKey(nil, r, bySlug, key, raw)), NewBody(b.Bytes())), nil
+	return g.keep(&g.reads, string(readKey(nil, r, bySlug, key, raw)), NewBody(b.Bytes())), nil
 }
 
 // ghostEntry is the published post with the id or the (current or old)
