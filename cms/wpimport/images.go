@@ -48,7 +48,17 @@ func (im *importer) images(ctx context.Context, it *wordpress.Item, in *cms.Post
 	body := rewriteURLs(*in.Body, func(u string, image bool) string {
 		r := im.ref(u, p.attachmentOf(it, u))
 		id := get(r, "image "+u)
-		if id == "" {
+		switch {
+		case id != "":
+		case !strings.HasPrefix(u, wordpress.AttachmentScheme):
+			return u
+		case r != nil && r.url != "": // a gallery's image that did not come: its old URL
+			return r.url
+		default:
+			if !told[u] {
+				told[u] = true
+				im.rep.image(it.ID, it.Title, "gallery image: attachment "+strings.TrimPrefix(u, wordpress.AttachmentScheme)+" is not in the export")
+			}
 			return u
 		}
 		if image {

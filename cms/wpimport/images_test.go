@@ -109,7 +109,7 @@ var (
 			"swp_pinterest_description": "Social Warfare says: calm nights",
 			"tp_pinterest_hidden_image": "505",
 		}),
-		post(11, "missing-cover", "<p>No picture here.</p>", map[string]string{"_thumbnail_id": "506"}),
+		post(11, "missing-cover", `<p>A gallery, one of whose images is gone.</p>[gallery ids="502,599"]`, map[string]string{"_thumbnail_id": "506"}),
 	}
 )
 
@@ -268,8 +268,12 @@ func TestImagesFromUploads(t *testing.T) {
 		if q.Cover != nil {
 			t.Errorf("cover %+v for a missing file", q.Cover)
 		}
+		if !strings.Contains(q.Body, "(/media/"+id("big-scaled.jpg")+"/w1024)") {
+			t.Errorf("gallery image 502 not rewritten:\n%s", q.Body)
+		}
 		for _, want := range []string{
 			`item 11 "Post 11": featured image 2024/03/gone.jpg: 2024/03/gone.jpg is not in the uploads folder`,
+			`item 11 "Post 11": gallery image: attachment 599 is not in the export`,
 			`item 10 "Post 10": image ` + site + `/wp-content/uploads/2024/03/missing.jpg: 2024/03/missing.jpg is not in the uploads folder`,
 		} {
 			if !strings.Contains(text, want) {
@@ -296,8 +300,8 @@ func TestImagesDryRun(t *testing.T) {
 	f := cmstest.MustService(t)
 	dir, _ := uploadsDir(t)
 	rep := mustImport(t, f.Svc, export(site, mediaItems, mediaAtts), wpimport.Options{Uploads: dir, DryRun: true})
-	if rep.FromUploads != 6 || rep.Downloaded != 0 || len(rep.Images) != 2 {
-		t.Fatalf("dry run: %d to copy, %d to download, %d missing; want 6, 0, 2\n%s", rep.FromUploads, rep.Downloaded, len(rep.Images), reportText(rep))
+	if rep.FromUploads != 6 || rep.Downloaded != 0 || len(rep.Images) != 3 {
+		t.Fatalf("dry run: %d to copy, %d to download, %d missing; want 6, 0, 3\n%s", rep.FromUploads, rep.Downloaded, len(rep.Images), reportText(rep))
 	}
 	if n := len(mediaByFile(t, f.Svc)); n != 0 {
 		t.Fatalf("a dry run stored %d media", n)
