@@ -417,3 +417,40 @@ func mustGhostError(tb testing.TB, r response, status int, typ, message, propert
 	}
 	return ctx
 }
+
+// TestGhostChanges: what changes between snapshots shows, though post
+// entries (and their Ghost fields) are reused: a post taken off the
+// Featured list, and a new slug, with the old one still reading the post.
+func TestGhostChanges(t *testing.T) {
+	t.Parallel()
+	b := MustGhostBlog(t)
+	ctx := context.Background()
+	if l := b.MustGet(t, "/posts/?filter=featured:true"); len(l.Posts) != 1 {
+		t.Fatalf("featured before = %v", slugsOf(l.Posts))
+	}
+	featured, err := b.f.svc.FeaturedList(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.f.svc.SetListEntries(ctx, b.f.owner, featured.ID, []cms.ListEntry{}, featured.Version); err != nil {
+		t.Fatal(err)
+	}
+	b.f.svc.Refresh(ctx)
+	if l := b.MustGet(t, "/posts/?filter=featured:true"); len(l.Posts) != 0 {
+		t.Errorf("featured after = %v", slugsOf(l.Posts))
+	}
+	if l := b.MustGet(t, "/posts/slug/"+b.bedtime.Slug+"/"); l.Posts[0]["featured"] != false {
+		t.Errorf("the post taken off the list still says featured")
+	}
+
+	slug := "a-calm-bedtime"
+	if _, err := b.f.svc.UpdatePost(ctx, b.f.owner, b.bedtime.ID, cms.PostInput{Slug: &slug, Version: &b.bedtime.Version}); err != nil {
+		t.Fatal(err)
+	}
+	b.f.svc.Refresh(ctx)
+	for _, s := range []string{slug, b.bedtime.Slug} {
+		if l := b.MustGet(t, "/posts/slug/"+s+"/"); l.Posts[0]["slug"] != slug || l.Posts[0]["id"] != b.bedtime.ID {
+			t.Errorf("/posts/slug/%s/ = %v", s, l.Posts[0]["slug"])
+		}
+	}
+}
