@@ -23,7 +23,10 @@ import (
 // table, a code block, an embed, old slugs and a broken item. Its
 // attachments follow the posts, as WordPress writes them; uploads/ holds
 // their files.
-var littleOwl = filepath.Join("testdata", "wordpress", "littleowl.xml")
+var (
+	littleOwl        = filepath.Join("testdata", "wordpress", "littleowl.xml")
+	littleOwlUploads = filepath.Join("testdata", "wordpress", "uploads")
+)
 
 // getJSON GETs a public path and decodes the answer's "data".
 func getJSON(t *testing.T, s *server, path string, data any) int {
@@ -54,8 +57,11 @@ type importedJSON struct {
 	Tags        []string
 	HTML        string
 	SEO         struct{ Title, Description string }
-	CoverImage  *struct{ URL, Alt string }
-	Pins        []struct{ URL, Description string }
+	CoverImage  *struct{ MediaID, URL, Alt string }
+	Pins        []struct {
+		MediaID, Title, Description string
+		Hidden                      bool
+	}
 }
 
 func (p importedJSON) categorySlugs() []string {
@@ -81,7 +87,7 @@ type wantPost struct {
 func TestImportWordPressRealistic(t *testing.T) {
 	t.Parallel()
 	db, getenv := importEnv(t)
-	out, progress, err := runImportCmd(t, getenv, littleOwl)
+	out, progress, err := runImportCmd(t, getenv, littleOwl, "--uploads", littleOwlUploads)
 	if err != nil {
 		t.Fatalf("import: %v\n%s\n%s", err, out, progress)
 	}
@@ -174,6 +180,8 @@ func TestImportWordPressRealistic(t *testing.T) {
 		checkPost(t, slug, p, w)
 	}
 
+	checkLittleOwlMedia(t, s, got)
+
 	// Drafts, pending, private and scheduled posts are not public; the
 	// trashed one is not imported at all.
 	for _, slug := range []string{"night-weaning-gently-draft", "reflux-and-sleep", "our-own-nights", "clocks-go-back", "sunrise-clock-giveaway", "sunrise-clock-giveaway__trashed"} {
@@ -263,8 +271,8 @@ func TestImportWordPressRealistic(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := countPosts(t, s)
-	out, _, err = runImportCmd(t, getenv, file)
-	if err != nil || !strings.Contains(out, "Posts created: 0, updated: 12") {
+	out, _, err = runImportCmd(t, getenv, file, "--uploads", littleOwlUploads)
+	if err != nil || !strings.Contains(out, "Posts created: 0, updated: 12") || !strings.Contains(out, "new in the media library: 0, already there: 7") {
 		t.Fatalf("second import: %v\n%s", err, out)
 	}
 	s = serverOn(t, db)
@@ -279,6 +287,91 @@ func TestImportWordPressRealistic(t *testing.T) {
 	}
 	if fl, err := s.svc.FeaturedList(context.Background()); err != nil || len(fl.Entries) != 2 {
 		t.Errorf("featured list after the second import: %+v, %v", fl, err)
+	}
+	if _, n, _, err := s.svc.ListMedia(context.Background(), cms.MediaFilter{}); err != nil || n != 7 {
+		t.Errorf("%d media after the second import (%v), want the same 7", n, err)
+	}
+	if again.CoverImage == nil || got["four-month-regression"].CoverImage == nil || again.CoverImage.MediaID != got["four-month-regression"].CoverImage.MediaID {
+		t.Errorf("the cover changed on the second import: %+v", again.CoverImage)
+	}
+}
+
+// checkLittleOwlMedia checks the images of the import from --uploads:
+// featured images as covers, every used attachment in the media library
+// with its alt text, the body's URLs rewritten to it, and the pins.
+func checkLittleOwlMedia(t *testing.T, s *server, got map[string]importedJSON) {
+	t.Helper()
+	ctx := context.Background()
+	media, n, _, err := s.svc.ListMedia(ctx, cms.MediaFilter{Limit: 100})
+	if err != nil || n != 7 {
+		t.Fatalf("%d media (%v), want the 7 attachments the posts use", n, err)
+	}
+	alt := map[string]string{} // filename -> alt
+	id := map[string]string{}  // filename -> media id
+	for _, m := range media {
+		alt[m.Filename], id[m.Filename] = m.Alt, m.ID
+	}
+	for file, a := range map[string]string{"sunrise-clock.jpg": "A sunrise clock glowing orange on a bedside table",
+		"blackout-blinds.jpg": "Blackout blinds pulled down in a toddler's room", "toddler-5am-pin.jpg": "",
+		"regression-chart.png": "A chart of sleep cycles at four months", "regression-pin.jpg": "",
+		"carrier-nap.jpg": "Baby asleep in a soft carrier", "pram-nap.jpg": "A pram with a breathable sun cover"} {
+		if got, ok := alt[file]; !ok || got != a {
+			t.Errorf("media %s: alt %q (in the library: %v), want %q", file, got, ok, a)
+		}
+	}
+	for slug, file := range map[string]string{"toddler-5am-wake-ups": "sunrise-clock.jpg", "four-month-regression": "regression-chart.png", "naps-on-the-go": "carrier-nap.jpg"} {
+		c := got[slug].CoverImage
+		if c == nil || c.MediaID != id[file] || c.Alt != alt[file] || !strings.Contains(c.URL, "/media/"+id[file]+"/") {
+			t.Errorf("%s: cover %+v, want %s (%s)", slug, c, file, id[file])
+		}
+	}
+	for slug, files := range map[string][]string{"toddler-5am-wake-ups": {"blackout-blinds.jpg"}, "four-month-regression": {"regression-chart.png"},
+		"naps-on-the-go": {"carrier-nap.jpg", "pram-nap.jpg"}} {
+		html := got[slug].HTML
+		if strings.Contains(html, "littleowlnights.example/wp-content") {
+			t.Errorf("%s: an image still points at WordPress:\n%s", slug, html)
+		}
+		for _, f := range files {
+			if !strings.Contains(html, `<img src="http://localhost:8080/media/`+id[f]+`/w1024" alt="`) {
+				t.Errorf("%s: no image of %s (%s) in the HTML:\n%s", slug, f, id[f], html)
+			}
+		}
+	}
+	if html := got["naps-on-the-go"].HTML; !strings.Contains(html, `alt="A pram with a breathable sun cover" data-pin-nopin="true"`) ||
+		strings.Count(html, "data-pin-nopin") != 1 {
+		t.Errorf("naps-on-the-go: the pram image (data-pin-nopin) is not the one marked not pinnable:\n%s", html)
+	}
+	type pin struct {
+		file, title, desc string
+		hidden            bool
+	}
+	for slug, want := range map[string][]pin{
+		// Social Warfare's pin image first (not in the body: hidden),
+		// then a data-pin-description.
+		"toddler-5am-wake-ups": {{"toddler-5am-pin.jpg", "", "Toddler up at 5am? Three gentle changes that moved our mornings to 6:30.", true},
+			{"blackout-blinds.jpg", "", "Blackout blinds: the cheapest fix for 5am wake-ups", false}},
+		// Tasty Pins' hidden image with its own text, then the body's.
+		"four-month-regression": {{"regression-pin.jpg", "4-month regression, explained", "The 4-month sleep regression: what changes and what helps", true},
+			{"regression-chart.png", "", "How baby sleep cycles change at four months", false}},
+		"naps-on-the-go": nil,
+	} {
+		var pins []pin
+		for _, p := range got[slug].Pins {
+			file := ""
+			for f, i := range id {
+				if i == p.MediaID {
+					file = f
+				}
+			}
+			pins = append(pins, pin{file, p.Title, p.Description, p.Hidden})
+		}
+		if !slices.Equal(pins, want) {
+			t.Errorf("%s: pins %+v, want %+v", slug, pins, want)
+		}
+	}
+	res, err := s.app.Test(httptest.NewRequest("GET", "/media/"+id["sunrise-clock.jpg"]+"/w1024", nil), -1)
+	if err != nil || res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/") {
+		t.Errorf("GET the cover's w1024: %v %v", res, err)
 	}
 }
 
@@ -334,6 +427,7 @@ func checkLittleOwlReport(t *testing.T, out string) {
 		`item 212 "A night in February": dated by its pubDate, 2024-03-01T09:00:00Z`,
 		`item 212 "A night in February": body: broken HTML (stray </div>, unclosed <table>, unclosed <ul>) repaired by the HTML parser: check the result`,
 		"Comments: 1, not imported",
+		"Images copied from the uploads folder: 7, downloaded: 0; new in the media library: 7, already there: 0",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the report does not say %q:\n%s", want, out)
