@@ -87,7 +87,23 @@ type wantPost struct {
 func TestImportWordPressRealistic(t *testing.T) {
 	t.Parallel()
 	db, getenv := importEnv(t)
-	out, progress, err := runImportCmd(t, getenv, littleOwl, "--uploads", littleOwlUploads)
+	// First a dry run, as the README says: the whole report, nothing
+	// written.
+	out, progress, err := runImportCmd(t, getenv, littleOwl, "--uploads", littleOwlUploads, "--dry-run")
+	if err != nil {
+		t.Fatalf("dry run: %v\n%s\n%s", err, out, progress)
+	}
+	for _, want := range []string{"Dry run: nothing was written.", "Posts would be created: 12, would be updated: 0",
+		"Images that would be copied from the uploads folder: 7, downloaded: 0", `item 208 "Giveaway: win a sunrise clock (closed)": status trash`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the dry run does not say %q:\n%s", want, out)
+		}
+	}
+	if _, n, _, err := serverOn(t, db).svc.ListMedia(context.Background(), cms.MediaFilter{}); err != nil || n != 0 || countPosts(t, serverOn(t, db)) != 0 {
+		t.Fatalf("a dry run wrote %d media (%v) or posts", n, err)
+	}
+
+	out, progress, err = runImportCmd(t, getenv, littleOwl, "--uploads", littleOwlUploads)
 	if err != nil {
 		t.Fatalf("import: %v\n%s\n%s", err, out, progress)
 	}
