@@ -197,6 +197,7 @@ func TestImportWordPressRealistic(t *testing.T) {
 	}
 
 	checkLittleOwlMedia(t, s, got)
+	checkLittleOwlRedirects(t, s)
 
 	// Drafts, pending, private and scheduled posts are not public; the
 	// trashed one is not imported at all.
@@ -307,6 +308,7 @@ func TestImportWordPressRealistic(t *testing.T) {
 	if _, n, _, err := s.svc.ListMedia(context.Background(), cms.MediaFilter{}); err != nil || n != 7 {
 		t.Errorf("%d media after the second import (%v), want the same 7", n, err)
 	}
+	checkLittleOwlRedirects(t, s) // each old address still listed once
 	if again.CoverImage == nil || got["four-month-regression"].CoverImage == nil || again.CoverImage.MediaID != got["four-month-regression"].CoverImage.MediaID {
 		t.Errorf("the cover changed on the second import: %+v", again.CoverImage)
 	}
