@@ -53,6 +53,7 @@ func (a *Admin) editorRoutes(r fiber.Router) {
 	}
 	r.Post("/posts/:id/pending/discard", a.handlePendingDiscardForm)
 	r.Post("/posts/:id/pending/restore", a.handlePendingRestoreForm)
+	r.Post("/posts/:id/redirects/remove", a.handleRedirectRemoveForm)
 	r.Get("/posts/:id/preview", a.handlePostPreview)
 	r.Post("/posts/:id/preview", a.handleFormPreview)
 	r.Get("/posts/:id/revisions", a.handleRevisionsPage)
