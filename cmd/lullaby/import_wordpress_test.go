@@ -253,9 +253,12 @@ func TestImportWordPressUploads(t *testing.T) {
 		}
 	}
 	file := fixture(t, nil)
-	out, _, err := runImportCmd(t, getenv, file, "--uploads", uploads)
+	out, progress, err := runImportCmd(t, getenv, file, "--uploads", uploads)
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if !strings.Contains(progress, "image added dark-room.jpg (uploads)") {
+		t.Errorf("no progress line for the image on stderr:\n%s", progress)
 	}
 	for _, want := range []string{"Images copied from the uploads folder: 2, downloaded: 0; new in the media library: 2, already there: 0",
 		"2024/03/dark-room-pin.jpg is not in the uploads folder"} {

@@ -199,6 +199,13 @@ func (im *importer) fetchMedia(ctx context.Context, r *imageRef) mediaResult {
 	}
 	im.rep.mediaFrom(from)
 	im.rep.mediaSaved(created)
+	if im.opt.Progress != nil {
+		verb := "added"
+		if !created {
+			verb = "already in the media library:"
+		}
+		im.opt.Progress(fmt.Sprintf("image %s %s (%s)", verb, name, from))
+	}
 	return mediaResult{id: m.ID}
 }
 
@@ -265,14 +272,14 @@ func (im *importer) readUpload(file string) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s in the uploads folder is not a file", name)
 	}
-	max := im.svc.MaxUploadBytes()
-	if st.Size() > max {
-		return nil, fmt.Errorf("%s is larger than the upload limit of %d MiB", name, max>>20)
+	limit := im.svc.MaxUploadBytes()
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%s is larger than the upload limit of %d MiB", name, limit>>20)
 	}
 	if im.opt.DryRun {
 		return nil, nil
 	}
-	return io.ReadAll(io.LimitReader(f, max+1))
+	return io.ReadAll(io.LimitReader(f, limit+1))
 }
 
 // stripRoot is an os.Root error without the repetition of the name.
