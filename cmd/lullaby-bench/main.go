@@ -12,6 +12,12 @@
 // requests per second, latency percentiles and the server's resident
 // memory as a Markdown table.
 //
+// With -scale N it instead measures what writes cost as the site grows:
+// importing a generated N-post WordPress export, exporting and restoring
+// it, and admin API writes on the empty and on the full site (scale.go):
+//
+//	go run ./cmd/lullaby-bench -scale 2000 [-samples 10]
+//
 // With -media it instead uploads one generated 2000x3000 photo and compares
 // GET /media/{id}/pin (a hot image, served from the in-memory cache)
 // against a plain Fiber handler sending the same pin bytes from memory.
@@ -96,8 +102,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	media := fs.Bool("media", false, "benchmark GET /media/{id}/pin of a hot image instead of the posts API")
 	beacon := fs.Bool("beacon", false, "benchmark POST /api/v1/posts/{slug}/views (the read beacon; see beacon.go) instead of the posts API")
 	quiz := fs.Bool("quiz", false, "benchmark POST /api/v1/quizzes/nap-quiz/answers (the Nap Quiz's evaluation; see quiz.go) instead of the posts API")
+	scale := fs.Int("scale", 0, "instead, measure import, export, restore and admin API writes with this many posts (see scale.go)")
+	samples := fs.Int("samples", 10, "with -scale: writes timed on the empty and on the full site")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *scale > 0 {
+		return runScale(ctx, *scale, *samples, *keep, out)
 	}
 	wrk, err := exec.LookPath("wrk")
 	if err != nil {
@@ -132,11 +143,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 
-	bin := filepath.Join(dir, "lullaby")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/lullaby")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build ./cmd/lullaby (run from the repository root): %w", err)
+	bin, err := buildLullaby(dir)
+	if err != nil {
+		return err
 	}
 	lullabyAddr, constAddr := freeAddr(), freeAddr()
 	extra := strings.Fields(*serverFlags)
