@@ -516,6 +516,10 @@ func (s *Service) ImportPost(ctx context.Context, actor *User, in PostInput, sta
 	return s.createPost(ctx, op, actor, in, at, false)
 }
 
-// Refresh announces a content change to every instance and reloads the
-// read model here.
-func (s *Service) Refresh(ctx context.Context) { s.published(ctx) }
+// Refresh announces a change of posts and of public content to every
+// instance and reloads the read model here: what a batch of saves that
+// did not announce themselves (ImportPost, an Import) calls at its end.
+func (s *Service) Refresh(ctx context.Context) {
+	s.postsChanged(ctx)
+	s.published(ctx)
+}

@@ -25,6 +25,11 @@ type Service struct {
 	// that features a post ("marked", "committed"); true stops the save
 	// there as if the process had died (featured.go).
 	crash func(step string) bool
+
+	// quiet, on the copy an import saves through (Service.StartImport),
+	// leaves telling readers to the import: it announces once for many
+	// saves.
+	quiet bool
 }
 
 // Publisher is what the services need from the read side
@@ -39,6 +44,9 @@ type Publisher interface {
 	// content served: version is the content version the save bumped to.
 	// It reports whether it did; if not, the caller reloads.
 	ApplyPost(p *Post, version int64) bool
+	// ApplyList brings list l, as just saved, into the published content
+	// the same way; it reports whether it did; if not, the caller reloads.
+	ApplyList(l *List, version int64) bool
 }
 
 // ServiceConfig wires a Service.
@@ -92,6 +100,9 @@ func (s *Service) timeNow() time.Time { return s.now().UTC().Truncate(time.Milli
 // a fresh snapshot here at once. The write has already succeeded, so a
 // failure here is logged, not returned: the sync loop retries.
 func (s *Service) published(ctx context.Context) {
+	if s.quiet {
+		return
+	}
 	if _, err := s.store.BumpContentVersion(ctx); err != nil {
 		s.log.Error("bump content version", "err", err)
 	}
@@ -104,6 +115,9 @@ func (s *Service) published(ctx context.Context) {
 // write has succeeded, so a failure is logged: the index is then stale
 // until the next change.
 func (s *Service) postsChanged(ctx context.Context) {
+	if s.quiet {
+		return
+	}
 	if _, err := s.store.BumpPostsVersion(ctx); err != nil {
 		s.log.Error("bump posts version", "err", err)
 	}
@@ -113,11 +127,32 @@ func (s *Service) postsChanged(ctx context.Context) {
 // nothing else changed since the current snapshot, the snapshot is updated
 // from p in memory, with no database read; otherwise it is reloaded.
 func (s *Service) publishedPost(ctx context.Context, p *Post) {
+	if s.quiet {
+		return
+	}
 	v, err := s.store.BumpContentVersion(ctx)
 	if err != nil {
 		s.log.Error("bump content version", "err", err)
 	}
 	if err == nil && s.content.ApplyPost(p, v) {
+		return
+	}
+	if err := s.content.Reload(ctx); err != nil {
+		s.log.Error("reload read model after write", "err", err)
+	}
+}
+
+// publishedList is published for a change to one list l (as saved), as
+// publishedPost is for a post: from memory when nothing else changed.
+func (s *Service) publishedList(ctx context.Context, l *List) {
+	if s.quiet {
+		return
+	}
+	v, err := s.store.BumpContentVersion(ctx)
+	if err != nil {
+		s.log.Error("bump content version", "err", err)
+	}
+	if err == nil && s.content.ApplyList(l, v) {
 		return
 	}
 	if err := s.content.Reload(ctx); err != nil {

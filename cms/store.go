@@ -59,6 +59,9 @@ type PostStore interface {
 	// FindPostBySource returns the post (without body), live or trashed,
 	// an import made from source (see Post.Source). Errors: KindNotFound.
 	FindPostBySource(ctx context.Context, source string) (*Post, error)
+	// ImportedPosts returns every post, live or trashed, that an import
+	// made (Source set), with only ID, Source and Version, in one scan.
+	ImportedPosts(ctx context.Context) ([]*Post, error)
 	// ListPosts returns one page of posts matching f (already normalised),
 	// without Body and HTML, and the total number of matches.
 	ListPosts(ctx context.Context, f PostFilter) ([]*Post, int, error)

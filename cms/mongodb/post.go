@@ -35,8 +35,18 @@ func (db *DB) CreatePost(ctx context.Context, p *cms.Post, rev *cms.Revision) er
 		}
 		return insertError(ctx, op, db.posts, pid, err)
 	}
-	db.saveBody(ctx, op, pid, p)
+	db.insertBody(ctx, op, pid, p)
 	return nil
+}
+
+// insertBody stores the body of the new post p (id pid): an insert, with
+// no read first. A body already there can only be this same save's, made
+// by an earlier try of it. A failure is only logged, as in saveBody.
+func (db *DB) insertBody(ctx context.Context, op string, pid bson.ObjectID, p *cms.Post) {
+	_, err := db.bodies.InsertOne(ctx, bodyDoc{ID: pid, Version: p.Version, Body: p.Body, HTML: p.HTML})
+	if err != nil && !duplicateKey(err) {
+		db.log.Warn("mongodb: cannot store the post body; it will be repaired when read", "op", op, "post", pid.Hex(), "err", err)
+	}
 }
 
 // UpdatePost replaces the post stored at prevVersion with p, stores rev as

@@ -63,6 +63,15 @@ func (db *DB) FindPostBySource(ctx context.Context, source string) (*cms.Post, e
 	return db.findPostBy(ctx, "mongodb.FindPostBySource", "source", source)
 }
 
+// ImportedPosts returns the id, source and version of every post an
+// import made, live or trashed, in one scan. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) ImportedPosts(ctx context.Context) ([]*cms.Post, error) {
+	filter := bson.D{{Key: "source", Value: bson.D{{Key: "$exists", Value: true}}}}
+	proj := bson.D{{Key: "_id", Value: 1}, {Key: "source", Value: 1}, {Key: "version", Value: 1}}
+	return db.findPosts(ctx, "mongodb.ImportedPosts", filter, options.Find().SetProjection(proj))
+}
+
 // findPostBy returns the one post whose field has value.
 func (db *DB) findPostBy(ctx context.Context, op, field, value string) (*cms.Post, error) {
 	var d postDoc

@@ -36,10 +36,12 @@
 //     ?p=ID) and its old slugs (_wp_old_slug) into the post's old
 //     addresses, which answer 301 to it; a re-run replaces the paths.
 //
-// Each item is one save (cms.Service.SaveImported) matched by its source,
+// Each item is one save (cms.Import.Save) matched by its source,
 // "wordpress:<base site URL>:<id>" (by guid or link for an item whose id
 // was lost), so running the import again updates the posts it made
-// instead of adding new ones.
+// instead of adding new ones. Which sources are in is read once, when the
+// import starts, and readers are told about the saves every few seconds
+// and at the end, not after each one.
 package wpimport
 
 import (
@@ -127,6 +129,11 @@ func Import(ctx context.Context, svc *cms.Service, open Opener, opt Options) (*R
 	if err := im.loadCategories(ctx); err != nil {
 		return nil, err
 	}
+	if im.run, err = svc.StartImport(ctx, opt.Actor); err != nil {
+		return nil, err
+	}
+	// What was saved is announced also when the import stops early.
+	defer im.run.Refresh(context.WithoutCancel(ctx))
 	for it, err := range rd.Items() {
 		if ctx.Err() != nil {
 			return im.rep, ctx.Err()
@@ -143,14 +150,12 @@ func Import(ctx context.Context, svc *cms.Service, open Opener, opt Options) (*R
 		}
 		im.item(ctx, it)
 	}
-	if !opt.DryRun && im.rep.Created+im.rep.Updated > 0 {
-		svc.Refresh(ctx)
-	}
 	return im.rep, nil
 }
 
 type importer struct {
 	svc   *cms.Service
+	run   *cms.Import // the saves, and which sources are in
 	opt   Options
 	site  *wordpress.Site
 	rep   *Report
@@ -405,28 +410,20 @@ func (im *importer) seenCategory(slug string) bool {
 // or a taken slug refused.
 func (im *importer) save(ctx context.Context, it *wordpress.Item, src string, in cms.PostInput, publishedAt time.Time) {
 	if im.opt.DryRun {
-		_, err := im.svc.PostBySource(ctx, src)
-		switch {
-		case cms.IsKind(err, cms.KindNotFound):
-			im.rep.done(it, true)
-		case err != nil:
-			im.rep.skip(it.ID, it.Title, cms.ErrorMessage(err))
-		default:
-			im.rep.done(it, false)
-		}
+		im.rep.done(it, !im.run.Has(src))
 		return
 	}
-	p, created, err := im.svc.SaveImported(ctx, im.opt.Actor, src, publishedAt, in)
+	p, created, err := im.run.Save(ctx, src, publishedAt, in)
 	if err != nil && in.Featured != nil && cms.ErrorFields(err)["featured"] != "" {
 		im.rep.note(it.ID, it.Title, "sticky, but the Featured list is full: not featured")
 		in.Featured = nil
-		p, created, err = im.svc.SaveImported(ctx, im.opt.Actor, src, publishedAt, in)
+		p, created, err = im.run.Save(ctx, src, publishedAt, in)
 	}
 	if err != nil && in.Slug != nil && cms.ErrorFields(err)["slug"] != "" {
 		slug := *in.Slug + "-" + strconv.FormatInt(it.ID, 10)
 		im.rep.note(it.ID, it.Title, fmt.Sprintf("slug %q is taken: saved as %q", *in.Slug, slug))
 		in.Slug = &slug
-		p, created, err = im.svc.SaveImported(ctx, im.opt.Actor, src, publishedAt, in)
+		p, created, err = im.run.Save(ctx, src, publishedAt, in)
 	}
 	if err != nil {
 		im.rep.skip(it.ID, it.Title, describe(err))

@@ -1,0 +1,46 @@
+package wpimport_test
+
+import (
+	"io"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/wordpress/wpgen"
+	"github.com/lullabycms/lullaby/cms/wpimport"
+)
+
+// TestImportScale imports a generated export of LULLABY_SCALE posts
+// (skipped without it), then imports it again, and logs what each run
+// took; the whole program's figures come from
+// `go run ./cmd/lullaby-bench -scale 2000`:
+//
+//	LULLABY_SCALE=2000 go test ./cms/wpimport -run ImportScale -v
+func TestImportScale(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("LULLABY_SCALE"))
+	if n <= 0 {
+		t.Skip("set LULLABY_SCALE=2000 to import a generated export of that many posts")
+	}
+	f := cmstest.MustService(t)
+	owner := cmstest.Owner()
+	open := func() (io.ReadCloser, error) { return io.NopCloser(wpgen.Reader(n)), nil }
+	for _, run := range []struct {
+		name             string
+		created, updated int
+	}{{"first", n, 0}, {"again", 0, n}} {
+		start := time.Now()
+		rep, err := wpimport.Import(t.Context(), f.Svc, open, wpimport.Options{Actor: owner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Created != run.created || rep.Updated != run.updated {
+			t.Errorf("%s: created %d, updated %d; want %d, %d", run.name, rep.Created, rep.Updated, run.created, run.updated)
+		}
+		t.Logf("%s import of %d posts: %s", run.name, n, time.Since(start).Round(time.Millisecond))
+	}
+	if got := f.Read.Snapshot().PostCount(); got != n {
+		t.Errorf("%d posts public after the import, want %d", got, n)
+	}
+}
