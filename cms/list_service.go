@@ -30,6 +30,7 @@ func (s *Service) ensureList(ctx context.Context, slug string) (*List, error) {
 		}
 		return nil, err
 	}
+	s.publishedList(ctx, l) // an empty list is public too
 	return l, nil
 }
 
@@ -115,7 +116,7 @@ func (s *Service) CreateList(ctx context.Context, actor *User, in ListInput) (*L
 	if err := s.store.CreateList(ctx, l); err != nil {
 		return nil, err
 	}
-	s.published(ctx)
+	s.publishedList(ctx, l)
 	return l, nil
 }
 
@@ -159,7 +160,7 @@ func (s *Service) RenameList(ctx context.Context, actor *User, id string, in Lis
 	if err := s.store.UpdateList(ctx, l, version); err != nil {
 		return nil, err
 	}
-	s.published(ctx)
+	s.publishedList(ctx, l)
 	return l, nil
 }
 
@@ -240,7 +241,7 @@ func (s *Service) saveEntries(ctx context.Context, op string, l *List, prev []Li
 	if err := s.store.UpdateList(ctx, l, prevVersion); err != nil {
 		return err
 	}
-	s.published(ctx)
+	s.publishedList(ctx, l)
 	return nil
 }
 
@@ -364,6 +365,6 @@ func (s *Service) SetPopular(ctx context.Context, actor *User, pinned, excluded 
 	if err := s.store.UpdateList(ctx, l, version); err != nil {
 		return nil, err
 	}
-	s.published(ctx)
+	s.publishedList(ctx, l)
 	return l, nil
 }

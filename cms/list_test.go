@@ -309,3 +309,87 @@ func TestListCreateRenameDelete(t *testing.T) {
 		t.Errorf("deleted list still served: %v", err)
 	}
 }
+
+// TestListChangesAsReloaded: a list change is applied to the published
+// content from memory (readmodel.ReadModel.ApplyList); what it serves is
+// what a read model loading everything from the database serves.
+func TestListChangesAsReloaded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := mustListEnv(t)
+	a, b := e.mustPost(t, "Alpha", false, 1), e.mustPost(t, "Beta", false, 2)
+	draft := e.mustPost(t, "Gamma", true, 3)
+	featured, err := e.svc.FeaturedList(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var custom *cms.List
+	for _, c := range []struct {
+		name   string
+		change func() error
+	}{
+		{"feature", func() error {
+			_, err := e.svc.AddToList(ctx, e.owner, featured.ID, a.ID, time.Time{}, e.clock.Now().Add(time.Hour))
+			return err
+		}},
+		{"feature a draft", func() error {
+			_, err := e.svc.AddToList(ctx, e.owner, featured.ID, draft.ID, time.Time{}, time.Time{})
+			return err
+		}},
+		{"create a list", func() error {
+			custom, err = e.svc.CreateList(ctx, e.owner, cms.ListInput{Name: ptr("Start here")})
+			return err
+		}},
+		{"set its entries", func() error {
+			custom, err = e.svc.SetListEntries(ctx, e.owner, custom.ID, []cms.ListEntry{{PostID: b.ID}, {PostID: a.ID}}, custom.Version)
+			return err
+		}},
+		{"rename it", func() error {
+			custom, err = e.svc.RenameList(ctx, e.owner, custom.ID, cms.ListInput{Name: ptr("Begin here"), Slug: ptr("begin-here"), Version: &custom.Version})
+			return err
+		}},
+		{"pin a popular post", func() error {
+			pop, err := e.svc.PopularSettings(ctx)
+			if err != nil {
+				return err
+			}
+			_, err = e.svc.SetPopular(ctx, e.owner, []string{b.ID}, []string{a.ID}, pop.Version)
+			return err
+		}},
+		{"unfeature", func() error {
+			_, err := e.svc.RemoveFromList(ctx, e.owner, featured.ID, a.ID)
+			return err
+		}},
+	} {
+		if err := c.change(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		fresh := readmodel.NewReadModel(e.db, cmstest.Logger())
+		fresh.SetClock(e.clock.Now)
+		if err := fresh.Reload(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, want := e.rm.Snapshot(), fresh.Snapshot()
+		if got.Version() != want.Version() {
+			t.Errorf("%s: snapshot version %d, want %d", c.name, got.Version(), want.Version())
+		}
+		if string(got.Lists().JSON) != string(want.Lists().JSON) {
+			t.Errorf("%s: lists\n%s\nwant\n%s", c.name, got.Lists().JSON, want.Lists().JSON)
+		}
+		for _, slug := range []string{"featured", "popular", "begin-here"} {
+			g, gerr := got.List(slug)
+			w, werr := want.List(slug)
+			if (gerr == nil) != (werr == nil) || gerr == nil && string(g.JSON) != string(w.JSON) {
+				t.Errorf("%s: list %s\n%s (%v)\nwant\n%s (%v)", c.name, slug, bodyJSON(g), gerr, bodyJSON(w), werr)
+			}
+		}
+	}
+	mustSlugs(t, "popular", e.publicSlugs(t, "popular"), "beta")
+}
+
+func bodyJSON(b *readmodel.Body) string {
+	if b == nil {
+		return ""
+	}
+	return string(b.JSON)
+}

@@ -2,10 +2,12 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -132,21 +134,43 @@ func (db *DB) PostStates(ctx context.Context, ids []string) (map[string]cms.Post
 	if len(oids) == 0 {
 		return out, nil
 	}
-	proj := bson.D{{Key: "_id", Value: 1}, {Key: "status", Value: 1}, {Key: "deletedAt", Value: 1}}
-	cur, err := db.posts.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}}}, options.Find().SetProjection(proj))
-	if err != nil {
-		return nil, storeError(op, collPosts, err)
-	}
-	var docs []struct {
+	type stateDoc struct {
 		ID        bson.ObjectID `bson:"_id"`
 		Status    string        `bson:"status"`
 		DeletedAt *time.Time    `bson:"deletedAt"`
 	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storeError(op, collPosts, err)
+	var docs []stateDoc
+	proj := bson.D{{Key: "_id", Value: 1}, {Key: "status", Value: 1}, {Key: "deletedAt", Value: 1}}
+	if db.gate != nil && len(oids) <= fewIDs {
+		// FerretDB scans the collection for an $in and finds by _id alone
+		// through its key: a list's few posts are read one by one.
+		for _, oid := range oids {
+			var d stateDoc
+			err := db.posts.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}, options.FindOne().SetProjection(proj)).Decode(&d)
+			switch {
+			case errors.Is(err, mongo.ErrNoDocuments):
+				continue
+			case err != nil:
+				return nil, storeError(op, collPosts, err)
+			}
+			docs = append(docs, d)
+		}
+	} else {
+		cur, err := db.posts.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}}}, options.Find().SetProjection(proj))
+		if err != nil {
+			return nil, storeError(op, collPosts, err)
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, storeError(op, collPosts, err)
+		}
 	}
 	for _, d := range docs {
 		out[d.ID.Hex()] = cms.PostState{Status: cms.PostStatus(d.Status), Trashed: d.DeletedAt != nil}
 	}
 	return out, nil
 }
+
+// fewIDs is the number of ids up to which documents are read one by one
+// by _id on FerretDB (~8 ms each on a busy machine) rather than with one
+// $in, which scans the collection (~0.2 s for 1,000 posts).
+const fewIDs = 32

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -197,6 +198,36 @@ func (rm *ReadModel) ApplyPost(p *cms.Post, version int64) bool {
 		return false
 	}
 	rm.posts = next
+	return true
+}
+
+// ApplyList brings one saved curated list (or the popular list's
+// settings) into the read model without reading the database, as
+// ApplyPost does for a post: version is the content version the save
+// bumped to. A list with open featured marks is not applied (settling
+// them reads posts). It reports whether it applied the list; if not,
+// call Reload.
+func (rm *ReadModel) ApplyList(l *cms.List, version int64) bool {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	if !rm.loaded.Load() || rm.cur.Load().Version() != version-1 || rm.settings == nil || len(l.Pending) > 0 {
+		return false
+	}
+	saved := *l // kept: the caller's copy may change
+	saved.Entries, saved.Excluded = slices.Clone(l.Entries), slices.Clone(l.Excluded)
+	l = &saved
+	lists := slices.Clone(rm.lv.lists)
+	if i := slices.IndexFunc(lists, func(old *cms.List) bool { return old.ID == l.ID }); i >= 0 {
+		lists[i] = l
+	} else {
+		lists = append(lists, l)
+	}
+	in := rm.input(version, postList(rm.posts))
+	in.lists = rm.listsInput(lists)
+	if rm.swapLocked(in) != nil {
+		return false
+	}
+	rm.lv.lists = lists
 	return true
 }
 
