@@ -2,6 +2,7 @@ package wpimport
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -122,4 +123,21 @@ func (im *importer) seo(it *wordpress.Item) (title, desc string) {
 		im.rep.note(it.ID, it.Title, fmt.Sprintf("SEO description cut to %d characters", cms.MaxSEODescriptionLen))
 	}
 	return title, desc
+}
+
+var (
+	moreTag      = regexp.MustCompile(`<!--more(?:\s[^>]*)?-->`)
+	easyFootnote = regexp.MustCompile(`\(\((?s:.+?)\)\)`)
+)
+
+// excerptOf is the item's excerpt as plain text; without one, the text
+// before its <!--more--> tag, which WordPress shows in lists in its place.
+func excerptOf(it *wordpress.Item) string {
+	if s := plainExcerpt(it.Excerpt); s != "" {
+		return s
+	}
+	if loc := moreTag.FindStringIndex(it.Content); loc != nil {
+		return plainExcerpt(easyFootnote.ReplaceAllString(it.Content[:loc[0]], ""))
+	}
+	return ""
 }

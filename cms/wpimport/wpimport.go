@@ -229,7 +229,7 @@ func (im *importer) item(ctx context.Context, it *wordpress.Item) {
 	if !ok {
 		return
 	}
-	title, excerpt := im.title(it), plainExcerpt(it.Excerpt)
+	title, excerpt := im.title(it), excerptOf(it)
 	body := it.Body.Markdown
 	in.Title, in.Excerpt, in.Body = &title, &excerpt, &body
 	if slug := strings.TrimSpace(it.Slug); slug != "" {
