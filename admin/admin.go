@@ -54,6 +54,17 @@ type Config struct {
 	// is accepted in the Origin header of unsafe requests besides the host
 	// the request was sent to (origin.go). Optional.
 	PublicURL string
+
+	// Dumper is the store that the owner's export download reads
+	// (cms/archive); without it, export answers 503. Version is the
+	// Lullaby version written in the archive.
+	Dumper  cms.Dumper
+	Version string
+	// MaxImportBytes bounds an uploaded WordPress export (default
+	// DefaultMaxImportBytes); ImportDir is where it waits while it is
+	// checked and imported ("" for the system's temporary folder).
+	MaxImportBytes int64
+	ImportDir      string
 }
 
 // Admin serves the admin JSON API and the HTML panel. Build it with New.
@@ -76,6 +87,10 @@ type Admin struct {
 
 	publicOrigin string // origin of Config.PublicURL, lower-cased; may be ""
 	tfa          *cms.TwoFactorService
+
+	dumper  cms.Dumper    // the store, for export downloads; may be nil
+	version string        // the Lullaby version, in exports
+	imports *importRunner // the WordPress import running in the background
 }
 
 // New checks cfg and returns an Admin. It fails without a Service, with a
@@ -147,8 +162,18 @@ func New(cfg Config) (*Admin, error) {
 
 		publicOrigin: originOf(cfg.PublicURL),
 		tfa:          tfa,
+
+		dumper:  cfg.Dumper,
+		version: cfg.Version,
+		imports: newImportRunner(cfg.Service, cfg.Logger, cfg.ImportDir, cfg.MaxImportBytes, cfg.Now),
 	}, nil
 }
+
+// Close stops a WordPress import running in the background (the posts it
+// saved stay; its report says it was stopped), waits for it and removes
+// the uploaded file, and ends export downloads still being written. Call
+// it after the app stopped taking requests, before the store closes.
+func (a *Admin) Close() { a.imports.close() }
 
 // envelope wraps every successful response body.
 type envelope struct {

@@ -51,7 +51,8 @@ func MustNewEnv(tb testing.TB, opts ...func(*admin.Config)) *Env {
 // model, with a post index of its own (as another instance would have).
 func MustNewEnvFor(tb testing.TB, f *cmstest.Fixture, opts ...func(*admin.Config)) *Env {
 	tb.Helper()
-	cfg := admin.Config{Service: f.Svc, ReadModel: f.Read, Posts: readmodel.NewPostIndex(f.DB), Secret: []byte(testSecret), Logger: cmstest.Logger()}
+	cfg := admin.Config{Service: f.Svc, ReadModel: f.Read, Posts: readmodel.NewPostIndex(f.DB), Secret: []byte(testSecret), Logger: cmstest.Logger(),
+		Dumper: f.DB, Version: "test", ImportDir: tb.TempDir()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -59,6 +60,7 @@ func MustNewEnvFor(tb testing.TB, f *cmstest.Fixture, opts ...func(*admin.Config
 	if err != nil {
 		tb.Fatalf("admin.New: %v", err)
 	}
+	tb.Cleanup(a.Close) // before the database goes: an import may be running
 	app := fiber.New(fiber.Config{
 		BodyLimit: 4 << 20,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {

@@ -73,6 +73,12 @@ func (a *Admin) panelRoutes(r fiber.Router) {
 
 	authed.Get("/settings", a.handleSettingsPage)
 	authed.Post("/settings", a.handleSettingsForm)
+	authed.Get("/settings/import-export", a.handleTransferPage)
+	authed.Post("/settings/import", a.handleImportUploadForm)
+	authed.Post("/settings/import/confirm", a.handleImportConfirmForm)
+	authed.Post("/settings/import/discard", a.handleImportDiscardForm)
+	authed.Get("/settings/import/status", a.handleImportStatus)
+	authed.Post("/settings/export", a.handleExport)
 
 	authed.Get("/users", a.handleUsersPage)
 	authed.Post("/users", a.handleUserCreateForm)

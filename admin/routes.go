@@ -91,6 +91,10 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Get("/settings", auth, a.handleSettingsGet)
 	api.Put("/settings", auth, body, a.handleSettingsUpdate)
 
+	api.Post("/import/wordpress", auth, a.handleImportWordPress) // multipart: see LargeRequest
+	api.Get("/import", auth, a.handleImportStatus)
+	api.Get("/export", auth, a.handleExport)
+
 	api.Get("/users", auth, a.handleUserList)
 	api.Post("/users", auth, body, a.handleUserCreate)
 	api.Patch("/users/:id", auth, body, a.handleUserUpdate)

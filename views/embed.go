@@ -25,6 +25,7 @@ const (
 	TrashConfirm   = "trash_confirm"   // "delete forever?"
 	Categories     = "categories"      // create, rename, reorder, delete
 	Settings       = "settings"        // site, author, call to action, CORS
+	ImportExport   = "import_export"   // WordPress import (dry run, confirm, progress) and the export download
 	Users          = "users"           // owners manage users
 	Account        = "account"         // change password, log out everywhere
 	Media          = "media"           // the media library

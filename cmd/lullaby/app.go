@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
 	"github.com/lullabycms/lullaby/admin"
 	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
@@ -19,7 +21,23 @@ import (
 
 // newApp builds the one fiber app and registers each surface on its group.
 func newApp(cfg *config, log *slog.Logger, adm *admin.Admin, pub *public.API, live, ready fiber.Handler) *fiber.App {
-	return registerSurfaces(fiber.New(appConfig(cfg, errorHandler(adm, pub))), log, adm, pub, live, ready)
+	app := fiber.New(appConfig(cfg, errorHandler(adm, pub)))
+	app.Server().HeaderReceived = largeRequests(adm)
+	return registerSurfaces(app, log, adm, pub, live, ready)
+}
+
+// largeRequests lets the few requests that need it past the app's body
+// limit and timeouts, decided from the request line before the body is
+// read (admin.LargeRequest): the upload of a WordPress export and the
+// export download. Every other request keeps the app's limits.
+func largeRequests(adm *admin.Admin) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
+	return func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		maxBody, read, write, ok := adm.LargeRequest(h.Method(), h.RequestURI())
+		if !ok {
+			return fasthttp.RequestConfig{}
+		}
+		return fasthttp.RequestConfig{MaxRequestBodySize: maxBody, ReadTimeout: read, WriteTimeout: write}
+	}
 }
 
 // appConfig is the configuration of the one fiber app.

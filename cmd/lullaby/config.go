@@ -41,7 +41,10 @@ type config struct {
 	ShutdownTimeout time.Duration
 	BodyLimitMB     int
 	MaxUploadMB     int
-	Demo            bool
+	// MaxImportMB bounds a WordPress export uploaded in the panel or
+	// through the admin API.
+	MaxImportMB int
+	Demo        bool
 	// PublicURL is the base URL at which readers' browsers reach this
 	// server (no trailing slash): image and media URLs in the public API
 	// start with it.
@@ -66,7 +69,7 @@ type config struct {
 	viewsFlushStr, popularWindowStr, popularEveryStr string
 
 	// The settings as read, before parse.
-	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr, uploadStr string
+	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr, uploadStr, importStr string
 }
 
 func (c *config) settings() []setting {
@@ -88,6 +91,7 @@ func (c *config) settings() []setting {
 		{"LULLABY_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long a shutdown waits for in-flight requests", &c.shutdownStr},
 		{"LULLABY_BODY_LIMIT_MB", "body-limit-mb", "4", "largest request body accepted, in MiB (raised to fit uploads)", &c.bodyStr},
 		{"LULLABY_MAX_UPLOAD_MB", "max-upload-mb", "20", "largest image upload accepted, in MiB", &c.uploadStr},
+		{"LULLABY_MAX_IMPORT_MB", "max-import-mb", "512", "largest WordPress export accepted by the panel's Import screen and the admin API, in MiB (stored in a temporary file while it is imported)", &c.importStr},
 		{"LULLABY_PUBLIC_URL", "public-url", "", "base URL at which readers' browsers reach this server, for absolute image URLs in the public API (default: http://localhost:<port of LULLABY_ADDR>)", &c.PublicURL},
 		{"LULLABY_VIEWS_FLUSH_INTERVAL", "views-flush-interval", "5s", "how often post views counted in memory are written to the database (and at shutdown)", &c.viewsFlushStr},
 		{"LULLABY_POPULAR_WINDOW", "popular-window", "30d", "span of the popular posts list: <n>d (e.g. 7d, 30d) or all", &c.popularWindowStr},
@@ -156,6 +160,7 @@ func (c *config) parse() error {
 	}
 	c.BodyLimitMB = mb("LULLABY_BODY_LIMIT_MB", c.bodyStr)
 	c.MaxUploadMB = mb("LULLABY_MAX_UPLOAD_MB", c.uploadStr)
+	c.MaxImportMB = mb("LULLABY_MAX_IMPORT_MB", c.importStr)
 	if err != nil {
 		return err
 	}

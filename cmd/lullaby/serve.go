@@ -152,7 +152,8 @@ func (s *server) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.adm, err = admin.New(admin.Config{Service: svc, ReadModel: s.rm, Posts: readmodel.NewPostIndex(s.db), Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL})
+	s.adm, err = admin.New(admin.Config{Service: svc, ReadModel: s.rm, Posts: readmodel.NewPostIndex(s.db), Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL,
+		Dumper: s.db, Version: version, MaxImportBytes: int64(s.cfg.MaxImportMB) << 20})
 	if err != nil {
 		return err
 	}
@@ -264,6 +265,7 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	}
 	stopLoops()
 	wg.Wait()
+	s.adm.Close() // a WordPress import still running stops between two posts
 	s.flushViews()
 	s.close()
 	if err != nil && !errors.Is(err, net.ErrClosed) {
