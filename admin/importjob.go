@@ -64,6 +64,9 @@ type importSettings struct {
 	// ImportAtOnce skips the dry run (the API without ?dryRun=true);
 	// otherwise the job waits for "Import" after its dry run.
 	ImportAtOnce bool
+	// Download fetches the posts' images from the old site by their URL
+	// (wpimport.Options.Download: http(s) only, never a private address).
+	Download bool
 }
 
 // importRunner runs one WordPress import at a time in the background: the
@@ -205,7 +208,7 @@ func checkWXR(path string) error {
 // fails.
 func (r *importRunner) run(j *importJob, dryRun bool) {
 	defer r.wg.Done()
-	opt := wpimport.Options{DryRun: dryRun, Actor: &j.actor}
+	opt := wpimport.Options{DryRun: dryRun, Actor: &j.actor, Download: j.opt.Download}
 	if !dryRun {
 		opt.Progress = func(line string) {
 			r.mu.Lock()

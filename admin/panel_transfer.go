@@ -47,7 +47,7 @@ func (a *Admin) handleImportUploadForm(c *fiber.Ctx) error {
 	if err := mayTransfer(c); err != nil {
 		return err
 	}
-	j, err := a.startImport(c, importSettings{})
+	j, err := a.startImport(c, importSettings{Download: c.FormValue("download") != ""})
 	if err != nil {
 		if !refused(err) {
 			return err
@@ -92,6 +92,9 @@ func (a *Admin) handleImportDiscardForm(c *fiber.Ctx) error {
 
 // SizeText is the uploaded file's size for people ("820 KB").
 func (j *importJob) SizeText() string { return humanBytes(j.Size) }
+
+// Downloads reports whether the job fetches images from the old site.
+func (j *importJob) Downloads() bool { return j.opt.Download }
 
 // ToImport is the number of posts the dry run would create or update.
 func (j *importJob) ToImport() int {

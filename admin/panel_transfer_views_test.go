@@ -16,7 +16,9 @@ func sampleTransferPage(pg page, phase string) *transferPage {
 	rep := func(dry bool) *wpimport.Report {
 		return &wpimport.Report{DryRun: dry, Items: map[string]int{"post": 3, "attachment": 2}, Created: 2, Updated: 1, Categories: 1, Tags: 4,
 			Flattened: []string{"Naps (under Sleep <b>)"}, Skipped: []wpimport.Line{{ID: 7, Title: "Bed <b>", Reason: "status trash"}},
-			Notes: []wpimport.Line{{ID: 8, Reason: "private: imported as a draft"}}, SkippedTypes: map[string]int{"attachment": 2},
+			Notes:        []wpimport.Line{{ID: 8, Reason: "private: imported as a draft", Times: 1}, {ID: 9, Reason: "gallery <b>", Times: 3}},
+			SkippedTypes: map[string]int{"attachment": 2, "nav_menu_item": 1}, Images: []wpimport.Line{{ID: 8, Title: "Naps", Reason: "not found <b>"}},
+			Downloaded: 2, MediaNew: 1, MediaReused: 1, Comments: 5,
 			Stopped: "the export is truncated <b>"}
 	}
 	now := time.Date(2030, 1, 2, 9, 30, 0, 0, time.UTC)
@@ -37,10 +39,12 @@ func TestImportExportPhasesRender(t *testing.T) {
 	for phase, want := range map[string][]string{
 		phaseChecking:  {"Checking the export", "<progress", `data-phase="checking"`},
 		phaseImporting: {"Importing: <span id=\"import-saved\">1</span> of 3 posts", `max="3" value="1"`, "created post 5 &lt;b&gt;"},
-		phaseChecked:   {"Dry run finished", "Bed &lt;b&gt;", "status trash", "private: imported as a draft", "Naps (under Sleep &lt;b&gt;)", "2 × attachment", "truncated &lt;b&gt;", `action="/admin/settings/import/discard"`},
-		phaseDone:      {"Import finished", `href="/admin/posts"`, "What the import did"},
-		phaseFailed:    {"Stopped &lt;b&gt;.", "What the import did"},
-		"":             {`action="/admin/settings/import"`, "Download an export", "at most 512 MiB"},
+		phaseChecked: {"Dry run finished", "Bed &lt;b&gt;", "status trash", "private: imported as a draft</td>", "gallery &lt;b&gt; (3 times)", "Naps (under Sleep &lt;b&gt;)",
+			"2 × attachment", "their images come with the posts", "1 × nav_menu_item", "truncated &lt;b&gt;", `action="/admin/settings/import/discard"`,
+			`id="report-images-table"`, "not found &lt;b&gt;", "Images to download: <strong id=\"report-downloaded\">2</strong>", "comments (not imported): <strong>5</strong>"},
+		phaseDone:   {"Import finished", `href="/admin/posts"`, "What the import did", "new in the media library: <strong>1</strong>"},
+		phaseFailed: {"Stopped &lt;b&gt;.", "What the import did"},
+		"":          {`action="/admin/settings/import"`, "Download an export", "at most 512 MiB", `name="download"`},
 	} {
 		p := sampleTransferPage(pg, phase)
 		if phase == "" {

@@ -96,13 +96,26 @@ type reportView struct {
 	SkippedTypes map[string]int `json:"skippedTypes"`
 	Flattened    []string       `json:"flattened"`
 	Notes        []lineView     `json:"notes"`
+	Media        mediaCounts    `json:"media"`
+	Images       []lineView     `json:"images"`
+	Comments     int            `json:"comments"`
 	Stopped      string         `json:"stopped,omitempty"`
+}
+
+// mediaCounts says where the posts' images came from (would come, in a
+// dry run) and what became of them in the media library.
+type mediaCounts struct {
+	FromUploads int `json:"fromUploads"`
+	Downloaded  int `json:"downloaded"`
+	New         int `json:"new"`
+	Reused      int `json:"reused"`
 }
 
 type lineView struct {
 	ID     int64  `json:"id"`
 	Title  string `json:"title"`
 	Reason string `json:"reason"`
+	Times  int    `json:"times,omitempty"`
 }
 
 func newJobView(j *importJob) *importJobView {
@@ -121,13 +134,14 @@ func newReportView(r *wpimport.Report) *reportView {
 	lines := func(ls []wpimport.Line) []lineView {
 		out := make([]lineView, len(ls))
 		for i, l := range ls {
-			out[i] = lineView{l.ID, l.Title, l.Reason}
+			out[i] = lineView{l.ID, l.Title, l.Reason, l.Times}
 		}
 		return out
 	}
 	return &reportView{DryRun: r.DryRun, Items: r.Items, Created: r.Created, Updated: r.Updated, Categories: r.Categories,
 		Tags: r.Tags, Skipped: lines(r.Skipped), SkippedTypes: r.SkippedTypes, Flattened: nonNil(r.Flattened),
-		Notes: lines(r.Notes), Stopped: r.Stopped}
+		Notes: lines(r.Notes), Stopped: r.Stopped, Images: lines(r.Images), Comments: r.Comments,
+		Media: mediaCounts{FromUploads: r.FromUploads, Downloaded: r.Downloaded, New: r.MediaNew, Reused: r.MediaReused}}
 }
 
 // mayTransfer refuses anyone but an owner: an export holds every user and
@@ -142,16 +156,30 @@ func mayTransfer(c *fiber.Ctx) error {
 // handleImportWordPress takes a WordPress export as multipart/form-data
 // (field "file") and answers 202 with the job: with ?dryRun=true it runs
 // the dry run only (the report is in the job once its phase is
-// "checked"); without, it imports at once. GET /import shows the job.
+// "checked"); without, it imports at once. ?download=true fetches the
+// posts' images from the old site. GET /import shows the job.
 func (a *Admin) handleImportWordPress(c *fiber.Ctx) error {
 	if err := mayTransfer(c); err != nil {
 		return err
 	}
-	dry := c.Query("dryRun")
-	if dry != "" && dry != "true" && dry != "false" {
-		return invalid(opImport, "dryRun", "Use true or false.")
+	flag := func(name string) (bool, error) {
+		switch c.Query(name) {
+		case "", "false":
+			return false, nil
+		case "true":
+			return true, nil
+		}
+		return false, invalid(opImport, name, "Use true or false.")
 	}
-	j, err := a.startImport(c, importSettings{ImportAtOnce: dry != "true"})
+	dry, err := flag("dryRun")
+	if err != nil {
+		return err
+	}
+	download, err := flag("download")
+	if err != nil {
+		return err
+	}
+	j, err := a.startImport(c, importSettings{ImportAtOnce: !dry, Download: download})
 	if err != nil {
 		return err
 	}

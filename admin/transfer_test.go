@@ -50,6 +50,7 @@ func TestImportExportAPI(t *testing.T) {
 		{"ErrEmpty", "?dryRun=true", "empty.xml", []byte{}, "file"},
 		{"ErrNoFile", "?dryRun=true", "", nil, "file"},
 		{"ErrDryRun", "?dryRun=yes", "sleepblog.xml", wxr, "dryRun"},
+		{"ErrDownload", "?dryRun=true&download=1", "sleepblog.xml", wxr, "download"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { upload(owner.Token, tc.query, tc.filename, tc.data).MustProblem(t, 400, tc.field) })
 	}
