@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -212,7 +213,9 @@ func (r *importRunner) run(j *importJob, dryRun bool) {
 	if !dryRun {
 		opt.Progress = func(line string) {
 			r.mu.Lock()
-			j.Saved++
+			if isPostLine(line) {
+				j.Saved++
+			}
 			j.Last = line
 			r.mu.Unlock()
 		}
@@ -244,6 +247,12 @@ func (r *importRunner) run(j *importJob, dryRun bool) {
 		return
 	}
 	r.removeFile(j)
+}
+
+// isPostLine reports whether a progress line of wpimport is about a post
+// saved ("created post 12 …", "updated page 7 …") rather than an image.
+func isPostLine(line string) bool {
+	return strings.HasPrefix(line, "created ") || strings.HasPrefix(line, "updated ")
 }
 
 // importFile runs wpimport over the export staged at path, which it

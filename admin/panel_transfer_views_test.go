@@ -73,3 +73,18 @@ func TestImportExportPhasesRender(t *testing.T) {
 		}
 	}
 }
+
+// TestImportProgressCountsPosts: the page's "n of N posts" counts the
+// import's post lines, not its image lines.
+func TestImportProgressCountsPosts(t *testing.T) {
+	for line, want := range map[string]bool{
+		`created post 101 "Naps" as /naps (published)`: true,
+		`updated page 7 "About" as /about (draft)`:     true,
+		`image added nap.jpg (uploads)`:                false,
+		`image already in the media library: nap.jpg`:  false,
+	} {
+		if got := isPostLine(line); got != want {
+			t.Errorf("isPostLine(%q) = %v, want %v", line, got, want)
+		}
+	}
+}
