@@ -79,7 +79,7 @@ func publicPages(tb testing.TB, s *server) map[string][]byte {
 	tb.Helper()
 	out := map[string][]byte{}
 	fetch := func(p string) []byte { b := get(tb, s, p); out[p] = b; return b }
-	for _, p := range []string{"/api/v1/site", "/api/v1/categories", "/api/v1/lists", "/api/v1/search?q=bread",
+	for _, p := range []string{"/api/v1/site", "/api/v1/categories", "/api/v1/lists", "/api/v1/search?q=bread", "/api/v1/redirects",
 		"/feed.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/api/v1/openapi.json"} {
 		fetch(p)
 	}
@@ -193,7 +193,11 @@ func TestExportRestoreRoundTrip(t *testing.T) {
 	start := time.Now()
 	for i := len(posts); i < 200; i++ {
 		title, body, status := "Nap note "+itoa(i), "A short note on naps, number "+itoa(i)+".", cms.StatusPublished
-		if _, err := src.svc.CreatePost(ctx, owner, cms.PostInput{Title: &title, Body: &body, Status: &status}); err != nil {
+		var olds *[]string // one post with old addresses, which must come back too
+		if i == len(posts) {
+			olds = &[]string{"/2019/05/nap-note/", "/?p=77", "old-nap-note"}
+		}
+		if _, err := src.svc.CreatePost(ctx, owner, cms.PostInput{Title: &title, Body: &body, Status: &status, Redirects: olds}); err != nil {
 			t.Fatal(err)
 		}
 	}
