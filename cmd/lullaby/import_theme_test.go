@@ -60,7 +60,7 @@ func publicPathsOK(t *testing.T, s *server) int {
 	t.Helper()
 	ctx := context.Background()
 	paths := []string{"/api/v1/site", "/api/v1/posts", "/api/v1/posts?sort=oldest&limit=100", "/api/v1/categories",
-		"/api/v1/lists", "/api/v1/lists/featured", "/feed.xml", "/feed.atom", "/feed.json", "/sitemap.xml", "/robots.txt"}
+		"/api/v1/lists", "/api/v1/lists/featured", "/api/v1/redirects", "/feed.xml", "/feed.atom", "/feed.json", "/sitemap.xml", "/robots.txt"}
 	var want200 []string
 	for page := 1; ; page++ {
 		posts, total, err := s.svc.ListPosts(ctx, cms.PostFilter{Page: page, Limit: 100})
