@@ -90,6 +90,7 @@ func newViews(as *assetSet) (*html.Engine, error) {
 		"field":       newField,
 		"list":        func(s ...string) []string { return s },
 		"add1":        func(i int) int { return i + 1 },
+		"deref":       func(t *time.Time) time.Time { return *t },
 		"groupSecret": groupSecret,
 		"pngSrc":      pngSrc,
 		"fieldID":     fieldID,

@@ -79,6 +79,8 @@ func (a *Admin) panelRoutes(r fiber.Router) {
 	authed.Post("/settings/import/discard", a.handleImportDiscardForm)
 	authed.Get("/settings/import/status", a.handleImportStatus)
 	authed.Post("/settings/export", a.handleExport)
+	authed.Post("/settings/content-keys", a.handleContentKeyCreateForm)
+	authed.Post("/settings/content-keys/:id/revoke", a.handleContentKeyRevokeForm)
 
 	authed.Get("/users", a.handleUsersPage)
 	authed.Post("/users", a.handleUserCreateForm)

@@ -16,6 +16,7 @@ type settingsPage struct {
 	CORSOrigins string            // one origin per line
 	Errors      map[string]string // per field, keyed like the API ("site.title")
 	Alert       string            // a failure that is not about one field
+	Keys        contentKeysSection
 }
 
 // handleSettingsPage shows the site settings; owners only (403 page for
@@ -24,13 +25,11 @@ func (a *Admin) handleSettingsPage(c *fiber.Ctx) error {
 	if !actor(c).CanManageSettings() {
 		return cms.Errorf(cms.KindForbidden, "admin.settings", "Only owners can change the site settings.")
 	}
-	s, err := a.svc.GetSettings(c.UserContext())
+	p, err := a.currentSettingsPage(c)
 	if err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, views.Settings, settingsPage{
-		page: a.newPage(c, "Settings", "settings"), S: *s, CORSOrigins: strings.Join(s.CORSOrigins, "\n"),
-	})
+	return a.render(c, fiber.StatusOK, views.Settings, p)
 }
 
 // handleSettingsForm saves every section at once, from the version the
@@ -62,6 +61,10 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 		s.RequireOwnerTwoFactor = c.FormValue("requireOwnerTwoFactor") != ""
 		in.RequireOwnerTwoFactor = &s.RequireOwnerTwoFactor
 	}
+	if c.FormValue("publicAPI") != "" { // the page has the public API section
+		s.RequireContentKey = c.FormValue("requireContentKey") != ""
+		in.RequireContentKey = &s.RequireContentKey
+	}
 	if n, ok := formVersion(c); ok {
 		in.Version, s.Version = &n, n
 	}
@@ -73,8 +76,11 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 	if fields == nil {
 		return err
 	}
-	p := settingsPage{page: a.newPage(c, "Settings", "settings"), S: s,
-		CORSOrigins: strings.TrimSpace(c.FormValue("corsOrigins")), Errors: fields}
+	p, perr := a.settingsPageFor(c, s)
+	if perr != nil {
+		return perr
+	}
+	p.CORSOrigins, p.Errors = strings.TrimSpace(c.FormValue("corsOrigins")), fields
 	if isStale(err) {
 		cur, gerr := a.svc.GetSettings(c.UserContext())
 		if gerr != nil {

@@ -90,6 +90,9 @@ func (a *Admin) Routes(r fiber.Router) {
 
 	api.Get("/settings", auth, a.handleSettingsGet)
 	api.Put("/settings", auth, body, a.handleSettingsUpdate)
+	api.Get("/content-keys", auth, a.handleContentKeyList)
+	api.Post("/content-keys", auth, body, a.handleContentKeyCreate)
+	api.Delete("/content-keys/:id", auth, a.handleContentKeyRevoke)
 
 	api.Post("/import/wordpress", auth, a.handleImportWordPress) // multipart: see LargeRequest
 	api.Get("/import", auth, a.handleImportStatus)

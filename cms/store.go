@@ -23,6 +23,21 @@ type Store interface {
 	ListStore
 	ViewStore
 	QuizStore
+	ContentKeyStore
+}
+
+// ContentKeyStore keeps the content keys: one small document each, never
+// edited but to be revoked.
+type ContentKeyStore interface {
+	// CreateContentKey inserts k (ID, Version 1 and CreatedAt set).
+	CreateContentKey(ctx context.Context, k *ContentKey) error
+	// RevokeContentKey sets the key's RevokedAt to at, if it is not revoked
+	// yet, and returns the key as stored afterwards (revoked earlier: as it
+	// was). Errors: KindNotFound, KindInvalid (a malformed id).
+	RevokeContentKey(ctx context.Context, id string, at time.Time) (*ContentKey, error)
+	// ListContentKeys returns every key, revoked ones too, oldest first:
+	// one scan, for the read model and the panel.
+	ListContentKeys(ctx context.Context) ([]*ContentKey, error)
 }
 
 // CitationStore keeps the reference library.

@@ -16,12 +16,17 @@ func (a *API) cors(c *fiber.Ctx) error {
 	}
 	allowed := a.allowOrigin(origin)
 	if c.Method() == fiber.MethodOptions {
+		if allowed == "" && a.content.Snapshot().ContentKeyOrigin(origin) {
+			// An origin of a content key: the preflight carries no key, and
+			// the response itself is readable only with one (contentkey.go).
+			allowed = origin
+		}
 		if allowed == "" {
 			return c.SendStatus(fiber.StatusNoContent)
 		}
 		c.Set(fiber.HeaderAccessControlAllowOrigin, allowed)
 		c.Set(fiber.HeaderAccessControlAllowMethods, "GET, HEAD, POST, OPTIONS")
-		c.Set(fiber.HeaderAccessControlAllowHeaders, "Content-Type, If-None-Match, Accept-Version")
+		c.Set(fiber.HeaderAccessControlAllowHeaders, "Content-Type, If-None-Match, Accept-Version, "+HeaderContentKey)
 		c.Set(fiber.HeaderAccessControlMaxAge, "86400")
 		c.Set(fiber.HeaderVary, "Origin")
 		return c.SendStatus(fiber.StatusNoContent)

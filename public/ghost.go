@@ -12,20 +12,11 @@ import (
 // API, and errors in Ghost's shape (ghost_errors.go). A repeated request
 // is answered from a body the snapshot keeps for its query string.
 
-// ContentKeys checks the key a frontend sends with the Ghost dialect
-// (?key=). With none configured, any key or none is accepted.
-type ContentKeys interface {
-	// CheckContentKey returns nil when key may read, else an error of
-	// kind Unauthenticated (no key, when one is required) or Forbidden
-	// (an unknown or revoked key).
-	CheckContentKey(key string) error
-}
-
 // GhostRoutes registers the Ghost Content API on r, a group such as
 // "/ghost/api/content" (the official client's path; older clients add
 // a version, "/ghost/api/v4/content").
 func (a *API) GhostRoutes(r fiber.Router) {
-	r.Use(a.ghostMiddleware)
+	r.Use(a.ghostMiddleware, a.contentKey)
 
 	for _, res := range []readmodel.GhostResource{readmodel.GhostPosts, readmodel.GhostPages, readmodel.GhostTags, readmodel.GhostAuthors} {
 		name := "/" + res.Name()
@@ -49,19 +40,8 @@ func (a *API) sendGhost(c *fiber.Ctx, b *readmodel.Body) error {
 	return a.send(c, b)
 }
 
-// checkKey applies the content keys, if any.
-func (a *API) checkKey(c *fiber.Ctx) error {
-	if a.keys == nil {
-		return nil
-	}
-	return a.keys.CheckContentKey(c.Query("key"))
-}
-
 func (a *API) ghostBrowse(res readmodel.GhostResource) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := a.checkKey(c); err != nil {
-			return err
-		}
 		snap := a.content.Snapshot()
 		raw := c.Request().URI().QueryString()
 		if b := snap.GhostCachedList(res, raw); b != nil {
@@ -81,9 +61,6 @@ func (a *API) ghostRead(res readmodel.GhostResource, bySlug bool) fiber.Handler 
 		param = "slug"
 	}
 	return func(c *fiber.Ctx) error {
-		if err := a.checkKey(c); err != nil {
-			return err
-		}
 		key := c.Params(param)
 		if len(key) > maxSlugParam {
 			return cms.Errorf(cms.KindNotFound, "public.ghostRead", "Resource not found.")
@@ -102,9 +79,6 @@ func (a *API) ghostRead(res readmodel.GhostResource, bySlug bool) fiber.Handler 
 }
 
 func (a *API) handleGhostSettings(c *fiber.Ctx) error {
-	if err := a.checkKey(c); err != nil {
-		return err
-	}
 	return a.sendGhost(c, a.content.Snapshot().GhostSettings())
 }
 

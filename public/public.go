@@ -43,9 +43,6 @@ type Config struct {
 	// (quiz.go); optional: without it answers are neither limited nor
 	// counted.
 	Quizzes QuizRecorder
-	// Keys checks the ?key= of the Ghost dialect (ghost.go); optional:
-	// without it any key or none is accepted.
-	Keys ContentKeys
 }
 
 // API is the public content API.
@@ -62,7 +59,7 @@ type API struct {
 	mediaLoads   mediaLoads
 	views        ViewRecorder // nil: beacons not counted
 	quizzes      QuizRecorder // nil: quiz answers not limited or counted
-	keys         ContentKeys  // nil: the Ghost dialect takes any key or none
+	keyLimits    keyLimiter   // content keys' own rate limits (contentkey.go)
 	// proxyMatcher is the mounting app's trusted proxies (see clientIP).
 	proxyMatcher atomic.Pointer[clientip.Resolver]
 }
@@ -83,7 +80,7 @@ func New(cfg Config) (*API, error) {
 	}
 	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: []byte(cfg.CacheControl),
 		openapi: readmodel.NewBody(openAPIDocument), media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes),
-		views: cfg.Views, quizzes: cfg.Quizzes, keys: cfg.Keys}
+		views: cfg.Views, quizzes: cfg.Quizzes}
 	for _, o := range cfg.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		switch o {

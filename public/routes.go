@@ -6,7 +6,10 @@ import "github.com/gofiber/fiber/v2"
 func (a *API) Routes(r fiber.Router) {
 	r.Use(a.middleware)
 
+	// The API's description is public even when content needs a key: it
+	// tells a developer how to send one.
 	r.Get("/openapi.json", a.handleOpenAPI)
+	r.Use(a.contentKey)
 	r.Get("/site", a.handleSite)
 	r.Get("/posts", a.handlePostList)
 	r.Get("/posts/:slug", a.handlePost)

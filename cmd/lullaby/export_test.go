@@ -175,6 +175,10 @@ func TestExportRestoreRoundTrip(t *testing.T) {
 	if _, err := src.svc.SavePending(ctx, owner, pub.ID, cms.PostInput{Title: &title, Version: &pv}, 0); err != nil {
 		t.Fatal(err)
 	}
+	keyName := "Website"
+	if _, _, err := src.svc.CreateContentKey(ctx, owner, cms.ContentKeyInput{Name: &keyName, Origins: &[]string{"https://www.example.com"}}); err != nil {
+		t.Fatal(err)
+	}
 	for i, p := range posts {
 		if !src.views.Record(ctx, p.ID, "192.0.2."+itoa(i+1), "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0") {
 			t.Errorf("view of %s not counted", p.Slug)

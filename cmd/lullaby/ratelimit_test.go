@@ -82,6 +82,25 @@ func TestEveryTooManyRequestsHasRetryAfter(t *testing.T) {
 			t.Errorf("another client: %d %s, want 401", r.status, r.body)
 		}
 	})
+	t.Run("ContentKeyLimit", func(t *testing.T) {
+		t.Parallel()
+		s := MustServer(t)
+		token := MustOwnerToken(t, s)
+		k := mustContentKey(t, s, token, `{"name":"App","rateLimit":3}`)
+		other := mustContentKey(t, s, token, `{"name":"Web"}`)
+		mustSettings(t, s, token, `"requireContentKey":true`)
+		for i := range 3 {
+			if r := s.do(t, "GET", "/api/v1/posts", "", "", "X-Lullaby-Key", k.Secret); r.status != 200 {
+				t.Fatalf("request %d: %d %s", i, r.status, r.body)
+			}
+		}
+		// 3 a minute: the next token comes in 20 s.
+		mustRetryAfter(t, "content key, our API", s.do(t, "GET", "/api/v1/posts", "", "", "X-Lullaby-Key", k.Secret), 1, 20)
+		mustRetryAfter(t, "content key, Ghost", s.do(t, "GET", "/ghost/api/content/posts/?key="+k.Secret, "", ""), 1, 20)
+		if r := s.do(t, "GET", "/api/v1/posts", "", "", "X-Lullaby-Key", other.Secret); r.status != 200 {
+			t.Errorf("another key: %d %s", r.status, r.body)
+		}
+	})
 	t.Run("QuizLimiter", func(t *testing.T) {
 		t.Parallel()
 		s := MustServer(t)
@@ -110,9 +129,10 @@ func TestTooManyRequestsPathsAreKnown(t *testing.T) {
 	// status from it through formStatus, which sends Retry-After: the
 	// error is what makes the 429 and is counted where it is made.
 	known := map[string]int{
-		"admin/session.go":    1, // limitAttempts: logins, set-up, password changes
-		"cms/user_service.go": 1, // a locked account
-		"public/quiz.go":      1, // the quiz's per-client limit
+		"admin/session.go":     1, // limitAttempts: logins, set-up, password changes
+		"cms/user_service.go":  1, // a locked account
+		"public/quiz.go":       1, // the quiz's per-client limit
+		"public/contentkey.go": 1, // a content key's own limit
 	}
 	re := regexp.MustCompile(`KindRateLimited, |Kind: (cms\.)?KindRateLimited|StatusTooManyRequests, views\.`)
 	got := map[string]int{}

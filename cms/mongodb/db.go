@@ -78,6 +78,8 @@ type DB struct {
 
 	quizzes, quizResults *mongo.Collection // quiz.go
 
+	contentKeys *mongo.Collection // contentkey.go
+
 	pending *mongo.Collection // pending.go
 }
 
@@ -171,6 +173,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.views = db.db.Collection(collViews)
 	db.quizzes = db.db.Collection(collQuizzes)
 	db.quizResults = db.db.Collection(collQuizResults)
+	db.contentKeys = db.db.Collection(collContentKeys)
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ var _ cms.Dumper = (*DB)(nil)
 // 32- and 64-bit numbers, dates to the millisecond), so a load is exact.
 var dumpOrder = []string{
 	collUsers, collCategories, collCitations, collPosts, collBodies, collRevisions, collPending,
-	collLists, collQuizzes, collQuizResults, collViews, collSettings, collMedia, setMediaFiles, collState,
+	collLists, collQuizzes, collQuizResults, collViews, collSettings, collContentKeys, collMedia, setMediaFiles, collState,
 }
 
 // DumpSets returns the names of the sets, in dump and load order.

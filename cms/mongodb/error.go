@@ -27,6 +27,8 @@ const (
 
 	collQuizzes     = "quizzes"
 	collQuizResults = "quiz_results"
+
+	collContentKeys = "content_keys"
 )
 
 // nouns names what each collection holds, for human messages.
@@ -45,6 +47,7 @@ var nouns = map[string]string{
 	collViews:       "view count",
 	collQuizzes:     "quiz",
 	collQuizResults: "quiz result count",
+	collContentKeys: "content key",
 }
 
 // uniqueFields names the unique field (by its API name) that a duplicate key

@@ -62,6 +62,7 @@ type settingsDoc struct {
 	CORSOrigins   []string        `bson:"corsOrigins"`
 	CitationStyle string          `bson:"citationStyle"`
 	OwnerTwoFA    bool            `bson:"requireOwnerTwoFactor"`
+	RequireKey    bool            `bson:"requireContentKey"`
 	Version       int             `bson:"version"`
 	UpdatedAt     *time.Time      `bson:"updatedAt"`
 }
@@ -75,6 +76,7 @@ func toSettingsDoc(s *cms.Settings) *settingsDoc {
 		CORSOrigins:   strs(s.CORSOrigins),
 		CitationStyle: string(s.CitationStyle),
 		OwnerTwoFA:    s.RequireOwnerTwoFactor,
+		RequireKey:    s.RequireContentKey,
 		Version:       s.Version,
 		UpdatedAt:     toTime(s.UpdatedAt),
 	}
@@ -89,6 +91,7 @@ func (d *settingsDoc) settings() *cms.Settings {
 		// Settings saved before styles existed cite in APA.
 		CitationStyle:         cmp.Or(cms.CitationStyle(d.CitationStyle), cms.StyleAPA),
 		RequireOwnerTwoFactor: d.OwnerTwoFA,
+		RequireContentKey:     d.RequireKey,
 		Version:               d.Version,
 		UpdatedAt:             fromTime(d.UpdatedAt),
 	}

@@ -47,6 +47,7 @@ type ReadModel struct {
 	lv        listViews            // lists and popularity (snapshot_lists.go)
 	search    *searchIndex         // published posts; see indexSearch
 	quizzes   []*cms.Quiz          // as last loaded
+	keys      []*cms.ContentKey    // as last loaded
 }
 
 // NewReadModel returns a read model over store holding an empty snapshot;
@@ -92,7 +93,7 @@ func (rm *ReadModel) PublicURL() string {
 // rm.mu held.
 func (rm *ReadModel) input(version int64, posts []*cms.Post) snapshotInput {
 	return snapshotInput{version: version, posts: posts, cats: rm.cats, settings: rm.settings,
-		citations: rm.citations, publicURL: rm.publicURL, lists: rm.listsInput(rm.lv.lists), quizzes: rm.quizzes}
+		citations: rm.citations, publicURL: rm.publicURL, lists: rm.listsInput(rm.lv.lists), quizzes: rm.quizzes, keys: rm.keys}
 }
 
 // Snapshot returns the current snapshot; it is never nil.
@@ -164,14 +165,18 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	keys, err := rm.store.ListContentKeys(ctx)
+	if err != nil {
+		return err
+	}
 	in := snapshotInput{version: version, posts: postList(next), cats: cats, settings: st,
-		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes}
+		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes, keys: keys}
 	if err := rm.swapLocked(in); err != nil {
 		return &cms.Error{Kind: cms.KindInternal, Op: "readmodel.ReadModel.Reload", Err: err}
 	}
 	rm.posts, rm.cats, rm.settings, rm.citations = next, cats, st, cites
 	rm.lv.lists = lists
-	rm.quizzes = quizzes
+	rm.quizzes, rm.keys = quizzes, keys
 	rm.loaded.Store(true)
 	return nil
 }

@@ -30,6 +30,7 @@ type Snapshot struct {
 	byTag     map[string][]*postEntry // lower-cased tag -> posts, newest first
 
 	cors map[string]bool // lower-cased origins from the settings
+	keys contentKeys     // the content keys that work (contentkey.go)
 
 	fresh []*Body // bodies made for this snapshot (not lent by the previous one)
 
@@ -305,6 +306,7 @@ type snapshotInput struct {
 	publicURL string          // image and media URLs start with it
 	lists     listsInput      // curated lists and view totals
 	quizzes   []*cms.Quiz     // stored quizzes; the built-in ones are added when missing
+	keys      []*cms.ContentKey
 }
 
 // buildSnapshot renders every public body from in. prev, if not nil,
@@ -317,6 +319,7 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 		byCatSlug: make(map[string]*catEntry, len(cats)),
 		byTag:     map[string][]*postEntry{},
 		cors:      make(map[string]bool, len(st.CORSOrigins)),
+		keys:      newContentKeys(st.RequireContentKey, in.keys),
 	}
 	for _, o := range st.CORSOrigins {
 		s.cors[strings.ToLower(o)] = true
