@@ -98,12 +98,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 
 	db := &DB{uri: cfg.URI, timeout: cfg.Timeout, log: cfg.Logger}
+	attached := false
 	if cfg.URI == "" {
 		emb, err := StartEmbedded(EmbeddedConfig{DataDir: cfg.DataDir, Logger: cfg.Logger, Debug: cfg.Debug, DebugAddr: cfg.DebugAddr})
 		var inUse *InUseError
 		switch {
 		case errors.As(err, &inUse) && cfg.Attach && inUse.URI() != "":
-			db.uri = inUse.URI()
+			db.uri, attached = inUse.URI(), true
 			cfg.Logger.Debug("mongodb: using the embedded server of another process", "pid", inUse.PID, "uri", db.uri)
 		case err != nil:
 			return nil, err
@@ -176,6 +177,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.contentKeys = db.db.Collection(collContentKeys)
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
+	}
+	if file := db.sqliteFile(name, cfg.DataDir, attached); ferret && file != "" {
+		if err := db.indexIDPaths(ctx, file); err != nil {
+			return nil, &cms.Error{Kind: cms.KindInternal, Op: op, Message: "cannot index the embedded database", Err: err}
+		}
 	}
 	if db.emb != nil {
 		// The database's files may have just been created: SQLite makes

@@ -167,6 +167,7 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.uri, e.cancel = socketURI(e.sock), cancel
+	embeddedDirs.Store(e.uri, dir)
 	go func() {
 		defer close(e.done)
 		_ = f.Run(ctx) // always nil; it returns once everything is closed
@@ -236,6 +237,7 @@ func (e *Embedded) DebugAddr() string { return e.debugAddr }
 // stop. Calling Close again does nothing.
 func (e *Embedded) Close() error {
 	e.once.Do(func() {
+		embeddedDirs.Delete(e.uri)
 		e.cancel()
 		<-e.done
 		e.release()
