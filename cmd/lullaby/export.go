@@ -43,7 +43,9 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer os.Remove(tmp) // after the rename, there is nothing to remove
-	m, err := archive.Write(ctx, f, db, archive.Options{WithUsers: *withUsers, Version: version, Progress: progressTo(stderr)})
+	prog := newProgress(stderr, "document or file", "documents and files")
+	m, err := archive.Write(ctx, f, db, archive.Options{WithUsers: *withUsers, Version: version, Progress: prog.Line, Step: prog.Step})
+	prog.Done()
 	if err == nil {
 		err = f.Sync()
 	}
@@ -95,9 +97,4 @@ func openAlone(ctx context.Context, name, dataDir string, getenv func(string) st
 		return nil, fmt.Errorf("%w.\nStop the Lullaby server on %s first: lullaby %s needs the data folder to itself", err, filepath.Clean(cfg.DataDir), name)
 	}
 	return db, err
-}
-
-// progressTo returns a progress callback printing plain lines on w.
-func progressTo(w io.Writer) func(string) {
-	return func(s string) { fmt.Fprintln(w, s) }
 }

@@ -177,7 +177,7 @@ func TestImportRefuses(t *testing.T) {
 
 	before := total(t, src.db)
 	out, err := runOn(t, src.db, "import", "lullaby", good)
-	if err == nil || !strings.Contains(err.Error(), "not empty") || !strings.Contains(err.Error(), "1 posts") || !strings.Contains(err.Error(), "--merge") {
+	if err == nil || !strings.Contains(err.Error(), "not empty") || !strings.Contains(err.Error(), "1 post") || strings.Contains(err.Error(), "1 posts") || !strings.Contains(err.Error(), "--merge") {
 		t.Errorf("a database with content: err = %v\n%s", err, out)
 	}
 	if n := total(t, src.db); n != before {

@@ -44,7 +44,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	defer db.Close(context.Background())
 
 	start := time.Now()
-	rep, err := archive.Restore(ctx, file, db, archive.RestoreOptions{Merge: *merge, Progress: progressTo(stderr)})
+	prog := newProgress(stderr, "document or file", "documents and files")
+	rep, err := archive.Restore(ctx, file, db, archive.RestoreOptions{Merge: *merge, Progress: prog.Line, Step: prog.Step})
+	prog.Done()
 	if err != nil {
 		if rep != nil {
 			return fmt.Errorf("%w\nThe restore stopped part way: run the same command with --merge to finish it", err)

@@ -87,8 +87,10 @@ func runImportWordPress(ctx context.Context, args []string, getenv func(string) 
 	} else {
 		fmt.Fprintf(stderr, "Importing %s as %s <%s>\n", file, actor.Name, actor.Email)
 	}
+	prog := newProgress(stderr, "item", "items")
 	rep, err := wpimport.Import(ctx, svc, open, wpimport.Options{DryRun: *dryRun, Actor: actor, Uploads: *uploads, Download: *download,
-		Progress: func(line string) { fmt.Fprintln(stderr, line) }})
+		Progress: prog.Note, Step: func(done, total int) { prog.Step(int64(done), int64(total)) }})
+	prog.Done()
 	if rep != nil {
 		rep.WriteTo(stdout)
 	}

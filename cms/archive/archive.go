@@ -64,6 +64,15 @@ type Options struct {
 	Version string
 	// Progress, if set, receives a line of progress now and then.
 	Progress func(string)
+	// Step, if set, is told after each document and media file written
+	// how many are done; the total is not known before the end (0).
+	Step func(done, total int64)
+}
+
+func (o Options) step(done int64) {
+	if o.Step != nil {
+		o.Step(done, 0)
+	}
 }
 
 func (o Options) progress(format string, args ...any) {
@@ -82,6 +91,7 @@ func Write(ctx context.Context, w io.Writer, d cms.Dumper, opts Options) (*Manif
 	m := &Manifest{Format: Format, Lullaby: opts.Version, Created: time.Now().UTC().Truncate(time.Second),
 		WithUsers: opts.WithUsers, Counts: map[string]int64{}}
 	var files []cms.DumpDoc
+	var done int64
 	for _, set := range d.DumpSets() {
 		tmp, err := os.CreateTemp("", "lullaby-export-*.jsonl")
 		if err != nil {
@@ -100,6 +110,8 @@ func Write(ctx context.Context, w io.Writer, d cms.Dumper, opts Options) (*Manif
 				files = append(files, doc)
 			}
 			bw.Write(line)
+			done++
+			opts.step(done)
 			return bw.WriteByte('\n')
 		})
 		if err != nil {
@@ -150,6 +162,8 @@ func Write(ctx context.Context, w io.Writer, d cms.Dumper, opts Options) (*Manif
 			return nil, err
 		}
 		m.Entries = append(m.Entries, e)
+		done++
+		opts.step(done)
 		if (i+1)%50 == 0 || i+1 == len(files) {
 			opts.progress("media files: %d of %d", i+1, len(files))
 		}

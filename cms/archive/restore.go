@@ -26,6 +26,9 @@ type RestoreOptions struct {
 	Merge bool
 	// Progress, if set, receives a line of progress now and then.
 	Progress func(string)
+	// Step, if set, is told after each document and media file restored
+	// how many are done of the total the manifest counts.
+	Step func(done, total int64)
 }
 
 // Report says what a restore did, per set.
@@ -246,7 +249,14 @@ func Restore(ctx context.Context, path string, d cms.Dumper, opts RestoreOptions
 		}
 	}
 	rep := &Report{Manifest: c.m, Loaded: map[string]int64{}, Kept: map[string]int64{}, Clashed: map[string]int64{}}
+	var stepped, total int64
+	for _, n := range c.m.Counts {
+		total += n
+	}
 	tally := func(set, id string, res cms.LoadResult) {
+		if stepped++; opts.Step != nil {
+			opts.Step(stepped, total)
+		}
 		switch res {
 		case cms.Loaded:
 			rep.Loaded[set]++
@@ -309,7 +319,7 @@ func Restore(ctx context.Context, path string, d cms.Dumper, opts RestoreOptions
 
 // NotEmptyError refuses a restore into a database that holds content.
 type NotEmptyError struct {
-	Held string // what the database holds, as "3 posts, 1 users"
+	Held string // what the database holds, as "3 posts, 1 user"
 }
 
 func (e *NotEmptyError) Error() string {
@@ -321,11 +331,34 @@ func describeCounts(counts map[string]int64) string {
 	var parts []string
 	for set, n := range counts {
 		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, set))
+			parts = append(parts, countOf(n, set))
 		}
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
+}
+
+// setWords are the words for one and for several documents of a set.
+var setWords = map[string][2]string{
+	"users": {"user", "users"}, "posts": {"post", "posts"}, "post_bodies": {"post body", "post bodies"},
+	"post_revisions": {"revision", "revisions"}, "post_pending": {"pending edit", "pending edits"},
+	"categories": {"category", "categories"}, "citations": {"reference", "references"},
+	"lists": {"list", "lists"}, "quizzes": {"quiz", "quizzes"}, "settings": {"settings document", "settings documents"},
+	"media": {"media item", "media items"}, "media.files": {"media file", "media files"},
+	"post_views": {"day of post views", "days of post views"}, "quiz_results": {"day of quiz results", "days of quiz results"},
+}
+
+// countOf is n documents of set in words, in the singular for one:
+// "1 post", "3 categories", "2 documents in other".
+func countOf(n int64, set string) string {
+	w, ok := setWords[set]
+	if !ok {
+		w = [2]string{"document in " + set, "documents in " + set}
+	}
+	if n == 1 {
+		return "1 " + w[0]
+	}
+	return fmt.Sprintf("%d %s", n, w[1])
 }
 
 // openArchive opens the archive at path for one pass over its entries;

@@ -37,6 +37,7 @@ type attachments struct {
 	byFile map[string]int64 // "2021/03/x.jpg" -> id
 	byPage map[string]int64 // attachment page URL (no scheme, no slash at the end) -> id
 	hosts  map[string]bool  // the hosts of the attachments' URLs
+	items  int              // every item of the export, of any type
 }
 
 func newAttachments() *attachments {
@@ -65,6 +66,7 @@ func index(ctx context.Context, open Opener) (*attachments, error) {
 		if err != nil && !errors.As(err, &ie) {
 			break
 		}
+		idx.items++
 		if it != nil && it.Type == "attachment" && it.ID > 0 {
 			idx.add(it)
 		}

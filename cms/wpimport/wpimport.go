@@ -72,6 +72,9 @@ type Options struct {
 	Actor *cms.User
 	// Progress, when set, is told about each item as it is done.
 	Progress func(line string)
+	// Step, when set, is told after each item of the export (of any type,
+	// skipped ones included) how many are done of all the export holds.
+	Step func(done, total int)
 	// Uploads is a copy of the site's wp-content/uploads folder, where the
 	// images are read from ("" for none).
 	Uploads string
@@ -134,6 +137,12 @@ func Import(ctx context.Context, svc *cms.Service, open Opener, opt Options) (*R
 	}
 	// What was saved is announced also when the import stops early.
 	defer im.run.Refresh(context.WithoutCancel(ctx))
+	done := 0
+	step := func() {
+		if done++; opt.Step != nil {
+			opt.Step(done, max(done, atts.items))
+		}
+	}
 	for it, err := range rd.Items() {
 		if ctx.Err() != nil {
 			return im.rep, ctx.Err()
@@ -143,12 +152,14 @@ func Import(ctx context.Context, svc *cms.Service, open Opener, opt Options) (*R
 		case errors.As(err, &ie):
 			im.rep.count(typeOf(it))
 			im.rep.skip(ie.ID, ie.Title, ie.Error())
+			step()
 			continue
 		case err != nil:
 			im.rep.Stopped = fmt.Sprintf("%v, after %d items: nothing after that was read", err, rd.Stats().Items)
 			return im.rep, err
 		}
 		im.item(ctx, it)
+		step()
 	}
 	return im.rep, nil
 }
