@@ -65,6 +65,11 @@ type Config struct {
 	// checked and imported ("" for the system's temporary folder).
 	MaxImportBytes int64
 	ImportDir      string
+
+	// Backups describes this server's scheduled backups for the
+	// dashboard, e.g. "daily at 03:00 UTC, the newest 14 kept, in
+	// /var/backups/lullaby"; "" when they are off.
+	Backups string
 }
 
 // Admin serves the admin JSON API and the HTML panel. Build it with New.
@@ -91,6 +96,7 @@ type Admin struct {
 	dumper  cms.Dumper    // the store, for export downloads; may be nil
 	version string        // the Lullaby version, in exports
 	imports *importRunner // the WordPress import running in the background
+	backups string        // Config.Backups
 }
 
 // New checks cfg and returns an Admin. It fails without a Service, with a
@@ -161,6 +167,7 @@ func New(cfg Config) (*Admin, error) {
 		posts:   cfg.Posts,
 
 		publicOrigin: originOf(cfg.PublicURL),
+		backups:      cfg.Backups,
 		tfa:          tfa,
 
 		dumper:  cfg.Dumper,

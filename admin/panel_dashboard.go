@@ -21,6 +21,7 @@ type dashboardPage struct {
 	DraftCount, PublishedCount int
 	Views                      viewsChart
 	Quiz                       quizChart
+	Backup                     *backupCard // nil: not shown
 }
 
 // Dashboard chart sizes: the SVG's user units (CSS scales it).
@@ -65,8 +66,8 @@ type topPost struct {
 }
 
 // handleDashboard shows drafts, scheduled posts (in her time zone),
-// recently published posts, quick links, the views chart and the quiz's
-// results.
+// recently published posts, quick links, the views chart, the quiz's
+// results and, to owners, the backups.
 func (a *Admin) handleDashboard(c *fiber.Ctx) error {
 	d, err := a.posts.Dashboard(c.UserContext())
 	if err != nil {
@@ -80,8 +81,10 @@ func (a *Admin) handleDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, views.Dashboard, dashboardPage{page: a.newPage(c, "Dashboard", "dashboard"), Dashboard: d,
-		DraftCount: d.Counts[cms.StatusDraft], PublishedCount: d.Counts[cms.StatusPublished], Views: chart, Quiz: quiz})
+	p := dashboardPage{page: a.newPage(c, "Dashboard", "dashboard"), Dashboard: d,
+		DraftCount: d.Counts[cms.StatusDraft], PublishedCount: d.Counts[cms.StatusPublished], Views: chart, Quiz: quiz}
+	p.Backup = a.backupCard(c.UserContext(), p.User)
+	return a.render(c, fiber.StatusOK, views.Dashboard, p)
 }
 
 // chartTTL is how long the dashboard reuses its views chart: reading the

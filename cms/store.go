@@ -206,6 +206,15 @@ type StateStore interface {
 	// SetNextDue records next (zero: nothing scheduled) if the record's
 	// version is still prevVersion (0: none yet), and reports whether it did.
 	SetNextDue(ctx context.Context, next time.Time, prevVersion int) (bool, error)
+	// ClaimBackup takes the scheduled backup due at slot for holder, if
+	// no instance has taken this slot or a later one, and reports whether
+	// holder took it: however many instances run, one backs up per slot.
+	ClaimBackup(ctx context.Context, slot time.Time, holder string) (bool, error)
+	// RecordBackup stores run as the last success (run.Error empty) or
+	// the last failure, unless one of a later slot is recorded already.
+	RecordBackup(ctx context.Context, run BackupRun) error
+	// BackupStatus returns the runs RecordBackup stored.
+	BackupStatus(ctx context.Context) (BackupStatus, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

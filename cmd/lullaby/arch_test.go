@@ -46,6 +46,9 @@ func TestDependencyRules(t *testing.T) {
 		// The domain links none of the image codecs, nor the pipeline.
 		{mod + "cms", append(slices.Clone(imageCodecs), mod+"cms/imaging")},
 		{mod + "cms/mongodb", []string{"github.com/gofiber/", mod + "cms/readmodel"}},
+		// The scheduled backups write archives through the Store they are
+		// given: no driver, no web framework, no read side.
+		{mod + "cms/backup", []string{"go.mongodb.org/", "github.com/FerretDB/", "github.com/gofiber/", mod + "cms/mongodb", mod + "cms/readmodel"}},
 		{mod + "cms/readmodel", []string{"go.mongodb.org/", "github.com/FerretDB/", "github.com/gofiber/", mod + "cms/mongodb"}},
 		// The one translation of errors to HTTP answers, shared by both
 		// surfaces: no web framework, no surface, no store.

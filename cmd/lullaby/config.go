@@ -68,6 +68,18 @@ type config struct {
 	// The view settings as read, before parse.
 	viewsFlushStr, popularWindowStr, popularEveryStr string
 
+	// BackupDir is the folder of the scheduled backups ("" for none);
+	// they run daily at BackupAt past midnight in BackupZone, or every
+	// BackupEvery when set, and the newest BackupKeep are kept.
+	BackupDir   string
+	BackupAt    time.Duration
+	BackupZone  *time.Location
+	BackupEvery time.Duration
+	BackupKeep  int
+
+	// The backup settings as read, before parse.
+	backupAtStr, backupEveryStr, backupKeepStr string
+
 	// The settings as read, before parse.
 	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr, uploadStr, importStr string
 }
@@ -97,6 +109,10 @@ func (c *config) settings() []setting {
 		{"LULLABY_POPULAR_WINDOW", "popular-window", "30d", "span of the popular posts list: <n>d (e.g. 7d, 30d) or all", &c.popularWindowStr},
 		{"LULLABY_POPULAR_INTERVAL", "popular-interval", "5m", "how often popular posts are recomputed from the view counts", &c.popularEveryStr},
 		{"LULLABY_CROSSREF_URL", "crossref-url", "", "Crossref REST API for looking DOIs up when importing references, e.g. https://api.crossref.org (empty: off)", &c.CrossrefURL},
+		{"LULLABY_BACKUP_DIR", "backup-dir", "", "folder for scheduled backups (empty: off); each is an export with users' password hashes, mode 0600", &c.BackupDir},
+		{"LULLABY_BACKUP_AT", "backup-at", "03:00", "time of day of the daily backup: HH:MM in UTC, or HH:MM and a time zone, e.g. 03:00 Europe/Berlin", &c.backupAtStr},
+		{"LULLABY_BACKUP_KEEP", "backup-keep", "14", "how many backups to keep; older ones (only files named lullaby-backup-<time>.tar.gz) are deleted", &c.backupKeepStr},
+		{"LULLABY_BACKUP_EVERY", "backup-every", "", "for tests and unusual set-ups: back up at this interval (at least 1s, e.g. 6h) instead of daily at LULLABY_BACKUP_AT", &c.backupEveryStr},
 	}
 }
 
@@ -194,7 +210,46 @@ func (c *config) parse() error {
 		}
 		c.CrossrefURL = strings.TrimRight(raw, "/")
 	}
+	if err := c.parseBackup(); err != nil {
+		return err
+	}
 	return c.parsePublicURL()
+}
+
+// parseBackup checks the backup settings.
+func (c *config) parseBackup() error {
+	at := strings.Fields(c.backupAtStr)
+	if len(at) < 1 || len(at) > 2 || len(at[0]) != len("15:04") {
+		return fmt.Errorf("LULLABY_BACKUP_AT: %q is not HH:MM, optionally followed by a time zone (e.g. 03:00 or 03:00 Europe/Berlin)", c.backupAtStr)
+	}
+	t, err := time.Parse("15:04", at[0])
+	if err != nil {
+		return fmt.Errorf("LULLABY_BACKUP_AT: %q is not a time of day from 00:00 to 23:59", at[0])
+	}
+	c.BackupAt = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	c.BackupZone = time.UTC
+	if len(at) == 2 {
+		loc, err := time.LoadLocation(at[1])
+		if err != nil || at[1] == "Local" {
+			return fmt.Errorf("LULLABY_BACKUP_AT: %q is not a time zone name such as UTC or Europe/Berlin", at[1])
+		}
+		c.BackupZone = loc
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(c.backupKeepStr))
+	if err != nil || n < 1 || n > 10000 {
+		return fmt.Errorf("LULLABY_BACKUP_KEEP: %q is not a whole number from 1 to 10000", c.backupKeepStr)
+	}
+	c.BackupKeep = n
+	c.BackupEvery = 0
+	if e := strings.TrimSpace(c.backupEveryStr); e != "" {
+		d, err := time.ParseDuration(e)
+		if err != nil || d < time.Second {
+			return fmt.Errorf("LULLABY_BACKUP_EVERY: %q is not a duration of at least 1s (e.g. 6h); leave it empty for daily backups", e)
+		}
+		c.BackupEvery = d
+	}
+	c.BackupDir = strings.TrimSpace(c.BackupDir)
+	return nil
 }
 
 // parsePublicURL checks LULLABY_PUBLIC_URL (an absolute http(s) URL with

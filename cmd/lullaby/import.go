@@ -72,7 +72,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 			strings.Join(sets, ", "), strings.Join(rep.Clashes, "; "))
 	}
 	if !rep.Manifest.WithUsers {
-		fmt.Fprintln(stdout, "The archive has users without passwords: they cannot sign in until they are given one.")
+		fmt.Fprintln(stdout, "The archive has users without passwords: they cannot sign in until they are given one, with\n  lullaby user reset-password EMAIL")
 	}
 	return nil
 }

@@ -4,6 +4,7 @@
 //
 //	lullaby [serve] [flags]       start the server (the default)
 //	lullaby user create ...       add a user (the first one is the owner)
+//	lullaby user reset-password EMAIL  set a user's password (asked for)
 //	lullaby user reset-2fa ...    turn off a user's two-factor sign-in
 //	lullaby demo                  load sample content and exit
 //	lullaby export FILE           write an archive of everything
@@ -22,6 +23,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Time zone names (LULLABY_BACKUP_AT) work in images without a
+	// zoneinfo database.
+	_ "time/tzdata"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -82,8 +86,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 const helpText = `Usage:
   lullaby [serve] [flags]     start the CMS (lullaby serve --help lists every setting)
   lullaby user create --email EMAIL --name NAME [--role owner|editor]
+  lullaby user reset-password EMAIL
   lullaby user reset-2fa --email EMAIL
-                              add a user; the password is asked for, or read from stdin
+                              add a user, set a user's password (asked for, or read from stdin;
+                              signs them out everywhere), turn off a user's two-factor sign-in
   lullaby demo                load sample posts, categories and settings, then exit
   lullaby export FILE [--with-users]
                               write one archive of all content, media and settings

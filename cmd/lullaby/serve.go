@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/admin"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/backup"
 	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/mongodb"
 	"github.com/lullabycms/lullaby/cms/readmodel"
@@ -38,6 +39,8 @@ type server struct {
 	// quizzes counts quiz results (anonymously) like views, flushed on the
 	// same interval and at shutdown.
 	quizzes *cms.QuizCounter
+	// backups makes the scheduled backups; nil when they are off.
+	backups *backup.Runner
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -152,7 +155,17 @@ func (s *server) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.adm, err = admin.New(admin.Config{Service: svc, ReadModel: s.rm, Posts: readmodel.NewPostIndex(s.db), Secret: secret, Logger: s.log, Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL,
+	var backups string
+	if s.cfg.BackupDir != "" {
+		s.backups, err = backup.New(backup.Config{Dir: s.cfg.BackupDir, At: s.cfg.BackupAt, Location: s.cfg.BackupZone, Every: s.cfg.BackupEvery,
+			Keep: s.cfg.BackupKeep, Store: s.db, Version: version, Logger: s.log})
+		if err != nil {
+			return err
+		}
+		backups = s.backups.Schedule() + ", in " + s.cfg.BackupDir
+	}
+	s.adm, err = admin.New(admin.Config{Service: svc, ReadModel: s.rm, Posts: readmodel.NewPostIndex(s.db), Secret: secret, Logger: s.log,
+		Timeout: s.cfg.RequestTimeout, PublicURL: s.cfg.PublicURL, Backups: backups,
 		Dumper: s.db, Version: version, MaxImportBytes: int64(s.cfg.MaxImportMB) << 20})
 	if err != nil {
 		return err
@@ -253,6 +266,10 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	go func() { defer wg.Done(); s.rm.RunPopularity(loops, s.cfg.PopularEvery) }()
 	wg.Add(1)
 	go func() { defer wg.Done(); s.quizzes.Run(loops, s.cfg.ViewsFlushEvery) }()
+	if s.backups != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.backups.Run(loops) }()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- s.app.Listener(ln) }()

@@ -19,8 +19,12 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if len(args) > 0 && args[0] == "reset-2fa" {
 		return runUserResetTwoFactor(ctx, args[1:], getenv, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "reset-password" {
+		return runUserResetPassword(ctx, args[1:], getenv, stdin, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: lullaby user create --email EMAIL --name NAME [--role owner|editor]\n       lullaby user reset-2fa --email EMAIL")
+		return errors.New("usage: lullaby user create --email EMAIL --name NAME [--role owner|editor]\n" +
+			"       lullaby user reset-password EMAIL\n       lullaby user reset-2fa --email EMAIL")
 	}
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -143,6 +147,59 @@ func runUserResetTwoFactor(ctx context.Context, args []string, getenv func(strin
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "Two-factor sign-in is off for %s <%s>: the password alone logs in until it is set up again.\n", u.Name, u.Email)
+	return nil
+}
+
+// runUserResetPassword is `lullaby user reset-password EMAIL`: it sets
+// a new password, asked for on the terminal or read from stdin (never
+// from the command line, where other users of the machine and the shell's
+// history would see it), with the rules of user create, and signs the
+// user out everywhere. Users restored from an export made without
+// --with-users have no password until they are given one this way.
+func runUserResetPassword(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	const use = "usage: lullaby user reset-password EMAIL [--data-dir DIR] (the password is asked for, or read from stdin)"
+	fs := flag.NewFlagSet("user reset-password", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dataDir := fs.String("data-dir", "", "folder of the embedded database (default $LULLABY_DATA_DIR or ./data)")
+	flagEmail := fs.String("email", "", "email address of the user (or give it as the argument)")
+	rest, err := parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if *flagEmail != "" {
+		rest = append(rest, *flagEmail)
+	}
+	if len(rest) != 1 || !strings.Contains(rest[0], "@") {
+		return errors.New(use)
+	}
+	email := rest[0]
+	cfg, err := commandConfig("user reset-password", *dataDir, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(stdin, stderr)
+	if err != nil {
+		return err
+	}
+	if msg := cms.PasswordProblem(password); msg != "" {
+		return errors.New(msg)
+	}
+	svc, db, err := openCommandService(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	u, err := svc.UserByEmail(ctx, email)
+	if cms.IsKind(err, cms.KindNotFound) {
+		return fmt.Errorf("no user has the email address %s", email)
+	}
+	if err != nil {
+		return describe(err)
+	}
+	if err := svc.SetPassword(ctx, nil, u.ID, password); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "New password set for %s <%s>; every session they had is signed out. Log in at /admin.\n", u.Name, u.Email)
 	return nil
 }
 
