@@ -210,6 +210,9 @@ type StateStore interface {
 	// no instance has taken this slot or a later one, and reports whether
 	// holder took it: however many instances run, one backs up per slot.
 	ClaimBackup(ctx context.Context, slot time.Time, holder string) (bool, error)
+	// ReleaseBackup gives back holder's claim of slot (a backup stopped by
+	// a shutdown), so that the next instance to start takes it again.
+	ReleaseBackup(ctx context.Context, slot time.Time, holder string) error
 	// RecordBackup stores run as the last success (run.Error empty) or
 	// the last failure, unless one of a later slot is recorded already.
 	RecordBackup(ctx context.Context, run BackupRun) error

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -248,7 +249,13 @@ func (c *config) parseBackup() error {
 		}
 		c.BackupEvery = d
 	}
-	c.BackupDir = strings.TrimSpace(c.BackupDir)
+	if c.BackupDir = strings.TrimSpace(c.BackupDir); c.BackupDir != "" {
+		abs, err := filepath.Abs(c.BackupDir)
+		if err != nil {
+			return fmt.Errorf("LULLABY_BACKUP_DIR: %w", err)
+		}
+		c.BackupDir = abs
+	}
 	return nil
 }
 

@@ -48,6 +48,7 @@ const DefaultKeep = 14
 type Store interface {
 	cms.Dumper
 	ClaimBackup(ctx context.Context, slot time.Time, holder string) (bool, error)
+	ReleaseBackup(ctx context.Context, slot time.Time, holder string) error
 	RecordBackup(ctx context.Context, run cms.BackupRun) error
 }
 
@@ -189,7 +190,8 @@ var errClaim = errors.New("cannot claim the backup")
 
 // RunDue backs up the slot due at now if this instance claims it, and
 // records the outcome. It returns the run (nil when another instance had
-// the slot) and its error, if any.
+// the slot, or when ctx ended during the run: then the slot is given back
+// rather than recorded as failed) and its error, if any.
 func (r *Runner) RunDue(ctx context.Context, now time.Time) (*cms.BackupRun, error) {
 	slot := r.Slot(now)
 	ok, err := r.cfg.Store.ClaimBackup(ctx, slot, r.holder)
@@ -206,17 +208,23 @@ func (r *Runner) RunDue(ctx context.Context, now time.Time) (*cms.BackupRun, err
 	run := &cms.BackupRun{Slot: slot}
 	run.File, run.Size, err = r.write(ctx, slot)
 	run.At = r.now()
-	if err != nil {
-		if ctx.Err() != nil {
-			err = fmt.Errorf("stopped: the server shut down during the backup (%w)", err)
-		}
-		run.Error = err.Error()
-		r.log.Error("backup failed", "slot", slot, "dir", r.cfg.Dir, "err", err)
-	} else {
-		r.log.Info("backup written", "file", filepath.Join(r.cfg.Dir, run.File), "bytes", run.Size, "took", time.Since(start).Round(time.Millisecond))
-	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Stopped by a shutdown (a deploy at backup time): not a failure
+		// to warn about; the slot is given back for the next start.
+		r.log.Warn("backup stopped by the shutdown; the next server to start makes it", "slot", slot)
+		if rerr := r.cfg.Store.ReleaseBackup(rctx, slot, r.holder); rerr != nil {
+			r.log.Error("backup: cannot give the slot back", "err", rerr)
+		}
+		return nil, fmt.Errorf("stopped by the shutdown: %w", err)
+	case err != nil:
+		run.Error = err.Error()
+		r.log.Error("backup failed", "slot", slot, "dir", r.cfg.Dir, "err", err)
+	default:
+		r.log.Info("backup written", "file", filepath.Join(r.cfg.Dir, run.File), "bytes", run.Size, "took", time.Since(start).Round(time.Millisecond))
+	}
 	if rerr := r.cfg.Store.RecordBackup(rctx, *run); rerr != nil {
 		r.log.Error("backup: cannot record the outcome in the database", "err", rerr)
 	}

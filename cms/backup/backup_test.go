@@ -14,6 +14,7 @@ import (
 	"github.com/lullabycms/lullaby/cms/archive"
 	"github.com/lullabycms/lullaby/cms/backup"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
 )
 
 func TestMain(m *testing.M) { cmstest.Main(m) }
@@ -323,5 +324,46 @@ func TestSlots(t *testing.T) {
 	}
 	if !backup.IsBackupName("lullaby-backup-20261206T030000Z.tar.gz") || backup.IsBackupName("lullaby-backup-20261306T030000Z.tar.gz") {
 		t.Error("IsBackupName does not take exactly the names of backups")
+	}
+}
+
+// shutdownMidway is the test database with a shutdown that comes while
+// the archive is being written: its first Dump ends the run's context.
+type shutdownMidway struct {
+	*mongodb.DB
+	cancel context.CancelFunc
+}
+
+func (s shutdownMidway) Dump(ctx context.Context, set string, opts cms.DumpOptions, line func([]byte) error) (int64, error) {
+	s.cancel()
+	return s.DB.Dump(ctx, set, opts, line)
+}
+
+// TestShutdownGivesTheSlotBack: a backup stopped by a shutdown leaves no
+// file, is not recorded as a failure, and gives its slot back, so that
+// the next instance to start makes it.
+func TestShutdownGivesTheSlotBack(t *testing.T) {
+	t.Parallel()
+	f := cmstest.MustService(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clk := &clock{t: day(1)}
+	r, err := backup.New(backup.Config{Dir: dir, At: 3 * time.Hour, Store: shutdownMidway{f.DB, cancel}, Logger: cmstest.Logger(), Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, err := r.RunDue(ctx, day(1)); err == nil || run != nil {
+		t.Fatalf("run stopped by a shutdown: %+v, %v; want no run and an error", run, err)
+	}
+	if got := listDir(t, dir); len(got) != 0 {
+		t.Errorf("folder holds %q after the stopped run, want nothing", got)
+	}
+	if st, err := f.Svc.BackupStatus(context.Background()); err != nil || st.LastFailure != nil || st.LastSuccess != nil {
+		t.Errorf("status %+v, %v; want nothing recorded", st, err)
+	}
+	run, err := MustRunner(t, f, dir, 2, clk).RunDue(context.Background(), day(1))
+	if err != nil || run == nil || !run.OK() {
+		t.Fatalf("the next instance at the same slot: %+v, %v; want it to make the backup", run, err)
 	}
 }

@@ -74,6 +74,14 @@ func (db *DB) ClaimBackup(ctx context.Context, slot time.Time, holder string) (b
 	return true, nil
 }
 
+// ReleaseBackup deletes holder's claim of slot. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) ReleaseBackup(ctx context.Context, slot time.Time, holder string) error {
+	filter := bson.D{{Key: "_id", Value: backupClaimPrefix + slot.UTC().Format(claimStamp)}, {Key: "holder", Value: holder}}
+	_, err := db.deleteOne(ctx, db.state, filter)
+	return storeError("mongodb.ReleaseBackup", collState, err)
+}
+
 // RecordBackup stores run as the last success or the last failure, unless
 // that one is of a later slot. Errors: KindUnavailable, KindInternal.
 func (db *DB) RecordBackup(ctx context.Context, run cms.BackupRun) error {
