@@ -91,6 +91,7 @@ func registerSurfaces(app *fiber.App, log *slog.Logger, adm *admin.Admin, pub *p
 	for _, prefix := range ghostPrefixes {
 		pub.GhostRoutes(app.Group(prefix))
 	}
+	pub.WPRoutes(app) // /wp-json/ and the site root's discovery Link
 	pub.DocsRoutes(app.Group("/api/docs"), apiDocs...)
 	adm.Routes(app.Group("/admin"))
 	return app
@@ -137,6 +138,9 @@ func errorHandler(adm *admin.Admin, pub *public.API) fiber.ErrorHandler {
 		}
 		if strings.HasPrefix(p, "/ghost/") {
 			return pub.HandleGhostError(c, err)
+		}
+		if p == "/wp-json" || strings.HasPrefix(p, "/wp-json/") {
+			return pub.HandleWPError(c, err)
 		}
 		return pub.HandleError(c, err)
 	}

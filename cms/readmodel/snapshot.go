@@ -48,6 +48,7 @@ type Snapshot struct {
 	quizzes map[string]*quizEntry // by slug (snapshot_quiz.go)
 
 	ghostState // the Ghost dialect (ghost.go)
+	wpState    // the WordPress dialect (wp.go)
 }
 
 // maxCachedPages bounds the list pages a snapshot keeps, so that a client
@@ -62,6 +63,8 @@ type postEntry struct {
 	env       *entryEnv // what the post was rendered with, detached (see entryEnv.detached)
 	ghostOnce sync.Once
 	ghost     *ghostPost // the Ghost dialect's fields (ghost.go), made on first use
+	wpOnce    sync.Once
+	wp        wpPost // the WordPress dialect's fields (wp_post.go), made on first use
 }
 
 type catEntry struct {
