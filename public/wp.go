@@ -31,7 +31,11 @@ import (
 func (a *API) WPRoutes(app fiber.Router) {
 	app.Get("/", a.wpMiddleware, a.handleWPSiteRoot)
 	r := app.Group("/wp-json", a.wpMiddleware)
+	// The index needs no content key: clients read it to discover the
+	// API before any request they could add a key to, and it tells only
+	// the site's name and the routes.
 	r.Get("/", a.handleWPRoot)
+	r.Use(a.contentKey)
 	r.Get("/wp/v2", a.handleWPRoot)
 	for _, rt := range []struct {
 		name string
@@ -162,17 +166,11 @@ func (a *API) handleWPSiteRoot(c *fiber.Ctx) error {
 }
 
 func (a *API) handleWPRoot(c *fiber.Ctx) error {
-	if err := a.checkKey(c); err != nil {
-		return err
-	}
 	return a.send(c, a.content.Snapshot().WPRoot())
 }
 
 func (a *API) wpList(res readmodel.WPResource) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := a.checkKey(c); err != nil {
-			return err
-		}
 		snap := a.content.Snapshot()
 		raw := c.Request().URI().QueryString()
 		r := snap.WPCached(res, "", raw)
@@ -215,9 +213,6 @@ func (a *API) wpPagingLinks(c *fiber.Ctx, snap *readmodel.Snapshot, raw []byte, 
 
 func (a *API) wpRead(res readmodel.WPResource) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := a.checkKey(c); err != nil {
-			return err
-		}
 		id := c.Params("id")
 		if len(id) > 20 {
 			return wpNotFound[res]
