@@ -1,6 +1,7 @@
 package public_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -217,6 +218,24 @@ func TestWPBadInput(t *testing.T) {
 		if e.Code != c.code || e.Data.Status != c.status || (c.param != "" && e.Data.Params[c.param] == "") ||
 			!strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
 			t.Errorf("%s = %+v", c.path, e)
+		}
+	}
+}
+
+// TestWPIDsStable: a post keeps its numeric id when other content changes
+// (a new snapshot), so a frontend's links and caches stay valid.
+func TestWPIDsStable(t *testing.T) {
+	b := MustGhostBlog(t)
+	before, _ := wpGet[[]map[string]any](t, b, wpBase+"/posts?_fields=id,slug", http.StatusOK)
+	b.f.MustPublished(t, "Night weaning", "Slowly.", day0.AddDate(0, 0, 9), []string{"naps"})
+	b.f.svc.Refresh(context.Background())
+	after, _ := wpGet[[]map[string]any](t, b, wpBase+"/posts?_fields=id,slug", http.StatusOK)
+	if len(after) != len(before)+1 {
+		t.Fatalf("after publishing: %d posts, before %d", len(after), len(before))
+	}
+	for i, p := range before {
+		if q := after[i+1]; q["slug"] != p["slug"] || q["id"] != p["id"] {
+			t.Errorf("post %v became %v", p, q)
 		}
 	}
 }

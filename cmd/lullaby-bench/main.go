@@ -8,7 +8,9 @@
 // Fiber handler in a second process, and runs wrk against
 // GET /api/v1/posts?limit=10, GET /api/v1/posts/{slug} rotating over every
 // slug, the same through the Ghost dialect (an index page's list, a list
-// of whole posts, a post by slug), and the constant handler. It prints
+// of whole posts, a post by slug) and the WordPress dialect (a page of
+// posts with _embed, a post by id, a post by slug), and the constant
+// handler. It prints
 // requests per second, latency percentiles and the server's resident
 // memory as a Markdown table.
 //
@@ -190,6 +192,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := writeRotateScript(ghostScript, slugs, ghostBase+"/posts/slug/", "/?key="+ghostKey+"&include=tags,authors"); err != nil {
 		return err
 	}
+	ids, err := wpPostIDs("http://" + lullabyAddr)
+	if err != nil {
+		return err
+	}
+	wpByID, wpBySlug := filepath.Join(dir, "rotate-wp-id.lua"), filepath.Join(dir, "rotate-wp-slug.lua")
+	if err := writeRotateScript(wpByID, ids, wpBase+"/posts/", "?_embed"); err != nil {
+		return err
+	}
+	if err := writeRotateScript(wpBySlug, slugs, wpBase+"/posts?_embed&slug=", ""); err != nil {
+		return err
+	}
 	wrkArgs := []string{"-t", strconv.Itoa(*threads), "-c", strconv.Itoa(*conns), "-d", duration.String(), "--latency"}
 	type benchCase struct{ name, url, script, header string }
 	cases := []benchCase{
@@ -200,6 +213,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"Ghost: GET " + ghostBase + "/posts/?limit=10&include=tags&fields=… (an index page)", "http://" + lullabyAddr + ghostIndexPage, "", ""},
 		{"Ghost: GET " + ghostBase + "/posts/?limit=10&include=tags,authors (whole posts, html included)", "http://" + lullabyAddr + ghostWholePosts, "", ""},
 		{fmt.Sprintf("Ghost: GET %s/posts/slug/{slug}/?include=tags,authors (rotating over %d slugs)", ghostBase, len(slugs)), "http://" + lullabyAddr, ghostScript, ""},
+		{"WordPress: GET " + wpBase + "/posts?per_page=10&_embed (an index page, whole posts)", "http://" + lullabyAddr + wpBase + "/posts?per_page=10&_embed", "", ""},
+		{fmt.Sprintf("WordPress: GET %s/posts/{id}?_embed (rotating over %d ids)", wpBase, len(ids)), "http://" + lullabyAddr, wpByID, ""},
+		{fmt.Sprintf("WordPress: GET %s/posts?_embed&slug={slug} (a post page, rotating over %d slugs)", wpBase, len(slugs)), "http://" + lullabyAddr, wpBySlug, ""},
 	}
 	if *media {
 		cases = []benchCase{
@@ -304,6 +320,34 @@ func publishedSlugs(base string) ([]string, error) {
 		}
 		if page >= body.Meta.Pagination.TotalPages {
 			return slugs, nil
+		}
+	}
+}
+
+// wpBase is the WordPress dialect's namespace.
+const wpBase = "/wp-json/wp/v2"
+
+// wpPostIDs lists the numeric ids the WordPress dialect gives the
+// published posts.
+func wpPostIDs(base string) ([]string, error) {
+	var ids []string
+	for page := 1; ; page++ {
+		res, err := http.Get(fmt.Sprintf("%s%s/posts?per_page=100&_fields=id&page=%d", base, wpBase, page))
+		if err != nil {
+			return nil, err
+		}
+		var body []struct{ ID int64 }
+		err = json.NewDecoder(res.Body).Decode(&body)
+		pages, _ := strconv.Atoi(res.Header.Get("X-WP-TotalPages"))
+		res.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range body {
+			ids = append(ids, strconv.FormatInt(p.ID, 10))
+		}
+		if page >= pages {
+			return ids, nil
 		}
 	}
 }
