@@ -28,33 +28,50 @@ func (a *API) middleware(c *fiber.Ctx) error {
 // path no surface serves. The origins allowed to read the API may read
 // the refusal too.
 func (a *API) HandleError(c *fiber.Ctx, err error) error {
+	a.allowErrorRead(c)
+	return a.problem(c, err)
+}
+
+// allowErrorRead lets the origins allowed to read the API read an error
+// that reached the app's error handler (every dialect's Handle*Error).
+func (a *API) allowErrorRead(c *fiber.Ctx) {
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
 		allowRead(c, a.allowOrigin(origin))
 	}
-	return a.problem(c, err)
 }
 
 // problem writes err as problem+json, the one error writer of the public
 // API: domain errors by kind, Fiber's by status (cms/problem), anything
 // else as a logged 500 whose detail reveals nothing.
 func (a *API) problem(c *fiber.Ctx, err error) error {
-	var p problem.Problem
+	p := problemOf(err)
+	p.Instance, p.RequestID = c.Path(), requestID(c)
+	body, _ := json.Marshal(p) // strings, ints and a map of strings: never fails
+	return a.sendError(c, err, p, "public API", body, problem.ContentType)
+}
+
+// problemOf is how every dialect classifies err: domain errors by kind,
+// Fiber's by status (cms/problem), anything else a 500.
+func problemOf(err error) problem.Problem {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		p = problem.FromStatus(fe.Code, fe.Message)
-	} else {
-		p = problem.From(err)
+		return problem.FromStatus(fe.Code, fe.Message)
 	}
-	p.Instance, p.RequestID = c.Path(), requestID(c)
+	return problem.From(err)
+}
+
+// sendError is the one error writer of the public surfaces: it logs a
+// 5xx (but 503) as surface's, passes Retry-After on, keeps the answer out
+// of caches and sends body, the dialect's rendering of p, with p's status.
+func (a *API) sendError(c *fiber.Ctx, err error, p problem.Problem, surface string, body []byte, contentType string) error {
 	if p.Status >= 500 && p.Status != http.StatusServiceUnavailable {
-		a.log.Error("public API", "err", err, "method", c.Method(), "path", p.Instance, "requestId", p.RequestID)
+		a.log.Error(surface, "err", err, "method", c.Method(), "path", c.Path(), "requestId", requestID(c))
 	}
 	if p.RetryAfter > 0 && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(p.RetryAfter))
 	}
-	body, _ := json.Marshal(p) // strings, ints and a map of strings: never fails
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentType, problem.ContentType)
+	c.Set(fiber.HeaderContentType, contentType)
 	return c.Status(p.Status).Send(body)
 }
 

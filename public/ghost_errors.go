@@ -7,13 +7,11 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
-	"github.com/lullabycms/lullaby/cms/problem"
 )
 
 // Errors of the Ghost dialect, in Ghost's shape rather than problem+json,
@@ -64,22 +62,14 @@ func (a *API) ghostMiddleware(c *fiber.Ctx) error {
 // HandleGhostError answers err in Ghost's shape, for errors that reach the
 // app's error handler on a path of the dialect.
 func (a *API) HandleGhostError(c *fiber.Ctx, err error) error {
-	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
-		allowRead(c, a.allowOrigin(origin))
-	}
+	a.allowErrorRead(c)
 	return a.ghostProblem(c, err)
 }
 
 // ghostProblem writes err as Ghost's error body with the status our own
 // API would give it.
 func (a *API) ghostProblem(c *fiber.Ctx, err error) error {
-	var p problem.Problem
-	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		p = problem.FromStatus(fe.Code, fe.Message)
-	} else {
-		p = problem.From(err)
-	}
+	p := problemOf(err)
 	ge := ghostError{Message: p.Detail, Type: ghostTypes[p.Status], ID: newErrorID()}
 	if ge.Type == "" {
 		ge.Type = "InternalServerError"
@@ -107,19 +97,11 @@ func (a *API) ghostProblem(c *fiber.Ctx, err error) error {
 	if p.Status == http.StatusNotFound && ge.Message == "" {
 		ge.Message = "Resource not found"
 	}
-	if p.Status >= 500 && p.Status != http.StatusServiceUnavailable {
-		a.log.Error("Ghost API", "err", err, "method", c.Method(), "path", c.Path(), "requestId", requestID(c))
-	}
-	if p.RetryAfter > 0 && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(p.RetryAfter))
-	}
 	body, _ := json.Marshal(struct {
 		Errors []ghostError `json:"errors"`
 	}{[]ghostError{ge}}) // strings and a map of strings: never fails
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Response().Header.SetCanonical(headerContentVersion, valueContentVersion)
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Status(p.Status).Send(body)
+	return a.sendError(c, err, p, "Ghost API", body, fiber.MIMEApplicationJSONCharsetUTF8)
 }
 
 // newErrorID is a random UUID (version 4), as Ghost gives each error.

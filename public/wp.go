@@ -89,25 +89,17 @@ func (a *API) wpMiddleware(c *fiber.Ctx) error {
 // HandleWPError answers err in WordPress's shape, for errors that reach
 // the app's error handler on a path of the dialect.
 func (a *API) HandleWPError(c *fiber.Ctx, err error) error {
-	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
-		allowRead(c, a.allowOrigin(origin))
-	}
+	a.allowErrorRead(c)
 	return a.wpProblem(c, err)
 }
 
 // wpProblem writes err as WordPress's error body with the status our own
 // API would give it.
 func (a *API) wpProblem(c *fiber.Ctx, err error) error {
-	var p problem.Problem
-	var fe *fiber.Error
 	var we *wpError
-	switch {
-	case errors.As(err, &we):
+	p := problemOf(err)
+	if errors.As(err, &we) {
 		p = problem.FromStatus(we.status, we.message)
-	case errors.As(err, &fe):
-		p = problem.FromStatus(fe.Code, fe.Message)
-	default:
-		p = problem.From(err)
 	}
 	type data struct {
 		Status int               `json:"status"`
@@ -139,16 +131,8 @@ func (a *API) wpProblem(c *fiber.Ctx, err error) error {
 	case p.Status >= 500:
 		out.Code = "rest_internal_error"
 	}
-	if p.Status >= 500 && p.Status != http.StatusServiceUnavailable {
-		a.log.Error("WordPress API", "err", err, "method", c.Method(), "path", c.Path(), "requestId", requestID(c))
-	}
-	if p.RetryAfter > 0 && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(p.RetryAfter))
-	}
 	body, _ := json.Marshal(out) // strings and a map of strings: never fails
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Status(p.Status).Send(body)
+	return a.sendError(c, err, p, "WordPress API", body, fiber.MIMEApplicationJSONCharsetUTF8)
 }
 
 // handleWPSiteRoot answers the site root: the ?rest_route= form of a
