@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -25,9 +24,7 @@ const ghostClientScript = "testdata/ghost-client.js"
 // errors, each checked against what the test published.
 func TestGhostContentAPIClient(t *testing.T) {
 	modules := cmstest.NodeModules(t) // skips without node, unless LULLABY_E2E=1
-	if _, err := os.Stat(filepath.Join(modules, "@tryghost", "content-api", "package.json")); err != nil {
-		t.Fatalf("@tryghost/content-api is not in testdata/npm/node_modules: run npm ci --prefix testdata/npm (%v)", err)
-	}
+	cmstest.NodePackage(t, "@tryghost/content-api")
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -25,9 +24,7 @@ const wpClientScript = "testdata/wp-client.js"
 // checked against what the test published.
 func TestWordPressAPIClient(t *testing.T) {
 	modules := cmstest.NodeModules(t) // skips without node, unless LULLABY_E2E=1
-	if _, err := os.Stat(filepath.Join(modules, "wpapi", "package.json")); err != nil {
-		t.Fatalf("wpapi is not in testdata/npm/node_modules: run npm ci --prefix testdata/npm (%v)", err)
-	}
+	cmstest.NodePackage(t, "wpapi")
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatal(err)

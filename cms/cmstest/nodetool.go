@@ -41,6 +41,19 @@ func NodeModules(tb testing.TB) string {
 	return dir
 }
 
+// NodePackage returns the folder of an npm package the tests run (say
+// "@tryghost/content-api") in testdata/npm/node_modules, with the same
+// skip-or-fail rule as NodeTool: an install older than package.json is a
+// skip on a developer's machine, not a failure.
+func NodePackage(tb testing.TB, name string) string {
+	tb.Helper()
+	dir := filepath.Join(NodeModules(tb), filepath.FromSlash(name))
+	if _, err := os.Stat(filepath.Join(dir, "package.json")); err != nil {
+		missing(tb, name+" not installed ("+err.Error()+")")
+	}
+	return dir
+}
+
 func missing(tb testing.TB, why string) {
 	tb.Helper()
 	const how = "npm ci --prefix testdata/npm (LULLABY_E2E=1 makes this a failure)"
