@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"strconv"
 	"time"
 )
@@ -25,6 +26,9 @@ type Service struct {
 	// that features a post ("marked", "committed"); true stops the save
 	// there as if the process had died (featured.go).
 	crash func(step string) bool
+
+	webhooks    WebhookConfig
+	webhookWake chan struct{} // wakes this process's webhook relay (webhook_relay.go)
 
 	// quiet, on the copy an import saves through (Service.StartImport),
 	// leaves telling readers to the import: it announces once for many
@@ -63,6 +67,8 @@ type ServiceConfig struct {
 	// CrossrefURL is the base URL of Crossref's REST API (such as
 	// https://api.crossref.org) for looking DOIs up; "" turns lookups off.
 	CrossrefURL string
+	// Webhooks tunes the checks of webhook targets.
+	Webhooks WebhookConfig
 }
 
 // DefaultMaxUploadBytes is the default upload size limit: 20 MiB.
@@ -89,7 +95,11 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: cfg.Store, content: cfg.Publisher, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes, crossref: cr}, nil
+	if cfg.Webhooks.Resolver == nil {
+		cfg.Webhooks.Resolver = net.DefaultResolver
+	}
+	return &Service{store: cfg.Store, content: cfg.Publisher, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes, crossref: cr,
+		webhooks: cfg.Webhooks, webhookWake: make(chan struct{}, 1)}, nil
 }
 
 // timeNow returns the current time in UTC at millisecond precision, the

@@ -24,6 +24,75 @@ type Store interface {
 	ViewStore
 	QuizStore
 	ContentKeyStore
+	WebhookStore
+}
+
+// WebhookStore keeps webhook endpoints, the outbox of events, the
+// messages on their way to each endpoint and the delivery log. With no
+// transactions, every write here is one document, made safe to retry:
+// events and messages have ids derived from what they are about, so
+// writing one twice keeps one (webhook_outbox.go).
+type WebhookStore interface {
+	// CreateWebhook inserts w (ID, Version 1 and timestamps set).
+	CreateWebhook(ctx context.Context, w *Webhook) error
+	// GetWebhook returns one endpoint. Errors: KindNotFound, KindInvalid.
+	GetWebhook(ctx context.Context, id string) (*Webhook, error)
+	// ListWebhooks returns every endpoint, oldest first: one scan.
+	ListWebhooks(ctx context.Context) ([]*Webhook, error)
+	// UpdateWebhook replaces the endpoint stored at prevVersion with w
+	// (w.Version == prevVersion+1). Errors: KindConflict, KindNotFound.
+	UpdateWebhook(ctx context.Context, w *Webhook, prevVersion int) error
+	// DeleteWebhook removes the endpoint, then its messages and its
+	// delivery log. Errors: KindNotFound, KindInvalid.
+	DeleteWebhook(ctx context.Context, id string) error
+
+	// PutEventIntent records e (State EventPending) before the change it
+	// announces is saved: inserted if new, else e.Revisions are added to
+	// the stored ones (two saves racing for the same version each add
+	// theirs; the one that commits marks it ready).
+	PutEventIntent(ctx context.Context, e *WebhookEvent) error
+	// MarkEventReady sets event id ready (upserted from e when it is gone)
+	// with revision rev as the one saved, unless it is ready or
+	// dispatched already.
+	MarkEventReady(ctx context.Context, e *WebhookEvent, rev string) error
+	// AddEvent inserts e as it is (a ready event: a test, site.changed)
+	// and reports false, writing nothing, when its id exists.
+	AddEvent(ctx context.Context, e *WebhookEvent) (bool, error)
+	// Events returns the events in state, oldest first, at most limit.
+	Events(ctx context.Context, state string, limit int) ([]*WebhookEvent, error)
+	// SetEventState moves event id from state from to state to; it
+	// reports false when the event is not in state from.
+	SetEventState(ctx context.Context, id, from, to string) (bool, error)
+	// DeleteEvent removes event id if it is in state; it reports whether
+	// it did.
+	DeleteEvent(ctx context.Context, id, state string) (bool, error)
+
+	// AddWebhookMessage inserts m and reports false, writing nothing,
+	// when its id exists already.
+	AddWebhookMessage(ctx context.Context, m *WebhookMessage) (bool, error)
+	// GetWebhookMessage returns one message. Errors: KindNotFound.
+	GetWebhookMessage(ctx context.Context, id string) (*WebhookMessage, error)
+	// ClaimWebhookMessage takes one pending message due at now whose lease
+	// is free or expired, for holder until leaseUntil, and returns it
+	// (its Version bumped); KindNotFound when none is due.
+	ClaimWebhookMessage(ctx context.Context, now time.Time, holder string, leaseUntil time.Time) (*WebhookMessage, error)
+	// SaveWebhookMessage replaces m stored at prevVersion (m.Version ==
+	// prevVersion+1). Errors: KindConflict (another instance took it over
+	// or it was redelivered meanwhile), KindNotFound.
+	SaveWebhookMessage(ctx context.Context, m *WebhookMessage, prevVersion int) error
+	// NextWebhookAttempt returns when the earliest pending message is due
+	// (zero: none is pending).
+	NextWebhookAttempt(ctx context.Context) (time.Time, error)
+
+	// AddWebhookDelivery appends d to the delivery log.
+	AddWebhookDelivery(ctx context.Context, d *WebhookDelivery) error
+	// WebhookDeliveries returns endpoint webhookID's attempts made before
+	// before (zero: any), newest first, at most limit.
+	WebhookDeliveries(ctx context.Context, webhookID string, before time.Time, limit int) ([]*WebhookDelivery, error)
+	// PruneWebhooks deletes the attempts, finished messages and dispatched
+	// events older than before, and keeps at most keep attempts per
+	// endpoint; it returns how many documents it deleted.
+	PruneWebhooks(ctx context.Context, before time.Time, keep int) (int, error)
 }
 
 // ContentKeyStore keeps the content keys: one small document each, never

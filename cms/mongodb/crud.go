@@ -60,3 +60,21 @@ func (db *DB) deleteByID(ctx context.Context, op string, coll *mongo.Collection,
 	}
 	return nil
 }
+
+// findSome returns the documents of coll matching filter, sorted and
+// limited by opts. Errors: KindUnavailable, KindInternal.
+func findSome[D, T any](ctx context.Context, op string, coll *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder, conv func(*D) *T) ([]*T, error) {
+	cur, err := coll.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, storeError(op, coll.Name(), err)
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storeError(op, coll.Name(), err)
+	}
+	out := make([]*T, len(docs))
+	for i := range docs {
+		out[i] = conv(&docs[i])
+	}
+	return out, nil
+}

@@ -80,6 +80,8 @@ type DB struct {
 
 	contentKeys *mongo.Collection // contentkey.go
 
+	webhooks, webhookEvents, webhookMessages, webhookDeliveries *mongo.Collection // webhook.go, webhook_outbox.go
+
 	pending *mongo.Collection // pending.go
 }
 
@@ -175,6 +177,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.quizzes = db.db.Collection(collQuizzes)
 	db.quizResults = db.db.Collection(collQuizResults)
 	db.contentKeys = db.db.Collection(collContentKeys)
+	db.webhooks = db.db.Collection(collWebhooks)
+	db.webhookEvents = db.db.Collection(collWebhookEvents)
+	db.webhookMessages = db.db.Collection(collWebhookMessages)
+	db.webhookDeliveries = db.db.Collection(collWebhookDeliveries)
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
 	}
@@ -219,6 +225,9 @@ func (db *DB) createIndexes(ctx context.Context) error {
 		{db.lists, []mongo.IndexModel{{Keys: bson.D{{Key: "slug", Value: 1}}, Options: unique}}},
 		{db.views, []mongo.IndexModel{{Keys: bson.D{{Key: "postId", Value: 1}, {Key: "day", Value: 1}}}, {Keys: bson.D{{Key: "day", Value: 1}}}}},
 		{db.quizResults, []mongo.IndexModel{{Keys: bson.D{{Key: "slug", Value: 1}, {Key: "day", Value: 1}}}}},
+		{db.webhookEvents, []mongo.IndexModel{{Keys: bson.D{{Key: "state", Value: 1}, {Key: "createdAt", Value: 1}}}}},
+		{db.webhookMessages, []mongo.IndexModel{{Keys: bson.D{{Key: "state", Value: 1}, {Key: "nextAttemptAt", Value: 1}}}, {Keys: bson.D{{Key: "webhookId", Value: 1}}}}},
+		{db.webhookDeliveries, []mongo.IndexModel{{Keys: bson.D{{Key: "webhookId", Value: 1}, {Key: "at", Value: -1}}}, {Keys: bson.D{{Key: "at", Value: 1}}}}},
 	}
 	for _, w := range want {
 		// One at a time: FerretDB 1.24 panics when one createIndexes

@@ -29,6 +29,11 @@ const (
 	collQuizResults = "quiz_results"
 
 	collContentKeys = "content_keys"
+
+	collWebhooks          = "webhooks"
+	collWebhookEvents     = "webhook_events"
+	collWebhookMessages   = "webhook_messages"
+	collWebhookDeliveries = "webhook_deliveries"
 )
 
 // nouns names what each collection holds, for human messages.
@@ -48,6 +53,11 @@ var nouns = map[string]string{
 	collQuizzes:     "quiz",
 	collQuizResults: "quiz result count",
 	collContentKeys: "content key",
+
+	collWebhooks:          "webhook endpoint",
+	collWebhookEvents:     "webhook event",
+	collWebhookMessages:   "webhook message",
+	collWebhookDeliveries: "webhook delivery",
 }
 
 // uniqueFields names the unique field (by its API name) that a duplicate key
