@@ -204,9 +204,11 @@ func bodyMediaIDs(body string) []string {
 	return ids
 }
 
-// usedMediaIDs returns every media p uses: cover, pins and body images.
+// usedMediaIDs returns every media p uses: cover, pins and body images;
+// never nil, so that a post just saved shows "mediaIds": [] as it does
+// when read back.
 func (p *Post) usedMediaIDs() []string {
-	var ids []string
+	ids := []string{}
 	add := func(id string) {
 		if id != "" && !slices.Contains(ids, id) {
 			ids = append(ids, id)
