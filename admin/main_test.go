@@ -88,7 +88,8 @@ type Req struct {
 	Header       map[string]string
 }
 
-// Do sends r through the app.
+// Do sends r through the app and checks the response against the API's
+// OpenAPI document (MustMatchOpenAPI).
 func (e *Env) Do(tb testing.TB, r Req) *Resp {
 	tb.Helper()
 	var body io.Reader
@@ -125,7 +126,8 @@ func (e *Env) Do(tb testing.TB, r Req) *Resp {
 		tb.Fatalf("%s %s: read body: %v", r.Method, r.Path, err)
 	}
 	out := &Resp{Status: res.StatusCode, Header: res.Header, Body: raw}
-	if got := res.Header.Get("Cache-Control"); got != "no-store" {
+	MustMatchOpenAPI(tb, req, out)
+	if got := res.Header.Get("Cache-Control"); got != "no-store" && r.Path != api+"/openapi.json" {
 		tb.Errorf("%s %s: Cache-Control = %q, want no-store", r.Method, r.Path, got)
 	}
 	if out.Status >= 400 {

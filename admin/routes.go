@@ -16,6 +16,7 @@ func (a *Admin) Routes(r fiber.Router) {
 	// An owner who must set up two-factor sign-in first (a site setting)
 	// can reach only these routes (enrolling); auth refuses the rest.
 	enrolling := a.authenticateEnrolling
+	api.Get("/openapi.json", a.handleOpenAPI) // no session: it holds no data
 	api.Post("/setup", body, a.handleSetup)
 	api.Post("/session", body, a.handleSessionCreate)
 	api.Post("/session/2fa", body, a.handleSessionTwoFactor)

@@ -100,6 +100,7 @@ func registerSurfaces(app *fiber.App, log *slog.Logger, adm *admin.Admin, pub *p
 // apiDocs are the documents the API docs page (/api/docs) offers.
 var apiDocs = []public.APIDoc{
 	{Name: "public", Title: "Content API", URL: "/api/v1/openapi.json"},
+	{Name: "admin", Title: "Admin API", URL: "/admin/api/v1/openapi.json"},
 }
 
 // ghostPrefixes are where the Ghost Content API dialect answers: the

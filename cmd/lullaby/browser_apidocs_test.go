@@ -9,10 +9,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestBrowserAPIDocs opens /api/docs as a frontend developer would: Redoc,
-// served from the binary, renders the Content API's operations, and the
-// page fetches nothing from another host and breaks no rule of its
-// Content-Security-Policy.
+// TestBrowserAPIDocs opens /api/docs as a frontend developer would, then
+// the admin API's document (?doc=admin): Redoc, served from the binary,
+// renders each API's operations, and the page fetches nothing from
+// another host and breaks no rule of its Content-Security-Policy (the
+// violations are collected across both documents).
 func TestBrowserAPIDocs(t *testing.T) {
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
 	b := MustBrowser(t, r.base)
@@ -22,29 +23,39 @@ func TestBrowserAPIDocs(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	b.Do(t, "open the API docs", navigate(r.base+"/api/docs"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-section-id="operation/listPosts"]`)))
-	text := Get(t, b, "page text", chromedp.Text(chromedp.CSS("body")))
-	for _, want := range []string{"Lullaby public content API", "Published posts, newest first", "One variant of an image", "/api/v1/posts"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the docs page does not show %q", want)
-		}
-	}
-	resources := Get(t, b, "what the page fetched", chromedp.Evaluate[[]string](
-		`performance.getEntriesByType("resource").map(e => e.name).concat([location.href])`))
 	base, _ := url.Parse(r.base)
-	sawSpec := false
-	for _, res := range resources {
-		u, err := url.Parse(res)
-		if err != nil || (u.Scheme != "blob" && u.Scheme != "data" && u.Host != base.Host) {
-			t.Errorf("the docs page fetched %s, not from this server", res)
+	for _, doc := range []struct {
+		name, path, section, spec string
+		texts                     []string
+	}{
+		{"public", "/api/docs", `[data-section-id="operation/listPosts"]`, "/api/v1/openapi.json",
+			[]string{"Lullaby public content API", "Published posts, newest first", "One variant of an image", "/api/v1/posts"}},
+		{"admin", "/api/docs?doc=admin", `[data-section-id$="operation/createPost"]`, "/admin/api/v1/openapi.json",
+			[]string{"Lullaby admin API", "Create a post", "Log in: the second step", "/admin/api/v1/posts/{id}/publish", "X-CSRF-Token"}},
+	} {
+		b.Do(t, "open the "+doc.name+" API docs", navigate(r.base+doc.path), chromedp.WaitVisible(chromedp.CSS(doc.section)))
+		text := Get(t, b, "page text", chromedp.Text(chromedp.CSS("body")))
+		for _, want := range doc.texts {
+			if !strings.Contains(text, want) {
+				t.Errorf("the %s docs page does not show %q", doc.name, want)
+			}
 		}
-		sawSpec = sawSpec || strings.HasSuffix(u.Path, "/api/v1/openapi.json")
-	}
-	if !sawSpec {
-		t.Errorf("the page never fetched the document; it fetched %q", resources)
-	}
-	if v := Get(t, b, "CSP violations", chromedp.Evaluate[[]string](`window.__csp`)); len(v) > 0 {
-		t.Errorf("Content-Security-Policy violations: %q", v)
+		resources := Get(t, b, "what the page fetched", chromedp.Evaluate[[]string](
+			`performance.getEntriesByType("resource").map(e => e.name).concat([location.href])`))
+		sawSpec := false
+		for _, res := range resources {
+			u, err := url.Parse(res)
+			if err != nil || (u.Scheme != "blob" && u.Scheme != "data" && u.Host != base.Host) {
+				t.Errorf("the %s docs page fetched %s, not from this server", doc.name, res)
+			}
+			sawSpec = sawSpec || (err == nil && u.Path == doc.spec)
+		}
+		if !sawSpec {
+			t.Errorf("the %s docs page never fetched %s; it fetched %q", doc.name, doc.spec, resources)
+		}
+		// Recorded afresh for each page (the script runs on every new document).
+		if v := Get(t, b, "CSP violations", chromedp.Evaluate[[]string](`window.__csp`)); len(v) > 0 {
+			t.Errorf("Content-Security-Policy violations on the %s docs page: %q", doc.name, v)
+		}
 	}
 }
