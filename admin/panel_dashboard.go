@@ -22,6 +22,9 @@ type dashboardPage struct {
 	Views                      viewsChart
 	Quiz                       quizChart
 	Backup                     *backupCard // nil: not shown
+	// DisabledWebhooks are the endpoints to flag to owners: disabled,
+	// each with why.
+	DisabledWebhooks []*cms.Webhook
 }
 
 // Dashboard chart sizes: the SVG's user units (CSS scales it).
@@ -84,6 +87,7 @@ func (a *Admin) handleDashboard(c *fiber.Ctx) error {
 	p := dashboardPage{page: a.newPage(c, "Dashboard", "dashboard"), Dashboard: d,
 		DraftCount: d.Counts[cms.StatusDraft], PublishedCount: d.Counts[cms.StatusPublished], Views: chart, Quiz: quiz}
 	p.Backup = a.backupCard(c.UserContext(), p.User)
+	p.DisabledWebhooks = a.disabledWebhooks(c.UserContext(), p.User)
 	return a.render(c, fiber.StatusOK, views.Dashboard, p)
 }
 

@@ -27,6 +27,8 @@ const (
 	Settings       = "settings"        // site, author, call to action, CORS
 	ImportExport   = "import_export"   // WordPress import (dry run, confirm, progress) and the export download
 	Users          = "users"           // owners manage users
+	Webhooks       = "webhooks"        // webhook endpoints and the form to add one
+	Webhook        = "webhook"         // one endpoint: its secret once, its form, its delivery log
 	Account        = "account"         // change password, log out everywhere
 	Media          = "media"           // the media library
 	Citations      = "citations"       // the reference library and the import box

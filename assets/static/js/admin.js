@@ -81,8 +81,34 @@
     if (bad && !document.querySelector("main [autofocus]")) bad.focus();
   }
 
+  // A button with data-copy="ID" copies the value of the input ID (a
+  // secret shown once) to the clipboard, or, where the clipboard cannot
+  // be written, selects it for the reader to copy; the element
+  // BUTTONID-status says which.
+  function copyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-copy"));
+      var status = document.getElementById(button.id + "-status");
+      if (!input || !status) return;
+      button.addEventListener("click", function () {
+        input.focus();
+        input.select();
+        var done = function () { status.textContent = "Copied."; };
+        var fallback = function () {
+          status.textContent = document.execCommand && document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C (⌘C) to copy.";
+        };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(input.value).then(done, fallback);
+        } else {
+          fallback();
+        }
+      });
+    });
+  }
+
   function init() {
     localTimes(document);
+    copyButtons();
     focusFirstError();
     navToggle();
     confirmations();

@@ -56,26 +56,3 @@
     $("author-photo-upload").focus();
   });
 })();
-
-// The content key just made: "Copy" puts it on the clipboard (or, where
-// the clipboard cannot be written, selects it for the reader to copy).
-(function () {
-  "use strict";
-  var button = document.getElementById("copy-content-key");
-  if (!button) return;
-  var input = document.getElementById(button.getAttribute("data-copy"));
-  var status = document.getElementById("copy-content-key-status");
-  button.addEventListener("click", function () {
-    input.focus();
-    input.select();
-    var done = function () { status.textContent = "Copied."; };
-    var fallback = function () {
-      status.textContent = document.execCommand && document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C (⌘C) to copy.";
-    };
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(input.value).then(done, fallback);
-    } else {
-      fallback();
-    }
-  });
-})();
