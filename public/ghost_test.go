@@ -226,8 +226,18 @@ func TestGhostPosts(t *testing.T) {
 			t.Errorf("formats=plaintext: html %v, plaintext %q", p["html"], p["plaintext"])
 		}
 		l = b.MustGet(t, "/posts/?fields=id&formats=html,plaintext&include=tags&limit=1")
-		if p := l.Posts[0]; len(p) != 5 || p["html"] == nil || p["plaintext"] == nil || p["tags"] == nil {
+		if p := l.Posts[0]; len(p) != 4 || p["html"] == nil || p["plaintext"] == nil || p["tags"] == nil {
 			t.Errorf("fields=id&formats=html,plaintext&include=tags: %v", p)
+		}
+		// As Ghost: with fields=, primary_tag and primary_author come only
+		// when named (and included); tags and authors only when included.
+		l = b.MustGet(t, "/posts/?fields=id,primary_tag,primary_author,authors&include=tags,authors&limit=1")
+		if p := l.Posts[0]; len(p) != 5 || p["primary_tag"] == nil || p["primary_author"] == nil || p["tags"] == nil || p["authors"] == nil {
+			t.Errorf("fields=id,primary_tag,primary_author,authors&include=tags,authors: %v", p)
+		}
+		l = b.MustGet(t, "/posts/?fields=id,tags,primary_tag&include=authors&limit=1")
+		if p := l.Posts[0]; len(p) != 2 || p["authors"] == nil {
+			t.Errorf("fields=id,tags,primary_tag&include=authors: %v", p)
 		}
 	})
 

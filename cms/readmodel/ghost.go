@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
@@ -22,8 +21,9 @@ import (
 // embeds are unchanged), and per snapshot the tags, the author, the
 // settings and which posts are pages or featured (ghostIndex, made on the
 // first Ghost request a snapshot serves). Whole response bodies are then
-// cached per snapshot by their raw query string, as the post lists of
-// our own API are, so a repeated request costs one map read.
+// cached per snapshot by the query normalised and by the raw query string
+// (ghost_cache.go), as the post lists of our own API are, so a repeated
+// request costs one map read.
 
 // GhostPagesCategory is the slug of the category whose posts the Ghost
 // dialect serves as pages (/pages/) rather than posts: the WordPress
@@ -102,6 +102,7 @@ type fieldMask uint64
 const (
 	maskFormats   = fieldMask(1)<<gfHTML | fieldMask(1)<<gfPlaintext
 	maskRelations = fieldMask(1)<<gfTags | fieldMask(1)<<gfAuthors | fieldMask(1)<<gfPrimaryAuthor | fieldMask(1)<<gfPrimaryTag
+	maskPrimary   = fieldMask(1)<<gfPrimaryAuthor | fieldMask(1)<<gfPrimaryTag
 	// maskPostBase is what a post shows without fields=: all but the
 	// formats and the relations, which formats= and include= add.
 	maskPostBase = (fieldMask(1)<<ghostPostFieldCount - 1) &^ maskFormats &^ maskRelations
@@ -224,27 +225,7 @@ type ghostIndex struct {
 	authorID, authorSlug  string
 	settings              *Body
 
-	lists bodyCache    // resource and raw query -> body
-	reads bodyCache    // resource, id or slug, and raw query -> body
-	kept  atomic.Int64 // bytes of the bodies in lists and reads
-}
-
-// maxGhostCacheBytes bounds the bytes of the bodies a snapshot keeps for
-// the dialect: a list of 100 whole posts is about 1 MB, so a client
-// walking every page and query could otherwise fill memory within the
-// caches' bound on entries (maxCachedPages). Past it, bodies are made
-// for each request.
-const maxGhostCacheBytes = 64 << 20
-
-// keep stores b in c under key while the snapshot keeps less than
-// maxGhostCacheBytes, and returns the body to serve.
-func (g *ghostIndex) keep(c *bodyCache, key string, b *Body) *Body {
-	n := int64(len(b.JSON))
-	if g.kept.Add(n) > maxGhostCacheBytes {
-		g.kept.Add(-n)
-		return b
-	}
-	return c.put(key, b)
+	ghostCache // the bodies served so far (ghost_cache.go)
 }
 
 // ghost returns the snapshot's Ghost view, made on first use.

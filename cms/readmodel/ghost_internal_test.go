@@ -13,15 +13,71 @@ import (
 func TestGhostCacheBound(t *testing.T) {
 	g := &ghostIndex{}
 	g.kept.Store(maxGhostCacheBytes - 10)
-	big, small := NewBody([]byte(strings.Repeat("x", 20))), NewBody([]byte("12345"))
-	if got := g.keep(&g.lists, "big", big); got != big || g.lists.get([]byte("big")) != nil {
+	render := func(s string) func() []byte { return func() []byte { return []byte(s) } }
+	if b, kept := g.body([]byte("big"), render(strings.Repeat("x", 20))); kept || string(b.JSON) != strings.Repeat("x", 20) || g.bodies.get([]byte("big")) != nil {
 		t.Errorf("a body past the bound was kept (or not served)")
 	}
-	if got := g.keep(&g.lists, "small", small); got != small || g.lists.get([]byte("small")) != small {
+	small, kept := g.body([]byte("small"), render("12345"))
+	if !kept || g.bodies.get([]byte("small")) != small {
 		t.Errorf("a body within the bound was not kept")
+	}
+	if b, kept := g.body([]byte("small"), render("other")); !kept || b != small {
+		t.Errorf("a kept body was made again")
 	}
 	if n := g.kept.Load(); n != maxGhostCacheBytes-5 {
 		t.Errorf("kept = %d, want %d", n, maxGhostCacheBytes-5)
+	}
+}
+
+// TestGhostQueryKey: queries that ask the same get the same normalised
+// key, whatever their spelling; queries that differ, even only in a
+// quoted value holding the key's separators, get different keys.
+func TestGhostQueryKey(t *testing.T) {
+	key := func(r GhostResource, p GhostParams) string {
+		t.Helper()
+		q, err := parseGhostQuery(r, p)
+		if err != nil {
+			t.Fatalf("%+v: %v", p, err)
+		}
+		return string(q.appendKey(nil))
+	}
+	for _, same := range [][2]GhostParams{
+		{{Include: "tags,authors"}, {Include: " authors , tags"}},
+		{{Limit: "15", Page: "1"}, {}},
+		{{Limit: "all"}, {Limit: "100"}},
+		{{Limit: "100"}, {Limit: "1000"}},
+		{{Order: "published_at desc"}, {}},
+		{{Order: "title ASC"}, {Order: "title  asc"}},
+		{{Filter: "tag:Naps"}, {Filter: "tag:naps"}},
+		{{Filter: "tag:[a,b]+featured:true"}, {Filter: "tag:[a, b] + featured:true"}},
+		{{Formats: "html"}, {}},
+	} {
+		if a, b := key(GhostPosts, same[0]), key(GhostPosts, same[1]); a != b {
+			t.Errorf("%+v and %+v: keys %q and %q differ", same[0], same[1], a, b)
+		}
+	}
+	for _, differ := range [][2]GhostParams{
+		{{Filter: "title:'a,b'"}, {Filter: "title:a,title:b"}},
+		{{Filter: "title:'a+b'"}, {Filter: "title:a+title:b"}},
+		{{Filter: "tag:a+tag:b,tag:c"}, {Filter: "tag:a+(tag:b,tag:c)"}},
+		{{Filter: "tag:a"}, {Filter: "tag:-a"}},
+		{{Fields: "title"}, {Fields: "title,slug"}},
+		{{Fields: "title"}, {}},
+		{{Order: "title asc"}, {Order: "title desc"}},
+		{{Page: "2"}, {}},
+		{{Limit: "5"}, {}},
+		{{Include: "tags"}, {}},
+		{{Formats: "plaintext"}, {}},
+	} {
+		if a, b := key(GhostPosts, differ[0]), key(GhostPosts, differ[1]); a == b {
+			t.Errorf("%+v and %+v: the same key %q", differ[0], differ[1], a)
+		}
+	}
+	if a, b := key(GhostTags, GhostParams{Fields: "name"}), key(GhostTags, GhostParams{Fields: "slug"}); a == b {
+		t.Errorf("tag fields name and slug: the same key %q", a)
+	}
+	if a, b := key(GhostTags, GhostParams{Include: "count.posts"}), key(GhostTags, GhostParams{}); a == b {
+		t.Errorf("tags with and without counts: the same key %q", a)
 	}
 }
 

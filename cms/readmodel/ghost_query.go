@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,12 +123,13 @@ func parseGhostQuery(r GhostResource, p GhostParams) (ghostQuery, error) {
 		q.order = parseGhostOrder(r, p.Order, pr)
 	}
 	isPost := r == GhostPosts || r == GhostPages
-	for _, inc := range splitList(p.Include) {
+	var included fieldMask // the relations include= asks for
+	for inc := range listItems(p.Include) {
 		switch {
 		case isPost && inc == "tags":
-			q.sel |= 1<<gfTags | 1<<gfPrimaryTag
+			included |= 1<<gfTags | 1<<gfPrimaryTag
 		case isPost && inc == "authors":
-			q.sel |= 1<<gfAuthors | 1<<gfPrimaryAuthor
+			included |= 1<<gfAuthors | 1<<gfPrimaryAuthor
 		case !isPost && inc == "count.posts":
 			q.counts = true
 		default:
@@ -138,7 +140,7 @@ func parseGhostQuery(r GhostResource, p GhostParams) (ghostQuery, error) {
 	formats := fieldMask(1) << gfHTML
 	if p.Formats != "" {
 		formats = 0
-		for _, f := range splitList(p.Formats) {
+		for f := range listItems(p.Formats) {
 			switch f {
 			case "html":
 				formats |= 1 << gfHTML
@@ -154,9 +156,9 @@ func parseGhostQuery(r GhostResource, p GhostParams) (ghostQuery, error) {
 			pr.Add("formats", "Only posts and pages have formats.")
 		}
 	}
-	if fields := splitList(p.Fields); len(fields) > 0 {
+	if fields := listItems(p.Fields); hasItems(fields) {
 		if isPost {
-			for _, f := range fields {
+			for f := range fields {
 				i := slices.Index(ghostPostFields[:], f)
 				if i < 0 {
 					pr.Add("fields", "Unknown field "+strconv.Quote(truncate(f, 60))+".")
@@ -168,16 +170,19 @@ func parseGhostQuery(r GhostResource, p GhostParams) (ghostQuery, error) {
 				q.sel |= formats
 			}
 		} else {
-			for _, f := range fields {
+			q.fields = slices.Collect(fields)
+			for _, f := range q.fields {
 				if !slices.Contains(ghostObjectFields[r], f) {
 					pr.Add("fields", "Unknown field "+strconv.Quote(truncate(f, 60))+".")
 				}
 			}
-			q.fields = fields
 		}
 	} else if isPost {
-		q.sel |= maskPostBase | formats
+		q.sel |= maskPostBase | formats | maskRelations
 	}
+	// As Ghost: tags and authors come with include= only, and with fields=
+	// their primary_tag and primary_author only when fields= names them.
+	q.sel = q.sel&^maskRelations | q.sel&included&maskPrimary | included&^maskPrimary
 	if p.Filter != "" {
 		n, err := parseGhostFilter(r, p.Filter)
 		if err != nil {
@@ -220,6 +225,26 @@ func parseGhostOrder(r GhostResource, raw string, pr cms.Problems) []ghostOrder 
 	return out
 }
 
+// listItems yields the items of a comma-separated parameter, trimmed,
+// skipping blanks, without allocating.
+func listItems(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for f := range strings.SplitSeq(s, ",") {
+			if f = strings.TrimSpace(f); f != "" && !yield(f) {
+				return
+			}
+		}
+	}
+}
+
+// hasItems reports whether items yields any.
+func hasItems(items iter.Seq[string]) bool {
+	for range items {
+		return true
+	}
+	return false
+}
+
 // splitList splits a comma-separated parameter, dropping blanks.
 func splitList(s string) []string {
 	var out []string
@@ -235,18 +260,29 @@ func splitList(s string) []string {
 // for the raw query string, or nil. It allocates nothing.
 func (s *Snapshot) GhostCachedList(r GhostResource, raw []byte) *Body {
 	var buf [512]byte
-	return s.ghost().lists.get(append(append(buf[:0], byte(r)), raw...))
+	return s.ghost().raw.get(append(append(buf[:0], byte(r)), raw...))
 }
 
 // GhostList returns the body of a Ghost browse request (posts, pages,
-// tags or authors) and keeps it for the raw query string. Errors: Invalid
-// naming the bad parameter.
+// tags or authors), made once per snapshot for each distinct query
+// (ghost_cache.go) and found next time by the raw query string. Errors:
+// Invalid naming the bad parameter.
 func (s *Snapshot) GhostList(r GhostResource, raw []byte, p GhostParams) (*Body, error) {
 	g := s.ghost()
 	q, err := parseGhostQuery(r, p)
 	if err != nil {
 		return nil, err
 	}
+	var kb [256]byte
+	b, kept := g.body(q.appendKey(append(kb[:0], byte(r), 'l')), func() []byte { return s.ghostListJSON(g, r, q) })
+	if kept {
+		g.remember(append(kb[:0], byte(r)), raw, b)
+	}
+	return b, nil
+}
+
+// ghostListJSON renders the page of resource r that q asks for.
+func (s *Snapshot) ghostListJSON(g *ghostIndex, r GhostResource, q ghostQuery) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"` + r.Name() + `":[`)
 	var total int
@@ -298,7 +334,7 @@ func (s *Snapshot) GhostList(r GhostResource, raw []byte, p GhostParams) (*Body,
 	b.WriteString(`],"meta":{"pagination":`)
 	writeGhostPagination(&b, q, total)
 	b.WriteString(`}}`)
-	return g.keep(&g.lists, string(byte(r))+string(raw), NewBody(b.Bytes())), nil
+	return b.Bytes()
 }
 
 // ghostSelectPosts filters and orders list (newest first) for q.
@@ -491,24 +527,26 @@ func writeObject(b *bytes.Buffer, obj []byte, fields []string, r GhostResource) 
 // allocates nothing for keys and queries of ordinary length.
 func (s *Snapshot) GhostCachedRead(r GhostResource, bySlug bool, key string, raw []byte) *Body {
 	var buf [512]byte
-	return s.ghost().reads.get(readKey(buf[:0], r, bySlug, key, raw))
+	return s.ghost().raw.get(append(readKey(buf[:0], r, bySlug, key), raw...))
 }
 
-func readKey(buf []byte, r GhostResource, bySlug bool, key string, raw []byte) []byte {
+// readKey starts the raw-cache key of a read: resource, kind and the id
+// or slug as asked, then a 0 byte before the query string.
+func readKey(buf []byte, r GhostResource, bySlug bool, key string) []byte {
 	kind := byte('i')
 	if bySlug {
 		kind = 's'
 	}
 	buf = append(buf, byte(r), kind)
 	buf = append(buf, key...)
-	buf = append(buf, 0)
-	return append(buf, raw...)
+	return append(buf, 0)
 }
 
 // GhostRead returns the body of a Ghost read: the post, page, tag or
 // author with the id (bySlug false) or slug, as a list of one without
-// meta, as Ghost answers. A post's old slug reads the post. Errors:
-// Invalid naming the bad parameter, NotFound.
+// meta, as Ghost answers. A post's old slug reads the post; its id, slug
+// and old slugs share one body. Errors: Invalid naming the bad parameter,
+// NotFound.
 func (s *Snapshot) GhostRead(r GhostResource, bySlug bool, key string, raw []byte, p GhostParams) (*Body, error) {
 	g := s.ghost()
 	p.Limit, p.Page, p.Order, p.Filter = "", "", "", ""
@@ -518,15 +556,15 @@ func (s *Snapshot) GhostRead(r GhostResource, bySlug bool, key string, raw []byt
 		return nil, err
 	}
 	notFound := cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.GhostRead", "%s not found.", r.singular())
-	var b bytes.Buffer
-	b.WriteString(`{"` + r.Name() + `":[`)
+	var obj []byte // a tag's or the author's object
+	var e *postEntry
+	var id string // what the body is of
 	switch r {
 	case GhostPosts, GhostPages:
-		e := s.ghostEntry(key, bySlug)
-		if e == nil || g.isPage[e] != (r == GhostPages) {
+		if e = s.ghostEntry(key, bySlug); e == nil || g.isPage[e] != (r == GhostPages) {
 			return nil, notFound
 		}
-		g.writePost(&b, e, q.sel)
+		id = e.post.ID
 	case GhostTags:
 		t := g.tagByID[strings.ToLower(key)]
 		if bySlug {
@@ -535,15 +573,30 @@ func (s *Snapshot) GhostRead(r GhostResource, bySlug bool, key string, raw []byt
 		if t == nil {
 			return nil, notFound
 		}
-		writeObject(&b, map[bool][]byte{false: t.json, true: t.counted}[q.counts], q.fields, GhostTags)
+		obj, id = map[bool][]byte{false: t.json, true: t.counted}[q.counts], t.id
 	case GhostAuthors:
 		if (bySlug && key != g.authorSlug) || (!bySlug && strings.ToLower(key) != g.authorID) {
 			return nil, notFound
 		}
-		writeObject(&b, map[bool][]byte{false: g.author, true: g.authorCounted}[q.counts], q.fields, GhostAuthors)
+		obj, id = map[bool][]byte{false: g.author, true: g.authorCounted}[q.counts], g.authorID
 	}
-	b.WriteString(`]}`)
-	return g.keep(&g.reads, string(readKey(nil, r, bySlug, key, raw)), NewBody(b.Bytes())), nil
+	var kb [256]byte
+	body, kept := g.body(q.appendKey(append(append(kb[:0], byte(r), 'r'), id...)), func() []byte {
+		var b bytes.Buffer
+		b.WriteString(`{"` + r.Name() + `":[`)
+		if e != nil {
+			g.writePost(&b, e, q.sel)
+		} else {
+			writeObject(&b, obj, q.fields, r)
+		}
+		b.WriteString(`]}`)
+		return b.Bytes()
+	})
+	if kept {
+		var rb [512]byte
+		g.remember(readKey(rb[:0], r, bySlug, key), raw, body)
+	}
+	return body, nil
 }
 
 // ghostEntry is the published post with the id or the (current or old)

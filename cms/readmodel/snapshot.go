@@ -229,6 +229,13 @@ func (c *bodyCache) get(key []byte) *Body {
 	return c.m[string(key)]
 }
 
+// size is the number of bodies stored.
+func (c *bodyCache) size() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
+}
+
 // put stores b under key unless the cache is full, and returns the body
 // the cache holds for key (b, or one stored meanwhile).
 func (c *bodyCache) put(key string, b *Body) *Body {

@@ -1,0 +1,79 @@
+package readmodel_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/readmodel"
+)
+
+// TestGhostBodiesShared: the Ghost dialect makes one body per question
+// and snapshot, whatever the spelling of the query string or the address
+// of a read, and then finds it by the raw query string; a raw key is a
+// copy, so the request's bytes may be reused.
+func TestGhostBodiesShared(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, rm, svc := mustReadModelService(t)
+	owner := cmstest.Owner()
+	var posts []*cms.Post
+	for i, title := range []string{"Wake windows", "Bedtime routines", "Early rising"} {
+		tags := []string{"naps"}
+		p, err := svc.ImportPost(ctx, owner, cms.PostInput{Title: &title, Tags: &tags}, cms.StatusPublished, time.Now().Add(-time.Duration(i)*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, p)
+	}
+	svc.Refresh(ctx)
+	snap := rm.Snapshot()
+
+	list := func(raw string, p readmodel.GhostParams) *readmodel.Body {
+		t.Helper()
+		b, err := snap.GhostList(readmodel.GhostPosts, []byte(raw), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	first := list("key=aaaaaaaaaaaaaaaaaaaaaaaaaa&limit=2&include=tags", readmodel.GhostParams{Limit: "2", Include: "tags"})
+	raw := []byte("include=tags&limit=2&key=bbbbbbbbbbbbbbbbbbbbbbbbbb")
+	if b, err := snap.GhostList(readmodel.GhostPosts, raw, readmodel.GhostParams{Limit: " 2", Include: "tags, "}); err != nil || b != first {
+		t.Fatalf("the same question spelt otherwise got another body (%v)", err)
+	}
+	copy(raw, strings.Repeat("x", len(raw))) // the request's buffer, reused
+	if snap.GhostCachedList(readmodel.GhostPosts, []byte("include=tags&limit=2&key=bbbbbbbbbbbbbbbbbbbbbbbbbb")) != first {
+		t.Error("the second spelling is not found by its raw query string")
+	}
+	if snap.GhostCachedList(readmodel.GhostPosts, raw) != nil || snap.GhostCachedList(readmodel.GhostPages, []byte("key=aaaaaaaaaaaaaaaaaaaaaaaaaa&limit=2&include=tags")) != nil {
+		t.Error("a raw key matched another query string or resource")
+	}
+	if other := list("limit=1&include=tags", readmodel.GhostParams{Limit: "1", Include: "tags"}); other == first || other.ETag == first.ETag {
+		t.Error("another question got the same body")
+	}
+
+	read := func(bySlug bool, key string) *readmodel.Body {
+		t.Helper()
+		b, err := snap.GhostRead(readmodel.GhostPosts, bySlug, key, []byte("include=tags"), readmodel.GhostParams{Include: "tags"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	bySlug := read(true, posts[1].Slug)
+	if read(false, posts[1].ID) != bySlug || read(false, strings.ToUpper(posts[1].ID)) != bySlug {
+		t.Error("a post read by id and by slug got two bodies")
+	}
+	if snap.GhostCachedRead(readmodel.GhostPosts, true, posts[1].Slug, []byte("include=tags")) != bySlug ||
+		snap.GhostCachedRead(readmodel.GhostPosts, false, posts[1].Slug, []byte("include=tags")) != nil ||
+		snap.GhostCachedRead(readmodel.GhostPosts, true, posts[1].Slug, nil) != nil {
+		t.Error("reads are not found by slug, kind and raw query string alone")
+	}
+	if read(true, posts[2].Slug) == bySlug {
+		t.Error("two posts got one body")
+	}
+}
