@@ -86,8 +86,83 @@ func chromiumPath() string {
 	return ""
 }
 
-// MustBrowser starts a headless chromium for the test, or skips the test
-// when there is none — unless LULLABY_E2E=1, which CI sets after
+// chromium is the one headless chromium of the test binary, started by
+// the first MustBrowser and stopped by TestMain (stopChromium): starting a
+// browser costs seconds, a browser context (a fresh profile, as in an
+// incognito window) a few milliseconds.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context // its first tab, which keeps it running
+	stop   func()
+	dir    string // its profile and TMPDIR, removed when it stops
+	err    error
+	tmpErr string // set when it made no folder in its TMPDIR
+}
+
+// startChromium starts the shared chromium at path.
+func startChromium(path string) {
+	dir, err := os.MkdirTemp("", "lullaby-chromium-")
+	if err != nil {
+		chromium.err = err
+		return
+	}
+	chromium.dir = dir
+	// chromium makes a folder for its singleton socket in TMPDIR and
+	// removes it only on a clean exit: give it a temporary folder,
+	// removed when the tests end.
+	tmp, profile := filepath.Join(dir, "tmp"), filepath.Join(dir, "profile")
+	for _, d := range []string{tmp, profile} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			chromium.err = err
+			return
+		}
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(profile),
+		chromedp.Env("TMPDIR="+tmp),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	chromium.ctx = ctx
+	chromium.stop = func() {
+		sctx, scancel := context.WithTimeout(ctx, 10*time.Second)
+		defer scancel()
+		_ = chromedp.Cancel(sctx) // closes it gracefully
+		cancel()
+		cancelAlloc()
+	}
+	if err := chromedp.Do(ctx); err != nil {
+		chromium.err = fmt.Errorf("start chromium %s: %w", path, err)
+		return
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "org.chromium.Chromium.*")); len(left) == 0 {
+		chromium.tmpErr = "chromium made no folder in its TMPDIR " + tmp + ": it writes elsewhere, and leaves it behind"
+	}
+}
+
+// stopChromium stops the shared chromium, if one started, and removes its
+// folders. TestMain calls it when the tests are done.
+func stopChromium() {
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	if chromium.dir != "" {
+		if err := os.RemoveAll(chromium.dir); err != nil {
+			fmt.Fprintf(os.Stderr, "remove %s: %v\n", chromium.dir, err)
+		}
+	}
+}
+
+// MustBrowser opens a browser for the test: a new browser context (its
+// own cookies, storage and cache, as an incognito window) of the test
+// binary's headless chromium, closed when the test ends. It skips the test
+// when there is no chromium — unless LULLABY_E2E=1, which CI sets after
 // installing chromium: then a missing browser fails the test.
 func MustBrowser(tb testing.TB, base string) *browser {
 	tb.Helper()
@@ -98,28 +173,17 @@ func MustBrowser(tb testing.TB, base string) *browser {
 		}
 		tb.Skip("browser test skipped: no chromium found (apt-get install chromium; LULLABY_E2E=1 makes this a failure)")
 	}
-	// chromium makes a folder for its singleton socket in TMPDIR and
-	// removes it only on a clean exit, which a test's end is not: give it
-	// a temporary folder of the test, removed with it.
-	tmp := tb.TempDir()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(tb.TempDir()),
-		chromedp.Env("TMPDIR="+tmp),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	tb.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		tb.Fatalf("start chromium %s: %v", path, err)
+	chromium.once.Do(func() { startChromium(path) })
+	if chromium.err != nil {
+		tb.Fatal(chromium.err)
 	}
-	if left, _ := filepath.Glob(filepath.Join(tmp, "org.chromium.Chromium.*")); len(left) == 0 {
-		tb.Errorf("chromium made no folder in its TMPDIR %s: it writes elsewhere, and leaves it behind", tmp)
+	if chromium.tmpErr != "" {
+		tb.Error(chromium.tmpErr)
+	}
+	ctx, cancel := chromedp.NewContext(chromium.ctx, chromedp.WithNewBrowserContext())
+	tb.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		tb.Fatalf("open a browser context: %v", err)
 	}
 	return &browser{ctx: ctx, base: base, dialogs: acceptDialogs(ctx)}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
-func TestMain(m *testing.M) { cmstest.Main(m) }
+func TestMain(m *testing.M) { cmstest.Main(m, stopChromium) }
 
 // testKey signs the sessions of servers on the shared test database, which
 // has no data folder for a key file.

@@ -112,10 +112,15 @@ func NewWithEnv(tb testing.TB) (*mongodb.DB, map[string]string) {
 	return db, map[string]string{"LULLABY_MONGODB_URI": uri, "LULLABY_MONGODB_DATABASE": name}
 }
 
-// Main runs the tests, then stops the shared embedded server (if one was
-// started), removes its files and exits with the tests' status.
-func Main(m *testing.M) {
+// Main runs the tests, then calls each of after (which stops what the
+// package's tests shared: a browser, say), stops the shared embedded
+// server (if one was started), removes its files and exits with the
+// tests' status.
+func Main(m *testing.M, after ...func()) {
 	code := m.Run()
+	for _, f := range after {
+		f()
+	}
 	if shared.emb != nil {
 		_ = shared.emb.Close()
 	}
