@@ -77,3 +77,27 @@ func MustMatchOpenAPI(tb testing.TB, req *http.Request, r *Resp) {
 		tb.Fatalf("%s %s: response %d does not match admin/openapi.json: %v\nbody: %.2000s", req.Method, req.URL.Path, r.Status, err, r.Body)
 	}
 }
+
+// TestOpenAPIDocument reads the document as a client would: without a
+// session, the file itself, revalidated by its ETag, gzip'd on request.
+func TestOpenAPIDocument(t *testing.T) {
+	t.Parallel()
+	e := MustNewEnv(t)
+	want, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.Do(t, Req{Method: "GET", Path: api + "/openapi.json"}).MustStatus(t, http.StatusOK)
+	etag := r.Header.Get("ETag")
+	if !bytes.Equal(r.Body, want) || r.Header.Get("Cache-Control") != "no-cache" || !strings.HasPrefix(etag, `"`) ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET openapi.json: headers %v, %d bytes (want %d)", r.Header, len(r.Body), len(want))
+	}
+	e.Do(t, Req{Method: "GET", Path: api + "/openapi.json", Header: map[string]string{"If-None-Match": etag}}).MustStatus(t, http.StatusNotModified)
+	gz := e.Do(t, Req{Method: "GET", Path: api + "/openapi.json", Header: map[string]string{"Accept-Encoding": "gzip"}}).MustStatus(t, http.StatusOK)
+	if gz.Header.Get("Content-Encoding") != "gzip" || gz.Header.Get("ETag") == etag || len(gz.Body) >= len(want)/4 {
+		t.Errorf("gzip: headers %v, %d bytes", gz.Header, len(gz.Body))
+	}
+	e.Do(t, Req{Method: "GET", Path: api + "/openapi.json", Header: map[string]string{"If-None-Match": `W/` + gz.Header.Get("ETag"), "Accept-Encoding": "gzip"}}).
+		MustStatus(t, http.StatusNotModified)
+}
