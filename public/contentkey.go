@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/readmodel"
@@ -38,6 +39,9 @@ var (
 	errBadContentKey = &cms.Error{Kind: cms.KindForbidden, Op: "public.contentKey",
 		Message: "Unknown Content API Key",
 		Fields:  map[string]string{"key": "This content key is unknown or was revoked."}}
+	errContentKeyTwice = &cms.Error{Kind: cms.KindInvalid, Op: "public.contentKey",
+		Message: "Send one content key.",
+		Fields:  map[string]string{"key": "?key= is given more than once."}}
 )
 
 // contentKey is the content-key middleware of a content surface: register
@@ -53,7 +57,11 @@ func (a *API) contentKey(c *fiber.Ctx) error {
 	}
 	secret, fromHeader := c.Request().Header.PeekBytes(headerContentKey), true
 	if len(secret) == 0 {
-		secret, fromHeader = c.Context().QueryArgs().PeekBytes(queryContentKey), false
+		args := c.Context().QueryArgs()
+		secret, fromHeader = args.PeekBytes(queryContentKey), false
+		if len(secret) > 0 && queryKeys(args) > 1 {
+			return errContentKeyTwice // which one would be meant?
+		}
 	}
 	var k *readmodel.ContentKey
 	if len(secret) > 0 {
@@ -65,8 +73,7 @@ func (a *API) contentKey(c *fiber.Ctx) error {
 		// or none is no reason to refuse.
 		return c.Next()
 	case len(secret) == 0:
-		c.Response().Header.SetCanonical(headerWWWAuth, valueWWWAuth)
-		return errNoContentKey
+		return errNoContentKey // with WWW-Authenticate when answered 401 (sendError)
 	case k == nil:
 		return errBadContentKey
 	}
@@ -90,6 +97,17 @@ func (a *API) contentKey(c *fiber.Ctx) error {
 		h.SetCanonical(headerVary, valueVaryKey)
 	}
 	return err
+}
+
+// queryKeys counts the ?key= parameters of a query, without allocating.
+func queryKeys(args *fasthttp.Args) int {
+	n := 0
+	for k := range args.All() {
+		if string(k) == "key" {
+			n++
+		}
+	}
+	return n
 }
 
 // keyLimiter enforces each content key's own rate limit with a token

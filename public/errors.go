@@ -61,14 +61,20 @@ func problemOf(err error) problem.Problem {
 }
 
 // sendError is the one error writer of the public surfaces: it logs a
-// 5xx (but 503) as surface's, passes Retry-After on, keeps the answer out
-// of caches and sends body, the dialect's rendering of p, with p's status.
+// 5xx (but 503) as surface's, passes Retry-After on, says how to send a
+// content key on a 401 for one, keeps the answer out of caches and sends
+// body, the dialect's rendering of p, with p's status.
 func (a *API) sendError(c *fiber.Ctx, err error, p problem.Problem, surface string, body []byte, contentType string) error {
 	if p.Status >= 500 && p.Status != http.StatusServiceUnavailable {
 		a.log.Error(surface, "err", err, "method", c.Method(), "path", c.Path(), "requestId", requestID(c))
 	}
 	if p.RetryAfter > 0 && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(p.RetryAfter))
+	}
+	if p.Status == http.StatusUnauthorized && (err == errNoContentKey || err == errBadContentKey) {
+		// How to send a key (RFC 9110 11.6.1: a 401 says how to
+		// authenticate); the Ghost dialect answers an unknown key 401.
+		c.Response().Header.SetCanonical(headerWWWAuth, valueWWWAuth)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, contentType)

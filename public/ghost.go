@@ -1,9 +1,10 @@
 package public
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
@@ -49,7 +50,7 @@ func (a *API) ghostBrowse(res readmodel.GhostResource) fiber.Handler {
 		}
 		b, err := snap.GhostList(res, raw, ghostParams(c))
 		if err != nil {
-			return err
+			return &ghostAction{err, "list " + res.Name()}
 		}
 		return a.sendGhost(c, b)
 	}
@@ -60,10 +61,11 @@ func (a *API) ghostRead(res readmodel.GhostResource, bySlug bool) fiber.Handler 
 	if bySlug {
 		param = "slug"
 	}
+	action := "read " + strings.TrimSuffix(res.Name(), "s")
 	return func(c *fiber.Ctx) error {
 		key := c.Params(param)
 		if len(key) > maxSlugParam {
-			return cms.Errorf(cms.KindNotFound, "public.ghostRead", "Resource not found.")
+			return &ghostAction{res.NotFound(), action}
 		}
 		snap := a.content.Snapshot()
 		raw := c.Request().URI().QueryString()
@@ -72,7 +74,7 @@ func (a *API) ghostRead(res readmodel.GhostResource, bySlug bool) fiber.Handler 
 		}
 		b, err := snap.GhostRead(res, bySlug, key, raw, ghostParams(c))
 		if err != nil {
-			return err
+			return &ghostAction{err, action}
 		}
 		return a.sendGhost(c, b)
 	}

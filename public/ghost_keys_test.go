@@ -2,7 +2,9 @@ package public_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -64,14 +66,15 @@ func TestGhostKeys(t *testing.T) {
 		}
 		MustStatus(t, get(path+"?key="+secret), want)
 		MustStatus(t, getOther(path+"?key="+secret), want)
-		mustGhostError(t, get(path), http.StatusUnauthorized, "UnauthorizedError", "A content key is required.", "key")
-		mustGhostError(t, get(path+"?key=ffffffffffffffffffffffffff"), http.StatusForbidden, "NoPermissionError", "Unknown Content API Key", "key")
+		mustGhostKeyError(t, get(path), ghostNoKey)
+		mustGhostKeyError(t, get(path+"?key=ffffffffffffffffffffffffff"), ghostUnknownKey)
+		mustGhostKeyError(t, get(path+"?key="+secret+"&key="+secret), ghostKeyTwice)
 	}
 	if _, err := cf.Svc.RevokeContentKey(ctx, owner, k.ID); err != nil {
 		t.Fatal(err)
 	}
-	mustGhostError(t, get("/posts/?key="+secret), http.StatusForbidden, "NoPermissionError", "Unknown Content API Key", "key")
-	for deadline := time.Now().Add(5 * time.Second); getOther("/posts/?key="+secret).status != http.StatusForbidden; {
+	mustGhostKeyError(t, get("/posts/?key="+secret), ghostUnknownKey)
+	for deadline := time.Now().Add(5 * time.Second); getOther("/posts/?key="+secret).status != http.StatusUnauthorized; {
 		if time.Now().After(deadline) {
 			t.Fatal("the other instance still takes the revoked key after 5 s")
 		}
@@ -80,3 +83,40 @@ func TestGhostKeys(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Ghost's answers to the key refusals, every member but the random id
+// (services/auth/api-key/content.js and authorize.js in Ghost, rendered
+// by @tryghost/mw-error-handler's jsonErrorRenderer).
+var (
+	ghostNoKey = ghostKeyError{http.StatusForbidden, map[string]any{"message": "Authorization failed",
+		"context": "Unable to determine the authenticated member or integration. Check the supplied Content API Key and ensure cookies are being passed through if member auth is failing.",
+		"type":    "NoPermissionError", "details": nil, "property": nil, "help": nil, "code": nil, "ghostErrorCode": nil}}
+	ghostUnknownKey = ghostKeyError{http.StatusUnauthorized, map[string]any{"message": "Unknown Content API Key", "context": nil,
+		"type": "UnauthorizedError", "details": nil, "property": nil, "help": nil, "code": "UNKNOWN_CONTENT_API_KEY", "ghostErrorCode": nil}}
+	ghostKeyTwice = ghostKeyError{http.StatusBadRequest, map[string]any{"message": "Invalid Request", "context": nil,
+		"type": "BadRequestError", "details": nil, "property": nil, "help": nil, "code": "INVALID_REQUEST", "ghostErrorCode": nil}}
+)
+
+type ghostKeyError struct {
+	status int
+	want   map[string]any
+}
+
+// mustGhostKeyError checks that r is Ghost's answer want, to the member.
+func mustGhostKeyError(tb testing.TB, r response, want ghostKeyError) {
+	tb.Helper()
+	MustStatus(tb, r, want.status)
+	var body struct{ Errors []map[string]any }
+	MustJSON(tb, r.body, &body)
+	if len(body.Errors) != 1 || !uuidPattern.MatchString(fmt.Sprint(body.Errors[0]["id"])) {
+		tb.Fatalf("errors = %s", r.body)
+	}
+	got := body.Errors[0]
+	delete(got, "id")
+	if !maps.Equal(got, want.want) || r.header.Get("Cache-Control") != "no-store" || r.header.Get("Content-Version") == "" {
+		tb.Errorf("error = %s (headers %v),\nwant %v", r.body, r.header, want.want)
+	}
+	if wwwAuth := r.header.Get("WWW-Authenticate"); (wwwAuth != "") != (want.status == http.StatusUnauthorized) {
+		tb.Errorf("status %d with WWW-Authenticate %q", r.status, wwwAuth)
+	}
+}

@@ -252,10 +252,18 @@ func TestGhostPosts(t *testing.T) {
 			}
 		}
 		// A page is not a post, and the other way round.
-		mustGhostError(t, b.f.Get(t, ghostBase+"/posts/slug/"+b.page.Slug+"/"), http.StatusNotFound, "NotFoundError", "Post not found.", "")
-		mustGhostError(t, b.f.Get(t, ghostBase+"/pages/slug/"+b.naps.Slug+"/"), http.StatusNotFound, "NotFoundError", "Page not found.", "")
-		mustGhostError(t, b.f.Get(t, ghostBase+"/posts/0123456789abcdef01234567/"), http.StatusNotFound, "NotFoundError", "Post not found.", "")
-		mustGhostError(t, b.f.Get(t, ghostBase+"/posts/slug/"+strings.Repeat("x", 300)+"/"), http.StatusNotFound, "NotFoundError", "", "")
+		// As Ghost: the endpoint's action in the message, the model's
+		// message as the context.
+		for path, want := range map[string][2]string{
+			"/posts/slug/" + b.page.Slug + "/":              {"Resource not found error, cannot read post.", "Post not found."},
+			"/pages/slug/" + b.naps.Slug + "/":              {"Resource not found error, cannot read page.", "Page not found."},
+			"/posts/0123456789abcdef01234567/":              {"Resource not found error, cannot read post.", "Post not found."},
+			"/posts/slug/" + strings.Repeat("x", 300) + "/": {"Resource not found error, cannot read post.", "Post not found."},
+		} {
+			if ctx := mustGhostError(t, b.f.Get(t, ghostBase+path), http.StatusNotFound, "NotFoundError", want[0], ""); ctx != want[1] {
+				t.Errorf("%s: context %q, want %q", path, ctx, want[1])
+			}
+		}
 	})
 
 	t.Run("Pages", func(t *testing.T) {
@@ -300,7 +308,7 @@ func TestGhostTagsAuthorsSettings(t *testing.T) {
 	}
 	l = b.MustGet(t, "/tags/?filter="+url.QueryEscape("slug:[naps,bedtime]"))
 	mustOrder(t, "tags filtered", slugsOf(l.Tags), "bedtime", "naps")
-	mustGhostError(t, b.f.Get(t, ghostBase+"/tags/slug/nope/"), http.StatusNotFound, "NotFoundError", "Tag not found.", "")
+	mustGhostError(t, b.f.Get(t, ghostBase+"/tags/slug/nope/"), http.StatusNotFound, "NotFoundError", "Resource not found error, cannot read tag.", "")
 
 	l = b.MustGet(t, "/authors/?include=count.posts")
 	if len(l.Authors) != 1 || l.Authors[0]["slug"] != "jo-doe" || l.Authors[0]["count"].(map[string]any)["posts"] != 3.0 ||
@@ -379,23 +387,35 @@ func TestGhostBadInput(t *testing.T) {
 		{"fields=title,bogus", "fields", `"bogus"`},
 		{"formats=mobiledoc", "formats", "mobiledoc"},
 		{"formats=pdf", "formats", `"pdf"`},
-		{"include=comments", "include", `"comments"`},
 		{"order=" + url.QueryEscape("views desc"), "order", `"views desc"`},
 		{"order=" + url.QueryEscape("title sideways"), "order", `"sideways"`},
 		{"limit=0", "limit", "whole number"},
 		{"limit=ten", "limit", "whole number"},
 		{"page=-1", "page", "whole number"},
 	} {
+		// As Ghost: a filter it cannot parse is 400 BadRequestError, with
+		// "Error parsing filter" as the context; another bad parameter is
+		// its input validators' 422 ValidationError.
+		status, typ, message := http.StatusUnprocessableEntity, "ValidationError", "Validation error, cannot list posts."
+		if c.property == "filter" {
+			status, typ, message = http.StatusBadRequest, "BadRequestError", "Request not understood error, cannot list posts."
+		}
 		r := b.f.Get(t, ghostBase+"/posts/?"+c.query)
-		if ctx := mustGhostError(t, r, http.StatusBadRequest, "BadRequestError", "", c.property); !strings.Contains(ctx, c.mention) {
+		ctx := mustGhostError(t, r, status, typ, message, c.property)
+		if !strings.Contains(ctx, c.mention) || c.property == "filter" && !strings.HasPrefix(ctx, "Error parsing filter: ") {
 			t.Errorf("%s: the error does not mention %s: %s", c.query, c.mention, r.body)
 		}
 	}
-	mustGhostError(t, b.f.Get(t, ghostBase+"/tags/?formats=html"), http.StatusBadRequest, "BadRequestError", "", "formats")
-	mustGhostError(t, b.f.Get(t, ghostBase+"/tags/?include=tags"), http.StatusBadRequest, "BadRequestError", "", "include")
-	mustGhostError(t, b.f.Get(t, ghostBase+"/tags/?filter=featured:true"), http.StatusBadRequest, "BadRequestError", "", "filter")
-	mustGhostError(t, b.f.Get(t, ghostBase+"/nothing/"), http.StatusNotFound, "NotFoundError", "", "")
-	mustGhostError(t, b.f.Do(t, httptest.NewRequest(http.MethodPost, ghostBase+"/posts/", nil)), http.StatusNotFound, "NotFoundError", "", "")
+	mustGhostError(t, b.f.Get(t, ghostBase+"/tags/?formats=html"), http.StatusUnprocessableEntity, "ValidationError", "Validation error, cannot list tags.", "formats")
+	mustGhostError(t, b.f.Get(t, ghostBase+"/tags/?filter=featured:true"), http.StatusBadRequest, "BadRequestError", "Request not understood error, cannot list tags.", "filter")
+	mustGhostError(t, b.f.Get(t, ghostBase+"/posts/slug/x/?fields=bogus"), http.StatusUnprocessableEntity, "ValidationError", "Validation error, cannot read post.", "fields")
+	// Includes Ghost does not know are dropped, as Ghost drops them.
+	if l := b.MustGet(t, "/posts/?include=comments,tags,tiers&limit=1"); l.Posts[0]["tags"] == nil || l.Posts[0]["comments"] != false {
+		t.Errorf("include=comments,tags,tiers: %v", l.Posts[0])
+	}
+	MustStatus(t, b.f.Get(t, ghostBase+"/tags/?include=tags"), http.StatusOK)
+	mustGhostError(t, b.f.Get(t, ghostBase+"/nothing/"), http.StatusNotFound, "NotFoundError", "Resource not found", "")
+	mustGhostError(t, b.f.Do(t, httptest.NewRequest(http.MethodPost, ghostBase+"/posts/", nil)), http.StatusNotFound, "NotFoundError", "Resource not found", "")
 }
 
 // mustGhostError checks an error in Ghost's shape: status, type, and the
@@ -422,7 +442,7 @@ func mustGhostError(tb testing.TB, r response, status int, typ, message, propert
 		r.header.Get("Cache-Control") != "no-store" {
 		tb.Errorf("error = %s (headers %v), want type %s message %q", r.body, r.header, typ, message)
 	}
-	if property != "" && (e.Property == nil || *e.Property != property || !strings.HasPrefix(ctx, property+": ")) {
+	if property != "" && (e.Property == nil || *e.Property != property || ctx == "") {
 		tb.Errorf("error = %s, want property %q with context", r.body, property)
 	}
 	return ctx

@@ -98,12 +98,14 @@ func mustKeyProblem(tb testing.TB, what string, r appResponse, status int, ghost
 		tb.Fatalf("%s: %d (Cache-Control %q) %s, want %d no-store", what, r.status, r.header.Get("Cache-Control"), r.body, status)
 	}
 	if ghost {
+		// Ghost's own answers: no key 403 "Authorization failed", an
+		// unknown or revoked one 401 "Unknown Content API Key".
 		var g struct {
-			Errors []struct{ Type, Message, Property string }
+			Errors []struct{ Type, Message string }
 		}
-		want := map[int]string{401: "UnauthorizedError", 403: "NoPermissionError"}[status]
-		if json.Unmarshal(r.body, &g) != nil || len(g.Errors) != 1 || g.Errors[0].Type != want || g.Errors[0].Property != "key" {
-			tb.Errorf("%s: body %s, want Ghost's %s naming key", what, r.body, want)
+		want := map[int][2]string{401: {"UnauthorizedError", "Unknown Content API Key"}, 403: {"NoPermissionError", "Authorization failed"}}[status]
+		if json.Unmarshal(r.body, &g) != nil || len(g.Errors) != 1 || g.Errors[0].Type != want[0] || g.Errors[0].Message != want[1] {
+			tb.Errorf("%s: body %s, want Ghost's %s %q", what, r.body, want[0], want[1])
 		}
 		return
 	}
@@ -148,8 +150,8 @@ func TestContentKeys(t *testing.T) {
 		if !strings.Contains(r.header.Get("WWW-Authenticate"), "X-Lullaby-Key") {
 			t.Errorf("WWW-Authenticate %q", r.header.Get("WWW-Authenticate"))
 		}
-		mustKeyProblem(t, "Ghost", get("/ghost/api/content/posts/"), 401, true)
-		mustKeyProblem(t, "Ghost, empty key", get("/ghost/api/content/settings/?key="), 401, true)
+		mustKeyProblem(t, "Ghost", get("/ghost/api/content/posts/"), 403, true)
+		mustKeyProblem(t, "Ghost, empty key", get("/ghost/api/content/settings/?key="), 403, true)
 	})
 	t.Run("Good", func(t *testing.T) {
 		r := get("/api/v1/posts", "X-Lullaby-Key", web.Secret)
@@ -166,7 +168,9 @@ func TestContentKeys(t *testing.T) {
 	t.Run("Unknown", func(t *testing.T) {
 		mustKeyProblem(t, "our API", get("/api/v1/posts", "X-Lullaby-Key", "00000000000000000000000000"), 403, false)
 		mustKeyProblem(t, "our API, short", get("/api/v1/posts?key=abc"), 403, false)
-		mustKeyProblem(t, "Ghost", get("/ghost/api/content/posts/?key=00000000000000000000000000"), 403, true)
+		mustKeyProblem(t, "Ghost", get("/ghost/api/content/posts/?key=00000000000000000000000000"), 401, true)
+		// Which of two keys would be meant? Refused, as Ghost refuses it.
+		mustKeyProblem(t, "our API, twice", get("/api/v1/posts?key="+app.Secret+"&key="+app.Secret), 400, false)
 	})
 	t.Run("StillOpen", func(t *testing.T) {
 		for _, path := range []string{"/api/v1/openapi.json", "/feed.xml", "/feed.atom", "/feed.json", "/sitemap.xml", "/robots.txt"} {
@@ -203,7 +207,7 @@ func TestContentKeys(t *testing.T) {
 			t.Fatalf("revoke: %d %s", r.status, r.body)
 		}
 		mustKeyProblem(t, "our API", get("/api/v1/posts", "X-Lullaby-Key", web.Secret), 403, false)
-		mustKeyProblem(t, "Ghost", get("/ghost/api/content/posts/?key="+web.Secret), 403, true)
+		mustKeyProblem(t, "Ghost", get("/ghost/api/content/posts/?key="+web.Secret), 401, true)
 		if r := get("/api/v1/posts", "X-Lullaby-Key", app.Secret); r.status != 200 {
 			t.Errorf("the other key: %d %s", r.status, r.body)
 		}

@@ -165,7 +165,7 @@ func TestGhostContentAPIClient(t *testing.T) {
 	if got.BadFilter == nil || got.BadFilter.Name != "BadRequestError" || !strings.Contains(got.BadFilter.Context, `"~"`) {
 		t.Errorf("an unsupported filter gave %+v", got.BadFilter)
 	}
-	if got.Missing == nil || got.Missing.Name != "NotFoundError" || got.Missing.Message != "Post not found." {
+	if got.Missing == nil || got.Missing.Name != "NotFoundError" || got.Missing.Message != "Resource not found error, cannot read post." {
 		t.Errorf("a missing post gave %+v", got.Missing)
 	}
 

@@ -49,6 +49,12 @@ func (r GhostResource) singular() string {
 	return "Post"
 }
 
+// NotFound is the error of a read of r that finds nothing: NotFound,
+// worded as Ghost words it ("Post not found.").
+func (r GhostResource) NotFound() error {
+	return cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.GhostRead", "%s not found.", r.singular())
+}
+
 // GhostParams are the raw query values of a Ghost request; unknown
 // parameters (key, absolute_urls, cache busters) are not read.
 type GhostParams struct {
@@ -132,10 +138,10 @@ func parseGhostQuery(r GhostResource, p GhostParams) (ghostQuery, error) {
 			included |= 1<<gfAuthors | 1<<gfPrimaryAuthor
 		case !isPost && inc == "count.posts":
 			q.counts = true
-		default:
-			pr.Add("include", "Cannot include "+strconv.Quote(truncate(inc, 60))+"; "+r.Name()+" can include "+
-				map[bool]string{true: "tags and authors.", false: "count.posts."}[isPost])
 		}
+		// Anything else is dropped without an error, as Ghost's input
+		// validator drops includes it does not know (a theme may ask for
+		// Ghost's tiers or counts that Lullaby does not have).
 	}
 	formats := fieldMask(1) << gfHTML
 	if p.Formats != "" {
@@ -555,7 +561,7 @@ func (s *Snapshot) GhostRead(r GhostResource, bySlug bool, key string, raw []byt
 		err.(*cms.Error).Message = "Validation error, cannot read " + strings.ToLower(r.singular()) + "."
 		return nil, err
 	}
-	notFound := cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.GhostRead", "%s not found.", r.singular())
+	notFound := r.NotFound()
 	var obj []byte // a tag's or the author's object
 	var e *postEntry
 	var id string // what the body is of
