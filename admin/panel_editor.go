@@ -73,14 +73,17 @@ type editorPage struct {
 	Action     string // where the form posts
 	Status     statusView
 	Categories []categoryOption
-	Revisions  []revisionItem   // newest first, at most editorRevisions
-	MoreRevs   int              // how many more the revisions page lists
-	SiteURL    string           // the site's URL from the settings, "" if unset
-	SiteCTA    cms.CallToAction // the site's call to action, which posts without their own show
-	SlugAuto   bool             // the slug still follows the title
-	StorageKey string           // the localStorage key of her unsaved text
-	SEOTitle   lengthHint
-	SEODesc    lengthHint
+	Revisions  []revisionItem // newest first, at most editorRevisions
+	MoreRevs   int            // how many more the revisions page lists
+	SiteURL    string         // the site's URL from the settings, "" if unset
+	// PreviewOnSite: the settings have a preview URL template, so
+	// "Preview on site" can open her frontend.
+	PreviewOnSite bool
+	SiteCTA       cms.CallToAction // the site's call to action, which posts without their own show
+	SlugAuto      bool             // the slug still follows the title
+	StorageKey    string           // the localStorage key of her unsaved text
+	SEOTitle      lengthHint
+	SEODesc       lengthHint
 	// PreviewHTML is the body as the fields show it, rendered and
 	// sanitised by cms.RenderMarkdown: the preview before the script
 	// takes over, and without it.
@@ -209,6 +212,7 @@ func (a *Admin) editorPageFor(c *fiber.Ctx, post *cms.Post, f postForm, errs map
 		return p, err
 	}
 	p.SiteURL, p.SiteCTA = strings.TrimRight(settings.Site.URL, "/"), settings.CallToAction
+	p.PreviewOnSite = settings.PreviewURL != ""
 	p.Images = a.editorImagesFor(ctx, post, f, p.Errors)
 	style := cms.StyleAPA
 	if settings.CitationStyle == cms.StyleAMA {

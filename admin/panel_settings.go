@@ -64,6 +64,8 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 	if c.FormValue("publicAPI") != "" { // the page has the public API section
 		s.RequireContentKey = c.FormValue("requireContentKey") != ""
 		in.RequireContentKey = &s.RequireContentKey
+		s.PreviewURL = v("previewUrl")
+		in.PreviewURL = &s.PreviewURL
 	}
 	if n, ok := formVersion(c); ok {
 		in.Version, s.Version = &n, n

@@ -46,6 +46,7 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Post("/posts/:id/pending/publish", auth, body, a.handlePendingPublish)
 	api.Post("/posts/:id/pending/restore", auth, body, a.handlePendingRestore)
 	api.Delete("/posts/:id/pending", auth, a.handlePendingDelete)
+	api.Post("/posts/:id/preview-token", auth, a.handlePreviewToken)
 	api.Get("/posts/:id/revisions", auth, a.handleRevisionList)
 	api.Get("/posts/:id/revisions/:rid", auth, a.handleRevisionGet)
 	api.Post("/posts/:id/revisions/:rid/restore", auth, body, a.handleRevisionRestore)

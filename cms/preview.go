@@ -33,15 +33,7 @@ func (s *Service) PreviewPost(ctx context.Context, id string, in PostInput) (*Pr
 		}
 	}
 	in.apply(p, s.timeNow())
-	if p.Slug == "" {
-		p.Slug = Slugify(p.Title)
-	}
-	if p.PublishedAt.IsZero() {
-		p.PublishedAt = p.PublishAt
-	}
-	if p.PublishedAt.IsZero() {
-		p.PublishedAt = s.timeNow()
-	}
+	asPublished(p, s.timeNow())
 	p.UpdatedAt = s.timeNow()
 	if err := s.resolveImages(ctx, op, p); err != nil {
 		return nil, err

@@ -22,6 +22,9 @@ type Service struct {
 	maxUpload int64
 	crossref  *crossrefClient // nil: DOI lookups off
 
+	previewTTL time.Duration // lifetime of preview tokens (preview_token.go)
+	previewKey *previewKey   // their signing key, once read
+
 	// crash, when set (by tests only), is asked at each step of a save
 	// that features a post ("marked", "committed"); true stops the save
 	// there as if the process had died (featured.go).
@@ -69,6 +72,9 @@ type ServiceConfig struct {
 	CrossrefURL string
 	// Webhooks tunes the checks of webhook targets.
 	Webhooks WebhookConfig
+	// PreviewTTL is how long a preview token works (default
+	// DefaultPreviewTTL).
+	PreviewTTL time.Duration
 }
 
 // DefaultMaxUploadBytes is the default upload size limit: 20 MiB.
@@ -91,6 +97,9 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
+	if cfg.PreviewTTL <= 0 {
+		cfg.PreviewTTL = DefaultPreviewTTL
+	}
 	cr, err := newCrossrefClient(cfg.CrossrefURL)
 	if err != nil {
 		return nil, err
@@ -99,7 +108,7 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 		cfg.Webhooks.Resolver = net.DefaultResolver
 	}
 	return &Service{store: cfg.Store, content: cfg.Publisher, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes, crossref: cr,
-		webhooks: cfg.Webhooks, webhookWake: make(chan struct{}, 1)}, nil
+		webhooks: cfg.Webhooks, webhookWake: make(chan struct{}, 1), previewTTL: cfg.PreviewTTL, previewKey: &previewKey{}}, nil
 }
 
 // timeNow returns the current time in UTC at millisecond precision, the

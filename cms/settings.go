@@ -21,9 +21,13 @@ type Settings struct {
 	RequireOwnerTwoFactor bool `json:"requireOwnerTwoFactor"`
 	// RequireContentKey makes the public APIs answer only requests that
 	// carry a content key (ContentKey); off, the content is public.
-	RequireContentKey bool      `json:"requireContentKey"`
-	Version           int       `json:"version"`
-	UpdatedAt         time.Time `json:"updatedAt,omitzero"`
+	RequireContentKey bool `json:"requireContentKey"`
+	// PreviewURL is where "Preview on site" opens a draft on her
+	// frontend: a URL template with {token} and optionally {slug} and
+	// {id} (see PreviewURLProblem, PreviewLink); "" when not set.
+	PreviewURL string    `json:"previewUrl"`
+	Version    int       `json:"version"`
+	UpdatedAt  time.Time `json:"updatedAt,omitzero"`
 }
 
 // SiteSettings names and describes the site.
@@ -81,7 +85,9 @@ type SettingsInput struct {
 	RequireOwnerTwoFactor *bool `json:"requireOwnerTwoFactor"`
 	// RequireContentKey: see Settings.
 	RequireContentKey *bool `json:"requireContentKey"`
-	Version           *int  `json:"version"`
+	// PreviewURL: see Settings; "" removes it.
+	PreviewURL *string `json:"previewUrl"`
+	Version    *int    `json:"version"`
 }
 
 func (in *SettingsInput) apply(s *Settings) {
@@ -108,6 +114,9 @@ func (in *SettingsInput) apply(s *Settings) {
 	}
 	if in.RequireContentKey != nil {
 		s.RequireContentKey = *in.RequireContentKey
+	}
+	if in.PreviewURL != nil {
+		s.PreviewURL = trim(*in.PreviewURL)
 	}
 	if in.CORSOrigins != nil {
 		out := []string{}
@@ -163,6 +172,11 @@ func (s *Settings) Validate() error {
 	}
 	if !s.CitationStyle.Valid() {
 		pr.Add("citationStyle", "Must be apa or ama.")
+	}
+	if s.PreviewURL != "" {
+		if msg := PreviewURLProblem(s.PreviewURL); msg != "" {
+			pr.Add("previewUrl", msg)
+		}
 	}
 	if msg := originsProblem(s.CORSOrigins); msg != "" {
 		pr.Add("corsOrigins", msg)

@@ -46,6 +46,9 @@ func (a *API) handlePost(c *fiber.Ctx) error {
 	if len(slug) > maxSlugParam {
 		return cms.Errorf(cms.KindNotFound, "public.Post", "No published post has this slug.")
 	}
+	if isPreview(c) {
+		return a.previewPost(c, slug)
+	}
 	body, moved, err := a.content.Snapshot().Post(slug)
 	if err != nil {
 		return err

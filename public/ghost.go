@@ -67,6 +67,9 @@ func (a *API) ghostRead(res readmodel.GhostResource, bySlug bool) fiber.Handler 
 		if len(key) > maxSlugParam {
 			return &ghostAction{res.NotFound(), action}
 		}
+		if (res == readmodel.GhostPosts || res == readmodel.GhostPages) && isPreview(c) {
+			return a.ghostPreview(c, res, bySlug, key)
+		}
 		snap := a.content.Snapshot()
 		raw := c.Request().URI().QueryString()
 		if b := snap.GhostCachedRead(res, bySlug, key, raw); b != nil {

@@ -22,6 +22,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 	"github.com/lullabycms/lullaby/public"
 )
 
@@ -39,6 +41,13 @@ type fixture struct {
 	svc   *cms.Service
 	app   *fiber.App
 	owner *cms.User
+	db    *mongodb.DB
+}
+
+// previews opens preview tokens as cmd/lullaby wires it.
+type previews struct {
+	*cms.Service
+	*readmodel.ReadModel
 }
 
 func MustFixture(tb testing.TB, corsOrigins ...string) *fixture {
@@ -46,7 +55,8 @@ func MustFixture(tb testing.TB, corsOrigins ...string) *fixture {
 	cf := cmstest.MustService(tb)
 	rm, svc := cf.Read, cf.Svc
 	rm.SetPublicURL(testPublicURL + "/")
-	api, err := public.New(public.Config{Content: rm, Logger: cmstest.Logger(), CORSOrigins: corsOrigins, Media: svc})
+	api, err := public.New(public.Config{Content: rm, Logger: cmstest.Logger(), CORSOrigins: corsOrigins, Media: svc,
+		Previews: previews{svc, rm}})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -58,7 +68,7 @@ func MustFixture(tb testing.TB, corsOrigins ...string) *fixture {
 	if err := rm.Reload(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	return &fixture{svc: svc, app: app, owner: &cms.User{ID: cms.NewID(), Name: "Owner", Role: cms.RoleOwner}}
+	return &fixture{svc: svc, app: app, owner: &cms.User{ID: cms.NewID(), Name: "Owner", Role: cms.RoleOwner}, db: cf.DB}
 }
 
 func (f *fixture) MustCategory(tb testing.TB, name string) *cms.Category {

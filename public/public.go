@@ -39,6 +39,9 @@ type Config struct {
 	// Views counts the reads reported by POST /posts/{slug}/views
 	// (views.go); optional: without it beacons are answered, not counted.
 	Views ViewRecorder
+	// Previews opens draft preview tokens (preview.go); optional:
+	// without it a preview token is refused.
+	Previews Previews
 	// Quizzes rate-limits quiz answers per client and counts their results
 	// (quiz.go); optional: without it answers are neither limited nor
 	// counted.
@@ -59,6 +62,7 @@ type API struct {
 	mediaLoads   mediaLoads
 	views        ViewRecorder // nil: beacons not counted
 	quizzes      QuizRecorder // nil: quiz answers not limited or counted
+	previews     Previews     // nil: previews refused
 	keyLimits    keyLimiter   // content keys' own rate limits (contentkey.go)
 	// proxyMatcher is the mounting app's trusted proxies (see clientIP).
 	proxyMatcher atomic.Pointer[clientip.Resolver]
@@ -80,7 +84,7 @@ func New(cfg Config) (*API, error) {
 	}
 	a := &API{content: cfg.Content, log: cfg.Logger, origins: map[string]bool{}, cacheControl: []byte(cfg.CacheControl),
 		openapi: readmodel.NewBody(openAPIDocument), media: cfg.Media, mediaCache: newMediaLRU(cfg.MediaCacheBytes),
-		views: cfg.Views, quizzes: cfg.Quizzes}
+		views: cfg.Views, quizzes: cfg.Quizzes, previews: cfg.Previews}
 	for _, o := range cfg.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		switch o {

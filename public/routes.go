@@ -13,6 +13,7 @@ func (a *API) Routes(r fiber.Router) {
 	r.Get("/site", a.handleSite)
 	r.Get("/posts", a.handlePostList)
 	r.Get("/posts/:slug", a.handlePost)
+	r.Get("/preview", a.handlePreview)
 	r.Get("/redirects", a.handleRedirects)
 	r.Post("/posts/:slug/views", a.handleView)
 	r.Get("/lists", a.handleLists)

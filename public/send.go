@@ -26,15 +26,7 @@ func (a *API) send(c *fiber.Ctx, b *readmodel.Body) error { return a.sendType(c,
 func (a *API) sendType(c *fiber.Ctx, b *readmodel.Body, contentType []byte) error {
 	h := &c.Response().Header
 	req := &c.Request().Header
-	body, etag, enc := b.JSON, b.ETagBytes(), []byte(nil)
-	if ae := req.PeekBytes(headerAcceptEncoding); len(ae) > 0 {
-		switch {
-		case acceptsEncoding(ae, "br") && b.Brotli() != nil:
-			body, etag, enc = b.Brotli(), b.BrotliETag(), valueBrotli
-		case acceptsEncoding(ae, "gzip") && b.Gzip() != nil:
-			body, etag, enc = b.Gzip(), b.GzipETag(), valueGzip
-		}
-	}
+	body, etag, enc := chooseEncoding(c, b)
 	h.SetCanonical(headerETag, etag)
 	h.SetCanonical(headerCacheControl, a.cacheControl)
 	h.SetCanonical(headerVary, valueVary)
@@ -46,6 +38,21 @@ func (a *API) sendType(c *fiber.Ctx, b *readmodel.Body, contentType []byte) erro
 		h.SetCanonical(headerContentEncoding, enc)
 	}
 	return c.Send(body)
+}
+
+// chooseEncoding returns the best encoding of b the client accepts: the
+// bytes, their ETag and the Content-Encoding (nil for none).
+func chooseEncoding(c *fiber.Ctx, b *readmodel.Body) (body, etag, enc []byte) {
+	body, etag = b.JSON, b.ETagBytes()
+	if ae := c.Request().Header.PeekBytes(headerAcceptEncoding); len(ae) > 0 {
+		switch {
+		case acceptsEncoding(ae, "br") && b.Brotli() != nil:
+			return b.Brotli(), b.BrotliETag(), valueBrotli
+		case acceptsEncoding(ae, "gzip") && b.Gzip() != nil:
+			return b.Gzip(), b.GzipETag(), valueGzip
+		}
+	}
+	return body, etag, nil
 }
 
 // Header names and values, canonical and ready, so that sending a body

@@ -198,6 +198,9 @@ func (a *API) wpPagingLinks(c *fiber.Ctx, snap *readmodel.Snapshot, raw []byte, 
 func (a *API) wpRead(res readmodel.WPResource) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id := c.Params("id")
+		if res == readmodel.WPPosts && isPreview(c) {
+			return a.wpPreview(c, id)
+		}
 		if len(id) > 20 {
 			return wpNotFound[res]
 		}

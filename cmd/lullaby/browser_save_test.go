@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,16 @@ import (
 // in at next.
 func mustEditorSession(t *testing.T, next string) (*running, *browser, *cms.User) {
 	t.Helper()
-	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
+	return mustEditorSessionWith(t, next, nil)
+}
+
+// mustEditorSessionWith is mustEditorSession with more of the
+// environment set (env's entries win).
+func mustEditorSessionWith(t *testing.T, next string, env map[string]string) (*running, *browser, *cms.User) {
+	t.Helper()
+	all := map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"}
+	maps.Copy(all, env)
+	r := MustStart(t, all)
 	b := MustBrowser(t, r.base)
 	creds := map[string]string{"email": "jo@example.com", "name": "Jo Rivers", "password": "a long enough password"}
 	MustCall(t, 201, "POST", r.base+"/admin/api/v1/setup", "", creds, nil)

@@ -65,9 +65,12 @@ type config struct {
 	ViewsFlushEvery time.Duration
 	PopularWindow   cms.ViewWindow
 	PopularEvery    time.Duration
+	// PreviewTTL is how long a draft preview token works.
+	PreviewTTL time.Duration
 
 	// The view settings as read, before parse.
 	viewsFlushStr, popularWindowStr, popularEveryStr string
+	previewTTLStr                                    string
 
 	// BackupDir is the folder of the scheduled backups ("" for none);
 	// they run daily at BackupAt past midnight in BackupZone, or every
@@ -109,6 +112,7 @@ func (c *config) settings() []setting {
 		{"LULLABY_VIEWS_FLUSH_INTERVAL", "views-flush-interval", "5s", "how often post views counted in memory are written to the database (and at shutdown)", &c.viewsFlushStr},
 		{"LULLABY_POPULAR_WINDOW", "popular-window", "30d", "span of the popular posts list: <n>d (e.g. 7d, 30d) or all", &c.popularWindowStr},
 		{"LULLABY_POPULAR_INTERVAL", "popular-interval", "5m", "how often popular posts are recomputed from the view counts", &c.popularEveryStr},
+		{"LULLABY_PREVIEW_TTL", "preview-ttl", "1h", "how long the link of \"Preview on site\" lets her frontend read a draft (at least 1s, at most 720h)", &c.previewTTLStr},
 		{"LULLABY_CROSSREF_URL", "crossref-url", "", "Crossref REST API for looking DOIs up when importing references, e.g. https://api.crossref.org (empty: off)", &c.CrossrefURL},
 		{"LULLABY_BACKUP_DIR", "backup-dir", "", "folder for scheduled backups (empty: off); each is an export with users' password hashes, mode 0600", &c.BackupDir},
 		{"LULLABY_BACKUP_AT", "backup-at", "03:00", "time of day of the daily backup: HH:MM in UTC, or HH:MM and a time zone, e.g. 03:00 Europe/Berlin", &c.backupAtStr},
@@ -160,6 +164,9 @@ func (c *config) parse() error {
 	c.ShutdownTimeout = dur("LULLABY_SHUTDOWN_TIMEOUT", c.shutdownStr, 0)
 	c.ViewsFlushEvery = dur("LULLABY_VIEWS_FLUSH_INTERVAL", c.viewsFlushStr, 10*time.Millisecond)
 	c.PopularEvery = dur("LULLABY_POPULAR_INTERVAL", c.popularEveryStr, 10*time.Millisecond)
+	if c.PreviewTTL = dur("LULLABY_PREVIEW_TTL", c.previewTTLStr, time.Second); c.PreviewTTL > 720*time.Hour && err == nil {
+		err = fmt.Errorf("LULLABY_PREVIEW_TTL: %q is longer than 720h", c.previewTTLStr)
+	}
 	if w, ok := cms.ParseViewWindow(strings.TrimSpace(c.popularWindowStr)); ok {
 		c.PopularWindow = w
 	} else if err == nil {

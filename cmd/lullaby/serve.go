@@ -110,7 +110,7 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 // newService builds the service over db and rm as configured.
 func newService(cfg *config, db *mongodb.DB, rm *readmodel.ReadModel, log *slog.Logger) (*cms.Service, error) {
 	return cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: log, Images: imaging.Processor{},
-		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL})
+		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL, PreviewTTL: cfg.PreviewTTL})
 }
 
 // newServer opens the database, loads the read model and builds the app.
@@ -177,7 +177,8 @@ func (s *server) init(ctx context.Context) error {
 	if s.quizzes, err = cms.NewQuizCounter(cms.QuizCounterConfig{Store: s.db, Logger: s.log}); err != nil {
 		return err
 	}
-	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, CORSOrigins: s.cfg.CORSOrigins, Media: s.svc, Views: s.views, Quizzes: s.quizzes})
+	pub, err := public.New(public.Config{Content: s.rm, Logger: s.log, CORSOrigins: s.cfg.CORSOrigins, Media: s.svc, Views: s.views, Quizzes: s.quizzes,
+		Previews: previews{s.svc, s.rm}})
 	if err != nil {
 		return err
 	}
@@ -337,4 +338,11 @@ func (s *server) ready(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "content": "not loaded"})
 	}
 	return c.JSON(fiber.Map{"status": "ok", "contentVersion": s.rm.Snapshot().Version()})
+}
+
+// previews opens draft preview tokens for the public API: the domain
+// verifies the token and reads the post, the read model shapes it.
+type previews struct {
+	*cms.Service
+	*readmodel.ReadModel
 }

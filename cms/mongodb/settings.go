@@ -63,6 +63,7 @@ type settingsDoc struct {
 	CitationStyle string          `bson:"citationStyle"`
 	OwnerTwoFA    bool            `bson:"requireOwnerTwoFactor"`
 	RequireKey    bool            `bson:"requireContentKey"`
+	PreviewURL    string          `bson:"previewUrl,omitempty"`
 	Version       int             `bson:"version"`
 	UpdatedAt     *time.Time      `bson:"updatedAt"`
 }
@@ -77,6 +78,7 @@ func toSettingsDoc(s *cms.Settings) *settingsDoc {
 		CitationStyle: string(s.CitationStyle),
 		OwnerTwoFA:    s.RequireOwnerTwoFactor,
 		RequireKey:    s.RequireContentKey,
+		PreviewURL:    s.PreviewURL,
 		Version:       s.Version,
 		UpdatedAt:     toTime(s.UpdatedAt),
 	}
@@ -92,6 +94,7 @@ func (d *settingsDoc) settings() *cms.Settings {
 		CitationStyle:         cmp.Or(cms.CitationStyle(d.CitationStyle), cms.StyleAPA),
 		RequireOwnerTwoFactor: d.OwnerTwoFA,
 		RequireContentKey:     d.RequireKey,
+		PreviewURL:            d.PreviewURL,
 		Version:               d.Version,
 		UpdatedAt:             fromTime(d.UpdatedAt),
 	}

@@ -23,7 +23,8 @@
 //     here like a draft, through /admin/api/v1/posts/:id/pending, and
 //     published by Update), Ctrl/Cmd-S and the warning before leaving
 //     with unsaved changes.
-// window.lullabyEditor exposes a little of it for the browser tests.
+// window.lullabyEditor exposes a little of it for the browser tests and
+// for editor-preview-site.js ("Preview on site" saves first).
 (function () {
   "use strict";
 
@@ -867,6 +868,8 @@
       getBody: getBody,
       setBody: function (text) { setBody(text); changed(); },
       save: autosave,
+      canAutosave: canAutosave,
+      dirty: dirty,
       slugify: slugify
     };
   }
