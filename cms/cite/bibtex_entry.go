@@ -86,6 +86,10 @@ func (e *bibEntry) reference() (Reference, error) {
 	if c.PMID == "" && strings.EqualFold(strings.TrimSpace(e.fields["eprinttype"]), "pubmed") {
 		c.PMID = strings.TrimSpace(f("eprint"))
 	}
+	c.PMCID = strings.TrimSpace(f("pmcid"))
+	if i, err := NormalizeISBN(f("isbn")); err == nil && c.Type != Article {
+		c.ISBN = i
+	}
 	c.URL = strings.TrimSpace(rawURL(e.fields["url"]))
 	if c.URL == "" {
 		if hp := e.fields["howpublished"]; strings.Contains(hp, `\url{`) {

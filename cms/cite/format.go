@@ -704,6 +704,8 @@ type CSLItem struct {
 	PublisherPlace string    `json:"publisher-place,omitempty"`
 	DOI            string    `json:"DOI,omitempty"`
 	PMID           string    `json:"PMID,omitempty"`
+	PMCID          string    `json:"PMCID,omitempty"`
+	ISBN           string    `json:"ISBN,omitempty"`
 	URL            string    `json:"URL,omitempty"`
 }
 
@@ -727,6 +729,8 @@ func CSLJSON(c *Reference) CSLItem {
 		PublisherPlace: c.PublisherPlace,
 		DOI:            usableDOI(c),
 		PMID:           c.PMID,
+		PMCID:          c.PMCID,
+		ISBN:           c.ISBN,
 		URL:            usableURL(c),
 	}
 	if !Type(it.Type).Valid() {

@@ -100,6 +100,8 @@ type Reference struct {
 	PublisherPlace string
 	DOI            string // bare: "10.1542/peds.2011-3467"
 	PMID           string // digits
+	PMCID          string // "PMC" and digits
+	ISBN           string // the 13 digits of an ISBN-13
 	URL            string // http(s) only
 	Accessed       string // YYYY-MM-DD
 }
@@ -113,11 +115,14 @@ func ValidKey(s string) bool { return keyRE.MatchString(s) }
 
 // Error is input cite cannot read or accept. Field names the input at
 // fault ("text" for BibTeX or RIS, "doi"); Message is for people; TooLarge
-// marks input over MaxImportBytes or MaxImportEntries.
+// marks input over MaxImportBytes or MaxImportEntries; NoRecord marks a
+// well-formed answer of a catalogue (PubMed, Open Library) that holds no
+// record for the identifier asked about.
 type Error struct {
 	Field    string
 	Message  string
 	TooLarge bool
+	NoRecord bool
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -204,11 +209,12 @@ func allDigits(s string) bool {
 // Normalize tidies the reference in place: every string is trimmed, inner
 // runs of white space (tabs and newlines included) become one space and
 // other control characters are dropped, the key is lower-cased, empty
-// names are dropped and a DOI in any accepted spelling becomes the bare
-// DOI (a DOI that cannot be normalised is left as it is).
+// names are dropped, a DOI in any accepted spelling becomes the bare
+// DOI, a PMCID "PMC" and digits and an ISBN its 13 digits (what cannot be
+// normalised is left as it is).
 func (r *Reference) Normalize() {
 	for _, p := range []*string{&r.Key, &r.Title, &r.Container, &r.ContainerShort, &r.Volume, &r.Issue, &r.Pages,
-		&r.ArticleNumber, &r.Edition, &r.Publisher, &r.PublisherPlace, &r.DOI, &r.PMID, &r.URL, &r.Accessed} {
+		&r.ArticleNumber, &r.Edition, &r.Publisher, &r.PublisherPlace, &r.DOI, &r.PMID, &r.PMCID, &r.ISBN, &r.URL, &r.Accessed} {
 		*p = CollapseSpace(*p)
 	}
 	r.Key = strings.ToLower(r.Key)
@@ -217,6 +223,16 @@ func (r *Reference) Normalize() {
 	if r.DOI != "" {
 		if d, err := NormalizeDOI(r.DOI); err == nil {
 			r.DOI = d
+		}
+	}
+	if r.PMCID != "" {
+		if p, ok := NormalizePMCID(r.PMCID); ok {
+			r.PMCID = p
+		}
+	}
+	if r.ISBN != "" {
+		if i, err := NormalizeISBN(r.ISBN); err == nil {
+			r.ISBN = i
 		}
 	}
 }

@@ -265,6 +265,13 @@ func (r *risRecord) reference() (Reference, error) {
 		c.Year, c.Month, c.Day = y, 0, 0 // the publication year wins over a differing DA
 	}
 	c.PMID = risPMID(r)
+	// SN is the ISSN of a journal and the ISBN of a book.
+	if i, err := NormalizeISBN(r.first("SN")); err == nil && c.Type != Article {
+		c.ISBN = i
+	}
+	if p, ok := NormalizePMCID(r.first("C2")); ok && strings.HasPrefix(strings.ToUpper(r.first("C2")), "PMC") {
+		c.PMCID = p
+	}
 	if id := strings.ToLower(r.first("ID")); ValidKey(id) {
 		c.Key = id
 	}
