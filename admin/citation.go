@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -40,6 +41,8 @@ type citationBody struct {
 	PublisherPlace string           `json:"publisherPlace"`
 	DOI            string           `json:"doi"`
 	PMID           string           `json:"pmid"`
+	PMCID          string           `json:"pmcid"`
+	ISBN           string           `json:"isbn"`
 	URL            string           `json:"url"`
 	Accessed       string           `json:"accessed"`
 	Version        *int             `json:"version"`
@@ -50,7 +53,7 @@ func (b citationBody) citation() cms.Citation {
 	return cms.Citation{Key: b.Key, Type: b.Type, Authors: b.Authors, Editors: b.Editors,
 		Year: b.Year, Month: b.Month, Day: b.Day, Title: b.Title, Container: b.Container, ContainerShort: b.ContainerShort,
 		Volume: b.Volume, Issue: b.Issue, Pages: b.Pages, ArticleNumber: b.ArticleNumber, Edition: b.Edition,
-		Publisher: b.Publisher, PublisherPlace: b.PublisherPlace, DOI: b.DOI, PMID: b.PMID, URL: b.URL, Accessed: b.Accessed}
+		Publisher: b.Publisher, PublisherPlace: b.PublisherPlace, DOI: b.DOI, PMID: b.PMID, PMCID: b.PMCID, ISBN: b.ISBN, URL: b.URL, Accessed: b.Accessed}
 }
 
 // citationView is a reference as the admin API shows it: the record, its
@@ -220,33 +223,42 @@ type parseBody struct {
 }
 
 // parseResult is what pasted text became: unsaved references for the
-// form, the library entries that already have their DOIs (keyed by DOI),
-// what each still lacks before it can be saved (keyed by its index in
-// Data), what the text was read as, and a note for her (a DOI lookup that
-// failed, say).
+// form, the library entries that already have their identifiers (keyed by
+// the bare DOI, or by "pmid:…", "pmcid:…" or "isbn:…"), what each still
+// lacks before it can be saved (keyed by its index in Data), what the
+// text was read as, and a note for her (a DOI lookup that failed, say).
 type parseResult struct {
 	Data       []citationView               `json:"data"`
 	Duplicates map[string]citationView      `json:"duplicates"`
 	Problems   map[string]map[string]string `json:"problems"`
 	Meta       parseMeta                    `json:"meta"`
+
+	dups []duplicate // by index in Data, for the panel
 }
 
 type parseMeta struct {
-	Format string `json:"format"` // "doi", "bibtex" or "ris"
-	Lookup string `json:"lookup"` // for a DOI: "found", "failed", "off"; else ""
+	Format string `json:"format"` // "doi", "pubmed", "isbn", "bibtex" or "ris"
+	Lookup string `json:"lookup"` // for an identifier: "found", "failed", "off"; else ""
 	Notice string `json:"notice,omitempty"`
 }
 
-// handleCitationParse reads {"text": "..."} (a DOI in any spelling, BibTeX
-// entries or RIS records) and answers the references it holds, unsaved.
-// Nothing is stored.
+// duplicate is the library reference an imported entry repeats, and the
+// identifier they share ("doi", "pmid", "pmcid", "isbn"; nil: none).
+type duplicate struct {
+	Of    *cms.Citation
+	Field string
+}
+
+// handleCitationParse reads {"text": "..."} (a DOI in any spelling, a
+// PMID, PMCID or PubMed link, an ISBN, BibTeX entries or RIS records) and
+// answers the references it holds, unsaved. Nothing is stored.
 func (a *Admin) handleCitationParse(c *fiber.Ctx) error {
 	var in parseBody
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Text == nil {
-		return invalid("admin.parseCitations", "text", "Paste a DOI, a BibTeX entry or a RIS record as \"text\".")
+		return invalid("admin.parseCitations", "text", "Paste a DOI, a PMID, a PMCID, an ISBN, a BibTeX entry or a RIS record as \"text\".")
 	}
 	res, err := a.parseReferences(c.UserContext(), *in.Text)
 	if err != nil {
@@ -262,22 +274,31 @@ var risStart = regexp.MustCompile(`(?m)^\s*TY  ?-`)
 var bibStart = regexp.MustCompile(`(?m)^\s*@[A-Za-z]+\s*[{(]`)
 
 // parseReferences reads pasted text: RIS when a line starts with "TY  -",
-// BibTeX when a line starts with "@type{", else one DOI. Errors are
-// Invalid (or TooLarge) naming "text".
+// BibTeX when a line starts with "@type{", else one identifier (a DOI, a
+// PMID, a PMCID, a PubMed link, an ISBN) looked up online. Errors name
+// "text": Invalid (or TooLarge) for the text, and for a PubMed or ISBN
+// lookup NotFound, RateLimited or Upstream (the catalogue failed).
 func (a *Admin) parseReferences(ctx context.Context, text string) (*parseResult, error) {
 	const op = "admin.parseCitations"
 	fieldErr := func(err error) error {
 		msg := cms.ErrorMessage(err)
-		kind := cms.KindInvalid
-		if cms.IsKind(err, cms.KindTooLarge) {
-			kind = cms.KindTooLarge
+		kind := cms.ErrorKind(err)
+		switch kind {
+		case cms.KindTooLarge, cms.KindNotFound, cms.KindRateLimited, cms.KindUpstream, cms.KindUnavailable:
+		default:
+			kind = cms.KindInvalid
 		}
-		return &cms.Error{Kind: kind, Op: op, Message: msg, Fields: map[string]string{"text": msg}}
+		e := &cms.Error{Kind: kind, Op: op, Message: msg, Fields: map[string]string{"text": msg}, Err: err}
+		var ce *cms.Error
+		if errors.As(err, &ce) {
+			e.RetryAfter = ce.RetryAfter
+		}
+		return e
 	}
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
-		return nil, invalid(op, "text", "Paste a DOI, a BibTeX entry or a RIS record.")
+		return nil, invalid(op, "text", "Paste a DOI, a PMID, a PMCID, an ISBN, a BibTeX entry or a RIS record.")
 	case len(text) > cms.MaxImportBytes:
 		return nil, fieldErr(cms.Errorf(cms.KindTooLarge, op, "The text is larger than 1 MiB: import it in parts."))
 	}
@@ -292,9 +313,8 @@ func (a *Admin) parseReferences(ctx context.Context, text string) (*parseResult,
 		res.Meta.Format = "bibtex"
 		found, err = cms.ParseBibTeX(text)
 	default:
-		res.Meta.Format = "doi"
 		var ct *cms.Citation
-		ct, res.Meta.Lookup, res.Meta.Notice, err = a.parseDOI(ctx, text)
+		ct, err = a.parseIdentifier(ctx, text, &res.Meta)
 		if ct != nil {
 			found = []cms.Citation{*ct}
 		}
@@ -306,15 +326,12 @@ func (a *Admin) parseReferences(ctx context.Context, text string) (*parseResult,
 	if err != nil {
 		return nil, err
 	}
-	byDOI := map[string]*cms.Citation{}
 	byKey := map[string]*cms.Citation{}
 	for _, ct := range lib {
-		if ct.DOI != "" {
-			byDOI[strings.ToLower(ct.DOI)] = ct
-		}
 		byKey[ct.Key] = ct
 	}
 	res.Data = make([]citationView, len(found))
+	res.dups = make([]duplicate, len(found))
 	for i := range found {
 		ct := &found[i]
 		if ct.Type == "" {
@@ -327,11 +344,15 @@ func (a *Admin) parseReferences(ctx context.Context, text string) (*parseResult,
 				pr[k] = v
 			}
 		}
-		if old, ok := byDOI[strings.ToLower(ct.DOI)]; ok && ct.DOI != "" {
-			res.Duplicates[ct.DOI] = newCitationView(old)
-			pr["doi"] = "This DOI is already in the library as @" + old.Key + "."
-		}
-		if old, ok := byKey[ct.Key]; ok && ct.Key != "" && pr["doi"] == "" {
+		if d := duplicateOf(ct, lib); d.Of != nil {
+			res.dups[i] = d
+			key := ct.DOI // as imported, whatever its case
+			if d.Field != "doi" {
+				key = d.Field + ":" + dupKeys[d.Field](ct)
+			}
+			res.Duplicates[key] = newCitationView(d.Of)
+			pr[d.Field] = "This " + dupWords[d.Field] + " is already in the library as @" + d.Of.Key + "."
+		} else if old, ok := byKey[ct.Key]; ok && ct.Key != "" {
 			pr["key"] = "@" + ct.Key + " is already used by \"" + old.Title + "\"."
 		}
 		if len(pr) > 0 {
@@ -339,6 +360,86 @@ func (a *Admin) parseReferences(ctx context.Context, text string) (*parseResult,
 		}
 	}
 	return res, nil
+}
+
+// dupKeys read the identifiers an imported entry is matched on, in order.
+var dupKeys = map[string]func(*cms.Citation) string{
+	"doi":   func(c *cms.Citation) string { return strings.ToLower(c.DOI) },
+	"pmid":  func(c *cms.Citation) string { return c.PMID },
+	"pmcid": func(c *cms.Citation) string { return c.PMCID },
+	"isbn": func(c *cms.Citation) string {
+		if c.Type != cms.CiteBook {
+			return "" // the chapters of one book share its ISBN
+		}
+		return c.ISBN
+	},
+}
+
+// dupWords name the identifiers for people.
+var dupWords = map[string]string{"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "isbn": "ISBN"}
+
+// duplicateOf finds the library reference with ct's DOI, PMID, PMCID or
+// (for a book) ISBN.
+func duplicateOf(ct *cms.Citation, lib []*cms.Citation) duplicate {
+	for _, f := range []string{"doi", "pmid", "pmcid", "isbn"} {
+		v := dupKeys[f](ct)
+		if v == "" {
+			continue
+		}
+		for _, old := range lib {
+			if dupKeys[f](old) == v {
+				return duplicate{Of: old, Field: f}
+			}
+		}
+	}
+	return duplicate{}
+}
+
+// parseIdentifier reads text as one identifier and looks it up: a DOI at
+// Crossref (a failed lookup is no error: see parseDOI), a PMID or PMCID at
+// PubMed, an ISBN at Open Library. With a lookup off, the citation holds
+// the identifier alone and meta says so.
+func (a *Admin) parseIdentifier(ctx context.Context, text string, meta *parseMeta) (*cms.Citation, error) {
+	id, err := cms.IdentifyWork(text)
+	if err != nil {
+		if _, junk := cms.ErrorFields(err)["text"]; junk {
+			return nil, cms.Errorf(cms.KindInvalid, "admin.parseCitations", "This is not a DOI, a PMID, a PMCID, a PubMed link, an ISBN, "+
+				"a BibTeX entry (@article{key, …}) or a RIS record (TY  - JOUR … ER  - ).")
+		}
+		return nil, err
+	}
+	var err2 error
+	var ct *cms.Citation
+	switch id.Kind {
+	case cms.WorkPMID, cms.WorkPMCID:
+		meta.Format = "pubmed"
+		if !a.svc.PubMedEnabled() {
+			ct = &cms.Citation{Type: cms.CiteArticle, PMID: id.Value}
+			if id.Kind == cms.WorkPMCID {
+				ct = &cms.Citation{Type: cms.CiteArticle, PMCID: id.Value}
+			}
+			meta.Lookup, meta.Notice = "off", "Only the "+dupWords[string(id.Kind)]+" was filled in: looking PubMed up online is turned off. Fill in the rest from the article."
+			return ct, nil
+		}
+		ct, err2 = a.svc.LookupPubMed(ctx, id)
+	case cms.WorkISBN:
+		meta.Format = "isbn"
+		if !a.svc.ISBNLookupEnabled() {
+			meta.Lookup, meta.Notice = "off", "Only the ISBN was filled in: looking ISBNs up online is turned off. Fill in the rest from the book."
+			return &cms.Citation{Type: cms.CiteBook, ISBN: id.Value}, nil
+		}
+		ct, err2 = a.svc.LookupISBN(ctx, id.Value)
+	default:
+		meta.Format = "doi"
+		ct, meta.Lookup, meta.Notice, err2 = a.parseDOI(ctx, text)
+		return ct, err2
+	}
+	if err2 != nil {
+		meta.Lookup = "failed"
+		return nil, err2
+	}
+	meta.Lookup = "found"
+	return ct, nil
 }
 
 // parseDOI reads text as one DOI, in any spelling ("10.…", "doi:10.…",

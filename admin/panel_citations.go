@@ -99,7 +99,8 @@ type citationPage struct {
 	Action    string
 	Problem   string          // above the form
 	Notice    string          // what the import filled in, or did not
-	Duplicate *cms.Citation   // the library entry with the same DOI
+	Duplicate *cms.Citation   // the library entry with the same DOI, PMID, PMCID or ISBN
+	DupWhat   string          // which of them: "DOI", "PMID", "PMCID", "ISBN"
 	DupHTML   template.HTML   // it, formatted
 	Stored    *cms.Citation   // the reference (nil when New)
 	Formatted template.HTML   // the stored reference in the site's style
@@ -116,6 +117,7 @@ type importEntry struct {
 	Formatted template.HTML
 	Problems  map[string]string
 	Duplicate *dupEntry
+	DupField  string // the identifier it shares with Duplicate: "doi", "pmid", …
 }
 
 // dupEntry is the library reference an imported entry duplicates.
@@ -203,7 +205,9 @@ func (a *Admin) handleCitationNewPage(c *fiber.Ctx) error {
 
 // handleCitationImportForm reads the import box: one entry fills the new
 // reference form (not saved yet), several make a list to save each; text
-// that is none of a DOI, BibTeX or RIS comes back with the reason.
+// that is none of a DOI, PMID, PMCID, PubMed link, ISBN, BibTeX or RIS
+// comes back with the reason, as does a PubMed or ISBN lookup that found
+// nothing or failed (at its status: 404, 429, 502).
 func (a *Admin) handleCitationImportForm(c *fiber.Ctx) error {
 	text := strings.Clone(c.FormValue("text"))
 	ctx := c.UserContext()
@@ -231,8 +235,8 @@ func (a *Admin) handleCitationImportForm(c *fiber.Ctx) error {
 		// Not submitted yet: what is missing (a title a DOI lookup could
 		// not fetch) is said when she saves, not before she has typed.
 		p.Form = newCitationForm(ct, nil)
-		if d, ok := res.Duplicates[ct.DOI]; ok && ct.DOI != "" {
-			p.Duplicate, p.DupHTML = d.Citation, formatted(d.Citation, style)
+		if d := res.dups[0]; d.Of != nil {
+			p.Duplicate, p.DupWhat, p.DupHTML = d.Of, dupWords[d.Field], formatted(d.Of, style)
 		}
 		if p.Notice == "" {
 			p.Notice = "Filled in from what you pasted: check it, then save."
@@ -242,8 +246,9 @@ func (a *Admin) handleCitationImportForm(c *fiber.Ctx) error {
 	p.Title = "Import " + strconv.Itoa(len(res.Data)) + " references"
 	for i, v := range res.Data {
 		e := importEntry{Index: i, Form: newCitationForm(*v.Citation, nil), Formatted: formatted(v.Citation, style), Problems: res.Problems[strconv.Itoa(i)]}
-		if d, ok := res.Duplicates[v.DOI]; ok && v.DOI != "" {
-			e.Duplicate = &dupEntry{ID: d.ID, Key: d.Key, Formatted: formatted(d.Citation, style)}
+		if d := res.dups[i]; d.Of != nil {
+			e.Duplicate = &dupEntry{ID: d.Of.ID, Key: d.Of.Key, Formatted: formatted(d.Of, style)}
+			e.DupField = d.Field
 		}
 		p.ImportAll = append(p.ImportAll, e)
 	}
@@ -284,7 +289,7 @@ func readCitationForm(c *fiber.Ctx) (cms.Citation, int, map[string]string) {
 		Title: first("title"), Container: first("container"), ContainerShort: first("containerShort"),
 		Volume: first("volume"), Issue: first("issue"), Pages: first("pages"), ArticleNumber: first("articleNumber"),
 		Edition: first("edition"), Publisher: first("publisher"), PublisherPlace: first("publisherPlace"),
-		DOI: first("doi"), PMID: first("pmid"), URL: first("url"), Accessed: first("accessed"),
+		DOI: first("doi"), PMID: first("pmid"), PMCID: first("pmcid"), ISBN: first("isbn"), URL: first("url"), Accessed: first("accessed"),
 	}
 	version, _ := strconv.Atoi(first("version"))
 	rows := map[string]map[int]*cms.Name{"authors": {}, "editors": {}}
@@ -359,7 +364,7 @@ func (a *Admin) handleCitationCreateForm(c *fiber.Ctx) error {
 			if serr != nil {
 				return serr
 			}
-			p.Duplicate, p.DupHTML = d, formatted(d, style)
+			p.Duplicate, p.DupWhat, p.DupHTML = d, "DOI", formatted(d, style)
 			p.Problem = "Not saved: this DOI is already in your library as @" + d.Key + "."
 			delete(p.Form.Errors, "doi")
 		}

@@ -126,7 +126,7 @@ func TestPanelCitations(t *testing.T) {
 			status     int
 			want       string
 		}{
-			{"Garbage", strings.Repeat("garbage \x01 text ", 700), 422, "This is not a DOI, a BibTeX entry"},
+			{"Garbage", strings.Repeat("garbage \x01 text ", 700), 422, "This is not a DOI, a PMID, a PMCID, a PubMed link, an ISBN, a BibTeX entry"},
 			{"UnbalancedBibTeX", "@article{x, title = {Unbalanced {braces}, year = 2001", 422, "BibTeX"},
 			{"DOIWithSpaces", "10.1542/peds 2011-3467", 422, "A DOI cannot contain spaces."},
 			{"Empty", "", 422, "Paste a DOI"},

@@ -70,6 +70,8 @@ type Citation struct {
 	PublisherPlace string       `json:"publisherPlace"`
 	DOI            string       `json:"doi"`      // bare: "10.1542/peds.2011-3467"
 	PMID           string       `json:"pmid"`     // digits
+	PMCID          string       `json:"pmcid"`    // "PMC" and digits
+	ISBN           string       `json:"isbn"`     // the 13 digits of an ISBN-13 (an ISBN-10 is converted)
 	URL            string       `json:"url"`      // http(s) only
 	Accessed       string       `json:"accessed"` // YYYY-MM-DD
 	Version        int          `json:"version"`
@@ -83,7 +85,7 @@ func (c *Citation) Reference() *cite.Reference {
 		Key: c.Key, Type: c.Type, Authors: c.Authors, Editors: c.Editors, Year: c.Year, Month: c.Month, Day: c.Day,
 		Title: c.Title, Container: c.Container, ContainerShort: c.ContainerShort, Volume: c.Volume, Issue: c.Issue,
 		Pages: c.Pages, ArticleNumber: c.ArticleNumber, Edition: c.Edition, Publisher: c.Publisher,
-		PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, URL: c.URL, Accessed: c.Accessed,
+		PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, PMCID: c.PMCID, ISBN: c.ISBN, URL: c.URL, Accessed: c.Accessed,
 	}
 }
 
@@ -93,7 +95,7 @@ func citationOf(r *cite.Reference) Citation {
 		Key: r.Key, Type: r.Type, Authors: r.Authors, Editors: r.Editors, Year: r.Year, Month: r.Month, Day: r.Day,
 		Title: r.Title, Container: r.Container, ContainerShort: r.ContainerShort, Volume: r.Volume, Issue: r.Issue,
 		Pages: r.Pages, ArticleNumber: r.ArticleNumber, Edition: r.Edition, Publisher: r.Publisher,
-		PublisherPlace: r.PublisherPlace, DOI: r.DOI, PMID: r.PMID, URL: r.URL, Accessed: r.Accessed,
+		PublisherPlace: r.PublisherPlace, DOI: r.DOI, PMID: r.PMID, PMCID: r.PMCID, ISBN: r.ISBN, URL: r.URL, Accessed: r.Accessed,
 	}
 }
 
@@ -128,9 +130,10 @@ func citeError(op string, err error) error {
 
 // Normalize tidies the citation in place before validation: every string is
 // trimmed, inner runs of white space (tabs and newlines included) become one
-// space and other control characters are dropped, the key is lower-cased, empty names are dropped and a DOI in
-// any accepted spelling becomes the bare DOI (a DOI that cannot be
-// normalised is left for Validate to report).
+// space and other control characters are dropped, the key is lower-cased, empty names are dropped, a DOI in
+// any accepted spelling becomes the bare DOI, a PMCID "PMC" and digits,
+// an ISBN its 13 digits (what cannot be normalised is left for Validate
+// to report).
 func (c *Citation) Normalize() {
 	r := c.Reference()
 	r.Normalize()
@@ -160,6 +163,8 @@ func (c *Citation) stringFields() []citationField {
 		{"publisherPlace", &c.PublisherPlace, MaxCitationMediumLen},
 		{"doi", &c.DOI, MaxDOILen},
 		{"pmid", &c.PMID, 20},
+		{"pmcid", &c.PMCID, 20},
+		{"isbn", &c.ISBN, 20},
 		{"url", &c.URL, MaxURLLen},
 		{"accessed", &c.Accessed, 10},
 	}
@@ -229,6 +234,18 @@ func (c *Citation) Validate() error {
 	}
 	if c.PMID != "" && !pmidRE.MatchString(c.PMID) {
 		pr.Add("pmid", "A PMID is digits only (e.g. 22966034).")
+	}
+	if c.PMCID != "" {
+		if p, ok := cite.NormalizePMCID(c.PMCID); !ok || p != c.PMCID {
+			pr.Add("pmcid", "A PMCID is \"PMC\" and digits (e.g. PMC3524543).")
+		}
+	}
+	if c.ISBN != "" {
+		if i, err := cite.NormalizeISBN(c.ISBN); err != nil {
+			pr.Add("isbn", ErrorMessage(citeError("cms.Citation.Validate", err)))
+		} else if i != c.ISBN {
+			pr.Add("isbn", "Give the ISBN's 13 digits (e.g. 9780743201612).")
+		}
 	}
 	if c.URL != "" {
 		if msg := URLProblem(c.URL); msg != "" {

@@ -13,10 +13,12 @@ import (
 // duplicate and key checks simple and exact.
 
 // CreateCitation stores a new reference. An empty key is generated from
-// the first author and the year ("price2012", then "price2012a"). A DOI
-// already in the library is a Conflict naming "doi" and the existing key,
-// so the editor can offer to reuse it. Errors: KindInvalid naming fields,
-// KindConflict (doi, key), KindUnavailable, KindInternal.
+// the first author and the year ("price2012", then "price2012a"). A DOI,
+// PMID or PMCID already in the library is a Conflict naming "doi", "pmid"
+// or "pmcid" and the existing key, so the editor can offer to reuse it
+// (an ISBN is not: the chapters of one book share it). Errors:
+// KindInvalid naming fields, KindConflict (doi, pmid, pmcid, key),
+// KindUnavailable, KindInternal.
 func (s *Service) CreateCitation(ctx context.Context, actor *User, in Citation) (*Citation, error) {
 	const op = "cms.CreateCitation"
 	c := in
@@ -65,6 +67,14 @@ func checkCitation(op string, c *Citation, all []*Citation) error {
 		if c.DOI != "" && strings.EqualFold(o.DOI, c.DOI) {
 			msg := "This DOI is already in the library as @" + o.Key + "."
 			return &Error{Kind: KindConflict, Op: op, Message: msg, Fields: map[string]string{"doi": msg}}
+		}
+		if c.PMID != "" && o.PMID == c.PMID {
+			msg := "This PMID is already in the library as @" + o.Key + "."
+			return &Error{Kind: KindConflict, Op: op, Message: msg, Fields: map[string]string{"pmid": msg}}
+		}
+		if c.PMCID != "" && o.PMCID == c.PMCID {
+			msg := "This PMCID is already in the library as @" + o.Key + "."
+			return &Error{Kind: KindConflict, Op: op, Message: msg, Fields: map[string]string{"pmcid": msg}}
 		}
 	}
 	return nil

@@ -23,9 +23,10 @@ const (
 	KindRateLimited                 // too many attempts; try later
 	KindUnavailable                 // a dependency (the database) is unreachable
 	KindTooLarge                    // the input is larger than allowed (an upload); Fields says which
+	KindUpstream                    // a service outside Lullaby (PubMed, Open Library) failed or answered something unusable
 )
 
-var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "unauthenticated", "forbidden", "rate_limited", "unavailable", "too_large"}
+var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "unauthenticated", "forbidden", "rate_limited", "unavailable", "too_large", "upstream"}
 
 // String returns the kind's stable, machine-readable name.
 func (k Kind) String() string {

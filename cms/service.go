@@ -18,9 +18,11 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	images    ImageProcessor // nil: uploads fail
-	maxUpload int64
-	crossref  *crossrefClient // nil: DOI lookups off
+	images      ImageProcessor // nil: uploads fail
+	maxUpload   int64
+	crossref    *crossrefClient // nil: DOI lookups off
+	pubmed      *pubmedClient   // nil: PMID and PMCID lookups off
+	openLibrary *remote         // nil: ISBN lookups off
 
 	previewTTL time.Duration // lifetime of preview tokens (preview_token.go)
 	previewKey *previewKey   // their signing key, once read
@@ -75,6 +77,18 @@ type ServiceConfig struct {
 	// PreviewTTL is how long a preview token works (default
 	// DefaultPreviewTTL).
 	PreviewTTL time.Duration
+	// NCBIURL is the base URL of NCBI's E-utilities (DefaultNCBIURL) for
+	// looking PMIDs and PMCIDs up; "" turns those lookups off.
+	// PMCIDConvURL is the PMC ID Converter's (DefaultPMCIDConvURL when
+	// ""). NCBIAPIKey (optional, never logged) raises NCBI's rate from 3
+	// to 10 requests a second; NCBIEmail is sent as NCBI asks.
+	NCBIURL, PMCIDConvURL, NCBIAPIKey, NCBIEmail string
+	// OpenLibraryURL is the base URL of Open Library
+	// (DefaultOpenLibraryURL) for looking ISBNs up; "" turns that off.
+	OpenLibraryURL string
+	// LookupTimeout bounds one request to PubMed or Open Library
+	// (DefaultLookupTimeout when 0).
+	LookupTimeout time.Duration
 }
 
 // DefaultMaxUploadBytes is the default upload size limit: 20 MiB.
@@ -94,6 +108,9 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.LookupTimeout <= 0 {
+		cfg.LookupTimeout = DefaultLookupTimeout
+	}
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
@@ -107,8 +124,17 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Webhooks.Resolver == nil {
 		cfg.Webhooks.Resolver = net.DefaultResolver
 	}
-	return &Service{store: cfg.Store, content: cfg.Publisher, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes, crossref: cr,
-		webhooks: cfg.Webhooks, webhookWake: make(chan struct{}, 1), previewTTL: cfg.PreviewTTL, previewKey: &previewKey{}}, nil
+	pm, err := newPubMedClient(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	ol, err := newRemote("OpenLibraryURL", "Open Library", cfg.OpenLibraryURL, openLibraryEvery, cfg.LookupTimeout, maxCatalogBytes)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: cfg.Store, content: cfg.Publisher, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes,
+		crossref: cr, pubmed: pm, openLibrary: ol, webhooks: cfg.Webhooks, webhookWake: make(chan struct{}, 1),
+		previewTTL: cfg.PreviewTTL, previewKey: &previewKey{}}, nil
 }
 
 // timeNow returns the current time in UTC at millisecond precision, the

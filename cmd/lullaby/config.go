@@ -59,6 +59,9 @@ type config struct {
 	// CrossrefURL is the base URL of Crossref's REST API for looking DOIs
 	// up when importing references; "" (the default) turns lookups off.
 	CrossrefURL string
+	// NCBIURL, PMCIDConvURL, NCBIAPIKey and NCBIEmail configure PubMed
+	// lookups (NCBIURL "" turns them off); OpenLibraryURL ISBN lookups.
+	NCBIURL, PMCIDConvURL, NCBIAPIKey, NCBIEmail, OpenLibraryURL string
 	// ViewsFlushEvery is how often counted views are written to the
 	// database; PopularWindow the span of the popular list;
 	// PopularEvery how often popularity is recomputed.
@@ -114,6 +117,11 @@ func (c *config) settings() []setting {
 		{"LULLABY_POPULAR_INTERVAL", "popular-interval", "5m", "how often popular posts are recomputed from the view counts", &c.popularEveryStr},
 		{"LULLABY_PREVIEW_TTL", "preview-ttl", "1h", "how long the link of \"Preview on site\" lets her frontend read a draft (at least 1s, at most 720h)", &c.previewTTLStr},
 		{"LULLABY_CROSSREF_URL", "crossref-url", "", "Crossref REST API for looking DOIs up when importing references, e.g. https://api.crossref.org (empty: off)", &c.CrossrefURL},
+		{"LULLABY_NCBI_URL", "ncbi-url", "", "NCBI E-utilities for looking PMIDs and PMCIDs up when importing references, e.g. " + cms.DefaultNCBIURL + " (empty: off)", &c.NCBIURL},
+		{"LULLABY_NCBI_IDCONV_URL", "ncbi-idconv-url", "", "PMC ID Converter that turns a PMCID into its PMID (empty: " + cms.DefaultPMCIDConvURL + ")", &c.PMCIDConvURL},
+		{"LULLABY_NCBI_API_KEY", "", "", "NCBI API key (optional): 10 PubMed requests a second instead of 3; never logged", &c.NCBIAPIKey},
+		{"LULLABY_NCBI_EMAIL", "ncbi-email", "", "contact address sent to NCBI with each request, as NCBI asks (optional)", &c.NCBIEmail},
+		{"LULLABY_OPENLIBRARY_URL", "openlibrary-url", "", "Open Library for looking ISBNs up when importing references, e.g. " + cms.DefaultOpenLibraryURL + " (empty: off)", &c.OpenLibraryURL},
 		{"LULLABY_BACKUP_DIR", "backup-dir", "", "folder for scheduled backups (empty: off); each is an export with users' password hashes, mode 0600", &c.BackupDir},
 		{"LULLABY_BACKUP_AT", "backup-at", "03:00", "time of day of the daily backup: HH:MM in UTC, or HH:MM and a time zone, e.g. 03:00 Europe/Berlin", &c.backupAtStr},
 		{"LULLABY_BACKUP_KEEP", "backup-keep", "14", "how many backups to keep; older ones (only files named lullaby-backup-<time>.tar.gz) are deleted", &c.backupKeepStr},
@@ -211,12 +219,31 @@ func (c *config) parse() error {
 	if c.DBDebugAddr != "" && c.MongoURI != "" {
 		return errors.New("LULLABY_DB_DEBUG_ADDR opens the embedded database: it cannot be used with LULLABY_MONGODB_URI")
 	}
-	if raw := strings.TrimSpace(c.CrossrefURL); raw != "" {
-		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return fmt.Errorf("LULLABY_CROSSREF_URL: %q is not an http:// or https:// URL (e.g. https://api.crossref.org)", raw)
+	for _, s := range []struct {
+		env, example string
+		v            *string
+	}{
+		{"LULLABY_CROSSREF_URL", "https://api.crossref.org", &c.CrossrefURL},
+		{"LULLABY_NCBI_URL", cms.DefaultNCBIURL, &c.NCBIURL},
+		{"LULLABY_NCBI_IDCONV_URL", cms.DefaultPMCIDConvURL, &c.PMCIDConvURL},
+		{"LULLABY_OPENLIBRARY_URL", cms.DefaultOpenLibraryURL, &c.OpenLibraryURL},
+	} {
+		raw := strings.TrimSpace(*s.v)
+		if raw == "" {
+			continue
 		}
-		c.CrossrefURL = strings.TrimRight(raw, "/")
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("%s: %q is not an http:// or https:// URL (e.g. %s)", s.env, raw, s.example)
+		}
+		*s.v = raw
+		if s.env != "LULLABY_NCBI_IDCONV_URL" { // its documented address ends in "/"
+			*s.v = strings.TrimRight(raw, "/")
+		}
+	}
+	c.NCBIAPIKey, c.NCBIEmail = strings.TrimSpace(c.NCBIAPIKey), strings.TrimSpace(c.NCBIEmail)
+	if strings.ContainsFunc(c.NCBIAPIKey+c.NCBIEmail, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return errors.New("LULLABY_NCBI_API_KEY and LULLABY_NCBI_EMAIL cannot contain spaces or control characters")
 	}
 	if err := c.parseBackup(); err != nil {
 		return err

@@ -110,7 +110,8 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 // newService builds the service over db and rm as configured.
 func newService(cfg *config, db *mongodb.DB, rm *readmodel.ReadModel, log *slog.Logger) (*cms.Service, error) {
 	return cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: log, Images: imaging.Processor{},
-		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL, PreviewTTL: cfg.PreviewTTL})
+		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL, PreviewTTL: cfg.PreviewTTL,
+		NCBIURL: cfg.NCBIURL, PMCIDConvURL: cfg.PMCIDConvURL, NCBIAPIKey: cfg.NCBIAPIKey, NCBIEmail: cfg.NCBIEmail, OpenLibraryURL: cfg.OpenLibraryURL})
 }
 
 // newServer opens the database, loads the read model and builds the app.

@@ -35,6 +35,8 @@ type citationDoc struct {
 	PublisherPlace string        `bson:"publisherPlace"`
 	DOI            string        `bson:"doi"`
 	PMID           string        `bson:"pmid"`
+	PMCID          string        `bson:"pmcid,omitempty"`
+	ISBN           string        `bson:"isbn,omitempty"`
 	URL            string        `bson:"url"`
 	Accessed       string        `bson:"accessed"`
 	Version        int           `bson:"version"`
@@ -66,7 +68,7 @@ func toCitationDoc(id bson.ObjectID, c *cms.Citation) *citationDoc {
 		Title: c.Title, Container: c.Container, ContainerShort: c.ContainerShort,
 		Volume: c.Volume, Issue: c.Issue, Pages: c.Pages, ArticleNumber: c.ArticleNumber, Edition: c.Edition,
 		Publisher: c.Publisher, PublisherPlace: c.PublisherPlace,
-		DOI: c.DOI, PMID: c.PMID, URL: c.URL, Accessed: c.Accessed,
+		DOI: c.DOI, PMID: c.PMID, PMCID: c.PMCID, ISBN: c.ISBN, URL: c.URL, Accessed: c.Accessed,
 		Version: c.Version, CreatedAt: toTime(c.CreatedAt), UpdatedAt: toTime(c.UpdatedAt),
 	}
 }
@@ -79,7 +81,7 @@ func (d *citationDoc) citation() *cms.Citation {
 		Title: d.Title, Container: d.Container, ContainerShort: d.ContainerShort,
 		Volume: d.Volume, Issue: d.Issue, Pages: d.Pages, ArticleNumber: d.ArticleNumber, Edition: d.Edition,
 		Publisher: d.Publisher, PublisherPlace: d.PublisherPlace,
-		DOI: d.DOI, PMID: d.PMID, URL: d.URL, Accessed: d.Accessed,
+		DOI: d.DOI, PMID: d.PMID, PMCID: d.PMCID, ISBN: d.ISBN, URL: d.URL, Accessed: d.Accessed,
 		Version: d.Version, CreatedAt: fromTime(d.CreatedAt), UpdatedAt: fromTime(d.UpdatedAt),
 	}
 }

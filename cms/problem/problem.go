@@ -66,6 +66,7 @@ const internalDetail = "An internal error occurred."
 //	KindRateLimited     429  always with Retry-After
 //	KindInternal        500  generic detail; the error is logged
 //	KindUnavailable     503
+//	KindUpstream        502  an outside service (PubMed, Open Library) failed
 //
 // 422 is not used by the APIs: clients tell a validation failure from a
 // malformed request by the "errors" member. (The panel re-renders a form
@@ -88,6 +89,8 @@ func StatusOf(kind cms.Kind) int {
 		return http.StatusServiceUnavailable
 	case cms.KindTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case cms.KindUpstream:
+		return http.StatusBadGateway
 	}
 	return http.StatusInternalServerError
 }

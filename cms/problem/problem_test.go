@@ -19,7 +19,7 @@ func TestStatusOfEveryKind(t *testing.T) {
 	want := map[cms.Kind]int{
 		cms.KindInternal: 500, cms.KindInvalid: 400, cms.KindNotFound: 404, cms.KindConflict: 409,
 		cms.KindUnauthenticated: 401, cms.KindForbidden: 403, cms.KindRateLimited: 429,
-		cms.KindUnavailable: 503, cms.KindTooLarge: 413,
+		cms.KindUnavailable: 503, cms.KindTooLarge: 413, cms.KindUpstream: 502,
 	}
 	seen := map[int]cms.Kind{}
 	for k, status := range want {
@@ -85,7 +85,7 @@ func TestFromStatus(t *testing.T) {
 		{415, "Send JSON.", "unsupported_media_type", "Send JSON."},
 		{431, "", "headers_too_large", "The request headers are too large."},
 		{418, "", "http_418", "I'm a teapot."},
-		{502, "dial tcp 10.0.0.1: secret", "http_502", "An internal error occurred."},
+		{502, "dial tcp 10.0.0.1: secret", "upstream", "An internal error occurred."},
 		{500, "secret", "internal", "An internal error occurred."},
 		{200, "fine", "internal", "An internal error occurred."},
 	} {

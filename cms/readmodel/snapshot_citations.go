@@ -34,6 +34,8 @@ type PublicCitation struct {
 	PublisherPlace string           `json:"publisherPlace,omitempty"`
 	DOI            string           `json:"doi,omitempty"`
 	PMID           string           `json:"pmid,omitempty"`
+	PMCID          string           `json:"pmcid,omitempty"`
+	ISBN           string           `json:"isbn,omitempty"`
 	URL            string           `json:"url,omitempty"`
 	Accessed       string           `json:"accessed,omitempty"`
 	APA            cms.Formatted    `json:"apa"`
@@ -71,7 +73,7 @@ func publicCitation(c *cms.Citation, apa cms.Formatted) PublicCitation {
 		ID: c.ID, Key: c.Key, Type: c.Type, Authors: names(c.Authors), Editors: names(c.Editors),
 		Year: c.Year, Month: c.Month, Day: c.Day, Title: cite.PlainTitle(c.Title), Container: cite.PlainTitle(c.Container), ContainerShort: cite.PlainTitle(c.ContainerShort),
 		Volume: c.Volume, Issue: c.Issue, Pages: c.Pages, ArticleNumber: c.ArticleNumber, Edition: c.Edition,
-		Publisher: c.Publisher, PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, URL: c.URL, Accessed: c.Accessed,
+		Publisher: c.Publisher, PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, PMCID: c.PMCID, ISBN: c.ISBN, URL: c.URL, Accessed: c.Accessed,
 		APA: apa, AMA: cms.FormatAMA(c), CSL: cms.CSLJSON(c),
 	}
 }
