@@ -9,7 +9,8 @@
 // this page (opener cut). A post that does not autosave (scheduled,
 // archived) is previewed as last saved, and she is told when the page
 // holds newer changes. Without a Preview URL in the settings the button
-// says where to set one.
+// says where to set one. The button is hidden until this script is
+// ready, so that a click is never lost.
 (function () {
   "use strict";
 
@@ -55,13 +56,13 @@
   }
 
   btn.addEventListener("click", function () {
-    var ed = window.lullabyEditor;
-    if (!ed) return;
     if (btn.dataset.configured !== "1") {
       note.hidden = true;
       unset.hidden = false;
       return;
     }
+    var ed = window.lullabyEditor;
+    if (!ed) return;
     var tab = window.open("", "_blank");
     if (tab) {
       tab.opener = null;
@@ -101,4 +102,6 @@
       fail("The preview could not be opened; check the connection and try again.");
     }).then(function () { btn.disabled = false; });
   });
+  // Shown once it works (the page shows no button without scripts).
+  btn.hidden = false;
 })();
