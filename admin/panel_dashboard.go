@@ -25,7 +25,19 @@ type dashboardPage struct {
 	// DisabledWebhooks are the endpoints to flag to owners: disabled,
 	// each with why.
 	DisabledWebhooks []*cms.Webhook
+	Review           reviewCard
 }
+
+// reviewCard is the dashboard's "Due for review": published posts whose
+// medical review is older than her period, oldest first.
+type reviewCard struct {
+	Months int             // the period, from the settings
+	Due    []cms.DueReview // at most dueShown
+	More   int             // how many more are due
+}
+
+// dueShown is how many posts due for review the dashboard lists.
+const dueShown = 20
 
 // Dashboard chart sizes: the SVG's user units (CSS scales it).
 const (
@@ -88,6 +100,12 @@ func (a *Admin) handleDashboard(c *fiber.Ctx) error {
 		DraftCount: d.Counts[cms.StatusDraft], PublishedCount: d.Counts[cms.StatusPublished], Views: chart, Quiz: quiz}
 	p.Backup = a.backupCard(c.UserContext(), p.User)
 	p.DisabledWebhooks = a.disabledWebhooks(c.UserContext(), p.User)
+	st, err := a.svc.GetSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	due := d.DueForReview(st.ReviewPeriodMonths, a.now())
+	p.Review = reviewCard{Months: st.ReviewPeriodMonths, Due: due[:min(len(due), dueShown)], More: max(0, len(due)-dueShown)}
 	return a.render(c, fiber.StatusOK, views.Dashboard, p)
 }
 

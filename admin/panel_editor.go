@@ -97,6 +97,8 @@ type editorPage struct {
 	Refs editorRefs
 	// Pending is the post's pending edit, or nil.
 	Pending *pendingView
+	// Reviewers are the medical reviewers she can name on the post.
+	Reviewers []reviewerOption
 	// Unresolved are the keys the body cites that are not in the library:
 	// the draft saves, publishing is refused until they are added.
 	Unresolved []string
@@ -213,6 +215,9 @@ func (a *Admin) editorPageFor(c *fiber.Ctx, post *cms.Post, f postForm, errs map
 	}
 	p.SiteURL, p.SiteCTA = strings.TrimRight(settings.Site.URL, "/"), settings.CallToAction
 	p.PreviewOnSite = settings.PreviewURL != ""
+	if p.Reviewers, err = a.editorReviewers(ctx, f); err != nil {
+		return p, err
+	}
 	p.Images = a.editorImagesFor(ctx, post, f, p.Errors)
 	style := cms.StyleAPA
 	if settings.CitationStyle == cms.StyleAMA {

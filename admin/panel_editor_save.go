@@ -53,6 +53,8 @@ type postForm struct {
 
 	// CTA is the post's own call to action (panel_editor_cta.go).
 	CTA ctaForm
+	// Review is the post's medical review (panel_editor_review.go).
+	Review reviewForm
 
 	// FeaturedField says the form carries the "Featured" checkbox
 	// (featuredField=1); Featured is its state. Without it the post stays
@@ -79,6 +81,7 @@ func formFromPost(p *cms.Post) postForm {
 	imagesFromPost(&f, p)
 	f.Refs, f.References = true, slices.Clone(nonNil(p.References))
 	ctaFromPost(&f, p)
+	reviewFromPost(&f, p)
 	return f
 }
 
@@ -103,6 +106,7 @@ func parsePostForm(c *fiber.Ctx) postForm {
 	parseImageFields(c, &f)
 	referencesFromForm(formFields(c), &f)
 	parseCTAFields(c, &f)
+	parseReviewFields(c, &f)
 	return f
 }
 
@@ -154,6 +158,7 @@ func (f postForm) input(isNew bool) cms.PostInput {
 	f.imageInput(&in)
 	f.referenceInput(&in)
 	f.ctaInput(&in)
+	f.reviewInput(&in)
 	return in
 }
 
@@ -181,7 +186,7 @@ func (f postForm) changedFrom(p *cms.Post) bool {
 	return t(f.Title) != p.Title || slug != p.Slug || t(f.Excerpt) != p.Excerpt || f.Body != p.Body ||
 		!slices.Equal(nonNil(f.CategoryIDs), nonNil(p.CategoryIDs)) || !slices.EqualFunc(tags, nonNil(p.Tags), strings.EqualFold) ||
 		t(f.SEOTitle) != p.SEO.Title || t(f.SEODescription) != p.SEO.Description || t(f.CanonicalURL) != p.SEO.CanonicalURL ||
-		f.imagesChangedFrom(p) || f.referencesChangedFrom(p) || f.ctaChangedFrom(p)
+		f.imagesChangedFrom(p) || f.referencesChangedFrom(p) || f.ctaChangedFrom(p) || f.reviewChangedFrom(p)
 }
 
 // scheduleTime reads the schedule input: a local date and time plus her

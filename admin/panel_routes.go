@@ -44,6 +44,10 @@ func (a *Admin) panelRoutes(r fiber.Router) {
 	authed.Post("/categories/order", a.handleCategoryOrderForm)
 	authed.Post("/categories/:id", a.handleCategoryUpdateForm)
 	authed.Post("/categories/:id/delete", a.handleCategoryDeleteForm)
+	authed.Get("/reviewers", a.handleReviewersPage)
+	authed.Post("/reviewers", a.handleReviewerCreateForm)
+	authed.Post("/reviewers/:id", a.handleReviewerUpdateForm)
+	authed.Post("/reviewers/:id/delete", a.handleReviewerDeleteForm)
 
 	authed.Get("/lists", a.handleListsPage)
 	authed.Post("/lists", a.handleListCreateForm)

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -40,7 +41,7 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	s := cms.Settings{
 		Site: cms.SiteSettings{Title: v("site.title"), URL: v("site.url"), Description: v("site.description")},
-		Author: cms.AuthorProfile{Name: v("author.name"), Title: v("author.title"), Bio: v("author.bio"),
+		Author: cms.AuthorProfile{Name: v("author.name"), Title: v("author.title"), Credentials: v("author.credentials"), Bio: v("author.bio"),
 			PhotoMediaID: v("author.photoMediaId"), PhotoURL: v("author.photoUrl")},
 		CallToAction: cms.CallToAction{Heading: v("callToAction.heading"), Text: v("callToAction.text"), ButtonLabel: v("callToAction.buttonLabel"), URL: v("callToAction.url")},
 		CORSOrigins:  []string{},
@@ -56,6 +57,10 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 	in := cms.SettingsInput{Site: &s.Site, Author: &s.Author, CallToAction: &s.CallToAction, CORSOrigins: &s.CORSOrigins}
 	if s.CitationStyle != "" {
 		in.CitationStyle = &s.CitationStyle
+	}
+	if raw := v("reviewPeriodMonths"); raw != "" { // absent: an old page; kept as stored
+		s.ReviewPeriodMonths, _ = strconv.Atoi(raw) // not a number: 0, refused by cms naming the field
+		in.ReviewPeriodMonths = &s.ReviewPeriodMonths
 	}
 	if c.FormValue("security") != "" { // the page has the security section
 		s.RequireOwnerTwoFactor = c.FormValue("requireOwnerTwoFactor") != ""

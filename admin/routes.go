@@ -58,6 +58,12 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Patch("/categories/:id", auth, body, a.handleCategoryUpdate)
 	api.Delete("/categories/:id", auth, a.handleCategoryDelete)
 
+	api.Get("/reviewers", auth, a.handleReviewerList)
+	api.Post("/reviewers", auth, body, a.handleReviewerCreate)
+	api.Get("/reviewers/:id", auth, a.handleReviewerGet)
+	api.Patch("/reviewers/:id", auth, body, a.handleReviewerUpdate)
+	api.Delete("/reviewers/:id", auth, a.handleReviewerDelete)
+
 	api.Get("/media", auth, a.handleMediaList)
 	api.Post("/media", auth, a.handleMediaUpload) // multipart: the app's larger BodyLimit applies
 	api.Get("/media/:id", auth, a.handleMediaGet)

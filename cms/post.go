@@ -96,6 +96,17 @@ type Post struct {
 	// post; never stored.
 	UnresolvedCitations []string `json:"unresolvedCitations,omitempty"`
 
+	// ReviewerIDs are the people who medically reviewed the post, in her
+	// order (at most MaxPostReviewers); LastReviewed is the date of their
+	// last review (DateLayout, "" for none). Both or neither are set.
+	ReviewerIDs  []string `json:"reviewerIds"`
+	LastReviewed string   `json:"lastReviewed,omitempty"`
+	// ContentUpdatedAt is when the post's words last changed (title,
+	// excerpt or body): "Last updated" for readers, apart from UpdatedAt,
+	// which every save moves (a review, a category, a status). Zero for
+	// posts saved before it was kept.
+	ContentUpdatedAt time.Time `json:"contentUpdatedAt,omitzero"`
+
 	// Source names the item an import made this post from, e.g.
 	// "wordpress:https://example.com:42"; a re-run of the import updates
 	// the post it names instead of adding another. "" for her own posts.
@@ -129,6 +140,10 @@ type PostInput struct {
 	// CallToAction sets the post's own call to action; one with every
 	// field empty removes it (the post shows the site's again).
 	CallToAction *CallToAction `json:"callToAction"`
+	// ReviewerIDs names the post's medical reviewers (reviewer ids, in
+	// order); LastReviewed is the date of their review, "2026-03-01".
+	ReviewerIDs  *[]string `json:"reviewerIds"`
+	LastReviewed *string   `json:"lastReviewed"`
 	// Redirects replaces the post's old addresses (old slugs and old URL
 	// paths that answer 301 to it): one already there keeps its date, one
 	// not in the list is removed.
@@ -167,6 +182,18 @@ func (in *PostInput) hasContent() bool {
 // problems for values that can never be valid. now dates the old
 // addresses it adds.
 func (in *PostInput) apply(p *Post, now time.Time) {
+	// A change to the words is what readers call an update.
+	before := [3]string{p.Title, p.Excerpt, p.Body}
+	defer func() {
+		switch {
+		case !in.publishedAt.IsZero():
+			// An imported post was last updated, as far as we know,
+			// when it was published where it came from.
+			p.ContentUpdatedAt = p.PublishedAt
+		case [3]string{p.Title, p.Excerpt, p.Body} != before:
+			p.ContentUpdatedAt = now
+		}
+	}()
 	if in.Title != nil {
 		p.Title = strings.TrimSpace(*in.Title)
 	}
@@ -222,6 +249,16 @@ func (in *PostInput) apply(p *Post, now time.Time) {
 			}
 		}
 		p.RelatedIDs = dedupe(ids, false)
+	}
+	if in.ReviewerIDs != nil {
+		ids := make([]string, 0, len(*in.ReviewerIDs))
+		for _, id := range *in.ReviewerIDs {
+			ids = append(ids, strings.ToLower(strings.TrimSpace(id)))
+		}
+		p.ReviewerIDs = dedupe(ids, false)
+	}
+	if in.LastReviewed != nil {
+		p.LastReviewed = strings.TrimSpace(*in.LastReviewed)
 	}
 	if in.CallToAction != nil {
 		p.CallToAction = nil
@@ -313,6 +350,7 @@ func (p *Post) Validate() error {
 		}
 	}
 	validatePostCTA(p.CallToAction, pr)
+	p.validateReview(pr)
 	p.validateRedirects(pr)
 	return pr.Err("cms.Post.Validate")
 }

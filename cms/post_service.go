@@ -30,7 +30,7 @@ func (s *Service) createPost(ctx context.Context, op string, actor *User, in Pos
 	}
 	now := s.timeNow()
 	p := &Post{ID: NewID(), Status: StatusDraft, AuthorID: actor.ID, Version: 1, CreatedAt: now, UpdatedAt: now,
-		Redirects: []Redirect{}, CategoryIDs: []string{}, Tags: []string{}, Pins: []Pin{}, NoPinMediaIDs: []string{}, MediaIDs: []string{}, References: []string{}}
+		Redirects: []Redirect{}, CategoryIDs: []string{}, Tags: []string{}, Pins: []Pin{}, NoPinMediaIDs: []string{}, MediaIDs: []string{}, References: []string{}, ReviewerIDs: []string{}}
 	in.apply(p, now)
 	if moveTo != nil {
 		if err := moveTo(p); err != nil {
@@ -433,6 +433,12 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 // keeps the keys in UnresolvedCitations, as a warning.
 func (s *Service) preparePost(ctx context.Context, op string, p *Post) error {
 	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := checkReviewDate(op, p, s.timeNow()); err != nil {
+		return err
+	}
+	if err := s.checkReviewers(ctx, op, p); err != nil {
 		return err
 	}
 	if len(p.CategoryIDs) > 0 {

@@ -11,6 +11,7 @@ type Preview struct {
 	Settings   *Settings
 	Categories []*Category
 	Citations  []*Citation
+	Reviewers  []*Reviewer
 }
 
 // PreviewPost prepares what GET /api/v1/posts/{slug} would answer for post
@@ -60,5 +61,9 @@ func (s *Service) PreviewPost(ctx context.Context, id string, in PostInput) (*Pr
 	if err != nil {
 		return nil, err
 	}
-	return &Preview{Post: p, Settings: st, Categories: cats, Citations: citations}, nil
+	reviewers, err := s.store.ListReviewers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Preview{Post: p, Settings: st, Categories: cats, Citations: citations, Reviewers: reviewers}, nil
 }

@@ -28,6 +28,9 @@ type Settings struct {
 	PreviewURL string    `json:"previewUrl"`
 	Version    int       `json:"version"`
 	UpdatedAt  time.Time `json:"updatedAt,omitzero"`
+	// ReviewPeriodMonths is how long a medical review holds: a published
+	// post last reviewed longer ago is "due for review" (default 12).
+	ReviewPeriodMonths int `json:"reviewPeriodMonths"`
 }
 
 // SiteSettings names and describes the site.
@@ -41,7 +44,10 @@ type SiteSettings struct {
 type AuthorProfile struct {
 	Name  string `json:"name"`
 	Title string `json:"title"` // e.g. "Certified pediatric sleep consultant"
-	Bio   string `json:"bio"`
+	// Credentials follow her name, e.g. "MA, CPSC" (schema.org's
+	// honorificSuffix).
+	Credentials string `json:"credentials"`
+	Bio         string `json:"bio"`
 	// PhotoMediaID is her photo from the media library ("" for none); it
 	// wins over PhotoURL.
 	PhotoMediaID string `json:"photoMediaId"`
@@ -71,8 +77,17 @@ func DefaultSettings() Settings {
 		CallToAction:  CallToAction{ButtonLabel: defaultCTALabel},
 		CORSOrigins:   []string{},
 		CitationStyle: StyleAPA,
+
+		ReviewPeriodMonths: DefaultReviewPeriodMonths,
 	}
 }
+
+// DefaultReviewPeriodMonths is how long a medical review holds until she
+// sets her own period.
+const DefaultReviewPeriodMonths = 12
+
+// MaxReviewPeriodMonths is the longest review period she can set.
+const MaxReviewPeriodMonths = 60
 
 // SettingsInput is a whole-settings update; Version is required.
 type SettingsInput struct {
@@ -88,6 +103,8 @@ type SettingsInput struct {
 	// PreviewURL: see Settings; "" removes it.
 	PreviewURL *string `json:"previewUrl"`
 	Version    *int    `json:"version"`
+	// ReviewPeriodMonths: see Settings.
+	ReviewPeriodMonths *int `json:"reviewPeriodMonths"`
 }
 
 func (in *SettingsInput) apply(s *Settings) {
@@ -96,7 +113,7 @@ func (in *SettingsInput) apply(s *Settings) {
 		s.Site = SiteSettings{Title: trim(in.Site.Title), URL: strings.TrimRight(trim(in.Site.URL), "/"), Description: trim(in.Site.Description)}
 	}
 	if in.Author != nil {
-		a := AuthorProfile{Name: trim(in.Author.Name), Title: trim(in.Author.Title), Bio: trim(in.Author.Bio),
+		a := AuthorProfile{Name: trim(in.Author.Name), Title: trim(in.Author.Title), Credentials: trim(in.Author.Credentials), Bio: trim(in.Author.Bio),
 			PhotoMediaID: strings.ToLower(trim(in.Author.PhotoMediaID)), PhotoURL: trim(in.Author.PhotoURL)}
 		if old := s.Author.Photo; old != nil && old.MediaID == a.PhotoMediaID {
 			a.Photo = old
@@ -117,6 +134,9 @@ func (in *SettingsInput) apply(s *Settings) {
 	}
 	if in.PreviewURL != nil {
 		s.PreviewURL = trim(*in.PreviewURL)
+	}
+	if in.ReviewPeriodMonths != nil {
+		s.ReviewPeriodMonths = *in.ReviewPeriodMonths
 	}
 	if in.CORSOrigins != nil {
 		out := []string{}
@@ -147,6 +167,10 @@ func (s *Settings) Validate() error {
 	}
 	maxLen("author.name", s.Author.Name, 200)
 	maxLen("author.title", s.Author.Title, 200)
+	maxLen("author.credentials", s.Author.Credentials, MaxReviewerCredentialsLen)
+	if s.ReviewPeriodMonths < 1 || s.ReviewPeriodMonths > MaxReviewPeriodMonths {
+		pr.Add("reviewPeriodMonths", "Must be between 1 and 60 months.")
+	}
 	maxLen("author.bio", s.Author.Bio, 5000)
 	if s.Author.PhotoMediaID != "" && !ValidID(s.Author.PhotoMediaID) {
 		pr.Add("author.photoMediaId", "Must be a media id.")
@@ -162,7 +186,8 @@ func (s *Settings) Validate() error {
 		multiline bool
 	}{
 		{"site.title", s.Site.Title, false}, {"site.description", s.Site.Description, true},
-		{"author.name", s.Author.Name, false}, {"author.title", s.Author.Title, false}, {"author.bio", s.Author.Bio, true},
+		{"author.name", s.Author.Name, false}, {"author.title", s.Author.Title, false},
+		{"author.credentials", s.Author.Credentials, false}, {"author.bio", s.Author.Bio, true},
 	} {
 		if f.multiline {
 			checkText(pr, f.field, f.v)

@@ -25,6 +25,16 @@ type Store interface {
 	QuizStore
 	ContentKeyStore
 	WebhookStore
+	ReviewerStore
+}
+
+// ReviewerStore keeps the medical reviewers: one small document each.
+type ReviewerStore interface {
+	CreateReviewer(ctx context.Context, r *Reviewer) error                  // Invalid
+	UpdateReviewer(ctx context.Context, r *Reviewer, prevVersion int) error // Conflict, NotFound
+	GetReviewer(ctx context.Context, id string) (*Reviewer, error)          // NotFound, Invalid
+	ListReviewers(ctx context.Context) ([]*Reviewer, error)                 // by name, one scan
+	DeleteReviewer(ctx context.Context, id string) error                    // NotFound
 }
 
 // WebhookStore keeps webhook endpoints, the outbox of events, the
@@ -178,6 +188,10 @@ type PostStore interface {
 	// PostsCiting returns the posts, live and trashed, whose References
 	// hold any of citationIDs, without Body, HTML and Revisions.
 	PostsCiting(ctx context.Context, citationIDs []string) ([]*Post, error)
+	// PostsReviewedBy returns the posts, live and trashed, whose
+	// ReviewerIDs hold any of reviewerIDs, without Body, HTML and
+	// Revisions.
+	PostsReviewedBy(ctx context.Context, reviewerIDs []string) ([]*Post, error)
 
 	// PublishedPosts returns every published, untrashed post without Body
 	// and HTML: one scan, used to (re)build the read model.

@@ -24,6 +24,7 @@ const (
 	Trash          = "trash"           // trashed posts
 	TrashConfirm   = "trash_confirm"   // "delete forever?"
 	Categories     = "categories"      // create, rename, reorder, delete
+	Reviewers      = "reviewers"       // the medical reviewers: add, edit, delete
 	Settings       = "settings"        // site, author, call to action, CORS
 	ImportExport   = "import_export"   // WordPress import (dry run, confirm, progress) and the export download
 	Users          = "users"           // owners manage users

@@ -343,7 +343,8 @@ var setWords = map[string][2]string{
 	"users": {"user", "users"}, "posts": {"post", "posts"}, "post_bodies": {"post body", "post bodies"},
 	"post_revisions": {"revision", "revisions"}, "post_pending": {"pending edit", "pending edits"},
 	"categories": {"category", "categories"}, "citations": {"reference", "references"},
-	"lists": {"list", "lists"}, "quizzes": {"quiz", "quizzes"}, "settings": {"settings document", "settings documents"},
+	"reviewers": {"reviewer", "reviewers"},
+	"lists":     {"list", "lists"}, "quizzes": {"quiz", "quizzes"}, "settings": {"settings document", "settings documents"},
 	"media": {"media item", "media items"}, "media.files": {"media file", "media files"},
 	"post_views": {"day of post views", "days of post views"}, "quiz_results": {"day of quiz results", "days of quiz results"},
 }

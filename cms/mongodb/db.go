@@ -83,6 +83,8 @@ type DB struct {
 	webhooks, webhookEvents, webhookMessages, webhookDeliveries *mongo.Collection // webhook.go, webhook_outbox.go
 
 	pending *mongo.Collection // pending.go
+
+	reviewers *mongo.Collection // reviewer.go
 }
 
 var _ cms.Store = (*DB)(nil)
@@ -181,6 +183,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.webhookEvents = db.db.Collection(collWebhookEvents)
 	db.webhookMessages = db.db.Collection(collWebhookMessages)
 	db.webhookDeliveries = db.db.Collection(collWebhookDeliveries)
+	db.reviewers = db.db.Collection(collReviewers)
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ var _ cms.Dumper = (*DB)(nil)
 // in MongoDB's canonical Extended JSON, which keeps every type (ids,
 // 32- and 64-bit numbers, dates to the millisecond), so a load is exact.
 var dumpOrder = []string{
-	collUsers, collCategories, collCitations, collPosts, collBodies, collRevisions, collPending,
+	collUsers, collCategories, collCitations, collReviewers, collPosts, collBodies, collRevisions, collPending,
 	collLists, collQuizzes, collQuizResults, collViews, collSettings, collContentKeys, collMedia, setMediaFiles, collState,
 }
 

@@ -34,6 +34,7 @@ const (
 	collWebhookEvents     = "webhook_events"
 	collWebhookMessages   = "webhook_messages"
 	collWebhookDeliveries = "webhook_deliveries"
+	collReviewers         = "reviewers"
 )
 
 // nouns names what each collection holds, for human messages.
@@ -58,6 +59,7 @@ var nouns = map[string]string{
 	collWebhookEvents:     "webhook event",
 	collWebhookMessages:   "webhook message",
 	collWebhookDeliveries: "webhook delivery",
+	collReviewers:         "reviewer",
 }
 
 // uniqueFields names the unique field (by its API name) that a duplicate key

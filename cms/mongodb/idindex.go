@@ -34,7 +34,7 @@ const idIndexSuffix = "_lullaby_id"
 // first document is written.
 var collections = []string{collUsers, collPosts, collBodies, collRevisions, collPending, collCategories, collSettings,
 	collState, collMedia, collCitations, collLists, collViews, collQuizzes, collQuizResults,
-	bucketMedia + ".files", bucketMedia + ".chunks"}
+	collReviewers, bucketMedia + ".files", bucketMedia + ".chunks"}
 
 // embeddedDirs maps the URI of each embedded server this process started
 // to its data folder, so that a store opened on that URI (the tests'

@@ -32,6 +32,7 @@ func newPost(title, slug string, at time.Time) (*cms.Post, *cms.Revision) {
 		HTML:          "<p>Body of " + title + "</p>\n",
 		Status:        cms.StatusDraft,
 		CategoryIDs:   []string{},
+		ReviewerIDs:   []string{},
 		Tags:          []string{},
 		AuthorID:      cms.NewID(),
 		SEO:           cms.SEO{Title: title, Description: "d", CanonicalURL: "https://example.com/" + slug},

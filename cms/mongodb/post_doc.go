@@ -105,7 +105,10 @@ type postDoc struct {
 	References  []string         `bson:"references"`
 	Related     []string         `bson:"relatedIds,omitempty"`
 	CTA         *callToActionDoc `bson:"callToAction,omitempty"` // nil: the site's
-	Source      string           `bson:"source,omitempty"`       // the imported item it came from
+	Reviewers   []string         `bson:"reviewerIds,omitempty"`
+	Reviewed    string           `bson:"lastReviewed,omitempty"` // a date, "2026-03-01": sorts as text
+	ContentAt   *time.Time       `bson:"contentUpdatedAt,omitempty"`
+	Source      string           `bson:"source,omitempty"` // the imported item it came from
 }
 
 // redirectDoc is an old address of a post (cms.Redirect).
@@ -209,6 +212,10 @@ func toPostDoc(id bson.ObjectID, p *cms.Post, contentID bson.ObjectID) *postDoc 
 		c := callToActionDoc(*p.CallToAction)
 		d.CTA = &c
 	}
+	if len(p.ReviewerIDs) > 0 {
+		d.Reviewers = refs(p.ReviewerIDs)
+	}
+	d.Reviewed, d.ContentAt = p.LastReviewed, toTime(p.ContentUpdatedAt)
 	return d
 }
 
@@ -235,6 +242,10 @@ func (d *postDoc) post() *cms.Post {
 		UpdatedAt:   fromTime(d.UpdatedAt),
 		DeletedAt:   fromTime(d.DeletedAt),
 		Source:      d.Source,
+
+		ReviewerIDs:      strs(d.Reviewers),
+		LastReviewed:     d.Reviewed,
+		ContentUpdatedAt: fromTime(d.ContentAt),
 	}
 	if d.Cover != nil {
 		c := d.Cover.image()

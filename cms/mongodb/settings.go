@@ -23,6 +23,7 @@ type siteDoc struct {
 type authorDoc struct {
 	Name         string    `bson:"name"`
 	Title        string    `bson:"title"`
+	Credentials  string    `bson:"credentials,omitempty"`
 	Bio          string    `bson:"bio"`
 	PhotoURL     string    `bson:"photoUrl"`
 	PhotoMediaID string    `bson:"photoMediaId,omitempty"`
@@ -30,7 +31,7 @@ type authorDoc struct {
 }
 
 func toAuthorDoc(a *cms.AuthorProfile) authorDoc {
-	d := authorDoc{Name: a.Name, Title: a.Title, Bio: a.Bio, PhotoURL: a.PhotoURL, PhotoMediaID: a.PhotoMediaID}
+	d := authorDoc{Name: a.Name, Title: a.Title, Credentials: a.Credentials, Bio: a.Bio, PhotoURL: a.PhotoURL, PhotoMediaID: a.PhotoMediaID}
 	if a.Photo != nil {
 		im := toImageDoc(a.Photo)
 		d.Photo = &im
@@ -39,7 +40,7 @@ func toAuthorDoc(a *cms.AuthorProfile) authorDoc {
 }
 
 func (d *authorDoc) author() cms.AuthorProfile {
-	a := cms.AuthorProfile{Name: d.Name, Title: d.Title, Bio: d.Bio, PhotoURL: d.PhotoURL, PhotoMediaID: d.PhotoMediaID}
+	a := cms.AuthorProfile{Name: d.Name, Title: d.Title, Credentials: d.Credentials, Bio: d.Bio, PhotoURL: d.PhotoURL, PhotoMediaID: d.PhotoMediaID}
 	if d.Photo != nil {
 		im := d.Photo.image()
 		a.Photo = &im
@@ -64,6 +65,7 @@ type settingsDoc struct {
 	OwnerTwoFA    bool            `bson:"requireOwnerTwoFactor"`
 	RequireKey    bool            `bson:"requireContentKey"`
 	PreviewURL    string          `bson:"previewUrl,omitempty"`
+	ReviewMonths  int             `bson:"reviewPeriodMonths,omitempty"`
 	Version       int             `bson:"version"`
 	UpdatedAt     *time.Time      `bson:"updatedAt"`
 }
@@ -79,6 +81,7 @@ func toSettingsDoc(s *cms.Settings) *settingsDoc {
 		OwnerTwoFA:    s.RequireOwnerTwoFactor,
 		RequireKey:    s.RequireContentKey,
 		PreviewURL:    s.PreviewURL,
+		ReviewMonths:  s.ReviewPeriodMonths,
 		Version:       s.Version,
 		UpdatedAt:     toTime(s.UpdatedAt),
 	}
@@ -97,6 +100,8 @@ func (d *settingsDoc) settings() *cms.Settings {
 		PreviewURL:            d.PreviewURL,
 		Version:               d.Version,
 		UpdatedAt:             fromTime(d.UpdatedAt),
+		// Settings saved before review periods existed hold the default.
+		ReviewPeriodMonths: cmp.Or(d.ReviewMonths, cms.DefaultReviewPeriodMonths),
 	}
 }
 

@@ -159,7 +159,8 @@ func (env *entryEnv) ghostPost(p *cms.Post) *ghostPost {
 		v[i] = jsonNull
 	}
 	ours, err := marshal(ghostExtra{Categories: sum.Categories, Pins: full.Pins, References: full.References,
-		CallToAction: full.CallToAction, WordCount: p.WordCount, SEO: full.SEO})
+		CallToAction: full.CallToAction, WordCount: p.WordCount, SEO: full.SEO,
+		Reviewers: full.Reviewers, LastReviewed: full.LastReviewed, LastUpdated: full.LastUpdated})
 	if err != nil {
 		ours = jsonNull // plain data: cannot fail
 	}
@@ -175,6 +176,10 @@ type ghostExtra struct {
 	CallToAction *cms.PublicCTA      `json:"callToAction"`
 	WordCount    int                 `json:"wordCount"`
 	SEO          PublicSEO           `json:"seo"`
+	// The medical review, as in our own API.
+	Reviewers    []PublicReviewer `json:"reviewers"`
+	LastReviewed *string          `json:"lastReviewed"`
+	LastUpdated  time.Time        `json:"lastUpdated"`
 }
 
 // ghostTag is one Ghost tag: a category, or a free-form tag. A category

@@ -11,16 +11,18 @@ import (
 // JSONLD is a post's schema.org BlogPosting, ready for a page's
 // <script type="application/ld+json">.
 type JSONLD struct {
-	Context          string           `json:"@context"`
-	Type             string           `json:"@type"`
-	Headline         string           `json:"headline"`
-	Description      string           `json:"description,omitempty"`
-	DatePublished    string           `json:"datePublished,omitempty"`
-	DateModified     string           `json:"dateModified,omitempty"`
-	Author           JSONLDPerson     `json:"author"`
-	Publisher        JSONLDOrg        `json:"publisher"`
-	Image            []string         `json:"image"`
-	MainEntityOfPage string           `json:"mainEntityOfPage,omitempty"`
+	Context       string       `json:"@context"`
+	Type          string       `json:"@type"`
+	Headline      string       `json:"headline"`
+	Description   string       `json:"description,omitempty"`
+	DatePublished string       `json:"datePublished,omitempty"`
+	DateModified  string       `json:"dateModified,omitempty"`
+	Author        JSONLDPerson `json:"author"`
+	Publisher     JSONLDOrg    `json:"publisher"`
+	Image         []string     `json:"image"`
+	// MainEntityOfPage is the page the post is shown on, which carries
+	// its medical review (reviewedBy, lastReviewed).
+	MainEntityOfPage *JSONLDWebPage   `json:"mainEntityOfPage,omitempty"`
 	URL              string           `json:"url,omitempty"`
 	Keywords         []string         `json:"keywords"`
 	ArticleSection   []string         `json:"articleSection"`
@@ -28,13 +30,16 @@ type JSONLD struct {
 	Citation         []JSONLDCitation `json:"citation"`
 }
 
-// JSONLDPerson is the post's author.
+// JSONLDPerson is the post's author, or one of its reviewers.
 type JSONLDPerson struct {
-	Type     string `json:"@type"`
-	Name     string `json:"name"`
-	JobTitle string `json:"jobTitle,omitempty"`
-	URL      string `json:"url,omitempty"`
-	Image    string `json:"image,omitempty"`
+	Type string `json:"@type"`
+	Name string `json:"name"`
+	// HonorificSuffix holds the credentials after the name, "MD, FAAP".
+	HonorificSuffix string `json:"honorificSuffix,omitempty"`
+	JobTitle        string `json:"jobTitle,omitempty"`
+	Description     string `json:"description,omitempty"`
+	URL             string `json:"url,omitempty"`
+	Image           string `json:"image,omitempty"`
 }
 
 // JSONLDOrg is the publisher: the site.
@@ -70,16 +75,17 @@ func jsonLD(p *cms.Post, full *PublicPost, refs []*cms.Citation, st *cms.Setting
 	ld := &JSONLD{
 		Context: "https://schema.org", Type: "BlogPosting", Headline: cms.CutText(p.Title, 110),
 		Description: full.SEO.Description,
-		Author:      JSONLDPerson{Type: "Person", Name: st.Author.Name, JobTitle: st.Author.Title, URL: st.Site.URL, Image: full.Author.PhotoURL},
-		Publisher:   JSONLDOrg{Type: "Organization", Name: cmpOr(st.Site.Title, st.Author.Name), URL: st.Site.URL},
-		Image:       []string{}, URL: full.URL, MainEntityOfPage: full.SEO.CanonicalURL,
+		Author: JSONLDPerson{Type: "Person", Name: st.Author.Name, HonorificSuffix: st.Author.Credentials, JobTitle: st.Author.Title,
+			URL: st.Site.URL, Image: full.Author.PhotoURL},
+		Publisher: JSONLDOrg{Type: "Organization", Name: cmpOr(st.Site.Title, st.Author.Name), URL: st.Site.URL},
+		Image:     []string{}, URL: full.URL, MainEntityOfPage: jsonLDPage(full),
 		Keywords: full.Tags, ArticleSection: []string{}, WordCount: p.WordCount, Citation: []JSONLDCitation{},
 	}
 	if !p.PublishedAt.IsZero() {
 		ld.DatePublished = p.PublishedAt.UTC().Format(time.RFC3339)
 	}
-	if !p.UpdatedAt.IsZero() {
-		ld.DateModified = p.UpdatedAt.UTC().Format(time.RFC3339)
+	if !full.LastUpdated.IsZero() {
+		ld.DateModified = full.LastUpdated.Format(time.RFC3339)
 	}
 	if full.CoverImage != nil {
 		ld.Image = append(ld.Image, full.CoverImage.URL)

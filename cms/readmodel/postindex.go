@@ -205,6 +205,14 @@ type Dashboard struct {
 	Scheduled []*cms.Post            // soonest first, every one of them
 	Published []*cms.Post            // most recently published first, at most DashboardLimit
 	Counts    map[cms.PostStatus]int // posts not in the trash, per status
+
+	published []*cms.Post // every published post, for DueForReview
+}
+
+// DueForReview returns the published posts whose medical review is more
+// than months old at now, oldest first (see cms.DueForReview).
+func (d *Dashboard) DueForReview(months int, now time.Time) []cms.DueReview {
+	return cms.DueForReview(d.published, months, now)
 }
 
 // Dashboard returns the dashboard's posts (without bodies; shared: do not
@@ -239,6 +247,6 @@ func (ix *PostIndex) Dashboard(ctx context.Context) (*Dashboard, error) {
 	}
 	slices.SortStableFunc(d.Scheduled, func(a, b *cms.Post) int { return a.PublishAt.Compare(b.PublishAt) })
 	slices.SortStableFunc(published, func(a, b *cms.Post) int { return b.PublishedAt.Compare(a.PublishedAt) })
-	d.Published = published[:min(len(published), DashboardLimit)]
+	d.Published, d.published = published[:min(len(published), DashboardLimit)], published
 	return d, nil
 }

@@ -11,7 +11,7 @@ func (rm *ReadModel) PublicPreview(pv *cms.Preview) *PublicPost {
 	for _, c := range pv.Categories {
 		byID[c.ID] = &catEntry{cat: PublicCategory{ID: c.ID, Slug: c.Slug, Name: c.Name, Description: c.Description, Position: c.Position}}
 	}
-	_, full := newEntryEnv(byID, pv.Settings, rm.PublicURL(), pv.Citations).publicPost(pv.Post)
+	_, full := newEntryEnv(byID, pv.Settings, rm.PublicURL(), pv.Citations, pv.Reviewers).publicPost(pv.Post)
 	return &full
 }
 

@@ -37,7 +37,9 @@ type PublicCategoryRef struct {
 type PublicAuthorProfile struct {
 	Name  string `json:"name"`
 	Title string `json:"title"`
-	Bio   string `json:"bio"`
+	// Credentials follow her name: "MA, CPSC"; "" for none.
+	Credentials string `json:"credentials"`
+	Bio         string `json:"bio"`
 	// PhotoURL is her photo's absolute URL (the w640 variant of a photo
 	// from the media library), "" for none.
 	PhotoURL string `json:"photoUrl"`
@@ -48,11 +50,12 @@ type PublicAuthorProfile struct {
 
 // PublicAuthor is the post's byline; a post alone adds the bio and photo.
 type PublicAuthor struct {
-	Name     string       `json:"name"`
-	Title    string       `json:"title"`
-	Bio      string       `json:"bio,omitempty"`
-	PhotoURL string       `json:"photoUrl,omitempty"`
-	Photo    *PublicImage `json:"photo,omitempty"`
+	Name        string       `json:"name"`
+	Title       string       `json:"title"`
+	Credentials string       `json:"credentials,omitempty"`
+	Bio         string       `json:"bio,omitempty"`
+	PhotoURL    string       `json:"photoUrl,omitempty"`
+	Photo       *PublicImage `json:"photo,omitempty"`
 }
 
 // authorPhotoVariant is the variant an author photo's URL names.
@@ -60,7 +63,7 @@ const authorPhotoVariant = "w640"
 
 // author is the site's author box with absolute photo URLs.
 func (l imageLinks) author(a *cms.AuthorProfile) PublicAuthorProfile {
-	out := PublicAuthorProfile{Name: a.Name, Title: a.Title, Bio: a.Bio, PhotoURL: a.PhotoURL}
+	out := PublicAuthorProfile{Name: a.Name, Title: a.Title, Credentials: a.Credentials, Bio: a.Bio, PhotoURL: a.PhotoURL}
 	if a.Photo != nil {
 		im := l.image(a.Photo, authorPhotoVariant, "original")
 		im.Alt = a.Name
@@ -103,6 +106,13 @@ type PublicPost struct {
 	// CallToAction is the call to action the post ends with: its own, else
 	// the site's; null when that has nothing to show.
 	CallToAction *cms.PublicCTA `json:"callToAction"`
+	// Reviewers are the people who medically reviewed the post, in her
+	// order ([] for none); LastReviewed is the date of that review
+	// ("2026-03-01"), null for none. LastUpdated is when the words last
+	// changed (or the publication, if later): a review is not an update.
+	Reviewers    []PublicReviewer `json:"reviewers"`
+	LastReviewed *string          `json:"lastReviewed"`
+	LastUpdated  time.Time        `json:"lastUpdated"`
 	// JSONLD is the post's schema.org BlogPosting (jsonld.go).
 	JSONLD *JSONLD `json:"jsonLd"`
 	// Related, Previous and Next are added per snapshot (related.go):
@@ -338,8 +348,8 @@ func (l imageLinks) addImages(full *PublicPost, p *cms.Post, st *cms.Settings) {
 	if !p.PublishedAt.IsZero() {
 		add("article:published_time", p.PublishedAt.UTC().Format(time.RFC3339))
 	}
-	if !p.UpdatedAt.IsZero() {
-		add("article:modified_time", p.UpdatedAt.UTC().Format(time.RFC3339))
+	if !full.LastUpdated.IsZero() {
+		add("article:modified_time", full.LastUpdated.Format(time.RFC3339))
 	}
 	add("article:author", full.Author.Name)
 	if len(full.Categories) > 0 {

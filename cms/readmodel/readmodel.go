@@ -48,6 +48,7 @@ type ReadModel struct {
 	search    *searchIndex         // published posts; see indexSearch
 	quizzes   []*cms.Quiz          // as last loaded
 	keys      []*cms.ContentKey    // as last loaded
+	reviewers []*cms.Reviewer      // as last loaded
 }
 
 // NewReadModel returns a read model over store holding an empty snapshot;
@@ -93,7 +94,8 @@ func (rm *ReadModel) PublicURL() string {
 // rm.mu held.
 func (rm *ReadModel) input(version int64, posts []*cms.Post) snapshotInput {
 	return snapshotInput{version: version, posts: posts, cats: rm.cats, settings: rm.settings,
-		citations: rm.citations, publicURL: rm.publicURL, lists: rm.listsInput(rm.lv.lists), quizzes: rm.quizzes, keys: rm.keys}
+		citations: rm.citations, publicURL: rm.publicURL, lists: rm.listsInput(rm.lv.lists), quizzes: rm.quizzes, keys: rm.keys,
+		reviewers: rm.reviewers}
 }
 
 // Snapshot returns the current snapshot; it is never nil.
@@ -169,14 +171,18 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	reviewers, err := rm.store.ListReviewers(ctx)
+	if err != nil {
+		return err
+	}
 	in := snapshotInput{version: version, posts: postList(next), cats: cats, settings: st,
-		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes, keys: keys}
+		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes, keys: keys, reviewers: reviewers}
 	if err := rm.swapLocked(in); err != nil {
 		return &cms.Error{Kind: cms.KindInternal, Op: "readmodel.ReadModel.Reload", Err: err}
 	}
 	rm.posts, rm.cats, rm.settings, rm.citations = next, cats, st, cites
 	rm.lv.lists = lists
-	rm.quizzes, rm.keys = quizzes, keys
+	rm.quizzes, rm.keys, rm.reviewers = quizzes, keys, reviewers
 	rm.loaded.Store(true)
 	return nil
 }

@@ -317,6 +317,7 @@ type snapshotInput struct {
 	lists     listsInput      // curated lists and view totals
 	quizzes   []*cms.Quiz     // stored quizzes; the built-in ones are added when missing
 	keys      []*cms.ContentKey
+	reviewers []*cms.Reviewer
 }
 
 // buildSnapshot renders every public body from in. prev, if not nil,
@@ -368,13 +369,13 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	// Entries embed category names, the settings (author, site title and
 	// URL) and the public URL: reuse old ones only when none changed.
 	// and the references they cite.
-	deps := publicURL + "\x00" + string(site) + "\x00" + catDeps(sortedCats) + "\x00" + citationDeps(in.citations)
+	deps := publicURL + "\x00" + string(site) + "\x00" + catDeps(sortedCats) + "\x00" + citationDeps(in.citations) + "\x00" + reviewerDeps(in.reviewers)
 	var reuse map[string]*postEntry
 	if prev != nil && prev.deps == deps {
 		reuse = prev.bySlug
 	}
 	s.deps = deps
-	env := newEntryEnv(catByID, st, publicURL, in.citations)
+	env := newEntryEnv(catByID, st, publicURL, in.citations, in.reviewers)
 	kept := env.detached()
 	s.posts = make([]*postEntry, 0, len(sorted))
 	for _, p := range sorted {
@@ -449,6 +450,7 @@ type entryEnv struct {
 	media  *strings.Replacer // makes body media links absolute; nil: keep them
 
 	citations map[string]*cms.Citation // the library by id
+	reviewers map[string]*PublicReviewer
 }
 
 // detached is a copy of env whose categories do not hold their posts:
@@ -464,10 +466,13 @@ func (env *entryEnv) detached() *entryEnv {
 }
 
 // newEntryEnv is the entryEnv of posts rendered with these categories (by
-// id), settings, public URL and reference library.
-func newEntryEnv(cats map[string]*catEntry, st *cms.Settings, publicURL string, citations []*cms.Citation) *entryEnv {
+// id), settings, public URL, reference library and reviewers.
+func newEntryEnv(cats map[string]*catEntry, st *cms.Settings, publicURL string, citations []*cms.Citation, reviewers []*cms.Reviewer) *entryEnv {
 	env := &entryEnv{cats: cats, st: st, links: imageLinks{base: publicURL},
-		citations: make(map[string]*cms.Citation, len(citations))}
+		citations: make(map[string]*cms.Citation, len(citations)), reviewers: make(map[string]*PublicReviewer, len(reviewers))}
+	for _, r := range reviewers {
+		env.reviewers[r.ID] = ptr(env.links.reviewer(r))
+	}
 	env.author = PublicAuthor(env.links.author(&st.Author))
 	for _, c := range citations {
 		env.citations[c.ID] = c
@@ -500,7 +505,7 @@ func (env *entryEnv) publicPost(p *cms.Post) (PublicPostSummary, PublicPost) {
 		ID: p.ID, Slug: p.Slug, Title: p.Title, Excerpt: p.Excerpt,
 		PublishedAt: p.PublishedAt, UpdatedAt: p.UpdatedAt,
 		ReadingTime: p.ReadingTime, WordCount: p.WordCount,
-		Categories: []PublicCategoryRef{}, Tags: p.Tags, Author: PublicAuthor{Name: env.author.Name, Title: env.author.Title},
+		Categories: []PublicCategoryRef{}, Tags: p.Tags, Author: PublicAuthor{Name: env.author.Name, Title: env.author.Title, Credentials: env.author.Credentials},
 		URL: postURL(p, env.st),
 	}
 	if sum.Tags == nil {
@@ -534,6 +539,7 @@ func (env *entryEnv) publicPost(p *cms.Post) (PublicPostSummary, PublicPost) {
 	}}
 	full.Author = env.author
 	full.CallToAction = cms.PostCTA(p, env.st.CallToAction)
+	env.review(p, &full)
 	if full.SEO.Title == "" {
 		full.SEO.Title = p.Title
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lullabycms/lullaby/cms"
 )
@@ -65,6 +66,10 @@ type wpExtra struct {
 	CallToAction *cms.PublicCTA    `json:"callToAction"`
 	ReadingTime  int               `json:"readingTime"`
 	WordCount    int               `json:"wordCount"`
+	// The medical review, as in our own API.
+	Reviewers    []PublicReviewer `json:"reviewers"`
+	LastReviewed *string          `json:"lastReviewed"`
+	LastUpdated  time.Time        `json:"lastUpdated"`
 }
 
 func (env *entryEnv) wpPost(p *cms.Post) wpPost {
@@ -94,7 +99,7 @@ func (env *entryEnv) wpPost(p *cms.Post) wpPost {
 	}
 	w["yoast_head_json"], _ = marshal(y) // plain data: cannot fail
 	w["lullaby"], _ = marshal(wpExtra{ID: p.ID, Pins: full.Pins, References: full.References, CallToAction: full.CallToAction,
-		ReadingTime: p.ReadingTime, WordCount: p.WordCount})
+		ReadingTime: p.ReadingTime, WordCount: p.WordCount, Reviewers: full.Reviewers, LastReviewed: full.LastReviewed, LastUpdated: full.LastUpdated})
 	return w
 }
 

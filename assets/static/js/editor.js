@@ -102,7 +102,16 @@
     }
     var cta = ctaFields();
     if (cta) f.callToAction = cta;
+    if ($("review-section")) {
+      f.reviewerIds = checkedReviewers();
+      f.lastReviewed = $("lastReviewed").value;
+    }
     return f;
+  }
+  function checkedReviewers() {
+    var out = [];
+    form.querySelectorAll('input[name="reviewerIds"]').forEach(function (el) { if (el.checked) out.push(el.value); });
+    return out;
   }
   // ctaFields is the post's own call to action (all empty: the site's).
   var CTA_KEYS = ["heading", "text", "buttonLabel", "url"];
@@ -128,6 +137,10 @@
     if (f.callToAction && $("callToAction.heading")) {
       CTA_KEYS.forEach(function (k) { $("callToAction." + k).value = f.callToAction[k] || ""; });
     }
+    if (f.reviewerIds && $("review-section")) {
+      form.querySelectorAll('input[name="reviewerIds"]').forEach(function (el) { el.checked = f.reviewerIds.indexOf(el.value) >= 0; });
+      $("lastReviewed").value = f.lastReviewed || "";
+    }
     updateSlugViews();
     updateHints();
   }
@@ -144,7 +157,8 @@
       }),
       noPinMediaIds: f.noPinMediaIds || [],
       references: f.references || null,
-      callToAction: f.callToAction ? CTA_KEYS.map(function (k) { return (f.callToAction[k] || "").trim().replace(/\r\n/g, "\n"); }) : null
+      callToAction: f.callToAction ? CTA_KEYS.map(function (k) { return (f.callToAction[k] || "").trim().replace(/\r\n/g, "\n"); }) : null,
+      reviewerIds: f.reviewerIds || null, lastReviewed: f.lastReviewed || ""
     });
   }
 
@@ -836,7 +850,12 @@
     form.addEventListener("input", onFieldInput);
     form.addEventListener("change", function (e) {
       var n = e.target.name || "";
-      if (n === "categoryIds" || n === "pinnable" || /^pins\[\d+\]\.hidden$/.test(n)) changed();
+      if (n === "reviewerIds" && e.target.checked && !$("lastReviewed").value) {
+        // Naming a reviewer dates the review today, until she says otherwise.
+        var d = new Date();
+        $("lastReviewed").value = d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
+      }
+      if (n === "categoryIds" || n === "pinnable" || n === "reviewerIds" || n === "lastReviewed" || /^pins\[\d+\]\.hidden$/.test(n)) changed();
     });
     form.addEventListener("submit", onSubmit);
     $("conflict-reload").addEventListener("click", function () {
