@@ -10,9 +10,12 @@
 // slug, the same through the Ghost dialect (an index page's list, a list
 // of whole posts, a post by slug) and the WordPress dialect (a page of
 // posts with _embed, a post by id, a post by slug), and the constant
-// handler. It prints
+// handler; and, right after each endpoint, a constant handler sending
+// that endpoint's own bytes (-matched, matched.go), since on the wire a
+// body costs by its size. It prints
 // requests per second, latency percentiles and the server's resident
-// memory as a Markdown table.
+// memory as a Markdown table, and the dialects' rates as shares of our
+// own API's in the same run.
 //
 // With -scale N it instead measures what writes cost as the site grows:
 // importing a generated N-post WordPress export, exporting and restoring
@@ -28,6 +31,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -74,8 +78,12 @@ func main() {
 }
 
 // constantServer is the baseline: a plain Fiber handler returning a
-// constant 3 KB JSON body, or the bytes of file as a JPEG.
+// constant 3 KB JSON body, or the bytes of file as a JPEG, or, when file
+// is a folder, each of its files at /<name> (matched.go).
 func constantServer(addr, file string) error {
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		return sameSizeServer(fiber.New(fiber.Config{DisableStartupMessage: true}), addr, file)
+	}
 	body, ct := []byte(`{"data":"`+strings.Repeat("x", 3*1024-11)+`"}`), fiber.MIMEApplicationJSON
 	if file != "" {
 		b, err := os.ReadFile(file)
@@ -106,6 +114,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	quiz := fs.Bool("quiz", false, "benchmark POST /api/v1/quizzes/nap-quiz/answers (the Nap Quiz's evaluation; see quiz.go) instead of the posts API")
 	scale := fs.Int("scale", 0, "instead, measure import, export, restore and admin API writes with this many posts (see scale.go)")
 	samples := fs.Int("samples", 10, "with -scale: writes timed on the empty and on the full site")
+	matched := fs.Bool("matched", true, "also run each endpoint's own bytes from a constant handler, to separate the handler's cost from the body's (matched.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -204,23 +213,24 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	wrkArgs := []string{"-t", strconv.Itoa(*threads), "-c", strconv.Itoa(*conns), "-d", duration.String(), "--latency"}
-	type benchCase struct{ name, url, script, header string }
+	type benchCase struct{ name, url, script, header, sample string } // sample: a path a script asks for
 	cases := []benchCase{
-		{"constant 3 KB Fiber handler", "http://" + constAddr + "/", "", ""},
-		{"GET /api/v1/posts?limit=10", "http://" + lullabyAddr + "/api/v1/posts?limit=10", "", ""},
-		{fmt.Sprintf("GET /api/v1/posts/{slug} (rotating over %d slugs)", len(slugs)), "http://" + lullabyAddr, script, ""},
-		{"same, with Accept-Encoding: br (as browsers send)", "http://" + lullabyAddr, script, "Accept-Encoding: gzip, deflate, br"},
-		{"Ghost: GET " + ghostBase + "/posts/?limit=10&include=tags&fields=… (an index page)", "http://" + lullabyAddr + ghostIndexPage, "", ""},
-		{"Ghost: GET " + ghostBase + "/posts/?limit=10&include=tags,authors (whole posts, html included)", "http://" + lullabyAddr + ghostWholePosts, "", ""},
-		{fmt.Sprintf("Ghost: GET %s/posts/slug/{slug}/?include=tags,authors (rotating over %d slugs)", ghostBase, len(slugs)), "http://" + lullabyAddr, ghostScript, ""},
-		{"WordPress: GET " + wpBase + "/posts?per_page=10&_embed (an index page, whole posts)", "http://" + lullabyAddr + wpBase + "/posts?per_page=10&_embed", "", ""},
-		{fmt.Sprintf("WordPress: GET %s/posts/{id}?_embed (rotating over %d ids)", wpBase, len(ids)), "http://" + lullabyAddr, wpByID, ""},
-		{fmt.Sprintf("WordPress: GET %s/posts?_embed&slug={slug} (a post page, rotating over %d slugs)", wpBase, len(slugs)), "http://" + lullabyAddr, wpBySlug, ""},
+		{"constant 3 KB Fiber handler", "http://" + constAddr + "/", "", "", ""},
+		{"GET /api/v1/posts?limit=10", "http://" + lullabyAddr + "/api/v1/posts?limit=10", "", "", ""},
+		{fmt.Sprintf("GET /api/v1/posts/{slug} (rotating over %d slugs)", len(slugs)), "http://" + lullabyAddr, script, "", "/api/v1/posts/" + slugs[0]},
+		{"same, with Accept-Encoding: br (as browsers send)", "http://" + lullabyAddr, script, "Accept-Encoding: gzip, deflate, br", "/api/v1/posts/" + slugs[0]},
+		{"Ghost: GET " + ghostBase + "/posts/?limit=10&include=tags&fields=… (an index page)", "http://" + lullabyAddr + ghostIndexPage, "", "", ""},
+		{"Ghost: GET " + ghostBase + "/posts/?limit=10&include=tags,authors (whole posts, html included)", "http://" + lullabyAddr + ghostWholePosts, "", "", ""},
+		{fmt.Sprintf("Ghost: GET %s/posts/slug/{slug}/?include=tags,authors (rotating over %d slugs)", ghostBase, len(slugs)), "http://" + lullabyAddr, ghostScript, "",
+			ghostBase + "/posts/slug/" + slugs[0] + "/?key=" + ghostKey + "&include=tags,authors"},
+		{"WordPress: GET " + wpBase + "/posts?per_page=10&_embed (an index page, whole posts)", "http://" + lullabyAddr + wpBase + "/posts?per_page=10&_embed", "", "", ""},
+		{fmt.Sprintf("WordPress: GET %s/posts/{id}?_embed (rotating over %d ids)", wpBase, len(ids)), "http://" + lullabyAddr, wpByID, "", wpBase + "/posts/" + ids[0] + "?_embed"},
+		{fmt.Sprintf("WordPress: GET %s/posts?_embed&slug={slug} (a post page, rotating over %d slugs)", wpBase, len(slugs)), "http://" + lullabyAddr, wpBySlug, "", wpBase + "/posts?_embed&slug=" + slugs[0]},
 	}
 	if *media {
 		cases = []benchCase{
-			{"plain Fiber handler, the same pin bytes from memory", "http://" + constAddr + "/", "", ""},
-			{"GET /media/{id}/pin (hot: from the LRU)", "http://" + lullabyAddr + "/media/" + mediaID + "/pin", "", ""},
+			{"plain Fiber handler, the same pin bytes from memory", "http://" + constAddr + "/", "", "", ""},
+			{"GET /media/{id}/pin (hot: from the LRU)", "http://" + lullabyAddr + "/media/" + mediaID + "/pin", "", "", ""},
 		}
 	}
 	if *beacon {
@@ -230,8 +240,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		cases = []benchCase{
 			cases[0],
-			{"POST /api/v1/posts/{slug}/views, one fixed client (deduplicated, rate-limited)", "http://" + lullabyAddr, fixed, ""},
-			{"POST /api/v1/posts/{slug}/views, 20,000 rotating readers (X-Forwarded-For, 3 user agents, every post)", "http://" + lullabyAddr, rotating, ""},
+			{"POST /api/v1/posts/{slug}/views, one fixed client (deduplicated, rate-limited)", "http://" + lullabyAddr, fixed, "", ""},
+			{"POST /api/v1/posts/{slug}/views, 20,000 rotating readers (X-Forwarded-For, 3 user agents, every post)", "http://" + lullabyAddr, rotating, "", ""},
 		}
 	}
 	if *quiz {
@@ -241,37 +251,53 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		cases = []benchCase{
 			cases[0],
-			{"POST /api/v1/quizzes/nap-quiz/answers, 100,000 rotating clients (X-Forwarded-For)", "http://" + lullabyAddr, rotating, ""},
-			{"POST /api/v1/quizzes/nap-quiz/answers, one fixed client (rate-limited: 429s)", "http://" + lullabyAddr, fixed, ""},
+			{"POST /api/v1/quizzes/nap-quiz/answers, 100,000 rotating clients (X-Forwarded-For)", "http://" + lullabyAddr, rotating, "", ""},
+			{"POST /api/v1/quizzes/nap-quiz/answers, one fixed client (rate-limited: 429s)", "http://" + lullabyAddr, fixed, "", ""},
 		}
 	}
-	results := make([]wrkResult, len(cases))
+	var same *sameSize
+	if *matched && !*media && !*beacon && !*quiz {
+		paths, headers := make([]string, len(cases)), make([]string, len(cases))
+		for i, c := range cases[1:] {
+			paths[i+1], headers[i+1] = cmp.Or(c.sample, strings.TrimPrefix(c.url, "http://"+lullabyAddr)), c.header
+		}
+		if same, err = startSameSize(dir, self, "http://"+lullabyAddr, paths, headers); err != nil {
+			return err
+		}
+		defer stop(same.cmd)
+	}
+	results, sameResults := make([]wrkResult, len(cases)), make([]wrkResult, len(cases))
 	for i, c := range cases {
-		a := append([]string{}, wrkArgs...)
-		if c.script != "" {
-			a = append(a, "-s", c.script)
+		if results[i], err = runWrk(ctx, wrk, wrkArgs, c.script, c.header, c.url); err != nil {
+			return err
 		}
-		if c.header != "" {
-			a = append(a, "-H", c.header)
-		}
-		a = append(a, c.url)
-		fmt.Fprintf(os.Stderr, "wrk %s\n", strings.Join(a, " "))
-		outb, err := exec.CommandContext(ctx, wrk, a...).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("wrk: %v\n%s", err, outb)
-		}
-		if results[i], err = parseWrk(string(outb)); err != nil {
-			return fmt.Errorf("%v\n%s", err, outb)
+		if same != nil && i > 0 { // right after, so that both meet the same load
+			if sameResults[i], err = runWrk(ctx, wrk, wrkArgs, "", "", same.url(i)); err != nil {
+				return err
+			}
 		}
 	}
 	loaded := rss(srv.Process.Pid)
 
 	fmt.Fprintf(out, "\n%d published posts, wrk -t%d -c%d -d%s, %d CPU cores\n\n", len(slugs), *threads, *conns, duration, runtime.NumCPU())
-	fmt.Fprintln(out, "| endpoint | requests/s | % of constant | p50 | p99 | non-2xx |")
-	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(out, "| endpoint | requests/s | % of constant | % of the same bytes from a constant | p50 | p99 | non-2xx |")
+	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for i, c := range cases {
-		r := results[i]
-		fmt.Fprintf(out, "| %s | %.0f | %.0f%% | %s | %s | %d |\n", c.name, r.rps, 100*r.rps/results[0].rps, r.p50, r.p99, r.non2xx)
+		r, matchedPct := results[i], "–"
+		if same != nil && i > 0 {
+			matchedPct = fmt.Sprintf("%.0f%% (%.1f KB)", 100*r.rps/sameResults[i].rps, sampleKB(dir, i))
+		}
+		fmt.Fprintf(out, "| %s | %.0f | %.0f%% | %s | %s | %s | %d |\n", c.name, r.rps, 100*r.rps/results[0].rps, matchedPct, r.p50, r.p99, r.non2xx)
+	}
+	if !*media && !*beacon && !*quiz {
+		// The dialects against our own API, in this run: list 1, post 2,
+		// Ghost index page 4, Ghost post 6.
+		fmt.Fprintf(out, "\nGhost index page / our list: %.0f%%; Ghost post by slug / our post: %.0f%%\n",
+			100*results[4].rps/results[1].rps, 100*results[6].rps/results[2].rps)
+		if same != nil {
+			rel := func(i int) float64 { return results[i].rps / sameResults[i].rps }
+			fmt.Fprintf(out, "each as a share of its own bytes from a constant: %.0f%%; %.0f%%\n", 100*rel(4)/rel(1), 100*rel(6)/rel(2))
+		}
 	}
 	fmt.Fprintf(out, "\nlullaby resident memory: %.1f MB idle after start, %.1f MB after the runs\n", idle, loaded)
 	if *beacon {
