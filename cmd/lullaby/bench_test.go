@@ -81,6 +81,7 @@ func benchmarkReads(b *testing.B, h fasthttp.RequestHandler, slugs []string) {
 		{"GhostListVaried", func(i int) string {
 			return "/ghost/api/content/posts/?key=" + benchKey + "&limit=10&include=tags&fields=" + benchGhostFields + "&_=" + strconv.Itoa(i)
 		}},
+		{"WPListVaried", func(i int) string { return "/wp-json/wp/v2/posts?per_page=10&_embed&_=" + strconv.Itoa(i) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var rc fasthttp.RequestCtx

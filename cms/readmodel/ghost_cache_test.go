@@ -77,3 +77,38 @@ func TestGhostBodiesShared(t *testing.T) {
 		t.Error("two posts got one body")
 	}
 }
+
+// TestWPListsShared: the WordPress dialect's lists are made once per
+// snapshot for each distinct query, as the Ghost dialect's are.
+func TestWPListsShared(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, rm, svc := mustReadModelService(t)
+	for i, title := range []string{"Wake windows", "Bedtime routines"} {
+		if _, err := svc.ImportPost(ctx, cmstest.Owner(), cms.PostInput{Title: &title}, cms.StatusPublished, time.Now().Add(-time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc.Refresh(ctx)
+	snap := rm.Snapshot()
+	list := func(raw string, p readmodel.WPParams) *readmodel.WPResult {
+		t.Helper()
+		res, err := snap.WPList(readmodel.WPPosts, []byte(raw), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := list("per_page=1&_embed", readmodel.WPParams{PerPage: "1", Embed: true})
+	if list("_embed=1&per_page=01&_=123", readmodel.WPParams{PerPage: "01", Embed: true}) != first {
+		t.Error("the same list asked otherwise got another body")
+	}
+	if snap.WPCached(readmodel.WPPosts, "", []byte("_embed=1&per_page=01&_=123")) != first {
+		t.Error("the second spelling is not found by its raw query string")
+	}
+	for _, p := range []readmodel.WPParams{{PerPage: "1"}, {PerPage: "1", Embed: true, Page: "2"}, {PerPage: "1", Embed: true, Fields: "id"}} {
+		if res := list("other", p); res == first || res.Body.ETag == first.Body.ETag {
+			t.Errorf("%+v got the body of per_page=1&_embed", p)
+		}
+	}
+}

@@ -108,7 +108,8 @@ type wpIndex struct {
 	author   wpObject
 	root     *Body
 
-	bodies wpCache
+	bodies wpCache // resource (and id), raw query -> result
+	lists  wpCache // a list's query normalised -> result (wpQuery.appendKey)
 }
 
 // ghost-like bound on the bytes of the bodies kept (see maxGhostCacheBytes).
@@ -155,6 +156,19 @@ func (c *wpCache) put(key string, r *WPResult) *WPResult {
 	}
 	c.m[key] = r
 	return r
+}
+
+// refer stores under key r, a result that another cache holds and counts,
+// unless the cache is full.
+func (c *wpCache) refer(key string, r *WPResult) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]*WPResult{}
+	}
+	if _, ok := c.m[key]; !ok && len(c.m) < maxCachedPages {
+		c.m[key] = r
+	}
 }
 
 // wpState is what a Snapshot keeps for the WordPress dialect.

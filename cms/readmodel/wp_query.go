@@ -3,6 +3,7 @@ package readmodel
 import (
 	"bytes"
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -202,15 +203,71 @@ func wpKey(buf []byte, r WPResource, id string, raw []byte) []byte {
 	return append(buf, raw...)
 }
 
-// WPList returns a page of a collection of the dialect and keeps it for
-// the raw query string. Errors: Invalid naming the bad parameters;
-// Internal if search fails.
+// WPList returns a page of a collection of the dialect, made once per
+// snapshot for each distinct query (normalised, as the Ghost dialect's
+// lists are: ghost_cache.go) and kept for the raw query string. Errors:
+// Invalid naming the bad parameters; Internal if search fails.
 func (s *Snapshot) WPList(r WPResource, raw []byte, p WPParams) (*WPResult, error) {
 	g := s.wp()
 	q, err := parseWPQuery(r, p)
 	if err != nil {
 		return nil, err
 	}
+	var kb [256]byte
+	key := q.appendKey(append(kb[:0], byte(r), 0))
+	res := g.lists.get(key)
+	if res == nil {
+		if res, err = s.wpList(g, r, q); err != nil {
+			return nil, err
+		}
+		if res = g.lists.put(string(key), res); g.lists.get(key) != res {
+			return res, nil // not kept: the cache is full
+		}
+	}
+	g.bodies.refer(string(wpKey(kb[:0], r, "", raw)), res)
+	return res, nil
+}
+
+// appendKey appends q normalised: two lists with the same key are the
+// same.
+func (q *wpQuery) appendKey(b []byte) []byte {
+	for _, n := range []int64{int64(q.page), int64(q.perPage), q.post} {
+		b = strconv.AppendInt(b, n, 10)
+		b = append(b, ',')
+	}
+	for _, ids := range [][]int64{q.cats, q.tags, q.ids} {
+		for _, n := range ids {
+			b = strconv.AppendInt(b, n, 10)
+			b = append(b, ' ')
+		}
+		b = append(b, ',')
+	}
+	for _, s := range q.slugs {
+		b = strconv.AppendQuote(b, s)
+	}
+	b = strconv.AppendQuote(append(b, ','), q.search)
+	switch {
+	case q.sticky == nil:
+		b = append(b, 'n')
+	case *q.sticky:
+		b = append(b, 't')
+	default:
+		b = append(b, 'f')
+	}
+	b = append(append(b, q.orderby...), "+-"[b2i(q.desc)], "xe"[b2i(q.embed)], "xh"[b2i(q.hideEmpty)])
+	if q.fields != nil {
+		b = append(b, 'f')
+		for _, f := range slices.Sorted(maps.Keys(q.fields)) {
+			if q.fields[f] {
+				b = strconv.AppendQuote(b, f)
+			}
+		}
+	}
+	return b
+}
+
+// wpList renders the page of collection r that q asks for.
+func (s *Snapshot) wpList(g *wpIndex, r WPResource, q wpQuery) (*WPResult, error) {
 	var b bytes.Buffer
 	b.WriteByte('[')
 	var total int
@@ -252,8 +309,7 @@ func (s *Snapshot) WPList(r WPResource, raw []byte, p WPParams) (*WPResult, erro
 		pr.Add("page", "The page number requested is larger than the number of pages available.")
 		return nil, pr.Err("readmodel.Snapshot.WPList")
 	}
-	res := &WPResult{Body: NewBody(b.Bytes()), Total: total, Pages: pages}
-	return g.bodies.put(string(wpKey(nil, r, "", raw)), res), nil
+	return &WPResult{Body: NewBody(b.Bytes()), Total: total, Pages: pages}, nil
 }
 
 func (g *wpIndex) authorSlug() []byte {
