@@ -191,7 +191,7 @@ func (c *Checker) resolve(ctx context.Context, doi string, res *Result) error {
 		return &errTryLater{after: 5 * time.Minute, why: "doi.org's answer unreadable"}
 	}
 	if h.ResponseCode == 100 {
-		res.Link = LinkUnresolved
+		res.DOIUnregistered = true
 		res.Detail = "the DOI is not registered (doi.org)"
 		if res.Status == StatusOK {
 			res.Status = StatusBroken

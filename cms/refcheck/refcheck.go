@@ -31,11 +31,10 @@ type Link string
 
 // The link states.
 const (
-	LinkOK         Link = "ok"
-	LinkBroken     Link = "broken"     // 4xx/5xx, DNS failure, connection refused
-	LinkMoved      Link = "moved"      // redirected to another registrable domain
-	LinkSoft404    Link = "soft404"    // 200 saying "not found", or sent to the home page
-	LinkUnresolved Link = "unresolved" // the DOI is not registered
+	LinkOK      Link = "ok"
+	LinkBroken  Link = "broken"  // 4xx/5xx, DNS failure, connection refused
+	LinkMoved   Link = "moved"   // redirected to another registrable domain
+	LinkSoft404 Link = "soft404" // 200 saying "not found", or sent to the home page
 )
 
 // Validators are what a server said last time, sent back to make the next
@@ -55,17 +54,19 @@ type Reference struct {
 
 // Result is the outcome of one check.
 type Result struct {
-	Status      Status     `json:"status"`
-	Notice      string     `json:"notice,omitempty"`     // e.g. "Retracted on 2010-02-02, see doi:10.1016/…"
-	NoticeDOI   string     `json:"noticeDoi,omitempty"`  // the retraction, correction … notice
-	NoticeDate  string     `json:"noticeDate,omitempty"` // YYYY-MM-DD
-	Link        Link       `json:"link,omitempty"`       // state of the URL (or "unresolved" for the DOI)
-	Detail      string     `json:"detail,omitempty"`     // e.g. "HTTP 404", "redirected to example.org"
-	ArchiveURL  string     `json:"archiveUrl,omitempty"`
-	ArchiveDate string     `json:"archiveDate,omitempty"` // YYYY-MM-DD
-	CheckedAt   time.Time  `json:"checkedAt"`
-	Crossref    Validators `json:"crossref"` // send next time to Crossref
-	Page        Validators `json:"page"`     // send next time to the web page
+	Status     Status `json:"status"`
+	Notice     string `json:"notice,omitempty"`     // e.g. "Retracted on 2010-02-02, see doi:10.1016/…"
+	NoticeDOI  string `json:"noticeDoi,omitempty"`  // the retraction, correction … notice
+	NoticeDate string `json:"noticeDate,omitempty"` // YYYY-MM-DD
+	Link       Link   `json:"link,omitempty"`       // state of the web URL
+	// DOIUnregistered is set when doi.org does not know the DOI.
+	DOIUnregistered bool       `json:"doiUnregistered,omitempty"`
+	Detail          string     `json:"detail,omitempty"` // e.g. "HTTP 404", "redirected to example.org"
+	ArchiveURL      string     `json:"archiveUrl,omitempty"`
+	ArchiveDate     string     `json:"archiveDate,omitempty"` // YYYY-MM-DD
+	CheckedAt       time.Time  `json:"checkedAt"`
+	Crossref        Validators `json:"crossref"` // send next time to Crossref
+	Page            Validators `json:"page"`     // send next time to the web page
 	// TryLater is set when a service asked to be left alone (429, 503) or
 	// failed; the other fields then keep the previous result.
 	TryLater   bool          `json:"-"`

@@ -57,6 +57,7 @@ type fakeNet struct {
 	archive  map[string]string // page path -> snapshot timestamp
 	etag     string            // Crossref's ETag; a matching If-None-Match gets 304
 	limited  int               // answer this many Crossref requests with 429
+	busyAt   time.Time         // if set, Crossref answers 503 with Retry-After at this date, once
 }
 
 func newFakeNet(t *testing.T) *fakeNet {
@@ -116,8 +117,14 @@ func (f *fakeNet) serve(w http.ResponseWriter, r *http.Request) {
 		if limited {
 			f.limited--
 		}
-		etag := f.etag
+		etag, busyAt := f.etag, f.busyAt
+		f.busyAt = time.Time{}
 		f.mu.Unlock()
+		if !busyAt.IsZero() {
+			w.Header().Set("Retry-After", busyAt.UTC().Format(http.TimeFormat))
+			http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+			return
+		}
 		if limited {
 			w.Header().Set("Retry-After", "7")
 			http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
@@ -226,7 +233,7 @@ func TestCheckDOI(t *testing.T) {
 		{"a correction notice itself", "10.2514/1.j054256", refcheck.StatusOK, "", "", "", "correction notice for doi:10.2514/1.j053033"},
 		{"untouched work", "10.1038/nature14539", refcheck.StatusOK, "", "", "", ""},
 		{"not in Crossref but registered", "10.5061/dryad.8515", refcheck.StatusOK, "", "", "", ""},
-		{"DOI that does not resolve", "10.5555/no-such-work", refcheck.StatusBroken, "", "", refcheck.LinkUnresolved, "not registered"},
+		{"DOI that does not resolve", "10.5555/no-such-work", refcheck.StatusBroken, "", "", "", "not registered"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -239,6 +246,9 @@ func TestCheckDOI(t *testing.T) {
 			}
 			if !strings.Contains(r.Detail, tc.detail) {
 				t.Errorf("detail %q, want it to contain %q", r.Detail, tc.detail)
+			}
+			if r.DOIUnregistered != (tc.detail == "not registered") {
+				t.Errorf("doiUnregistered %v", r.DOIUnregistered)
 			}
 			if r.CheckedAt.IsZero() {
 				t.Error("checkedAt not set")
@@ -395,6 +405,41 @@ func TestTooManyRequestsSlowsDown(t *testing.T) {
 	want := []time.Duration{7 * time.Second, 2 * time.Second}
 	if got := clk.waits(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("waits %v, want %v", got, want)
+	}
+}
+
+// A 503 whose Retry-After is a date holds the host back until then.
+func TestServiceUnavailableUntilADate(t *testing.T) {
+	f := newFakeNet(t)
+	c, clk := f.checker()
+	f.busyAt = clk.Now().Add(20 * time.Second)
+	r, err := c.Check(context.Background(), refcheck.Reference{DOI: "10.2514/1.j053033"})
+	if err != nil || !r.TryLater || r.RetryAfter != 20*time.Second || !r.CheckedAt.IsZero() {
+		t.Fatalf("after 503: %+v, %v", r, err)
+	}
+	r, err = c.Check(context.Background(), refcheck.Reference{DOI: "10.2514/1.j053033"})
+	if err != nil || r.Status != refcheck.StatusCorrected {
+		t.Fatalf("after waiting: %+v, %v", r, err)
+	}
+	if w := clk.waits(); len(w) == 0 || w[0] != 20*time.Second {
+		t.Fatalf("waits %v, want 20s first", w)
+	}
+}
+
+// A retracted work whose web page is gone is retracted, with the page's
+// archived copy too; 4 requests in all.
+func TestDOIAndURLTogether(t *testing.T) {
+	f := newFakeNet(t)
+	c, _ := f.checker()
+	r, err := c.Check(context.Background(), refcheck.Reference{DOI: "10.1126/science.1112286", URL: f.srv.URL + "/pages/gone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != refcheck.StatusRetracted || r.Link != refcheck.LinkBroken || r.ArchiveURL == "" || r.ArchiveDate != "2019-01-01" {
+		t.Fatalf("got %+v", r)
+	}
+	if n := f.count(); n != 4 {
+		t.Fatalf("%d requests, want 4 (Crossref, handle, page, Wayback)", n)
 	}
 }
 
