@@ -16,6 +16,10 @@ import (
 // renders each API's operations, and the page fetches nothing from
 // another host and breaks no rule of its Content-Security-Policy (the
 // violations are collected across both documents).
+//
+// Not parallel: rendering the admin document keeps the tab's renderer busy
+// for seconds, which beside other tests on a small machine can pass a
+// step's time limit.
 func TestBrowserAPIDocs(t *testing.T) {
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
 	b := MustBrowser(t, r.base)

@@ -32,6 +32,7 @@ const hogbergBibTeX = `@article{Hogberg2019,
 // reference list and the formatted reference; with AMA chosen in the
 // settings the citation is a superscript number.
 func TestBrowserCitations(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
 	b := MustBrowser(t, r.base)
 	admin := r.base + "/admin"

@@ -26,6 +26,7 @@ func fetchStatus(tb testing.TB, b *browser, what, path, key string, want int) {
 // while one without is refused; once she revokes it, the fetch with it is
 // refused too.
 func TestBrowserContentKey(t *testing.T) {
+	t.Parallel()
 	_, b, _ := mustEditorSession(t, "/admin/settings")
 	b.Do(t, "require a content key",
 		chromedp.WaitVisible(chromedp.ID("requireContentKey")),

@@ -88,6 +88,7 @@ var hit=document.elementFromPoint(r.left+r.width/2,r.top+r.height/2);return !!hi
 // Save, Publish, Preview) stays on screen at every scroll position of a
 // long post, and the editor's sections fold away, remembered on reload.
 func TestBrowserEditorPhone(t *testing.T) {
+	t.Parallel()
 	f := mustEditorFixture(t)
 	b := f.b
 	b.Do(t, "phone editor",
@@ -143,6 +144,7 @@ func TestBrowserEditorPhone(t *testing.T) {
 // reference list, the visible pin only, her bio and the call to action,
 // with every image loaded.
 func TestBrowserReaderPreview(t *testing.T) {
+	t.Parallel()
 	f := mustEditorFixture(t)
 	b, ctx := f.b, context.Background()
 	st, err := f.r.srv.svc.GetSettings(ctx)
@@ -190,7 +192,11 @@ func TestBrowserReaderPreview(t *testing.T) {
 	}
 	const newTitle = "A calm bedtime routine, in four steps"
 	b.Do(t, "edit the title without saving", chromedp.Evaluate[chromedp.Void](`document.getElementById("title").value = "`+newTitle+`"`))
-	tabs := chromedp.WaitNewTarget(b.ctx, func(i *target.Info) bool { return strings.HasSuffix(i.URL, "/preview") })
+	// The tab this one opens: other tests run in the same chromium.
+	opener := chromedp.FromContext(b.ctx).Target.TargetID
+	tabs := chromedp.WaitNewTarget(b.ctx, func(i *target.Info) bool {
+		return i.OpenerID == opener && strings.HasSuffix(i.URL, "/preview")
+	})
 	b.Do(t, "preview", chromedp.Click(chromedp.ID("preview-button")))
 	id, ok := <-tabs
 	if !ok {
@@ -254,6 +260,7 @@ func TestBrowserReaderPreview(t *testing.T) {
 // srcset, on the site and on every post, and the image cannot be deleted
 // while it is her photo.
 func TestBrowserAuthorPhoto(t *testing.T) {
+	t.Parallel()
 	f := mustEditorFixture(t)
 	b, ctx, svc := f.b, context.Background(), f.r.srv.svc
 	if _, err := svc.PublishPost(ctx, f.owner, f.post.ID, f.post.Version); err != nil {
@@ -321,6 +328,7 @@ func TestBrowserAuthorPhoto(t *testing.T) {
 // TestBrowserDesktopLayout: at 1366 px the top menu fits on one line, and
 // the editor's left edge lines up with the header's.
 func TestBrowserDesktopLayout(t *testing.T) {
+	t.Parallel()
 	f := mustEditorFixture(t)
 	b := f.b
 	b.Do(t, "1366 px", chromedp.EmulateViewport(1366, 768))

@@ -69,6 +69,7 @@ func waitJS(expr string) chromedp.Action[chromedp.Void] {
 // API, a conflict between two tabs, a revision restored, trash and
 // restore, the call to action changed, log out.
 func TestBrowserAdminFlow(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn", "LULLABY_SCHEDULER_INTERVAL": "200ms"})
 	b := MustBrowser(t, r.base)
 	admin := r.base + "/admin"

@@ -15,6 +15,7 @@ import (
 // confirms, watches the import finish, and finds the posts in the posts
 // list.
 func TestBrowserImportWordPress(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
 	b := MustBrowser(t, r.base)
 	admin := r.base + "/admin"

@@ -16,6 +16,7 @@ import (
 // list with the mouse, saves, and the public API serves the new order.
 // Readers' views then show on the popular list and the dashboard's chart.
 func TestBrowserFeaturedDragAndDrop(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn",
 		"LULLABY_VIEWS_FLUSH_INTERVAL": "100ms"})
 	b := MustBrowser(t, r.base)

@@ -65,6 +65,7 @@ var mediaIDInBody = regexp.MustCompile(`/media/([0-9a-f]{24})/w1024`)
 // In the media library she edits an alt text, and deleting the pin's
 // image is refused with the reason.
 func TestBrowserPinsAndMedia(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
 	b := MustBrowser(t, r.base)
 	admin := r.base + "/admin"

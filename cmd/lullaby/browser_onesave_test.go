@@ -15,6 +15,7 @@ import (
 // shows one new version, the post is public with her text, and it is on
 // the featured list, in the editor and in the public API.
 func TestBrowserSaveAndPublishFeatured(t *testing.T) {
+	t.Parallel()
 	r, b, owner := mustEditorSession(t, "/admin")
 	title, body := "Early waking", "A first draft."
 	p, err := r.srv.svc.CreatePost(t.Context(), owner, cms.PostInput{Title: &title, Body: &body})

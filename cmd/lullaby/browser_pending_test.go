@@ -15,6 +15,7 @@ import (
 // (the post had changed since it was made) is offered by the draft's
 // editor, and Restore puts it in the post.
 func TestBrowserPendingUnpublish(t *testing.T) {
+	t.Parallel()
 	r, b, owner := mustEditorSession(t, "/admin/posts")
 	ctx := t.Context()
 	post := mustPublished(t, r, owner, "Naps", "The published text about naps.")

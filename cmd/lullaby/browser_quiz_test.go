@@ -14,6 +14,7 @@ import (
 // the "within" result, saves, and the public API evaluates with the edit
 // at once. The dashboard then charts the four answers sent.
 func TestBrowserQuizEdit(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn",
 		"LULLABY_VIEWS_FLUSH_INTERVAL": "100ms"})
 	b := MustBrowser(t, r.base)
@@ -116,6 +117,7 @@ func TestBrowserQuizEdit(t *testing.T) {
 // the form, and once she has logged in again in another tab, "Save quiz"
 // saves it.
 func TestBrowserQuizSessionEnds(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
 	b := MustBrowser(t, r.base)
 	admin := r.base + "/admin/api/v1"

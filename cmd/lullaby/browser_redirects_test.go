@@ -12,6 +12,7 @@ import (
 // old addresses; Remove, with the editor's scripts running, takes one off
 // and the public API stops answering it.
 func TestBrowserEditorRedirects(t *testing.T) {
+	t.Parallel()
 	r, b, owner := mustEditorSession(t, "/admin/posts")
 	ctx := t.Context()
 	post := mustPublished(t, r, owner, "Early waking", "Five is not morning.")

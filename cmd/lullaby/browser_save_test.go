@@ -59,6 +59,7 @@ func publicPost(t *testing.T, base, slug string) (int, string) {
 // which key is missing; publishing is refused naming it. Once the
 // reference is in the library the warning goes and publishing works.
 func TestBrowserUnresolvedCitation(t *testing.T) {
+	t.Parallel()
 	r, b, owner := mustEditorSession(t, "/admin/posts/new")
 	admin := r.base + "/admin"
 
@@ -131,6 +132,7 @@ const editorBody = `document.querySelector('.CodeMirror').CodeMirror.getValue()`
 // still serves the published text; Update publishes it. A later edit is
 // thrown away with "Discard changes".
 func TestBrowserPublishedEditsPending(t *testing.T) {
+	t.Parallel()
 	r, b, owner := mustEditorSession(t, "/admin/posts")
 	post := mustPublished(t, r, owner, "Naps", "The published text about naps.")
 	editor := r.base + "/admin/posts/" + post.ID
@@ -206,6 +208,7 @@ func TestBrowserPublishedEditsPending(t *testing.T) {
 // pending edit at once (pressed in the Markdown editor), without waiting
 // for autosave.
 func TestBrowserCtrlS(t *testing.T) {
+	t.Parallel()
 	r, b, owner := mustEditorSession(t, "/admin/posts")
 	sched, err := r.srv.svc.CreatePost(t.Context(), owner, cms.PostInput{Title: ptrTo("Bedtime"), Body: ptrTo("Routine.")})
 	if err != nil {
@@ -257,6 +260,7 @@ func TestBrowserCtrlS(t *testing.T) {
 // the text is offered back on return; a page with nothing unsaved lets
 // her go without asking.
 func TestBrowserLeaveAsks(t *testing.T) {
+	t.Parallel()
 	r, b, _ := mustEditorSession(t, "/admin/posts/new")
 	b.Do(t, "type and leave at once through the Posts link",
 		chromedp.WaitVisible(chromedp.CSS(".CodeMirror")),

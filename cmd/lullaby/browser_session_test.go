@@ -24,6 +24,7 @@ func (b *browser) logIn(tb testing.TB, email, password, next string) {
 // autosave says so, and after logging in again her unsaved text is offered
 // back.
 func TestBrowserExpiredSessionKeepsText(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
 	b := MustBrowser(t, r.base)
 	admin := r.base + "/admin/api/v1"

@@ -8,6 +8,7 @@ import (
 )
 
 func TestBrowserSmoke(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
 	b := MustBrowser(t, r.base)
 	b.Do(t, "open the API", navigate(r.base+"/api/v1/site"))

@@ -14,6 +14,7 @@ import (
 // confirms it with a code, keeps the recovery codes, then logs in with a
 // code from the app and, later, with a recovery code.
 func TestBrowserTwoFactor(t *testing.T) {
+	t.Parallel()
 	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
 	b := MustBrowser(t, r.base)
 	api := r.base + "/admin/api/v1"
