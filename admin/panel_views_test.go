@@ -54,6 +54,8 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 		Pager: pager{Page: 2, TotalPages: 3, PrevURL: "/admin/posts", NextURL: "/admin/posts?page=3"}}
 	cite := &cms.Citation{ID: "64b000000000000000000040", Key: "price2012", Type: cms.CiteArticle, Title: "Sleep <b>training</b>", Year: 2012,
 		Authors: []cms.Name{{Family: "Price", Given: "Anna"}, {Literal: "AAP <b>"}}, Container: "Pediatrics", DOI: "10.1542/peds.2011-3467", Version: 3}
+	hook := &cms.Webhook{ID: "64b000000000000000000050", URL: "https://a.example/hook?x=<b>", Description: "Build <b>", Events: []string{"post.published", "site.changed"},
+		DisabledReason: "The endpoint answered 410 <b>Gone</b>.", DisabledAt: &now, Version: 3, CreatedAt: now}
 	nap := cms.DefaultNapQuiz([]*cms.Citation{cite})
 	out, err := nap.Evaluate(&cms.QuizAnswers{AgeValue: ptrF(18), AgeUnit: "months", Bedtime: "19:30", WakeTime: "06:30", Naps: ptrF(1), NapMinutes: ptrF(90), NightWakings: ptrF(0)})
 	if err != nil {
@@ -72,7 +74,7 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 		views.Error:      errorPage{page: pg, Status: 403, Message: "No."},
 		views.Setup:      setupPage{page: page{Title: "Welcome"}, Email: "o@example.com", Name: "Olivia", Errors: errs},
 		views.Login:      loginPage{page: page{Title: "Log in", Flash: "Bye."}, Email: "o@example.com", Next: "/admin/posts", Error: "Locked.", Locked: true, Errors: errs},
-		views.Dashboard: dashboardPage{page: pg, Dashboard: &readmodel.Dashboard{Drafts: []*cms.Post{post}, Scheduled: []*cms.Post{post}, Published: []*cms.Post{post}}, DraftCount: 9, PublishedCount: 1,
+		views.Dashboard: dashboardPage{page: pg, Dashboard: &readmodel.Dashboard{Drafts: []*cms.Post{post}, Scheduled: []*cms.Post{post}, Published: []*cms.Post{post}}, DraftCount: 9, PublishedCount: 1, DisabledWebhooks: []*cms.Webhook{hook, hook},
 			Review: reviewCard{Months: 12, Due: []cms.DueReview{{Post: post, Since: now, Never: true}, {Post: post, Since: now}}, More: 3},
 			Views: viewsChart{Available: true, Width: 300, Height: 60, SparkW: 100, SparkH: 20, Max: 3, Total: 4, From: "2030-01-01", To: "2030-01-30",
 				Bars: []chartBar{{X: "0.5", Y: "10.0", W: "9.0", H: "50.0", Label: "2030-01-01: 3 views <b>"}},
@@ -107,6 +109,14 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 					{ID: "64b000000000000000000041", Name: "Old", Prefix: "cd34", Origins: []string{}, CreatedAt: now, RevokedAt: &now}},
 				New:  &createdContentKey{&cms.ContentKey{ID: "64b000000000000000000042", Name: "App"}, "0123456789abcdef0123456789"},
 				Form: contentKeyForm{Name: "x", Origins: "ftp://x", RateLimit: "-1", Errors: map[string]string{"name": "Bad <b>.", "origins": "Bad.", "rateLimit": "Bad."}}}},
+		views.Webhooks: webhooksPage{page: pg, Choices: webhookEventChoices, Alert: "Too <b>many.",
+			Webhooks: []*cms.Webhook{hook, {ID: "64b000000000000000000051", URL: "https://b.example/x", Events: []string{"media.*"}, Enabled: true, FailingSince: &now, CreatedAt: now}},
+			Form:     webhookForm{URL: "ftp://x <b>", Description: "d", Events: []string{"post.published"}, Errors: map[string]string{"url": "Bad <b>.", "events": "Bad.", "description": "Bad."}}},
+		views.Webhook: webhookPage{page: pg, W: hook, Choices: webhookEventChoices, Alert: "Stale <b>.", New: &newWebhookSecret{Secret: "whsec_abc+/=", Rotated: true},
+			Form: webhookForm{URL: hook.URL, Events: hook.Events, Version: 3, Errors: map[string]string{"url": "Bad."}}, Older: true, Next: "1700000000000",
+			Deliveries: []*cms.WebhookDelivery{{ID: "d1", MessageID: "64b000000000000000000060", EventID: "msg_1", EventType: "post.published", Attempt: 2, Manual: true,
+				At: now, Status: cms.DeliveryFailed, ResponseCode: 503, LatencyMs: 12, ResponseExcerpt: "<h1>down</h1>", Error: "Answered <b>503."},
+				{ID: "d2", MessageID: "64b000000000000000000061", EventID: "msg_2", EventType: "webhook.test", Attempt: 1, At: now, Status: cms.DeliverySucceeded, ResponseCode: 200}}},
 		views.Users: usersPage{page: pg, Users: []*cms.User{owner, editor}, Roles: roleOptions, Alert: "No.",
 			New: userForm{Email: "x", Name: "y", Role: "owner", Errors: errs}},
 		views.Account:   accountPage{page: pg, Errors: errs, Alert: "Slow down.", ExpiresAt: now, TwoFactorAlert: "No <b>.", TwoFactorErrors: map[string]string{"password": "Bad."}},
