@@ -175,6 +175,21 @@ func TestExportRestoreRoundTrip(t *testing.T) {
 	if _, err := src.svc.SavePending(ctx, owner, pub.ID, cms.PostInput{Title: &title, Version: &pv}, 0); err != nil {
 		t.Fatal(err)
 	}
+	// A medical reviewer, named on a post with the review date.
+	rname, creds := "Ada Jones", "MD, FAAP"
+	rev, err := src.svc.CreateReviewer(ctx, owner, cms.ReviewerInput{Name: &rname, Credentials: &creds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range posts {
+		if p.ID != pub.ID {
+			ids, day, v := []string{rev.ID}, "2026-01-05", p.Version
+			if _, err := src.svc.UpdatePost(ctx, owner, p.ID, cms.PostInput{ReviewerIDs: &ids, LastReviewed: &day, Version: &v}); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
 	keyName := "Website"
 	if _, _, err := src.svc.CreateContentKey(ctx, owner, cms.ContentKeyInput{Name: &keyName, Origins: &[]string{"https://www.example.com"}}); err != nil {
 		t.Fatal(err)
