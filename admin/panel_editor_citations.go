@@ -90,7 +90,11 @@ func (a *Admin) editorRefsFor(ctx context.Context, f postForm, style cms.Citatio
 // withReferences turns the citation placeholders of rendered HTML into
 // in-text citations in style and appends the reference list in the
 // style's order, as the public API's frontends show them.
+//
+// Footnotes get the public scheme of ids (cms.PostFootnotes) without a
+// post id: the editor shows one post.
 func withReferences(htmlIn string, style cms.CitationStyle, refs []*cms.Citation) string {
+	htmlIn, _ = cms.PostFootnotes(htmlIn, "")
 	if len(refs) == 0 {
 		return cms.FormatCitations(htmlIn, style, nil)
 	}

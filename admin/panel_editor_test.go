@@ -329,7 +329,9 @@ func TestEditorPreview(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		MustEqual(t, "preview HTML", res.Body, want.HTML)
+		// Footnotes get the public scheme of ids, without a post id.
+		html, _ := cms.PostFootnotes(want.HTML, "")
+		MustEqual(t, "preview HTML", res.Body, html)
 		res.MustContain(t, `<h1 id="sleep-script-alert-1-script">Sleep alert(1)</h1>`, "<li>one</li>", `class="footnotes"`).
 			MustNotContain(t, "<script", "javascript:", "onerror")
 		MustEqual(t, "X-Word-Count", res.Header.Get("X-Word-Count"), strconv.Itoa(want.WordCount))

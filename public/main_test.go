@@ -191,8 +191,10 @@ func MustMatchOpenAPI(tb testing.TB, req *http.Request, r response) {
 }
 
 var (
-	idPattern   = regexp.MustCompile(`"[0-9a-f]{24}"`)
-	timePattern = regexp.MustCompile(`"\d{4}-\d\d-\d\dT[0-9:.]+Z"`)
+	idPattern = regexp.MustCompile(`"[0-9a-f]{24}"`)
+	// noteIDPattern is a post id inside a footnote's id or link.
+	noteIDPattern = regexp.MustCompile(`(fn(?:ref)?-)[0-9a-f]{24}-`)
+	timePattern   = regexp.MustCompile(`"\d{4}-\d\d-\d\dT[0-9:.]+Z"`)
 )
 
 // MustGolden compares a JSON body, with ids and times masked, to
@@ -205,6 +207,7 @@ func MustGolden(tb testing.TB, name string, body []byte) {
 	}
 	got := idPattern.ReplaceAll(pretty.Bytes(), []byte(`"<id>"`))
 	got = timePattern.ReplaceAll(got, []byte(`"<time>"`))
+	got = noteIDPattern.ReplaceAll(got, []byte(`${1}<id>-`))
 	got = append(got, '\n')
 	path := filepath.Join("testdata", name+".json")
 	if *update {

@@ -110,9 +110,10 @@ func TestImportWordPressRealistic(t *testing.T) {
 	checkLittleOwlReport(t, out)
 	s := serverOn(t, db)
 
+	// "{id}" stands for the post's id, which every footnote id carries.
 	footnote := func(n string) []string {
-		return []string{`<sup id="fnref:` + n + `"><a href="#fn:` + n + `" class="footnote-ref" role="doc-noteref">` + n + `</a></sup>`,
-			`<li id="fn:` + n + `">`, `<a href="#fnref:` + n + `" class="footnote-backref" role="doc-backlink">`}
+		return []string{`<sup id="fnref-{id}-` + n + `"><a href="#fn-{id}-` + n + `" class="footnote-ref" role="doc-noteref">` + n + `</a></sup>`,
+			`<li id="fn-{id}-` + n + `">`, `<a href="#fnref-{id}-` + n + `" class="footnote-backref" role="doc-backlink">`}
 	}
 	want := map[string]wantPost{
 		"toddler-5am-wake-ups": {
@@ -417,7 +418,7 @@ func checkPost(t *testing.T, slug string, p importedJSON, w wantPost) {
 		t.Errorf("%s: SEO %q / %q, want %q / %q", slug, p.SEO.Title, p.SEO.Description, w.seoTitle, w.seoDescription)
 	}
 	for _, frag := range w.html {
-		if !strings.Contains(p.HTML, frag) {
+		if frag = strings.ReplaceAll(frag, "{id}", p.ID); !strings.Contains(p.HTML, frag) {
 			t.Errorf("%s: the HTML lacks %q:\n%s", slug, frag, p.HTML)
 		}
 	}

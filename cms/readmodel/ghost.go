@@ -158,7 +158,7 @@ func (env *entryEnv) ghostPost(p *cms.Post) *ghostPost {
 		gfTwitterTitle, gfTwitterDescription, gfEmailSubject, gfFrontmatter, gfFeatureImageCaption} {
 		v[i] = jsonNull
 	}
-	ours, err := marshal(ghostExtra{Categories: sum.Categories, Pins: full.Pins, References: full.References,
+	ours, err := marshal(ghostExtra{Categories: sum.Categories, Pins: full.Pins, References: full.References, Footnotes: full.Footnotes,
 		CallToAction: full.CallToAction, WordCount: p.WordCount, SEO: full.SEO,
 		Reviewers: full.Reviewers, LastReviewed: full.LastReviewed, LastUpdated: full.LastUpdated})
 	if err != nil {
@@ -173,6 +173,7 @@ type ghostExtra struct {
 	Categories   []PublicCategoryRef `json:"categories"`
 	Pins         []PublicPin         `json:"pins"`
 	References   []PublicReference   `json:"references"`
+	Footnotes    []cms.Footnote      `json:"footnotes"`
 	CallToAction *cms.PublicCTA      `json:"callToAction"`
 	WordCount    int                 `json:"wordCount"`
 	SEO          PublicSEO           `json:"seo"`

@@ -103,6 +103,10 @@ type PublicPost struct {
 	// References are the works the post cites, in her order: AMA numbers
 	// follow it; in-text citations link to "#ref-<key>".
 	References []PublicReference `json:"references"`
+	// Footnotes are the post's footnotes as data, by number (the HTML
+	// ends with them too): each note's text, its id and its markers' ids
+	// in HTML, and the paragraph that cites it. Never nil.
+	Footnotes []cms.Footnote `json:"footnotes"`
 	// CallToAction is the call to action the post ends with: its own, else
 	// the site's; null when that has nothing to show.
 	CallToAction *cms.PublicCTA `json:"callToAction"`

@@ -533,8 +533,11 @@ func (env *entryEnv) publicPost(p *cms.Post) (PublicPostSummary, PublicPost) {
 		}
 	}
 	list := cms.NewReferenceList(env.st.CitationStyle, refs, html)
-	html = list.FormatCitations(html)
-	full := PublicPost{PublicPostSummary: sum, HTML: html, References: publicReferences(list), SEO: PublicSEO{
+	html, notes := cms.PostFootnotes(list.FormatCitations(html), p.ID)
+	if notes == nil {
+		notes = []cms.Footnote{}
+	}
+	full := PublicPost{PublicPostSummary: sum, HTML: html, References: publicReferences(list), Footnotes: notes, SEO: PublicSEO{
 		Title: p.SEO.Title, Description: p.SEO.Description, CanonicalURL: p.SEO.CanonicalURL,
 	}}
 	full.Author = env.author

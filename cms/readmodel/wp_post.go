@@ -63,6 +63,7 @@ type wpExtra struct {
 	ID           string            `json:"id"`
 	Pins         []PublicPin       `json:"pins"`
 	References   []PublicReference `json:"references"`
+	Footnotes    []cms.Footnote    `json:"footnotes"`
 	CallToAction *cms.PublicCTA    `json:"callToAction"`
 	ReadingTime  int               `json:"readingTime"`
 	WordCount    int               `json:"wordCount"`
@@ -98,7 +99,7 @@ func (env *entryEnv) wpPost(p *cms.Post) wpPost {
 		y.OGImage = []yoastImage{{Width: im.Width, Height: im.Height, URL: im.URL, Type: v.ContentType}}
 	}
 	w["yoast_head_json"], _ = marshal(y) // plain data: cannot fail
-	w["lullaby"], _ = marshal(wpExtra{ID: p.ID, Pins: full.Pins, References: full.References, CallToAction: full.CallToAction,
+	w["lullaby"], _ = marshal(wpExtra{ID: p.ID, Pins: full.Pins, References: full.References, Footnotes: full.Footnotes, CallToAction: full.CallToAction,
 		ReadingTime: p.ReadingTime, WordCount: p.WordCount, Reviewers: full.Reviewers, LastReviewed: full.LastReviewed, LastUpdated: full.LastUpdated})
 	return w
 }
