@@ -11,7 +11,7 @@ import (
 )
 
 // The editor's references: the post's ordered list of works from the
-// library. They travel with the rest of the form (as repeated
+// library, with the citation checks' hints beside it. They travel with the rest of the form (as repeated
 // "references" fields, marked with refs=1 like the images' images=1, so a
 // form without them leaves the stored list alone) and with the script's
 // autosave as the API's "references". Works cited in the body ([@key]) are
@@ -30,6 +30,9 @@ type editorRefs struct {
 	Items []refView
 	Style string // "apa" or "ama"
 	Error string // the references field's error
+	// Hints are the citation checks' findings (cms.CheckCitations) for
+	// the form's text and list; the script refreshes them as she writes.
+	Hints []cms.CitationHint
 }
 
 // referencesFromForm reads the references fields of the editor form into
@@ -65,6 +68,11 @@ func (f postForm) referenceInput(in *cms.PostInput) {
 // editorRefsFor builds the references part of the editor for form f.
 func (a *Admin) editorRefsFor(ctx context.Context, f postForm, style cms.CitationStyle, errs map[string]string) (editorRefs, error) {
 	out := editorRefs{Style: string(style), Error: errs["references"]}
+	hints, err := a.svc.CheckPostCitations(ctx, f.References, f.Body)
+	if err != nil {
+		return out, err
+	}
+	out.Hints = hints
 	if len(f.References) == 0 {
 		return out, nil
 	}

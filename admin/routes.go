@@ -73,6 +73,7 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Get("/citations", auth, a.handleCitationList)
 	api.Post("/citations", auth, body, a.handleCitationCreate)
 	api.Post("/citations/parse", auth, body, a.handleCitationParse)
+	api.Post("/citations/check", auth, body, a.handleCitationCheck)
 	api.Get("/citations/:id", auth, a.handleCitationGet)
 	api.Patch("/citations/:id", auth, body, a.handleCitationUpdate)
 	api.Put("/citations/:id", auth, body, a.handleCitationUpdate)

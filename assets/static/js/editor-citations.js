@@ -5,6 +5,8 @@
 // "Insert citation", which put [@key] at the Markdown editor's cursor.
 // editor.js reads and restores the list through window.lullabyRefs, so
 // autosave, the local copy and the preview carry it like every field.
+// The citation checks' hints beside the list (POST /citations/check) are
+// asked again a moment after the text or the list changes.
 (function () {
   "use strict";
 
@@ -98,6 +100,53 @@
   }
 
   function ids() { return items().map(function (li) { return li.dataset.id; }); }
+
+  // ---- the citation checks ----
+
+  var CHECK_DELAY = 700; // ms after the last change
+  var check = { timer: 0, seq: 0, last: null };
+
+  function bodyText() {
+    if (cm) return cm.getValue();
+    var ta = $("body");
+    return ta ? ta.value : "";
+  }
+
+  function scheduleCheck() {
+    clearTimeout(check.timer);
+    check.timer = setTimeout(runCheck, CHECK_DELAY);
+  }
+
+  function runCheck() {
+    if (!$("refs-hints")) return;
+    var payload = JSON.stringify({ body: bodyText(), references: ids() });
+    if (payload === check.last) return;
+    var seq = ++check.seq;
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    fetch(API + "/check", {
+      method: "POST", credentials: "same-origin", body: payload,
+      headers: { "Accept": "application/json", "Content-Type": "application/json", "X-CSRF-Token": meta ? meta.content : "" }
+    })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (res) {
+        if (seq !== check.seq || !res) return; // a newer one is on its way, or it failed: keep what is shown
+        check.last = payload;
+        showHints(res.data || []);
+      }, function () { /* offline: the hints stay as they were */ });
+  }
+
+  function showHints(hints) {
+    var box = $("refs-hints"), ul = $("refs-hints-list");
+    ul.innerHTML = "";
+    hints.forEach(function (h) {
+      var li = document.createElement("li");
+      li.className = "ref-hint";
+      li.dataset.code = h.code;
+      li.textContent = h.message;
+      ul.appendChild(li);
+    });
+    box.hidden = hints.length === 0;
+  }
 
   function add(c) {
     known[c.id] = { key: c.key, html: formattedHTML(c) };
@@ -220,6 +269,7 @@
     list.forEach(function (id) { ol.appendChild(byID[id] || makeItem(id)); });
     updateEmpty();
     fetchMissing();
+    scheduleCheck();
   }
 
   function clearErrors() {
@@ -227,12 +277,18 @@
     if (el) { el.textContent = ""; el.hidden = true; }
   }
 
-  function attachEditor(codemirror) { cm = codemirror; }
+  function attachEditor(codemirror) {
+    cm = codemirror;
+    cm.on("change", scheduleCheck);
+  }
 
   function init(opts) {
-    onChange = (opts && opts.changed) || onChange;
+    var changed = (opts && opts.changed) || function () {};
+    onChange = function () { changed(); scheduleCheck(); };
     var ol = $("refs");
     if (!ol) return;
+    var ta = $("body");
+    if (ta) ta.addEventListener("input", scheduleCheck);
     items().forEach(function (li) {
       var text = li.querySelector(".ref-text");
       if (li.dataset.key && !li.querySelector(".badge-missing")) known[li.dataset.id] = { key: li.dataset.key, html: text.innerHTML };
