@@ -65,9 +65,21 @@ func (s *Service) UploadMediaStatus(ctx context.Context, actor *User, filename, 
 		return nil, false, err
 	}
 	data = nil // the upload itself is never stored
-	stored, err := s.store.CreateMedia(ctx, m, readers)
+	ev, err := s.putIntent(ctx, EventMediaUploaded, m.ID, m.Version, "", mediaEventData(m))
 	if err != nil {
 		return nil, false, err
+	}
+	stored, err := s.store.CreateMedia(ctx, m, readers)
+	if err != nil || stored.ID != m.ID {
+		s.dropIntent(ctx, ev) // not stored, or the same bytes were stored meanwhile
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if stored.ID == m.ID {
+		if err := s.eventSaved(ctx, ev, ""); err != nil {
+			return nil, false, err
+		}
 	}
 	return stored, stored.ID == m.ID, nil
 }
@@ -212,7 +224,19 @@ func (s *Service) DeleteMedia(ctx context.Context, actor *User, id string) error
 		return &Error{Kind: KindConflict, Op: op,
 			Message: "This image is the author's photo in Settings. Choose another photo there (or remove it) first."}
 	}
+	m, err := s.store.GetMedia(ctx, id)
+	if err != nil {
+		return err
+	}
+	ev, err := s.putIntent(ctx, EventMediaDeleted, m.ID, m.Version, "", mediaEventData(m))
+	if err != nil {
+		return err
+	}
 	if err := s.store.DeleteMedia(ctx, id); err != nil {
+		s.dropIntent(ctx, ev)
+		return err
+	}
+	if err := s.eventSaved(ctx, ev, ""); err != nil {
 		return err
 	}
 	// Every instance drops its cached copies when the content version

@@ -62,9 +62,20 @@ func (s *Service) createPost(ctx context.Context, op string, actor *User, in Pos
 		}
 	}
 	base := p.Slug
+	evType := ""
+	if announce && !s.quiet {
+		evType = postEventType(false, false, time.Time{}, p)
+	}
+	var ev *WebhookEvent
+	var rev *Revision
 	for attempt := 2; ; attempt++ {
-		rev := newRevision(p, actor, "created", now)
+		rev = newRevision(p, actor, "created", now)
 		p.Revisions = []RevisionRef{rev.ref()}
+		if evType != "" {
+			if ev, err = s.putIntent(ctx, evType, p.ID, p.Version, rev.ID, postEventData(p)); err != nil {
+				break
+			}
+		}
 		err = s.store.CreatePost(ctx, p, rev)
 		if err == nil || !autoSlug || !isSlugConflict(err) || attempt > 50 {
 			break
@@ -76,6 +87,10 @@ func (s *Service) createPost(ctx context.Context, op string, actor *User, in Pos
 			return nil, errCrashed
 		}
 		s.finishFeatured(ctx, mark, err)
+	}
+	if err == nil && ev != nil {
+		ev.Data = postEventData(p) // with the slug it was saved with
+		err = s.eventSaved(ctx, ev, rev.ID)
 	}
 	if err != nil {
 		return nil, err
@@ -216,7 +231,15 @@ func (s *Service) DeletePost(ctx context.Context, actor *User, id string) error 
 	if !p.Trashed() {
 		return Errorf(KindConflict, "cms.DeletePost", "Only posts in the trash can be deleted for good; move it to the trash first.")
 	}
+	ev, err := s.putIntent(ctx, EventPostDeleted, p.ID, p.Version, "", postEventData(p))
+	if err != nil {
+		return err
+	}
 	if err := s.store.DeletePost(ctx, id); err != nil {
+		s.dropIntent(ctx, ev)
+		return err
+	}
+	if err := s.eventSaved(ctx, ev, ""); err != nil {
 		return err
 	}
 	s.postsChanged(ctx)
@@ -372,6 +395,7 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 			return nil, saveOutcome{}, staleError(op, p.Version)
 		}
 		prev, wasPublic := p.Version, p.Public()
+		wasScheduled, wasAt := p.Status == StatusScheduled && !p.Trashed(), p.PublishAt
 		if err := change(p); err != nil {
 			return nil, saveOutcome{}, err
 		}
@@ -390,8 +414,14 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 			}
 			p.Revisions = slices.Clone(p.Revisions[extra:])
 		}
-		// The last check, then the mark on the list; the post's save
-		// below is the commit point of both.
+		// The event's intent (webhook_outbox.go), then the mark on the
+		// list; the post's save below is the commit point of all.
+		var ev *WebhookEvent
+		if typ := postEventType(wasPublic, wasScheduled, wasAt, p); typ != "" && !s.quiet {
+			if ev, err = s.putIntent(ctx, typ, p.ID, p.Version, rev.ID, postEventData(p)); err != nil {
+				return nil, saveOutcome{}, err
+			}
+		}
 		var mark *PendingFeature
 		if featured != nil {
 			if mark, err = s.markFeatured(ctx, op, p, *featured, rev.ID); err != nil {
@@ -407,6 +437,11 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 				return nil, saveOutcome{}, errCrashed
 			}
 			s.finishFeatured(ctx, mark, err)
+		}
+		if err == nil && ev != nil {
+			if err := s.eventSaved(ctx, ev, rev.ID); err != nil {
+				return nil, saveOutcome{}, err
+			}
 		}
 		if err == nil {
 			s.postsChanged(ctx)

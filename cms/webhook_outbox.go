@@ -1,6 +1,7 @@
 package cms
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -79,5 +80,119 @@ func (s *Service) wakeWebhooks() {
 	select {
 	case s.webhookWake <- struct{}{}:
 	default:
+	}
+}
+
+// The outbox (see docs/architecture.md, "Webhooks: the outbox"): a change
+// that makes an event writes it first as an intent (pending, with the
+// revision the save is about to make), then saves the change (the commit
+// point), then marks the event ready. A crash before the commit leaves an
+// intent whose change never happened: the relay drops it once it is old
+// (settleEvents). A crash after the commit leaves an intent whose change
+// is there to see: the relay marks it ready. The event's id comes from
+// its subject, version and type, so a retried save, or two instances
+// settling the same intent, make one event.
+
+// postEventType returns the event a save of post p makes, given what it
+// was before (public, scheduled and when), or "" for none (a draft's
+// edits, trashing a draft).
+func postEventType(wasPublic, wasScheduled bool, wasAt time.Time, p *Post) string {
+	scheduled := p.Status == StatusScheduled && !p.Trashed()
+	switch {
+	case p.Public() && !wasPublic:
+		return EventPostPublished
+	case p.Public():
+		return EventPostUpdated
+	case wasPublic:
+		return EventPostUnpublished
+	case scheduled && (!wasScheduled || !wasAt.Equal(p.PublishAt)):
+		return EventPostScheduled
+	}
+	return ""
+}
+
+// postEventData is what a post event carries when it is made: enough to
+// name the post. The relay replaces it by the post as the public API shows
+// it when the post is public (WebhookRelayConfig.PublicPost).
+func postEventData(p *Post) json.RawMessage {
+	d := struct {
+		ID          string     `json:"id"`
+		Slug        string     `json:"slug"`
+		Title       string     `json:"title"`
+		Status      PostStatus `json:"status"`
+		Version     int        `json:"version"`
+		PublishedAt *time.Time `json:"publishedAt,omitempty"`
+		PublishAt   *time.Time `json:"publishAt,omitempty"`
+	}{ID: p.ID, Slug: p.Slug, Title: p.Title, Status: p.Status, Version: p.Version}
+	if !p.PublishedAt.IsZero() {
+		d.PublishedAt = &p.PublishedAt
+	}
+	if p.Status == StatusScheduled && !p.PublishAt.IsZero() {
+		d.PublishAt = &p.PublishAt
+	}
+	b, _ := json.Marshal(d)
+	return b
+}
+
+// mediaEventData is what a media event carries.
+func mediaEventData(m *Media) json.RawMessage {
+	names := make([]string, len(m.Variants))
+	for i, v := range m.Variants {
+		names[i] = v.Name
+	}
+	b, _ := json.Marshal(map[string]any{"id": m.ID, "filename": m.Filename, "alt": m.Alt, "contentType": m.ContentType,
+		"width": m.Width, "height": m.Height, "variants": names})
+	return b
+}
+
+// putIntent writes the intent of event typ about version version of
+// subject, which the save about to be made (making revision rev, "" when
+// the subject has no revisions) announces. A failure fails the save: an
+// event that cannot be promised is not made. An import's saves (quiet)
+// make no events: nil.
+func (s *Service) putIntent(ctx context.Context, typ, subject string, version int, rev string, data json.RawMessage) (*WebhookEvent, error) {
+	if s.quiet {
+		return nil, nil
+	}
+	now := s.timeNow()
+	ev := &WebhookEvent{ID: EventID(typ, subject, int64(version)), Type: typ, SubjectID: subject, SubjectVersion: version,
+		State: EventPending, Data: data, OccurredAt: now, CreatedAt: now}
+	if rev != "" {
+		ev.Revisions = []string{rev}
+	}
+	if err := s.store.PutEventIntent(ctx, ev); err != nil {
+		return nil, err
+	}
+	if s.crash != nil && s.crash("event-intent") {
+		return nil, errCrashed
+	}
+	return ev, nil
+}
+
+// eventSaved marks ev ready once its change is saved (rev: the revision
+// saved) and wakes the relay. A failure is logged: the relay finds the
+// change saved and marks the event ready itself.
+func (s *Service) eventSaved(ctx context.Context, ev *WebhookEvent, rev string) error {
+	if ev == nil {
+		return nil
+	}
+	if s.crash != nil && s.crash("event-committed") {
+		return errCrashed
+	}
+	if err := s.store.MarkEventReady(ctx, ev, rev); err != nil {
+		s.log.Warn("webhooks: cannot mark an event ready; the relay will", "event", ev.ID, "err", err)
+	}
+	s.wakeWebhooks()
+	return nil
+}
+
+// dropIntent removes ev after its change failed (best effort: the relay
+// drops what is left once it is old).
+func (s *Service) dropIntent(ctx context.Context, ev *WebhookEvent) {
+	if ev == nil {
+		return
+	}
+	if _, err := s.store.DeleteEvent(ctx, ev.ID, EventPending); err != nil {
+		s.log.Debug("webhooks: cannot drop an intent; the relay will", "event", ev.ID, "err", err)
 	}
 }
