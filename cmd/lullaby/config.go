@@ -87,12 +87,15 @@ type config struct {
 	// The backup settings as read, before parse.
 	backupAtStr, backupEveryStr, backupKeepStr string
 
+	// Webhooks (config_webhook.go).
+	Webhook webhookConfig
+
 	// The settings as read, before parse.
 	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr, uploadStr, importStr string
 }
 
 func (c *config) settings() []setting {
-	return []setting{
+	return append([]setting{
 		{"LULLABY_ADDR", "addr", ":8080", "address to listen on (host:port)", &c.Addr},
 		{"LULLABY_DATA_DIR", "data-dir", "./data", "folder of the embedded database (unused with LULLABY_MONGODB_URI)", &c.DataDir},
 		{"LULLABY_MONGODB_URI", "mongodb-uri", "", "MongoDB connection string (MongoDB 7+ replica set); empty runs the embedded database", &c.MongoURI},
@@ -126,7 +129,7 @@ func (c *config) settings() []setting {
 		{"LULLABY_BACKUP_AT", "backup-at", "03:00", "time of day of the daily backup: HH:MM in UTC, or HH:MM and a time zone, e.g. 03:00 Europe/Berlin", &c.backupAtStr},
 		{"LULLABY_BACKUP_KEEP", "backup-keep", "14", "how many backups to keep; older ones (only files named lullaby-backup-<time>.tar.gz) are deleted", &c.backupKeepStr},
 		{"LULLABY_BACKUP_EVERY", "backup-every", "", "for tests and unusual set-ups: back up at this interval (at least 1s, e.g. 6h) instead of daily at LULLABY_BACKUP_AT", &c.backupEveryStr},
-	}
+	}, c.Webhook.settings()...)
 }
 
 // loadConfig reads the environment, then the flags in args.
@@ -246,6 +249,9 @@ func (c *config) parse() error {
 		return errors.New("LULLABY_NCBI_API_KEY and LULLABY_NCBI_EMAIL cannot contain spaces or control characters")
 	}
 	if err := c.parseBackup(); err != nil {
+		return err
+	}
+	if err := c.Webhook.parse(); err != nil {
 		return err
 	}
 	return c.parsePublicURL()

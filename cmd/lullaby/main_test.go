@@ -3,12 +3,21 @@ package main
 import (
 	"context"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
-func TestMain(m *testing.M) { cmstest.Main(m, stopChromium) }
+func TestMain(m *testing.M) {
+	// A test that needs the real program as another process runs this
+	// binary with LULLABY_TEST_RUN_MAIN=1 (see startChild).
+	if os.Getenv("LULLABY_TEST_RUN_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	cmstest.Main(m, stopChromium)
+}
 
 // testKey signs the sessions of servers on the shared test database, which
 // has no data folder for a key file.

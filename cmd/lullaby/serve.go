@@ -20,6 +20,7 @@ import (
 	"github.com/lullabycms/lullaby/cms/imaging"
 	"github.com/lullabycms/lullaby/cms/mongodb"
 	"github.com/lullabycms/lullaby/cms/readmodel"
+	"github.com/lullabycms/lullaby/cms/webhook"
 	"github.com/lullabycms/lullaby/public"
 )
 
@@ -111,7 +112,8 @@ func openService(ctx context.Context, cfg *config, log *slog.Logger) (*cms.Servi
 func newService(cfg *config, db *mongodb.DB, rm *readmodel.ReadModel, log *slog.Logger) (*cms.Service, error) {
 	return cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: log, Images: imaging.Processor{},
 		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL, PreviewTTL: cfg.PreviewTTL,
-		NCBIURL: cfg.NCBIURL, PMCIDConvURL: cfg.PMCIDConvURL, NCBIAPIKey: cfg.NCBIAPIKey, NCBIEmail: cfg.NCBIEmail, OpenLibraryURL: cfg.OpenLibraryURL})
+		NCBIURL: cfg.NCBIURL, PMCIDConvURL: cfg.PMCIDConvURL, NCBIAPIKey: cfg.NCBIAPIKey, NCBIEmail: cfg.NCBIEmail, OpenLibraryURL: cfg.OpenLibraryURL,
+		Webhooks: cms.WebhookConfig{AllowPrivate: cfg.Webhook.AllowPrivate}})
 }
 
 // newServer opens the database, loads the read model and builds the app.
@@ -268,6 +270,8 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	go func() { defer wg.Done(); s.rm.RunPopularity(loops, s.cfg.PopularEvery) }()
 	wg.Add(1)
 	go func() { defer wg.Done(); s.quizzes.Run(loops, s.cfg.ViewsFlushEvery) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); s.svc.RunWebhooks(loops, s.webhookRelay()) }()
 	if s.backups != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); s.backups.Run(loops) }()
@@ -339,6 +343,17 @@ func (s *server) ready(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "content": "not loaded"})
 	}
 	return c.JSON(fiber.Map{"status": "ok", "contentVersion": s.rm.Snapshot().Version()})
+}
+
+// webhookRelay is how this server relays webhook events: delivered
+// through cms/webhook, a public post's data taken from the read model.
+func (s *server) webhookRelay() cms.WebhookRelayConfig {
+	w := s.cfg.Webhook
+	return cms.WebhookRelayConfig{
+		Sender:   webhook.New(webhook.Options{AllowPrivate: w.AllowPrivate, Timeout: w.Timeout}),
+		Interval: w.Interval, Quiet: w.Quiet, Concurrency: w.Concurrency, AttemptTimeout: w.Timeout, TimeScale: w.RetryScale,
+		PublicPost: s.rm.WebhookPost,
+	}
 }
 
 // previews opens draft preview tokens for the public API: the domain
