@@ -102,6 +102,17 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Get("/content-keys", auth, a.handleContentKeyList)
 	api.Post("/content-keys", auth, body, a.handleContentKeyCreate)
 	api.Delete("/content-keys/:id", auth, a.handleContentKeyRevoke)
+	api.Get("/webhooks", auth, a.handleWebhookList)
+	api.Post("/webhooks", auth, body, a.handleWebhookCreate)
+	api.Get("/webhooks/disabled", auth, a.handleWebhookDisabled)
+	api.Get("/webhooks/:id", auth, a.handleWebhookGet)
+	api.Patch("/webhooks/:id", auth, body, a.handleWebhookUpdate)
+	api.Delete("/webhooks/:id", auth, a.handleWebhookDelete)
+	api.Post("/webhooks/:id/rotate-secret", auth, a.handleWebhookRotate)
+	api.Post("/webhooks/:id/test", auth, a.handleWebhookTest)
+	api.Get("/webhooks/:id/deliveries", auth, a.handleWebhookDeliveries)
+	api.Get("/webhooks/:id/messages/:messageId", auth, a.handleWebhookMessage)
+	api.Post("/webhooks/:id/messages/:messageId/redeliver", auth, a.handleWebhookRedeliver)
 
 	api.Post("/import/wordpress", auth, a.handleImportWordPress) // multipart: see LargeRequest
 	api.Get("/import", auth, a.handleImportStatus)
