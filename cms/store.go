@@ -99,10 +99,11 @@ type WebhookStore interface {
 	// WebhookDeliveries returns endpoint webhookID's attempts made before
 	// before (zero: any), newest first, at most limit.
 	WebhookDeliveries(ctx context.Context, webhookID string, before time.Time, limit int) ([]*WebhookDelivery, error)
-	// PruneWebhooks deletes the attempts, finished messages and dispatched
-	// events older than before, and keeps at most keep attempts per
-	// endpoint; it returns how many documents it deleted.
-	PruneWebhooks(ctx context.Context, before time.Time, keep int) (int, error)
+	// PruneWebhooks deletes the attempts and finished messages older than
+	// before, the dispatched events older than eventsBefore, and keeps at
+	// most keep attempts per endpoint; it returns how many documents it
+	// deleted.
+	PruneWebhooks(ctx context.Context, before, eventsBefore time.Time, keep int) (int, error)
 }
 
 // ContentKeyStore keeps the content keys: one small document each, never

@@ -97,6 +97,13 @@ const (
 	intentDropAfter   = 10 * time.Minute
 	publicDataWait    = 10 * time.Second
 	webhookPruneEvery = time.Hour
+	// dispatchedEventsKept is how long a dispatched event stays, so that
+	// an intent settled late, or a restart's site.changed, finds its id
+	// taken and makes no second event.
+	dispatchedEventsKept = 24 * time.Hour
+	// claimCheckEvery is how often the leader looks for due messages when
+	// nothing told it of any (a redelivery asked on another instance).
+	claimCheckEvery = 5 * time.Second
 )
 
 // relay is one process's run of RunWebhooks.
@@ -115,6 +122,11 @@ type relay struct {
 	lastPrune    time.Time
 	leaseTTL     time.Duration
 	attemptLease time.Duration
+
+	// nextClaim is when a message may next be due, as far as this
+	// process knows: claims (each a scan of the messages on FerretDB) are
+	// tried only then, when woken, or every claimCheckEvery.
+	nextClaim, lastClaim time.Time
 }
 
 // RunWebhooks relays events to endpoints until ctx ends, then waits for
@@ -130,19 +142,23 @@ func (s *Service) RunWebhooks(ctx context.Context, cfg WebhookRelayConfig) {
 	defer r.wg.Wait()
 	t := time.NewTicker(cfg.Interval)
 	defer t.Stop()
+	woke := true
 	for {
-		r.tick(ctx)
+		r.tick(ctx, woke)
+		woke = false
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		case <-s.webhookWake:
+			woke = true
 		}
 	}
 }
 
-// tick does one round of the relay's work, if this instance leads.
-func (r *relay) tick(ctx context.Context) {
+// tick does one round of the relay's work, if this instance leads; woke
+// says that this process made an event or a message since the last.
+func (r *relay) tick(ctx context.Context, woke bool) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -154,16 +170,21 @@ func (r *relay) tick(ctx context.Context) {
 	}
 	r.settle(tctx)
 	r.siteChanged(tctx)
-	r.dispatch(tctx)
+	if r.dispatch(tctx) {
+		woke = true
+	}
 	if now := r.s.now(); now.Sub(r.lastPrune) >= webhookPruneEvery {
 		r.lastPrune = now
-		if n, err := r.s.store.PruneWebhooks(tctx, now.Add(-r.cfg.KeepFor), r.cfg.KeepPerEndpoint); err != nil {
+		if n, err := r.s.store.PruneWebhooks(tctx, now.Add(-r.cfg.KeepFor), now.Add(-dispatchedEventsKept), r.cfg.KeepPerEndpoint); err != nil {
 			r.s.log.Warn("webhooks: pruning the delivery log", "err", err)
 		} else if n > 0 {
 			r.s.log.Debug("webhooks: pruned", "documents", n)
 		}
 	}
-	r.deliverDue(ctx)
+	if now := r.s.now(); woke || !now.Before(r.nextClaim) || now.Sub(r.lastClaim) >= claimCheckEvery {
+		r.lastClaim = now
+		r.deliverDue(ctx)
+	}
 }
 
 // intentOutcome says whether the change intent ev announces was saved
@@ -276,19 +297,20 @@ func (r *relay) siteChanged(ctx context.Context) {
 // dispatch makes, for every ready event, one message per endpoint that
 // is enabled, wants it and existed when it happened; then marks the event
 // dispatched. Messages have ids derived from event and endpoint, so a
-// crash half-way makes the rest next time and no duplicates.
-func (r *relay) dispatch(ctx context.Context) {
+// crash half-way makes the rest next time and no duplicates. It reports
+// whether it made any.
+func (r *relay) dispatch(ctx context.Context) bool {
 	evs, err := r.s.store.Events(ctx, EventReady, 100)
 	if err != nil || len(evs) == 0 {
 		if err != nil {
 			r.s.log.Warn("webhooks: reading ready events", "err", err)
 		}
-		return
+		return false
 	}
 	hooks, err := r.s.store.ListWebhooks(ctx)
 	if err != nil {
 		r.s.log.Warn("webhooks: listing endpoints", "err", err)
-		return
+		return false
 	}
 	now := r.s.timeNow()
 	made := false
@@ -319,9 +341,7 @@ func (r *relay) dispatch(ctx context.Context) {
 			}
 		}
 	}
-	if made {
-		r.s.wakeWebhooks()
-	}
+	return made
 }
 
 // eventData returns the data event ev's messages carry, and false when
@@ -351,20 +371,35 @@ func (r *relay) deliverDue(ctx context.Context) {
 		cancel()
 		if err != nil {
 			<-r.slots
-			if !IsKind(err, KindNotFound) && ctx.Err() == nil {
+			if IsKind(err, KindNotFound) {
+				r.learnNextClaim(ctx, now)
+			} else if ctx.Err() == nil {
 				r.s.log.Warn("webhooks: claiming a message", "err", err)
 			}
 			return
 		}
 		r.wg.Add(1)
 		go func() {
-			defer func() { <-r.slots; r.wg.Done() }()
+			defer func() { <-r.slots; r.wg.Done(); r.s.wakeWebhooks() }()
 			// Not canceled by a shutdown: the attempt, bounded by its
 			// timeout, is finished and recorded.
 			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.attemptLease)
 			defer cancel()
 			r.deliver(actx, m)
 		}()
+	}
+}
+
+// learnNextClaim sets when the next pending message is due (or a claim
+// check's interval from now when none is pending; a lease in force makes
+// it due at once, and the check after claimCheckEvery finds it free).
+func (r *relay) learnNextClaim(ctx context.Context, now time.Time) {
+	next, err := r.s.store.NextWebhookAttempt(ctx)
+	switch {
+	case err != nil || next.IsZero():
+		r.nextClaim = now.Add(claimCheckEvery)
+	default:
+		r.nextClaim = next
 	}
 }
 

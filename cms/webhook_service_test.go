@@ -288,3 +288,71 @@ func TestWebhookClaimIsExclusive(t *testing.T) {
 		t.Fatalf("claim after the lease expired: %+v, %v", c, err)
 	}
 }
+
+// TestWebhookPrune: the delivery log keeps its last days and at most so
+// many attempts per endpoint; finished messages go with their bodies,
+// pending ones stay; dispatched events go after their own span.
+func TestWebhookPrune(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := mustWebhookService(t, true)
+	owner := cmstest.Owner()
+	w, _, err := f.Svc.CreateWebhook(ctx, owner, cms.WebhookInput{URL: ptr("http://127.0.0.1:9/hook"), Events: ptr([]string{"site.changed"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for i := range 10 { // attempts 0..9 minutes old, and one 40 days old
+		d := &cms.WebhookDelivery{ID: cms.NewID(), WebhookID: w.ID, MessageID: "m", EventID: "e", EventType: "site.changed", Attempt: 1,
+			At: now.Add(-time.Duration(i) * time.Minute), Status: cms.DeliverySucceeded}
+		if err := f.DB.AddWebhookDelivery(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.DB.AddWebhookDelivery(ctx, &cms.WebhookDelivery{ID: cms.NewID(), WebhookID: w.ID, At: now.AddDate(0, 0, -40), Status: cms.DeliveryFailed}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := f.Svc.SendTestWebhook(ctx, owner, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := f.Svc.SendTestWebhook(ctx, owner, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.DB.GetWebhookMessage(ctx, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev, then := m.Version, now.AddDate(0, 0, -31)
+	m.State, m.NextAttemptAt, m.UpdatedAt, m.Version = cms.MessageDelivered, nil, then, prev+1
+	if err := f.DB.SaveWebhookMessage(ctx, m, prev); err != nil {
+		t.Fatal(err)
+	}
+	ev := &cms.WebhookEvent{ID: cms.EventID("site.changed", "site", 7), Type: "site.changed", State: cms.EventDispatched, Data: []byte("{}"),
+		OccurredAt: now.Add(-48 * time.Hour), CreatedAt: now.Add(-48 * time.Hour)}
+	if _, err := f.DB.AddEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+
+	n, err := f.DB.PruneWebhooks(ctx, now.AddDate(0, 0, -30), now.Add(-24*time.Hour), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1+6+1+1 {
+		t.Errorf("pruned %d documents, want 9 (the old attempt, 6 beyond 4, the old message, the old event)", n)
+	}
+	page, err := f.Svc.WebhookDeliveries(ctx, owner, w.ID, "", 100)
+	if err != nil || len(page.Deliveries) != 4 || !page.Deliveries[0].At.Equal(now) {
+		t.Fatalf("log after pruning: %d attempts (%v), want the newest 4", len(page.Deliveries), err)
+	}
+	if _, err := f.DB.GetWebhookMessage(ctx, old.ID); !cms.IsKind(err, cms.KindNotFound) {
+		t.Errorf("old delivered message: %v, want gone", err)
+	}
+	if got, err := f.DB.GetWebhookMessage(ctx, pending.ID); err != nil || len(got.Payload) == 0 {
+		t.Errorf("pending message: %+v, %v, want kept with its body", got, err)
+	}
+	if added, err := f.DB.AddEvent(ctx, ev); err != nil || !added {
+		t.Errorf("the pruned event's id: added %v, %v, want free again", added, err)
+	}
+}

@@ -80,7 +80,7 @@ type DB struct {
 
 	contentKeys *mongo.Collection // contentkey.go
 
-	webhooks, webhookEvents, webhookMessages, webhookDeliveries *mongo.Collection // webhook.go, webhook_outbox.go
+	webhooks, webhookEvents, webhookMessages, webhookPayloads, webhookDeliveries *mongo.Collection // webhook.go, webhook_outbox.go
 
 	pending *mongo.Collection // pending.go
 
@@ -182,6 +182,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.webhooks = db.db.Collection(collWebhooks)
 	db.webhookEvents = db.db.Collection(collWebhookEvents)
 	db.webhookMessages = db.db.Collection(collWebhookMessages)
+	db.webhookPayloads = db.db.Collection(collWebhookPayloads)
 	db.webhookDeliveries = db.db.Collection(collWebhookDeliveries)
 	db.reviewers = db.db.Collection(collReviewers)
 	if err := db.createIndexes(ctx); err != nil {
@@ -230,6 +231,7 @@ func (db *DB) createIndexes(ctx context.Context) error {
 		{db.quizResults, []mongo.IndexModel{{Keys: bson.D{{Key: "slug", Value: 1}, {Key: "day", Value: 1}}}}},
 		{db.webhookEvents, []mongo.IndexModel{{Keys: bson.D{{Key: "state", Value: 1}, {Key: "createdAt", Value: 1}}}}},
 		{db.webhookMessages, []mongo.IndexModel{{Keys: bson.D{{Key: "state", Value: 1}, {Key: "nextAttemptAt", Value: 1}}}, {Keys: bson.D{{Key: "webhookId", Value: 1}}}}},
+		{db.webhookPayloads, []mongo.IndexModel{{Keys: bson.D{{Key: "webhookId", Value: 1}}}}},
 		{db.webhookDeliveries, []mongo.IndexModel{{Keys: bson.D{{Key: "webhookId", Value: 1}, {Key: "at", Value: -1}}}, {Keys: bson.D{{Key: "at", Value: 1}}}}},
 	}
 	for _, w := range want {

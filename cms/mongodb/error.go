@@ -33,6 +33,7 @@ const (
 	collWebhooks          = "webhooks"
 	collWebhookEvents     = "webhook_events"
 	collWebhookMessages   = "webhook_messages"
+	collWebhookPayloads   = "webhook_payloads"
 	collWebhookDeliveries = "webhook_deliveries"
 	collReviewers         = "reviewers"
 )
@@ -58,6 +59,7 @@ var nouns = map[string]string{
 	collWebhooks:          "webhook endpoint",
 	collWebhookEvents:     "webhook event",
 	collWebhookMessages:   "webhook message",
+	collWebhookPayloads:   "webhook message body",
 	collWebhookDeliveries: "webhook delivery",
 	collReviewers:         "reviewer",
 }

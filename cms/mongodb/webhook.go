@@ -98,6 +98,9 @@ func (db *DB) DeleteWebhook(ctx context.Context, id string) error {
 	if _, err := db.deleteMany(ctx, db.webhookMessages, filter); err != nil {
 		return storeError(op, collWebhookMessages, err)
 	}
+	if _, err := db.deleteMany(ctx, db.webhookPayloads, filter); err != nil {
+		return storeError(op, collWebhookPayloads, err)
+	}
 	_, err := db.deleteMany(ctx, db.webhookDeliveries, filter)
 	return storeError(op, collWebhookDeliveries, err)
 }

@@ -36,7 +36,10 @@ func (d *eventDoc) event() *cms.WebhookEvent {
 		Revision: d.Revision, State: d.State, Data: []byte(d.Data), OccurredAt: fromTime(d.OccurredAt), CreatedAt: fromTime(d.CreatedAt)}
 }
 
-// A webhook_messages document is one event on its way to one endpoint.
+// A webhook_messages document is one event on its way to one endpoint,
+// without its body: the claim's filter scans the collection (FerretDB
+// uses no index but _id's), so its documents stay small; the body is in
+// webhook_payloads under the same _id, read by _id when it is needed.
 // leaseUntil is always set (the epoch when free), so that the claim's
 // filter is a plain comparison.
 type messageDoc struct {
@@ -44,7 +47,6 @@ type messageDoc struct {
 	WebhookID     string     `bson:"webhookId"`
 	EventID       string     `bson:"eventId"`
 	EventType     string     `bson:"eventType"`
-	Payload       string     `bson:"payload"`
 	State         string     `bson:"state"`
 	Attempts      int        `bson:"attempts"`
 	Retry         int        `bson:"retry"`
@@ -61,7 +63,7 @@ type messageDoc struct {
 var freeLease = time.Unix(0, 0).UTC()
 
 func toMessageDoc(m *cms.WebhookMessage) *messageDoc {
-	d := &messageDoc{ID: m.ID, WebhookID: ref(m.WebhookID), EventID: m.EventID, EventType: m.EventType, Payload: string(m.Payload),
+	d := &messageDoc{ID: m.ID, WebhookID: ref(m.WebhookID), EventID: m.EventID, EventType: m.EventType,
 		State: m.State, Attempts: m.Attempts, Retry: m.Retry, NextAttemptAt: optTime(m.NextAttemptAt), LeaseHolder: m.LeaseHolder,
 		LeaseUntil: freeLease, LastError: m.LastError, Manual: m.Manual, CreatedAt: toTime(m.CreatedAt), UpdatedAt: toTime(m.UpdatedAt), Version: m.Version}
 	if m.LeaseUntil != nil {
@@ -71,13 +73,32 @@ func toMessageDoc(m *cms.WebhookMessage) *messageDoc {
 }
 
 func (d *messageDoc) message() *cms.WebhookMessage {
-	m := &cms.WebhookMessage{ID: d.ID, WebhookID: d.WebhookID, EventID: d.EventID, EventType: d.EventType, Payload: []byte(d.Payload),
+	m := &cms.WebhookMessage{ID: d.ID, WebhookID: d.WebhookID, EventID: d.EventID, EventType: d.EventType,
 		State: d.State, Attempts: d.Attempts, Retry: d.Retry, NextAttemptAt: optTime(d.NextAttemptAt), LeaseHolder: d.LeaseHolder,
 		LastError: d.LastError, Manual: d.Manual, CreatedAt: fromTime(d.CreatedAt), UpdatedAt: fromTime(d.UpdatedAt), Version: d.Version}
 	if d.LeaseUntil.After(freeLease) {
 		m.LeaseUntil = optTime(&d.LeaseUntil)
 	}
 	return m
+}
+
+// A webhook_payloads document is the body of the message with the same
+// _id.
+type payloadDoc struct {
+	ID        string     `bson:"_id"`
+	WebhookID string     `bson:"webhookId"`
+	Payload   string     `bson:"payload"`
+	CreatedAt *time.Time `bson:"createdAt"`
+}
+
+// withPayload reads the body of message m by _id.
+func (db *DB) withPayload(ctx context.Context, op string, m *cms.WebhookMessage) (*cms.WebhookMessage, error) {
+	var p payloadDoc
+	if err := db.webhookPayloads.FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}}).Decode(&p); err != nil {
+		return nil, storeError(op, collWebhookPayloads, err)
+	}
+	m.Payload = []byte(p.Payload)
+	return m, nil
 }
 
 // A webhook_deliveries document is one attempt of the delivery log.
@@ -175,24 +196,31 @@ func (db *DB) DeleteEvent(ctx context.Context, id, state string) (bool, error) {
 	return res.DeletedCount > 0, nil
 }
 
-// AddWebhookMessage inserts m unless its id exists. Errors:
-// KindUnavailable, KindInternal.
+// AddWebhookMessage inserts m's body, then m, unless its id exists (a
+// crash in between leaves a body that the next try, or the pruning, deals
+// with). Errors: KindUnavailable, KindInternal.
 func (db *DB) AddWebhookMessage(ctx context.Context, m *cms.WebhookMessage) (bool, error) {
-	_, err := db.webhookMessages.InsertOne(ctx, toMessageDoc(m))
+	const op = "mongodb.AddWebhookMessage"
+	_, err := db.webhookPayloads.InsertOne(ctx, &payloadDoc{ID: m.ID, WebhookID: ref(m.WebhookID), Payload: string(m.Payload), CreatedAt: toTime(m.CreatedAt)})
+	if err != nil && !duplicateKey(err) {
+		return false, storeError(op, collWebhookPayloads, err)
+	}
+	_, err = db.webhookMessages.InsertOne(ctx, toMessageDoc(m))
 	if duplicateKey(err) {
 		return false, nil
 	}
-	return err == nil, storeError("mongodb.AddWebhookMessage", collWebhookMessages, err)
+	return err == nil, storeError(op, collWebhookMessages, err)
 }
 
-// GetWebhookMessage returns one message. Errors: KindNotFound,
-// KindUnavailable, KindInternal.
+// GetWebhookMessage returns one message with its body. Errors:
+// KindNotFound, KindUnavailable, KindInternal.
 func (db *DB) GetWebhookMessage(ctx context.Context, id string) (*cms.WebhookMessage, error) {
+	const op = "mongodb.GetWebhookMessage"
 	var d messageDoc
 	if err := db.webhookMessages.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
-		return nil, storeError("mongodb.GetWebhookMessage", collWebhookMessages, err)
+		return nil, storeError(op, collWebhookMessages, err)
 	}
-	return d.message(), nil
+	return db.withPayload(ctx, op, d.message())
 }
 
 // ClaimWebhookMessage takes the pending message due first whose lease is
@@ -213,10 +241,11 @@ func (db *DB) ClaimWebhookMessage(ctx context.Context, now time.Time, holder str
 	if err := db.findOneAndUpdate(ctx, db.webhookMessages, filter, update, &d, opts); err != nil {
 		return nil, storeError("mongodb.ClaimWebhookMessage", collWebhookMessages, err)
 	}
-	return d.message(), nil
+	return db.withPayload(ctx, "mongodb.ClaimWebhookMessage", d.message())
 }
 
-// SaveWebhookMessage replaces m stored at prevVersion. Errors:
+// SaveWebhookMessage replaces m stored at prevVersion (its body stays as
+// it is). Errors:
 // KindNotFound, KindConflict, KindUnavailable, KindInternal.
 func (db *DB) SaveWebhookMessage(ctx context.Context, m *cms.WebhookMessage, prevVersion int) error {
 	return db.replaceVersioned(ctx, "mongodb.SaveWebhookMessage", db.webhookMessages, m.ID, prevVersion, toMessageDoc(m))
@@ -264,26 +293,56 @@ func (db *DB) WebhookDeliveries(ctx context.Context, webhookID string, before ti
 		options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)), (*deliveryDoc).delivery)
 }
 
-// PruneWebhooks deletes the delivery log entries, finished messages and
-// dispatched events older than before, and all but the newest keep log
-// entries of each endpoint. Errors: KindUnavailable, KindInternal.
-func (db *DB) PruneWebhooks(ctx context.Context, before time.Time, keep int) (int, error) {
+// PruneWebhooks deletes the delivery log entries and finished messages
+// (with their bodies) older than before, the dispatched events older than
+// eventsBefore, and all but the newest keep log entries of each endpoint.
+// Errors: KindUnavailable, KindInternal.
+func (db *DB) PruneWebhooks(ctx context.Context, before, eventsBefore time.Time, keep int) (int, error) {
 	const op = "mongodb.PruneWebhooks"
-	old := bson.D{{Key: "$lt", Value: before.UTC()}}
 	n := 0
-	for _, del := range []struct {
-		coll   string
-		filter bson.D
-	}{
-		{collWebhookDeliveries, bson.D{{Key: "at", Value: old}}},
-		{collWebhookMessages, bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{cms.MessageDelivered, cms.MessageFailed}}}}, {Key: "updatedAt", Value: old}}},
-		{collWebhookEvents, bson.D{{Key: "state", Value: cms.EventDispatched}, {Key: "createdAt", Value: old}}},
-	} {
-		res, err := db.deleteMany(ctx, db.db.Collection(del.coll), del.filter)
+	res, err := db.deleteMany(ctx, db.webhookDeliveries, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}})
+	if err != nil {
+		return n, storeError(op, collWebhookDeliveries, err)
+	}
+	n += int(res.DeletedCount)
+	res, err = db.deleteMany(ctx, db.webhookEvents, bson.D{{Key: "state", Value: cms.EventDispatched}, {Key: "createdAt", Value: bson.D{{Key: "$lt", Value: eventsBefore.UTC()}}}})
+	if err != nil {
+		return n, storeError(op, collWebhookEvents, err)
+	}
+	n += int(res.DeletedCount)
+	// Finished messages, a batch at a time: the messages, then their bodies.
+	finished := bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{cms.MessageDelivered, cms.MessageFailed}}}},
+		{Key: "updatedAt", Value: bson.D{{Key: "$lt", Value: before.UTC()}}}}
+	for {
+		cur, err := db.webhookMessages.Find(ctx, finished, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetLimit(500))
 		if err != nil {
-			return n, storeError(op, del.coll, err)
+			return n, storeError(op, collWebhookMessages, err)
+		}
+		var ids []struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.All(ctx, &ids); err != nil {
+			return n, storeError(op, collWebhookMessages, err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		in := bson.A{}
+		for _, id := range ids {
+			in = append(in, id.ID)
+		}
+		byID := bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}
+		res, err := db.deleteMany(ctx, db.webhookMessages, byID)
+		if err != nil {
+			return n, storeError(op, collWebhookMessages, err)
 		}
 		n += int(res.DeletedCount)
+		if _, err := db.deleteMany(ctx, db.webhookPayloads, byID); err != nil {
+			return n, storeError(op, collWebhookPayloads, err)
+		}
+		if len(ids) < 500 {
+			break
+		}
 	}
 	hooks, err := db.ListWebhooks(ctx)
 	if err != nil {
