@@ -7,7 +7,7 @@ import (
 )
 
 // webhookWithSecret is an endpoint with its signing secret: the answer of
-// create, get one and rotate, never of the list.
+// create and rotate only.
 type webhookWithSecret struct {
 	*cms.Webhook
 	Secret string `json:"secret"`
@@ -45,7 +45,9 @@ func (a *Admin) handleWebhookCreate(c *fiber.Ctx) error {
 	return created(c, w.ID, webhookWithSecret{w, secret})
 }
 
-// handleWebhookGet returns one endpoint with its secret.
+// handleWebhookGet returns one endpoint. Its secret is shown when the
+// endpoint is made or rotated, never again (as the panel does): a lost
+// secret is replaced by rotating it.
 func (a *Admin) handleWebhookGet(c *fiber.Ctx) error {
 	id, err := pathID(c, "id", "id")
 	if err != nil {
@@ -55,7 +57,7 @@ func (a *Admin) handleWebhookGet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, webhookWithSecret{w, w.Secret})
+	return ok(c, w)
 }
 
 // handleWebhookUpdate edits an endpoint (version required): 200.

@@ -32,9 +32,11 @@ func TestWebhooksAPI(t *testing.T) {
 	if len(list) != 1 || list[0]["secret"] != nil || list[0]["url"] != "https://93.184.215.14/hooks" {
 		t.Fatalf("list %v, want the endpoint without its secret", list)
 	}
-	var got withSecret
+	var got map[string]any
 	do("GET", "/"+w.ID, nil).MustStatus(t, 200).Data(t, &got)
-	MustEqual(t, "secret in get", got.Secret, w.Secret)
+	if got["secret"] != nil || got["id"] != w.ID {
+		t.Fatalf("get %v, want the endpoint without its secret (shown once)", got)
+	}
 
 	// Bad input, named.
 	for _, url := range []string{"file:///etc/passwd", "gopher://93.184.215.14/", "http://127.0.0.1/hook", "http://169.254.169.254/latest/meta-data/", "http://localhost/hook"} {
