@@ -64,6 +64,7 @@ func TestHangingReceiverTimesOut(t *testing.T) {
 	if second.Status != cms.DeliverySucceeded || second.EventID != first.EventID {
 		t.Fatalf("retry %+v, want a success of the same message", second)
 	}
+	cmstest.MustVerifyWebhooks(t, h.secret, h.rc.Got())
 }
 
 // TestHugeResponseIsCapped: a receiver answering 100 MB does not stall
@@ -104,6 +105,7 @@ func TestHugeResponseIsCapped(t *testing.T) {
 	if n := written.Load(); n >= 100<<20 {
 		t.Errorf("the receiver wrote its whole %d bytes: nobody stopped reading", n)
 	}
+	cmstest.MustVerifyWebhooks(t, h.secret, h.rc.Got())
 }
 
 // TestGoneDisablesAtOnce: 410 Gone disables the endpoint after one
@@ -130,12 +132,15 @@ func TestGoneDisablesAtOnce(t *testing.T) {
 	if n := len(h.rc.Got()); n != 1 {
 		t.Fatalf("%d requests, want 1: a disabled endpoint gets nothing", n)
 	}
+	cmstest.MustVerifyWebhooks(t, h.secret, h.rc.Got())
 }
 
 // TestFailingForADayDisables: an endpoint that fails every attempt for
 // 24 hours is disabled: the clock is moved on to each retry's time, so
 // the 7th attempt (17.5 h after the first) leaves it enabled and the 8th
-// (27.5 h) disables it; nothing is sent after.
+// (27.5 h) disables it; nothing is sent after. (The signatures carry the
+// moved clock's timestamps, which a verifier rightly refuses as too far
+// off: the other tests verify every delivery.)
 func TestFailingForADayDisables(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

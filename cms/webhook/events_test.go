@@ -89,4 +89,5 @@ func TestTwoInstancesDeliverOnce(t *testing.T) {
 	if len(got) != 6 || len(ids) != 6 {
 		t.Fatalf("%d requests with %d ids, want 6 each once: %v", len(got), len(ids), ids)
 	}
+	cmstest.MustVerifyWebhooks(t, h.secret, got)
 }
