@@ -151,7 +151,21 @@ func TestFailingForADayDisables(t *testing.T) {
 	h.rc.Status(http.StatusInternalServerError)
 	h.publish(t, "Naps")
 	for i := range cms.RetrySchedule {
-		h.waitLog(t, i+1)
+		// The attempt is logged, then its message saved with the next
+		// attempt's time: the clock moves once both are done.
+		msg := h.waitLog(t, i+1)[0].MessageID
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			m, err := h.f.Svc.GetWebhookMessage(ctx, h.owner, h.hook.ID, msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Attempts == i+1 && m.NextAttemptAt != nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("message after attempt %d: %+v", i+1, m)
+			}
+		}
 		w, err := h.f.Svc.GetWebhook(ctx, h.owner, h.hook.ID)
 		if err != nil {
 			t.Fatal(err)
