@@ -210,15 +210,23 @@ func (b *browser) Do(tb testing.TB, what string, steps ...chromedp.Action[chrome
 }
 
 // Get runs one action that returns a value, failing the test on error.
+// A query that found its node in the document a navigation just replaced
+// ("No node with given id found": chromedp had not yet seen the new
+// document) is run again, within the same time limit.
 func Get[T any](tb testing.TB, b *browser, what string, a chromedp.Action[T]) T {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		b.fail(tb, what, err)
+	for {
+		v, err := chromedp.Run(ctx, a)
+		if err != nil && strings.Contains(err.Error(), "No node with given id found") && sleep(ctx, 50*time.Millisecond) == nil {
+			continue
+		}
+		if err != nil {
+			b.fail(tb, what, err)
+		}
+		return v
 	}
-	return v
 }
 
 func (b *browser) fail(tb testing.TB, what string, err error) {
