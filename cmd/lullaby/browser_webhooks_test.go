@@ -82,6 +82,7 @@ func reloadUntil(expr string) chromedp.Action[chromedp.Void] {
 // webhook-id; an endpoint that answers 410 is disabled and flagged on her
 // dashboard.
 func TestBrowserWebhooks(t *testing.T) {
+	t.Parallel()
 	recv := &hookReceiver{status: http.StatusOK}
 	hook := httptest.NewServer(recv)
 	t.Cleanup(hook.Close)
