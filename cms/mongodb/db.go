@@ -164,27 +164,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 
 	db.db = client.Database(name)
-	db.users = db.db.Collection(collUsers)
-	db.posts = db.db.Collection(collPosts)
-	db.bodies = db.db.Collection(collBodies)
-	db.revisions = db.db.Collection(collRevisions)
-	db.pending = db.db.Collection(collPending)
-	db.categories = db.db.Collection(collCategories)
-	db.settings = db.db.Collection(collSettings)
-	db.state = db.db.Collection(collState)
-	db.media = db.db.Collection(collMedia)
-	db.citations = db.db.Collection(collCitations)
-	db.lists = db.db.Collection(collLists)
-	db.views = db.db.Collection(collViews)
-	db.quizzes = db.db.Collection(collQuizzes)
-	db.quizResults = db.db.Collection(collQuizResults)
-	db.contentKeys = db.db.Collection(collContentKeys)
-	db.webhooks = db.db.Collection(collWebhooks)
-	db.webhookEvents = db.db.Collection(collWebhookEvents)
-	db.webhookMessages = db.db.Collection(collWebhookMessages)
-	db.webhookPayloads = db.db.Collection(collWebhookPayloads)
-	db.webhookDeliveries = db.db.Collection(collWebhookDeliveries)
-	db.reviewers = db.db.Collection(collReviewers)
+	for _, c := range db.collections() {
+		*c.field = db.db.Collection(c.name)
+	}
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
 	}
@@ -203,6 +185,28 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	ok = true
 	return db, nil
+}
+
+// collections pairs each collection field of db with the collection's
+// name: Open sets the fields from it and, on the embedded database,
+// creates and indexes every collection named here (idindex.go), so a
+// collection added to DB is added here, once.
+func (db *DB) collections() []struct {
+	field **mongo.Collection
+	name  string
+} {
+	return []struct {
+		field **mongo.Collection
+		name  string
+	}{
+		{&db.users, collUsers}, {&db.posts, collPosts}, {&db.bodies, collBodies}, {&db.revisions, collRevisions},
+		{&db.pending, collPending}, {&db.categories, collCategories}, {&db.settings, collSettings}, {&db.state, collState},
+		{&db.media, collMedia}, {&db.citations, collCitations}, {&db.lists, collLists}, {&db.views, collViews},
+		{&db.quizzes, collQuizzes}, {&db.quizResults, collQuizResults}, {&db.contentKeys, collContentKeys},
+		{&db.webhooks, collWebhooks}, {&db.webhookEvents, collWebhookEvents}, {&db.webhookMessages, collWebhookMessages},
+		{&db.webhookPayloads, collWebhookPayloads}, {&db.webhookDeliveries, collWebhookDeliveries},
+		{&db.reviewers, collReviewers},
+	}
 }
 
 // createIndexes creates the unique indexes and, on MongoDB, the indexes that

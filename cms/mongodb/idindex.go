@@ -29,13 +29,6 @@ import (
 // idIndexSuffix names the index added to each table ("<table>_lullaby_id").
 const idIndexSuffix = "_lullaby_id"
 
-// collections are every collection the store uses: created up front on
-// FerretDB so that each has its table, and with it the index, before the
-// first document is written.
-var collections = []string{collUsers, collPosts, collBodies, collRevisions, collPending, collCategories, collSettings,
-	collState, collMedia, collCitations, collLists, collViews, collQuizzes, collQuizResults,
-	collReviewers, bucketMedia + ".files", bucketMedia + ".chunks"}
-
 // embeddedDirs maps the URI of each embedded server this process started
 // to its data folder, so that a store opened on that URI (the tests'
 // shared server) finds the SQLite files too.
@@ -66,12 +59,18 @@ func (db *DB) sqliteFile(name, dataDir string, attached bool) string {
 	return filepath.Join(dir, name+".sqlite")
 }
 
-// indexIDPaths creates every collection of the store that is missing and
+// indexIDPaths creates every collection of the store that is missing
+// (db.collections and the media bucket's two), so that each has its table,
+// and with it the index, before the first document is written; then it
 // adds, to the table of each collection in the SQLite file, the index its
 // lookups by _id use (see above). It is idempotent.
 func (db *DB) indexIDPaths(ctx context.Context, file string) error {
-	for _, c := range collections {
-		err := db.db.CreateCollection(ctx, c)
+	names := []string{bucketMedia + ".files", bucketMedia + ".chunks"}
+	for _, c := range db.collections() {
+		names = append(names, c.name)
+	}
+	for _, name := range names {
+		err := db.db.CreateCollection(ctx, name)
 		var ce mongo.CommandError
 		if err != nil && !(errors.As(err, &ce) && ce.Code == 48) { // NamespaceExists
 			return err

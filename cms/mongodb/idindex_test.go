@@ -49,7 +49,8 @@ func TestIDLookupsUseAnIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []string{"users", "posts", "post_bodies", "post_revisions", "post_pending", "categories", "settings", "state",
-		"media", "media.files", "media.chunks", "citations", "lists", "post_views", "quizzes", "quiz_results", "reviewers"} {
+		"media", "media.files", "media.chunks", "citations", "lists", "post_views", "quizzes", "quiz_results", "reviewers",
+		"content_keys", "webhooks", "webhook_events", "webhook_messages", "webhook_payloads", "webhook_deliveries"} {
 		table, ok := tables[c]
 		if !ok {
 			t.Errorf("collection %s does not exist after Open", c)
