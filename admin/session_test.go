@@ -1,12 +1,10 @@
 package admin_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 
 	"github.com/lullabycms/lullaby/admin"
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
@@ -304,7 +303,7 @@ func TestTimeout(t *testing.T) {
 	t.Parallel()
 	e := MustNewEnv(t)
 	s := e.MustSetup(t)
-	var logs syncBuffer
+	var logs cmstest.SyncBuffer
 	slow := MustNewEnvFor(t, e.Fixture, func(c *admin.Config) {
 		c.Timeout = time.Nanosecond
 		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
@@ -314,23 +313,6 @@ func TestTimeout(t *testing.T) {
 	if !strings.Contains(logs.String(), p.RequestID) {
 		t.Errorf("log = %q, want it to mention request id %s", logs.String(), p.RequestID)
 	}
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestChangePasswordRateLimit(t *testing.T) {

@@ -12,7 +12,6 @@ import (
 	"image/png"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -305,24 +304,6 @@ func TestMediaCRUD(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for a logger and a test to share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestSweepMediaKeepsStoredMedia sweeps, directly and from the scheduler,
 // with a clock two hours ahead: every file of a stored media is then past
 // the grace period, and none may go. (cms/mongodb's tests leave real
@@ -330,7 +311,7 @@ func (l *lockedBuffer) String() string {
 func TestSweepMediaKeepsStoredMedia(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	var logs lockedBuffer
+	var logs cmstest.SyncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f := cmstest.MustService(t, func(c *cms.ServiceConfig) {
 		c.Logger, c.Now = log, func() time.Time { return time.Now().Add(2 * time.Hour) }

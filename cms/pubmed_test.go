@@ -1,7 +1,6 @@
 package cms_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -18,30 +17,12 @@ import (
 // cmstest.Slow, so the slow answers time out.
 const lookupTimeout = 800 * time.Millisecond
 
-// syncBuffer is a log sink safe for the service's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // mustCatalogService is a service looking works up at a stand-in
 // catalogue, with an API key, logging into the returned buffer.
-func mustCatalogService(tb testing.TB, key string) (*cms.Service, *cmstest.Catalog, *syncBuffer) {
+func mustCatalogService(tb testing.TB, key string) (*cms.Service, *cmstest.Catalog, *cmstest.SyncBuffer) {
 	tb.Helper()
 	cat := cmstest.NewCatalog(tb)
-	logs := &syncBuffer{}
+	logs := &cmstest.SyncBuffer{}
 	svc := cmstest.MustService(tb, cat.Configure(lookupTimeout), func(c *cms.ServiceConfig) {
 		c.NCBIAPIKey, c.NCBIEmail = key, "editor@example.org"
 		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

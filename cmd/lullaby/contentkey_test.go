@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,27 +16,9 @@ import (
 	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
-// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // mustServerLogging is MustServer with every log record, debug included,
 // kept in the returned buffer.
-func mustServerLogging(tb testing.TB) (*server, *lockedBuffer) {
+func mustServerLogging(tb testing.TB) (*server, *cmstest.SyncBuffer) {
 	tb.Helper()
 	cfg, err := loadConfig("serve", nil, func(k string) string {
 		if k == "LULLABY_JWT_SECRET" {
@@ -48,7 +29,7 @@ func mustServerLogging(tb testing.TB) (*server, *lockedBuffer) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &cmstest.SyncBuffer{}
 	s := &server{cfg: cfg, log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), db: cmstest.New(tb)}
 	if err := s.init(context.Background()); err != nil {
 		tb.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lullabycms/lullaby/cms/cmstest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -375,7 +376,7 @@ func TestSessionKey(t *testing.T) {
 
 	err = run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string {
 		return map[string]string{"LULLABY_MONGODB_URI": r.srv.db.URI(), "LULLABY_LOG_LEVEL": "warn"}[k]
-	}, nil, &syncBuffer{}, &syncBuffer{})
+	}, nil, &cmstest.SyncBuffer{}, &cmstest.SyncBuffer{})
 	if err == nil || !strings.Contains(err.Error(), "LULLABY_JWT_SECRET (or LULLABY_JWT_SECRET_FILE) is required") {
 		t.Errorf("MongoDB URI without a key: err = %v, want a refusal naming LULLABY_JWT_SECRET", err)
 	}
@@ -390,7 +391,7 @@ func TestSecondServerRefused(t *testing.T) {
 	MustStart(t, map[string]string{"LULLABY_DATA_DIR": dir, "LULLABY_LOG_LEVEL": "warn"})
 	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string {
 		return map[string]string{"LULLABY_DATA_DIR": dir}[k]
-	}, nil, &syncBuffer{}, &syncBuffer{})
+	}, nil, &cmstest.SyncBuffer{}, &cmstest.SyncBuffer{})
 	if err == nil {
 		t.Fatal("a second server started on the same data folder")
 	}
@@ -419,15 +420,15 @@ func TestSetupHint(t *testing.T) {
 	if !ok || len(args) < 4 || args[0] != "user" {
 		t.Fatalf("no user create command in the output:\n%s", out)
 	}
-	var stdout syncBuffer
+	var stdout cmstest.SyncBuffer
 	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader("correct horse battery\n"), &stdout, &stdout)
 	if err != nil {
 		t.Fatalf("%q: %v\n%s", args, err, stdout.String())
 	}
 	MustCall(t, 200, "GET", r.base+"/admin/api/v1/me", mustLogin(t, r, "you@example.com"), nil, nil)
 
-	stdout = syncBuffer{}
-	if err := run(context.Background(), []string{"db", "shell", "--print", "--data-dir", dir}, func(string) string { return "" }, nil, &stdout, &syncBuffer{}); err != nil {
+	stdout = cmstest.SyncBuffer{}
+	if err := run(context.Background(), []string{"db", "shell", "--print", "--data-dir", dir}, func(string) string { return "" }, nil, &stdout, &cmstest.SyncBuffer{}); err != nil {
 		t.Fatal(err)
 	}
 	uri := strings.TrimSpace(stdout.String())

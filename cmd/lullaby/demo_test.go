@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 func TestDemoPostsHaveImages(t *testing.T) {
 	t.Parallel()
 	s := MustServer(t)
 	ctx := context.Background()
-	var logs syncBuffer
+	var logs cmstest.SyncBuffer
 	if err := loadDemo(ctx, s.svc, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
 		t.Fatal(err)
 	}

@@ -12,31 +12,16 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // running is one program started on a free port.
 type running struct {
 	base string
 	srv  *server
-	out  *syncBuffer
+	out  *cmstest.SyncBuffer
 	stop func() error
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // MustStart runs the server the way `lullaby serve` does, with env as its
@@ -44,7 +29,7 @@ func (s *syncBuffer) String() string {
 func MustStart(tb testing.TB, env map[string]string, args ...string) *running {
 	tb.Helper()
 	getenv := func(k string) string { return env[k] }
-	out := &syncBuffer{}
+	out := &cmstest.SyncBuffer{}
 	cfg, err := loadConfig("serve", append([]string{"--addr", "127.0.0.1:0"}, args...), getenv, out)
 	if err != nil {
 		tb.Fatal(err)
