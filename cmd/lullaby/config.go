@@ -159,45 +159,26 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 }
 
 func (c *config) parse() error {
-	var err error
-	dur := func(env, s string, min time.Duration) time.Duration {
-		d, e := time.ParseDuration(s)
-		if e != nil || d < min {
-			if err == nil {
-				err = fmt.Errorf("%s: %q is not a duration of at least %s (e.g. 1s, 500ms)", env, s, min)
-			}
-		}
-		return d
-	}
-	c.SyncInterval = dur("LULLABY_SYNC_INTERVAL", c.syncStr, 10*time.Millisecond)
-	c.SchedulerEvery = dur("LULLABY_SCHEDULER_INTERVAL", c.schedStr, 10*time.Millisecond)
-	c.RequestTimeout = dur("LULLABY_REQUEST_TIMEOUT", c.reqTimeoutStr, 100*time.Millisecond)
-	c.ShutdownTimeout = dur("LULLABY_SHUTDOWN_TIMEOUT", c.shutdownStr, 0)
-	c.ViewsFlushEvery = dur("LULLABY_VIEWS_FLUSH_INTERVAL", c.viewsFlushStr, 10*time.Millisecond)
-	c.PopularEvery = dur("LULLABY_POPULAR_INTERVAL", c.popularEveryStr, 10*time.Millisecond)
-	if c.PreviewTTL = dur("LULLABY_PREVIEW_TTL", c.previewTTLStr, time.Second); c.PreviewTTL > 720*time.Hour && err == nil {
-		err = fmt.Errorf("LULLABY_PREVIEW_TTL: %q is longer than 720h", c.previewTTLStr)
+	var v values
+	c.SyncInterval = v.duration("LULLABY_SYNC_INTERVAL", c.syncStr, 10*time.Millisecond)
+	c.SchedulerEvery = v.duration("LULLABY_SCHEDULER_INTERVAL", c.schedStr, 10*time.Millisecond)
+	c.RequestTimeout = v.duration("LULLABY_REQUEST_TIMEOUT", c.reqTimeoutStr, 100*time.Millisecond)
+	c.ShutdownTimeout = v.duration("LULLABY_SHUTDOWN_TIMEOUT", c.shutdownStr, 0)
+	c.ViewsFlushEvery = v.duration("LULLABY_VIEWS_FLUSH_INTERVAL", c.viewsFlushStr, 10*time.Millisecond)
+	c.PopularEvery = v.duration("LULLABY_POPULAR_INTERVAL", c.popularEveryStr, 10*time.Millisecond)
+	if c.PreviewTTL = v.duration("LULLABY_PREVIEW_TTL", c.previewTTLStr, time.Second); c.PreviewTTL > 720*time.Hour {
+		v.fail("LULLABY_PREVIEW_TTL: %q is longer than 720h", c.previewTTLStr)
 	}
 	if w, ok := cms.ParseViewWindow(strings.TrimSpace(c.popularWindowStr)); ok {
 		c.PopularWindow = w
-	} else if err == nil {
-		err = fmt.Errorf("LULLABY_POPULAR_WINDOW: %q is not <n>d (1 to 3660 days, e.g. 30d) or all", c.popularWindowStr)
+	} else {
+		v.fail("LULLABY_POPULAR_WINDOW: %q is not <n>d (1 to 3660 days, e.g. 30d) or all", c.popularWindowStr)
 	}
-	if err != nil {
-		return err
-	}
-	mb := func(env, s string) int {
-		n, e := strconv.Atoi(strings.TrimSpace(s))
-		if (e != nil || n < 1 || n > 1024) && err == nil {
-			err = fmt.Errorf("%s: %q is not a whole number from 1 to 1024", env, s)
-		}
-		return n
-	}
-	c.BodyLimitMB = mb("LULLABY_BODY_LIMIT_MB", c.bodyStr)
-	c.MaxUploadMB = mb("LULLABY_MAX_UPLOAD_MB", c.uploadStr)
-	c.MaxImportMB = mb("LULLABY_MAX_IMPORT_MB", c.importStr)
-	if err != nil {
-		return err
+	c.BodyLimitMB = v.count("LULLABY_BODY_LIMIT_MB", c.bodyStr, 1, 1024)
+	c.MaxUploadMB = v.count("LULLABY_MAX_UPLOAD_MB", c.uploadStr, 1, 1024)
+	c.MaxImportMB = v.count("LULLABY_MAX_IMPORT_MB", c.importStr, 1, 1024)
+	if v.err != nil {
+		return v.err
 	}
 	c.CORSOrigins = splitList(c.corsStr)
 	c.TrustedProxies = splitList(c.proxiesStr)
@@ -257,6 +238,35 @@ func (c *config) parse() error {
 	return c.parsePublicURL()
 }
 
+// values reads settings' values into their types and keeps the first
+// problem, worded the same for every setting of a kind.
+type values struct{ err error }
+
+// fail records a problem unless one is recorded already.
+func (v *values) fail(format string, args ...any) {
+	if v.err == nil {
+		v.err = fmt.Errorf(format, args...)
+	}
+}
+
+// duration is s, the value of env, as a duration of at least min.
+func (v *values) duration(env, s string, min time.Duration) time.Duration {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil || d < min {
+		v.fail("%s: %q is not a duration of at least %s (e.g. 1s, 500ms)", env, s, min)
+	}
+	return d
+}
+
+// count is s, the value of env, as a whole number from lo to hi.
+func (v *values) count(env, s string, lo, hi int) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < lo || n > hi {
+		v.fail("%s: %q is not a whole number from %d to %d", env, s, lo, hi)
+	}
+	return n
+}
+
 // parseBackup checks the backup settings.
 func (c *config) parseBackup() error {
 	at := strings.Fields(c.backupAtStr)
@@ -276,18 +286,14 @@ func (c *config) parseBackup() error {
 		}
 		c.BackupZone = loc
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(c.backupKeepStr))
-	if err != nil || n < 1 || n > 10000 {
-		return fmt.Errorf("LULLABY_BACKUP_KEEP: %q is not a whole number from 1 to 10000", c.backupKeepStr)
-	}
-	c.BackupKeep = n
+	var v values
+	c.BackupKeep = v.count("LULLABY_BACKUP_KEEP", c.backupKeepStr, 1, 10000)
 	c.BackupEvery = 0
-	if e := strings.TrimSpace(c.backupEveryStr); e != "" {
-		d, err := time.ParseDuration(e)
-		if err != nil || d < time.Second {
-			return fmt.Errorf("LULLABY_BACKUP_EVERY: %q is not a duration of at least 1s (e.g. 6h); leave it empty for daily backups", e)
-		}
-		c.BackupEvery = d
+	if strings.TrimSpace(c.backupEveryStr) != "" { // empty: daily at BackupAt
+		c.BackupEvery = v.duration("LULLABY_BACKUP_EVERY", c.backupEveryStr, time.Second)
+	}
+	if v.err != nil {
+		return v.err
 	}
 	if c.BackupDir = strings.TrimSpace(c.BackupDir); c.BackupDir != "" {
 		abs, err := filepath.Abs(c.BackupDir)
