@@ -22,7 +22,7 @@ import (
 // settings and which posts are pages or featured (ghostIndex, made on the
 // first Ghost request a snapshot serves). Whole response bodies are then
 // cached per snapshot by the query normalised and by the raw query string
-// (ghost_cache.go), as the post lists of our own API are, so a repeated
+// (cache.go), as the post lists of our own API are, so a repeated
 // request costs one map read.
 
 // GhostPagesCategory is the slug of the category whose posts the Ghost
@@ -231,7 +231,7 @@ type ghostIndex struct {
 	authorID, authorSlug  string
 	settings              *Body
 
-	ghostCache // the bodies served so far (ghost_cache.go)
+	servedCache[*Body] // the bodies served so far (cache.go)
 }
 
 // ghost returns the snapshot's Ghost view, made on first use.

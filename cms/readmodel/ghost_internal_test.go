@@ -8,24 +8,24 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 )
 
-// TestGhostCacheBound: the dialect's bodies are kept until their bytes
-// reach maxGhostCacheBytes; past it they are served without being kept.
-func TestGhostCacheBound(t *testing.T) {
+// TestServedCacheBound: a dialect's bodies are kept until their bytes
+// reach maxServedBytes; past it they are served without being kept.
+func TestServedCacheBound(t *testing.T) {
 	g := &ghostIndex{}
-	g.kept.Store(maxGhostCacheBytes - 10)
-	render := func(s string) func() []byte { return func() []byte { return []byte(s) } }
-	if b, kept := g.body([]byte("big"), render(strings.Repeat("x", 20))); kept || string(b.JSON) != strings.Repeat("x", 20) || g.bodies.get([]byte("big")) != nil {
+	g.kept.Store(maxServedBytes - 10)
+	render := func(s string) func() (*Body, error) { return func() (*Body, error) { return NewBody([]byte(s)), nil } }
+	if b, kept, _ := g.answer([]byte("big"), render(strings.Repeat("x", 20))); kept || string(b.JSON) != strings.Repeat("x", 20) || g.answers.get([]byte("big")) != nil {
 		t.Errorf("a body past the bound was kept (or not served)")
 	}
-	small, kept := g.body([]byte("small"), render("12345"))
-	if !kept || g.bodies.get([]byte("small")) != small {
+	small, kept, _ := g.answer([]byte("small"), render("12345"))
+	if !kept || g.answers.get([]byte("small")) != small {
 		t.Errorf("a body within the bound was not kept")
 	}
-	if b, kept := g.body([]byte("small"), render("other")); !kept || b != small {
+	if b, kept, _ := g.answer([]byte("small"), render("other")); !kept || b != small {
 		t.Errorf("a kept body was made again")
 	}
-	if n := g.kept.Load(); n != maxGhostCacheBytes-5 {
-		t.Errorf("kept = %d, want %d", n, maxGhostCacheBytes-5)
+	if n := g.kept.Load(); n != maxServedBytes-5 {
+		t.Errorf("kept = %d, want %d", n, maxServedBytes-5)
 	}
 }
 

@@ -266,12 +266,12 @@ func splitList(s string) []string {
 // for the raw query string, or nil. It allocates nothing.
 func (s *Snapshot) GhostCachedList(r GhostResource, raw []byte) *Body {
 	var buf [512]byte
-	return s.ghost().raw.get(append(append(buf[:0], byte(r)), raw...))
+	return s.ghost().cached(append(append(buf[:0], byte(r)), raw...))
 }
 
 // GhostList returns the body of a Ghost browse request (posts, pages,
 // tags or authors), made once per snapshot for each distinct query
-// (ghost_cache.go) and found next time by the raw query string. Errors:
+// (cache.go) and found next time by the raw query string. Errors:
 // Invalid naming the bad parameter.
 func (s *Snapshot) GhostList(r GhostResource, raw []byte, p GhostParams) (*Body, error) {
 	g := s.ghost()
@@ -280,7 +280,9 @@ func (s *Snapshot) GhostList(r GhostResource, raw []byte, p GhostParams) (*Body,
 		return nil, err
 	}
 	var kb [256]byte
-	b, kept := g.body(q.appendKey(append(kb[:0], byte(r), 'l')), func() []byte { return s.ghostListJSON(g, r, q) })
+	b, kept, _ := g.answer(q.appendKey(append(kb[:0], byte(r), 'l')), func() (*Body, error) {
+		return NewBody(s.ghostListJSON(g, r, q)), nil
+	})
 	if kept {
 		g.remember(append(kb[:0], byte(r)), raw, b)
 	}
@@ -533,7 +535,7 @@ func writeObject(b *bytes.Buffer, obj []byte, fields []string, r GhostResource) 
 // allocates nothing for keys and queries of ordinary length.
 func (s *Snapshot) GhostCachedRead(r GhostResource, bySlug bool, key string, raw []byte) *Body {
 	var buf [512]byte
-	return s.ghost().raw.get(append(readKey(buf[:0], r, bySlug, key), raw...))
+	return s.ghost().cached(append(readKey(buf[:0], r, bySlug, key), raw...))
 }
 
 // readKey starts the raw-cache key of a read: resource, kind and the id
@@ -587,7 +589,7 @@ func (s *Snapshot) GhostRead(r GhostResource, bySlug bool, key string, raw []byt
 		obj, id = map[bool][]byte{false: g.author, true: g.authorCounted}[q.counts], g.authorID
 	}
 	var kb [256]byte
-	body, kept := g.body(q.appendKey(append(append(kb[:0], byte(r), 'r'), id...)), func() []byte {
+	body, kept, _ := g.answer(q.appendKey(append(append(kb[:0], byte(r), 'r'), id...)), func() (*Body, error) {
 		var b bytes.Buffer
 		b.WriteString(`{"` + r.Name() + `":[`)
 		if e != nil {
@@ -596,7 +598,7 @@ func (s *Snapshot) GhostRead(r GhostResource, bySlug bool, key string, raw []byt
 			writeObject(&b, obj, q.fields, r)
 		}
 		b.WriteString(`]}`)
-		return b.Bytes()
+		return NewBody(b.Bytes()), nil
 	})
 	if kept {
 		var rb [512]byte

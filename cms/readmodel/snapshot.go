@@ -216,43 +216,6 @@ func (s *Snapshot) cached(key string, build func() []byte) *Body {
 	return s.pages.put(key, NewBody(build()))
 }
 
-// bodyCache is a map of ready bodies bounded to maxCachedPages entries,
-// safe for concurrent use; looking up a []byte key allocates nothing.
-type bodyCache struct {
-	mu sync.RWMutex
-	m  map[string]*Body
-}
-
-func (c *bodyCache) get(key []byte) *Body {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.m[string(key)]
-}
-
-// size is the number of bodies stored.
-func (c *bodyCache) size() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}
-
-// put stores b under key unless the cache is full, and returns the body
-// the cache holds for key (b, or one stored meanwhile).
-func (c *bodyCache) put(key string, b *Body) *Body {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if old := c.m[key]; old != nil {
-		return old
-	}
-	if c.m == nil {
-		c.m = map[string]*Body{}
-	}
-	if len(c.m) < maxCachedPages {
-		c.m[key] = b
-	}
-	return b
-}
-
 // writeSummaries writes the JSON array of one page of list, in q's view.
 func (s *Snapshot) writeSummaries(b *bytes.Buffer, list []*postEntry, q PostQuery) {
 	total := len(list)

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
@@ -22,8 +21,8 @@ import (
 // As for the Ghost dialect, what does not depend on the snapshot is made
 // once per post and kept with its entry (wpPost); the numeric ids, terms,
 // media and author are made per snapshot on its first WordPress request
-// (wpIndex); whole bodies are cached per snapshot by raw query string,
-// within a byte bound.
+// (wpIndex); whole bodies are cached per snapshot by the query normalised
+// and by the raw query string, within a byte bound (cache.go).
 
 // WordPress clients need integer ids; ours are 24 hex digits. A post
 // imported from WordPress keeps its WordPress id (from its Source,
@@ -108,12 +107,8 @@ type wpIndex struct {
 	author   wpObject
 	root     *Body
 
-	bodies wpCache // resource (and id), raw query -> result
-	lists  wpCache // a list's query normalised -> result (wpQuery.appendKey)
+	servedCache[*WPResult] // the results served so far (cache.go)
 }
-
-// ghost-like bound on the bytes of the bodies kept (see maxGhostCacheBytes).
-const maxWPCacheBytes = 64 << 20
 
 // WPResult is a body of the dialect with its paging totals (X-WP-Total,
 // X-WP-TotalPages; -1 for a single item).
@@ -122,54 +117,7 @@ type WPResult struct {
 	Total, Pages int
 }
 
-// wpCache keeps results by key, bounded in entries and bytes.
-type wpCache struct {
-	mu   sync.RWMutex
-	m    map[string]*WPResult
-	kept atomic.Int64
-}
-
-func (c *wpCache) get(key []byte) *WPResult {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.m[string(key)]
-}
-
-func (c *wpCache) put(key string, r *WPResult) *WPResult {
-	n := int64(len(r.Body.JSON))
-	if c.kept.Add(n) > maxWPCacheBytes {
-		c.kept.Add(-n)
-		return r
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if old := c.m[key]; old != nil {
-		c.kept.Add(-n)
-		return old
-	}
-	if c.m == nil {
-		c.m = map[string]*WPResult{}
-	}
-	if len(c.m) >= maxCachedPages {
-		c.kept.Add(-n)
-		return r
-	}
-	c.m[key] = r
-	return r
-}
-
-// refer stores under key r, a result that another cache holds and counts,
-// unless the cache is full.
-func (c *wpCache) refer(key string, r *WPResult) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[string]*WPResult{}
-	}
-	if _, ok := c.m[key]; !ok && len(c.m) < maxCachedPages {
-		c.m[key] = r
-	}
-}
+func (r *WPResult) bodyLen() int { return len(r.Body.JSON) }
 
 // wpState is what a Snapshot keeps for the WordPress dialect.
 type wpState struct {

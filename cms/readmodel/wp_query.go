@@ -193,19 +193,20 @@ func parseWPFields(r WPResource, raw string, pr cms.Problems) map[string]bool {
 // collection (or item, when id is not "") and the raw query string, or nil.
 func (s *Snapshot) WPCached(r WPResource, id string, raw []byte) *WPResult {
 	var buf [512]byte
-	return s.wp().bodies.get(wpKey(buf[:0], r, id, raw))
+	return s.wp().cached(append(wpRawKey(buf[:0], r, id), raw...))
 }
 
-func wpKey(buf []byte, r WPResource, id string, raw []byte) []byte {
+// wpRawKey starts the raw-cache key of a list (id "") or read: resource
+// and id as asked, then a 0 byte before the query string.
+func wpRawKey(buf []byte, r WPResource, id string) []byte {
 	buf = append(buf, byte(r))
 	buf = append(buf, id...)
-	buf = append(buf, 0)
-	return append(buf, raw...)
+	return append(buf, 0)
 }
 
 // WPList returns a page of a collection of the dialect, made once per
 // snapshot for each distinct query (normalised, as the Ghost dialect's
-// lists are: ghost_cache.go) and kept for the raw query string. Errors:
+// lists are: cache.go) and kept for the raw query string. Errors:
 // Invalid naming the bad parameters; Internal if search fails.
 func (s *Snapshot) WPList(r WPResource, raw []byte, p WPParams) (*WPResult, error) {
 	g := s.wp()
@@ -214,18 +215,11 @@ func (s *Snapshot) WPList(r WPResource, raw []byte, p WPParams) (*WPResult, erro
 		return nil, err
 	}
 	var kb [256]byte
-	key := q.appendKey(append(kb[:0], byte(r), 0))
-	res := g.lists.get(key)
-	if res == nil {
-		if res, err = s.wpList(g, r, q); err != nil {
-			return nil, err
-		}
-		if res = g.lists.put(string(key), res); g.lists.get(key) != res {
-			return res, nil // not kept: the cache is full
-		}
+	res, kept, err := g.answer(q.appendKey(append(kb[:0], byte(r), 'l')), func() (*WPResult, error) { return s.wpList(g, r, q) })
+	if kept {
+		g.remember(wpRawKey(kb[:0], r, ""), raw, res)
 	}
-	g.bodies.refer(string(wpKey(kb[:0], r, "", raw)), res)
-	return res, nil
+	return res, err
 }
 
 // appendKey appends q normalised: two lists with the same key are the
@@ -467,34 +461,47 @@ func (s *Snapshot) WPRead(r WPResource, id string, raw []byte, p WPParams) (*WPR
 	if perr != nil || n < 1 {
 		return nil, notFound
 	}
-	var b bytes.Buffer
+	var write func(*bytes.Buffer)
 	switch r {
 	case WPPosts:
 		e := g.byPostID[n]
 		if e == nil {
 			return nil, notFound
 		}
-		g.writePost(&b, e, q.fields, q.embed)
+		write = func(b *bytes.Buffer) { g.writePost(b, e, q.fields, q.embed) }
 	case WPCategories, WPTags:
 		t := g.termByID[n]
 		if t == nil || t.category != (r == WPCategories) {
 			return nil, notFound
 		}
-		t.obj.write(&b, q.fields)
+		write = func(b *bytes.Buffer) { t.obj.write(b, q.fields) }
 	case WPUsers:
 		if n != g.authorID {
 			return nil, notFound
 		}
-		g.author.write(&b, q.fields)
+		write = func(b *bytes.Buffer) { g.author.write(b, q.fields) }
 	case WPMedia:
 		m := g.mediaByN[n]
 		if m == nil {
 			return nil, notFound
 		}
-		m.obj.write(&b, q.fields)
+		write = func(b *bytes.Buffer) { m.obj.write(b, q.fields) }
 	}
-	res := &WPResult{Body: NewBody(b.Bytes()), Total: -1, Pages: -1}
-	return g.bodies.put(string(wpKey(nil, r, id, raw)), res), nil
+	// Kept by the item read (a post by its numeric id or its own id has
+	// one body) and the query normalised, then for the id and query as
+	// asked.
+	var kb [256]byte
+	key := strconv.AppendInt(append(kb[:0], byte(r), 'r'), n, 10)
+	res, kept, _ := g.answer(q.appendKey(append(key, 0)), func() (*WPResult, error) {
+		var b bytes.Buffer
+		write(&b)
+		return &WPResult{Body: NewBody(b.Bytes()), Total: -1, Pages: -1}, nil
+	})
+	if kept {
+		var rb [512]byte
+		g.remember(wpRawKey(rb[:0], r, id), raw, res)
+	}
+	return res, nil
 }
 
 func (r WPResource) singular() string {

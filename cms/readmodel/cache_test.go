@@ -2,6 +2,7 @@ package readmodel_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -84,10 +85,13 @@ func TestWPListsShared(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	_, rm, svc := mustReadModelService(t)
+	var posts []*cms.Post
 	for i, title := range []string{"Wake windows", "Bedtime routines"} {
-		if _, err := svc.ImportPost(ctx, cmstest.Owner(), cms.PostInput{Title: &title}, cms.StatusPublished, time.Now().Add(-time.Duration(i)*time.Hour)); err != nil {
+		p, err := svc.ImportPost(ctx, cmstest.Owner(), cms.PostInput{Title: &title}, cms.StatusPublished, time.Now().Add(-time.Duration(i)*time.Hour))
+		if err != nil {
 			t.Fatal(err)
 		}
+		posts = append(posts, p)
 	}
 	svc.Refresh(ctx)
 	snap := rm.Snapshot()
@@ -110,5 +114,24 @@ func TestWPListsShared(t *testing.T) {
 		if res := list("other", p); res == first || res.Body.ETag == first.Body.ETag {
 			t.Errorf("%+v got the body of per_page=1&_embed", p)
 		}
+	}
+
+	// Reads too: one body per item and question, found by the id and
+	// query string as asked.
+	id := strconv.FormatInt(snap.WPPostID(posts[0].ID), 10)
+	read := func(id, raw string) *readmodel.WPResult {
+		t.Helper()
+		res, err := snap.WPRead(readmodel.WPPosts, id, []byte(raw), readmodel.WPParams{Fields: "id,title"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	one := read(id, "_fields=id,title")
+	if read("0"+id, "_fields=title,id&_=1") != one || snap.WPCached(readmodel.WPPosts, "0"+id, []byte("_fields=title,id&_=1")) != one {
+		t.Error("a read asked otherwise got another body, or is not found by its raw query string")
+	}
+	if other := read(strconv.FormatInt(snap.WPPostID(posts[1].ID), 10), "_fields=id,title"); other == one || other.Body.ETag == one.Body.ETag {
+		t.Error("two posts got one body")
 	}
 }
