@@ -96,9 +96,9 @@ func TestLookupDOI(t *testing.T) {
 		kind      cms.Kind
 	}{
 		{"ErrNotFound", "10.1000/unknown", cms.KindNotFound},
-		{"ErrTimeout", "10.1000/slow", cms.KindUnavailable},
-		{"ErrGarbage", "10.1000/garbage", cms.KindUnavailable},
-		{"ErrServer", "10.1000/broken", cms.KindUnavailable},
+		{"ErrTimeout", "10.1000/slow", cms.KindUpstream},
+		{"ErrGarbage", "10.1000/garbage", cms.KindUpstream},
+		{"ErrServer", "10.1000/broken", cms.KindUpstream},
 		{"ErrNotADOI", "11.1000/x", cms.KindInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

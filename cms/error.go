@@ -23,7 +23,7 @@ const (
 	KindRateLimited                 // too many attempts; try later
 	KindUnavailable                 // a dependency (the database) is unreachable
 	KindTooLarge                    // the input is larger than allowed (an upload); Fields says which
-	KindUpstream                    // a service outside Lullaby (PubMed, Open Library) failed or answered something unusable
+	KindUpstream                    // a service outside Lullaby (Crossref, PubMed, Open Library) failed or answered something unusable
 )
 
 var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "unauthenticated", "forbidden", "rate_limited", "unavailable", "too_large", "upstream"}

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Asking outside catalogues (PubMed, Open Library) about a work: one
+// Asking outside catalogues (Crossref, PubMed, Open Library) about a work: one
 // guarded GET each, bounded in time and size, spaced out to the
 // catalogue's rate, with its failures turned into the domain's kinds. The
 // base URLs come from the operator's configuration, never from a
@@ -29,7 +29,7 @@ const userAgent = "Lullaby/1 (https://github.com/lullabycms/lullaby)"
 // remote is one catalogue: its name for messages, its base URL, its
 // client and the spacing between requests.
 type remote struct {
-	name  string // "PubMed", "Open Library"
+	name  string // "Crossref", "PubMed", "Open Library"
 	base  string // no trailing slash
 	http  *http.Client
 	space *spacing

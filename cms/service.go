@@ -20,9 +20,9 @@ type Service struct {
 
 	images      ImageProcessor // nil: uploads fail
 	maxUpload   int64
-	crossref    *crossrefClient // nil: DOI lookups off
-	pubmed      *pubmedClient   // nil: PMID and PMCID lookups off
-	openLibrary *remote         // nil: ISBN lookups off
+	crossref    *remote       // nil: DOI lookups off
+	pubmed      *pubmedClient // nil: PMID and PMCID lookups off
+	openLibrary *remote       // nil: ISBN lookups off
 
 	previewTTL time.Duration // lifetime of preview tokens (preview_token.go)
 	previewKey *previewKey   // their signing key, once read
