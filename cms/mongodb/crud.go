@@ -15,7 +15,13 @@ import (
 // findAll returns every document of coll in sort order, in one scan.
 // Errors: KindUnavailable, KindInternal.
 func findAll[D, T any](ctx context.Context, op string, coll *mongo.Collection, sort bson.D, conv func(*D) *T) ([]*T, error) {
-	cur, err := coll.Find(ctx, bson.D{}, options.Find().SetSort(sort))
+	return findSome(ctx, op, coll, bson.D{}, options.Find().SetSort(sort), conv)
+}
+
+// findSome returns the documents of coll matching filter, sorted and
+// limited by opts. Errors: KindUnavailable, KindInternal.
+func findSome[D, T any](ctx context.Context, op string, coll *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder, conv func(*D) *T) ([]*T, error) {
+	cur, err := coll.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, storeError(op, coll.Name(), err)
 	}
@@ -59,22 +65,4 @@ func (db *DB) deleteByID(ctx context.Context, op string, coll *mongo.Collection,
 		return notFound(op, coll.Name())
 	}
 	return nil
-}
-
-// findSome returns the documents of coll matching filter, sorted and
-// limited by opts. Errors: KindUnavailable, KindInternal.
-func findSome[D, T any](ctx context.Context, op string, coll *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder, conv func(*D) *T) ([]*T, error) {
-	cur, err := coll.Find(ctx, filter, opts)
-	if err != nil {
-		return nil, storeError(op, coll.Name(), err)
-	}
-	var docs []D
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storeError(op, coll.Name(), err)
-	}
-	out := make([]*T, len(docs))
-	for i := range docs {
-		out[i] = conv(&docs[i])
-	}
-	return out, nil
 }
