@@ -18,6 +18,20 @@ func mustWebhookService(tb testing.TB, allowPrivate bool) *cmstest.Fixture {
 	return cmstest.MustService(tb, func(c *cms.ServiceConfig) { c.Webhooks.AllowPrivate = allowPrivate })
 }
 
+// mustLoopbackWebhook returns a service whose webhook targets may be
+// private, an owner, and an endpoint of theirs on a loopback port where
+// nothing listens, subscribed to site.changed.
+func mustLoopbackWebhook(tb testing.TB) (*cmstest.Fixture, *cms.User, *cms.Webhook) {
+	tb.Helper()
+	f := mustWebhookService(tb, true)
+	owner := cmstest.Owner()
+	w, _, err := f.Svc.CreateWebhook(context.Background(), owner, cms.WebhookInput{URL: ptr("http://127.0.0.1:9/hook"), Events: ptr([]string{"site.changed"})})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f, owner, w
+}
+
 func TestWebhookCRUD(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -164,12 +178,7 @@ func TestWebhookBadInput(t *testing.T) {
 func TestWebhookDeliveryLogAndRedeliver(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := mustWebhookService(t, true)
-	owner := cmstest.Owner()
-	w, _, err := f.Svc.CreateWebhook(ctx, owner, cms.WebhookInput{URL: ptr("http://127.0.0.1:9/hook"), Events: ptr([]string{"site.changed"})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, owner, w := mustLoopbackWebhook(t)
 	m, err := f.Svc.SendTestWebhook(ctx, owner, w.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -245,12 +254,7 @@ func TestWebhookDeliveryLogAndRedeliver(t *testing.T) {
 func TestWebhookClaimIsExclusive(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := mustWebhookService(t, true)
-	owner := cmstest.Owner()
-	w, _, err := f.Svc.CreateWebhook(ctx, owner, cms.WebhookInput{URL: ptr("http://127.0.0.1:9/hook"), Events: ptr([]string{"site.changed"})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, owner, w := mustLoopbackWebhook(t)
 	m, err := f.Svc.SendTestWebhook(ctx, owner, w.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -295,12 +299,7 @@ func TestWebhookClaimIsExclusive(t *testing.T) {
 func TestWebhookPrune(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := mustWebhookService(t, true)
-	owner := cmstest.Owner()
-	w, _, err := f.Svc.CreateWebhook(ctx, owner, cms.WebhookInput{URL: ptr("http://127.0.0.1:9/hook"), Events: ptr([]string{"site.changed"})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, owner, w := mustLoopbackWebhook(t)
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	for i := range 10 { // attempts 0..9 minutes old, and one 40 days old
 		d := &cms.WebhookDelivery{ID: cms.NewID(), WebhookID: w.ID, MessageID: "m", EventID: "e", EventType: "site.changed", Attempt: 1,
