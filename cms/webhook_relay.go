@@ -460,7 +460,7 @@ func (r *relay) deliver(ctx context.Context, m *WebhookMessage) {
 		// was lost: the attempt is logged either way.
 		s.log.Debug("webhooks: saving a message after an attempt", "message", m.ID, "err", err)
 	}
-	r.endpointResult(ctx, w.ID, ok, gone, at, d)
+	r.endpointResult(ctx, w, ok, gone, at, d)
 }
 
 // close ends message m without an attempt.
@@ -473,11 +473,16 @@ func (r *relay) close(ctx context.Context, m *WebhookMessage, state, why string)
 	}
 }
 
-// endpointResult keeps endpoint id's failure record after an attempt at
-// at: a success clears it, a 410 disables the endpoint, and a failure
-// WebhookFailingLimit (scaled) after the first of a run disables it too.
-func (r *relay) endpointResult(ctx context.Context, id string, ok, gone bool, at time.Time, d *WebhookDelivery) {
-	_, err := r.s.editWebhook(ctx, id, func(w *Webhook) bool {
+// endpointResult keeps the failure record of endpoint w (as read before
+// the attempt at at) after it: a success clears it, a 410 disables the
+// endpoint, and a failure WebhookFailingLimit (scaled) after the first of
+// a run disables it too. A success with no record to clear, the usual
+// case, reads and writes nothing; a failure another attempt records while
+// this one is in flight is cleared by the next success, as attempts made
+// side by side have no order anyway.
+func (r *relay) endpointResult(ctx context.Context, w *Webhook, ok, gone bool, at time.Time, d *WebhookDelivery) {
+	id := w.ID
+	_, err := r.s.editWebhook(ctx, id, w, func(w *Webhook) bool {
 		switch {
 		case ok:
 			if w.FailingSince == nil {

@@ -140,7 +140,7 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, actor *User, id strin
 	if err != nil {
 		return nil, "", &Error{Kind: KindInternal, Op: op, Err: err}
 	}
-	w, err := s.editWebhook(ctx, id, func(w *Webhook) bool {
+	w, err := s.editWebhook(ctx, id, nil, func(w *Webhook) bool {
 		until := s.timeNow().Add(WebhookOldSecretGrace)
 		w.OldSecret, w.OldSecretUntil, w.Secret = w.Secret, &until, secret
 		return true
@@ -151,24 +151,29 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, actor *User, id strin
 	return w, secret, nil
 }
 
-// editWebhook applies change to endpoint id as stored and saves it,
-// redoing it on the newer version when a concurrent save won; change
-// returns false to leave the endpoint as it is.
-func (s *Service) editWebhook(ctx context.Context, id string, change func(*Webhook) bool) (*Webhook, error) {
+// editWebhook applies change to endpoint id and saves it, redoing it on
+// the stored version when a concurrent save won; change returns false to
+// leave the endpoint as it is. w is the endpoint as the caller just read
+// it (nil: read it here), so a change that turns out to be none costs no
+// read.
+func (s *Service) editWebhook(ctx context.Context, id string, w *Webhook, change func(*Webhook) bool) (*Webhook, error) {
 	for attempt := 0; ; attempt++ {
-		w, err := s.store.GetWebhook(ctx, id)
-		if err != nil {
-			return nil, err
+		if w == nil {
+			var err error
+			if w, err = s.store.GetWebhook(ctx, id); err != nil {
+				return nil, err
+			}
 		}
 		if !change(w) {
 			return w, nil
 		}
 		prev := w.Version
 		w.Version, w.UpdatedAt = prev+1, s.timeNow()
-		err = s.store.UpdateWebhook(ctx, w, prev)
+		err := s.store.UpdateWebhook(ctx, w, prev)
 		if err == nil || !IsKind(err, KindConflict) || attempt >= 5 {
 			return w, err
 		}
+		w = nil
 	}
 }
 
