@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"regexp"
 	"strconv"
@@ -20,21 +19,8 @@ import (
 // kept in the returned buffer.
 func mustServerLogging(tb testing.TB) (*server, *cmstest.SyncBuffer) {
 	tb.Helper()
-	cfg, err := loadConfig("serve", nil, func(k string) string {
-		if k == "LULLABY_JWT_SECRET" {
-			return testKey
-		}
-		return ""
-	}, io.Discard)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	logs := &cmstest.SyncBuffer{}
-	s := &server{cfg: cfg, log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), db: cmstest.New(tb)}
-	if err := s.init(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return s, logs
+	return mustServerOn(tb, cmstest.New(tb), nil, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))), logs
 }
 
 // createdKey is the admin API's answer to a new content key.

@@ -18,25 +18,6 @@ import (
 	"github.com/lullabycms/lullaby/cms/mongodb"
 )
 
-// serverOn returns a server over db, not listening.
-func serverOn(tb testing.TB, db *mongodb.DB) *server {
-	tb.Helper()
-	cfg, err := loadConfig("serve", nil, func(k string) string {
-		if k == "LULLABY_JWT_SECRET" {
-			return testKey
-		}
-		return ""
-	}, io.Discard)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s := &server{cfg: cfg, log: cmstest.Logger(), db: db}
-	if err := s.init(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
-
 // dbEnv is the environment of a command on db.
 func dbEnv(db *mongodb.DB) func(string) string {
 	return func(k string) string {

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
 )
 
 func TestMain(m *testing.M) {
@@ -31,7 +33,20 @@ func MustServer(tb testing.TB) *server { tb.Helper(); return MustServerEnv(tb, n
 // LULLABY_JWT_SECRET unless env sets it).
 func MustServerEnv(tb testing.TB, env map[string]string) *server {
 	tb.Helper()
-	db := cmstest.New(tb)
+	return mustServerOn(tb, cmstest.New(tb), env, cmstest.Logger())
+}
+
+// serverOn returns a server over db, not listening.
+func serverOn(tb testing.TB, db *mongodb.DB) *server {
+	tb.Helper()
+	return mustServerOn(tb, db, nil, cmstest.Logger())
+}
+
+// mustServerOn returns a server over db logging to log, not listening, with
+// env as the environment (with testKey as LULLABY_JWT_SECRET unless env
+// sets it).
+func mustServerOn(tb testing.TB, db *mongodb.DB, env map[string]string, log *slog.Logger) *server {
+	tb.Helper()
 	getenv := func(k string) string {
 		if v, ok := env[k]; ok || k != "LULLABY_JWT_SECRET" {
 			return v
@@ -42,7 +57,7 @@ func MustServerEnv(tb testing.TB, env map[string]string) *server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &server{cfg: cfg, log: cmstest.Logger(), db: db}
+	s := &server{cfg: cfg, log: log, db: db}
 	if err := s.init(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
