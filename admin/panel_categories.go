@@ -105,10 +105,7 @@ func (a *Admin) handleCategoryUpdateForm(c *fiber.Ctx) error {
 		}
 		for i := range p.Rows {
 			if p.Rows[i].ID == id {
-				f.Errors, f.Open = fields, true
-				if isStale(err) {
-					f.Errors = map[string]string{"": "Someone else changed this category since you opened the page; its current version is shown. Your text is still in the form: save again to replace theirs."}
-				}
+				f.Errors, f.Open = rowFormErrors(err, "category"), true
 				p.Rows[i].Form = f
 			}
 		}

@@ -85,6 +85,17 @@ func formStatus(c *fiber.Ctx, err error) int {
 	return p.Status
 }
 
+// rowFormErrors is what a list screen's failed edit form (a category, a
+// list's name, a reviewer) shows: the field errors, or, when someone else
+// saved the what since she opened the page, one line saying so. The page
+// shows their version; her text stays in the form.
+func rowFormErrors(err error, what string) map[string]string {
+	if isStale(err) {
+		return map[string]string{"": "Someone else changed this " + what + " since you opened the page; it is shown as it is now. Your text is still in the form: save again to replace theirs."}
+	}
+	return cms.ErrorFields(err)
+}
+
 // errorTitle is the heading of the error page for status, in plain words.
 func errorTitle(status int) string {
 	switch status {

@@ -370,10 +370,7 @@ func (a *Admin) handleListRenameForm(c *fiber.Ctx) error {
 		}
 		for i := range p.Lists {
 			if p.Lists[i].ID == id {
-				f.Errors, f.Open = fields, true
-				if isStale(err) {
-					f.Errors = map[string]string{"": "Someone else changed this list since you opened the page. Your name is still in the form: save again to replace theirs."}
-				}
+				f.Errors, f.Open = rowFormErrors(err, "list"), true
 				p.Lists[i].Rename = f
 			}
 		}
