@@ -75,14 +75,6 @@ type webhookPage struct {
 	Older      bool   // this page is not the newest
 }
 
-// mayManageWebhooks refuses those who may not manage settings.
-func mayManageWebhooks(c *fiber.Ctx) error {
-	if !actor(c).CanManageSettings() {
-		return cms.Errorf(cms.KindForbidden, "admin.webhooks", "Only owners can manage webhooks.")
-	}
-	return nil
-}
-
 // handleWebhooksPage lists the endpoints with the form to add one;
 // owners only.
 func (a *Admin) handleWebhooksPage(c *fiber.Ctx) error {
@@ -95,9 +87,6 @@ func (a *Admin) handleWebhooksPage(c *fiber.Ctx) error {
 }
 
 func (a *Admin) webhooksPage(c *fiber.Ctx) (*webhooksPage, error) {
-	if err := mayManageWebhooks(c); err != nil {
-		return nil, err
-	}
 	list, err := a.svc.ListWebhooks(c.UserContext(), actor(c))
 	if err != nil {
 		return nil, err
@@ -122,9 +111,6 @@ func readWebhookForm(c *fiber.Ctx) (webhookForm, cms.WebhookInput) {
 // handleWebhookCreateForm makes an endpoint and shows its page with the
 // secret, this once. Bad fields re-render the list at 422 with her input.
 func (a *Admin) handleWebhookCreateForm(c *fiber.Ctx) error {
-	if err := mayManageWebhooks(c); err != nil {
-		return err
-	}
 	f, in := readWebhookForm(c)
 	f.Enabled = true
 	w, secret, err := a.svc.CreateWebhook(c.UserContext(), actor(c), in)
@@ -164,11 +150,10 @@ func (a *Admin) webhookPage(c *fiber.Ctx, w *cms.Webhook, before string) (*webho
 		Deliveries: log.Deliveries, Next: log.Next, Older: before != ""}, nil
 }
 
-// webhookFromPath reads the endpoint named by the path's :id.
+// webhookFromPath reads the endpoint named by the path's :id (the
+// service refuses those who may not manage webhooks). The actions, which
+// read it themselves, take the id alone (panelID).
 func (a *Admin) webhookFromPath(c *fiber.Ctx) (*cms.Webhook, error) {
-	if err := mayManageWebhooks(c); err != nil {
-		return nil, err
-	}
 	id, err := panelID(c)
 	if err != nil {
 		return nil, err
@@ -197,7 +182,7 @@ func (a *Admin) handleWebhookPage(c *fiber.Ctx) error {
 // handleWebhookUpdateForm saves the endpoint form (enabling a disabled
 // endpoint clears why it was disabled); bad fields re-render at 422.
 func (a *Admin) handleWebhookUpdateForm(c *fiber.Ctx) error {
-	w, err := a.webhookFromPath(c)
+	id, err := panelID(c)
 	if err != nil {
 		return err
 	}
@@ -207,10 +192,14 @@ func (a *Admin) handleWebhookUpdateForm(c *fiber.Ctx) error {
 		return fiber.ErrBadRequest
 	}
 	in.Enabled, in.Version = &f.Enabled, &f.Version
-	saved, err := a.svc.UpdateWebhook(c.UserContext(), actor(c), w.ID, in)
+	saved, err := a.svc.UpdateWebhook(c.UserContext(), actor(c), id, in)
 	if err != nil {
 		if !refused(err) {
 			return err
+		}
+		w, perr := a.webhookFromPath(c) // as it is now
+		if perr != nil {
+			return perr
 		}
 		p, perr := a.webhookPage(c, w, "")
 		if perr != nil {
@@ -233,11 +222,11 @@ func (a *Admin) handleWebhookUpdateForm(c *fiber.Ctx) error {
 // handleWebhookRotateForm gives the endpoint a new secret and shows it,
 // this once.
 func (a *Admin) handleWebhookRotateForm(c *fiber.Ctx) error {
-	w, err := a.webhookFromPath(c)
+	id, err := panelID(c)
 	if err != nil {
 		return err
 	}
-	w, secret, err := a.svc.RotateWebhookSecret(c.UserContext(), actor(c), w.ID)
+	w, secret, err := a.svc.RotateWebhookSecret(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -251,23 +240,23 @@ func (a *Admin) handleWebhookRotateForm(c *fiber.Ctx) error {
 
 // handleWebhookTestForm sends a webhook.test event to the endpoint.
 func (a *Admin) handleWebhookTestForm(c *fiber.Ctx) error {
-	w, err := a.webhookFromPath(c)
+	id, err := panelID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.SendTestWebhook(c.UserContext(), actor(c), w.ID); err != nil {
+	if _, err := a.svc.SendTestWebhook(c.UserContext(), actor(c), id); err != nil {
 		if !refused(err) {
 			return err
 		}
-		return a.flashRedirect(c, webhookPath(w.ID), cms.ErrorMessage(err))
+		return a.flashRedirect(c, webhookPath(id), cms.ErrorMessage(err))
 	}
-	return a.flashRedirect(c, webhookPath(w.ID)+"#deliveries", "Sent a test event. Its delivery shows below in a moment (reload to see it).")
+	return a.flashRedirect(c, webhookPath(id)+"#deliveries", "Sent a test event. Its delivery shows below in a moment (reload to see it).")
 }
 
 // handleWebhookRedeliverForm sends one message of the endpoint again,
 // with the same webhook-id.
 func (a *Admin) handleWebhookRedeliverForm(c *fiber.Ctx) error {
-	w, err := a.webhookFromPath(c)
+	id, err := panelID(c)
 	if err != nil {
 		return err
 	}
@@ -275,14 +264,14 @@ func (a *Admin) handleWebhookRedeliverForm(c *fiber.Ctx) error {
 	if !cms.ValidID(mid) {
 		return fiber.ErrNotFound
 	}
-	m, err := a.svc.RedeliverWebhook(c.UserContext(), actor(c), w.ID, mid)
+	m, err := a.svc.RedeliverWebhook(c.UserContext(), actor(c), id, mid)
 	if err != nil {
 		if !refused(err) {
 			return err
 		}
-		return a.flashRedirect(c, webhookPath(w.ID)+"#deliveries", cms.ErrorMessage(err))
+		return a.flashRedirect(c, webhookPath(id)+"#deliveries", cms.ErrorMessage(err))
 	}
-	return a.flashRedirect(c, webhookPath(w.ID)+"#deliveries", "Redelivering "+m.EventType+" ("+m.EventID+"). The new attempt shows below in a moment.")
+	return a.flashRedirect(c, webhookPath(id)+"#deliveries", "Redelivering "+m.EventType+" ("+m.EventID+"). The new attempt shows below in a moment.")
 }
 
 // handleWebhookDeleteForm deletes the endpoint and its log (the page asks
