@@ -2,7 +2,6 @@ package admin
 
 import (
 	_ "embed"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -22,34 +21,21 @@ var openAPIDocument []byte
 var openAPIBody = readmodel.NewBody(openAPIDocument)
 
 // handleOpenAPI serves the document: revalidated by its ETag on every use
-// (it changes with the binary), 304 for a matching If-None-Match.
+// (it changes with the binary), 304 for a matching If-None-Match, in the
+// best encoding the client accepts (each with its own ETag, chosen first
+// so that a HEAD answers the headers of its GET).
 func (a *Admin) handleOpenAPI(c *fiber.Ctx) error {
-	body, etag, gzipped := openAPIBody.JSON, openAPIBody.ETag, false
-	if gz := openAPIBody.Gzip(); gz != nil && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
-		body, etag, gzipped = gz, string(openAPIBody.GzipETag()), true
-	}
 	h := &c.Response().Header
+	body, etag, enc := openAPIBody.Encoding(c.Request().Header.Peek(fiber.HeaderAcceptEncoding))
 	h.Set(fiber.HeaderCacheControl, "no-cache")
-	h.Set(fiber.HeaderETag, etag)
+	h.SetBytesV(fiber.HeaderETag, etag)
 	h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-	if etagListed(c.Get(fiber.HeaderIfNoneMatch), etag) {
+	if readmodel.ETagMatches(c.Request().Header.Peek(fiber.HeaderIfNoneMatch), etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	h.SetContentType(fiber.MIMEApplicationJSONCharsetUTF8)
-	if gzipped {
-		h.Set(fiber.HeaderContentEncoding, "gzip")
+	if enc != nil {
+		h.SetBytesV(fiber.HeaderContentEncoding, enc)
 	}
 	return c.Send(body)
-}
-
-// etagListed reports whether an If-None-Match header lists etag (weakly
-// compared, as RFC 9110 asks for If-None-Match) or is "*".
-func etagListed(header, etag string) bool {
-	for part := range strings.SplitSeq(header, ",") {
-		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
-		if part == etag || part == "*" {
-			return true
-		}
-	}
-	return false
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms"
+	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
 // MediaSource is what media delivery reads: one stored variant and its
@@ -83,7 +84,7 @@ func (a *API) handleMedia(c *fiber.Ctx) error {
 	h.SetCanonical(headerACEH, valueMediaExposed)
 	h.SetCanonical(headerAcceptRanges, valueBytes)
 	req := &c.Request().Header
-	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, e.etag) {
+	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && readmodel.ETagMatches(inm, e.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	h.SetContentType(e.variant.ContentType)

@@ -1,9 +1,6 @@
 package public
 
 import (
-	"bytes"
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/lullabycms/lullaby/cms/readmodel"
@@ -30,7 +27,7 @@ func (a *API) sendType(c *fiber.Ctx, b *readmodel.Body, contentType []byte) erro
 	h.SetCanonical(headerETag, etag)
 	h.SetCanonical(headerCacheControl, a.cacheControl)
 	h.SetCanonical(headerVary, valueVary)
-	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && etagMatches(inm, etag) {
+	if inm := req.PeekBytes(headerIfNoneMatch); len(inm) > 0 && readmodel.ETagMatches(inm, etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	h.SetContentTypeBytes(contentType)
@@ -43,16 +40,7 @@ func (a *API) sendType(c *fiber.Ctx, b *readmodel.Body, contentType []byte) erro
 // chooseEncoding returns the best encoding of b the client accepts: the
 // bytes, their ETag and the Content-Encoding (nil for none).
 func chooseEncoding(c *fiber.Ctx, b *readmodel.Body) (body, etag, enc []byte) {
-	body, etag = b.JSON, b.ETagBytes()
-	if ae := c.Request().Header.PeekBytes(headerAcceptEncoding); len(ae) > 0 {
-		switch {
-		case acceptsEncoding(ae, "br") && b.Brotli() != nil:
-			return b.Brotli(), b.BrotliETag(), valueBrotli
-		case acceptsEncoding(ae, "gzip") && b.Gzip() != nil:
-			return b.Gzip(), b.GzipETag(), valueGzip
-		}
-	}
-	return body, etag, nil
+	return b.Encoding(c.Request().Header.PeekBytes(headerAcceptEncoding))
 }
 
 // Header names and values, canonical and ready, so that sending a body
@@ -66,47 +54,4 @@ var (
 	headerContentEncoding = []byte(fiber.HeaderContentEncoding)
 	valueVary             = []byte("Accept-Encoding, Origin")
 	valueJSON             = []byte(fiber.MIMEApplicationJSONCharsetUTF8)
-	valueBrotli           = []byte("br")
-	valueGzip             = []byte("gzip")
-)
-
-// etagMatches implements If-None-Match's weak comparison: any listed tag,
-// with or without W/, or "*". It does not allocate.
-func etagMatches(header, etag []byte) bool {
-	for len(header) > 0 {
-		var part []byte
-		part, header, _ = bytes.Cut(header, comma)
-		part = bytes.TrimPrefix(bytes.TrimSpace(part), weakPrefix)
-		if bytes.Equal(part, etag) || string(part) == "*" {
-			return true
-		}
-	}
-	return false
-}
-
-// acceptsEncoding reports whether an Accept-Encoding header lists enc
-// with a non-zero quality. It allocates only to read an explicit quality.
-func acceptsEncoding(header []byte, enc string) bool {
-	for len(header) > 0 {
-		var part []byte
-		part, header, _ = bytes.Cut(header, comma)
-		name, params, _ := bytes.Cut(bytes.TrimSpace(part), semicolon)
-		if !bytes.EqualFold(bytes.TrimSpace(name), []byte(enc)) {
-			continue
-		}
-		k, v, ok := bytes.Cut(bytes.TrimSpace(params), equals)
-		if !ok || string(bytes.TrimSpace(k)) != "q" {
-			return true
-		}
-		q, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
-		return err == nil && q > 0
-	}
-	return false
-}
-
-var (
-	comma      = []byte(",")
-	semicolon  = []byte(";")
-	equals     = []byte("=")
-	weakPrefix = []byte("W/")
 )

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"strconv"
 	"sync"
 
 	"github.com/andybalholm/brotli"
@@ -87,3 +88,64 @@ func (b *Body) encoded(once *sync.Once, dst *[]byte, pool *sync.Pool) []byte {
 	})
 	return *dst
 }
+
+// Encoding returns the best encoding of b that an Accept-Encoding header
+// allows: the bytes, their ETag and the Content-Encoding (nil for none).
+// It does not allocate, but to read an explicit quality.
+func (b *Body) Encoding(acceptEncoding []byte) (body, etag, enc []byte) {
+	if len(acceptEncoding) > 0 {
+		switch {
+		case acceptsEncoding(acceptEncoding, "br") && b.Brotli() != nil:
+			return b.Brotli(), b.BrotliETag(), encodingBrotli
+		case acceptsEncoding(acceptEncoding, "gzip") && b.Gzip() != nil:
+			return b.Gzip(), b.GzipETag(), encodingGzip
+		}
+	}
+	return b.JSON, b.etag, nil
+}
+
+var (
+	encodingBrotli = []byte("br")
+	encodingGzip   = []byte("gzip")
+)
+
+// ETagMatches implements If-None-Match's weak comparison: any listed tag,
+// with or without W/, or "*". It does not allocate.
+func ETagMatches(header, etag []byte) bool {
+	for len(header) > 0 {
+		var part []byte
+		part, header, _ = bytes.Cut(header, comma)
+		part = bytes.TrimPrefix(bytes.TrimSpace(part), weakPrefix)
+		if bytes.Equal(part, etag) || string(part) == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header lists enc
+// with a non-zero quality. It allocates only to read an explicit quality.
+func acceptsEncoding(header []byte, enc string) bool {
+	for len(header) > 0 {
+		var part []byte
+		part, header, _ = bytes.Cut(header, comma)
+		name, params, _ := bytes.Cut(bytes.TrimSpace(part), semicolon)
+		if !bytes.EqualFold(bytes.TrimSpace(name), []byte(enc)) {
+			continue
+		}
+		k, v, ok := bytes.Cut(bytes.TrimSpace(params), equals)
+		if !ok || string(bytes.TrimSpace(k)) != "q" {
+			return true
+		}
+		q, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
+		return err == nil && q > 0
+	}
+	return false
+}
+
+var (
+	comma      = []byte(",")
+	semicolon  = []byte(";")
+	equals     = []byte("=")
+	weakPrefix = []byte("W/")
+)
