@@ -83,7 +83,7 @@ func TestServeBackups(t *testing.T) {
 	}
 
 	var backups []string
-	for _, name := range listNames(t, dir) {
+	for _, name := range cmstest.DirNames(t, dir) {
 		switch {
 		case backup.IsBackupName(name):
 			backups = append(backups, name)
@@ -107,20 +107,6 @@ func TestServeBackups(t *testing.T) {
 			t.Errorf("%s restored: the owner cannot sign in: %v", name, err)
 		}
 	}
-}
-
-// listNames returns the names in dir.
-func listNames(tb testing.TB, dir string) []string {
-	tb.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }
 
 // TestServeBackupFails: a backup folder that cannot be made fails the

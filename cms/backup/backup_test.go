@@ -45,20 +45,6 @@ func MustRunner(tb testing.TB, f *cmstest.Fixture, dir string, keep int, clk *cl
 // slot of that day.
 func day(n int) time.Time { return time.Date(2030, 12, n, 4, 0, 0, 0, time.UTC) }
 
-// listDir returns the names in dir.
-func listDir(tb testing.TB, dir string) []string {
-	tb.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
 // mustRestore restores the archive at path into a fresh database and
 // returns a service on it.
 func mustRestore(tb testing.TB, path string) *cmstest.Fixture {
@@ -120,7 +106,7 @@ func TestBackupsRotateAndRestore(t *testing.T) {
 			mustForeign(t, dir)
 		}
 	}
-	if got, want := listDir(t, dir), append(foreignNames(), files[1:]...); !sameSet(got, want) {
+	if got, want := cmstest.DirNames(t, dir), append(foreignNames(), files[1:]...); !sameSet(got, want) {
 		t.Errorf("folder after three backups keeping two:\n got %q\nwant %q", got, want)
 	}
 	st, err := f.Svc.BackupStatus(ctx)
@@ -205,7 +191,7 @@ func TestOneInstancePerSlot(t *testing.T) {
 	if errs[0] != nil || errs[1] != nil || (runs[0] == nil) == (runs[1] == nil) {
 		t.Fatalf("two instances at one slot: runs %+v %+v, errors %v %v; want one backup", runs[0], runs[1], errs[0], errs[1])
 	}
-	if got := listDir(t, dir); len(got) != 1 {
+	if got := cmstest.DirNames(t, dir); len(got) != 1 {
 		t.Errorf("folder holds %q, want one backup", got)
 	}
 	if run, err := a.RunDue(ctx, day(2)); err != nil || run == nil {
@@ -260,7 +246,7 @@ func TestFailedBackups(t *testing.T) {
 	if err == nil || run == nil || run.OK() {
 		t.Fatalf("backup whose name is taken by a folder: %+v, %v; want a failure", run, err)
 	}
-	if got := listDir(t, dir); !slices.Equal(got, []string{filepath.Base(blocker)}) {
+	if got := cmstest.DirNames(t, dir); !slices.Equal(got, []string{filepath.Base(blocker)}) {
 		t.Errorf("after the failed run the folder holds %q, want only the folder in the way (no partial file)", got)
 	}
 	if b, err := os.ReadFile(filepath.Join(blocker, "hers")); err != nil || string(b) != "keep" {
@@ -356,7 +342,7 @@ func TestShutdownGivesTheSlotBack(t *testing.T) {
 	if run, err := r.RunDue(ctx, day(1)); err == nil || run != nil {
 		t.Fatalf("run stopped by a shutdown: %+v, %v; want no run and an error", run, err)
 	}
-	if got := listDir(t, dir); len(got) != 0 {
+	if got := cmstest.DirNames(t, dir); len(got) != 0 {
 		t.Errorf("folder holds %q after the stopped run, want nothing", got)
 	}
 	if st, err := f.Svc.BackupStatus(context.Background()); err != nil || st.LastFailure != nil || st.LastSuccess != nil {
