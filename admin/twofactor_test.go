@@ -18,23 +18,15 @@ import (
 
 // clock is a settable clock for the service and the admin surface, so
 // that tests can move from one 30-second TOTP step to the next.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+type clock struct{ *cmstest.Clock }
 
 // Step moves the clock to the next TOTP step.
-func (c *clock) Step() { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(30 * time.Second) }
-
-// Add moves the clock by d.
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+func (c clock) Step() { c.Add(30 * time.Second) }
 
 // MustNewClockEnv is MustNewEnv with both clocks on clk.
 func MustNewClockEnv(tb testing.TB) (*Env, *clock) {
 	tb.Helper()
-	clk := &clock{t: time.Now().UTC().Truncate(30 * time.Second).Add(5 * time.Second)}
+	clk := &clock{cmstest.NewClock(time.Now().UTC().Truncate(30 * time.Second).Add(5 * time.Second))}
 	f := cmstest.MustService(tb, func(c *cms.ServiceConfig) { c.Now = clk.Now })
 	return MustNewEnvFor(tb, f, func(c *admin.Config) { c.Now = clk.Now }), clk
 }

@@ -3,7 +3,6 @@ package cms_test
 import (
 	"context"
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,24 +12,6 @@ import (
 	"github.com/lullabycms/lullaby/cms/readmodel"
 )
 
-// testClock is a settable clock for services, read models and counters.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // listEnv is a service and read model over a fresh database, on a clock
 // the test moves.
 type listEnv struct {
@@ -38,12 +19,12 @@ type listEnv struct {
 	rm    *readmodel.ReadModel
 	svc   *cms.Service
 	owner *cms.User
-	clock *testClock
+	clock *cmstest.Clock
 }
 
 func mustListEnv(tb testing.TB) *listEnv {
 	tb.Helper()
-	clock := &testClock{t: time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC)}
+	clock := cmstest.NewClock(time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC))
 	f := cmstest.MustService(tb, func(c *cms.ServiceConfig) { c.Now = clock.Now })
 	db, rm, svc := f.DB, f.Read, f.Svc
 	rm.SetClock(clock.Now)

@@ -21,18 +21,9 @@ func TestMain(m *testing.M) { cmstest.Main(m) }
 
 const ownerPassword = "correct horse battery"
 
-// clock is a settable time for a Runner.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-
 // MustRunner returns a runner backing f's database up into dir daily at
 // 03:00 UTC, keeping keep, on clk.
-func MustRunner(tb testing.TB, f *cmstest.Fixture, dir string, keep int, clk *clock) *backup.Runner {
+func MustRunner(tb testing.TB, f *cmstest.Fixture, dir string, keep int, clk *cmstest.Clock) *backup.Runner {
 	tb.Helper()
 	r, err := backup.New(backup.Config{Dir: dir, At: 3 * time.Hour, Keep: keep, Store: f.DB, Version: "test", Logger: cmstest.Logger(), Now: clk.Now})
 	if err != nil {
@@ -68,7 +59,7 @@ func TestBackupsRotateAndRestore(t *testing.T) {
 	f := cmstest.MustService(t)
 	f.MustUser(t, cms.UserInput{Email: new("owner@example.com"), Role: new(cms.RoleOwner), Password: new(ownerPassword)})
 	dir := filepath.Join(t.TempDir(), "backups")
-	clk := &clock{}
+	clk := &cmstest.Clock{}
 	r := MustRunner(t, f, dir, 2, clk)
 
 	var files []string
@@ -179,7 +170,7 @@ func TestOneInstancePerSlot(t *testing.T) {
 	ctx := context.Background()
 	f := cmstest.MustService(t)
 	dir := t.TempDir()
-	clk := &clock{t: day(1)}
+	clk := cmstest.NewClock(day(1))
 	a, b := MustRunner(t, f, dir, 5, clk), MustRunner(t, f, dir, 5, clk)
 	runs := make([]*cms.BackupRun, 2)
 	errs := make([]error, 2)
@@ -222,7 +213,7 @@ func TestFailedBackups(t *testing.T) {
 	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: day(1)}
+	clk := cmstest.NewClock(day(1))
 	run, err := MustRunner(t, f, filepath.Join(file, "backups"), 2, clk).RunDue(ctx, day(1))
 	if err == nil || run == nil || run.OK() || !strings.Contains(run.Error, "not a directory") {
 		t.Fatalf("backing up under a file: %+v, %v; want a failure that says why", run, err)
@@ -334,7 +325,7 @@ func TestShutdownGivesTheSlotBack(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	clk := &clock{t: day(1)}
+	clk := cmstest.NewClock(day(1))
 	r, err := backup.New(backup.Config{Dir: dir, At: 3 * time.Hour, Store: shutdownMidway{f.DB, cancel}, Logger: cmstest.Logger(), Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
