@@ -33,25 +33,12 @@ func (s *Service) PreviewPost(ctx context.Context, id string, in PostInput) (*Pr
 			return nil, err
 		}
 	}
-	in.apply(p, s.timeNow())
-	asPublished(p, s.timeNow())
-	p.UpdatedAt = s.timeNow()
-	if err := s.resolveImages(ctx, op, p); err != nil {
-		return nil, err
-	}
-	r, err := RenderMarkdownWith(p.Body, RenderOptions{NoPin: p.NoPinMediaIDs})
-	if err != nil {
-		return nil, err
-	}
-	p.HTML, p.WordCount, p.ReadingTime = r.HTML, r.WordCount, r.ReadingTime
 	citations, err := s.store.ListCitations(ctx)
 	if err != nil {
 		return nil, err
 	}
-	refs, _, _ := matchReferences(citations, p.References, r.CitationKeys)
-	p.References = make([]string, len(refs))
-	for i, c := range refs {
-		p.References[i] = c.ID
+	if err := s.applyPreview(ctx, op, p, in, citations); err != nil {
+		return nil, err
 	}
 	st, err := s.store.GetSettings(ctx)
 	if err != nil {
@@ -66,4 +53,28 @@ func (s *Service) PreviewPost(ctx context.Context, id string, in PostInput) (*Pr
 		return nil, err
 	}
 	return &Preview{Post: p, Settings: st, Categories: cats, Citations: citations, Reviewers: reviewers}, nil
+}
+
+// applyPreview applies in to p and renders it as if published, its cited
+// keys and references resolved against library (those missing left
+// out). Errors: Invalid (an image not in the media library),
+// Unavailable, Internal.
+func (s *Service) applyPreview(ctx context.Context, op string, p *Post, in PostInput, library []*Citation) error {
+	in.apply(p, s.timeNow())
+	asPublished(p, s.timeNow())
+	p.UpdatedAt = s.timeNow()
+	if err := s.resolveImages(ctx, op, p); err != nil {
+		return err
+	}
+	r, err := RenderMarkdownWith(p.Body, RenderOptions{NoPin: p.NoPinMediaIDs})
+	if err != nil {
+		return err
+	}
+	p.HTML, p.WordCount, p.ReadingTime = r.HTML, r.WordCount, r.ReadingTime
+	refs, _, _ := matchReferences(library, p.References, r.CitationKeys)
+	p.References = make([]string, len(refs))
+	for i, c := range refs {
+		p.References[i] = c.ID
+	}
+	return nil
 }

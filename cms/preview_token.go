@@ -173,12 +173,17 @@ func (s *Service) previewPost(ctx context.Context, op, id string) (*Post, error)
 			return nil, err
 		}
 		if e != nil && !e.Stale {
-			pv, err := s.PreviewPost(ctx, p.ID, e.Input)
+			// The read side brings the settings, categories and
+			// reviewers: only the references are resolved here.
+			library, err := s.store.ListCitations(ctx)
 			if err != nil {
 				return nil, err
 			}
-			pv.Post.UpdatedAt = e.SavedAt
-			return pv.Post, nil
+			if err := s.applyPreview(ctx, op, p, e.Input, library); err != nil {
+				return nil, err
+			}
+			p.UpdatedAt = e.SavedAt
+			return p, nil
 		}
 	}
 	asPublished(p, s.timeNow())
