@@ -102,13 +102,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 
 	db := &DB{uri: cfg.URI, timeout: cfg.Timeout, log: cfg.Logger}
-	attached := false
 	if cfg.URI == "" {
 		emb, err := StartEmbedded(EmbeddedConfig{DataDir: cfg.DataDir, Logger: cfg.Logger, Debug: cfg.Debug, DebugAddr: cfg.DebugAddr})
 		var inUse *InUseError
 		switch {
 		case errors.As(err, &inUse) && cfg.Attach && inUse.URI() != "":
-			db.uri, attached = inUse.URI(), true
+			db.uri = inUse.URI()
 			cfg.Logger.Debug("mongodb: using the embedded server of another process", "pid", inUse.PID, "uri", db.uri)
 		case err != nil:
 			return nil, err
@@ -170,7 +169,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err := db.createIndexes(ctx); err != nil {
 		return nil, err
 	}
-	if file := db.sqliteFile(name, cfg.DataDir, attached); ferret && file != "" {
+	if file := db.sqliteFile(name); ferret && file != "" {
 		if err := db.indexIDPaths(ctx, file); err != nil {
 			return nil, &cms.Error{Kind: cms.KindInternal, Op: op, Message: "cannot index the embedded database", Err: err}
 		}

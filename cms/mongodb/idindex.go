@@ -35,23 +35,16 @@ const idIndexSuffix = "_lullaby_id"
 var embeddedDirs sync.Map // string -> string
 
 // sqliteFile returns the SQLite file of database name when the server
-// behind db is an embedded FerretDB whose folder this process can reach:
-// started by Open, started in this process (embeddedDirs), or another
-// process's server on dataDir (Attach). "" otherwise.
-func (db *DB) sqliteFile(name, dataDir string, attached bool) string {
+// behind db is an embedded FerretDB that this process started: by Open,
+// or elsewhere in the process (embeddedDirs). "" otherwise: a command
+// attached to a running server's (Config.Attach) finds every collection
+// made and indexed by that server's Open, and leaves its files alone.
+func (db *DB) sqliteFile(name string) string {
 	dir := ""
-	switch {
-	case db.emb != nil:
+	if db.emb != nil {
 		dir = db.emb.dir
-	case attached:
-		if dataDir == "" {
-			dataDir = DefaultDataDir
-		}
-		dir, _ = filepath.Abs(dataDir)
-	default:
-		if d, ok := embeddedDirs.Load(db.uri); ok {
-			dir = d.(string)
-		}
+	} else if d, ok := embeddedDirs.Load(db.uri); ok {
+		dir = d.(string)
 	}
 	if dir == "" {
 		return ""
