@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/gofiber/fiber/v2"
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
@@ -17,12 +16,6 @@ import (
 	"github.com/lullabycms/lullaby/public"
 	"github.com/mmcdole/gofeed"
 )
-
-func init() {
-	for _, ct := range []string{"application/rss+xml", "application/atom+xml", "application/xml"} {
-		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
-	}
-}
 
 // MustFeedFixture is MustFixture with the feeds, sitemap and robots.txt
 // at the root, as cmd/lullaby mounts them.
