@@ -1,17 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lullabycms/lullaby/cms"
-	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // ghostClientScript drives the official Ghost client (pinned in
@@ -23,67 +18,16 @@ const ghostClientScript = "testdata/ghost-client.js"
 // pagination, read by slug and id, tags, authors, settings, pages and
 // errors, each checked against what the test published.
 func TestGhostContentAPIClient(t *testing.T) {
-	modules := cmstest.NodeModules(t) // skips without node, unless LULLABY_E2E=1
-	cmstest.NodePackage(t, "@tryghost/content-api")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
-	svc, ctx := r.srv.svc, context.Background()
-	owner := &cms.User{ID: cms.NewID(), Name: "Jo Doe", Role: cms.RoleOwner}
+	s := startClientSite(t, "@tryghost/content-api")
+	science, pages := s.category("Sleep science"), s.category("Pages")
+	naps := s.publish("Wake windows and naps", "Babies nap between **wake windows**.", 0, []string{"naps"}, science)
+	short := s.publish("Short naps", "A 30-minute nap is common at four months.", 1, []string{"naps", "Bedtime"})
+	catnaps := s.publish("Catnaps on the go", "Naps in the pram count.", 2, []string{"naps"})
+	s.publish("Early rising", "Some babies wake at five.", 3, nil, science)
+	about := s.publish("About me", "I help families sleep.", 4, nil, pages)
+	s.feature(short)
 
-	cur, err := svc.GetSettings(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.UpdateSettings(ctx, owner, cms.SettingsInput{Version: &cur.Version,
-		Site:   &cms.SiteSettings{Title: "Little Sleepers", URL: "https://sleep.example", Description: "Evidence-based sleep help"},
-		Author: &cms.AuthorProfile{Name: "Jo Doe", Title: "Certified pediatric sleep consultant"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	category := func(name string) string {
-		c, err := svc.CreateCategory(ctx, owner, cms.CategoryInput{Name: &name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c.ID
-	}
-	science, pages := category("Sleep science"), category("Pages")
-	day0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	publish := func(title, body string, days int, tags []string, cats ...string) *cms.Post {
-		p, err := svc.ImportPost(ctx, owner, cms.PostInput{Title: &title, Body: &body, Tags: &tags, CategoryIDs: &cats},
-			cms.StatusPublished, day0.AddDate(0, 0, days))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	naps := publish("Wake windows and naps", "Babies nap between **wake windows**.", 0, []string{"naps"}, science)
-	short := publish("Short naps", "A 30-minute nap is common at four months.", 1, []string{"naps", "Bedtime"})
-	catnaps := publish("Catnaps on the go", "Naps in the pram count.", 2, []string{"naps"})
-	publish("Early rising", "Some babies wake at five.", 3, nil, science)
-	about := publish("About me", "I help families sleep.", 4, nil, pages)
-	featured, err := svc.FeaturedList(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.SetListEntries(ctx, owner, featured.ID, []cms.ListEntry{{PostID: short.ID}}, featured.Version); err != nil {
-		t.Fatal(err)
-	}
-	svc.Refresh(ctx)
-
-	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(cctx, node, ghostClientScript, r.base, "0123456789abcdef0123456789")
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node check.js: %v\n%s", err, stderr.String())
-	}
+	out := s.runClient(ghostClientScript, "0123456789abcdef0123456789")
 	var got struct {
 		Pages []struct {
 			Meta struct {
@@ -171,11 +115,11 @@ func TestGhostContentAPIClient(t *testing.T) {
 
 	// Older clients put the version in the path; a path outside the
 	// dialect's routes is still answered in Ghost's shape.
-	status, _, body := call(t, "GET", r.base+"/ghost/api/v4/content/posts/slug/"+naps.Slug+"/?key=0123456789abcdef0123456789", "", nil)
+	status, _, body := call(t, "GET", s.r.base+"/ghost/api/v4/content/posts/slug/"+naps.Slug+"/?key=0123456789abcdef0123456789", "", nil)
 	if status != 200 || !strings.Contains(string(body), `"posts":[{"id":"`+naps.ID+`"`) {
 		t.Errorf("GET /ghost/api/v4/content/posts/slug/… = %d %s", status, body)
 	}
-	status, h, body := call(t, "GET", r.base+"/ghost/api/v9/content/posts/", "", nil)
+	status, h, body := call(t, "GET", s.r.base+"/ghost/api/v9/content/posts/", "", nil)
 	if status != 404 || !strings.Contains(string(body), `"type":"NotFoundError"`) || h.Get("Content-Version") == "" {
 		t.Errorf("GET /ghost/api/v9/content/posts/ = %d %v %s", status, h, body)
 	}

@@ -1,17 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lullabycms/lullaby/cms"
-	"github.com/lullabycms/lullaby/cms/cmstest"
 )
 
 // wpClientScript drives the wpapi client (pinned in testdata/npm).
@@ -23,68 +18,20 @@ const wpClientScript = "testdata/wp-client.js"
 // a post imported from WordPress under its old id, and errors, each
 // checked against what the test published.
 func TestWordPressAPIClient(t *testing.T) {
-	modules := cmstest.NodeModules(t) // skips without node, unless LULLABY_E2E=1
-	cmstest.NodePackage(t, "wpapi")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := MustStart(t, map[string]string{"LULLABY_DATA_DIR": t.TempDir(), "LULLABY_LOG_LEVEL": "warn"})
-	svc, ctx := r.srv.svc, context.Background()
-	owner := &cms.User{ID: cms.NewID(), Name: "Jo Doe", Role: cms.RoleOwner}
-
-	cur, err := svc.GetSettings(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.UpdateSettings(ctx, owner, cms.SettingsInput{Version: &cur.Version,
-		Site:   &cms.SiteSettings{Title: "Little Sleepers", URL: "https://sleep.example", Description: "Evidence-based sleep help"},
-		Author: &cms.AuthorProfile{Name: "Jo Doe", Title: "Certified pediatric sleep consultant"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	name := "Sleep science"
-	cat, err := svc.CreateCategory(ctx, owner, cms.CategoryInput{Name: &name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	day0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	publish := func(title, body string, days int, tags []string, cats ...string) *cms.Post {
-		p, err := svc.ImportPost(ctx, owner, cms.PostInput{Title: &title, Body: &body, Tags: &tags, CategoryIDs: &cats},
-			cms.StatusPublished, day0.AddDate(0, 0, days))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	naps := publish("Wake windows and naps", "Babies nap between **wake windows**.", 0, []string{"naps"}, cat.ID)
-	short := publish("Short naps", "A 30-minute nap is common at four months.", 1, []string{"naps", "Bedtime"})
-	early := publish("Early rising", "Some babies wake at five.", 2, nil, cat.ID)
+	s := startClientSite(t, "wpapi")
+	cat := s.category("Sleep science")
+	naps := s.publish("Wake windows and naps", "Babies nap between **wake windows**.", 0, []string{"naps"}, cat)
+	short := s.publish("Short naps", "A 30-minute nap is common at four months.", 1, []string{"naps", "Bedtime"})
+	early := s.publish("Early rising", "Some babies wake at five.", 2, nil, cat)
 	title, body, status := "Contact naps", "Naps in arms are fine.", cms.StatusPublished
-	imported, _, err := svc.SaveImported(ctx, owner, "wordpress:https://old.example:42", day0.AddDate(0, 0, 3),
+	imported, _, err := s.svc.SaveImported(s.ctx, s.owner, "wordpress:https://old.example:42", s.day0.AddDate(0, 0, 3),
 		cms.PostInput{Title: &title, Body: &body, Tags: &[]string{"naps"}, Status: &status})
 	if err != nil {
 		t.Fatal(err)
 	}
-	featured, err := svc.FeaturedList(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.SetListEntries(ctx, owner, featured.ID, []cms.ListEntry{{PostID: short.ID}}, featured.Version); err != nil {
-		t.Fatal(err)
-	}
-	svc.Refresh(ctx)
+	s.feature(short)
 
-	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(cctx, node, wpClientScript, r.base)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", wpClientScript, err, stderr.String())
-	}
+	out := s.runClient(wpClientScript)
 	type wpPost struct {
 		ID                                       int64
 		Slug, Title, Content, Link, Status, Type string
