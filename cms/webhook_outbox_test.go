@@ -2,6 +2,7 @@ package cms_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -125,4 +126,30 @@ func TestOutboxCrashAfterTheSave(t *testing.T) {
 		t.Fatalf("deliveries %+v, want one post.published", got)
 	}
 	cmstest.MustVerifyWebhooks(t, secret, got)
+}
+
+// TestOutboxEventCarriesTheSavedData: a save retried under another slug
+// (the title's was taken) announces the post as it was saved, not as its
+// first try would have saved it.
+func TestOutboxEventCarriesTheSavedData(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := mustWebhookService(t, true)
+	f.MustPost(t, cms.PostInput{Title: ptr("Naps")})
+	at := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
+	p, err := f.Svc.CreatePost(ctx, cmstest.Owner(), cms.PostInput{Title: ptr("Naps"), Status: ptr(cms.StatusScheduled), PublishAt: &at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Slug == "naps" {
+		t.Fatalf("slug %q, want another than the taken naps", p.Slug)
+	}
+	evs, err := f.DB.Events(ctx, cms.EventReady, 10)
+	if err != nil || len(evs) != 1 || evs[0].Type != cms.EventPostScheduled {
+		t.Fatalf("ready events %+v, %v, want one post.scheduled", evs, err)
+	}
+	var data struct{ Slug string }
+	if err := json.Unmarshal(evs[0].Data, &data); err != nil || data.Slug != p.Slug {
+		t.Fatalf("event data %s (%v), want the slug saved, %q", evs[0].Data, err, p.Slug)
+	}
 }

@@ -138,14 +138,15 @@ func (db *DB) PutEventIntent(ctx context.Context, e *cms.WebhookEvent) error {
 	return storeError("mongodb.PutEventIntent", collWebhookEvents, err)
 }
 
-// MarkEventReady sets the pending event e.ID ready with revision rev, or
-// inserts e ready when it is gone (dropped by a relay that found the
-// save late); an event ready or dispatched already is left alone.
-// Errors: KindUnavailable, KindInternal.
+// MarkEventReady sets the pending event e.ID ready with revision rev and
+// e's data (the intent may hold those of a try that did not commit), or
+// inserts e ready when it is gone (dropped by a relay that found the save
+// late); an event ready or dispatched already is left alone. Errors:
+// KindUnavailable, KindInternal.
 func (db *DB) MarkEventReady(ctx context.Context, e *cms.WebhookEvent, rev string) error {
 	const op = "mongodb.MarkEventReady"
 	filter := bson.D{{Key: "_id", Value: e.ID}, {Key: "state", Value: cms.EventPending}}
-	update := bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: cms.EventReady}, {Key: "revision", Value: rev}}}}
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: cms.EventReady}, {Key: "revision", Value: rev}, {Key: "data", Value: string(e.Data)}}}}
 	res, err := db.updateOne(ctx, db.webhookEvents, filter, update)
 	if err != nil || res.MatchedCount > 0 {
 		return storeError(op, collWebhookEvents, err)
