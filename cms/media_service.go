@@ -77,7 +77,7 @@ func (s *Service) UploadMediaStatus(ctx context.Context, actor *User, filename, 
 		return nil, false, err
 	}
 	if stored.ID == m.ID {
-		if err := s.eventSaved(ctx, ev, ""); err != nil {
+		if err := s.eventSaved(ctx, ev); err != nil {
 			return nil, false, err
 		}
 	}
@@ -236,7 +236,7 @@ func (s *Service) DeleteMedia(ctx context.Context, actor *User, id string) error
 		s.dropIntent(ctx, ev)
 		return err
 	}
-	if err := s.eventSaved(ctx, ev, ""); err != nil {
+	if err := s.eventSaved(ctx, ev); err != nil {
 		return err
 	}
 	// Every instance drops its cached copies when the content version

@@ -67,9 +67,8 @@ func (s *Service) createPost(ctx context.Context, op string, actor *User, in Pos
 		evType = postEventType(false, false, time.Time{}, p)
 	}
 	var ev *WebhookEvent
-	var rev *Revision
 	for attempt := 2; ; attempt++ {
-		rev = newRevision(p, actor, "created", now)
+		rev := newRevision(p, actor, "created", now)
 		p.Revisions = []RevisionRef{rev.ref()}
 		if evType != "" {
 			if ev, err = s.putIntent(ctx, evType, p.ID, p.Version, rev.ID, postEventData(p)); err != nil {
@@ -88,9 +87,8 @@ func (s *Service) createPost(ctx context.Context, op string, actor *User, in Pos
 		}
 		s.finishFeatured(ctx, mark, err)
 	}
-	if err == nil && ev != nil {
-		ev.Data = postEventData(p) // with the slug it was saved with
-		err = s.eventSaved(ctx, ev, rev.ID)
+	if err == nil {
+		err = s.eventSaved(ctx, ev)
 	}
 	if err != nil {
 		return nil, err
@@ -239,7 +237,7 @@ func (s *Service) DeletePost(ctx context.Context, actor *User, id string) error 
 		s.dropIntent(ctx, ev)
 		return err
 	}
-	if err := s.eventSaved(ctx, ev, ""); err != nil {
+	if err := s.eventSaved(ctx, ev); err != nil {
 		return err
 	}
 	s.postsChanged(ctx)
@@ -439,7 +437,7 @@ func (s *Service) changePostQuiet(ctx context.Context, actor *User, id string, v
 			s.finishFeatured(ctx, mark, err)
 		}
 		if err == nil && ev != nil {
-			if err := s.eventSaved(ctx, ev, rev.ID); err != nil {
+			if err := s.eventSaved(ctx, ev); err != nil {
 				return nil, saveOutcome{}, err
 			}
 		}

@@ -62,10 +62,10 @@ type WebhookStore interface {
 	// theirs; the one that commits marks it ready).
 	PutEventIntent(ctx context.Context, e *WebhookEvent) error
 	// MarkEventReady sets event id ready (upserted from e when it is gone)
-	// with revision rev as the one saved and e's data (those of the save
-	// that committed, where the intent may hold an earlier try's), unless
-	// it is ready or dispatched already.
-	MarkEventReady(ctx context.Context, e *WebhookEvent, rev string) error
+	// with e's data (those of the save that committed, where the intent
+	// may hold an earlier try's), unless it is ready or dispatched
+	// already.
+	MarkEventReady(ctx context.Context, e *WebhookEvent) error
 	// AddEvent inserts e as it is (a ready event: a test, site.changed)
 	// and reports false, writing nothing, when its id exists.
 	AddEvent(ctx context.Context, e *WebhookEvent) (bool, error)

@@ -32,9 +32,8 @@ type WebhookEvent struct {
 	SubjectID      string // the post or media id; "" for site.changed
 	SubjectVersion int    // the version the change makes
 	// Revisions are the revisions that saves of this version were about
-	// to make (a post event's intent); Revision the one saved.
+	// to make (a post event's intent): the relay finds which was saved.
 	Revisions  []string
-	Revision   string
 	State      string
 	Data       json.RawMessage // the event's data as it happened (id, slug, title...)
 	OccurredAt time.Time
@@ -169,17 +168,17 @@ func (s *Service) putIntent(ctx context.Context, typ, subject string, version in
 	return ev, nil
 }
 
-// eventSaved marks ev ready once its change is saved (rev: the revision
-// saved) and wakes the relay. A failure is logged: the relay finds the
-// change saved and marks the event ready itself.
-func (s *Service) eventSaved(ctx context.Context, ev *WebhookEvent, rev string) error {
+// eventSaved marks ev ready once its change is saved, with its data, and
+// wakes the relay. A failure is logged: the relay finds the change saved
+// and marks the event ready itself.
+func (s *Service) eventSaved(ctx context.Context, ev *WebhookEvent) error {
 	if ev == nil {
 		return nil
 	}
 	if s.crash != nil && s.crash("event-committed") {
 		return errCrashed
 	}
-	if err := s.store.MarkEventReady(ctx, ev, rev); err != nil {
+	if err := s.store.MarkEventReady(ctx, ev); err != nil {
 		s.log.Warn("webhooks: cannot mark an event ready; the relay will", "event", ev.ID, "err", err)
 	}
 	s.wakeWebhooks()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -187,8 +188,8 @@ func (r *relay) tick(ctx context.Context, woke bool) {
 	}
 }
 
-// intentOutcome says whether the change intent ev announces was saved
-// (with the revision saved), was definitely not (another save made that
+// intentOutcome says whether the change intent ev announces was saved,
+// was definitely not (another save made that
 // version), or cannot be told yet.
 type intentOutcome int
 
@@ -198,41 +199,39 @@ const (
 	intentNotSaved
 )
 
-func (r *relay) outcome(ctx context.Context, ev *WebhookEvent) (intentOutcome, string, error) {
+func (r *relay) outcome(ctx context.Context, ev *WebhookEvent) (intentOutcome, error) {
 	switch ev.Type {
 	case EventMediaUploaded, EventMediaDeleted:
 		_, err := r.s.store.GetMedia(ctx, ev.SubjectID)
 		exists := err == nil
 		if err != nil && !IsKind(err, KindNotFound) {
-			return intentUnknown, "", err
+			return intentUnknown, err
 		}
 		if exists == (ev.Type == EventMediaUploaded) {
-			return intentSaved, "", nil
+			return intentSaved, nil
 		}
-		return intentUnknown, "", nil
+		return intentUnknown, nil
 	}
 	p, err := r.s.store.GetPost(ctx, ev.SubjectID)
 	switch {
 	case IsKind(err, KindNotFound) && ev.Type == EventPostDeleted:
-		return intentSaved, "", nil
+		return intentSaved, nil
 	case IsKind(err, KindNotFound):
-		return intentNotSaved, "", nil
+		return intentNotSaved, nil
 	case err != nil:
-		return intentUnknown, "", err
+		return intentUnknown, err
 	case ev.Type == EventPostDeleted:
-		return intentUnknown, "", nil
+		return intentUnknown, nil
 	}
 	for _, ref := range p.Revisions {
-		for _, rev := range ev.Revisions {
-			if ref.ID == rev {
-				return intentSaved, rev, nil
-			}
+		if slices.Contains(ev.Revisions, ref.ID) {
+			return intentSaved, nil
 		}
 	}
 	if p.Version >= ev.SubjectVersion {
-		return intentNotSaved, "", nil // another save made that version
+		return intentNotSaved, nil // another save made that version
 	}
-	return intentUnknown, "", nil
+	return intentUnknown, nil
 }
 
 // settle decides the intents their saves left pending (a crash, a
@@ -249,12 +248,12 @@ func (r *relay) settle(ctx context.Context) {
 		if age < intentSettleAfter {
 			continue
 		}
-		out, rev, err := r.outcome(ctx, ev)
+		out, err := r.outcome(ctx, ev)
 		switch {
 		case err != nil:
 			r.s.log.Warn("webhooks: settling an event", "event", ev.ID, "err", err)
 		case out == intentSaved:
-			err = r.s.store.MarkEventReady(ctx, ev, rev)
+			err = r.s.store.MarkEventReady(ctx, ev)
 		case out == intentNotSaved || age >= intentDropAfter:
 			_, err = r.s.store.DeleteEvent(ctx, ev.ID, EventPending)
 		}

@@ -19,7 +19,6 @@ type eventDoc struct {
 	SubjectID      string     `bson:"subjectId"`
 	SubjectVersion int        `bson:"subjectVersion"`
 	Revisions      []string   `bson:"revisions"`
-	Revision       string     `bson:"revision"`
 	State          string     `bson:"state"`
 	Data           string     `bson:"data"` // JSON
 	OccurredAt     *time.Time `bson:"occurredAt"`
@@ -28,12 +27,12 @@ type eventDoc struct {
 
 func toEventDoc(e *cms.WebhookEvent) *eventDoc {
 	return &eventDoc{ID: e.ID, Type: e.Type, SubjectID: e.SubjectID, SubjectVersion: e.SubjectVersion, Revisions: strs(e.Revisions),
-		Revision: e.Revision, State: e.State, Data: string(e.Data), OccurredAt: toTime(e.OccurredAt), CreatedAt: toTime(e.CreatedAt)}
+		State: e.State, Data: string(e.Data), OccurredAt: toTime(e.OccurredAt), CreatedAt: toTime(e.CreatedAt)}
 }
 
 func (d *eventDoc) event() *cms.WebhookEvent {
 	return &cms.WebhookEvent{ID: d.ID, Type: d.Type, SubjectID: d.SubjectID, SubjectVersion: d.SubjectVersion, Revisions: strs(d.Revisions),
-		Revision: d.Revision, State: d.State, Data: []byte(d.Data), OccurredAt: fromTime(d.OccurredAt), CreatedAt: fromTime(d.CreatedAt)}
+		State: d.State, Data: []byte(d.Data), OccurredAt: fromTime(d.OccurredAt), CreatedAt: fromTime(d.CreatedAt)}
 }
 
 // A webhook_messages document is one event on its way to one endpoint,
@@ -130,7 +129,7 @@ func (db *DB) PutEventIntent(ctx context.Context, e *cms.WebhookEvent) error {
 	d := toEventDoc(e)
 	update := bson.D{
 		{Key: "$setOnInsert", Value: bson.D{{Key: "type", Value: d.Type}, {Key: "subjectId", Value: d.SubjectID},
-			{Key: "subjectVersion", Value: d.SubjectVersion}, {Key: "revision", Value: ""}, {Key: "state", Value: cms.EventPending},
+			{Key: "subjectVersion", Value: d.SubjectVersion}, {Key: "state", Value: cms.EventPending},
 			{Key: "data", Value: d.Data}, {Key: "occurredAt", Value: d.OccurredAt}, {Key: "createdAt", Value: d.CreatedAt}}},
 		{Key: "$addToSet", Value: bson.D{{Key: "revisions", Value: bson.D{{Key: "$each", Value: d.Revisions}}}}},
 	}
@@ -138,21 +137,21 @@ func (db *DB) PutEventIntent(ctx context.Context, e *cms.WebhookEvent) error {
 	return storeError("mongodb.PutEventIntent", collWebhookEvents, err)
 }
 
-// MarkEventReady sets the pending event e.ID ready with revision rev and
-// e's data (the intent may hold those of a try that did not commit), or
+// MarkEventReady sets the pending event e.ID ready with e's data (the
+// intent may hold those of a try that did not commit), or
 // inserts e ready when it is gone (dropped by a relay that found the save
 // late); an event ready or dispatched already is left alone. Errors:
 // KindUnavailable, KindInternal.
-func (db *DB) MarkEventReady(ctx context.Context, e *cms.WebhookEvent, rev string) error {
+func (db *DB) MarkEventReady(ctx context.Context, e *cms.WebhookEvent) error {
 	const op = "mongodb.MarkEventReady"
 	filter := bson.D{{Key: "_id", Value: e.ID}, {Key: "state", Value: cms.EventPending}}
-	update := bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: cms.EventReady}, {Key: "revision", Value: rev}, {Key: "data", Value: string(e.Data)}}}}
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: cms.EventReady}, {Key: "data", Value: string(e.Data)}}}}
 	res, err := db.updateOne(ctx, db.webhookEvents, filter, update)
 	if err != nil || res.MatchedCount > 0 {
 		return storeError(op, collWebhookEvents, err)
 	}
 	d := toEventDoc(e)
-	d.State, d.Revision = cms.EventReady, rev
+	d.State = cms.EventReady
 	if _, err := db.webhookEvents.InsertOne(ctx, d); err != nil && !duplicateKey(err) {
 		return storeError(op, collWebhookEvents, err)
 	}
