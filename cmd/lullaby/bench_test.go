@@ -64,24 +64,30 @@ func benchmarkReads(b *testing.B, h fasthttp.RequestHandler, slugs []string) {
 	for _, bc := range []struct {
 		name string
 		uri  func(i int) string
+		enc  string // Accept-Encoding
 	}{
-		{"List", func(int) string { return "/api/v1/posts?limit=10" }},
-		{"Post", func(i int) string { return "/api/v1/posts/" + slugs[i%len(slugs)] }},
+		{"List", func(int) string { return "/api/v1/posts?limit=10" }, ""},
+		{"Post", func(i int) string { return "/api/v1/posts/" + slugs[i%len(slugs)] }, ""},
 		// The Ghost dialect: an index page's list, and a post as a
 		// Ghost theme reads it.
 		{"GhostList", func(int) string {
 			return "/ghost/api/content/posts/?key=" + benchKey + "&limit=10&include=tags&fields=" + benchGhostFields
-		}},
+		}, ""},
 		{"GhostPost", func(i int) string {
 			return "/ghost/api/content/posts/slug/" + slugs[i%len(slugs)] + "/?key=" + benchKey + "&include=tags,authors"
-		}},
+		}, ""},
 		// The same index page asked with a cache buster, as some
 		// frontends do, or by many frontends with keys of their own:
 		// every query string is new, the question is not.
 		{"GhostListVaried", func(i int) string {
 			return "/ghost/api/content/posts/?key=" + benchKey + "&limit=10&include=tags&fields=" + benchGhostFields + "&_=" + strconv.Itoa(i)
-		}},
-		{"WPListVaried", func(i int) string { return "/wp-json/wp/v2/posts?per_page=10&_embed&_=" + strconv.Itoa(i) }},
+		}, ""},
+		{"WPListVaried", func(i int) string { return "/wp-json/wp/v2/posts?per_page=10&_embed&_=" + strconv.Itoa(i) }, ""},
+		// Compressed, as the Ghost client and browsers ask.
+		{"ListCompressed", func(int) string { return "/api/v1/posts?limit=10" }, ghostClientEncoding},
+		{"GhostListCompressed", func(int) string {
+			return "/ghost/api/content/posts/?key=" + benchKey + "&limit=10&include=tags&fields=" + benchGhostFields
+		}, ghostClientEncoding},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var rc fasthttp.RequestCtx
@@ -90,6 +96,9 @@ func benchmarkReads(b *testing.B, h fasthttp.RequestHandler, slugs []string) {
 				rc.Request.Reset()
 				rc.Response.Reset()
 				rc.Request.SetRequestURI(bc.uri(i))
+				if bc.enc != "" {
+					rc.Request.Header.Set(fiber.HeaderAcceptEncoding, bc.enc)
+				}
 				h(&rc)
 				if rc.Response.StatusCode() != 200 {
 					b.Fatalf("status %d", rc.Response.StatusCode())
@@ -108,5 +117,9 @@ const benchKey = "0123456789abcdef0123456789"
 
 // benchGhostFields are the fields an index page of a Ghost theme asks for.
 const benchGhostFields = "id,slug,title,excerpt,published_at,url,feature_image,reading_time"
+
+// ghostClientEncoding is the Accept-Encoding of @tryghost/content-api
+// (axios on Node.js).
+const ghostClientEncoding = "gzip, compress, deflate, br"
 
 const benchMarkdown = "## Heading\n\nSome text about *sleep* and naps.\n\n- one\n- two\n"
