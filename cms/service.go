@@ -35,6 +35,8 @@ type Service struct {
 	webhooks    WebhookConfig
 	webhookWake chan struct{} // wakes this process's webhook relay (webhook_relay.go)
 
+	refs *refChecks // the reference checker (refhealth_job.go)
+
 	// quiet, on the copy an import saves through (Service.StartImport),
 	// leaves telling readers to the import: it announces once for many
 	// saves.
@@ -89,6 +91,9 @@ type ServiceConfig struct {
 	// LookupTimeout bounds one request to PubMed or Open Library
 	// (DefaultLookupTimeout when 0).
 	LookupTimeout time.Duration
+	// ReferenceChecks configures the reference checker; its zero value
+	// turns it off (nothing is fetched).
+	ReferenceChecks ReferenceCheckConfig
 }
 
 // DefaultMaxUploadBytes is the default upload size limit: 20 MiB.
@@ -134,7 +139,7 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	}
 	return &Service{store: cfg.Store, content: cfg.Publisher, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes,
 		crossref: cr, pubmed: pm, openLibrary: ol, webhooks: cfg.Webhooks, webhookWake: make(chan struct{}, 1),
-		previewTTL: cfg.PreviewTTL, previewKey: &previewKey{}}, nil
+		previewTTL: cfg.PreviewTTL, previewKey: &previewKey{}, refs: newRefChecks(cfg.ReferenceChecks)}, nil
 }
 
 // timeNow returns the current time in UTC at millisecond precision, the

@@ -31,6 +31,11 @@ type Settings struct {
 	// ReviewPeriodMonths is how long a medical review holds: a published
 	// post last reviewed longer ago is "due for review" (default 12).
 	ReviewPeriodMonths int `json:"reviewPeriodMonths"`
+	// ContactEmail is the address the reference checker sends with its
+	// requests (in the User-Agent, as Crossref's polite pool asks), so
+	// that the services and sites it visits can write to her; "" sends
+	// none.
+	ContactEmail string `json:"contactEmail"`
 }
 
 // SiteSettings names and describes the site.
@@ -105,6 +110,8 @@ type SettingsInput struct {
 	Version    *int    `json:"version"`
 	// ReviewPeriodMonths: see Settings.
 	ReviewPeriodMonths *int `json:"reviewPeriodMonths"`
+	// ContactEmail: see Settings; "" removes it.
+	ContactEmail *string `json:"contactEmail"`
 }
 
 func (in *SettingsInput) apply(s *Settings) {
@@ -137,6 +144,9 @@ func (in *SettingsInput) apply(s *Settings) {
 	}
 	if in.ReviewPeriodMonths != nil {
 		s.ReviewPeriodMonths = *in.ReviewPeriodMonths
+	}
+	if in.ContactEmail != nil {
+		s.ContactEmail = trim(*in.ContactEmail)
 	}
 	if in.CORSOrigins != nil {
 		out := []string{}
@@ -172,6 +182,9 @@ func (s *Settings) Validate() error {
 		pr.Add("reviewPeriodMonths", "Must be between 1 and 60 months.")
 	}
 	maxLen("author.bio", s.Author.Bio, 5000)
+	if msg := ContactEmailProblem(s.ContactEmail); msg != "" {
+		pr.Add("contactEmail", msg)
+	}
 	if s.Author.PhotoMediaID != "" && !ValidID(s.Author.PhotoMediaID) {
 		pr.Add("author.photoMediaId", "Must be a media id.")
 	}

@@ -26,6 +26,30 @@ type Store interface {
 	ContentKeyStore
 	WebhookStore
 	ReviewerStore
+	CitationHealthStore
+}
+
+// CitationHealthStore keeps the reference checker's records
+// (CitationHealth): one small document per citation, keyed by the
+// citation's id, apart from the citation itself so that an edit of the
+// citation (replaced whole) and a check result (replaced whole) never
+// overwrite each other. DeleteCitation removes the citation's record too.
+type CitationHealthStore interface {
+	// ListCitationHealth returns every record: one scan.
+	ListCitationHealth(ctx context.Context) ([]*CitationHealth, error)
+	// SaveCitationHealth stores h (h.Version == prevVersion+1) for
+	// citation h.CitationID, replacing the record at prevVersion (0:
+	// there must be none). Another stored version, or a record stored
+	// when none was expected, is a Conflict. Errors: KindInvalid (a
+	// malformed id), KindConflict.
+	SaveCitationHealth(ctx context.Context, h *CitationHealth, prevVersion int) error
+	// RequestReferenceCheck records that every citation not tried since
+	// at is to be checked at once ("Check now"), unless a later request
+	// is recorded already.
+	RequestReferenceCheck(ctx context.Context, at time.Time) error
+	// ReferenceCheckRequest returns the time of the last request (zero:
+	// none).
+	ReferenceCheckRequest(ctx context.Context) (time.Time, error)
 }
 
 // ReviewerStore keeps the medical reviewers: one small document each.

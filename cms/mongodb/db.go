@@ -85,6 +85,8 @@ type DB struct {
 	pending *mongo.Collection // pending.go
 
 	reviewers *mongo.Collection // reviewer.go
+
+	health *mongo.Collection // refhealth.go
 }
 
 var _ cms.Store = (*DB)(nil)
@@ -204,7 +206,7 @@ func (db *DB) collections() []struct {
 		{&db.quizzes, collQuizzes}, {&db.quizResults, collQuizResults}, {&db.contentKeys, collContentKeys},
 		{&db.webhooks, collWebhooks}, {&db.webhookEvents, collWebhookEvents}, {&db.webhookMessages, collWebhookMessages},
 		{&db.webhookPayloads, collWebhookPayloads}, {&db.webhookDeliveries, collWebhookDeliveries},
-		{&db.reviewers, collReviewers},
+		{&db.reviewers, collReviewers}, {&db.health, collHealth},
 	}
 }
 

@@ -36,6 +36,7 @@ const (
 	collWebhookPayloads   = "webhook_payloads"
 	collWebhookDeliveries = "webhook_deliveries"
 	collReviewers         = "reviewers"
+	collHealth            = "citation_health"
 )
 
 // nouns names what each collection holds, for human messages.
@@ -62,6 +63,7 @@ var nouns = map[string]string{
 	collWebhookPayloads:   "webhook message body",
 	collWebhookDeliveries: "webhook delivery",
 	collReviewers:         "reviewer",
+	collHealth:            "reference health record",
 }
 
 // uniqueFields names the unique field (by its API name) that a duplicate key

@@ -66,6 +66,7 @@ type settingsDoc struct {
 	RequireKey    bool            `bson:"requireContentKey"`
 	PreviewURL    string          `bson:"previewUrl,omitempty"`
 	ReviewMonths  int             `bson:"reviewPeriodMonths,omitempty"`
+	ContactEmail  string          `bson:"contactEmail,omitempty"`
 	Version       int             `bson:"version"`
 	UpdatedAt     *time.Time      `bson:"updatedAt"`
 }
@@ -82,6 +83,7 @@ func toSettingsDoc(s *cms.Settings) *settingsDoc {
 		RequireKey:    s.RequireContentKey,
 		PreviewURL:    s.PreviewURL,
 		ReviewMonths:  s.ReviewPeriodMonths,
+		ContactEmail:  s.ContactEmail,
 		Version:       s.Version,
 		UpdatedAt:     toTime(s.UpdatedAt),
 	}
@@ -102,6 +104,7 @@ func (d *settingsDoc) settings() *cms.Settings {
 		UpdatedAt:             fromTime(d.UpdatedAt),
 		// Settings saved before review periods existed hold the default.
 		ReviewPeriodMonths: cmp.Or(d.ReviewMonths, cms.DefaultReviewPeriodMonths),
+		ContactEmail:       d.ContactEmail,
 	}
 }
 

@@ -71,6 +71,9 @@ type Result struct {
 	// failed; the other fields then keep the previous result.
 	TryLater   bool          `json:"-"`
 	RetryAfter time.Duration `json:"-"`
+	// Why says, with TryLater, what went wrong ("api.crossref.org
+	// answered 429").
+	Why string `json:"-"`
 }
 
 // Config configures a Checker. Its zero value fetches nothing.
@@ -182,7 +185,7 @@ func (c *Checker) Check(ctx context.Context, ref Reference) (Result, error) {
 	var later *errTryLater
 	switch {
 	case errors.As(err, &later):
-		prev.TryLater, prev.RetryAfter = true, later.after
+		prev.TryLater, prev.RetryAfter, prev.Why = true, later.after, later.why
 		return prev, nil
 	case err != nil:
 		return prev, err
