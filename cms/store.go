@@ -427,6 +427,14 @@ type ViewStore interface {
 	// first use (every instance gets the same value), and forgets the
 	// salts of earlier days.
 	ViewSalt(ctx context.Context, day string, generate func() ([]byte, error)) ([]byte, error)
+	// ClaimViewKeys records each reader key, shared by every instance,
+	// and sets its Claim: ClaimNew for a key this call recorded (or that
+	// an earlier call by owner recorded, for a key marked Retry),
+	// ClaimSeen for one recorded before, ClaimUnknown where the database
+	// did not answer (then it also returns the error).
+	ClaimViewKeys(ctx context.Context, owner string, keys []ViewKey) error
+	// DropViewKeys deletes the reader keys of the days before beforeDay.
+	DropViewKeys(ctx context.Context, beforeDay string) error
 }
 
 // DumpOptions says what Dumper.Dump leaves out.

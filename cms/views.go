@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"slices"
@@ -81,24 +82,75 @@ const (
 	maxRateClients = 1 << 20
 )
 
-// ViewCounter counts reads of published posts in memory: at most one view
-// per reader (a salted hash of address, user agent and post, never stored)
-// per post per day, bots ignored, each client rate-limited. Flush writes
-// the counts as daily buckets; Run flushes periodically. It is safe for
-// concurrent use.
+// ViewCounter counts reads of published posts: at most one view per
+// reader (a salted hash of address, user agent and post, never stored
+// with either) per post per day, whichever instance the reader reaches,
+// bots ignored, each client rate-limited.
+//
+// Counting is in two stages, so that a beacon never waits for the
+// database. Count checks the reader key against the keys this instance saw
+// today, a first filter in memory, and queues a new one. Flush then claims
+// the queued keys in the database, where every instance records the keys
+// it saw (one document per key, its id the key, so the first insert wins),
+// and adds only the keys it claimed first to the daily buckets. Run
+// flushes periodically and deletes the keys of days that are over. It is
+// safe for concurrent use.
 type ViewCounter struct {
 	store ViewStore
 	log   *slog.Logger
 	now   func() time.Time
+	owner string // this counter's mark on the keys it claims
 
 	saltMu  sync.Mutex              // serialises salt fetches
 	cur     atomic.Pointer[daySalt] // today's salt
-	mu      sync.Mutex              // guards seen, seenDay and limit
+	mu      sync.Mutex              // guards seen, seenDay, queued and limit
 	seen    map[[16]byte]struct{}   // reader keys of seenDay
 	seenDay int64
+	queued  map[[16]byte]queuedView // keys seen here, not claimed yet
 	limit   minuteLimiter
-	counts  *countBuffer[viewKey]
+
+	claimMu   sync.Mutex // one claim at a time; guards lastPrune
+	lastPrune time.Time
+	counts    *countBuffer[viewKey]
 }
+
+// queuedView is a reader key waiting for its claim.
+type queuedView struct {
+	viewKey
+	retry bool // an earlier claim of it had no answer
+}
+
+// ViewClaim is what the shared record of reader keys said of one key.
+type ViewClaim int8
+
+const (
+	// ClaimUnknown: the database did not answer; claim it again later.
+	ClaimUnknown ViewClaim = iota
+	// ClaimNew: the key is this counter's; its view counts.
+	ClaimNew
+	// ClaimSeen: another claim had the key first; the view does not count.
+	ClaimSeen
+)
+
+// ViewKey is one reader's key of one post and day, as claimed in the
+// shared record of readers (ViewStore.ClaimViewKeys).
+type ViewKey struct {
+	Day    string
+	Reader [16]byte // salted hash of the reader and the post
+	// Retry marks a key whose earlier claim by the same owner may have
+	// been recorded without an answer: if it is found, by that owner, it
+	// is the owner's.
+	Retry bool
+	Claim ViewClaim // set by the store
+}
+
+// Limits of the shared record of readers.
+const (
+	// viewClaimBatch is how many keys one store call claims.
+	viewClaimBatch = 1000
+	// viewPruneEvery is how often the keys of past days are deleted.
+	viewPruneEvery = time.Hour
+)
 
 // maxHashedUA is the part of a user agent that tells readers apart.
 const maxHashedUA = 512
@@ -131,8 +183,13 @@ func NewViewCounter(cfg ViewCounterConfig) (*ViewCounter, error) {
 	if cfg.RatePerMinute <= 0 {
 		cfg.RatePerMinute = DefaultViewRate
 	}
-	return &ViewCounter{store: cfg.Store, log: cfg.Logger, now: cfg.Now, limit: newMinuteLimiter(cfg.RatePerMinute),
-		seen: map[[16]byte]struct{}{}, counts: newCountBuffer[viewKey]()}, nil
+	owner := make([]byte, 12)
+	if _, err := rand.Read(owner); err != nil {
+		return nil, err
+	}
+	return &ViewCounter{store: cfg.Store, log: cfg.Logger, now: cfg.Now, owner: hex.EncodeToString(owner),
+		limit: newMinuteLimiter(cfg.RatePerMinute), seen: map[[16]byte]struct{}{}, queued: map[[16]byte]queuedView{},
+		counts: newCountBuffer[viewKey]()}, nil
 }
 
 // IsBot reports whether a user agent is empty or names a crawler, a link
@@ -198,9 +255,11 @@ func (vc *ViewCounter) Record(ctx context.Context, postID, ip, ua string) bool {
 }
 
 // Count counts a read of post postID by the client at ip with user agent
-// ua: bots, clients over their rate, and readers already counted today for
-// this post are not. It keeps neither ip nor ua, and writes nothing to the
-// database, except to fetch the day's salt once a day.
+// ua: bots, clients over their rate, and readers this instance already
+// counted today for this post are not; a reader counted today by another
+// instance is dropped when Flush claims the key. It keeps neither ip nor
+// ua, and writes nothing to the database, except to fetch the day's salt
+// once a day.
 func (vc *ViewCounter) Count(ctx context.Context, postID, ip, ua string) ViewOutcome {
 	if IsBot(ua) {
 		return ViewBot
@@ -238,16 +297,17 @@ func (vc *ViewCounter) Count(ctx context.Context, postID, ip, ua string) ViewOut
 	copy(key[:], sum[:16])
 	client := vc.limit.clientKey(ip)
 
-	if !vc.firstToday(ds.num, key, client, now) {
+	if !vc.firstToday(ds.num, viewKey{postID, ds.day}, key, client, now) {
 		return ViewRepeat
 	}
-	vc.counts.add(viewKey{postID, ds.day}, nil)
 	return ViewCounted
 }
 
 // firstToday checks the client's allowance and reports whether reader key
-// is new on day num, remembering it.
-func (vc *ViewCounter) firstToday(num int64, key [16]byte, client uint64, now time.Time) bool {
+// is new on day num, remembering it and queueing it with view for its
+// claim. (view's strings outlive the request: the post id is the
+// snapshot's, the day the salt's.)
+func (vc *ViewCounter) firstToday(num int64, view viewKey, key [16]byte, client uint64, now time.Time) bool {
 	vc.mu.Lock()
 	defer vc.mu.Unlock()
 	switch {
@@ -264,6 +324,7 @@ func (vc *ViewCounter) firstToday(num int64, key [16]byte, client uint64, now ti
 		return false
 	}
 	vc.seen[key] = struct{}{}
+	vc.queued[key] = queuedView{viewKey: view}
 	return true
 }
 
@@ -306,13 +367,107 @@ func (vc *ViewCounter) useDay(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// Pending returns how many views are counted but not yet flushed.
-func (vc *ViewCounter) Pending() int64 { return vc.counts.pending() }
+// Pending returns how many views are counted but not yet flushed (some
+// of them may turn out to be readers another instance counted).
+func (vc *ViewCounter) Pending() int64 {
+	vc.mu.Lock()
+	n := int64(len(vc.queued))
+	vc.mu.Unlock()
+	return n + vc.counts.pending()
+}
 
-// Flush writes the views counted since the last flush as $inc upserts of
-// their daily buckets. On error the counts are kept for the next flush,
-// so none is lost. Errors: those of the store (Unavailable, Internal).
+// Flush claims the reader keys queued since the last flush and writes the
+// views of those claimed first as $inc upserts of their daily buckets;
+// about once an hour it also deletes the keys of days before yesterday.
+// On error what was not written is kept for the next flush, so no view is
+// lost and none is counted twice. Errors: those of the store
+// (Unavailable, Internal).
 func (vc *ViewCounter) Flush(ctx context.Context) error {
+	vc.claimMu.Lock()
+	err := vc.claim(ctx)
+	vc.prune(ctx)
+	vc.claimMu.Unlock()
+	return errors.Join(err, vc.flushCounts(ctx))
+}
+
+// claim claims the queued keys in batches; the views of the keys claimed
+// first go to the counts, keys without an answer are queued again.
+func (vc *ViewCounter) claim(ctx context.Context) error {
+	vc.mu.Lock()
+	queued := vc.queued
+	vc.queued = map[[16]byte]queuedView{}
+	vc.mu.Unlock()
+	if len(queued) == 0 {
+		return nil
+	}
+	keys := make([]ViewKey, 0, min(len(queued), viewClaimBatch))
+	views := make([]viewKey, 0, cap(keys))
+	var errs []error
+	claimBatch := func() {
+		err := vc.store.ClaimViewKeys(ctx, vc.owner, keys)
+		again := map[[16]byte]queuedView{}
+		for i, k := range keys {
+			switch k.Claim {
+			case ClaimNew:
+				vc.counts.add(views[i], nil)
+			case ClaimUnknown:
+				again[k.Reader] = queuedView{viewKey: views[i], retry: true}
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+		vc.requeue(again)
+		keys, views = keys[:0], views[:0]
+	}
+	for key, q := range queued {
+		keys = append(keys, ViewKey{Day: q.day, Reader: key, Retry: q.retry})
+		views = append(views, q.viewKey)
+		if len(keys) == viewClaimBatch {
+			claimBatch()
+		}
+	}
+	if len(keys) > 0 {
+		claimBatch()
+	}
+	return errors.Join(errs...)
+}
+
+// requeue queues again the keys without an answer, unless their day is
+// over: the record of a past day is deleted, so claiming it would count
+// it again.
+func (vc *ViewCounter) requeue(again map[[16]byte]queuedView) {
+	if len(again) == 0 {
+		return
+	}
+	yesterday := Day(vc.now().AddDate(0, 0, -1))
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	for key, q := range again {
+		if q.day >= yesterday {
+			vc.queued[key] = q
+		}
+	}
+}
+
+// prune deletes the reader keys of the days before yesterday, once per
+// viewPruneEvery; a failure waits for the next time. The caller holds
+// claimMu.
+func (vc *ViewCounter) prune(ctx context.Context) {
+	now := vc.now()
+	if now.Sub(vc.lastPrune) < viewPruneEvery {
+		return
+	}
+	if err := vc.store.DropViewKeys(ctx, Day(now.AddDate(0, 0, -1))); err != nil {
+		vc.log.Warn("views: cannot delete the reader keys of past days", "err", err)
+		return
+	}
+	vc.lastPrune = now
+}
+
+// flushCounts writes the counted views as $inc upserts of their daily
+// buckets, keeping what it could not write.
+func (vc *ViewCounter) flushCounts(ctx context.Context) error {
 	return vc.counts.flush(ctx, func(ctx context.Context, counts map[viewKey]int64) (map[viewKey]int64, error) {
 		list := make([]ViewCount, 0, len(counts))
 		for k, n := range counts {

@@ -338,3 +338,45 @@ func TestViewCounterOutcome(t *testing.T) {
 		t.Errorf("views = %d, want 1", got[post])
 	}
 }
+
+// Instances share the record of readers: a reader whose beacons reach
+// several counters on one database is counted once per post per day,
+// whichever counter flushes first and however often.
+func TestViewCounterSharedReaders(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := mustListEnv(t)
+	counters := []*cms.ViewCounter{mustCounter(t, e, 0), mustCounter(t, e, 0), mustCounter(t, e, 0)}
+	a, b := cms.NewID(), cms.NewID()
+	for _, vc := range counters {
+		if !vc.Record(ctx, a, "203.0.113.7", firefox) { // new to each counter
+			t.Fatal("a reader new to this counter was not taken")
+		}
+		vc.Record(ctx, a, "198.51.100.2", firefox)
+	}
+	counters[1].Record(ctx, b, "203.0.113.7", firefox)
+	for _, vc := range []*cms.ViewCounter{counters[2], counters[0], counters[1], counters[0]} {
+		if err := vc.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, vc := range counters {
+		if n := vc.Pending(); n != 0 {
+			t.Errorf("counter %d: %d views pending after its flush", i, n)
+		}
+	}
+	if got := mustTotals(t, e, counters[0]); got[a] != 2 || got[b] != 1 {
+		t.Fatalf("totals = %v, want a 2 (two readers on three instances), b 1", got)
+	}
+	// The next day the same reader counts again, once.
+	e.clock.Set(e.clock.Now().Add(24 * time.Hour))
+	for _, vc := range counters {
+		vc.Record(ctx, a, "203.0.113.7", firefox)
+		if err := vc.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := mustTotals(t, e, counters[0]); got[a] != 3 {
+		t.Fatalf("totals = %v, want a 3", got)
+	}
+}

@@ -75,6 +75,7 @@ type DB struct {
 	users, posts, bodies, revisions, categories, settings, state, media, citations *mongo.Collection
 
 	lists, views *mongo.Collection // list.go, views.go
+	viewKeys     *mongo.Collection // views.go
 
 	quizzes, quizResults *mongo.Collection // quiz.go
 
@@ -202,7 +203,7 @@ func (db *DB) collections() []struct {
 	}{
 		{&db.users, collUsers}, {&db.posts, collPosts}, {&db.bodies, collBodies}, {&db.revisions, collRevisions},
 		{&db.pending, collPending}, {&db.categories, collCategories}, {&db.settings, collSettings}, {&db.state, collState},
-		{&db.media, collMedia}, {&db.citations, collCitations}, {&db.lists, collLists}, {&db.views, collViews},
+		{&db.media, collMedia}, {&db.citations, collCitations}, {&db.lists, collLists}, {&db.views, collViews}, {&db.viewKeys, collViewKeys},
 		{&db.quizzes, collQuizzes}, {&db.quizResults, collQuizResults}, {&db.contentKeys, collContentKeys},
 		{&db.webhooks, collWebhooks}, {&db.webhookEvents, collWebhookEvents}, {&db.webhookMessages, collWebhookMessages},
 		{&db.webhookPayloads, collWebhookPayloads}, {&db.webhookDeliveries, collWebhookDeliveries},

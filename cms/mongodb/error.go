@@ -24,6 +24,7 @@ const (
 	collCitations  = "citations"
 	collLists      = "lists"
 	collViews      = "post_views"
+	collViewKeys   = "post_view_keys"
 
 	collQuizzes     = "quizzes"
 	collQuizResults = "quiz_results"
@@ -53,6 +54,7 @@ var nouns = map[string]string{
 	collCitations:   "reference",
 	collLists:       "list",
 	collViews:       "view count",
+	collViewKeys:    "reader key",
 	collQuizzes:     "quiz",
 	collQuizResults: "quiz result count",
 	collContentKeys: "content key",

@@ -2,9 +2,12 @@ package mongodb
 
 import (
 	"context"
+	"encoding/hex"
+	"errors"
 
 	"github.com/lullabycms/lullaby/cms"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -121,4 +124,101 @@ func (db *DB) ViewSalt(ctx context.Context, day string, generate func() ([]byte,
 		db.log.Warn("views: cannot delete old daily salts", "err", storeError("mongodb.ViewSalt", collState, err))
 	}
 	return salt, nil
+}
+
+// A post_view_keys document records that one reader read one post on one
+// day, for every instance: {_id: "<YYYY-MM-DD>:<reader key, hex>", by:
+// "<owner>"}. The unique _id makes the first insert of a key the one that
+// counts, and the leading day lets the keys of past days go by _id range.
+type viewKeyDoc struct {
+	ID string `bson:"_id"`
+	By string `bson:"by"`
+}
+
+func viewKeyID(k *cms.ViewKey) string { return k.Day + ":" + hex.EncodeToString(k.Reader[:]) }
+
+// ClaimViewKeys inserts one document per key with one unordered insert: a
+// key inserted is ClaimNew, a duplicate ClaimSeen (or, for a key marked
+// Retry and recorded by owner, ClaimNew), and every key stays
+// ClaimUnknown when the insert has no clear answer. Errors:
+// KindUnavailable, KindInternal.
+func (db *DB) ClaimViewKeys(ctx context.Context, owner string, keys []cms.ViewKey) error {
+	const op = "mongodb.ClaimViewKeys"
+	if len(keys) == 0 {
+		return nil
+	}
+	docs := make([]any, len(keys))
+	for i := range keys {
+		keys[i].Claim = cms.ClaimUnknown
+		docs[i] = viewKeyDoc{ID: viewKeyID(&keys[i]), By: owner}
+	}
+	_, err := db.viewKeys.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if err != nil && (!errors.As(err, &bwe) || bwe.WriteConcernError != nil) {
+		return storeError(op, collViewKeys, err)
+	}
+	failed := make(map[int]bool, len(bwe.WriteErrors))
+	var unknown error
+	var retried []string
+	for _, we := range bwe.WriteErrors {
+		if we.Index < 0 || we.Index >= len(keys) {
+			continue
+		}
+		failed[we.Index] = true
+		switch {
+		case !mongo.IsDuplicateKeyError(we.WriteError):
+			unknown = storeError(op, collViewKeys, we.WriteError)
+		case keys[we.Index].Retry:
+			retried = append(retried, docs[we.Index].(viewKeyDoc).ID)
+		default:
+			keys[we.Index].Claim = cms.ClaimSeen
+		}
+	}
+	for i := range keys {
+		if !failed[i] {
+			keys[i].Claim = cms.ClaimNew
+		}
+	}
+	if len(retried) > 0 {
+		if err := db.settleRetried(ctx, owner, keys, retried); err != nil {
+			return storeError(op, collViewKeys, err)
+		}
+	}
+	return unknown
+}
+
+// settleRetried decides the retried keys found recorded: those recorded
+// by owner (its earlier insert went through unanswered) are its own.
+func (db *DB) settleRetried(ctx context.Context, owner string, keys []cms.ViewKey, ids []string) error {
+	cur, err := db.viewKeys.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return err
+	}
+	var found []viewKeyDoc
+	if err := cur.All(ctx, &found); err != nil {
+		return err
+	}
+	by := make(map[string]string, len(found))
+	for _, d := range found {
+		by[d.ID] = d.By
+	}
+	for i := range keys {
+		if !keys[i].Retry || keys[i].Claim != cms.ClaimUnknown {
+			continue
+		}
+		switch who, ok := by[viewKeyID(&keys[i])]; {
+		case ok && who == owner:
+			keys[i].Claim = cms.ClaimNew
+		case ok:
+			keys[i].Claim = cms.ClaimSeen
+		}
+	}
+	return nil
+}
+
+// DropViewKeys deletes the reader keys of the days before beforeDay.
+// Errors: KindUnavailable, KindInternal.
+func (db *DB) DropViewKeys(ctx context.Context, beforeDay string) error {
+	_, err := db.deleteMany(ctx, db.viewKeys, bson.D{{Key: "_id", Value: bson.D{{Key: "$lt", Value: beforeDay}}}})
+	return storeError("mongodb.DropViewKeys", collViewKeys, err)
 }

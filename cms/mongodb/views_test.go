@@ -3,6 +3,7 @@ package mongodb_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
@@ -88,5 +89,50 @@ func TestViews_DailySalt(t *testing.T) {
 	s1b, err := db.ViewSalt(ctx, "2025-03-01", gen(4))
 	if err != nil || bytes.Equal(s1, s1b) {
 		t.Errorf("old salt kept: %x, %v", s1b, err)
+	}
+}
+
+func TestViews_ClaimKeys(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	key := func(day string, b byte, retry bool) cms.ViewKey {
+		return cms.ViewKey{Day: day, Reader: [16]byte{b, 1, 2}, Retry: retry}
+	}
+	claims := func(owner string, keys ...cms.ViewKey) []cms.ViewClaim {
+		t.Helper()
+		if err := db.ClaimViewKeys(ctx, owner, keys); err != nil {
+			t.Fatal(err)
+		}
+		out := make([]cms.ViewClaim, len(keys))
+		for i, k := range keys {
+			out[i] = k.Claim
+		}
+		return out
+	}
+	want := func(got []cms.ViewClaim, want ...cms.ViewClaim) {
+		t.Helper()
+		if !slices.Equal(got, want) {
+			t.Fatalf("claims = %v, want %v", got, want)
+		}
+	}
+	// The first claim of a key wins; a key claimed before is seen, in the
+	// same batch as new ones.
+	want(claims("a", key("2025-03-09", 1, false), key("2025-03-10", 1, false)), cms.ClaimNew, cms.ClaimNew)
+	want(claims("b", key("2025-03-10", 1, false), key("2025-03-10", 2, false), key("2025-03-10", 3, false)),
+		cms.ClaimSeen, cms.ClaimNew, cms.ClaimNew)
+	want(claims("a", key("2025-03-10", 2, false)), cms.ClaimSeen)
+	// A retried key found recorded is the claimer's only if it recorded it.
+	want(claims("a", key("2025-03-10", 1, true), key("2025-03-10", 2, true), key("2025-03-10", 4, true)),
+		cms.ClaimNew, cms.ClaimSeen, cms.ClaimNew)
+
+	// Dropping the days before a day leaves that day's keys.
+	if err := db.DropViewKeys(ctx, "2025-03-10"); err != nil {
+		t.Fatal(err)
+	}
+	want(claims("c", key("2025-03-09", 1, false), key("2025-03-10", 1, false)), cms.ClaimNew, cms.ClaimSeen)
+	n, err := MustRawDB(t, db).Collection("post_view_keys").CountDocuments(ctx, bson.D{})
+	if err != nil || n != 5 {
+		t.Fatalf("post_view_keys holds %d documents (%v), want 5", n, err)
 	}
 }
