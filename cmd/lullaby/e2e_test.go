@@ -241,7 +241,14 @@ func TestWalkingSkeleton(t *testing.T) {
 	}
 
 	// The database goes away: the public API keeps serving the snapshot.
-	MustCall(t, 200, "GET", r.base+"/readyz", "", nil, nil)
+	var ready readyBody
+	if err := json.Unmarshal(MustCall(t, 200, "GET", r.base+"/readyz", "", nil, nil), &ready); err != nil {
+		t.Fatal(err)
+	}
+	if ready.Status != "ok" || ready.ContentVersion != r.srv.rm.Snapshot().Version() || ready.ContentVersion == 0 ||
+		ready.BuiltAt == nil || ready.SyncedAt == nil || ready.AgeSeconds < 0 || ready.AgeSeconds > 5 {
+		t.Errorf("readyz = %+v, want ok with the snapshot's version and a recent sync", ready)
+	}
 	hostport := strings.TrimPrefix(r.base, "http://")
 	if err := run(context.Background(), []string{"healthcheck", hostport}, func(string) string { return "" }, nil, io.Discard, io.Discard); err != nil {
 		t.Errorf("healthcheck on a ready server: %v", err)
@@ -251,8 +258,9 @@ func TestWalkingSkeleton(t *testing.T) {
 		MustCall(t, 200, "GET", api+path, "", nil, nil)
 	}
 	status, _, body := call(t, "GET", r.base+"/readyz", "", nil)
-	if status != 503 {
-		t.Errorf("readyz with the database down = %d %s, want 503", status, body)
+	var down readyBody
+	if err := json.Unmarshal(body, &down); status != 503 || err != nil || down.Database != "unreachable" || down.ContentVersion != ready.ContentVersion {
+		t.Errorf("readyz with the database down = %d %s, want 503 naming the database, with version %d", status, body, ready.ContentVersion)
 	}
 	status, _, body = call(t, "GET", admin+"/posts", tok, nil)
 	if status != 503 && status != 401 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"path/filepath"
 	"runtime/debug"
@@ -331,18 +332,62 @@ func (s *server) live(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// ready answers /readyz: the database answers and content is loaded.
+// ready answers /readyz: the database answers, content is loaded and the
+// snapshot is in step with the database. Every answer tells the
+// snapshot's content version and how current it is (readyBody), so that
+// an instance lagging behind the others shows.
 func (s *server) ready(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := s.db.Ping(ctx); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "unreachable", "contentVersion": s.rm.Snapshot().Version()})
+	pingErr := s.db.Ping(ctx)
+	body := newReadyBody(s.rm.Freshness(), time.Now())
+	switch {
+	case pingErr != nil:
+		body.Status, body.Database = "unavailable", "unreachable"
+	case !s.rm.Loaded():
+		body.Status, body.Content = "unavailable", "not loaded"
+	case body.AgeSeconds > maxSyncAge(s.cfg.SyncInterval).Seconds():
+		body.Status, body.Content = "unavailable", "lagging"
+	default:
+		return c.JSON(body)
 	}
-	if !s.rm.Loaded() {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "content": "not loaded"})
+	return c.Status(fiber.StatusServiceUnavailable).JSON(body)
+}
+
+// maxSyncAge is how long a snapshot may go unconfirmed before /readyz
+// calls its instance lagging: ten polls, at least 30 s.
+func maxSyncAge(interval time.Duration) time.Duration { return max(30*time.Second, 10*interval) }
+
+// readyBody is the JSON of /readyz.
+type readyBody struct {
+	Status   string `json:"status"`             // "ok" or "unavailable"
+	Database string `json:"database,omitempty"` // "unreachable"
+	Content  string `json:"content,omitempty"`  // "not loaded", "lagging"
+	// ContentVersion is the snapshot's content version: the same on every
+	// instance in step.
+	ContentVersion int64 `json:"contentVersion"`
+	// BuiltAt is when the snapshot was swapped in.
+	BuiltAt *time.Time `json:"builtAt"`
+	// SyncedAt is when the snapshot was last known current; AgeSeconds is
+	// how long ago that was (-1: never): below the sync interval on an
+	// instance in step, growing while it cannot sync.
+	SyncedAt   *time.Time `json:"syncedAt"`
+	AgeSeconds float64    `json:"ageSeconds"`
+}
+
+func newReadyBody(f readmodel.Freshness, now time.Time) readyBody {
+	b := readyBody{Status: "ok", ContentVersion: f.Version, AgeSeconds: -1}
+	if !f.BuiltAt.IsZero() {
+		t := f.BuiltAt.UTC().Truncate(time.Millisecond)
+		b.BuiltAt = &t
 	}
-	return c.JSON(fiber.Map{"status": "ok", "contentVersion": s.rm.Snapshot().Version()})
+	if !f.SyncedAt.IsZero() {
+		t := f.SyncedAt.UTC().Truncate(time.Millisecond)
+		b.SyncedAt = &t
+		b.AgeSeconds = math.Round(max(0, now.Sub(f.SyncedAt).Seconds())*1000) / 1000
+	}
+	return b
 }
 
 // webhookRelay is how this server relays webhook events: delivered

@@ -37,6 +37,8 @@ type ReadModel struct {
 
 	cur    atomic.Pointer[Snapshot]
 	loaded atomic.Bool
+	built  atomic.Int64 // when the current snapshot was swapped in, Unix ns
+	synced atomic.Int64 // when it was last known current, Unix ns; see Freshness
 
 	mu        sync.Mutex           // serialises reloads
 	posts     map[string]*cms.Post // published posts with HTML (no Markdown), by id
@@ -104,6 +106,40 @@ func (rm *ReadModel) Snapshot() *Snapshot { return rm.cur.Load() }
 // Loaded reports whether a snapshot has been loaded from the database.
 func (rm *ReadModel) Loaded() bool { return rm.loaded.Load() }
 
+// Freshness tells how current an instance's snapshot is: what /readyz
+// reports so that a load balancer and a person see an instance lagging.
+type Freshness struct {
+	Version int64     // the snapshot's content version
+	BuiltAt time.Time // when it was swapped in (zero: nothing loaded)
+	// SyncedAt is when the snapshot was last known to be current: the
+	// database's content version read equal to it (a poll, a reload) or
+	// this instance's own write applied. Zero: never.
+	SyncedAt time.Time
+}
+
+// Freshness returns the current snapshot's Freshness.
+func (rm *ReadModel) Freshness() Freshness {
+	f := Freshness{Version: rm.Snapshot().Version()}
+	if ns := rm.built.Load(); ns != 0 && rm.Loaded() {
+		f.BuiltAt = time.Unix(0, ns)
+	}
+	if ns := rm.synced.Load(); ns != 0 {
+		f.SyncedAt = time.Unix(0, ns)
+	}
+	return f
+}
+
+// markSynced records that the snapshot was current at t.
+func (rm *ReadModel) markSynced(t time.Time) {
+	ns := t.UnixNano()
+	for {
+		old := rm.synced.Load()
+		if old >= ns || rm.synced.CompareAndSwap(old, ns) {
+			return
+		}
+	}
+}
+
 // smallReload is the number of changed posts up to which bodies are
 // fetched one by one (by id, cheap everywhere) rather than in one scan.
 const smallReload = 16
@@ -115,6 +151,7 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	defer rm.mu.Unlock()
 	// Read the version first: a write that lands during the reload bumps
 	// it again, and the next poll picks that write up.
+	start := time.Now()
 	version, err := rm.store.ContentVersion(ctx)
 	if err != nil {
 		return err
@@ -184,6 +221,7 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	rm.lv.lists = lists
 	rm.quizzes, rm.keys, rm.reviewers = quizzes, keys, reviewers
 	rm.loaded.Store(true)
+	rm.markSynced(start)
 	return nil
 }
 
@@ -209,6 +247,7 @@ func (rm *ReadModel) ApplyPost(p *cms.Post, version int64) bool {
 		return false
 	}
 	rm.posts = next
+	rm.markSynced(time.Now())
 	return true
 }
 
@@ -239,6 +278,7 @@ func (rm *ReadModel) ApplyList(l *cms.List, version int64) bool {
 		return false
 	}
 	rm.lv.lists = lists
+	rm.markSynced(time.Now())
 	return true
 }
 
@@ -266,6 +306,7 @@ func (rm *ReadModel) swapLocked(in snapshotInput) error {
 	}
 	rm.indexSearch(snap, in.posts, in.cats, in.citations)
 	rm.cur.Store(snap)
+	rm.built.Store(time.Now().UnixNano())
 	go snap.warm()
 	return nil
 }
@@ -371,11 +412,13 @@ func (rm *ReadModel) Run(ctx context.Context, interval time.Duration) {
 func (rm *ReadModel) sync(ctx context.Context, interval time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, max(5*time.Second, interval))
 	defer cancel()
+	start := time.Now()
 	v, err := rm.store.ContentVersion(ctx)
 	if err != nil {
 		return err
 	}
 	if v == rm.Snapshot().Version() && rm.Loaded() {
+		rm.markSynced(start)
 		return nil
 	}
 	err = rm.Reload(ctx)
