@@ -34,6 +34,8 @@ type apiProblem struct {
 	ChallengeExpiresAt *time.Time `json:"challengeExpiresAt,omitempty"`
 	// Where a panel script whose session ended logs in again (toLogin).
 	Login string `json:"login,omitempty"`
+	// The retracted works a post about to go live cites (health.go).
+	Retracted []retractedRef `json:"retracted,omitempty"`
 }
 
 // problemMembers is an error that adds members to its problem.

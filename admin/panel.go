@@ -98,7 +98,7 @@ func newViews(as *assetSet) (*html.Engine, error) {
 		"names":       citationNames,
 		"citeField":   newCiteInput,
 		"refTemplate": func() refView {
-			return refView{ID: "", Key: "", Known: true}
+			return refView{ID: "", Key: "", Known: true, Health: newHealthView(nil)}
 		},
 	})
 	if err := e.Load(); err != nil {

@@ -49,6 +49,7 @@ type citationRow struct {
 	Formatted template.HTML // in the site's style, sanitised by cms
 	TypeLabel string
 	CitedBy   int
+	Health    healthView // its badge shows when it needs attention
 }
 
 // citationsPage is the data of views/citations.html.
@@ -105,6 +106,7 @@ type citationPage struct {
 	Stored    *cms.Citation   // the reference (nil when New)
 	Formatted template.HTML   // the stored reference in the site's style
 	CitedBy   []citingPost    // posts citing it
+	Health    *healthView     // the stored reference's health (nil when New)
 	Others    []*cms.Citation // merge candidates
 	Alert     string          // a refused delete or merge
 	ImportAll []importEntry   // several imported entries, each to save
@@ -190,8 +192,13 @@ func (a *Admin) citationsPageFor(c *fiber.Ctx, q string) (*citationsPage, error)
 			}
 		}
 	}
+	health, err := a.healthByID(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, ct := range all {
-		p.Rows = append(p.Rows, citationRow{Citation: ct, Formatted: formatted(ct, style), TypeLabel: typeLabel(ct.Type), CitedBy: counts[ct.ID]})
+		p.Rows = append(p.Rows, citationRow{Citation: ct, Formatted: formatted(ct, style), TypeLabel: typeLabel(ct.Type), CitedBy: counts[ct.ID],
+			Health: healthOf(health, ct.ID)})
 	}
 	return p, nil
 }
@@ -410,6 +417,12 @@ func (a *Admin) citationPageFor(c *fiber.Ctx, ct *cms.Citation, f citationForm) 
 	if p.CitedBy, err = a.citingPosts(ctx, ct.ID); err != nil {
 		return p, err
 	}
+	health, err := a.healthByID(ctx)
+	if err != nil {
+		return p, err
+	}
+	h := healthOf(health, ct.ID)
+	p.Health = &h
 	all, err := a.svc.ListCitations(ctx, "")
 	if err != nil {
 		return p, err

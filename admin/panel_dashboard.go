@@ -26,6 +26,9 @@ type dashboardPage struct {
 	// each with why.
 	DisabledWebhooks []*cms.Webhook
 	Review           reviewCard
+	// RefAttention counts the references that need attention (checked,
+	// not ok), Retracted those of them retracted or withdrawn.
+	RefAttention, RefRetracted int
 }
 
 // reviewCard is the dashboard's "Due for review": published posts whose
@@ -81,8 +84,9 @@ type topPost struct {
 }
 
 // handleDashboard shows drafts, scheduled posts (in her time zone),
-// recently published posts, quick links, the views chart, the quiz's
-// results and, to owners, the backups.
+// recently published posts, quick links, the references that need
+// attention, the views chart, the quiz's results and, to owners, the
+// backups.
 func (a *Admin) handleDashboard(c *fiber.Ctx) error {
 	d, err := a.posts.Dashboard(c.UserContext())
 	if err != nil {
@@ -103,6 +107,18 @@ func (a *Admin) handleDashboard(c *fiber.Ctx) error {
 	st, err := a.svc.GetSettings(c.UserContext())
 	if err != nil {
 		return err
+	}
+	health, err := a.healthByID(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for _, h := range health {
+		if h.Attention() {
+			p.RefAttention++
+		}
+		if h.Status == string(cms.HealthRetracted) || h.Status == string(cms.HealthWithdrawn) {
+			p.RefRetracted++
+		}
 	}
 	due := d.DueForReview(st.ReviewPeriodMonths, a.now())
 	p.Review = reviewCard{Months: st.ReviewPeriodMonths, Due: due[:min(len(due), dueShown)], More: max(0, len(due)-dueShown)}

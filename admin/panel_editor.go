@@ -102,6 +102,9 @@ type editorPage struct {
 	// Unresolved are the keys the body cites that are not in the library:
 	// the draft saves, publishing is refused until they are added.
 	Unresolved []string
+	// Retracted asks her to confirm publishing a post that cites
+	// retracted works (panel_editor_retracted.go); nil otherwise.
+	Retracted *retractedWarning
 }
 
 // statusView is the status badge.

@@ -23,6 +23,7 @@ type refView struct {
 	ID, Key   string
 	Formatted template.HTML // in the site's style; sanitised by cms
 	Known     bool          // still in the library
+	Health    healthView    // its badge shows when it needs attention
 }
 
 // editorRefs is what the editor shows of the post's references.
@@ -80,6 +81,10 @@ func (a *Admin) editorRefsFor(ctx context.Context, f postForm, style cms.Citatio
 	if err != nil {
 		return out, err
 	}
+	health, err := a.healthByID(ctx)
+	if err != nil {
+		return out, err
+	}
 	byID := make(map[string]*cms.Citation, len(refs))
 	for _, c := range refs {
 		byID[c.ID] = c
@@ -87,10 +92,10 @@ func (a *Admin) editorRefsFor(ctx context.Context, f postForm, style cms.Citatio
 	for _, id := range f.References {
 		c, ok := byID[id]
 		if !ok {
-			out.Items = append(out.Items, refView{ID: id, Formatted: "(not in the library any more)"})
+			out.Items = append(out.Items, refView{ID: id, Formatted: "(not in the library any more)", Health: newHealthView(nil)})
 			continue
 		}
-		out.Items = append(out.Items, refView{ID: c.ID, Key: c.Key, Formatted: formatted(c, style), Known: true})
+		out.Items = append(out.Items, refView{ID: c.ID, Key: c.Key, Formatted: formatted(c, style), Known: true, Health: healthOf(health, c.ID)})
 	}
 	return out, nil
 }

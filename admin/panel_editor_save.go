@@ -216,6 +216,13 @@ func (a *Admin) handleEditorCreate(c *fiber.Ctx) error {
 	in := f.input(true)
 	status, at, err := f.statusFor(nil, action)
 	if err == nil {
+		refs, rerr := a.editorRetracted(c, nil, f, action)
+		if rerr != nil {
+			return rerr
+		}
+		if len(refs) > 0 {
+			return a.renderRetracted(c, nil, f, action, refs)
+		}
 		in.Status, in.PublishAt = status, at
 		if f.FeaturedField && f.Featured {
 			in.Featured = &f.Featured
@@ -275,6 +282,13 @@ func (a *Admin) editorSubmit(c *fiber.Ctx, action string) error {
 	}
 	if action == actTrash || action == actRestore {
 		return a.editorMove(c, post, f, action)
+	}
+	refs, err := a.editorRetracted(c, post, f, action)
+	if err != nil {
+		return err
+	}
+	if len(refs) > 0 {
+		return a.renderRetracted(c, post, f, action, refs)
 	}
 	return a.editorSaveAll(c, post, f, action, full && f.changedFrom(post))
 }

@@ -63,6 +63,15 @@ func TestEditorTemplatesRender(t *testing.T) {
 		"archived":  editor(post(cms.StatusArchived, false), nil),
 		"trashed":   editor(post(cms.StatusPublished, true), errs),
 	}
+	// A publish held back by a retracted work, whose badge also shows in
+	// the reference list.
+	retracted := editor(post(cms.StatusPublished, false), nil)
+	hv := newHealthView(&cms.CitationHealth{Status: cms.HealthRetracted, Notice: "Retracted " + bad, NoticeURL: "https://doi.org/10.1/" + bad})
+	retracted.Refs.Items = []refView{{ID: "64b000000000000000000040", Key: "price2012", Formatted: "<i>Price</i>", Known: true, Health: hv}}
+	retracted.Retracted = &retractedWarning{Action: actPublish, Button: "Update anyway", Refs: []retractedItem{{
+		retractedRef: retractedRef{ID: "64b000000000000000000040", Key: "price2012", Status: cms.HealthRetracted, Notice: bad},
+		Formatted:    "<i>Price</i>", Health: hv}}}
+	samples["retracted"] = retracted
 	for name, data := range samples {
 		t.Run(name, func(t *testing.T) { mustRenderClean(t, vw, tmplEditor, data, true) })
 	}

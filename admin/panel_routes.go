@@ -66,6 +66,8 @@ func (a *Admin) panelRoutes(r fiber.Router) {
 	authed.Get("/citations/new", a.handleCitationNewPage)
 	authed.Post("/citations", a.handleCitationCreateForm)
 	authed.Post("/citations/import", a.handleCitationImportForm)
+	authed.Get("/citations/health", a.handleRefHealthPage) // before /citations/:id
+	authed.Post("/citations/health/check", a.handleRefCheckForm)
 	authed.Get("/citations/:id", a.handleCitationPage)
 	authed.Post("/citations/:id", a.handleCitationUpdateForm)
 	authed.Post("/citations/:id/delete", a.handleCitationDeleteForm)

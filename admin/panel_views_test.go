@@ -54,6 +54,9 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 		Pager: pager{Page: 2, TotalPages: 3, PrevURL: "/admin/posts", NextURL: "/admin/posts?page=3"}}
 	cite := &cms.Citation{ID: "64b000000000000000000040", Key: "price2012", Type: cms.CiteArticle, Title: "Sleep <b>training</b>", Year: 2012,
 		Authors: []cms.Name{{Family: "Price", Given: "Anna"}, {Literal: "AAP <b>"}}, Container: "Pediatrics", DOI: "10.1542/peds.2011-3467", Version: 3}
+	health := newHealthView(&cms.CitationHealth{CitationID: cite.ID, Status: cms.HealthRetracted, Notice: "Retracted on 2025-03-02 <b>",
+		NoticeURL: "https://doi.org/10.1/x?<b>", Link: cms.LinkBroken, Detail: "HTTP 404 <b>", ArchiveURL: "https://web.archive.org/web/x<b>",
+		ArchiveDate: "2019-01-01", CheckedAt: now, ChangedAt: now})
 	hook := &cms.Webhook{ID: "64b000000000000000000050", URL: "https://a.example/hook?x=<b>", Description: "Build <b>", Events: []string{"post.published", "site.changed"},
 		DisabledReason: "The endpoint answered 410 <b>Gone</b>.", DisabledAt: &now, Version: 3, CreatedAt: now}
 	nap := cms.DefaultNapQuiz([]*cms.Citation{cite})
@@ -131,10 +134,14 @@ func TestPanelEveryTemplateRenders(t *testing.T) {
 				{Media: &cms.Media{ID: "64b000000000000000000031", Filename: "b.png", Alt: "A <b>crib</b>", Version: 2, CreatedAt: now}, UsedBy: []mediaUser{}},
 			}},
 		views.Citations: citationsPage{page: pg, Q: "price <b>", Total: 1, Style: "APA 7", ImportText: "@article{x <b>", Alert: "Bad.",
-			Errors: map[string]string{"text": "Bad <b>."}, Rows: []citationRow{{Citation: cite, Formatted: formatted(cite, cms.StyleAPA), TypeLabel: "Journal article", CitedBy: 2}}},
+			Errors: map[string]string{"text": "Bad <b>."}, Rows: []citationRow{{Citation: cite, Formatted: formatted(cite, cms.StyleAPA), TypeLabel: "Journal article", CitedBy: 2, Health: health}}},
+		views.RefHealth: refHealthPage{page: pg, Enabled: true, CanCheck: true, Filter: filterAttention, Filters: healthFilters, Total: 2, Changed: 1,
+			Attention: 1, LastCheckedAt: now, Requested: now, CheckMinutes: 1, Rows: []refHealthRow{
+				{ID: cite.ID, Key: cite.Key, Formatted: formatted(cite, cms.StyleAPA), Health: health, Changed: true, Posts: []citingPost{{ID: post.ID, Title: post.Title}}},
+				{ID: cite.ID, Key: cite.Key, Formatted: formatted(cite, cms.StyleAPA), Health: newHealthView(nil)}}},
 		views.Citation: citationPage{page: pg, Form: newCitationForm(*cite, map[string]string{"title": "Bad.", "authors[0].family": "Bad.", "year": "Bad."}),
 			Action: "/admin/citations/" + cite.ID, Problem: "Not saved.", Notice: "Filled in.", Duplicate: cite, DupHTML: formatted(cite, cms.StyleAMA),
-			Stored: cite, Formatted: formatted(cite, cms.StyleAPA), CitedBy: []citingPost{{ID: post.ID, Title: post.Title}}, Others: []*cms.Citation{cite}, Alert: "No."},
+			Stored: cite, Formatted: formatted(cite, cms.StyleAPA), CitedBy: []citingPost{{ID: post.ID, Title: post.Title}}, Others: []*cms.Citation{cite}, Alert: "No.", Health: &health},
 		views.CitationImport: citationPage{page: pg, New: true, Action: "/admin/citations", Notice: "Only the DOI.",
 			ImportAll: []importEntry{{Index: 0, Form: newCitationForm(*cite, nil), Formatted: formatted(cite, cms.StyleAPA), Problems: map[string]string{"url": "Bad <b>."}},
 				{Index: 1, Form: newCitationForm(*cite, nil), Duplicate: &dupEntry{ID: cite.ID, Key: cite.Key, Formatted: formatted(cite, cms.StyleAPA)}}}},

@@ -52,13 +52,29 @@ func (a *Admin) handlePostList(c *fiber.Ctx) error {
 	}}})
 }
 
-// handlePostCreate creates a draft: 201 with Location.
+// postWrite is the body of a post's create or edit: the post's fields,
+// and the confirmation that it may go live citing retracted works.
+type postWrite struct {
+	cms.PostInput
+	ConfirmRetracted bool `json:"confirmRetracted"`
+}
+
+// handlePostCreate creates a draft (or a post published or scheduled at
+// once: then one citing retracted works is a 409 unless confirmed): 201
+// with Location.
 func (a *Admin) handlePostCreate(c *fiber.Ctx) error {
-	var in cms.PostInput
+	var in postWrite
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := a.svc.CreatePost(c.UserContext(), actor(c), in)
+	ctx := c.UserContext()
+	if goesLive(nil, &in.PostInput) {
+		ids, body := afterSave(nil, &in.PostInput)
+		if err := a.checkRetracted(ctx, ids, body, in.ConfirmRetracted); err != nil {
+			return err
+		}
+	}
+	p, err := a.svc.CreatePost(ctx, actor(c), in.PostInput)
 	if err != nil {
 		return err
 	}
@@ -78,17 +94,32 @@ func (a *Admin) handlePostGet(c *fiber.Ctx) error {
 	return ok(c, p)
 }
 
-// handlePostUpdate applies a partial edit; "version" is required.
+// handlePostUpdate applies a partial edit; "version" is required. An
+// edit that puts a post citing retracted works live (goesLive) is a 409
+// unless confirmed.
 func (a *Admin) handlePostUpdate(c *fiber.Ctx) error {
 	id, err := pathID(c, "id", "id")
 	if err != nil {
 		return err
 	}
-	var in cms.PostInput
+	var in postWrite
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := a.svc.UpdatePost(c.UserContext(), actor(c), id, in)
+	ctx := c.UserContext()
+	if !in.ConfirmRetracted && (in.Status != nil || in.Body != nil || in.References != nil) {
+		post, err := a.svc.GetPost(ctx, id)
+		if err != nil {
+			return err
+		}
+		if goesLive(post, &in.PostInput) {
+			ids, body := afterSave(post, &in.PostInput)
+			if err := a.checkRetracted(ctx, ids, body, false); err != nil {
+				return err
+			}
+		}
+	}
+	p, err := a.svc.UpdatePost(ctx, actor(c), id, in.PostInput)
 	if err != nil {
 		return err
 	}
@@ -124,11 +155,59 @@ func (a *Admin) handlePostAction(action postAction) fiber.Handler {
 }
 
 type scheduleRequest struct {
-	Version   *int    `json:"version"`
-	PublishAt *string `json:"publishAt"`
+	Version          *int    `json:"version"`
+	PublishAt        *string `json:"publishAt"`
+	ConfirmRetracted bool    `json:"confirmRetracted"`
 }
 
-// handlePostSchedule schedules publication: {"version": n, "publishAt": RFC 3339}.
+// publishRequest is the optional body of POST /posts/:id/publish.
+type publishRequest struct {
+	Version          *int `json:"version"`
+	ConfirmRetracted bool `json:"confirmRetracted"`
+}
+
+// handlePostPublish publishes post :id now, with an optional body
+// {"version": n, "confirmRetracted": bool}: a post citing retracted works
+// is a 409 unless confirmed.
+func (a *Admin) handlePostPublish(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "id")
+	if err != nil {
+		return err
+	}
+	var body publishRequest
+	if err := decodeOptionalJSON(c, &body); err != nil {
+		return err
+	}
+	version, err := versionBody{Version: body.Version}.version()
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	if err := a.checkStoredRetracted(ctx, id, body.ConfirmRetracted); err != nil {
+		return err
+	}
+	p, err := a.svc.PublishPost(ctx, actor(c), id, version)
+	if err != nil {
+		return err
+	}
+	return ok(c, p)
+}
+
+// checkStoredRetracted is checkRetracted for post id as saved.
+func (a *Admin) checkStoredRetracted(ctx context.Context, id string, confirmed bool) error {
+	if confirmed {
+		return nil
+	}
+	post, err := a.svc.GetPost(ctx, id)
+	if err != nil {
+		return err
+	}
+	return a.checkRetracted(ctx, post.References, post.Body, false)
+}
+
+// handlePostSchedule schedules publication: {"version": n, "publishAt":
+// RFC 3339, "confirmRetracted": bool}; a post citing retracted works is a
+// 409 unless confirmed.
 func (a *Admin) handlePostSchedule(c *fiber.Ctx) error {
 	id, err := pathID(c, "id", "id")
 	if err != nil {
@@ -147,6 +226,9 @@ func (a *Admin) handlePostSchedule(c *fiber.Ctx) error {
 		if at, err = time.Parse(time.RFC3339, *req.PublishAt); err != nil {
 			return invalid("admin.schedule", "publishAt", "Must be a date and time such as 2030-01-31T09:00:00Z (RFC 3339).")
 		}
+	}
+	if err := a.checkStoredRetracted(c.UserContext(), id, req.ConfirmRetracted); err != nil {
+		return err
 	}
 	p, err := a.svc.SchedulePost(c.UserContext(), actor(c), id, version, at)
 	if err != nil {

@@ -35,7 +35,7 @@ func (a *Admin) Routes(r fiber.Router) {
 	api.Get("/posts/:id", auth, a.handlePostGet)
 	api.Patch("/posts/:id", auth, body, a.handlePostUpdate)
 	api.Delete("/posts/:id", auth, a.handlePostDelete)
-	api.Post("/posts/:id/publish", auth, body, a.handlePostAction(a.svc.PublishPost))
+	api.Post("/posts/:id/publish", auth, body, a.handlePostPublish)
 	api.Post("/posts/:id/unpublish", auth, body, a.handlePostAction(a.svc.UnpublishPost))
 	api.Post("/posts/:id/archive", auth, body, a.handlePostAction(a.svc.ArchivePost))
 	api.Post("/posts/:id/trash", auth, body, a.handlePostAction(a.svc.TrashPost))

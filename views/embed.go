@@ -35,6 +35,7 @@ const (
 	Citations      = "citations"       // the reference library and the import box
 	Citation       = "citation"        // add or edit one reference, its citing posts, delete, merge
 	CitationImport = "citation_import" // several imported references, to save each
+	RefHealth      = "ref_health"      // reference health: what the checker found, "Check now"
 	Lists          = "lists"           // featured and curated lists, popular pins and exclusions
 	Quiz           = "quiz"            // the Nap Quiz: questions, bands, results, and "try it"
 	QuizResult     = "quiz_result"     // the "try it" result alone, for htmx
