@@ -15,7 +15,6 @@
 package cmstest
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -25,7 +24,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/lullabycms/lullaby/cms/mongodb"
 )
@@ -92,24 +90,7 @@ func NewWithEnv(tb testing.TB) (*mongodb.DB, map[string]string) {
 	if err != nil {
 		tb.Fatalf("cmstest: cannot start the test database server: %v", err)
 	}
-	name := fmt.Sprintf("test_%s_%d", runID, dbCounter.Add(1))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	db, err := mongodb.Open(ctx, mongodb.Config{URI: uri, Database: name, Logger: Logger(), Timeout: 5 * time.Second})
-	if err != nil {
-		tb.Fatalf("cmstest: open database %s: %v", name, err)
-	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := db.DropDatabase(ctx); err != nil {
-			tb.Errorf("cmstest: drop database %s: %v", name, err)
-		}
-		if err := db.Close(ctx); err != nil {
-			tb.Errorf("cmstest: close database %s: %v", name, err)
-		}
-	})
-	return db, map[string]string{"LULLABY_MONGODB_URI": uri, "LULLABY_MONGODB_DATABASE": name}
+	return newOn(tb, uri, true)
 }
 
 // Main runs the tests, then calls each of after (which stops what the

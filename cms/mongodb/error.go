@@ -105,7 +105,7 @@ func storeError(op, coll string, err error) error {
 		return e
 	case errors.Is(err, context.Canceled):
 		return &cms.Error{Kind: cms.KindUnavailable, Op: op, Message: "The request was canceled before the database answered.", Err: err}
-	case unreachable(err):
+	case unreachable(err), backendDown(err):
 		return &cms.Error{Kind: cms.KindUnavailable, Op: op, Message: "The database is unreachable.", Err: err}
 	}
 	return &cms.Error{Kind: cms.KindInternal, Op: op, Err: err}
@@ -134,6 +134,32 @@ func unreachable(err error) bool {
 		errors.As(err, &sse) ||
 		errors.As(err, &conn) ||
 		errors.As(err, &wq)
+}
+
+// backendDown reports whether err is FerretDB's answer when the database
+// behind it, PostgreSQL, cannot be reached: an InternalError carrying the
+// connection failure. To the store it is the same outage as an unreachable
+// MongoDB (MongoDB itself answers nothing then, which unreachable covers).
+func backendDown(err error) bool {
+	var se mongo.ServerError
+	if !errors.As(err, &se) || !se.HasErrorCode(1) { // InternalError
+		return false
+	}
+	for _, m := range backendDownMessages {
+		if se.HasErrorMessage(m) {
+			return true
+		}
+	}
+	return false
+}
+
+// backendDownMessages are the parts of pgx's messages that say the
+// connection to PostgreSQL failed or PostgreSQL is shutting down or
+// starting.
+var backendDownMessages = []string{
+	"broken pipe", "connection refused", "connection reset by peer", "failed to connect to", "conn closed",
+	"unexpected EOF",
+	"SQLSTATE 57P01", "SQLSTATE 57P02", "SQLSTATE 57P03", // admin_shutdown, crash_shutdown, cannot_connect_now
 }
 
 func notFoundMessage(coll string) string {
