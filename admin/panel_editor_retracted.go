@@ -42,8 +42,9 @@ type retractedItem struct {
 func checksRetracted(action string) bool { return action == actPublish || action == actSchedule }
 
 // editorRetracted returns the retracted works that saving f by action
-// would put live and that she has not confirmed (none for a draft), for
-// post (nil: a new one).
+// would put live and that she has not confirmed, for post (nil: a new
+// one): none for a draft, nor for an Update of a published post that
+// changes neither its text nor its references (as the API's goesLive).
 func (a *Admin) editorRetracted(c *fiber.Ctx, post *cms.Post, f postForm, action string) ([]retractedRef, error) {
 	if !checksRetracted(action) {
 		return nil, nil
@@ -51,6 +52,9 @@ func (a *Admin) editorRetracted(c *fiber.Ctx, post *cms.Post, f postForm, action
 	ids := f.References
 	if !f.Refs && post != nil {
 		ids = post.References
+	}
+	if action == actPublish && post != nil && post.Public() && f.Body == post.Body && slices.Equal(nonNil(ids), nonNil(post.References)) {
+		return nil, nil // Update leaves what it cites as readers see it
 	}
 	refs, err := a.retractedCited(c.UserContext(), ids, f.Body)
 	if err != nil || len(refs) == 0 {

@@ -206,6 +206,16 @@ func TestPanelPublishRetracted(t *testing.T) {
 			t.Fatalf("after Publish anyway the post is %s, want published", got.Status)
 		}
 	})
+	t.Run("Update", func(t *testing.T) {
+		// Published: a change of the title alone goes out; one of the
+		// text asks again.
+		v := form("publish")
+		v.Set("title", "Why babies dream, updated")
+		b.PostCSRF(t, "/admin/posts/"+id, v).MustRedirect(t, "/admin/posts/"+id)
+		v = form("publish")
+		v.Set("body", "Networks learn more [@lecun2015].")
+		b.PostCSRF(t, "/admin/posts/"+id, v).MustStatus(t, http.StatusConflict).MustContain(t, "Not updated yet", ">Update anyway</button>")
+	})
 	t.Run("NewPost", func(t *testing.T) {
 		v := url.Values{"action": {"publish"}, "title": {"Dreams again"}, "body": {"As shown [@lecun2015]."}}
 		b.PostCSRF(t, "/admin/posts", v).MustStatus(t, http.StatusConflict).MustContain(t, `id="retracted-warning"`, "Not published yet")
