@@ -36,6 +36,8 @@ func TestSettings(t *testing.T) {
 		{"ErrBadOrigin", map[string]any{"version": 0, "corsOrigins": []string{"https://a.example/path"}}, []string{"corsOrigins"}},
 		{"ErrPhotoNotMedia", map[string]any{"version": 0, "author": map[string]any{"name": "Jo", "photoMediaId": "me.jpg"}}, []string{"author.photoMediaId"}},
 		{"ErrPhotoUnknown", map[string]any{"version": 0, "author": map[string]any{"name": "Jo", "photoMediaId": "64b0000000000000000000aa"}}, []string{"author.photoMediaId"}},
+		{"ErrContactEmail", map[string]any{"version": 0, "contactEmail": "Jo <jo@example.com>"}, []string{"contactEmail"}},
+		{"ErrContactEmailType", `{"version": 0, "contactEmail": 5}`, []string{"contactEmail"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { put(owner.Token, tc.body).MustProblem(t, 400, tc.fields...) })
 	}
@@ -45,8 +47,10 @@ func TestSettings(t *testing.T) {
 	MustEqual(t, "version", s.Version, 1)
 	MustEqual(t, "site.url", s.Site.URL, "https://sleep.example.com")
 	MustEqual(t, "cta", s.CallToAction.ButtonLabel, "Book a call")
+	put(owner.Token, map[string]any{"version": 1, "contactEmail": " sleep@example.com "}).MustStatus(t, 200).Data(t, &s)
+	MustEqual(t, "contactEmail", s.ContactEmail, "sleep@example.com")
 
 	put(owner.Token, map[string]any{"version": 0, "site": site}).MustProblem(t, 409, "version")
 	e.Do(t, Req{Method: "GET", Path: api + "/settings", Token: editor.Token}).MustStatus(t, 200).Data(t, &s)
-	MustEqual(t, "version after stale put", s.Version, 1)
+	MustEqual(t, "version after stale put", s.Version, 2)
 }

@@ -77,6 +77,10 @@ type Citation struct {
 	Version        int          `json:"version"`
 	CreatedAt      time.Time    `json:"createdAt"`
 	UpdatedAt      time.Time    `json:"updatedAt"`
+	// Health is the reference checker's current record of the citation,
+	// set by a reader that joined the two (the read model: WithHealth);
+	// the store neither reads nor writes it with the citation.
+	Health *CitationHealth `json:"-"`
 }
 
 // Reference is c's bibliographic part, for cite to read and format.

@@ -39,6 +39,31 @@ func CurrentHealth(cites []*Citation, recs []*CitationHealth) map[string]*Citati
 	return out
 }
 
+// WithHealth returns cites with their current health records joined
+// (Citation.Health), as readers should see them: a citation whose web
+// link is broken and has an archived copy (CitationHealth.LinkArchived)
+// gets the copy as its URL (the original stays in Health.URL), so every
+// formatted form links to what still answers. The citations are copies;
+// cites is left as it is.
+func WithHealth(cites []*Citation, recs []*CitationHealth) []*Citation {
+	health := CurrentHealth(cites, recs)
+	out := make([]*Citation, len(cites))
+	for i, c := range cites {
+		h := health[c.ID]
+		if h == nil {
+			out[i] = c
+			continue
+		}
+		cp := *c
+		cp.Health = h
+		if h.LinkArchived() {
+			cp.URL = h.ArchiveURL
+		}
+		out[i] = &cp
+	}
+	return out
+}
+
 // CitationHealthByID returns the current health of every checked
 // citation, by citation id (for badges in lists). Errors:
 // KindUnavailable, KindInternal.

@@ -48,7 +48,13 @@ type previews struct {
 
 func MustFixture(tb testing.TB, corsOrigins ...string) *fixture {
 	tb.Helper()
-	cf := cmstest.MustService(tb)
+	return mustFixtureWith(tb, corsOrigins, nil)
+}
+
+// mustFixtureWith is MustFixture with the service configured by opts.
+func mustFixtureWith(tb testing.TB, corsOrigins []string, opts []func(*cms.ServiceConfig)) *fixture {
+	tb.Helper()
+	cf := cmstest.MustService(tb, opts...)
 	rm, svc := cf.Read, cf.Svc
 	rm.SetPublicURL(testPublicURL + "/")
 	api, err := public.New(public.Config{Content: rm, Logger: cmstest.Logger(), CORSOrigins: corsOrigins, Media: svc,

@@ -89,6 +89,8 @@ type config struct {
 
 	// Webhooks (config_webhook.go).
 	Webhook webhookConfig
+	// The reference checker (config_refcheck.go).
+	RefCheck refCheckConfig
 
 	// The settings as read, before parse.
 	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr, uploadStr, importStr string
@@ -119,7 +121,7 @@ func (c *config) settings() []setting {
 		{"LULLABY_POPULAR_WINDOW", "popular-window", "30d", "span of the popular posts list: <n>d (e.g. 7d, 30d) or all", &c.popularWindowStr},
 		{"LULLABY_POPULAR_INTERVAL", "popular-interval", "5m", "how often popular posts are recomputed from the view counts", &c.popularEveryStr},
 		{"LULLABY_PREVIEW_TTL", "preview-ttl", "1h", "how long the link of \"Preview on site\" lets her frontend read a draft (at least 1s, at most 720h)", &c.previewTTLStr},
-		{"LULLABY_CROSSREF_URL", "crossref-url", "", "Crossref REST API for looking DOIs up when importing references, e.g. https://api.crossref.org (empty: off)", &c.CrossrefURL},
+		{"LULLABY_CROSSREF_URL", "crossref-url", "", "Crossref REST API for looking DOIs up when importing references and, with LULLABY_REFCHECK=on, for their retractions and corrections, e.g. https://api.crossref.org (empty: off)", &c.CrossrefURL},
 		{"LULLABY_NCBI_URL", "ncbi-url", "", "NCBI E-utilities for looking PMIDs and PMCIDs up when importing references, e.g. " + cms.DefaultNCBIURL + " (empty: off)", &c.NCBIURL},
 		{"LULLABY_NCBI_IDCONV_URL", "ncbi-idconv-url", "", "PMC ID Converter that turns a PMCID into its PMID (empty: " + cms.DefaultPMCIDConvURL + ")", &c.PMCIDConvURL},
 		{"LULLABY_NCBI_API_KEY", "", "", "NCBI API key (optional): 10 PubMed requests a second instead of 3; never logged", &c.NCBIAPIKey},
@@ -129,7 +131,7 @@ func (c *config) settings() []setting {
 		{"LULLABY_BACKUP_AT", "backup-at", "03:00", "time of day of the daily backup: HH:MM in UTC, or HH:MM and a time zone, e.g. 03:00 Europe/Berlin", &c.backupAtStr},
 		{"LULLABY_BACKUP_KEEP", "backup-keep", "14", "how many backups to keep; older ones (only files named lullaby-backup-<time>.tar.gz) are deleted", &c.backupKeepStr},
 		{"LULLABY_BACKUP_EVERY", "backup-every", "", "for tests and unusual set-ups: back up at this interval (at least 1s, e.g. 6h) instead of daily at LULLABY_BACKUP_AT", &c.backupEveryStr},
-	}, c.Webhook.settings()...)
+	}, append(c.Webhook.settings(), c.RefCheck.settings()...)...)
 }
 
 // loadConfig reads the environment, then the flags in args.
@@ -211,6 +213,8 @@ func (c *config) parse() error {
 		{"LULLABY_NCBI_URL", cms.DefaultNCBIURL, &c.NCBIURL},
 		{"LULLABY_NCBI_IDCONV_URL", cms.DefaultPMCIDConvURL, &c.PMCIDConvURL},
 		{"LULLABY_OPENLIBRARY_URL", cms.DefaultOpenLibraryURL, &c.OpenLibraryURL},
+		{"LULLABY_DOI_URL", "https://doi.org", &c.RefCheck.DOIURL},
+		{"LULLABY_WAYBACK_URL", "https://archive.org", &c.RefCheck.WaybackURL},
 	} {
 		raw := strings.TrimSpace(*s.v)
 		if raw == "" {
@@ -233,6 +237,9 @@ func (c *config) parse() error {
 		return err
 	}
 	if err := c.Webhook.parse(); err != nil {
+		return err
+	}
+	if err := c.RefCheck.parse(); err != nil {
 		return err
 	}
 	return c.parsePublicURL()

@@ -114,7 +114,7 @@ func newService(cfg *config, db *mongodb.DB, rm *readmodel.ReadModel, log *slog.
 	return cms.NewService(cms.ServiceConfig{Store: db, Publisher: rm, Logger: log, Images: imaging.Processor{},
 		MaxUploadBytes: int64(cfg.MaxUploadMB) << 20, CrossrefURL: cfg.CrossrefURL, PreviewTTL: cfg.PreviewTTL,
 		NCBIURL: cfg.NCBIURL, PMCIDConvURL: cfg.PMCIDConvURL, NCBIAPIKey: cfg.NCBIAPIKey, NCBIEmail: cfg.NCBIEmail, OpenLibraryURL: cfg.OpenLibraryURL,
-		Webhooks: cms.WebhookConfig{AllowPrivate: cfg.Webhook.AllowPrivate}})
+		Webhooks: cms.WebhookConfig{AllowPrivate: cfg.Webhook.AllowPrivate}, ReferenceChecks: cfg.refChecks()})
 }
 
 // newServer opens the database, loads the read model and builds the app.
@@ -273,6 +273,8 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	go func() { defer wg.Done(); s.quizzes.Run(loops, s.cfg.ViewsFlushEvery) }()
 	wg.Add(1)
 	go func() { defer wg.Done(); s.svc.RunWebhooks(loops, s.webhookRelay()) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); s.svc.RunReferenceChecks(loops) }()
 	if s.backups != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); s.backups.Run(loops) }()

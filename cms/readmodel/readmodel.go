@@ -44,7 +44,7 @@ type ReadModel struct {
 	posts     map[string]*cms.Post // published posts with HTML (no Markdown), by id
 	cats      []*cms.Category      // as last loaded
 	settings  *cms.Settings        // as last loaded
-	citations []*cms.Citation      // as last loaded
+	citations []*cms.Citation      // as last loaded, with their health (cms.WithHealth)
 	publicURL string               // prefix of image and media URLs; see SetPublicURL
 	lv        listViews            // lists and popularity (snapshot_lists.go)
 	search    *searchIndex         // published posts; see indexSearch
@@ -190,6 +190,12 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	health, err := rm.store.ListCitationHealth(ctx)
+	if err != nil {
+		return err
+	}
+	// References carry their health, and a broken link its archived copy.
+	cites = cms.WithHealth(cites, health)
 	lists, err := rm.store.ListLists(ctx)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cite"
@@ -38,9 +39,37 @@ type PublicCitation struct {
 	ISBN           string           `json:"isbn,omitempty"`
 	URL            string           `json:"url,omitempty"`
 	Accessed       string           `json:"accessed,omitempty"`
-	APA            cms.Formatted    `json:"apa"`
-	AMA            cms.Formatted    `json:"ama"`
-	CSL            cms.CSLItem      `json:"csl"`
+	// OriginalURL is the web URL as she entered it, when URL is the
+	// archived copy that replaces it (the link is broken).
+	OriginalURL string        `json:"originalUrl,omitempty"`
+	Health      *PublicHealth `json:"health,omitempty"` // absent until the reference is checked
+	APA         cms.Formatted `json:"apa"`
+	AMA         cms.Formatted `json:"ama"`
+	CSL         cms.CSLItem   `json:"csl"`
+}
+
+// PublicHealth is what the reference checker last found of a reference.
+type PublicHealth struct {
+	Status cms.HealthStatus `json:"status"`
+	// Notice is for people: "Retracted on 2025-03-02, see doi:10.…".
+	Notice    string    `json:"notice,omitempty"`
+	NoticeURL string    `json:"noticeUrl,omitempty"` // the notice itself (https://doi.org/…)
+	CheckedAt time.Time `json:"checkedAt"`
+	// ArchiveDate is the date of the archived copy URL leads to, when
+	// the link is broken (status archived).
+	ArchiveDate string `json:"archiveDate,omitempty"`
+}
+
+// publicHealth is h as the API gives it (nil: none).
+func publicHealth(h *cms.CitationHealth) *PublicHealth {
+	if h == nil {
+		return nil
+	}
+	p := &PublicHealth{Status: h.Status, Notice: h.Notice, NoticeURL: h.NoticeURL, CheckedAt: h.CheckedAt}
+	if h.LinkArchived() {
+		p.ArchiveDate = h.ArchiveDate
+	}
+	return p
 }
 
 // PublicReference is one entry of a post's reference list, which is in
@@ -74,8 +103,16 @@ func publicCitation(c *cms.Citation, apa cms.Formatted) PublicCitation {
 		Year: c.Year, Month: c.Month, Day: c.Day, Title: cite.PlainTitle(c.Title), Container: cite.PlainTitle(c.Container), ContainerShort: cite.PlainTitle(c.ContainerShort),
 		Volume: c.Volume, Issue: c.Issue, Pages: c.Pages, ArticleNumber: c.ArticleNumber, Edition: c.Edition,
 		Publisher: c.Publisher, PublisherPlace: c.PublisherPlace, DOI: c.DOI, PMID: c.PMID, PMCID: c.PMCID, ISBN: c.ISBN, URL: c.URL, Accessed: c.Accessed,
-		APA: apa, AMA: cms.FormatAMA(c), CSL: cms.CSLJSON(c),
+		APA: apa, AMA: cms.FormatAMA(c), CSL: cms.CSLJSON(c), Health: publicHealth(c.Health), OriginalURL: originalURL(c),
 	}
+}
+
+// originalURL is the URL she entered, when c's is the archived copy.
+func originalURL(c *cms.Citation) string {
+	if c.Health.LinkArchived() && c.URL != c.Health.URL {
+		return c.Health.URL
+	}
+	return ""
 }
 
 // publicReferences is a post's reference list as the API gives it.
@@ -94,6 +131,10 @@ func citationDeps(cites []*cms.Citation) string {
 	for _, c := range cites {
 		b.WriteString(c.ID)
 		b.WriteString(strconv.Itoa(c.Version))
+		if c.Health != nil {
+			b.WriteByte('h')
+			b.WriteString(strconv.Itoa(c.Health.Version))
+		}
 	}
 	return b.String()
 }
