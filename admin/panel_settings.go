@@ -62,6 +62,10 @@ func (a *Admin) handleSettingsForm(c *fiber.Ctx) error {
 		s.ReviewPeriodMonths, _ = strconv.Atoi(raw) // not a number: 0, refused by cms naming the field
 		in.ReviewPeriodMonths = &s.ReviewPeriodMonths
 	}
+	if c.FormValue("references") != "" { // the page has the contact address
+		s.ContactEmail = v("contactEmail")
+		in.ContactEmail = &s.ContactEmail
+	}
 	if c.FormValue("security") != "" { // the page has the security section
 		s.RequireOwnerTwoFactor = c.FormValue("requireOwnerTwoFactor") != ""
 		in.RequireOwnerTwoFactor = &s.RequireOwnerTwoFactor

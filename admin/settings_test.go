@@ -1,6 +1,8 @@
 package admin_test
 
 import (
+	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
@@ -53,4 +55,26 @@ func TestSettings(t *testing.T) {
 	put(owner.Token, map[string]any{"version": 0, "site": site}).MustProblem(t, 409, "version")
 	e.Do(t, Req{Method: "GET", Path: api + "/settings", Token: editor.Token}).MustStatus(t, 200).Data(t, &s)
 	MustEqual(t, "version after stale put", s.Version, 2)
+}
+
+// TestPanelSettingsContactEmail: the settings page keeps a bad contact
+// address in the form at 422 with its message, and saves a good one.
+func TestPanelSettingsContactEmail(t *testing.T) {
+	t.Parallel()
+	e := MustNewEnv(t)
+	b := e.MustPanelSetup(t)
+	st, err := e.Svc.GetSettings(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := func(email string) url.Values {
+		return url.Values{"site.title": {"Sleep"}, "references": {"1"}, "contactEmail": {email}, "version": {strconv.Itoa(st.Version)}}
+	}
+	b.PostCSRF(t, "/admin/settings", form("sleep at example")).MustStatus(t, 422).
+		MustContain(t, `id="contactEmail-error"`, `value="sleep at example"`)
+	b.PostCSRF(t, "/admin/settings", form("sleep@example.com")).MustRedirect(t, "/admin/settings")
+	if st, _ = e.Svc.GetSettings(t.Context()); st.ContactEmail != "sleep@example.com" {
+		t.Fatalf("contactEmail = %q", st.ContactEmail)
+	}
+	b.Get(t, "/admin/settings").MustContain(t, `value="sleep@example.com"`)
 }

@@ -131,6 +131,10 @@ type ReferenceHealthItem struct {
 	// Changed is set when the status changed at or after the time asked
 	// for (ReferenceHealth's since).
 	Changed bool `json:"changed"`
+	// LastError says why the last attempt to check the citation did not
+	// complete (a busy service), also when it was never checked; "" when
+	// it did.
+	LastError string `json:"lastError,omitempty"`
 }
 
 // ReferenceHealthReport is the "Reference health" screen's data.

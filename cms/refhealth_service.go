@@ -86,9 +86,16 @@ func (s *Service) ReferenceHealth(ctx context.Context, since time.Time) (*Refere
 	if err != nil {
 		return nil, err
 	}
-	health, err := s.currentHealth(ctx, cites)
+	recs, err := s.store.ListCitationHealth(ctx)
 	if err != nil {
 		return nil, err
+	}
+	health := CurrentHealth(cites, recs)
+	lastErrors := make(map[string]string)
+	for _, h := range recs {
+		if h.LastError != "" {
+			lastErrors[h.CitationID] = h.LastError
+		}
 	}
 	req, err := s.store.ReferenceCheckRequest(ctx)
 	if err != nil {
@@ -100,7 +107,7 @@ func (s *Service) ReferenceHealth(ctx context.Context, since time.Time) (*Refere
 			continue
 		}
 		h := health[c.ID]
-		it := ReferenceHealthItem{Citation: c, Health: h}
+		it := ReferenceHealthItem{Citation: c, Health: h, LastError: lastErrors[c.ID]}
 		if h != nil {
 			it.Changed = !since.IsZero() && !h.ChangedAt.Before(since)
 			if h.CheckedAt.After(rep.LastCheckedAt) {
