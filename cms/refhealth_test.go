@@ -291,3 +291,38 @@ func TestReferenceCheckCost(t *testing.T) {
 		t.Errorf("the cycle took %s of simulated time, want %s (one request a second)", elapsed, want)
 	}
 }
+
+// TestReferenceCheckOneInstance: two instances on one database never
+// check at once: while one runs a cycle, the other's is refused, so the
+// per-host rate holds across instances.
+func TestReferenceCheckOneInstance(t *testing.T) {
+	t.Parallel()
+	net := cmstest.NewRefNet(t)
+	inCycle, release := make(chan struct{}), make(chan struct{})
+	var once bool
+	// An hour between requests, slept in no time: the first wait comes
+	// with the cycle's second request, whatever the machine's speed.
+	eng := net.Engine(time.Hour)
+	eng.Sleep = func(ctx context.Context, d time.Duration) error {
+		if !once {
+			once = true
+			close(inCycle)
+			<-release
+		}
+		return nil
+	}
+	a := cmstest.MustService(t, func(c *cms.ServiceConfig) { c.ReferenceChecks.Engine = eng })
+	b := cmstest.MustServiceOn(t, a.DB, net.Configure(time.Millisecond))
+	mustCitation(t, a.Svc, "a2015", cmstest.RefWorkDOI, "")
+	mustCitation(t, a.Svc, "b2015", cmstest.RefWorkDOI+"b", "")
+	done := make(chan error, 1)
+	go func() { _, err := a.Svc.CheckReferences(t.Context()); done <- err }()
+	<-inCycle
+	if run, err := b.Svc.CheckReferences(t.Context()); !cms.IsKind(err, cms.KindConflict) || run.Checked != 0 {
+		t.Errorf("the second instance during the first's cycle: %+v, %v; want a Conflict, nothing checked", run, err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
