@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -25,6 +26,13 @@ type child struct {
 // dir and env, and waits until it listens.
 func startChild(t *testing.T, dir string, env map[string]string) *child {
 	t.Helper()
+	return startChildLog(t, dir, env, os.Stderr)
+}
+
+// startChildLog is startChild with the child's log (its stderr) written
+// to log.
+func startChildLog(t *testing.T, dir string, env map[string]string, log io.Writer) *child {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0")
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "LULLABY_") {
@@ -39,7 +47,7 @@ func startChild(t *testing.T, dir string, env map[string]string) *child {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +71,15 @@ func startChild(t *testing.T, dir string, env map[string]string) *child {
 }
 
 // kill ends the child with SIGKILL, as a crash would, and waits for it.
-func (c *child) kill() {
+func (c *child) kill() { c.signal(syscall.SIGKILL) }
+
+// stop ends the child with SIGTERM, as an orchestrator does, and waits
+// until it has shut down (flushing its counts).
+func (c *child) stop() { c.signal(syscall.SIGTERM) }
+
+func (c *child) signal(sig syscall.Signal) {
 	if c.cmd.ProcessState == nil {
-		_ = c.cmd.Process.Signal(syscall.SIGKILL)
+		_ = c.cmd.Process.Signal(sig)
 		_ = c.cmd.Wait()
 	}
 }
