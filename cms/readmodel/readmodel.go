@@ -18,6 +18,7 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -146,7 +147,16 @@ const smallReload = 16
 
 // Reload builds a new snapshot from the database and swaps it in. On error
 // the current snapshot stays.
-func (rm *ReadModel) Reload(ctx context.Context) error {
+func (rm *ReadModel) Reload(ctx context.Context) error { return rm.reload(ctx, false) }
+
+// recheckEvery is how often Run reads the content even though the content
+// version did not move: a process killed between a save and the version
+// bump after it leaves a change that no version announces.
+func recheckEvery(interval time.Duration) time.Duration { return max(10*time.Second, 60*interval) }
+
+// reload is Reload; with onlyChanged, a load that finds everything as the
+// current snapshot has it swaps nothing in.
+func (rm *ReadModel) reload(ctx context.Context, onlyChanged bool) error {
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
 	// Read the version first: a write that lands during the reload bumps
@@ -218,6 +228,19 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if onlyChanged && rm.loaded.Load() && version == rm.cur.Load().Version() {
+		changed := rm.changedLocked(len(need) > 0 || len(next) != len(rm.posts), cats, st, cites, lists, quizzes, keys, reviewers)
+		if changed == "" {
+			rm.markSynced(start)
+			return nil
+		}
+		// A write landing during this load changes content before its
+		// bump; only a version that still has not moved is news.
+		if now, err := rm.store.ContentVersion(ctx); err == nil && now == version {
+			rm.log.Info("content changed without a new content version (a writer stopped between a save and its bump?): reloading",
+				"version", version, "changed", changed)
+		}
+	}
 	in := snapshotInput{version: version, posts: postList(next), cats: cats, settings: st,
 		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes, keys: keys, reviewers: reviewers}
 	if err := rm.swapLocked(in); err != nil {
@@ -229,6 +252,27 @@ func (rm *ReadModel) Reload(ctx context.Context) error {
 	rm.loaded.Store(true)
 	rm.markSynced(start)
 	return nil
+}
+
+// changedLocked names what of a load differs from what the current
+// snapshot was built from ("" for nothing). Call with rm.mu held.
+func (rm *ReadModel) changedLocked(posts bool, cats []*cms.Category, st *cms.Settings, cites []*cms.Citation,
+	lists []*cms.List, quizzes []*cms.Quiz, keys []*cms.ContentKey, reviewers []*cms.Reviewer) string {
+	var out []string
+	for _, c := range []struct {
+		name string
+		diff bool
+	}{
+		{"posts", posts}, {"categories", !reflect.DeepEqual(cats, rm.cats)}, {"settings", !reflect.DeepEqual(st, rm.settings)},
+		{"citations", !reflect.DeepEqual(cites, rm.citations)}, {"lists", !reflect.DeepEqual(lists, rm.lv.lists)},
+		{"quizzes", !reflect.DeepEqual(quizzes, rm.quizzes)}, {"content keys", !reflect.DeepEqual(keys, rm.keys)},
+		{"reviewers", !reflect.DeepEqual(reviewers, rm.reviewers)},
+	} {
+		if c.diff {
+			out = append(out, c.name)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // ApplyPost brings one saved post into the read model without reading the
@@ -388,19 +432,29 @@ func (rm *ReadModel) fillBodies(ctx context.Context, posts []*cms.Post) error {
 }
 
 // Run polls the content version every interval and reloads when it moved,
-// until ctx ends. While the database is unreachable the last snapshot keeps
-// being served; the outage and the recovery are logged once each.
+// until ctx ends; every recheckEvery it also reads the content, and
+// reloads if it changed though the version did not. While the database is
+// unreachable the last snapshot keeps being served; the outage and the
+// recovery are logged once each.
 func (rm *ReadModel) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	down := false
+	lastCheck := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		err := rm.sync(ctx, interval)
+		var err error
+		if time.Since(lastCheck) >= recheckEvery(interval) {
+			if err = rm.recheck(ctx, interval); err == nil {
+				lastCheck = time.Now()
+			}
+		} else {
+			err = rm.sync(ctx, interval)
+		}
 		rm.RefreshListWindows()
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -413,6 +467,18 @@ func (rm *ReadModel) Run(ctx context.Context, interval time.Duration) {
 			rm.log.Info("database reachable again", "version", rm.Snapshot().Version())
 		}
 	}
+}
+
+// recheck loads the content and swaps in a new snapshot if anything
+// changed.
+func (rm *ReadModel) recheck(ctx context.Context, interval time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, max(30*time.Second, interval))
+	defer cancel()
+	err := rm.reload(ctx, true)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
 }
 
 func (rm *ReadModel) sync(ctx context.Context, interval time.Duration) error {
