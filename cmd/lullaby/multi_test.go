@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"slices"
@@ -68,7 +69,7 @@ func startCluster(t *testing.T, n int, extra map[string]string) *cluster {
 	}
 	c := &cluster{t: t, pg: pg, db: db, env: env}
 	for range n {
-		c.start()
+		c.start(nil)
 	}
 	admin := c.nodes[0].base + "/admin/api/v1"
 	MustCall(t, 201, "POST", admin+"/setup", "", map[string]string{"email": clusterOwner, "name": "Sam Owner", "password": clusterPassword}, nil)
@@ -76,12 +77,14 @@ func startCluster(t *testing.T, n int, extra map[string]string) *cluster {
 	return c
 }
 
-// start starts one more instance; it also replaces a stopped one (start
-// returns its index).
-func (c *cluster) start() int {
+// start starts one more instance, with extra added to the cluster's
+// settings, and returns its index.
+func (c *cluster) start(extra map[string]string) int {
 	c.t.Helper()
+	env := maps.Clone(c.env)
+	maps.Copy(env, extra)
 	nd := &node{log: &cmstest.SyncBuffer{}}
-	nd.child = startChildLog(c.t, c.t.TempDir(), c.env, nd.log)
+	nd.child = startChildLog(c.t, c.t.TempDir(), env, nd.log)
 	c.nodes = append(c.nodes, nd)
 	c.t.Cleanup(func() {
 		if c.t.Failed() {
