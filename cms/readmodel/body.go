@@ -40,12 +40,25 @@ type Body struct {
 	gz, br         []byte
 }
 
-// NewBody wraps b, computing its ETag.
+// NewBody wraps b, computing its ETag. A body is kept for as long as its
+// snapshot (often longer), so b is copied when the buffer it was built in
+// has room to spare: a bytes.Buffer doubles as it grows, and bodies kept
+// with that slack cost up to twice their size.
 func NewBody(b []byte) *Body {
+	b = exact(b)
 	sum := sha256.Sum256(b)
 	tag := hex.EncodeToString(sum[:16])
 	etag := `"` + tag + `"`
 	return &Body{JSON: b, ETag: etag, etag: []byte(etag), gzETag: []byte(`"` + tag + `-gz"`), brETag: []byte(`"` + tag + `-br"`)}
+}
+
+// exact returns b, or a copy of it without spare capacity when that
+// capacity is more than an eighth of its length.
+func exact(b []byte) []byte {
+	if cap(b)-len(b) > len(b)/8 {
+		return bytes.Clone(b)
+	}
+	return b
 }
 
 // ETagBytes returns the ETag as bytes; they must not be modified.
@@ -84,7 +97,7 @@ func (b *Body) encoded(once *sync.Once, dst *[]byte, pool *sync.Pool) []byte {
 		_, _ = w.Write(b.JSON)
 		_ = w.Close()
 		pool.Put(w)
-		*dst = buf.Bytes()
+		*dst = exact(buf.Bytes())
 	})
 	return *dst
 }

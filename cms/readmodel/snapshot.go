@@ -529,7 +529,7 @@ func marshal(v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return exact(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
 }
 
 // warm makes the compressed encodings of the bodies new in s, so that no
