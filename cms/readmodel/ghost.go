@@ -132,7 +132,8 @@ func (env *entryEnv) ghostPost(p *cms.Post) *ghostPost {
 	v[gfTitle] = jsonString(p.Title)
 	v[gfSlug] = jsonString(p.Slug)
 	v[gfHTML] = jsonString(full.HTML)
-	v[gfPlaintext] = jsonString(htmlText(full.HTML))
+	// gfPlaintext is made when asked for (ghostPlaintext): it is rarely
+	// asked for, and kept it would be one more copy of every post's text.
 	v[gfCommentID] = v[gfID]
 	v[gfVisibility] = jsonString("public")
 	v[gfCreatedAt] = jsonTime(p.CreatedAt)

@@ -459,6 +459,16 @@ func writeGhostPagination(b *bytes.Buffer, q ghostQuery, total int) {
 }
 
 // writePost writes the post of e with the fields sel selects.
+// ghostPlaintext is the "plaintext" format of a post from its "html"
+// field (a JSON string).
+func ghostPlaintext(html []byte) []byte {
+	var s string
+	if err := json.Unmarshal(html, &s); err != nil {
+		return []byte(`""`)
+	}
+	return jsonString(htmlText(s))
+}
+
 func (g *ghostIndex) writePost(b *bytes.Buffer, e *postEntry, sel fieldMask) {
 	gp := e.ghostPost()
 	b.WriteByte('{')
@@ -496,6 +506,8 @@ func (g *ghostIndex) writePost(b *bytes.Buffer, e *postEntry, sel fieldMask) {
 			b.WriteByte(']')
 		case gfPrimaryAuthor:
 			b.Write(g.author)
+		case gfPlaintext:
+			b.Write(ghostPlaintext(gp.vals[gfHTML]))
 		default:
 			b.Write(gp.vals[i])
 		}
