@@ -275,6 +275,17 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	go func() { defer wg.Done(); s.svc.RunWebhooks(loops, s.webhookRelay()) }()
 	wg.Add(1)
 	go func() { defer wg.Done(); s.svc.RunReferenceChecks(loops) }()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		// The compressed bodies and the search index are made after the
+		// start, leaving garbage several times the content's size.
+		select {
+		case <-s.rm.Settled():
+			debug.FreeOSMemory()
+		case <-loops.Done():
+		}
+	}()
 	if s.backups != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); s.backups.Run(loops) }()

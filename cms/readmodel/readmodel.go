@@ -52,6 +52,9 @@ type ReadModel struct {
 	quizzes   []*cms.Quiz          // as last loaded
 	keys      []*cms.ContentKey    // as last loaded
 	reviewers []*cms.Reviewer      // as last loaded
+
+	swapped bool          // a snapshot has been swapped in (under mu)
+	settled chan struct{} // closed by the first swap's background work; see Settled
 }
 
 // NewReadModel returns a read model over store holding an empty snapshot;
@@ -60,7 +63,7 @@ func NewReadModel(store cms.Store, logger *slog.Logger) *ReadModel {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	rm := &ReadModel{store: store, log: logger, posts: map[string]*cms.Post{}}
+	rm := &ReadModel{store: store, log: logger, posts: map[string]*cms.Post{}, settled: make(chan struct{})}
 	empty, _ := buildSnapshot(snapshotInput{settings: ptr(cms.DefaultSettings())}, nil)
 	rm.cur.Store(empty)
 	return rm
@@ -354,12 +357,27 @@ func (rm *ReadModel) swapLocked(in snapshotInput) error {
 	if err != nil {
 		return err
 	}
-	rm.indexSearch(snap, in.posts, in.cats, in.citations)
+	indexed := rm.indexSearch(snap, in.posts, in.cats, in.citations)
 	rm.cur.Store(snap)
 	rm.built.Store(time.Now().UnixNano())
-	go snap.warm()
+	first := !rm.swapped
+	rm.swapped = true
+	go func() {
+		snap.warm()
+		if first {
+			<-indexed
+			close(rm.settled)
+		}
+	}()
 	return nil
 }
+
+// Settled is closed once the work that follows the first load in the
+// background has ended: the compressed encodings of its bodies and the
+// first build of the search index. A server that starts reads every
+// published body once and leaves much garbage; this is when to hand it
+// back to the operating system.
+func (rm *ReadModel) Settled() <-chan struct{} { return rm.settled }
 
 // bylineFallback returns st with the author's name set to the name of the
 // first owner (the oldest) while the settings name no author, so that

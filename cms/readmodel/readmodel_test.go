@@ -221,3 +221,32 @@ func TestReadModelPublicURL(t *testing.T) {
 		t.Errorf("url after a settings change = %q, want https://sleep.example/naps", got.Data.URL)
 	}
 }
+
+// TestSettledAfterFirstLoad checks that Settled is closed by the work
+// that follows the first load, not before the load.
+func TestSettledAfterFirstLoad(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _, svc := mustReadModelService(t)
+	title, body, status := "Settled post", "Sleep comes in cycles.", cms.StatusPublished
+	if _, err := svc.CreatePost(ctx, cmstest.Owner(), cms.PostInput{Title: &title, Body: &body, Status: &status}); err != nil {
+		t.Fatal(err)
+	}
+	rm := readmodel.NewReadModel(db, cmstest.Logger())
+	select {
+	case <-rm.Settled():
+		t.Fatal("Settled is closed before any load")
+	case <-time.After(100 * time.Millisecond):
+	}
+	if err := rm.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-rm.Settled():
+	case <-time.After(20 * time.Second):
+		t.Fatal("Settled is not closed 20 s after the first load")
+	}
+	if rm.Snapshot().PostCount() != 1 {
+		t.Fatalf("%d posts loaded, want 1", rm.Snapshot().PostCount())
+	}
+}

@@ -78,8 +78,10 @@ func (rm *ReadModel) Search(q SearchQuery) (SearchResult, error) {
 // retries what changed. The first build of a large index (about 1 s per
 // 1,000 posts) runs in the background so that it does not hold up the
 // start: until it ends, searches answer from what is indexed so far and
-// their bodies are not cached.
-func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*cms.Post, cats []*cms.Category, cites []*cms.Citation) {
+// their bodies are not cached. The channel returned is closed when the
+// index is up to the posts of snap (or failed).
+func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*cms.Post, cats []*cms.Category, cites []*cms.Citation) <-chan struct{} {
+	done := make(chan struct{})
 	byID := make(map[string]*cms.Citation, len(cites))
 	for _, c := range cites {
 		byID[c.ID] = c
@@ -88,12 +90,14 @@ func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*cms.Post, cats []*cms.
 		si, err := newSearchIndex()
 		if err != nil {
 			rm.log.Error("creating the search index", "err", err)
-			return
+			close(done)
+			return done
 		}
 		rm.search = si
 		if len(posts) > backgroundIndexPosts {
 			snap.ext.search = si
 			go func() {
+				defer close(done)
 				t0 := time.Now()
 				if err := si.sync(posts, cats, byID); err != nil {
 					rm.log.Error("building the search index", "err", err)
@@ -101,13 +105,15 @@ func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*cms.Post, cats []*cms.
 				}
 				rm.log.Info("search index built", "posts", len(posts), "took", time.Since(t0).Round(time.Millisecond))
 			}()
-			return
+			return done
 		}
 	}
 	if err := rm.search.sync(posts, cats, byID); err != nil {
 		rm.log.Error("updating the search index", "err", err)
 	}
 	snap.ext.search = rm.search
+	close(done)
+	return done
 }
 
 // backgroundIndexPosts is the number of posts past which the first build
