@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"path/filepath"
@@ -92,6 +93,12 @@ type config struct {
 	// The reference checker (config_refcheck.go).
 	RefCheck refCheckConfig
 
+	// MemoryLimit is the soft limit of the Go runtime's memory in bytes
+	// (runtime/debug.SetMemoryLimit); 0 leaves the runtime's own (none, or
+	// GOMEMLIMIT's).
+	MemoryLimit    int64
+	memoryLimitStr string
+
 	// The settings as read, before parse.
 	syncStr, schedStr, corsStr, proxiesStr, reqTimeoutStr, shutdownStr, bodyStr, uploadStr, importStr string
 }
@@ -127,6 +134,7 @@ func (c *config) settings() []setting {
 		{"LULLABY_NCBI_API_KEY", "", "", "NCBI API key (optional): 10 PubMed requests a second instead of 3; never logged", &c.NCBIAPIKey},
 		{"LULLABY_NCBI_EMAIL", "ncbi-email", "", "contact address sent to NCBI with each request, as NCBI asks (optional)", &c.NCBIEmail},
 		{"LULLABY_OPENLIBRARY_URL", "openlibrary-url", "", "Open Library for looking ISBNs up when importing references, e.g. " + cms.DefaultOpenLibraryURL + " (empty: off)", &c.OpenLibraryURL},
+		{"LULLABY_MEMORY_LIMIT", "memory-limit", "", "soft limit of the server's memory, e.g. 200MiB or 1GiB (at least 32MiB): the garbage collector works harder near it and hands memory back to the system sooner; set it well above what the content needs, or it costs speed (see README, Performance); empty: none (or GOMEMLIMIT's)", &c.memoryLimitStr},
 		{"LULLABY_BACKUP_DIR", "backup-dir", "", "folder for scheduled backups (empty: off); each is an export with users' password hashes, mode 0600", &c.BackupDir},
 		{"LULLABY_BACKUP_AT", "backup-at", "03:00", "time of day of the daily backup: HH:MM in UTC, or HH:MM and a time zone, e.g. 03:00 Europe/Berlin", &c.backupAtStr},
 		{"LULLABY_BACKUP_KEEP", "backup-keep", "14", "how many backups to keep; older ones (only files named lullaby-backup-<time>.tar.gz) are deleted", &c.backupKeepStr},
@@ -176,6 +184,7 @@ func (c *config) parse() error {
 	} else {
 		v.fail("LULLABY_POPULAR_WINDOW: %q is not <n>d (1 to 3660 days, e.g. 30d) or all", c.popularWindowStr)
 	}
+	c.MemoryLimit = v.size("LULLABY_MEMORY_LIMIT", c.memoryLimitStr, minMemoryLimit)
 	c.BodyLimitMB = v.count("LULLABY_BODY_LIMIT_MB", c.bodyStr, 1, 1024)
 	c.MaxUploadMB = v.count("LULLABY_MAX_UPLOAD_MB", c.uploadStr, 1, 1024)
 	c.MaxImportMB = v.count("LULLABY_MAX_IMPORT_MB", c.importStr, 1, 1024)
@@ -272,6 +281,38 @@ func (v *values) count(env, s string, lo, hi int) int {
 		v.fail("%s: %q is not a whole number from %d to %d", env, s, lo, hi)
 	}
 	return n
+}
+
+// minMemoryLimit is the lowest LULLABY_MEMORY_LIMIT: below it the server
+// would spend its time collecting garbage.
+const minMemoryLimit = 32 << 20
+
+// sizeUnits are the units of a size setting, as GOMEMLIMIT spells them.
+var sizeUnits = []struct {
+	suffix string
+	shift  uint
+}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}, {"B", 0}}
+
+// size is s, the value of env, as a number of bytes of at least min given
+// with a unit (e.g. 200MiB); "" is 0 (none).
+func (v *values) size(env, s string, min int64) int64 {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return 0
+	}
+	for _, u := range sizeUnits {
+		num, ok := strings.CutSuffix(t, u.suffix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+		if err == nil && n > 0 && n <= math.MaxInt64>>u.shift && n<<u.shift >= min {
+			return n << u.shift
+		}
+		break
+	}
+	v.fail("%s: %q is not a size of at least %dMiB with its unit, e.g. 200MiB or 1GiB", env, s, min>>20)
+	return 0
 }
 
 // parseBackup checks the backup settings.

@@ -50,6 +50,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	if cfg.MemoryLimit > 0 {
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
 	s, err := newServer(ctx, cfg, stderr)
 	if err != nil {
 		return err
