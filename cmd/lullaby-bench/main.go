@@ -23,6 +23,10 @@
 //
 //	go run ./cmd/lullaby-bench -scale 2000 [-samples 10]
 //
+// With -coldstart 1000,10000,50000 it instead times the server's start
+// and measures its resident memory at each count of published posts, and
+// the memory per post (coldstart.go).
+//
 // With -media it instead uploads one generated 2000x3000 photo and compares
 // GET /media/{id}/pin (a hot image, served from the in-memory cache)
 // against a plain Fiber handler sending the same pin bytes from memory.
@@ -114,12 +118,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	quiz := fs.Bool("quiz", false, "benchmark POST /api/v1/quizzes/nap-quiz/answers (the Nap Quiz's evaluation; see quiz.go) instead of the posts API")
 	scale := fs.Int("scale", 0, "instead, measure import, export, restore and admin API writes with this many posts (see scale.go)")
 	samples := fs.Int("samples", 10, "with -scale: writes timed on the empty and on the full site")
+	coldstart := fs.String("coldstart", "", "instead, time cold starts and measure resident memory at these counts of published posts, e.g. 1000,10000,50000 (see coldstart.go; -data: a folder of one database per count)")
 	matched := fs.Bool("matched", true, "also run each endpoint's own bytes from a constant handler, to separate the handler's cost from the body's (matched.go)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *scale > 0 {
 		return runScale(ctx, *scale, *samples, *keep, out)
+	}
+	if *coldstart != "" {
+		counts, err := parseCounts(*coldstart)
+		if err != nil {
+			return err
+		}
+		return runColdStart(ctx, counts, *dataDir, *keep, out)
 	}
 	wrk, err := exec.LookPath("wrk")
 	if err != nil {
@@ -554,7 +566,11 @@ func parseWrk(s string) (wrkResult, error) {
 }
 
 // rss returns a process's resident memory in MB, from /proc.
-func rss(pid int) float64 {
+func rss(pid int) float64 { return procMB(pid, "VmRSS:") }
+
+// procMB returns a size in MB from /proc/<pid>/status, e.g. "VmHWM:" (the
+// peak resident memory).
+func procMB(pid int, field string) float64 {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
@@ -562,7 +578,7 @@ func rss(pid int) float64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
 			return kb / 1024
 		}
@@ -582,16 +598,22 @@ func freeAddr() string {
 func waitUp(url string, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
-		res, err := http.Get(url)
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
+		if up(url) {
+			return nil
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("%s not up after %s", url, limit)
+}
+
+// up reports whether a GET of url answers 200.
+func up(url string) bool {
+	res, err := http.Get(url)
+	if err != nil {
+		return false
+	}
+	res.Body.Close()
+	return res.StatusCode == http.StatusOK
 }
 
 func stop(cmd *exec.Cmd) {

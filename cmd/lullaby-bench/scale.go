@@ -213,20 +213,7 @@ func measureWrites(ctx context.Context, bin, data string, samples, first int) (w
 // settle waits until process pid uses under a tenth of a core for a
 // second, or limit has passed.
 func settle(pid int, limit time.Duration) {
-	ticks := func() int64 {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			return -1
-		}
-		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-		if len(f) < 13 {
-			return -1
-		}
-		var u, s int64
-		fmt.Sscan(f[11], &u) // utime and stime, fields 14 and 15 of stat
-		fmt.Sscan(f[12], &s)
-		return u + s
-	}
+	ticks := func() int64 { return cpuTicks(pid) }
 	deadline := time.Now().Add(limit)
 	prev := ticks()
 	for time.Now().Before(deadline) && prev >= 0 {
@@ -237,6 +224,23 @@ func settle(pid int, limit time.Duration) {
 		}
 		prev = now
 	}
+}
+
+// cpuTicks is the processor time process pid has used, user and system,
+// in clock ticks of 10 ms; -1 when it cannot be read.
+func cpuTicks(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	var u, s int64
+	fmt.Sscan(f[11], &u) // utime and stime, fields 14 and 15 of stat
+	fmt.Sscan(f[12], &s)
+	return u + s
 }
 
 // call sends a JSON request (no body when in is nil) with the bearer
