@@ -57,12 +57,22 @@ func (b citationBody) citation() cms.Citation {
 }
 
 // citationView is a reference as the admin API shows it: the record, its
-// APA and AMA forms, and (single GET) the posts citing it.
+// APA and AMA forms, what the reference checker last found of it (lists
+// and single GET; left out when it was never checked) and (single GET)
+// the posts citing it.
 type citationView struct {
 	*cms.Citation
 	APA     cms.Formatted `json:"apa"`
 	AMA     cms.Formatted `json:"ama"`
+	Health  *healthView   `json:"health,omitempty"`
 	CitedBy *[]citingPost `json:"citedBy,omitempty"`
+}
+
+// withHealth sets v's health from health (healthByID), if checked.
+func (v *citationView) withHealth(health map[string]healthView) {
+	if h, ok := health[v.ID]; ok {
+		v.Health = &h
+	}
 }
 
 // citingPost is a post that cites a reference.
@@ -92,9 +102,14 @@ func (a *Admin) handleCitationList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	health, err := a.healthByID(c.UserContext())
+	if err != nil {
+		return err
+	}
 	out := make([]citationView, len(all))
 	for i, ct := range all {
 		out[i] = newCitationView(ct)
+		out[i].withHealth(health)
 	}
 	return ok(c, out)
 }
@@ -129,8 +144,13 @@ func (a *Admin) handleCitationGet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	health, err := a.healthByID(ctx)
+	if err != nil {
+		return err
+	}
 	v := newCitationView(ct)
 	v.CitedBy = &citing
+	v.withHealth(health)
 	return ok(c, v)
 }
 

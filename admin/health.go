@@ -32,16 +32,20 @@ var healthLabels = map[cms.HealthStatus]string{
 const healthUnchecked = "unchecked"
 
 // healthView is what the panel shows of one reference's health.
+// The admin API gives it as a citation's "health" (the editor's script
+// shows the badge of a reference added from the library).
 type healthView struct {
-	Status string // a cms.HealthStatus, or healthUnchecked
-	Label  string // healthLabels, "Not checked yet"
+	Status string `json:"status"` // a cms.HealthStatus, or healthUnchecked
+	Label  string `json:"label"`  // healthLabels, "Not checked yet"
 	// Notice says what happened, for people: Crossref's notice
 	// ("Retracted on 2025-03-02, see doi:…") or the link's problem.
-	Notice    string
-	NoticeURL string // the retraction, correction … notice
+	Notice    string `json:"notice"`
+	NoticeURL string `json:"noticeUrl,omitempty"` // the retraction, correction … notice
 	// ArchiveURL is the archived copy readers are sent to, of ArchiveDate.
-	ArchiveURL, ArchiveDate string
-	CheckedAt, ChangedAt    time.Time
+	ArchiveURL  string    `json:"archiveUrl,omitempty"`
+	ArchiveDate string    `json:"archiveDate,omitempty"`
+	CheckedAt   time.Time `json:"checkedAt"`
+	ChangedAt   time.Time `json:"changedAt"`
 }
 
 // newHealthView is the view of h; nil h is a reference not checked yet.

@@ -248,6 +248,26 @@ func TestAPIPublishRetracted(t *testing.T) {
 	}
 	version := func() int { return h.MustGetPost(t, tok, id).Version }
 
+	t.Run("CitationHealth", func(t *testing.T) {
+		// The library as the editor's script reads it carries the badge.
+		var list []struct {
+			Key    string         `json:"key"`
+			Health map[string]any `json:"health"`
+		}
+		h.Do(t, Req{Method: "GET", Path: api + "/citations", Token: tok}).MustStatus(t, 200).Data(t, &list)
+		if len(list) != 1 || list[0].Health["status"] != "retracted" || list[0].Health["label"] != "Retracted" ||
+			list[0].Health["notice"] != retractedNotice+"." || list[0].Health["noticeUrl"] != "https://doi.org/"+cmstest.RefRetractionDOI {
+			t.Errorf("GET /citations = %+v, want lecun2015 with its retraction", list)
+		}
+		var one struct {
+			Health map[string]any `json:"health"`
+		}
+		h.Do(t, Req{Method: "GET", Path: api + "/citations/" + h.ref.ID, Token: tok}).MustStatus(t, 200).Data(t, &one)
+		if one.Health["status"] != "retracted" {
+			t.Errorf("GET /citations/{id} health = %v, want retracted", one.Health)
+		}
+	})
+
 	t.Run("DraftEdit", func(t *testing.T) {
 		h.Do(t, Req{Method: "PATCH", Path: api + "/posts/" + id, Token: tok, Body: map[string]any{"version": version(), "body": "Still [@lecun2015]."}}).MustStatus(t, 200)
 	})

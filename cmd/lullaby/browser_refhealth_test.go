@@ -15,8 +15,9 @@ import (
 // cited study as retracted. She presses "Check now" on the Reference
 // health screen; the server's background checker finds the retraction
 // and the screen shows it with its notice and the post citing it. The
-// editor's reference list carries the badge, and Publish stops to name
-// the retracted study until she presses "Publish anyway".
+// editor's reference list carries the badge (also once the reference is
+// added again from the library), and Publish stops to name the retracted
+// study until she presses "Publish anyway".
 func TestBrowserReferenceHealth(t *testing.T) {
 	t.Parallel()
 	net := cmstest.NewRefNet(t)
@@ -69,6 +70,15 @@ func TestBrowserReferenceHealth(t *testing.T) {
 	b.Do(t, "the editor's reference list carries the badge",
 		navigate(r.base+"/admin/posts/"+post.ID),
 		chromedp.WaitVisible(chromedp.CSS(".CodeMirror")),
+		waitText(`.ref-item[data-key="lecun2015"] .badge-health-retracted`, "Retracted"),
+		waitText(`.ref-item[data-key="lecun2015"] .health-notice`, "Retracted on 2025-03-02"),
+	)
+	b.Do(t, "taken out and added back from the library, it still carries the badge",
+		chromedp.Click(chromedp.CSS(`.ref-item[data-key="lecun2015"] .ref-remove`)),
+		waitJS(`!document.querySelector('.ref-item[data-key="lecun2015"]')`),
+		chromedp.Click(chromedp.ID("refs-add")),
+		chromedp.WaitVisible(chromedp.CSS(`#ref-picker-list .picker-ref[data-key="lecun2015"]`)),
+		chromedp.Click(chromedp.CSS(`#ref-picker-list .picker-ref[data-key="lecun2015"]`)),
 		waitText(`.ref-item[data-key="lecun2015"] .badge-health-retracted`, "Retracted"),
 		waitText(`.ref-item[data-key="lecun2015"] .health-notice`, "Retracted on 2025-03-02"),
 	)

@@ -6,7 +6,9 @@
 // editor.js reads and restores the list through window.lullabyRefs, so
 // autosave, the local copy and the preview carry it like every field.
 // The citation checks' hints beside the list (POST /citations/check) are
-// asked again a moment after the text or the list changes.
+// asked again a moment after the text or the list changes. A reference
+// that needs attention (retracted, a dead link …) carries its health
+// badge, as the server renders it, also once added from the library.
 (function () {
   "use strict";
 
@@ -72,12 +74,56 @@
     if (key) key.textContent = k ? "@" + k.key : "";
     var missing = li.querySelector(".badge-missing");
     if (missing) missing.remove();
+    showHealth(li, k);
     li.querySelectorAll(".visually-hidden").forEach(function (el) { el.textContent = k ? " @" + k.key : ""; });
     var cite = li.querySelector(".ref-cite");
     if (cite) cite.hidden = !k;
     var up = li.querySelector(".ref-up"), down = li.querySelector(".ref-down");
     if (up) up.setAttribute("aria-label", "Move @" + (k ? k.key : "") + " up");
     if (down) down.setAttribute("aria-label", "Move @" + (k ? k.key : "") + " down");
+  }
+
+  // showHealth puts the reference's health badge (status and notice as
+  // text, links to the notice and the archived copy) in li's meta line,
+  // as the server renders it, when the reference needs attention.
+  function showHealth(li, k) {
+    var meta = li.querySelector(".ref-meta");
+    var old = meta && meta.querySelector(".health");
+    if (old) old.remove();
+    if (!meta || !k) return;
+    if (k.healthNode) { // as the server rendered it
+      meta.appendChild(k.healthNode.cloneNode(true));
+      return;
+    }
+    var h = k.health;
+    if (!h || h.status === "ok") return;
+    var wrap = document.createElement("span");
+    wrap.className = "health";
+    wrap.dataset.health = h.status;
+    var badge = document.createElement("span");
+    badge.className = "badge badge-health badge-health-" + h.status;
+    badge.textContent = h.label;
+    wrap.appendChild(badge);
+    if (h.notice) {
+      var notice = document.createElement("span");
+      notice.className = "health-notice";
+      notice.textContent = h.notice;
+      wrap.appendChild(document.createTextNode(" "));
+      wrap.appendChild(notice);
+    }
+    [[h.noticeUrl, "Read the notice"], [h.archiveUrl, "Archived copy"]].forEach(function (l) {
+      if (!l[0] || !/^https?:\/\//.test(l[0])) return;
+      var a = document.createElement("a");
+      a.className = "health-link";
+      a.href = l[0];
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = l[1];
+      wrap.appendChild(document.createTextNode(" "));
+      wrap.appendChild(a);
+    });
+    meta.appendChild(document.createTextNode(" "));
+    meta.appendChild(wrap);
   }
 
   // fetchMissing loads what the list does not know yet (a list restored
@@ -90,7 +136,7 @@
         .then(function (res) { return res.ok ? res.json() : null; })
         .then(function (body) {
           var c = body && body.data;
-          if (c) known[c.id] = { key: c.key, html: formattedHTML(c) };
+          if (c) known[c.id] = { key: c.key, html: formattedHTML(c), health: c.health || null };
           items().forEach(function (el) {
             if (el.dataset.id !== id) return;
             if (c) fillItem(el, id); else el.querySelector(".ref-text").textContent = "(not in the library any more)";
@@ -149,7 +195,7 @@
   }
 
   function add(c) {
-    known[c.id] = { key: c.key, html: formattedHTML(c) };
+    known[c.id] = { key: c.key, html: formattedHTML(c), health: c.health || null };
     if (ids().indexOf(c.id) >= 0) {
       status("@" + c.key + " is already in the list.", "done");
       return false;
@@ -291,7 +337,10 @@
     if (ta) ta.addEventListener("input", scheduleCheck);
     items().forEach(function (li) {
       var text = li.querySelector(".ref-text");
-      if (li.dataset.key && !li.querySelector(".badge-missing")) known[li.dataset.id] = { key: li.dataset.key, html: text.innerHTML };
+      var health = li.querySelector(".ref-meta .health");
+      if (li.dataset.key && !li.querySelector(".badge-missing")) {
+        known[li.dataset.id] = { key: li.dataset.key, html: text.innerHTML, healthNode: health ? health.cloneNode(true) : null };
+      }
     });
     updateEmpty();
     ol.addEventListener("click", function (e) {
