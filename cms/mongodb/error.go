@@ -112,12 +112,13 @@ func storeError(op, coll string, err error) error {
 }
 
 // duplicateKey reports whether err is a unique index violation. MongoDB
-// and FerretDB's inserts say E11000; FerretDB's updates (SQLite handler)
-// fail with an InternalError carrying SQLite's message instead.
+// and FerretDB's inserts say E11000; FerretDB's updates fail with an
+// InternalError carrying the backend's message instead: SQLite's, or
+// PostgreSQL's unique_violation (SQLSTATE 23505).
 func duplicateKey(err error) bool {
 	var se mongo.ServerError
 	return mongo.IsDuplicateKeyError(err) ||
-		errors.As(err, &se) && se.HasErrorMessage("UNIQUE constraint failed")
+		errors.As(err, &se) && (se.HasErrorMessage("UNIQUE constraint failed") || se.HasErrorMessage("SQLSTATE 23505"))
 }
 
 // unreachable reports whether err means the database could not be reached in
