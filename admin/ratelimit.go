@@ -19,11 +19,12 @@ const (
 	maxLimiterKeys = 10_000
 )
 
-// limiter counts attempts per key in fixed windows, in memory. It holds at
-// most maxKeys keys: expired windows are swept when it is full, and if it is
-// still full an arbitrary key is dropped, so memory stays bounded whatever
-// the number of clients. It is per process: with several instances each
-// allows its own quota, which is fine for a brake on guessing.
+// limiter counts attempts per key in fixed windows, in memory: the stand-in
+// for the shared count in the database (cms.Service.CountAttempt) while the
+// database is away. It holds at most maxKeys keys: expired windows are
+// swept when it is full, and if it is still full an arbitrary key is
+// dropped, so memory stays bounded whatever the number of clients. It is
+// per process.
 type limiter struct {
 	limit   int
 	window  time.Duration

@@ -144,9 +144,18 @@ func (a *Admin) sendSession(c *fiber.Ctx, u *cms.User, trustDevice bool) error {
 }
 
 // limitAttempts counts an attempt of action by who (the client's IP, or a
-// user id) and refuses it with 429 and Retry-After past the limit.
+// user id) and refuses it with 429 and Retry-After past the limit. The
+// count is kept in the database, shared by every instance; while the
+// database is away this instance's own count stands in.
 func (a *Admin) limitAttempts(c *fiber.Ctx, action, who string) error {
-	allowed, wait := a.logins.allow(action+" "+strings.Clone(who), a.now())
+	var allowed bool
+	var wait time.Duration
+	n, ends, err := a.svc.CountAttempt(c.UserContext(), action, who, loginWindow)
+	if err == nil {
+		allowed, wait = n <= loginAttempts, time.Until(ends)
+	} else {
+		allowed, wait = a.logins.allow(action+" "+strings.Clone(who), a.now())
+	}
 	if allowed {
 		return nil
 	}

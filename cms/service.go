@@ -26,6 +26,7 @@ type Service struct {
 
 	previewTTL time.Duration // lifetime of preview tokens (preview_token.go)
 	previewKey *previewKey   // their signing key, once read
+	attempts   *attemptKey   // the key hashing who made an attempt, once read (attempts.go)
 
 	// crash, when set (by tests only), is asked at each step of a save
 	// that features a post ("marked", "committed"); true stops the save
@@ -139,7 +140,7 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	}
 	return &Service{store: cfg.Store, content: cfg.Publisher, log: cfg.Logger, now: cfg.Now, images: cfg.Images, maxUpload: cfg.MaxUploadBytes,
 		crossref: cr, pubmed: pm, openLibrary: ol, webhooks: cfg.Webhooks, webhookWake: make(chan struct{}, 1),
-		previewTTL: cfg.PreviewTTL, previewKey: &previewKey{}, refs: newRefChecks(cfg.ReferenceChecks)}, nil
+		previewTTL: cfg.PreviewTTL, previewKey: &previewKey{}, attempts: &attemptKey{}, refs: newRefChecks(cfg.ReferenceChecks)}, nil
 }
 
 // timeNow returns the current time in UTC at millisecond precision, the

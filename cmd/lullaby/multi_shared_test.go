@@ -123,7 +123,8 @@ func TestReaderCountedOnceAcrossInstances(t *testing.T) {
 // TestSessionsAndLockoutAcrossInstances: a session logged out on one
 // instance, and every session revoked on another, is refused by all of
 // them within the sync interval; wrong passwords tried on different
-// instances lock the account on all of them.
+// instances lock the account on all of them; one client address's
+// sign-in attempts are counted across instances.
 func TestSessionsAndLockoutAcrossInstances(t *testing.T) {
 	c := startCluster(t, 3, nil)
 	const me = "/admin/api/v1/me"
@@ -161,6 +162,21 @@ func TestSessionsAndLockoutAcrossInstances(t *testing.T) {
 		status, body := c.do(i, "POST", "/admin/api/v1/session", "", "198.51.100.99", map[string]string{"email": clusterOwner, "password": clusterPassword})
 		if status != 429 || !strings.Contains(string(body), "locked") {
 			t.Errorf("the right password on node %d after five wrong ones elsewhere = %d %s, want 429 locked", i, status, body)
+		}
+	}
+
+	// One client address gets 10 sign-in attempts per 5 minutes in all,
+	// whichever instances they reach.
+	for n := range 10 {
+		if status, body := c.do(n%3, "POST", "/admin/api/v1/session", "", "192.0.2.200",
+			map[string]string{"email": fmt.Sprintf("nobody%d@example.com", n), "password": "not the password"}); status != 401 {
+			t.Fatalf("sign-in attempt %d from one address on node %d = %d %s", n+1, n%3, status, body)
+		}
+	}
+	for i := range c.nodes {
+		status, body := c.do(i, "POST", "/admin/api/v1/session", "", "192.0.2.200", map[string]string{"email": "nobody@example.com", "password": "x"})
+		if status != 429 {
+			t.Errorf("an 11th sign-in attempt from one address, on node %d = %d %s, want 429", i, status, body)
 		}
 	}
 

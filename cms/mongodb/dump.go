@@ -86,7 +86,7 @@ func keep(set string, d bson.D, opts cms.DumpOptions) bool {
 		return true
 	}
 	id, _ := lookup(d, "_id").(string)
-	if strings.HasPrefix(id, leasePrefix) || strings.HasPrefix(id, backupClaimPrefix) || id == backupStatusID {
+	if strings.HasPrefix(id, leasePrefix) || strings.HasPrefix(id, attemptPrefix) || strings.HasPrefix(id, backupClaimPrefix) || id == backupStatusID {
 		return false
 	}
 	return opts.WithUsers || !strings.HasPrefix(id, secretPrefix)

@@ -3,6 +3,7 @@ package mongodb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/lullabycms/lullaby/cms"
@@ -18,6 +19,7 @@ const (
 	leasePrefix      = "lease:"
 	secretPrefix     = "secret:"
 	nextDueID        = "nextDue"
+	attemptPrefix    = "attempts:"
 )
 
 type counterDoc struct {
@@ -244,4 +246,35 @@ func (db *DB) SetNextDue(ctx context.Context, next time.Time, prevVersion int) (
 		return false, storeError(op, collState, err)
 	}
 	return res.MatchedCount == 1, nil
+}
+
+// An attempts document counts the attempts under one key in one fixed
+// window: {_id: "attempts:<window start, Unix seconds, 12 digits>:<key>",
+// n}. The start leads the id, so that the windows that are over go by _id
+// range.
+
+// CountAttempt increments the window's count with an upsert, returns it,
+// and deletes the windows that started earlier. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) CountAttempt(ctx context.Context, key string, window time.Time) (int64, error) {
+	const op = "mongodb.CountAttempt"
+	start := fmt.Sprintf("%s%012d:", attemptPrefix, window.Unix())
+	filter := bson.D{{Key: "_id", Value: start + key}}
+	inc := bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}
+	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
+	var d counterDoc
+	var err error
+	for range 2 { // two first attempts racing: one upsert loses with a duplicate key
+		if err = db.findOneAndUpdate(ctx, db.state, filter, inc, &d, opts); err == nil || !duplicateKey(err) {
+			break
+		}
+	}
+	if err != nil {
+		return 0, storeError(op, collState, err)
+	}
+	old := bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: attemptPrefix}, {Key: "$lt", Value: start}}}}
+	if _, err := db.deleteMany(ctx, db.state, old); err != nil {
+		db.log.Warn("cannot delete the attempt counts of past windows", "err", storeError(op, collState, err))
+	}
+	return d.N, nil
 }

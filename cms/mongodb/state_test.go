@@ -12,6 +12,7 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
 	"github.com/lullabycms/lullaby/cms/mongodb"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func TestContentVersion(t *testing.T) {
@@ -139,4 +140,27 @@ func TestSecret(t *testing.T) {
 		_, err := db.Secret(ctx, "broken", func() ([]byte, error) { return nil, errors.New("no entropy") })
 		MustKind(t, err, cms.KindInternal, "")
 	})
+}
+
+func TestState_CountAttempt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	w1 := time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC)
+	w2 := w1.Add(5 * time.Minute)
+	count := func(key string, w time.Time, want int64) {
+		t.Helper()
+		if n, err := db.CountAttempt(ctx, key, w); err != nil || n != want {
+			t.Fatalf("CountAttempt(%s, %s) = %d, %v; want %d", key, w.Format(time.TimeOnly), n, err, want)
+		}
+	}
+	count("login:a", w1, 1)
+	count("login:a", w1, 2)
+	count("login:b", w1, 1)
+	count("login:a", w2, 1) // a new window starts over, and the old ones go
+	count("login:a", w1, 1)
+	n, err := MustRawDB(t, db).Collection("state").CountDocuments(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: "^attempts:"}}}})
+	if err != nil || n != 2 {
+		t.Fatalf("%d attempt documents (%v), want 2 (the window counted last and the one after it)", n, err)
+	}
 }

@@ -1,0 +1,49 @@
+package cms
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync/atomic"
+	"time"
+)
+
+// Attempts at signing in, setting up, entering a code or changing a
+// password are counted per client address (or per user) in the database,
+// so that every instance of a site brakes the same client: counted in
+// memory, N instances would allow N times the limit.
+
+// attemptKeyName names the key that hashes who made an attempt (the state
+// collection's secrets); the address itself is never stored.
+const attemptKeyName = "attempts"
+
+type attemptKey struct{ key atomic.Pointer[[]byte] }
+
+// CountAttempt counts one attempt of action ("login", "setup", "2fa",
+// "password") by who (a client address or a user id) in the current fixed
+// window of the given length, shared by every instance, and returns the
+// attempts counted in that window so far, this one included, and when the
+// window ends. who is kept only as a keyed hash. Errors: KindUnavailable,
+// KindInternal.
+func (s *Service) CountAttempt(ctx context.Context, action, who string, window time.Duration) (int64, time.Time, error) {
+	key := s.attempts.key.Load()
+	if key == nil {
+		k, err := s.store.Secret(ctx, attemptKeyName, func() ([]byte, error) {
+			b := make([]byte, 32)
+			_, err := rand.Read(b)
+			return b, err
+		})
+		if err != nil {
+			return 0, time.Time{}, err
+		}
+		s.attempts.key.Store(&k)
+		key = &k
+	}
+	mac := hmac.New(sha256.New, *key)
+	mac.Write([]byte(who))
+	start := s.timeNow().Truncate(window)
+	n, err := s.store.CountAttempt(ctx, action+":"+hex.EncodeToString(mac.Sum(nil)[:16]), start)
+	return n, start.Add(window), err
+}
