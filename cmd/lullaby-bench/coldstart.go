@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,9 +23,9 @@ import (
 //   - ready: from exec to the first 200 from /readyz (content loaded),
 //     and the processor time the server used by then (on a busy machine
 //     the wall time says more about the machine);
-//   - settled: until the server has finished what it does in the
-//     background after that (search index, compressed bodies), that is
-//     uses under a tenth of a core for a second;
+//   - settled: until the server logs that what it does in the background
+//     after that (search index, compressed bodies) has ended and it has
+//     handed the garbage back to the system;
 //   - the resident memory at ready, once settled, and at its peak;
 //   - the memory per published post: the settled resident memory less an
 //     empty site's, divided by the count.
@@ -102,22 +104,44 @@ func runColdStart(ctx context.Context, counts []int, dataRoot string, keep bool,
 func coldStart(ctx context.Context, bin, data string) (coldRun, error) {
 	var r coldRun
 	addr := freeAddr()
-	srv := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data-dir", data, "--log-level", "warn")
-	srv.Stdout, srv.Stderr = io.Discard, os.Stderr
+	srv := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data-dir", data, "--log-level", "info")
+	srv.Stdout = io.Discard
+	logs, err := srv.StderrPipe()
+	if err != nil {
+		return r, err
+	}
 	start := time.Now()
 	if err := srv.Start(); err != nil {
 		return r, err
 	}
 	defer stop(srv)
+	settled := make(chan struct{})
+	go func() {
+		// The server logs when its start's background work has ended; on
+		// a busy machine a quiet processor says less (a starved process
+		// is quiet too).
+		sc := bufio.NewScanner(logs)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), `msg="settled:`) {
+				close(settled)
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, logs)
+	}()
 	if err := waitReady("http://"+addr+"/readyz", 10*time.Minute); err != nil {
 		return r, err
 	}
 	r.ready = time.Since(start)
 	r.cpuReady = time.Duration(cpuTicks(srv.Process.Pid)) * 10 * time.Millisecond
 	r.rssReady = rss(srv.Process.Pid)
-	settle(srv.Process.Pid, 10*time.Minute)
-	// settle returns after a quiet second: the work ended about then.
-	r.settled = time.Since(start) - time.Second
+	select {
+	case <-settled:
+	case <-time.After(20 * time.Minute):
+		return r, errors.New("the server did not log that it settled within 20 minutes")
+	}
+	r.settled = time.Since(start)
 	r.cpuSettled = time.Duration(cpuTicks(srv.Process.Pid)) * 10 * time.Millisecond
 	r.rssIdle, r.peak = rss(srv.Process.Pid), procMB(srv.Process.Pid, "VmHWM:")
 	return r, nil

@@ -286,6 +286,7 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 		select {
 		case <-s.rm.Settled():
 			debug.FreeOSMemory()
+			s.log.Info("settled: compressed bodies and search index made, memory handed back", "posts", s.rm.Snapshot().PostCount())
 		case <-loops.Done():
 		}
 	}()
