@@ -8,6 +8,7 @@ import (
 	"maps"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -20,7 +21,9 @@ import (
 // The tests of this file and multi_fault_test.go run three real `lullaby
 // serve` processes on one database of a FerretDB-on-PostgreSQL server,
 // the way a scaled-out site runs on MongoDB. They are skipped, saying so,
-// where PostgreSQL is not installed (LULLABY_E2E=1 makes that a failure).
+// where PostgreSQL is not installed (LULLABY_E2E=1 makes that a failure),
+// and in the suite's run against a given server (LULLABY_TEST_MONGODB_URI),
+// since they start, stop and cut off a server of their own.
 // They do not run in parallel with other tests: they measure how soon a
 // change shows on the other instances.
 
@@ -52,6 +55,9 @@ const (
 // settings), and signs the first owner in.
 func startCluster(t *testing.T, n int, extra map[string]string) *cluster {
 	t.Helper()
+	if os.Getenv(cmstest.EnvURI) != "" {
+		t.Skipf("runs its own FerretDB-on-PostgreSQL server, which it stops and cuts off: the run without %s covers it", cmstest.EnvURI)
+	}
 	pg := cmstest.PGServer(t)
 	db, env := pg.New(t)
 	for k, v := range map[string]string{
