@@ -122,10 +122,14 @@ type spacing struct {
 
 // wait blocks until the caller's turn. A turn further off than ctx allows
 // is KindRateLimited, with the wait as RetryAfter, and gives the turn
-// back.
+// back; a ctx already done is KindUnavailable.
 func (s *spacing) wait(ctx context.Context, op, name string) error {
 	if s == nil || s.every <= 0 {
 		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		// The caller gave up before its turn was asked: no wait to tell.
+		return &Error{Kind: KindUnavailable, Op: op, Message: "The lookup at " + name + " was canceled.", Err: err}
 	}
 	s.mu.Lock()
 	now := time.Now()

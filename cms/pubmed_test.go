@@ -204,9 +204,9 @@ func TestLookupPubMedRate(t *testing.T) {
 		}
 	}
 	// A turn further off than the caller can wait is refused at once.
+	_, _ = svc.LookupPubMed(ctx, cms.WorkID{Kind: cms.WorkPMID, Value: "22966034"})
 	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
 	defer cancel()
-	_, _ = svc.LookupPubMed(ctx, cms.WorkID{Kind: cms.WorkPMID, Value: "22966034"})
 	_, err := svc.LookupPubMed(short, cms.WorkID{Kind: cms.WorkPMID, Value: "22966034"})
 	var ce *cms.Error
 	if !cms.IsKind(err, cms.KindRateLimited) || !errors.As(err, &ce) || ce.RetryAfter <= 0 {
