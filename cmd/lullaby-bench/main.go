@@ -9,8 +9,8 @@
 // GET /api/v1/posts?limit=10, GET /api/v1/posts/{slug} rotating over every
 // slug, the same through the Ghost dialect (an index page's list, a list
 // of whole posts, a post by slug) and the WordPress dialect (a page of
-// posts with _embed, a post by id, a post by slug), and the constant
-// handler; and, right after each endpoint, a constant handler sending
+// posts with _embed, a post by id, a post by slug), GET /api/v1/site,
+// GET /api/v1/lists, and the constant handler; and, right after each endpoint, a constant handler sending
 // that endpoint's own bytes (-matched, matched.go), since on the wire a
 // body costs by its size. It prints
 // requests per second, latency percentiles and the server's resident
@@ -243,6 +243,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"WordPress: GET " + wpBase + "/posts?per_page=10&_embed (an index page, whole posts)", "http://" + lullabyAddr + wpBase + "/posts?per_page=10&_embed", "", "", ""},
 		{fmt.Sprintf("WordPress: GET %s/posts/{id}?_embed (rotating over %d ids)", wpBase, len(ids)), "http://" + lullabyAddr, wpByID, "", wpBase + "/posts/" + ids[0] + "?_embed"},
 		{fmt.Sprintf("WordPress: GET %s/posts?_embed&slug={slug} (a post page, rotating over %d slugs)", wpBase, len(slugs)), "http://" + lullabyAddr, wpBySlug, "", wpBase + "/posts?_embed&slug=" + slugs[0]},
+		{"GET /api/v1/site", "http://" + lullabyAddr + "/api/v1/site", "", "", ""},
+		{"GET /api/v1/lists", "http://" + lullabyAddr + "/api/v1/lists", "", "", ""},
 	}
 	if *media {
 		cases = []benchCase{
