@@ -46,15 +46,11 @@ type coldRun struct {
 
 // runColdStart is the -coldstart mode; see above.
 func runColdStart(ctx context.Context, counts []int, dataRoot string, keep bool, out io.Writer) error {
-	dir, err := os.MkdirTemp("", "lullaby-coldstart-")
+	dir, cleanup, err := workDir("lullaby-coldstart-", keep)
 	if err != nil {
 		return err
 	}
-	if keep {
-		fmt.Fprintln(os.Stderr, "keeping", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
+	defer cleanup()
 	if dataRoot == "" {
 		dataRoot = filepath.Join(dir, "data")
 	}

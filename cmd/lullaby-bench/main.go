@@ -137,13 +137,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return errors.New("wrk not found: apt-get install wrk")
 	}
-	dir, err := os.MkdirTemp("", "lullaby-bench-")
+	dir, cleanup, err := workDir("lullaby-bench-", *keep)
 	if err != nil {
 		return err
 	}
-	if !*keep {
-		defer os.RemoveAll(dir)
-	}
+	defer cleanup()
 
 	data := filepath.Join(dir, "data")
 	if *dataDir != "" {
@@ -630,4 +628,17 @@ func stop(cmd *exec.Cmd) {
 	case <-time.After(15 * time.Second):
 		_ = cmd.Process.Kill()
 	}
+}
+
+// workDir makes a temporary folder for a run; cleanup removes it, unless
+// keep, when the folder is named on stderr to look into afterwards.
+func workDir(prefix string, keep bool) (dir string, cleanup func(), err error) {
+	if dir, err = os.MkdirTemp("", prefix); err != nil {
+		return "", nil, err
+	}
+	if keep {
+		fmt.Fprintln(os.Stderr, "keeping", dir)
+		return dir, func() {}, nil
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
 }

@@ -40,15 +40,11 @@ const scaleEmail, scalePassword = "bench@example.com", "bench-password-1"
 
 // runScale is the -scale mode; see above.
 func runScale(ctx context.Context, n, samples int, keep bool, out io.Writer) error {
-	dir, err := os.MkdirTemp("", "lullaby-scale-")
+	dir, cleanup, err := workDir("lullaby-scale-", keep)
 	if err != nil {
 		return err
 	}
-	if keep {
-		fmt.Fprintln(os.Stderr, "keeping", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
+	defer cleanup()
 	bin, err := buildLullaby(dir)
 	if err != nil {
 		return err
