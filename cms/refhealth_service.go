@@ -179,17 +179,6 @@ func (s *Service) RetractedCitations(ctx context.Context, ids []string) ([]Refer
 	return out, nil
 }
 
-// PostRetractedCitations is RetractedCitations of post postID's saved
-// reference list. Errors: KindInvalid, KindNotFound, KindUnavailable,
-// KindInternal.
-func (s *Service) PostRetractedCitations(ctx context.Context, postID string) ([]ReferenceHealthItem, error) {
-	p, err := s.store.GetPost(ctx, postID)
-	if err != nil {
-		return nil, err
-	}
-	return s.RetractedCitations(ctx, p.References)
-}
-
 // RequestReferenceCheck is "Check now": every checkable citation not
 // tried since now is checked at once, by whichever instance runs the
 // checker (this one is woken; another notices within its poll interval),
