@@ -76,8 +76,10 @@ func TestPanelReferenceHealth(t *testing.T) {
 	if run := h.mustCycle(t); run.Checked != 1 || run.Changed != 1 {
 		t.Fatalf("first cycle = %+v, want the reference checked", run)
 	}
+	// Found ok the first time: checked, but no news.
 	b.Get(t, "/admin/citations/health").MustStatus(t, 200).MustContain(t, `data-status="ok"`, `badge-health-ok">OK</span>`,
-		"Cited by:", `<a href="/admin/posts/`+h.post.ID+`">Why babies dream</a>`, "Changed this week")
+		"Cited by:", `<a href="/admin/posts/`+h.post.ID+`">Why babies dream</a>`, `<strong id="health-changed">0</strong>`).
+		MustNotContain(t, `badge-changed">Changed this week`)
 	// Not ok yet: no badge elsewhere, nothing on the dashboard.
 	b.Get(t, "/admin/citations").MustStatus(t, 200).MustNotContain(t, "badge-health")
 	b.Get(t, "/admin/posts/"+h.post.ID).MustStatus(t, 200).MustNotContain(t, "badge-health")

@@ -86,7 +86,8 @@ type CitationHealth struct {
 	ArchiveURL  string `json:"archiveUrl,omitempty"`
 	ArchiveDate string `json:"archiveDate,omitempty"`
 	// CheckedAt is when the last check completed; ChangedAt when Status
-	// last changed (the first check counts as a change).
+	// last changed (a first check counts as a change only when it finds
+	// something wrong: zero while the reference has only been found ok).
 	CheckedAt time.Time `json:"checkedAt,omitzero"`
 	ChangedAt time.Time `json:"changedAt,omitzero"`
 	// TriedAt is the last attempt, completed or not; LastError why it did

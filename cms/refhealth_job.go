@@ -342,9 +342,15 @@ func (s *Service) checkOne(ctx context.Context, checker *refcheck.Checker, d ref
 	} else {
 		run.Checked++
 		next = healthOf(c, res, now)
-		next.ChangedAt = now
-		if same && prev.Status == next.Status {
+		switch {
+		case same && prev.Status == next.Status:
 			next.ChangedAt = prev.ChangedAt
+		case same || next.Status != HealthOK:
+			next.ChangedAt = now
+		default:
+			// The first check of a reference (or of its new DOI or URL)
+			// finding it ok is no news: enabling the checker must not
+			// mark the whole library "changed this week".
 		}
 		changed = !same || prev.publicChange(&next)
 	}
