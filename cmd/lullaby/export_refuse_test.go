@@ -92,6 +92,11 @@ func TestImportRefuses(t *testing.T) {
 	if _, err := src.svc.UploadMedia(ctx, owner, "cot.jpg", "A cot", bytes.NewReader(cmstest.MustJPEG(t, 900, 600))); err != nil {
 		t.Fatal(err)
 	}
+	hookURL := "https://93.184.215.14/hooks/lullaby" // a public address: no name to resolve
+	hook, secret, err := src.svc.CreateWebhook(ctx, owner, cms.WebhookInput{URL: &hookURL, Events: &[]string{"post.published"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.tar.gz")
 	if out, err := runOn(t, src.db, "export", good); err != nil {
@@ -117,6 +122,21 @@ func TestImportRefuses(t *testing.T) {
 	}
 	if l := usersLine(withUsers); strings.Contains(l, `"passwordHash":""`) || !strings.Contains(l, `"passwordHash":"`) {
 		t.Errorf("users.jsonl with --with-users has no hash: %s", l)
+	}
+	// Webhook endpoints hold their signing secrets: they travel with the
+	// users, and come back able to sign as before.
+	for file, want := range map[string]int{good: 0, withUsers: 1} {
+		dst := cmstest.New(t)
+		if out, err := runOn(t, dst, "import", "lullaby", file); err != nil {
+			t.Fatalf("import %s: %v\n%s", filepath.Base(file), err, out)
+		}
+		hooks, err := dst.ListWebhooks(ctx)
+		if err != nil || len(hooks) != want {
+			t.Fatalf("%s restored %d webhook endpoints (%v), want %d", filepath.Base(file), len(hooks), err, want)
+		}
+		if want == 1 && (hooks[0].ID != hook.ID || hooks[0].URL != hookURL || hooks[0].Secret != secret) {
+			t.Errorf("webhook endpoint restored as %+v, want %s at %s with its secret", hooks[0], hook.ID, hookURL)
+		}
 	}
 
 	raw, err := os.ReadFile(good)
@@ -189,8 +209,9 @@ func TestImportRefuses(t *testing.T) {
 	if out, err := runOn(t, dst, "import", "lullaby", good); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	if a, b := total(t, dst), total(t, src.db); a != b {
-		t.Errorf("restored %d documents, the source has %d", a, b)
+	// All but the webhook endpoint, which needs --with-users.
+	if a, b := total(t, dst), total(t, src.db)-1; a != b {
+		t.Errorf("restored %d documents, want the source's %d but its webhook endpoint", a, b)
 	}
 	if out, err := runOn(t, dst, "import", "lullaby", good, "--merge"); err != nil || !strings.Contains(out, " 0 documents and files inserted") {
 		t.Errorf("retry with --merge: %v\n%s", err, out)

@@ -21,9 +21,15 @@ var _ cms.Dumper = (*DB)(nil)
 // dumpOrder lists the sets of a dump: documents are stored as they are,
 // in MongoDB's canonical Extended JSON, which keeps every type (ids,
 // 32- and 64-bit numbers, dates to the millisecond), so a load is exact.
+//
+// What is left out is derived or in flight: the webhook outbox (events,
+// messages, payloads, deliveries), the readers seen today
+// (post_view_keys), leases and sign-in attempts. Webhook endpoints carry
+// their signing secrets, so they travel only with opts.WithUsers, as the
+// store's own secrets do.
 var dumpOrder = []string{
-	collUsers, collCategories, collCitations, collReviewers, collPosts, collBodies, collRevisions, collPending,
-	collLists, collQuizzes, collQuizResults, collViews, collSettings, collContentKeys, collMedia, setMediaFiles, collState,
+	collUsers, collCategories, collCitations, collHealth, collReviewers, collPosts, collBodies, collRevisions, collPending,
+	collLists, collQuizzes, collQuizResults, collViews, collSettings, collContentKeys, collMedia, setMediaFiles, collWebhooks, collState,
 }
 
 // DumpSets returns the names of the sets, in dump and load order.
@@ -44,7 +50,8 @@ func (db *DB) dumpColl(op, set string) (*mongo.Collection, error) {
 // Dump calls line with each document of set, in _id order, as one line of
 // canonical Extended JSON. Without opts.WithUsers, users lose their
 // password hash (stored as ""), two-factor settings and sessions, and the
-// store's secrets are left out; leases are always left out.
+// store's secrets and the webhook endpoints (which hold signing secrets)
+// are left out; leases are always left out.
 func (db *DB) Dump(ctx context.Context, set string, opts cms.DumpOptions, line func([]byte) error) (int64, error) {
 	const op = "mongodb.Dump"
 	coll, err := db.dumpColl(op, set)
@@ -82,6 +89,9 @@ func (db *DB) Dump(ctx context.Context, set string, opts cms.DumpOptions, line f
 
 // keep reports whether document d of set belongs in a dump.
 func keep(set string, d bson.D, opts cms.DumpOptions) bool {
+	if set == collWebhooks {
+		return opts.WithUsers
+	}
 	if set != collState {
 		return true
 	}
