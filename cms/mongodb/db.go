@@ -64,13 +64,14 @@ type Config struct {
 // DB is an open store. It implements cms.Store and is safe for concurrent
 // use.
 type DB struct {
-	client  *mongo.Client
-	db      *mongo.Database
-	emb     *Embedded
-	gate    chan struct{} // serialises updates on FerretDB; nil on MongoDB
-	uri     string
-	timeout time.Duration
-	log     *slog.Logger
+	client    *mongo.Client
+	db        *mongo.Database
+	emb       *Embedded
+	gate      chan struct{} // serialises updates on FerretDB; nil on MongoDB
+	countMark string        // this handle's mark on the count buckets it writes (views.go)
+	uri       string
+	timeout   time.Duration
+	log       *slog.Logger
 
 	users, posts, bodies, revisions, categories, settings, state, media, citations *mongo.Collection
 
@@ -104,7 +105,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		cfg.Logger = slog.Default()
 	}
 
-	db := &DB{uri: cfg.URI, timeout: cfg.Timeout, log: cfg.Logger}
+	db := &DB{uri: cfg.URI, timeout: cfg.Timeout, log: cfg.Logger, countMark: bson.NewObjectID().Hex()}
 	if cfg.URI == "" {
 		emb, err := StartEmbedded(EmbeddedConfig{DataDir: cfg.DataDir, Logger: cfg.Logger, Debug: cfg.Debug, DebugAddr: cfg.DebugAddr})
 		var inUse *InUseError

@@ -142,6 +142,18 @@ func MustKind(tb testing.TB, err error, want cms.Kind, field string) {
 	}
 }
 
+// MustOpenOther opens a second store handle on db's database, as another
+// instance would, closed when tb ends.
+func MustOpenOther(tb testing.TB, db *mongodb.DB) *mongodb.DB {
+	tb.Helper()
+	other, err := mongodb.Open(context.Background(), mongodb.Config{URI: db.URI(), Database: db.Database(), Logger: cmstest.Logger()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = other.Close(context.Background()) })
+	return other
+}
+
 // MustRawDB returns a separate driver handle on db's database, for looking
 // behind the store's back.
 func MustRawDB(tb testing.TB, db *mongodb.DB) *mongo.Database {

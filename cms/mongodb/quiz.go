@@ -143,19 +143,24 @@ func (db *DB) ListQuizzes(ctx context.Context) ([]*cms.Quiz, error) {
 }
 
 // A quiz_results document counts one result in one band of one quiz on
-// one UTC day: {_id: "<slug>:<day>:<band>:<result>", slug, day, band,
-// result, count}. Nothing about the readers is stored.
+// one UTC day, as one store handle (one process) counted them: {_id:
+// "<slug>:<day>:<band>:<result>:<counter>", slug, day, band, result, by:
+// "<counter>", count}. Nothing about the readers is stored. Like the
+// views' buckets (views.go), each handle adds to its own buckets only,
+// and readers sum them, those written before this shape (no counter in
+// the _id, no by) included.
 type quizResultDoc struct {
 	ID     string `bson:"_id"`
 	Slug   string `bson:"slug"`
 	Day    string `bson:"day"`
 	Band   string `bson:"band"`
 	Result string `bson:"result"`
+	By     string `bson:"by,omitempty"`
 	Count  int64  `bson:"count"`
 }
 
-// AddQuizResults adds each count to its daily bucket with an $inc
-// upsert. When it fails part way, the counts it wrote have Count set to
+// AddQuizResults adds each count to this handle's daily bucket with an
+// $inc upsert. When it fails part way, the counts it wrote have Count set to
 // 0. Errors: KindUnavailable, KindInternal.
 func (db *DB) AddQuizResults(ctx context.Context, counts []cms.QuizResultCount) error {
 	const op = "mongodb.AddQuizResults"
@@ -165,10 +170,11 @@ func (db *DB) AddQuizResults(ctx context.Context, counts []cms.QuizResultCount) 
 		if c.Count == 0 {
 			continue
 		}
-		filter := bson.D{{Key: "_id", Value: c.Slug + ":" + c.Day + ":" + c.Band + ":" + c.Result}}
+		filter := bson.D{{Key: "_id", Value: c.Slug + ":" + c.Day + ":" + c.Band + ":" + c.Result + ":" + db.countMark}}
 		update := bson.D{
 			{Key: "$inc", Value: bson.D{{Key: "count", Value: c.Count}}},
-			{Key: "$set", Value: bson.D{{Key: "slug", Value: c.Slug}, {Key: "day", Value: c.Day}, {Key: "band", Value: c.Band}, {Key: "result", Value: c.Result}}},
+			{Key: "$set", Value: bson.D{{Key: "slug", Value: c.Slug}, {Key: "day", Value: c.Day}, {Key: "band", Value: c.Band},
+				{Key: "result", Value: c.Result}, {Key: "by", Value: db.countMark}}},
 		}
 		var err error
 		for range 2 { // two first upserts of a bucket racing: one loses with a duplicate key
@@ -184,12 +190,14 @@ func (db *DB) AddQuizResults(ctx context.Context, counts []cms.QuizResultCount) 
 	return nil
 }
 
-// QuizResultCounts returns the daily buckets of quiz slug from fromDay
-// on, by day. Errors: KindUnavailable, KindInternal.
+// QuizResultCounts returns the counts of quiz slug from fromDay on, one
+// per day, band and result (the sum of their buckets), by day, band and
+// result. Errors: KindUnavailable, KindInternal.
 func (db *DB) QuizResultCounts(ctx context.Context, slug, fromDay string) ([]cms.QuizResultCount, error) {
 	const op = "mongodb.QuizResultCounts"
 	filter := bson.D{{Key: "slug", Value: slug}, {Key: "day", Value: bson.D{{Key: "$gte", Value: fromDay}}}}
-	cur, err := db.quizResults.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "day", Value: 1}, {Key: "_id", Value: 1}}))
+	sort := bson.D{{Key: "day", Value: 1}, {Key: "band", Value: 1}, {Key: "result", Value: 1}}
+	cur, err := db.quizResults.Find(ctx, filter, options.Find().SetSort(sort))
 	if err != nil {
 		return nil, storeError(op, collQuizResults, err)
 	}
@@ -197,9 +205,13 @@ func (db *DB) QuizResultCounts(ctx context.Context, slug, fromDay string) ([]cms
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, storeError(op, collQuizResults, err)
 	}
-	out := make([]cms.QuizResultCount, len(docs))
-	for i, d := range docs {
-		out[i] = cms.QuizResultCount{Slug: d.Slug, Day: d.Day, Band: d.Band, Result: d.Result, Count: d.Count}
+	out := make([]cms.QuizResultCount, 0, len(docs))
+	for _, d := range docs {
+		if n := len(out); n > 0 && out[n-1].Day == d.Day && out[n-1].Band == d.Band && out[n-1].Result == d.Result {
+			out[n-1].Count += d.Count
+			continue
+		}
+		out = append(out, cms.QuizResultCount{Slug: d.Slug, Day: d.Day, Band: d.Band, Result: d.Result, Count: d.Count})
 	}
 	return out, nil
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func TestQuizRoundTrip(t *testing.T) {
@@ -92,4 +94,34 @@ func TestQuizResults(t *testing.T) {
 	if got, _ := db.QuizResultCounts(ctx, "nap-quiz", "2026-03-02"); len(got) != 1 {
 		t.Errorf("from 03-02: %+v, want 1 bucket", got)
 	}
+}
+
+// TestQuizResults_Instances: the buckets of several instances, and one of
+// the shape written before each instance had its own, are summed.
+func TestQuizResults_Instances(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	other := MustOpenOther(t, db)
+	if _, err := MustRawDB(t, db).Collection("quiz_results").InsertOne(ctx, bson.D{
+		{Key: "_id", Value: "nap-quiz:2026-03-01:12-35:within"}, {Key: "slug", Value: "nap-quiz"}, {Key: "day", Value: "2026-03-01"},
+		{Key: "band", Value: "12-35"}, {Key: "result", Value: "within"}, {Key: "count", Value: int64(5)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*mongodb.DB{db, other, other} {
+		if err := s.AddQuizResults(ctx, []cms.QuizResultCount{
+			{Slug: "nap-quiz", Day: "2026-03-01", Band: "12-35", Result: "within", Count: 1},
+			{Slug: "nap-quiz", Day: "2026-03-01", Band: "0-3", Result: "above", Count: 2},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := other.QuizResultCounts(ctx, "nap-quiz", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustEqual(t, "counts", got, []cms.QuizResultCount{
+		{Slug: "nap-quiz", Day: "2026-03-01", Band: "0-3", Result: "above", Count: 6},
+		{Slug: "nap-quiz", Day: "2026-03-01", Band: "12-35", Result: "within", Count: 8},
+	})
 }

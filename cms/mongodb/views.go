@@ -11,12 +11,22 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// A post_views document is one post's views on one UTC day:
-// {_id: "<postId>:<YYYY-MM-DD>", postId, day, views}.
+// A post_views document is the views one store handle (one process)
+// counted of one post on one UTC day: {_id:
+// "<postId>:<YYYY-MM-DD>:<counter>", postId, day, by: "<counter>", views},
+// where counter is the handle's own mark, made when it opens. Every
+// instance adds to its own buckets only, so no two processes ever update
+// one document: FerretDB applies an $inc by reading the document and
+// writing it back, and two processes adding to one bucket at the same
+// moment could lose one of the adds (write.go). A process's own updates go
+// through its gate; MongoDB's $inc is atomic anyway. Readers sum the
+// buckets of a post and day, whoever wrote them; buckets written before
+// this shape ({_id: "<postId>:<YYYY-MM-DD>"}, no by) are summed alike.
 type viewDoc struct {
 	ID     string `bson:"_id"`
 	PostID string `bson:"postId"`
 	Day    string `bson:"day"`
+	By     string `bson:"by,omitempty"`
 	Views  int64  `bson:"views"`
 }
 
@@ -24,8 +34,8 @@ type viewDoc struct {
 // collection: "views:<YYYY-MM-DD>".
 const viewSaltPrefix = "views:"
 
-// AddViews adds each count to its daily bucket with an $inc upsert, one
-// bucket at a time. When it fails part way, the counts it did write have
+// AddViews adds each count to this handle's daily bucket of the post with
+// an $inc upsert, one bucket at a time. When it fails part way, the counts it did write have
 // their Views set to 0, so that the caller can keep the rest for a retry.
 // Errors: KindUnavailable, KindInternal.
 func (db *DB) AddViews(ctx context.Context, counts []cms.ViewCount) error {
@@ -37,10 +47,10 @@ func (db *DB) AddViews(ctx context.Context, counts []cms.ViewCount) error {
 			continue
 		}
 		postID := ref(c.PostID)
-		filter := bson.D{{Key: "_id", Value: postID + ":" + c.Day}}
+		filter := bson.D{{Key: "_id", Value: postID + ":" + c.Day + ":" + db.countMark}}
 		update := bson.D{
 			{Key: "$inc", Value: bson.D{{Key: "views", Value: c.Views}}},
-			{Key: "$set", Value: bson.D{{Key: "postId", Value: postID}, {Key: "day", Value: c.Day}}},
+			{Key: "$set", Value: bson.D{{Key: "postId", Value: postID}, {Key: "day", Value: c.Day}, {Key: "by", Value: db.countMark}}},
 		}
 		var err error
 		for range 2 { // two first upserts of a bucket racing: one loses with a duplicate key
@@ -87,8 +97,9 @@ func (db *DB) ViewTotals(ctx context.Context, fromDay string) (map[string]int64,
 	return out, nil
 }
 
-// PostViews returns one post's daily buckets from fromDay on, by day.
-// Errors: KindUnavailable, KindInternal.
+// PostViews returns one post's views on each day from fromDay on that has
+// any, by day: the sum of the day's buckets. Errors: KindUnavailable,
+// KindInternal.
 func (db *DB) PostViews(ctx context.Context, postID, fromDay string) ([]cms.ViewCount, error) {
 	const op = "mongodb.PostViews"
 	filter := bson.D{{Key: "postId", Value: ref(postID)}, {Key: "day", Value: bson.D{{Key: "$gte", Value: fromDay}}}}
@@ -100,9 +111,13 @@ func (db *DB) PostViews(ctx context.Context, postID, fromDay string) ([]cms.View
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, storeError(op, collViews, err)
 	}
-	out := make([]cms.ViewCount, len(docs))
-	for i, d := range docs {
-		out[i] = cms.ViewCount{PostID: d.PostID, Day: d.Day, Views: d.Views}
+	out := make([]cms.ViewCount, 0, len(docs))
+	for _, d := range docs {
+		if n := len(out); n > 0 && out[n-1].Day == d.Day {
+			out[n-1].Views += d.Views
+			continue
+		}
+		out = append(out, cms.ViewCount{PostID: d.PostID, Day: d.Day, Views: d.Views})
 	}
 	return out, nil
 }

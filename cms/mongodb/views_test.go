@@ -8,6 +8,7 @@ import (
 
 	"github.com/lullabycms/lullaby/cms"
 	"github.com/lullabycms/lullaby/cms/cmstest"
+	"github.com/lullabycms/lullaby/cms/mongodb"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -33,12 +34,13 @@ func TestViews_AddAndTotal(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The bucket has the documented shape.
+	// The bucket has the documented shape: this handle's own.
 	var doc bson.M
-	if err := MustRawDB(t, db).Collection("post_views").FindOne(ctx, bson.D{{Key: "_id", Value: a + ":2025-03-10"}}).Decode(&doc); err != nil {
+	if err := MustRawDB(t, db).Collection("post_views").FindOne(ctx, bson.D{{Key: "postId", Value: a}, {Key: "day", Value: "2025-03-10"}}).Decode(&doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc["postId"] != a || doc["day"] != "2025-03-10" || doc["views"] != int64(7) {
+	by, _ := doc["by"].(string)
+	if doc["_id"] != a+":2025-03-10:"+by || len(by) != 24 || doc["views"] != int64(7) {
 		t.Errorf("bucket = %v", doc)
 	}
 
@@ -62,6 +64,43 @@ func TestViews_AddAndTotal(t *testing.T) {
 	}
 	if len(days) != 2 || days[0].Day != "2025-03-01" || days[1].Views != 7 {
 		t.Errorf("PostViews = %+v", days)
+	}
+}
+
+// TestViews_Instances: buckets of several instances, and a bucket of the
+// shape written before each instance had its own, are summed by every
+// reader.
+func TestViews_Instances(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	other := MustOpenOther(t, db)
+	a := cms.NewID()
+	if _, err := MustRawDB(t, db).Collection("post_views").InsertOne(ctx, bson.D{
+		{Key: "_id", Value: a + ":2025-03-10"}, {Key: "postId", Value: a}, {Key: "day", Value: "2025-03-10"}, {Key: "views", Value: int64(10)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*mongodb.DB{db, other, db} {
+		if err := s.AddViews(ctx, []cms.ViewCount{{PostID: a, Day: "2025-03-10", Views: 2}, {PostID: a, Day: "2025-03-11", Views: 1}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := MustRawDB(t, db).Collection("post_views").CountDocuments(ctx, bson.D{{Key: "postId", Value: a}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustEqual(t, "buckets: the old one, and one per instance and day", n, int64(5))
+	for _, s := range []*mongodb.DB{db, other} {
+		all, err := s.ViewTotals(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustEqual(t, "total", all[a], int64(10+3*2+3))
+		days, err := s.PostViews(ctx, a, "2025-03-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustEqual(t, "by day", days, []cms.ViewCount{{PostID: a, Day: "2025-03-10", Views: 16}, {PostID: a, Day: "2025-03-11", Views: 3}})
 	}
 }
 
