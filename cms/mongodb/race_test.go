@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -128,4 +129,86 @@ func TestSharedServerCountsLoseNothing(t *testing.T) {
 			t.Errorf("quiz results on %s = %d, want %d", d, quizDay[d], want)
 		}
 	}
+}
+
+// TestSharedServerLeaseOneHolder: four instances, each with two would-be
+// holders, try to take and renew one short lease as fast as they can;
+// at no time do two holders hold it.
+func TestSharedServerLeaseOneHolder(t *testing.T) {
+	const instances, perInstance = 4, 2
+	const ttl = 150 * time.Millisecond
+	run := 3 * time.Second
+	dbs := mustInstances(t, instances)
+	type term struct {
+		holder     string
+		from, till time.Time // from: when the call returned; till: its start plus ttl
+	}
+	var mu sync.Mutex
+	var terms []term
+	var calls, errors int
+	var wg sync.WaitGroup
+	stop := time.Now().Add(run)
+	for i, db := range dbs {
+		for k := range perInstance {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				holder := fmt.Sprintf("instance-%d-%d", i, k)
+				held := 0
+				for time.Now().Before(stop) {
+					start := time.Now()
+					ok, err := db.AcquireLease(context.Background(), "race", holder, ttl)
+					end := time.Now()
+					mu.Lock()
+					calls++
+					if err != nil {
+						errors++
+					}
+					if ok {
+						terms = append(terms, term{holder, end, start.Add(ttl)})
+					}
+					mu.Unlock()
+					// A holder renews at a third of the term, and after three
+					// renewals lets it expire; the others keep trying.
+					if held++; !ok {
+						held = 0
+					}
+					if held > 3 {
+						held = 0
+						time.Sleep(2 * ttl)
+					}
+					time.Sleep(ttl / 3)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	if len(terms) < 2 {
+		t.Fatalf("%d calls, %d errors, %d terms held: the lease was hardly taken", calls, errors, len(terms))
+	}
+	slices.SortFunc(terms, func(a, b term) int { return a.from.Compare(b.from) })
+	holders := map[string]bool{}
+	overlaps := 0
+	// Each term against the later ones of other holders that start before it ends.
+	for i, a := range terms {
+		holders[a.holder] = true
+		for _, b := range terms[i+1:] {
+			if !b.from.Before(a.till) {
+				break
+			}
+			if b.holder != a.holder {
+				if overlaps < 5 {
+					t.Errorf("%s held the lease until %s, yet %s had it from %s", a.holder, a.till.Format("15:04:05.000"), b.holder, b.from.Format("15:04:05.000"))
+				}
+				overlaps++
+			}
+		}
+	}
+	if overlaps > 0 {
+		t.Errorf("%d overlapping terms of %d", overlaps, len(terms))
+	}
+	if len(holders) < 2 {
+		t.Errorf("only %v ever held the lease: nothing was contended", holders)
+	}
+	t.Logf("%d calls (%d errors), %d terms held by %d holders", calls, errors, len(terms), len(holders))
 }

@@ -86,32 +86,6 @@ func (db *DB) bump(ctx context.Context, op, id string) (int64, error) {
 	return 0, storeError(op, collState, err)
 }
 
-// AcquireLease takes or renews the named lease for holder until now+ttl if
-// it is free, expired or already held by holder, and reports whether holder
-// holds it now. Errors: KindUnavailable, KindInternal.
-func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
-	t := now()
-	filter := bson.D{
-		{Key: "_id", Value: leasePrefix + name},
-		{Key: "$or", Value: bson.A{
-			bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lte", Value: t}}}},
-			bson.D{{Key: "holder", Value: holder}},
-		}},
-	}
-	update := bson.D{{Key: "$set", Value: bson.D{
-		{Key: "holder", Value: holder},
-		{Key: "expiresAt", Value: t.Add(ttl)},
-	}}}
-	_, err := db.updateOne(ctx, db.state, filter, update, options.UpdateOne().SetUpsert(true))
-	switch {
-	case err == nil:
-		return true, nil
-	case duplicateKey(err): // the lease exists and someone else holds it
-		return false, nil
-	}
-	return false, storeError("mongodb.AcquireLease", collState, err)
-}
-
 // Secret returns the named secret, storing the output of generate on first
 // use. Instances racing to create it all get the value that was stored
 // first. Errors: KindUnavailable, KindInternal (also when generate fails).

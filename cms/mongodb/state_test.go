@@ -87,6 +87,42 @@ func TestLease(t *testing.T) {
 		wg.Wait()
 		MustEqual(t, "winners", wins.Load(), int32(1))
 	})
+
+	// Every take and renewal is a term of its own; the old terms go, and
+	// so does the one document an earlier version kept a lease in.
+	t.Run("Terms", func(t *testing.T) {
+		ctx := context.Background()
+		state := MustRawDB(t, db).Collection("state")
+		if _, err := state.InsertOne(ctx, bson.D{{Key: "_id", Value: "lease:terms"}, {Key: "holder", Value: "old"}, {Key: "expiresAt", Value: time.Now().Add(time.Hour)}}); err != nil {
+			t.Fatal(err)
+		}
+		MustAcquire(t, db, "terms-other", "b", time.Minute, true) // a lease whose name starts alike
+		for range 70 {
+			MustAcquire(t, db, "terms", "a", time.Minute, true)
+		}
+		MustAcquire(t, db, "terms", "b", time.Minute, false)
+		var docs []struct {
+			ID     string `bson:"_id"`
+			Term   int64  `bson:"term"`
+			Holder string `bson:"holder"`
+		}
+		cur, err := state.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: "lease:terms"}, {Key: "$lt", Value: "lease:terms~"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]bool{}
+		for _, d := range docs {
+			ids[d.ID] = true
+		}
+		// Terms 1-70; pruned at 64: 64 to 70 are left, and the other lease.
+		if len(docs) != 8 || !ids["lease:terms:00000000000000000070"] || !ids["lease:terms:00000000000000000064"] ||
+			!ids["lease:terms-other:00000000000000000001"] || ids["lease:terms"] {
+			t.Errorf("lease documents after 70 terms: %v", ids)
+		}
+	})
 }
 
 func TestSecret(t *testing.T) {
