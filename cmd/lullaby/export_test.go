@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -197,6 +198,35 @@ func TestExportRestoreRoundTrip(t *testing.T) {
 	if err := src.quizzes.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// A second instance on the same database counts other readers into
+	// buckets of its own; the export carries both instances' counts.
+	otherDB, err := mongodb.Open(ctx, mongodb.Config{URI: src.db.URI(), Database: src.db.Database(), Logger: cmstest.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = otherDB.Close(context.Background()) })
+	other := serverOn(t, otherDB)
+	for i, p := range posts {
+		if !other.views.Record(ctx, p.ID, "198.51.100."+itoa(i+1), "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0") {
+			t.Errorf("view of %s on the second instance not counted", p.Slug)
+		}
+	}
+	other.quizzes.Record(cms.NapQuizSlug, "high", "a")
+	if err := other.views.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.quizzes.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantViews, err := src.db.ViewTotals(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range posts {
+		if wantViews[p.ID] != 2 {
+			t.Errorf("views of %s counted by two instances = %d, want 2", p.Slug, wantViews[p.ID])
+		}
+	}
 	if err := src.rm.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -231,6 +261,13 @@ func TestExportRestoreRoundTrip(t *testing.T) {
 	}
 	t.Logf("restore of 200 posts: %s", time.Since(start))
 
+	gotViews, err := dst.ViewTotals(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(gotViews, wantViews) {
+		t.Errorf("views after the restore = %v, want %v", gotViews, wantViews)
+	}
 	gotDump := dumps(t, dst)
 	for set, w := range wantDump {
 		if set == "state" {
