@@ -34,7 +34,8 @@ type apiProblem struct {
 	ChallengeExpiresAt *time.Time `json:"challengeExpiresAt,omitempty"`
 	// Where a panel script whose session ended logs in again (toLogin).
 	Login string `json:"login,omitempty"`
-	// The retracted works a post about to go live cites (health.go).
+	// The retracted works a post about to go live cites
+	// (cms.RetractedError, health.go).
 	Retracted []retractedRef `json:"retracted,omitempty"`
 }
 
@@ -125,6 +126,7 @@ func sendProblem(c *fiber.Ctx, err error, p problem.Problem) error {
 	if errors.As(err, &m) {
 		m.addTo(&body)
 	}
+	body.Retracted = retractedOf(err)
 	b, merr := json.Marshal(body)
 	if merr != nil {
 		return merr

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -10,11 +11,9 @@ import (
 
 // Reference health on the admin surface: what the panel shows of a
 // reference's health (a badge with its label and notice as text, never
-// colour alone), and the check made before a post goes live that it cites
-// no retracted or withdrawn work unless she confirmed it (the panel's
-// "Publish anyway", the API's "confirmRetracted": true). Drafts are never
-// checked: only a save that publishes or schedules the post, or changes
-// the references or text of a post that is live or scheduled.
+// colour alone), and of the retracted or withdrawn works that cms refuses
+// to put live unconfirmed (cms/post_retracted.go): the API lists them in
+// its 409 ("retracted"), the panel in its warning with "Publish anyway".
 
 // healthLabels name each status for people.
 var healthLabels = map[cms.HealthStatus]string{
@@ -129,101 +128,27 @@ type retractedRef struct {
 	health *cms.CitationHealth // its record, for the panel's badge
 }
 
-// retractedCited returns the retracted or withdrawn works among those a
-// post with reference list ids and Markdown body would cite once saved
-// (the list, and the works the body cites), in the list's order.
-func (a *Admin) retractedCited(ctx context.Context, ids []string, body string) ([]retractedRef, error) {
-	refs, _, err := a.svc.PostReferences(ctx, ids, body)
-	if err != nil || len(refs) == 0 {
-		return nil, err
-	}
-	all := make([]string, len(refs))
-	for i, c := range refs {
-		all[i] = c.ID
-	}
-	items, err := a.svc.RetractedCitations(ctx, all)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]retractedRef, 0, len(items))
-	for _, it := range items {
-		if it.Citation == nil || it.Health == nil {
+// retractedRefs is what the surfaces show of the works a refused save
+// cites (cms.RetractedError).
+func retractedRefs(works []cms.ReferenceHealthItem) []retractedRef {
+	out := make([]retractedRef, 0, len(works))
+	for _, w := range works {
+		if w.Citation == nil || w.Health == nil {
 			continue
 		}
-		out = append(out, retractedRef{ID: it.Citation.ID, Key: it.Citation.Key, Status: it.Health.Status,
-			Notice: healthNotice(it.Health), NoticeURL: it.Health.NoticeURL, cite: it.Citation, health: it.Health})
+		out = append(out, retractedRef{ID: w.Citation.ID, Key: w.Citation.Key, Status: w.Health.Status,
+			Notice: healthNotice(w.Health), NoticeURL: w.Health.NoticeURL, cite: w.Citation, health: w.Health})
 	}
-	return out, nil
+	return out
 }
 
-// retractedError refuses to put a post citing retracted works live until
-// she confirms it: a Conflict naming confirmRetracted, whose problem
-// lists the works ("retracted").
-type retractedError struct {
-	err  error
-	refs []retractedRef
-}
-
-func (e *retractedError) Error() string { return e.err.Error() }
-func (e *retractedError) Unwrap() error { return e.err }
-
-func (e *retractedError) addTo(p *apiProblem) { p.Retracted = e.refs }
-
-// refuseRetracted returns the retractedError for refs (nil when there are
-// none).
-func refuseRetracted(refs []retractedRef) error {
-	if len(refs) == 0 {
+// retractedOf returns the works of err when it refuses to put a post live
+// citing retracted or withdrawn works she has not confirmed (a
+// cms.RetractedError), else nil.
+func retractedOf(err error) []retractedRef {
+	var re *cms.RetractedError
+	if !errors.As(err, &re) {
 		return nil
 	}
-	keys := make([]string, len(refs))
-	for i, r := range refs {
-		keys[i] = "@" + r.Key
-	}
-	what := "a retracted or withdrawn work"
-	if len(refs) > 1 {
-		what = "retracted or withdrawn works"
-	}
-	msg := "This post cites " + what + ": " + strings.Join(keys, ", ") + ". Remove it, or send \"confirmRetracted\": true to publish anyway."
-	return &retractedError{refs: refs, err: &cms.Error{Kind: cms.KindConflict, Op: "admin.publish", Message: msg,
-		Fields: map[string]string{"confirmRetracted": "Cites " + strings.Join(keys, ", ") + ": confirm to publish anyway."}}}
-}
-
-// checkRetracted is the API's check before a save that puts a post live:
-// unless confirmed, a post with reference list ids and body that cites
-// retracted works is refused (retractedError).
-func (a *Admin) checkRetracted(ctx context.Context, ids []string, body string, confirmed bool) error {
-	if confirmed {
-		return nil
-	}
-	refs, err := a.retractedCited(ctx, ids, body)
-	if err != nil {
-		return err
-	}
-	return refuseRetracted(refs)
-}
-
-// goesLive reports whether a save of in over post (nil: a new post) puts
-// content live: it publishes or schedules the post, or changes the
-// references or text of a post that is published or scheduled. Drafts
-// are never checked.
-func goesLive(post *cms.Post, in *cms.PostInput) bool {
-	if in.Status != nil {
-		return *in.Status == cms.StatusPublished || *in.Status == cms.StatusScheduled
-	}
-	return post != nil && (post.Public() || post.Status == cms.StatusScheduled) && (in.Body != nil || in.References != nil)
-}
-
-// afterSave returns the reference list and body a save of in over post
-// (nil: a new post) leaves.
-func afterSave(post *cms.Post, in *cms.PostInput) (ids []string, body string) {
-	if post != nil {
-		ids, body = post.References, post.Body
-	}
-	if in.References != nil {
-		ids = *in.References
-	}
-	if in.Body != nil {
-		body = *in.Body
-	}
-	return ids, body
+	return retractedRefs(re.Works)
 }

@@ -141,7 +141,7 @@ func seedPost(ctx context.Context, svc *cms.Service, owner *cms.User, i int, cat
 		return fmt.Errorf("import post %d: %w", i, err)
 	}
 	if i%50 == 1 {
-		if _, err := svc.SchedulePost(ctx, owner, p.ID, 0, start.Add(time.Duration(i+1)*time.Hour)); err != nil {
+		if _, err := svc.SchedulePost(ctx, owner, p.ID, 0, start.Add(time.Duration(i+1)*time.Hour), cms.Confirmed{}); err != nil {
 			return fmt.Errorf("schedule post %d: %w", i, err)
 		}
 	}

@@ -21,7 +21,7 @@ func TestEditorPending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err = e.Svc.PublishPost(ctx, owner, p.ID, p.Version); err != nil {
+	if p, err = e.Svc.PublishPost(ctx, owner, p.ID, p.Version, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	path := "/admin/posts/" + p.ID

@@ -3,7 +3,6 @@ package admin
 import (
 	"context"
 	"html/template"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,13 +11,15 @@ import (
 )
 
 // The editor's warning before a post citing a retracted (or withdrawn)
-// work goes live. Publish, Schedule and Update check what the form would
-// save; when it cites such works and she has not confirmed them, nothing
-// is saved and the editor comes back (409) with her input, the works
-// named with their notices, and "Publish anyway", which sends the form
-// again with the ids she confirmed ("confirmRetracted", one field each).
-// A work retracted after she confirmed is asked about again. Save draft
-// is never checked.
+// work goes live. cms decides (cms/post_retracted.go): a save that
+// publishes or schedules the post, or changes the text or references of
+// one that is published or scheduled, citing such works she has not
+// confirmed is refused with a cms.RetractedError, and nothing is saved.
+// The editor then comes back (409) with her input, the works named with
+// their notices, and "Publish anyway", which sends the form again with
+// the ids she confirmed ("confirmRetracted", one field each). A work
+// retracted after she confirmed is asked about again. A draft's save is
+// never held back.
 
 // confirmRetractedField carries the ids of the retracted works she
 // confirmed.
@@ -26,8 +27,8 @@ const confirmRetractedField = "confirmRetracted"
 
 // retractedWarning is what the editor shows when she must confirm.
 type retractedWarning struct {
-	Action string // the button she pressed: publish or schedule
-	Button string // "Publish anyway", "Update anyway", "Schedule anyway"
+	Action string // the button she pressed: publish, schedule or save (a scheduled post)
+	Button string // "Publish anyway", "Update anyway", "Schedule anyway", "Save anyway"
 	Refs   []retractedItem
 }
 
@@ -38,31 +39,10 @@ type retractedItem struct {
 	Health    healthView
 }
 
-// checksRetracted reports whether action puts the post live.
-func checksRetracted(action string) bool { return action == actPublish || action == actSchedule }
-
-// editorRetracted returns the retracted works that saving f by action
-// would put live and that she has not confirmed, for post (nil: a new
-// one): none for a draft, nor for an Update of a published post that
-// changes neither its text nor its references (as the API's goesLive).
-func (a *Admin) editorRetracted(c *fiber.Ctx, post *cms.Post, f postForm, action string) ([]retractedRef, error) {
-	if !checksRetracted(action) {
-		return nil, nil
-	}
-	ids := f.References
-	if !f.Refs && post != nil {
-		ids = post.References
-	}
-	if action == actPublish && post != nil && post.Public() && f.Body == post.Body && slices.Equal(nonNil(ids), nonNil(post.References)) {
-		return nil, nil // Update leaves what it cites as readers see it
-	}
-	refs, err := a.retractedCited(c.UserContext(), ids, f.Body)
-	if err != nil || len(refs) == 0 {
-		return nil, err
-	}
-	confirmed := formFields(c)[confirmRetractedField]
-	refs = slices.DeleteFunc(refs, func(r retractedRef) bool { return slices.Contains(confirmed, r.ID) })
-	return refs, nil
+// confirmedRetracted is what she confirmed with "Publish anyway": the
+// works she was shown, by citation id.
+func confirmedRetracted(c *fiber.Ctx) cms.Confirmed {
+	return cms.Confirmed{RetractedIDs: formFields(c)[confirmRetractedField]}
 }
 
 // renderRetracted re-renders the editor at 409 with her input and the
@@ -91,6 +71,8 @@ func (a *Admin) retractedWarningFor(ctx context.Context, post *cms.Post, action 
 	switch {
 	case action == actSchedule:
 		w.Button = "Schedule anyway"
+	case action == actSave:
+		w.Button = "Save anyway"
 	case post != nil && post.Public():
 		w.Button = "Update anyway"
 	}
@@ -110,6 +92,8 @@ func (w *retractedWarning) problem(post *cms.Post, action string) string {
 	switch {
 	case action == actSchedule:
 		done = "Not scheduled yet"
+	case action == actSave:
+		done = "Not saved yet"
 	case post != nil && post.Public():
 		done = "Not updated yet"
 	}

@@ -216,14 +216,7 @@ func (a *Admin) handleEditorCreate(c *fiber.Ctx) error {
 	in := f.input(true)
 	status, at, err := f.statusFor(nil, action)
 	if err == nil {
-		refs, rerr := a.editorRetracted(c, nil, f, action)
-		if rerr != nil {
-			return rerr
-		}
-		if len(refs) > 0 {
-			return a.renderRetracted(c, nil, f, action, refs)
-		}
-		in.Status, in.PublishAt = status, at
+		in.Status, in.PublishAt, in.Confirmed = status, at, confirmedRetracted(c)
 		if f.FeaturedField && f.Featured {
 			in.Featured = &f.Featured
 		}
@@ -231,6 +224,9 @@ func (a *Admin) handleEditorCreate(c *fiber.Ctx) error {
 		if post, err = a.svc.CreatePost(c.UserContext(), actor(c), in); err == nil {
 			return a.flashRedirect(c, editorPath(post.ID), savedMessage(action, nil, post, true, in.Featured))
 		}
+	}
+	if refs := retractedOf(err); refs != nil {
+		return a.renderRetracted(c, nil, f, action, refs)
 	}
 	if fields := formErrors(err); fields != nil {
 		return a.renderEditorProblem(c, nil, f, fields, problemNotSaved)
@@ -283,13 +279,6 @@ func (a *Admin) editorSubmit(c *fiber.Ctx, action string) error {
 	if action == actTrash || action == actRestore {
 		return a.editorMove(c, post, f, action)
 	}
-	refs, err := a.editorRetracted(c, post, f, action)
-	if err != nil {
-		return err
-	}
-	if len(refs) > 0 {
-		return a.renderRetracted(c, post, f, action, refs)
-	}
 	return a.editorSaveAll(c, post, f, action, full && f.changedFrom(post))
 }
 
@@ -303,7 +292,7 @@ func (a *Admin) editorSaveAll(c *fiber.Ctx, post *cms.Post, f postForm, action s
 	if changed {
 		in = f.input(false)
 	}
-	in.Version = &f.Version
+	in.Version, in.Confirmed = &f.Version, confirmedRetracted(c)
 	var err error
 	if in.Status, in.PublishAt, err = f.statusFor(post, action); err != nil {
 		return a.editorFailed(c, post, f, action, err, changed)
@@ -426,8 +415,13 @@ func (a *Admin) editorMove(c *fiber.Ctx, post *cms.Post, f postForm, action stri
 // nothing: a stale version shows the conflict page, bad fields re-render
 // the form at 422 with her input, a refused state change (such as
 // publishing a trashed post) goes back with the reason; anything else is
-// the panel's error page. changed says whether the form held edits.
+// the panel's error page; citing retracted works she has not confirmed
+// shows the warning (panel_editor_retracted.go). changed says whether the
+// form held edits.
 func (a *Admin) editorFailed(c *fiber.Ctx, post *cms.Post, f postForm, action string, err error, changed bool) error {
+	if refs := retractedOf(err); refs != nil {
+		return a.renderRetracted(c, post, f, action, refs)
+	}
 	fields := formErrors(err)
 	switch {
 	case isStale(err):

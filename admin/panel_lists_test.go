@@ -18,7 +18,7 @@ func mustSvcPost(t *testing.T, e *Env, owner *cms.User, title string, publish bo
 		t.Fatal(err)
 	}
 	if publish {
-		if p, err = e.Svc.PublishPost(t.Context(), owner, p.ID, p.Version); err != nil {
+		if p, err = e.Svc.PublishPost(t.Context(), owner, p.ID, p.Version, cms.Confirmed{}); err != nil {
 			t.Fatal(err)
 		}
 	}

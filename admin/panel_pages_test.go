@@ -40,7 +40,7 @@ func TestPanelScreens(t *testing.T) {
 	e.MustPanelPost(t, owner, "Why babies wake at night", cms.StatusPublished)
 	sched := e.MustPanelPost(t, owner, "Coming soon: sleep regressions", cms.StatusDraft)
 	at := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
-	if _, err := e.Svc.SchedulePost(t.Context(), owner, sched.ID, 0, at); err != nil {
+	if _, err := e.Svc.SchedulePost(t.Context(), owner, sched.ID, 0, at, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	trashed := e.MustPanelPost(t, owner, "An old post", cms.StatusDraft)

@@ -82,7 +82,7 @@ func TestEditorPendingUnpublish(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p, err = e.Svc.PublishPost(ctx, owner, p.ID, p.Version); err != nil {
+		if p, err = e.Svc.PublishPost(ctx, owner, p.ID, p.Version, cms.Confirmed{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.Svc.SavePending(ctx, owner, p.ID, cms.PostInput{Body: ptr("Autosaved words."), Version: &p.Version}, 0); err != nil {

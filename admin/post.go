@@ -59,22 +59,22 @@ type postWrite struct {
 	ConfirmRetracted bool `json:"confirmRetracted"`
 }
 
+// input is the post's fields with what she confirmed.
+func (w *postWrite) input() cms.PostInput {
+	in := w.PostInput
+	in.Confirmed = cms.Confirmed{Retracted: w.ConfirmRetracted}
+	return in
+}
+
 // handlePostCreate creates a draft (or a post published or scheduled at
-// once: then one citing retracted works is a 409 unless confirmed): 201
-// with Location.
+// once: then cms refuses one citing retracted works, a 409, unless
+// confirmed): 201 with Location.
 func (a *Admin) handlePostCreate(c *fiber.Ctx) error {
 	var in postWrite
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	if goesLive(nil, &in.PostInput) {
-		ids, body := afterSave(nil, &in.PostInput)
-		if err := a.checkRetracted(ctx, ids, body, in.ConfirmRetracted); err != nil {
-			return err
-		}
-	}
-	p, err := a.svc.CreatePost(ctx, actor(c), in.PostInput)
+	p, err := a.svc.CreatePost(c.UserContext(), actor(c), in.input())
 	if err != nil {
 		return err
 	}
@@ -95,8 +95,8 @@ func (a *Admin) handlePostGet(c *fiber.Ctx) error {
 }
 
 // handlePostUpdate applies a partial edit; "version" is required. An
-// edit that puts a post citing retracted works live (goesLive) is a 409
-// unless confirmed.
+// edit that puts a post citing retracted works live, or changes what a
+// live one cites, is a 409 unless confirmed (cms decides).
 func (a *Admin) handlePostUpdate(c *fiber.Ctx) error {
 	id, err := pathID(c, "id", "id")
 	if err != nil {
@@ -106,20 +106,7 @@ func (a *Admin) handlePostUpdate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	if !in.ConfirmRetracted && (in.Status != nil || in.Body != nil || in.References != nil) {
-		post, err := a.svc.GetPost(ctx, id)
-		if err != nil {
-			return err
-		}
-		if goesLive(post, &in.PostInput) {
-			ids, body := afterSave(post, &in.PostInput)
-			if err := a.checkRetracted(ctx, ids, body, false); err != nil {
-				return err
-			}
-		}
-	}
-	p, err := a.svc.UpdatePost(ctx, actor(c), id, in.PostInput)
+	p, err := a.svc.UpdatePost(c.UserContext(), actor(c), id, in.input())
 	if err != nil {
 		return err
 	}
@@ -182,27 +169,11 @@ func (a *Admin) handlePostPublish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	if err := a.checkStoredRetracted(ctx, id, body.ConfirmRetracted); err != nil {
-		return err
-	}
-	p, err := a.svc.PublishPost(ctx, actor(c), id, version)
+	p, err := a.svc.PublishPost(c.UserContext(), actor(c), id, version, cms.Confirmed{Retracted: body.ConfirmRetracted})
 	if err != nil {
 		return err
 	}
 	return ok(c, p)
-}
-
-// checkStoredRetracted is checkRetracted for post id as saved.
-func (a *Admin) checkStoredRetracted(ctx context.Context, id string, confirmed bool) error {
-	if confirmed {
-		return nil
-	}
-	post, err := a.svc.GetPost(ctx, id)
-	if err != nil {
-		return err
-	}
-	return a.checkRetracted(ctx, post.References, post.Body, false)
 }
 
 // handlePostSchedule schedules publication: {"version": n, "publishAt":
@@ -227,10 +198,7 @@ func (a *Admin) handlePostSchedule(c *fiber.Ctx) error {
 			return invalid("admin.schedule", "publishAt", "Must be a date and time such as 2030-01-31T09:00:00Z (RFC 3339).")
 		}
 	}
-	if err := a.checkStoredRetracted(c.UserContext(), id, req.ConfirmRetracted); err != nil {
-		return err
-	}
-	p, err := a.svc.SchedulePost(c.UserContext(), actor(c), id, version, at)
+	p, err := a.svc.SchedulePost(c.UserContext(), actor(c), id, version, at, cms.Confirmed{Retracted: req.ConfirmRetracted})
 	if err != nil {
 		return err
 	}

@@ -67,16 +67,14 @@ func (a *Admin) handlePendingPut(c *fiber.Ctx) error {
 }
 
 // handlePendingPublish publishes the pending edit of post :id ("Update"):
-// 200 with the post. An edit whose post cites retracted works is a 409
-// unless the body says "confirmRetracted": true.
+// 200 with the post. An edit of the text or references whose post cites
+// retracted works is a 409 (cms decides) unless the body says
+// "confirmRetracted": true.
 func (a *Admin) handlePendingPublish(c *fiber.Ctx) error {
 	var body pendingPublishBody
-	return a.applyPending(c, &body, &body.pendingVersionBody, func(ctx context.Context, id string) error {
-		if body.ConfirmRetracted {
-			return nil
-		}
-		return a.checkPendingRetracted(ctx, id)
-	}, a.svc.PublishPending)
+	return a.applyPending(c, &body, &body.pendingVersionBody, func(ctx context.Context, u *cms.User, id string, pv int) (*cms.Post, error) {
+		return a.svc.PublishPending(ctx, u, id, pv, cms.Confirmed{Retracted: body.ConfirmRetracted})
+	})
 }
 
 // pendingPublishBody is the optional body of "Update".
@@ -85,32 +83,17 @@ type pendingPublishBody struct {
 	ConfirmRetracted bool `json:"confirmRetracted"`
 }
 
-// checkPendingRetracted refuses to publish the pending edit of post id
-// when the post it makes cites retracted works (checkRetracted).
-func (a *Admin) checkPendingRetracted(ctx context.Context, id string) error {
-	post, err := a.svc.GetPost(ctx, id)
-	if err != nil {
-		return err
-	}
-	e, err := a.svc.PendingOf(ctx, post)
-	if err != nil || e == nil {
-		return err // none: PublishPending says so
-	}
-	edited := e.Preview(post)
-	return a.checkRetracted(ctx, edited.References, edited.Body, false)
-}
-
 // handlePendingRestore saves the pending edit of post :id, no longer
 // published, over the post ("Restore"): 200 with the post.
 func (a *Admin) handlePendingRestore(c *fiber.Ctx) error {
 	var body pendingVersionBody
-	return a.applyPending(c, &body, &body, nil, a.svc.RestorePending)
+	return a.applyPending(c, &body, &body, a.svc.RestorePending)
 }
 
 // applyPending applies the pending edit of post :id with apply, at the
 // pendingVersion of the body (decoded into dst, whose version part is
-// body) when given, after check (optional): 200 with the post.
-func (a *Admin) applyPending(c *fiber.Ctx, dst any, body *pendingVersionBody, check func(context.Context, string) error,
+// body) when given: 200 with the post.
+func (a *Admin) applyPending(c *fiber.Ctx, dst any, body *pendingVersionBody,
 	apply func(context.Context, *cms.User, string, int) (*cms.Post, error)) error {
 	id, err := pathID(c, "id", "id")
 	if err != nil {
@@ -122,11 +105,6 @@ func (a *Admin) applyPending(c *fiber.Ctx, dst any, body *pendingVersionBody, ch
 	pv, err := pendingVersionOf(body.PendingVersion)
 	if err != nil {
 		return err
-	}
-	if check != nil {
-		if err := check(c.UserContext(), id); err != nil {
-			return err
-		}
 	}
 	p, err := apply(c.UserContext(), actor(c), id, pv)
 	if err != nil {

@@ -166,7 +166,8 @@ func TestPanelReferenceCheckNow(t *testing.T) {
 // TestPanelPublishRetracted: publishing (or scheduling) a post that cites
 // a retracted work brings the editor back at 409 with her input, the work
 // named with its notice and nothing saved; "Publish anyway" (the ids she
-// confirmed) publishes. Saving the draft is never held back.
+// confirmed) publishes. Saving the draft is never held back; saving a
+// change to a scheduled post's text is.
 func TestPanelPublishRetracted(t *testing.T) {
 	t.Parallel()
 	h := mustHealthEnv(t)
@@ -223,6 +224,31 @@ func TestPanelPublishRetracted(t *testing.T) {
 		b.PostCSRF(t, "/admin/posts", v).MustStatus(t, http.StatusConflict).MustContain(t, `id="retracted-warning"`, "Not published yet")
 		v.Set("action", "save")
 		b.PostCSRF(t, "/admin/posts", v).MustStatus(t, http.StatusSeeOther)
+	})
+	t.Run("SaveScheduled", func(t *testing.T) {
+		// A scheduled post goes live by itself: Save of a change to its
+		// text asks too, and "Save anyway" saves it.
+		title, body := "Dreams later", "As shown [@lecun2015]."
+		ctx, owner := t.Context(), cmstest.Owner()
+		p, err := h.Svc.CreatePost(ctx, owner, cms.PostInput{Title: &title, Body: &body})
+		if err == nil {
+			p, err = h.Svc.SchedulePost(ctx, owner, p.ID, p.Version, time.Now().Add(48*time.Hour), cms.Confirmed{Retracted: true})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := url.Values{"action": {"save"}, "version": {itoa(p.Version)}, "title": {title},
+			"body": {"As shown again [@lecun2015]."}, "refs": {"1"}, "references": {h.ref.ID}}
+		b.PostCSRF(t, "/admin/posts/"+p.ID, v).MustStatus(t, http.StatusConflict).
+			MustContain(t, `id="retracted-warning"`, "Not saved yet", `id="publish-anyway" name="action" value="save"`, ">Save anyway</button>")
+		if got := h.MustGetPost(t, h.owner.Token, p.ID); got.Version != p.Version || got.Body != body {
+			t.Fatalf("after the warning the post is version %d with body %q, want version %d as it was", got.Version, got.Body, p.Version)
+		}
+		v.Add("confirmRetracted", h.ref.ID)
+		b.PostCSRF(t, "/admin/posts/"+p.ID, v).MustRedirect(t, "/admin/posts/"+p.ID)
+		if got := h.MustGetPost(t, h.owner.Token, p.ID); got.Status != cms.StatusScheduled || got.Body != "As shown again [@lecun2015]." {
+			t.Fatalf("after Save anyway the post is %s with body %q, want scheduled with the new text", got.Status, got.Body)
+		}
 	})
 }
 
@@ -295,9 +321,11 @@ func TestAPIPublishRetracted(t *testing.T) {
 	})
 	t.Run("LiveEdit", func(t *testing.T) {
 		// The post is live now: an edit of its text is checked; one of
-		// its title alone is not.
+		// its title alone is not, nor its text sent again unchanged.
 		refused(t, h.Do(t, Req{Method: "PATCH", Path: api + "/posts/" + id, Token: tok, Body: map[string]any{"version": version(), "body": "Live [@lecun2015]."}}))
 		h.Do(t, Req{Method: "PATCH", Path: api + "/posts/" + id, Token: tok, Body: map[string]any{"version": version(), "title": "Why babies dream, again"}}).MustStatus(t, 200)
+		live := h.MustGetPost(t, tok, id)
+		h.Do(t, Req{Method: "PATCH", Path: api + "/posts/" + id, Token: tok, Body: map[string]any{"version": live.Version, "body": live.Body}}).MustStatus(t, 200)
 	})
 	t.Run("PendingPublish", func(t *testing.T) {
 		h.Do(t, Req{Method: "PUT", Path: api + "/posts/" + id + "/pending", Token: tok, Body: map[string]any{"body": "Pending [@lecun2015].", "version": version()}}).MustStatus(t, 200)

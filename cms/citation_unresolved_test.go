@@ -45,9 +45,9 @@ func TestUnresolvedCitations(t *testing.T) {
 			}
 		}
 	}
-	_, err = svc.PublishPost(ctx, owner, draft.ID, draft.Version)
+	_, err = svc.PublishPost(ctx, owner, draft.ID, draft.Version, cms.Confirmed{})
 	refused("publish", err, "smith2020", "jones2001")
-	_, err = svc.SchedulePost(ctx, owner, draft.ID, draft.Version, time.Now().Add(time.Hour))
+	_, err = svc.SchedulePost(ctx, owner, draft.ID, draft.Version, time.Now().Add(time.Hour), cms.Confirmed{})
 	refused("schedule", err, "smith2020", "jones2001")
 	if p, _ := svc.GetPost(ctx, draft.ID); p.Status != cms.StatusDraft || p.Version != draft.Version {
 		t.Fatalf("after refusals: status %s version %d, want the draft untouched", p.Status, p.Version)
@@ -58,7 +58,7 @@ func TestUnresolvedCitations(t *testing.T) {
 		Authors: []cms.Name{{Family: "Smith", Given: "Ann"}}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = svc.PublishPost(ctx, owner, draft.ID, draft.Version)
+	_, err = svc.PublishPost(ctx, owner, draft.ID, draft.Version, cms.Confirmed{})
 	refused("publish with one key left", err, "jones2001")
 	if strings.Contains(cms.ErrorFields(err)["body"], "smith2020") {
 		t.Errorf("the resolved key is still named: %v", cms.ErrorFields(err))
@@ -68,7 +68,7 @@ func TestUnresolvedCitations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := svc.PublishPost(ctx, owner, draft.ID, draft.Version)
+	pub, err := svc.PublishPost(ctx, owner, draft.ID, draft.Version, cms.Confirmed{})
 	if err != nil {
 		t.Fatalf("publish once every key is in the library: %v", err)
 	}

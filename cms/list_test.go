@@ -127,13 +127,13 @@ func TestListKeepsPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustSlugs(t, "after trashing bravo", e.publicSlugs(t, "featured"), "charlie")
-	if _, err = e.svc.PublishPost(ctx, e.owner, a.ID, a.Version); err != nil {
+	if _, err = e.svc.PublishPost(ctx, e.owner, a.ID, a.Version, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err = e.svc.RestorePost(ctx, e.owner, b.ID, b.Version); err != nil {
 		t.Fatal(err)
 	}
-	if _, err = e.svc.PublishPost(ctx, e.owner, d.ID, d.Version); err != nil {
+	if _, err = e.svc.PublishPost(ctx, e.owner, d.ID, d.Version, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	mustSlugs(t, "after republishing", e.publicSlugs(t, "featured"), "charlie", "delta-draft", "alpha", "bravo")

@@ -193,8 +193,11 @@ func sameContent(p, q *Post) bool {
 // it is now). Errors: KindNotFound (no pending edit), KindConflict
 // ("pendingVersion" when it changed; "version" when the post changed
 // since the edit was made on it), KindInvalid (bad fields, unresolved
-// citations), KindUnavailable, KindInternal.
-func (s *Service) PublishPending(ctx context.Context, actor *User, id string, pendingVersion int) (*Post, error) {
+// citations), KindUnavailable, KindInternal; KindConflict too when the
+// edit changes the text or reference list and the post would cite
+// retracted or withdrawn works that ok does not confirm (cause: a
+// *RetractedError, post_retracted.go).
+func (s *Service) PublishPending(ctx context.Context, actor *User, id string, pendingVersion int, ok Confirmed) (*Post, error) {
 	const op = "cms.PublishPending"
 	e, err := s.store.GetPending(ctx, id)
 	if err != nil {
@@ -204,7 +207,7 @@ func (s *Service) PublishPending(ctx context.Context, actor *User, id string, pe
 		return nil, pendingStale(op)
 	}
 	in := e.Input
-	in.Version = &e.BaseVersion
+	in.Version, in.Confirmed = &e.BaseVersion, ok
 	return s.PublishChanges(ctx, actor, id, in, e.Version)
 }
 
@@ -213,8 +216,8 @@ func (s *Service) PublishPending(ctx context.Context, actor *User, id string, pe
 // the featured list may change with it), making the edit public, and
 // drops the pending edit at pendingVersion, the one her edit replaces
 // (0: none; a pending edit saved since, from another window, stays). The
-// panel's Update uses it. Errors: as UpdatePost, and KindConflict for a
-// post that is not published.
+// panel's Update uses it; in.Confirmed is what she confirmed. Errors: as
+// UpdatePost, and KindConflict for a post that is not published.
 func (s *Service) PublishChanges(ctx context.Context, actor *User, id string, in PostInput, pendingVersion int) (*Post, error) {
 	const op = "cms.PublishChanges"
 	version, err := requireVersion(op, in.Version)
@@ -325,7 +328,10 @@ func (s *Service) RestorePending(ctx context.Context, actor *User, id string, pe
 	if pendingVersion != 0 && e.Version != pendingVersion {
 		return nil, pendingStale(op)
 	}
-	p, err := s.editPost(ctx, actor, id, e.Input, 0, func(p *Post) error {
+	// Restore is not asked about retracted works (post_retracted.go).
+	in := e.Input
+	in.Confirmed = Confirmed{Retracted: true}
+	p, err := s.editPost(ctx, actor, id, in, 0, func(p *Post) error {
 		switch {
 		case p.Trashed():
 			return Errorf(KindConflict, op, "The post is in the trash; restore it first.")

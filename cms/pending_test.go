@@ -32,7 +32,7 @@ func TestPendingEdit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := svc.PublishPost(ctx, owner, draft.ID, draft.Version)
+	pub, err := svc.PublishPost(ctx, owner, draft.ID, draft.Version, cms.Confirmed{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,17 +85,17 @@ func TestPendingEdit(t *testing.T) {
 	}
 
 	// Update is refused while a citation is unresolved.
-	if _, err := svc.PublishPending(ctx, owner, pub.ID, 1); !strings.Contains(cms.ErrorFields(err)["body"], "@later2024") {
+	if _, err := svc.PublishPending(ctx, owner, pub.ID, 1, cms.Confirmed{}); !strings.Contains(cms.ErrorFields(err)["body"], "@later2024") {
 		t.Fatalf("publish with an unresolved key: %v", err)
 	}
 	edit.Body = ptr("New text.")
 	if e, err = svc.SavePending(ctx, owner, pub.ID, edit, 1); err != nil || e.Version != 2 || len(e.UnresolvedCitations) != 0 {
 		t.Fatalf("second save: %+v, %v", e, err)
 	}
-	if _, err := svc.PublishPending(ctx, owner, pub.ID, 1); cms.ErrorFields(err)["pendingVersion"] == "" {
+	if _, err := svc.PublishPending(ctx, owner, pub.ID, 1, cms.Confirmed{}); cms.ErrorFields(err)["pendingVersion"] == "" {
 		t.Errorf("publish a stale pending version: %v", err)
 	}
-	up, err := svc.PublishPending(ctx, owner, pub.ID, 2)
+	up, err := svc.PublishPending(ctx, owner, pub.ID, 2, cms.Confirmed{})
 	if err != nil {
 		t.Fatalf("publish pending: %v", err)
 	}
@@ -144,7 +144,7 @@ func TestPendingEdit(t *testing.T) {
 	if got, err := svc.GetPending(ctx, up.ID); err != nil || !got.Stale {
 		t.Errorf("pending after another save: %+v, %v; want stale", got, err)
 	}
-	if _, err := svc.PublishPending(ctx, owner, up.ID, 0); cms.ErrorFields(err)["version"] == "" {
+	if _, err := svc.PublishPending(ctx, owner, up.ID, 0, cms.Confirmed{}); cms.ErrorFields(err)["version"] == "" {
 		t.Errorf("publish a stale pending edit: %v, want a version conflict", err)
 	}
 	if p, _ := svc.GetPost(ctx, up.ID); p.Version != later.Version || p.Body != "New text." {

@@ -91,7 +91,7 @@ func TestPendingEditWhenUnpublished(t *testing.T) {
 
 	// Kept: scheduled (it would go public unseen).
 	sched := published("Scheduled")
-	if got, err := svc.SchedulePost(ctx, owner, sched.ID, sched.Version, time.Now().Add(time.Hour)); err != nil || got.Body != "Published text." {
+	if got, err := svc.SchedulePost(ctx, owner, sched.ID, sched.Version, time.Now().Add(time.Hour), cms.Confirmed{}); err != nil || got.Body != "Published text." {
 		t.Fatalf("schedule: %+v, %v", got, err)
 	}
 	pendingKept("scheduled", sched)

@@ -160,6 +160,12 @@ type PostInput struct {
 
 	Version *int `json:"version"`
 
+	// Confirmed is what she confirmed for this save: that it may put the
+	// post live citing retracted or withdrawn works (post_retracted.go).
+	// It belongs to one request: never decoded from a post's JSON nor
+	// kept with a pending edit.
+	Confirmed Confirmed `json:"-"`
+
 	// Set by SaveImported only, never from a request: the post's Source,
 	// the publication time and the old addresses the import found (nil:
 	// none given; see importRedirects).
@@ -174,7 +180,7 @@ type PostInput struct {
 // here.
 func (in *PostInput) hasContent() bool {
 	c := *in
-	c.Status, c.PublishAt, c.Featured, c.Version = nil, nil, nil, nil
+	c.Status, c.PublishAt, c.Featured, c.Version, c.Confirmed = nil, nil, nil, nil, Confirmed{}
 	return !reflect.ValueOf(c).IsZero()
 }
 

@@ -33,6 +33,7 @@ func (s *Service) SaveImported(ctx context.Context, actor *User, source string, 
 // the post it names (ID and Version are used), nil when there is none.
 func (s *Service) saveImported(ctx context.Context, actor *User, source string, old *Post, publishedAt time.Time, in PostInput) (*Post, bool, error) {
 	in.source, in.publishedAt = source, publishedAt
+	in.Confirmed = Confirmed{Retracted: true} // an import is not asked (post_retracted.go)
 	if old == nil {
 		p, err := s.CreatePost(ctx, actor, in)
 		return p, err == nil, err

@@ -14,7 +14,10 @@ var systemActor = &User{ID: "", Name: "Lullaby", Role: RoleOwner}
 // in.Status says otherwise (as UpdatePost takes it), and on the featured
 // list with in.Featured, all in one save. An empty slug is made from the
 // title (with a numeric suffix if taken); an explicit slug that is taken
-// is a Conflict naming "slug". Returns Invalid for bad fields.
+// is a Conflict naming "slug". Returns Invalid for bad fields, and a
+// Conflict whose cause is a *RetractedError for a post going live citing
+// retracted or withdrawn works that in.Confirmed does not confirm
+// (post_retracted.go).
 func (s *Service) CreatePost(ctx context.Context, actor *User, in PostInput) (*Post, error) {
 	return s.createPost(ctx, "cms.CreatePost", actor, in, nil, true)
 }
@@ -39,6 +42,9 @@ func (s *Service) createPost(ctx context.Context, op string, actor *User, in Pos
 	}
 	if at != nil {
 		at(p)
+	}
+	if err := s.checkRetracted(ctx, op, &in, nil, p); err != nil {
+		return nil, err
 	}
 	autoSlug := p.Slug == ""
 	if autoSlug {
@@ -124,7 +130,10 @@ func (s *Service) createPost(ctx context.Context, op string, actor *User, in Pos
 // post keeps its version. Errors: KindInvalid (bad fields, a publishAt
 // not in the future, unresolved citations of a post going public, a full
 // featured list), KindNotFound, KindConflict (stale version, taken slug,
-// a trashed post asked to go public), KindUnavailable, KindInternal.
+// a trashed post asked to go public; a post put live, or a live post's
+// text or references changed, citing retracted or withdrawn works that
+// in.Confirmed does not confirm, whose cause is a *RetractedError:
+// post_retracted.go), KindUnavailable, KindInternal.
 func (s *Service) UpdatePost(ctx context.Context, actor *User, id string, in PostInput) (*Post, error) {
 	const op = "cms.UpdatePost"
 	version, err := requireVersion(op, in.Version)
@@ -170,6 +179,7 @@ func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostI
 			}
 		}
 		oldSlug, now := p.Slug, s.timeNow()
+		before := liveContentOf(p)
 		if fold != nil {
 			if !p.Public() || p.Version != fold.BaseVersion {
 				return staleError(op, p.Version) // changed since foldablePending read it
@@ -184,6 +194,9 @@ func (s *Service) editPost(ctx context.Context, actor *User, id string, in PostI
 			if err := moveTo(p); err != nil {
 				return err
 			}
+		}
+		if err := s.checkRetracted(ctx, op, &in, &before, p); err != nil {
+			return err
 		}
 		p.leaveSlug(oldSlug, now)
 		return nil
@@ -547,6 +560,7 @@ func (s *Service) ImportPost(ctx context.Context, actor *User, in PostInput, sta
 		return nil, Problems{"status": "Must be draft, published or archived."}.Err(op)
 	}
 	in.Status, in.PublishAt = &status, nil
+	in.Confirmed = Confirmed{Retracted: true} // an import is not asked (post_retracted.go)
 	at := func(p *Post) {
 		if status == StatusPublished && !publishedAt.IsZero() {
 			p.PublishedAt = publishedAt.UTC().Truncate(time.Millisecond)

@@ -110,30 +110,34 @@ func (s *Service) featureOnly(ctx context.Context, id string, version int, on bo
 // PublishPost makes post id public now: UpdatePost with status
 // "published" and nothing else. The first publication sets PublishedAt;
 // republishing keeps it. version may be 0 to skip the check. A trashed
-// post must be restored first (Conflict).
-func (s *Service) PublishPost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
-	return s.moveTo(ctx, actor, id, version, StatusPublished, nil)
+// post must be restored first (Conflict); one citing retracted or
+// withdrawn works that ok does not confirm is a Conflict whose cause is a
+// *RetractedError (post_retracted.go).
+func (s *Service) PublishPost(ctx context.Context, actor *User, id string, version int, ok Confirmed) (*Post, error) {
+	return s.moveTo(ctx, actor, id, version, StatusPublished, nil, ok)
 }
 
 // UnpublishPost turns post id back into a draft; readers no longer see it.
 func (s *Service) UnpublishPost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
-	return s.moveTo(ctx, actor, id, version, StatusDraft, nil)
+	return s.moveTo(ctx, actor, id, version, StatusDraft, nil, Confirmed{})
 }
 
 // SchedulePost sets post id to go public at `at`, which must be in the
 // future; the scheduler publishes it then. Returns Invalid naming
-// "publishAt" for a past time.
-func (s *Service) SchedulePost(ctx context.Context, actor *User, id string, version int, at time.Time) (*Post, error) {
-	return s.moveTo(ctx, actor, id, version, StatusScheduled, &at)
+// "publishAt" for a past time, and, for a post citing retracted or
+// withdrawn works that ok does not confirm, a Conflict whose cause is a
+// *RetractedError (post_retracted.go).
+func (s *Service) SchedulePost(ctx context.Context, actor *User, id string, version int, at time.Time, ok Confirmed) (*Post, error) {
+	return s.moveTo(ctx, actor, id, version, StatusScheduled, &at, ok)
 }
 
 // ArchivePost takes post id off the site but keeps it apart from drafts.
 func (s *Service) ArchivePost(ctx context.Context, actor *User, id string, version int) (*Post, error) {
-	return s.moveTo(ctx, actor, id, version, StatusArchived, nil)
+	return s.moveTo(ctx, actor, id, version, StatusArchived, nil, Confirmed{})
 }
 
 // moveTo is the save behind the state changes: an edit of the status
-// alone.
-func (s *Service) moveTo(ctx context.Context, actor *User, id string, version int, to PostStatus, at *time.Time) (*Post, error) {
-	return s.editPost(ctx, actor, id, PostInput{Status: &to, PublishAt: at}, version, nil)
+// alone, with what she confirmed.
+func (s *Service) moveTo(ctx context.Context, actor *User, id string, version int, to PostStatus, at *time.Time, ok Confirmed) (*Post, error) {
+	return s.editPost(ctx, actor, id, PostInput{Status: &to, PublishAt: at, Confirmed: ok}, version, nil)
 }

@@ -147,38 +147,6 @@ func (s *Service) ReferenceHealth(ctx context.Context, since time.Time) (*Refere
 	return rep, nil
 }
 
-// RetractedCitations returns, of the citations ids (a post's reference
-// list, saved or being edited), those whose work is retracted or
-// withdrawn as last checked, in the order of ids: what the editor warns
-// about before publishing. Unknown ids are skipped. Errors:
-// KindUnavailable, KindInternal.
-func (s *Service) RetractedCitations(ctx context.Context, ids []string) ([]ReferenceHealthItem, error) {
-	out := []ReferenceHealthItem{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	cites, err := s.store.ListCitations(ctx)
-	if err != nil {
-		return nil, err
-	}
-	health, err := s.currentHealth(ctx, cites)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*Citation, len(cites))
-	for _, c := range cites {
-		byID[c.ID] = c
-	}
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if h := health[id]; h.Retracted() && !seen[id] {
-			seen[id] = true
-			out = append(out, ReferenceHealthItem{Citation: byID[id], Health: h})
-		}
-	}
-	return out, nil
-}
-
 // RequestReferenceCheck is "Check now": every checkable citation not
 // tried since now is checked at once, by whichever instance runs the
 // checker (this one is woken; another notices within its poll interval),

@@ -2,6 +2,7 @@ package cms_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -67,14 +68,20 @@ func TestReferenceCheckRetraction(t *testing.T) {
 	if h == nil || h.Status != cms.HealthRetracted || h.Notice != want || h.NoticeURL != "https://doi.org/"+cmstest.RefRetractionDOI || !h.ChangedAt.Equal(clk.Now()) {
 		t.Fatalf("after the retraction: %+v; want retracted, notice %q, changed now", h, want)
 	}
-	// The panel's list puts the change first; the publish warning finds it.
+	// The panel's list puts the change first; publishing a post citing
+	// the work is held back (post_retracted_test.go).
 	rep, err := svc.ReferenceHealth(ctx, clk.Now().Add(-7*24*time.Hour))
 	if err != nil || len(rep.Items) != 1 || !rep.Items[0].Changed || !rep.Enabled {
 		t.Fatalf("ReferenceHealth: %+v, %v", rep, err)
 	}
-	ret, err := svc.RetractedCitations(ctx, []string{c.ID, cms.NewID()})
-	if err != nil || len(ret) != 1 || ret[0].Citation.ID != c.ID {
-		t.Fatalf("RetractedCitations: %+v, %v", ret, err)
+	postTitle, body := "Cites it", "See [@lecun2015]."
+	draft, err := svc.CreatePost(ctx, cmstest.Owner(), cms.PostInput{Title: &postTitle, Body: &body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *cms.RetractedError
+	if _, err := svc.PublishPost(ctx, cmstest.Owner(), draft.ID, draft.Version, cms.Confirmed{}); !errors.As(err, &re) || len(re.Works) != 1 || re.Works[0].Citation.ID != c.ID {
+		t.Fatalf("PublishPost of a post citing it: %v, want it held back naming the work", err)
 	}
 
 	// Her edit of the citation keeps the check, and a check keeps her edit.

@@ -84,7 +84,7 @@ func TestLists(t *testing.T) {
 	}
 	MustJSON(t, f.Get(t, "/api/v1/lists/featured").body, &one)
 	mustOrder(t, "featured after unpublishing", one.slugs(), posts[2].Slug, posts[1].Slug)
-	if _, err := f.svc.PublishPost(ctx, f.owner, p0.ID, p0.Version); err != nil {
+	if _, err := f.svc.PublishPost(ctx, f.owner, p0.ID, p0.Version, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	MustJSON(t, f.Get(t, "/api/v1/lists/featured").body, &one)

@@ -38,7 +38,7 @@ func MustBlog(tb testing.TB, f *fixture) (posts []*cms.Post) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := f.svc.SchedulePost(ctx, f.owner, sched.ID, sched.Version, time.Now().Add(time.Hour)); err != nil {
+	if _, err := f.svc.SchedulePost(ctx, f.owner, sched.ID, sched.Version, time.Now().Add(time.Hour), cms.Confirmed{}); err != nil {
 		tb.Fatal(err)
 	}
 	trashed := f.MustPublished(tb, "Trashed post", "gone", day0.AddDate(0, 0, 3), nil)

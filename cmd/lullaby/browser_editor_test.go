@@ -263,7 +263,7 @@ func TestBrowserAuthorPhoto(t *testing.T) {
 	t.Parallel()
 	f := mustEditorFixture(t)
 	b, ctx, svc := f.b, context.Background(), f.r.srv.svc
-	if _, err := svc.PublishPost(ctx, f.owner, f.post.ID, f.post.Version); err != nil {
+	if _, err := svc.PublishPost(ctx, f.owner, f.post.ID, f.post.Version, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	photo, err := svc.UploadMedia(ctx, f.owner, "jo.jpg", "", bytes.NewReader(cmstest.MustJPEG(t, 1200, 1200)))

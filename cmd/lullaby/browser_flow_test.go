@@ -261,7 +261,7 @@ func seedForScreenshots(tb testing.TB, svc *cms.Service) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := svc.SchedulePost(ctx, actor, p.ID, p.Version, time.Now().Add(72*time.Hour)); err != nil {
+	if _, err := svc.SchedulePost(ctx, actor, p.ID, p.Version, time.Now().Add(72*time.Hour), cms.Confirmed{}); err != nil {
 		tb.Fatal(err)
 	}
 	svc.Refresh(ctx)

@@ -117,7 +117,7 @@ func mustPublished(t *testing.T, r *running, owner *cms.User, title, body string
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err = r.srv.svc.PublishPost(t.Context(), owner, p.ID, p.Version); err != nil {
+	if p, err = r.srv.svc.PublishPost(t.Context(), owner, p.ID, p.Version, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -214,7 +214,7 @@ func TestBrowserCtrlS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sched, err = r.srv.svc.SchedulePost(t.Context(), owner, sched.ID, sched.Version, time.Now().Add(48*time.Hour)); err != nil {
+	if sched, err = r.srv.svc.SchedulePost(t.Context(), owner, sched.ID, sched.Version, time.Now().Add(48*time.Hour), cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	ctrlS := chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl))

@@ -117,7 +117,7 @@ func TestPostIndexFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(t, "B:draft")
-	if _, err := svc.PublishPost(ctx, owner, a.ID, 0); err != nil {
+	if _, err := svc.PublishPost(ctx, owner, a.ID, 0, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	check(t, "B:published")
@@ -158,7 +158,7 @@ func TestPostIndexDashboard(t *testing.T) {
 	}
 	late, soon := mk("late", cms.StatusDraft, time.Time{}), mk("soon", cms.StatusDraft, time.Time{})
 	for p, at := range map[*cms.Post]time.Time{late: now.Add(48 * time.Hour), soon: now.Add(time.Hour)} {
-		if _, err := svc.SchedulePost(ctx, owner, p.ID, 0, at); err != nil {
+		if _, err := svc.SchedulePost(ctx, owner, p.ID, 0, at, cms.Confirmed{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -58,7 +58,7 @@ func TestReadModelFollowsWrites(t *testing.T) {
 		}
 	}
 	mustVisible("first-post", false)
-	if p, err = svc.PublishPost(ctx, owner, p.ID, p.Version); err != nil {
+	if p, err = svc.PublishPost(ctx, owner, p.ID, p.Version, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	mustVisible("first-post", true)
@@ -150,7 +150,7 @@ func TestDraftSavesLeavePublicContentAlone(t *testing.T) {
 		t.Fatalf("index after a draft save = %v, %v; want the edited title", list, err)
 	}
 	c1, p1 := versions()
-	if _, err = svc.PublishPost(ctx, owner, p.ID, p.Version); err != nil {
+	if _, err = svc.PublishPost(ctx, owner, p.ID, p.Version, cms.Confirmed{}); err != nil {
 		t.Fatal(err)
 	}
 	if c2, p2 := versions(); c2 <= c1 || p2 <= p1 {
