@@ -27,6 +27,16 @@ type Store interface {
 	WebhookStore
 	ReviewerStore
 	CitationHealthStore
+	FingerprintStore
+}
+
+// FingerprintStore sums up the stored public content without reading it.
+type FingerprintStore interface {
+	// ContentFingerprint returns the Fingerprint of each kind of document
+	// the read model is built from (see ContentFingerprint), read with
+	// only ids and versions: one projected scan per collection, no
+	// bodies. Errors: KindUnavailable, KindInternal.
+	ContentFingerprint(ctx context.Context) (ContentFingerprint, error)
 }
 
 // CitationHealthStore keeps the reference checker's records

@@ -15,10 +15,8 @@ package readmodel
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"maps"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -52,6 +50,12 @@ type ReadModel struct {
 	quizzes   []*cms.Quiz          // as last loaded
 	keys      []*cms.ContentKey    // as last loaded
 	reviewers []*cms.Reviewer      // as last loaded
+	// fp is the fingerprint of the stored documents the snapshot was
+	// built from (kept up by ApplyPost and ApplyList); the users in it
+	// count only with fpUsers, when the byline came from them.
+	fp      cms.ContentFingerprint
+	fpUsers bool
+	down    atomic.Bool // Run finds the database unreachable
 
 	swapped bool          // a snapshot has been swapped in (under mu)
 	settled chan struct{} // closed by the first swap's background work; see Settled
@@ -150,132 +154,35 @@ const smallReload = 16
 
 // Reload builds a new snapshot from the database and swaps it in. On error
 // the current snapshot stays.
-func (rm *ReadModel) Reload(ctx context.Context) error { return rm.reload(ctx, false) }
+func (rm *ReadModel) Reload(ctx context.Context) error { return rm.reload(ctx) }
 
-// recheckEvery is how often Run reads the content even though the content
-// version did not move: a process killed between a save and the version
-// bump after it leaves a change that no version announces.
-func recheckEvery(interval time.Duration) time.Duration { return max(10*time.Second, 60*interval) }
-
-// reload is Reload; with onlyChanged, a load that finds everything as the
-// current snapshot has it swaps nothing in.
-func (rm *ReadModel) reload(ctx context.Context, onlyChanged bool) error {
+// reload reads the whole content and swaps it in, holding rm.mu
+// throughout: a reload after a write ends with that write in the snapshot.
+func (rm *ReadModel) reload(ctx context.Context) error {
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
-	// Read the version first: a write that lands during the reload bumps
-	// it again, and the next poll picks that write up.
-	start := time.Now()
-	version, err := rm.store.ContentVersion(ctx)
+	c, err := rm.load(ctx, rm.posts, rm.clock())
 	if err != nil {
 		return err
 	}
-	heads, err := rm.store.PublishedPosts(ctx)
-	if err != nil {
-		return err
-	}
-	next := make(map[string]*cms.Post, len(heads))
-	var need []*cms.Post
-	for _, h := range heads {
-		if old := rm.posts[h.ID]; old != nil && old.Version == h.Version {
-			next[h.ID] = old
-			continue
-		}
-		need = append(need, h)
-	}
-	if err := rm.fillBodies(ctx, need); err != nil {
-		return err
-	}
-	for _, h := range need {
-		next[h.ID] = h
-	}
-	cats, err := rm.store.ListCategories(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := rm.store.GetSettings(ctx)
-	if err != nil {
-		return err
-	}
-	if st, err = rm.bylineFallback(ctx, st); err != nil {
-		return err
-	}
-	cites, err := rm.store.ListCitations(ctx)
-	if err != nil {
-		return err
-	}
-	health, err := rm.store.ListCitationHealth(ctx)
-	if err != nil {
-		return err
-	}
-	// References carry their health, and a broken link its archived copy.
-	cites = cms.WithHealth(cites, health)
-	lists, err := rm.store.ListLists(ctx)
-	if err != nil {
-		return err
-	}
-	for i, l := range lists {
-		// A save that features a post commits on the post: see featured.go.
-		if lists[i], _, err = cms.SettleFeatured(ctx, rm.store, l, rm.clock()); err != nil {
-			return err
-		}
-	}
-	quizzes, err := rm.store.ListQuizzes(ctx)
-	if err != nil {
-		return err
-	}
-	keys, err := rm.store.ListContentKeys(ctx)
-	if err != nil {
-		return err
-	}
-	reviewers, err := rm.store.ListReviewers(ctx)
-	if err != nil {
-		return err
-	}
-	if onlyChanged && rm.loaded.Load() && version == rm.cur.Load().Version() {
-		changed := rm.changedLocked(len(need) > 0 || len(next) != len(rm.posts), cats, st, cites, lists, quizzes, keys, reviewers)
-		if changed == "" {
-			rm.markSynced(start)
-			return nil
-		}
-		// A write landing during this load changes content before its
-		// bump; only a version that still has not moved is news.
-		if now, err := rm.store.ContentVersion(ctx); err == nil && now == version {
-			rm.log.Info("content changed without a new content version (a writer stopped between a save and its bump?): reloading",
-				"version", version, "changed", changed)
-		}
-	}
-	in := snapshotInput{version: version, posts: postList(next), cats: cats, settings: st,
-		citations: cites, publicURL: rm.publicURL, lists: rm.listsInput(lists), quizzes: quizzes, keys: keys, reviewers: reviewers}
+	return rm.installLocked(c)
+}
+
+// installLocked swaps in a snapshot of c and keeps c as what the
+// snapshot was built from. Call with rm.mu held.
+func (rm *ReadModel) installLocked(c *content) error {
+	in := snapshotInput{version: c.version, posts: postList(c.posts), cats: c.cats, settings: c.settings,
+		citations: c.citations, publicURL: rm.publicURL, lists: rm.listsInput(c.lists), quizzes: c.quizzes, keys: c.keys, reviewers: c.reviewers}
 	if err := rm.swapLocked(in); err != nil {
 		return &cms.Error{Kind: cms.KindInternal, Op: "readmodel.ReadModel.Reload", Err: err}
 	}
-	rm.posts, rm.cats, rm.settings, rm.citations = next, cats, st, cites
-	rm.lv.lists = lists
-	rm.quizzes, rm.keys, rm.reviewers = quizzes, keys, reviewers
+	rm.posts, rm.cats, rm.settings, rm.citations = c.posts, c.cats, c.settings, c.citations
+	rm.lv.lists = c.lists
+	rm.quizzes, rm.keys, rm.reviewers = c.quizzes, c.keys, c.reviewers
+	rm.fp, rm.fpUsers = c.fp, c.byline
 	rm.loaded.Store(true)
-	rm.markSynced(start)
+	rm.markSynced(c.start)
 	return nil
-}
-
-// changedLocked names what of a load differs from what the current
-// snapshot was built from ("" for nothing). Call with rm.mu held.
-func (rm *ReadModel) changedLocked(posts bool, cats []*cms.Category, st *cms.Settings, cites []*cms.Citation,
-	lists []*cms.List, quizzes []*cms.Quiz, keys []*cms.ContentKey, reviewers []*cms.Reviewer) string {
-	var out []string
-	for _, c := range []struct {
-		name string
-		diff bool
-	}{
-		{"posts", posts}, {"categories", !reflect.DeepEqual(cats, rm.cats)}, {"settings", !reflect.DeepEqual(st, rm.settings)},
-		{"citations", !reflect.DeepEqual(cites, rm.citations)}, {"lists", !reflect.DeepEqual(lists, rm.lv.lists)},
-		{"quizzes", !reflect.DeepEqual(quizzes, rm.quizzes)}, {"content keys", !reflect.DeepEqual(keys, rm.keys)},
-		{"reviewers", !reflect.DeepEqual(reviewers, rm.reviewers)},
-	} {
-		if c.diff {
-			out = append(out, c.name)
-		}
-	}
-	return strings.Join(out, ", ")
 }
 
 // ApplyPost brings one saved post into the read model without reading the
@@ -289,17 +196,21 @@ func (rm *ReadModel) ApplyPost(p *cms.Post, version int64) bool {
 	if !rm.loaded.Load() || rm.cur.Load().Version() != version-1 || rm.settings == nil {
 		return false
 	}
-	next := maps.Clone(rm.posts)
-	delete(next, p.ID)
+	next, fp := maps.Clone(rm.posts), rm.fp
+	if old := next[p.ID]; old != nil {
+		fp.Posts.Remove(old.ID, old.Version)
+		delete(next, p.ID)
+	}
 	if p.Public() {
 		light := *p
 		light.Body, light.Revisions = "", nil
 		next[p.ID] = &light
+		fp.Posts.Add(p.ID, p.Version)
 	}
 	if rm.swapLocked(rm.input(version, postList(next))) != nil {
 		return false
 	}
-	rm.posts = next
+	rm.posts, rm.fp = next, fp
 	rm.markSynced(time.Now())
 	return true
 }
@@ -319,18 +230,20 @@ func (rm *ReadModel) ApplyList(l *cms.List, version int64) bool {
 	saved := *l // kept: the caller's copy may change
 	saved.Entries, saved.Excluded = slices.Clone(l.Entries), slices.Clone(l.Excluded)
 	l = &saved
-	lists := slices.Clone(rm.lv.lists)
+	lists, fp := slices.Clone(rm.lv.lists), rm.fp
 	if i := slices.IndexFunc(lists, func(old *cms.List) bool { return old.ID == l.ID }); i >= 0 {
+		fp.Lists.Remove(lists[i].ID, lists[i].Version)
 		lists[i] = l
 	} else {
 		lists = append(lists, l)
 	}
+	fp.Lists.Add(l.ID, l.Version)
 	in := rm.input(version, postList(rm.posts))
 	in.lists = rm.listsInput(lists)
 	if rm.swapLocked(in) != nil {
 		return false
 	}
-	rm.lv.lists = lists
+	rm.lv.lists, rm.fp = lists, fp
 	rm.markSynced(time.Now())
 	return true
 }
@@ -379,27 +292,6 @@ func (rm *ReadModel) swapLocked(in snapshotInput) error {
 // back to the operating system.
 func (rm *ReadModel) Settled() <-chan struct{} { return rm.settled }
 
-// bylineFallback returns st with the author's name set to the name of the
-// first owner (the oldest) while the settings name no author, so that
-// posts never answer an empty byline; st itself when they do.
-func (rm *ReadModel) bylineFallback(ctx context.Context, st *cms.Settings) (*cms.Settings, error) {
-	if st.Author.Name != "" {
-		return st, nil
-	}
-	users, err := rm.store.ListUsers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range users {
-		if u.Role == cms.RoleOwner && u.Name != "" {
-			withName := *st
-			withName.Author.Name = u.Name
-			return &withName, nil
-		}
-	}
-	return st, nil
-}
-
 // postList returns the posts of m in no particular order.
 func postList(m map[string]*cms.Post) []*cms.Post {
 	list := make([]*cms.Post, 0, len(m))
@@ -407,113 +299,4 @@ func postList(m map[string]*cms.Post) []*cms.Post {
 		list = append(list, p)
 	}
 	return list
-}
-
-// fillBodies sets HTML on each post, from the current-body documents, or
-// from the post's own revision where a body document lags behind.
-func (rm *ReadModel) fillBodies(ctx context.Context, posts []*cms.Post) error {
-	if len(posts) == 0 {
-		return nil
-	}
-	var bodies map[string]cms.PostBody
-	if len(posts) > smallReload {
-		ids := make([]string, len(posts))
-		for i, p := range posts {
-			ids[i] = p.ID
-		}
-		var err error
-		if bodies, err = rm.store.PostBodies(ctx, ids); err != nil {
-			return err
-		}
-	}
-	for _, p := range posts {
-		if b, ok := bodies[p.ID]; ok && b.Version == p.Version {
-			p.HTML = b.HTML
-			continue
-		}
-		full, err := rm.store.GetPost(ctx, p.ID)
-		if cms.IsKind(err, cms.KindNotFound) {
-			continue // deleted meanwhile; it goes at the next reload
-		}
-		if err != nil {
-			return err
-		}
-		if full.Version == p.Version {
-			p.HTML = full.HTML
-		} else {
-			*p = *full // changed meanwhile: take the newer one
-		}
-		p.Body = ""
-		p.Revisions = nil
-	}
-	return nil
-}
-
-// Run polls the content version every interval and reloads when it moved,
-// until ctx ends; every recheckEvery it also reads the content, and
-// reloads if it changed though the version did not. While the database is
-// unreachable the last snapshot keeps being served; the outage and the
-// recovery are logged once each.
-func (rm *ReadModel) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	down := false
-	lastCheck := time.Now()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		var err error
-		if time.Since(lastCheck) >= recheckEvery(interval) {
-			if err = rm.recheck(ctx, interval); err == nil {
-				lastCheck = time.Now()
-			}
-		} else {
-			err = rm.sync(ctx, interval)
-		}
-		rm.RefreshListWindows()
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return
-		case err != nil && !down:
-			down = true
-			rm.log.Warn("database unreachable: serving the last content snapshot", "version", rm.Snapshot().Version(), "err", err)
-		case err == nil && down:
-			down = false
-			rm.log.Info("database reachable again", "version", rm.Snapshot().Version())
-		}
-	}
-}
-
-// recheck loads the content and swaps in a new snapshot if anything
-// changed.
-func (rm *ReadModel) recheck(ctx context.Context, interval time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, max(30*time.Second, interval))
-	defer cancel()
-	err := rm.reload(ctx, true)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
-}
-
-func (rm *ReadModel) sync(ctx context.Context, interval time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, max(5*time.Second, interval))
-	defer cancel()
-	start := time.Now()
-	v, err := rm.store.ContentVersion(ctx)
-	if err != nil {
-		return err
-	}
-	if v == rm.Snapshot().Version() && rm.Loaded() {
-		rm.markSynced(start)
-		return nil
-	}
-	err = rm.Reload(ctx)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
 }
