@@ -26,7 +26,7 @@ var openAPIBody = readmodel.NewBody(openAPIDocument)
 // so that a HEAD answers the headers of its GET).
 func (a *Admin) handleOpenAPI(c *fiber.Ctx) error {
 	h := &c.Response().Header
-	body, etag, enc := openAPIBody.Encoding(c.Request().Header.Peek(fiber.HeaderAcceptEncoding))
+	parts, etag, enc := openAPIBody.Encoding(c.Request().Header.Peek(fiber.HeaderAcceptEncoding))
 	h.Set(fiber.HeaderCacheControl, "no-cache")
 	h.SetBytesV(fiber.HeaderETag, etag)
 	h.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
@@ -37,5 +37,6 @@ func (a *Admin) handleOpenAPI(c *fiber.Ctx) error {
 	if enc != nil {
 		h.SetBytesV(fiber.HeaderContentEncoding, enc)
 	}
-	return c.Send(body)
+	readmodel.WriteBody(c.Response(), parts)
+	return nil
 }

@@ -29,7 +29,7 @@ func TestPendingAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return string(b.JSON)
+		return string(b.Bytes())
 	}
 
 	e.Do(t, Req{Method: http.MethodGet, Path: path, Token: tok}).MustProblem(t, 404)

@@ -62,7 +62,7 @@ func (e *listEnv) publicSlugs(tb testing.TB, slug string) []string {
 			Posts []struct{ Slug string }
 		}
 	}
-	if err := json.Unmarshal(b.JSON, &body); err != nil {
+	if err := json.Unmarshal(b.Bytes(), &body); err != nil {
 		tb.Fatal(err)
 	}
 	out := []string{}
@@ -150,7 +150,7 @@ func TestListKeepsPlace(t *testing.T) {
 	fb, _ := fresh.Snapshot().List("featured")
 	wb, _ := e.rm.Snapshot().List("featured")
 	if fb.ETag != wb.ETag {
-		t.Errorf("a fresh load differs:\n%s\n%s", fb.JSON, wb.JSON)
+		t.Errorf("a fresh load differs:\n%s\n%s", fb.Bytes(), wb.Bytes())
 	}
 
 	// Add and remove, as the editor's "mark featured" does.
@@ -280,8 +280,8 @@ func TestListCreateRenameDelete(t *testing.T) {
 		t.Fatalf("ListLists = %+v, %v", lists, err)
 	}
 	var all struct{ Data []struct{ Slug string } }
-	if err := json.Unmarshal(e.rm.Snapshot().Lists().JSON, &all); err != nil || len(all.Data) != 2 || all.Data[0].Slug != "featured" {
-		t.Errorf("public lists = %s (%v)", e.rm.Snapshot().Lists().JSON, err)
+	if err := json.Unmarshal(e.rm.Snapshot().Lists().Bytes(), &all); err != nil || len(all.Data) != 2 || all.Data[0].Slug != "featured" {
+		t.Errorf("public lists = %s (%v)", e.rm.Snapshot().Lists().Bytes(), err)
 	}
 	if err := e.svc.DeleteList(ctx, e.owner, l.ID); err != nil {
 		t.Fatal(err)
@@ -354,13 +354,13 @@ func TestListChangesAsReloaded(t *testing.T) {
 		if got.Version() != want.Version() {
 			t.Errorf("%s: snapshot version %d, want %d", c.name, got.Version(), want.Version())
 		}
-		if string(got.Lists().JSON) != string(want.Lists().JSON) {
-			t.Errorf("%s: lists\n%s\nwant\n%s", c.name, got.Lists().JSON, want.Lists().JSON)
+		if string(got.Lists().Bytes()) != string(want.Lists().Bytes()) {
+			t.Errorf("%s: lists\n%s\nwant\n%s", c.name, got.Lists().Bytes(), want.Lists().Bytes())
 		}
 		for _, slug := range []string{"featured", "popular", "begin-here"} {
 			g, gerr := got.List(slug)
 			w, werr := want.List(slug)
-			if (gerr == nil) != (werr == nil) || gerr == nil && string(g.JSON) != string(w.JSON) {
+			if (gerr == nil) != (werr == nil) || gerr == nil && string(g.Bytes()) != string(w.Bytes()) {
 				t.Errorf("%s: list %s\n%s (%v)\nwant\n%s (%v)", c.name, slug, bodyJSON(g), gerr, bodyJSON(w), werr)
 			}
 		}
@@ -372,5 +372,5 @@ func bodyJSON(b *readmodel.Body) string {
 	if b == nil {
 		return ""
 	}
-	return string(b.JSON)
+	return string(b.Bytes())
 }

@@ -25,7 +25,7 @@ func TestPendingEdit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return string(b.JSON)
+		return string(b.Bytes())
 	}
 
 	draft, err := svc.CreatePost(ctx, owner, cms.PostInput{Title: ptr("Naps"), Body: ptr("Old text."), Tags: &[]string{"naps"}})

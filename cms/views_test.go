@@ -187,7 +187,7 @@ func TestPopular(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got popular
-		if err := json.Unmarshal(body.JSON, &got); err != nil {
+		if err := json.Unmarshal(body.Bytes(), &got); err != nil {
 			t.Fatal(err)
 		}
 		slugs := []string{}
@@ -227,7 +227,7 @@ func TestPopular(t *testing.T) {
 			t.Fatal(err)
 		}
 		var body struct{ Data []struct{ Slug string } }
-		if err := json.Unmarshal(e.rm.Snapshot().Posts(q).JSON, &body); err != nil {
+		if err := json.Unmarshal(e.rm.Snapshot().Posts(q).Bytes(), &body); err != nil {
 			t.Fatal(err)
 		}
 		out := []string{}

@@ -102,7 +102,7 @@ func errOtherPost() error {
 // client accepts, without an ETag, never stored by any cache, and kept
 // out of search engines.
 func (a *API) sendPrivate(c *fiber.Ctx, b *readmodel.Body) error {
-	body, _, enc := chooseEncoding(c, b)
+	parts, _, enc := chooseEncoding(c, b)
 	h := &c.Response().Header
 	h.SetCanonical(headerCacheControl, valuePrivate)
 	h.SetCanonical(headerRobots, valueNoIndex)
@@ -111,7 +111,8 @@ func (a *API) sendPrivate(c *fiber.Ctx, b *readmodel.Body) error {
 	if enc != nil {
 		h.SetCanonical(headerContentEncoding, enc)
 	}
-	return c.Send(body)
+	readmodel.WriteBody(c.Response(), parts)
+	return nil
 }
 
 // handlePreview serves GET /api/v1/preview?token=: the post the token

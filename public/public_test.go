@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -174,6 +176,11 @@ func TestETagAndEncoding(t *testing.T) {
 	etag := r.header.Get("ETag")
 	if !strings.HasPrefix(etag, `"`) || len(etag) < 10 {
 		t.Fatalf("ETag = %q, want a strong ETag", etag)
+	}
+	// The body is sent in parts (its HTML is shared with the post's other
+	// bodies): the ETag is still that of the bytes sent, all of them.
+	if sum := sha256.Sum256(r.body); etag != `"`+hex.EncodeToString(sum[:16])+`"` || !bytes.Contains(r.body, []byte("Sleep is a skill")) {
+		t.Errorf("ETag %s is not the SHA-256 of the %d bytes sent", etag, len(r.body))
 	}
 
 	for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {

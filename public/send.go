@@ -23,7 +23,7 @@ func (a *API) send(c *fiber.Ctx, b *readmodel.Body) error { return a.sendType(c,
 func (a *API) sendType(c *fiber.Ctx, b *readmodel.Body, contentType []byte) error {
 	h := &c.Response().Header
 	req := &c.Request().Header
-	body, etag, enc := chooseEncoding(c, b)
+	parts, etag, enc := chooseEncoding(c, b)
 	h.SetCanonical(headerETag, etag)
 	h.SetCanonical(headerCacheControl, a.cacheControl)
 	h.SetCanonical(headerVary, valueVary)
@@ -34,12 +34,14 @@ func (a *API) sendType(c *fiber.Ctx, b *readmodel.Body, contentType []byte) erro
 	if enc != nil {
 		h.SetCanonical(headerContentEncoding, enc)
 	}
-	return c.Send(body)
+	readmodel.WriteBody(c.Response(), parts)
+	return nil
 }
 
 // chooseEncoding returns the best encoding of b the client accepts: the
-// bytes, their ETag and the Content-Encoding (nil for none).
-func chooseEncoding(c *fiber.Ctx, b *readmodel.Body) (body, etag, enc []byte) {
+// bytes as parts (readmodel.WriteBody), their ETag and the
+// Content-Encoding (nil for none).
+func chooseEncoding(c *fiber.Ctx, b *readmodel.Body) (parts [][]byte, etag, enc []byte) {
 	return b.Encoding(c.Request().Header.PeekBytes(headerAcceptEncoding))
 }
 

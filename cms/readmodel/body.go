@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/gzip"
@@ -16,28 +17,41 @@ import (
 // than it saves.
 const minCompressSize = 1024
 
-// Compressors are reused: a brotli writer allocates large tables.
+// Compressors are reused: a brotli writer allocates large tables. Its
+// window is 256 KB rather than the 4 MB its level defaults to: a body is
+// rarely longer (a post is about 15 KB, a list of 100 whole posts about
+// 1.4 MB, whose repeats lie within a post), and each writer made anew (a
+// collection empties the pool) would allocate a ring buffer of the
+// window's size.
 var (
 	gzipWriters = sync.Pool{New: func() any {
 		w, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
 		return w
 	}}
-	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 6) }}
+	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterOptions(nil, brotli.WriterOptions{Quality: 6, LGWin: 18}) }}
 )
 
-// Body is a ready-made response: JSON bytes, a strong ETag derived from
+// Body is a ready-made response: its bytes, a strong ETag derived from
 // them, and gzip and brotli encodings made on first use and then kept, so
 // that serving a popular post never compresses it twice. Each encoding is
 // a representation of its own with its own strong ETag (RFC 9110 8.8.3):
 // the identity tag with "-gz" or "-br" inside the quotes.
+//
+// The bytes are held as parts sent one after the other, so that bodies
+// share what they have in common rather than each holding a copy: a
+// post's HTML (as a JSON string) is one slice, shared by its body in our
+// API, the same with related posts, and its Ghost and WordPress bodies
+// (bodyBuilder). Parts never change once in a body.
 type Body struct {
-	JSON []byte
-	ETag string // quoted, e.g. "\"3f2a...\""
+	parts [][]byte
+	size  int
+	own   int    // bytes of the parts the body made (not shared); see bodyBuilder
+	ETag  string // quoted, e.g. "\"3f2a...\""
 
 	etag, gzETag, brETag []byte // ready for a response header
 
-	gzOnce, brOnce sync.Once
-	gz, br         []byte
+	gz, br atomic.Pointer[[][]byte] // the encodings once made and kept, as one part
+	budget *byteBudget              // what keeping an encoding counts against; nil: none
 }
 
 // NewBody wraps b, computing its ETag. A body is kept for as long as its
@@ -46,10 +60,23 @@ type Body struct {
 // with that slack cost up to twice their size.
 func NewBody(b []byte) *Body {
 	b = exact(b)
-	sum := sha256.Sum256(b)
+	return newBody([][]byte{b}, len(b))
+}
+
+// newBody makes the body of parts, own bytes of which are its own.
+func newBody(parts [][]byte, own int) *Body {
+	h := sha256.New()
+	size := 0
+	for _, p := range parts {
+		h.Write(p)
+		size += len(p)
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
 	tag := hex.EncodeToString(sum[:16])
 	etag := `"` + tag + `"`
-	return &Body{JSON: b, ETag: etag, etag: []byte(etag), gzETag: []byte(`"` + tag + `-gz"`), brETag: []byte(`"` + tag + `-br"`)}
+	return &Body{parts: parts, size: size, own: own, ETag: etag, etag: []byte(etag),
+		gzETag: []byte(`"` + tag + `-gz"`), brETag: []byte(`"` + tag + `-br"`)}
 }
 
 // exact returns b, or a copy of it without spare capacity when that
@@ -59,6 +86,27 @@ func exact(b []byte) []byte {
 		return bytes.Clone(b)
 	}
 	return b
+}
+
+// Len is the length of the body in bytes.
+func (b *Body) Len() int { return b.size }
+
+// Bytes returns the body's bytes. They must not be modified; for a body
+// of several parts they are a copy, made for each call (what serves the
+// body uses Encoding and WriteBody, which do not copy).
+func (b *Body) Bytes() []byte {
+	if len(b.parts) == 1 {
+		return b.parts[0]
+	}
+	return b.appendTo(make([]byte, 0, b.size))
+}
+
+// appendTo appends the body's bytes to dst.
+func (b *Body) appendTo(dst []byte) []byte {
+	for _, p := range b.parts {
+		dst = append(dst, p...)
+	}
+	return dst
 }
 
 // ETagBytes returns the ETag as bytes; they must not be modified.
@@ -73,11 +121,19 @@ func (b *Body) BrotliETag() []byte { return b.brETag }
 
 // Gzip returns the gzip encoding, or nil when the body is too small to
 // be worth compressing.
-func (b *Body) Gzip() []byte { return b.encoded(&b.gzOnce, &b.gz, &gzipWriters) }
+func (b *Body) Gzip() []byte { return first(b.encoded(&b.gz, &gzipWriters)) }
 
 // Brotli returns the brotli encoding, or nil when the body is too small to
 // be worth compressing.
-func (b *Body) Brotli() []byte { return b.encoded(&b.brOnce, &b.br, &brotliWriters) }
+func (b *Body) Brotli() []byte { return first(b.encoded(&b.br, &brotliWriters)) }
+
+// first is the first of parts, or nil.
+func first(parts [][]byte) []byte {
+	if len(parts) == 0 {
+		return nil
+	}
+	return parts[0]
+}
 
 // compressor is what gzip and brotli writers have in common.
 type compressor interface {
@@ -85,36 +141,99 @@ type compressor interface {
 	Reset(io.Writer)
 }
 
-// encoded compresses the body once with a writer from pool into *dst.
-func (b *Body) encoded(once *sync.Once, dst *[]byte, pool *sync.Pool) []byte {
-	if len(b.JSON) < minCompressSize {
+// encoded returns the body compressed with a writer from pool, as one
+// part: the one kept in *dst, else made and kept there unless the body's
+// budget is spent (then it is made again for the next request). Two first
+// requests at once may both compress; one result is kept.
+func (b *Body) encoded(dst *atomic.Pointer[[][]byte], pool *sync.Pool) [][]byte {
+	if b.size < minCompressSize {
 		return nil
 	}
-	once.Do(func() {
-		var buf bytes.Buffer
-		w := pool.Get().(compressor)
-		w.Reset(&buf)
-		_, _ = w.Write(b.JSON)
-		_ = w.Close()
-		pool.Put(w)
-		*dst = exact(buf.Bytes())
-	})
-	return *dst
+	if p := dst.Load(); p != nil {
+		return *p
+	}
+	var buf bytes.Buffer
+	w := pool.Get().(compressor)
+	w.Reset(&buf)
+	for _, p := range b.parts {
+		_, _ = w.Write(p)
+	}
+	_ = w.Close()
+	pool.Put(w)
+	enc := [][]byte{exact(buf.Bytes())}
+	if !b.budget.take(len(enc[0])) {
+		return enc
+	}
+	if !dst.CompareAndSwap(nil, &enc) {
+		b.budget.give(len(enc[0]))
+		return *dst.Load()
+	}
+	return enc
+}
+
+// byteBudget bounds the bytes some bodies keep (cache.go); its methods
+// are safe for concurrent use and do nothing on nil.
+type byteBudget struct {
+	used atomic.Int64
+	max  int64
+}
+
+// take counts n bytes more, and reports whether they fit.
+func (k *byteBudget) take(n int) bool {
+	if k == nil {
+		return true
+	}
+	if k.used.Add(int64(n)) > k.max {
+		k.used.Add(-int64(n))
+		return false
+	}
+	return true
+}
+
+// give hands back n bytes taken.
+func (k *byteBudget) give(n int) {
+	if k != nil {
+		k.used.Add(-int64(n))
+	}
 }
 
 // Encoding returns the best encoding of b that an Accept-Encoding header
-// allows: the bytes, their ETag and the Content-Encoding (nil for none).
-// It does not allocate, but to read an explicit quality.
-func (b *Body) Encoding(acceptEncoding []byte) (body, etag, enc []byte) {
+// allows: its bytes as parts to send in order (WriteBody), their ETag
+// and the Content-Encoding (nil for none). It does not allocate, but to
+// read an explicit quality or to return an encoding its budget did not
+// let the body keep.
+func (b *Body) Encoding(acceptEncoding []byte) (parts [][]byte, etag, enc []byte) {
 	if len(acceptEncoding) > 0 {
 		switch {
-		case acceptsEncoding(acceptEncoding, "br") && b.Brotli() != nil:
-			return b.Brotli(), b.BrotliETag(), encodingBrotli
-		case acceptsEncoding(acceptEncoding, "gzip") && b.Gzip() != nil:
-			return b.Gzip(), b.GzipETag(), encodingGzip
+		case acceptsEncoding(acceptEncoding, "br") && b.size >= minCompressSize:
+			return b.encoded(&b.br, &brotliWriters), b.brETag, encodingBrotli
+		case acceptsEncoding(acceptEncoding, "gzip") && b.size >= minCompressSize:
+			return b.encoded(&b.gz, &gzipWriters), b.gzETag, encodingGzip
 		}
 	}
-	return b.JSON, b.etag, nil
+	return b.parts, b.etag, nil
+}
+
+// Response is what WriteBody needs of an HTTP response: a
+// *fasthttp.Response has it (the read model does not import the HTTP
+// library).
+type Response interface {
+	SetBodyRaw(body []byte)
+	SetBody(body []byte)
+	AppendBody(p []byte)
+}
+
+// WriteBody makes parts (from Encoding) the body of r: one part as it is,
+// not copied (parts never change), several copied one after the other.
+func WriteBody(r Response, parts [][]byte) {
+	if len(parts) == 1 {
+		r.SetBodyRaw(parts[0])
+		return
+	}
+	r.SetBody(nil)
+	for _, p := range parts {
+		r.AppendBody(p)
+	}
 }
 
 var (

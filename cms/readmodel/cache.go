@@ -2,7 +2,6 @@ package readmodel
 
 import (
 	"sync"
-	"sync/atomic"
 )
 
 // boundedMap is a map bounded to maxCachedPages entries, safe for
@@ -69,37 +68,45 @@ func (c *boundedMap[V]) add(key string, v V) (held V, stored bool) {
 //     what the handler looks up first, with one map read and no parsing
 //     (GhostCachedList, GhostCachedRead, WPCached).
 //
-// Both are bounded in entries (boundedMap), and the bytes of the bodies
-// kept by maxServedBytes. Keys are made from bytes the request owns and
-// stored as strings, that is copied.
+// Both are bounded in entries (boundedMap), and the bytes the bodies
+// keep by a budget (servedBudget): their own bytes, not those they share
+// with the snapshot's posts (a post's HTML: bodyBuilder), and the
+// compressed encodings made of them. Keys are made from bytes the request
+// owns and stored as strings, that is copied.
 
-// maxServedBytes bounds the bytes of the bodies a snapshot keeps for a
-// dialect: a list of 100 whole posts is about 1 MB, so a client walking
-// every page and query could otherwise fill memory within the caches'
-// bound on entries (maxCachedPages). Past it, bodies are made for each
-// request.
-const maxServedBytes = 64 << 20
+// servedBudget bounds the bytes a snapshot keeps for a dialect, for a
+// snapshot of n posts: what a client reading every post by id and by slug
+// through both dialects needs (a body of a post keeps about 2 KB of its
+// own, its encodings about as much), with room for lists, and at least
+// minServedBytes. Past it, bodies are made for each request, and
+// encodings of bodies kept are made for each request that asks for one.
+func servedBudget(n int) int64 { return max(minServedBytes, int64(n)*servedBytesPerPost) }
+
+// The terms of servedBudget.
+const (
+	minServedBytes     = 4 << 20
+	servedBytesPerPost = 8 << 10
+)
 
 // served is what a dialect's cache holds: a body, or a body with more
 // (WPResult).
 type served interface {
 	comparable
-	bodyLen() int
+	body() *Body
 }
 
-func (b *Body) bodyLen() int { return len(b.JSON) }
+func (b *Body) body() *Body { return b }
 
 // servedCache is the answers a snapshot has given through a dialect.
 type servedCache[V served] struct {
 	answers boundedMap[V] // normalised question -> answer
 	raw     boundedMap[V] // question as asked -> an answer of answers
-	kept    atomic.Int64  // bytes of the bodies in answers
+	budget  byteBudget    // bytes of the bodies in answers and of their encodings
 }
 
 // answer returns the answer kept under the normalised key, making it with
-// render and keeping it first if needed (while the snapshot keeps less
-// than maxServedBytes); kept says whether the answer given is one that
-// answers holds.
+// render and keeping it first if needed (while the budget allows); kept
+// says whether the answer given is one that answers holds.
 func (c *servedCache[V]) answer(key []byte, render func() (V, error)) (v V, kept bool, err error) {
 	var zero V
 	if v := c.answers.get(key); v != zero {
@@ -108,16 +115,18 @@ func (c *servedCache[V]) answer(key []byte, render func() (V, error)) (v V, kept
 	if v, err = render(); err != nil {
 		return zero, false, err
 	}
-	n := int64(v.bodyLen())
-	if c.kept.Add(n) > maxServedBytes {
-		c.kept.Add(-n)
+	b := v.body()
+	n := b.ownLen()
+	if !c.budget.take(n) {
 		return v, false, nil
 	}
+	b.budget = &c.budget // before others can see it; v is this request's alone until add
 	held, stored := c.answers.add(string(key), v)
 	if held != v || !stored {
 		// Another request kept one first, or the cache is full of
 		// entries: the bytes are given back.
-		c.kept.Add(-n)
+		c.budget.give(n)
+		b.budget = nil
 	}
 	return held, stored, nil
 }

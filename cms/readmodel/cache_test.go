@@ -2,6 +2,7 @@ package readmodel_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -133,5 +134,65 @@ func TestWPListsShared(t *testing.T) {
 	}
 	if other := read(strconv.FormatInt(snap.WPPostID(posts[1].ID), 10), "_fields=id,title"); other == one || other.Body.ETag == one.Body.ETag {
 		t.Error("two posts got one body")
+	}
+}
+
+// TestPostHTMLHeldOnce: a post's HTML is held once, however many bodies
+// carry it: its body in our API (with related posts), its Ghost body,
+// and its WordPress bodies read by id and by slug (a list of one, which
+// also shares the read's other bytes).
+func TestPostHTMLHeldOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, rm, svc := mustReadModelService(t)
+	var posts []*cms.Post
+	for i, title := range []string{"Wake windows", "Bedtime routines"} {
+		body := strings.Repeat("A baby's wake window grows with age, and so does the nap. ", 40)
+		p, err := svc.ImportPost(ctx, cmstest.Owner(), cms.PostInput{Title: &title, Body: &body}, cms.StatusPublished, time.Now().Add(-time.Duration(i)*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, p)
+	}
+	svc.Refresh(ctx)
+	snap := rm.Snapshot()
+	ours, _, err := snap.Post(posts[0].Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var html []byte // the largest part of our body: the HTML
+	for _, p := range readmodel.BodyParts(ours) {
+		if len(p) > len(html) {
+			html = p
+		}
+	}
+	if !strings.HasPrefix(string(html), `"<p>A baby`) {
+		t.Fatalf("the largest part of the post's body is not its HTML: %.60s", html)
+	}
+	ghost, err := snap.GhostRead(readmodel.GhostPosts, true, posts[0].Slug, nil, readmodel.GhostParams{Include: "tags,authors"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(snap.WPPostID(posts[0].ID), 10)
+	byID, err := snap.WPRead(readmodel.WPPosts, id, nil, readmodel.WPParams{Embed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySlug, err := snap.WPList(readmodel.WPPosts, []byte("slug="+posts[0].Slug), readmodel.WPParams{Slug: posts[0].Slug, Embed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string]*readmodel.Body{"Ghost": ghost, "WordPress by id": byID.Body, "WordPress by slug": bySlug.Body} {
+		if !slices.ContainsFunc(readmodel.BodyParts(b), func(p []byte) bool { return len(p) > 0 && &p[0] == &html[0] && len(p) == len(html) }) {
+			t.Errorf("the %s body holds a copy of the HTML", name)
+		}
+	}
+	if string(bySlug.Body.Bytes()) != "["+string(byID.Body.Bytes())+"]" {
+		t.Errorf("the list by slug is not the read by id in brackets:\n%.200s\n%.200s", bySlug.Body.Bytes(), byID.Body.Bytes())
+	}
+	for _, p := range readmodel.BodyParts(byID.Body) {
+		if len(p) >= 256 && !slices.ContainsFunc(readmodel.BodyParts(bySlug.Body), func(q []byte) bool { return len(q) > 0 && &q[0] == &p[0] }) {
+			t.Errorf("the list by slug copies a part of the read by id: %.60s", p)
+		}
 	}
 }

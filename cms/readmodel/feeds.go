@@ -97,7 +97,7 @@ func (s *Snapshot) feedItems(list []*postEntry) ([]feedItem, error) {
 		var doc struct {
 			Data PublicPost `json:"data"`
 		}
-		if err := json.Unmarshal(e.full.JSON, &doc); err != nil {
+		if err := json.Unmarshal(e.full.Bytes(), &doc); err != nil {
 			return nil, err
 		}
 		p := &doc.Data

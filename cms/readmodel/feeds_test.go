@@ -18,15 +18,15 @@ func TestFeedsOfAnEmptyBlog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		feed, err := gofeed.NewParser().ParseString(string(b.JSON))
+		feed, err := gofeed.NewParser().ParseString(string(b.Bytes()))
 		if err != nil || len(feed.Items) != 0 {
-			t.Errorf("%s: %v, %v\n%s", f, err, feed, b.JSON)
+			t.Errorf("%s: %v, %v\n%s", f, err, feed, b.Bytes())
 		}
 	}
 	b, _ := snap.Feed(FeedJSON, "")
 	var jf map[string]any
-	if err := json.Unmarshal(b.JSON, &jf); err != nil || jf["version"] != "https://jsonfeed.org/version/1.1" || jf["items"] == nil {
-		t.Errorf("JSON Feed %s: %v", b.JSON, err)
+	if err := json.Unmarshal(b.Bytes(), &jf); err != nil || jf["version"] != "https://jsonfeed.org/version/1.1" || jf["items"] == nil {
+		t.Errorf("JSON Feed %s: %v", b.Bytes(), err)
 	}
 	if _, err := snap.Feed("rdf", ""); !cms.IsKind(err, cms.KindInvalid) {
 		t.Errorf("unknown format: %v", err)
@@ -61,13 +61,13 @@ func TestSitemapWithoutPostURLs(t *testing.T) {
 				Loc string `xml:"loc"`
 			} `xml:"url"`
 		}
-		if err := xml.Unmarshal(b.JSON, &doc); err != nil {
+		if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
 			t.Fatal(err)
 		}
 		if len(doc.URLs) != i {
-			t.Errorf("snapshot %d: %d urls, want %d: %s", i, len(doc.URLs), i, b.JSON)
+			t.Errorf("snapshot %d: %d urls, want %d: %s", i, len(doc.URLs), i, b.Bytes())
 		}
-		if r := string(s.Robots().JSON); strings.Contains(r, "Sitemap:") {
+		if r := string(s.Robots().Bytes()); strings.Contains(r, "Sitemap:") {
 			t.Errorf("robots.txt names a sitemap without a public URL: %s", r)
 		}
 	}
@@ -98,14 +98,14 @@ func TestPostBodiesReused(t *testing.T) {
 	in.version = 3
 	s3, _ := buildSnapshot(in, s2)
 	b3, _, _ := s3.Post("post-7")
-	if b3 == b1 || !strings.Contains(string(b3.JSON), `"next":{"id":"000000000000000000000008","slug":"post-8","title":"Toddler bedtime battles, revised"`) {
-		t.Errorf("after the neighbour's edit: %s", b3.JSON)
+	if b3 == b1 || !strings.Contains(string(b3.Bytes()), `"next":{"id":"000000000000000000000008","slug":"post-8","title":"Toddler bedtime battles, revised"`) {
+		t.Errorf("after the neighbour's edit: %s", b3.Bytes())
 	}
-	if !strings.Contains(string(b3.JSON), `"previous":{"id":"000000000000000000000006"`) {
-		t.Errorf("previous: %s", b3.JSON)
+	if !strings.Contains(string(b3.Bytes()), `"previous":{"id":"000000000000000000000006"`) {
+		t.Errorf("previous: %s", b3.Bytes())
 	}
 	first, _, _ := s3.Post("post-1")
-	if !strings.Contains(string(first.JSON), `"previous":null`) {
-		t.Errorf("the oldest post's previous: %s", first.JSON)
+	if !strings.Contains(string(first.Bytes()), `"previous":null`) {
+		t.Errorf("the oldest post's previous: %s", first.Bytes())
 	}
 }

@@ -116,14 +116,15 @@ type ghostPost struct {
 
 // ghostPost returns the Ghost fields of the entry's post, made once.
 func (e *postEntry) ghostPost() *ghostPost {
-	e.ghostOnce.Do(func() { e.ghost = e.env.ghostPost(e.post) })
+	e.ghostOnce.Do(func() { e.ghost = e.env.ghostPost(e.post, e.html) })
 	return e.ghost
 }
 
-// ghostPost renders p's fields in Ghost's shapes. Our own data (pins,
-// references, call to action, categories by name) rides along under
-// "lullaby", in the shapes of our own API.
-func (env *entryEnv) ghostPost(p *cms.Post) *ghostPost {
+// ghostPost renders p's fields in Ghost's shapes, with html (its entry's
+// HTML, shared). Our own data (pins, references, call to action,
+// categories by name) rides along under "lullaby", in the shapes of our
+// own API.
+func (env *entryEnv) ghostPost(p *cms.Post, html []byte) *ghostPost {
 	sum, full := env.publicPost(p)
 	g := &ghostPost{}
 	v := &g.vals
@@ -131,7 +132,7 @@ func (env *entryEnv) ghostPost(p *cms.Post) *ghostPost {
 	v[gfUUID] = jsonString(ghostUUID(p.ID))
 	v[gfTitle] = jsonString(p.Title)
 	v[gfSlug] = jsonString(p.Slug)
-	v[gfHTML] = jsonString(full.HTML)
+	v[gfHTML] = html // full.HTML is the same, made again
 	// gfPlaintext is made when asked for (ghostPlaintext): it is rarely
 	// asked for, and kept it would be one more copy of every post's text.
 	v[gfCommentID] = v[gfID]
@@ -248,6 +249,7 @@ func (s *Snapshot) buildGhost() *ghostIndex {
 	}
 	g := &ghostIndex{isPage: map[*postEntry]bool{}, tagsOf: make(map[*postEntry][]*ghostTag, len(s.posts)),
 		tagBySlug: map[string]*ghostTag{}, tagByID: map[string]*ghostTag{}, featured: map[string]bool{}}
+	g.budget.max = servedBudget(len(s.posts))
 	if s.lists != nil {
 		g.featured = s.lists.featured
 	}

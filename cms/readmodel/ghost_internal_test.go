@@ -8,13 +8,16 @@ import (
 	"github.com/lullabycms/lullaby/cms"
 )
 
-// TestServedCacheBound: a dialect's bodies are kept until their bytes
-// reach maxServedBytes; past it they are served without being kept.
+// TestServedCacheBound: a dialect's bodies are kept while their own
+// bytes and their encodings fit its budget; past it they are served
+// without being kept, and encodings of kept bodies made without being
+// kept.
 func TestServedCacheBound(t *testing.T) {
 	g := &ghostIndex{}
-	g.kept.Store(maxServedBytes - 10)
+	g.budget.max = 10000
+	g.budget.used.Store(g.budget.max - 10)
 	render := func(s string) func() (*Body, error) { return func() (*Body, error) { return NewBody([]byte(s)), nil } }
-	if b, kept, _ := g.answer([]byte("big"), render(strings.Repeat("x", 20))); kept || string(b.JSON) != strings.Repeat("x", 20) || g.answers.get([]byte("big")) != nil {
+	if b, kept, _ := g.answer([]byte("big"), render(strings.Repeat("x", 20))); kept || string(b.Bytes()) != strings.Repeat("x", 20) || g.answers.get([]byte("big")) != nil {
 		t.Errorf("a body past the bound was kept (or not served)")
 	}
 	small, kept, _ := g.answer([]byte("small"), render("12345"))
@@ -24,8 +27,24 @@ func TestServedCacheBound(t *testing.T) {
 	if b, kept, _ := g.answer([]byte("small"), render("other")); !kept || b != small {
 		t.Errorf("a kept body was made again")
 	}
-	if n := g.kept.Load(); n != maxServedBytes-5 {
-		t.Errorf("kept = %d, want %d", n, maxServedBytes-5)
+	if n := g.budget.used.Load(); n != g.budget.max-5 {
+		t.Errorf("used = %d, want %d", n, g.budget.max-5)
+	}
+
+	// A kept body's encoding counts against the budget when kept.
+	g.budget.used.Store(0)
+	text := strings.Repeat("a sleepy baby, ", 200) // 3,000 bytes, compresses to far less
+	big, kept, _ := g.answer([]byte("text"), render(text))
+	if !kept {
+		t.Fatal("a body within the bound was not kept")
+	}
+	gz := big.Gzip()
+	if n := g.budget.used.Load(); n != int64(len(text)+len(gz)) || &big.Gzip()[0] != &gz[0] {
+		t.Errorf("used = %d, want %d, and the encoding kept", n, len(text)+len(gz))
+	}
+	g.budget.used.Store(g.budget.max)
+	if br := big.Brotli(); len(br) == 0 || big.br.Load() != nil || g.budget.used.Load() != g.budget.max {
+		t.Errorf("an encoding past the bound was kept (or not made)")
 	}
 }
 

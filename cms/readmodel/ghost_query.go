@@ -281,7 +281,7 @@ func (s *Snapshot) GhostList(r GhostResource, raw []byte, p GhostParams) (*Body,
 	}
 	var kb [256]byte
 	b, kept, _ := g.answer(q.appendKey(append(kb[:0], byte(r), 'l')), func() (*Body, error) {
-		return NewBody(s.ghostListJSON(g, r, q)), nil
+		return s.ghostListBody(g, r, q), nil
 	})
 	if kept {
 		g.remember(append(kb[:0], byte(r)), raw, b)
@@ -289,9 +289,9 @@ func (s *Snapshot) GhostList(r GhostResource, raw []byte, p GhostParams) (*Body,
 	return b, nil
 }
 
-// ghostListJSON renders the page of resource r that q asks for.
-func (s *Snapshot) ghostListJSON(g *ghostIndex, r GhostResource, q ghostQuery) []byte {
-	var b bytes.Buffer
+// ghostListBody renders the page of resource r that q asks for.
+func (s *Snapshot) ghostListBody(g *ghostIndex, r GhostResource, q ghostQuery) *Body {
+	var b bodyBuilder
 	b.WriteString(`{"` + r.Name() + `":[`)
 	var total int
 	switch r {
@@ -324,7 +324,7 @@ func (s *Snapshot) ghostListJSON(g *ghostIndex, r GhostResource, q ghostQuery) [
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeObject(&b, map[bool][]byte{false: t.json, true: t.counted}[q.counts], q.fields, GhostTags)
+			writeObject(&b.Buffer, map[bool][]byte{false: t.json, true: t.counted}[q.counts], q.fields, GhostTags)
 		}
 	case GhostAuthors:
 		a := s.ext.st
@@ -335,14 +335,14 @@ func (s *Snapshot) ghostListJSON(g *ghostIndex, r GhostResource, q ghostQuery) [
 		if q.filter.match(authorFacts{g, name}) {
 			total = 1
 			if q.page == 1 {
-				writeObject(&b, map[bool][]byte{false: g.author, true: g.authorCounted}[q.counts], q.fields, GhostAuthors)
+				writeObject(&b.Buffer, map[bool][]byte{false: g.author, true: g.authorCounted}[q.counts], q.fields, GhostAuthors)
 			}
 		}
 	}
 	b.WriteString(`],"meta":{"pagination":`)
-	writeGhostPagination(&b, q, total)
+	writeGhostPagination(&b.Buffer, q, total)
 	b.WriteString(`}}`)
-	return b.Bytes()
+	return b.Body()
 }
 
 // ghostSelectPosts filters and orders list (newest first) for q.
@@ -469,7 +469,7 @@ func ghostPlaintext(html []byte) []byte {
 	return jsonString(htmlText(s))
 }
 
-func (g *ghostIndex) writePost(b *bytes.Buffer, e *postEntry, sel fieldMask) {
+func (g *ghostIndex) writePost(b *bodyBuilder, e *postEntry, sel fieldMask) {
 	gp := e.ghostPost()
 	b.WriteByte('{')
 	first := true
@@ -491,25 +491,25 @@ func (g *ghostIndex) writePost(b *bytes.Buffer, e *postEntry, sel fieldMask) {
 				if j > 0 {
 					b.WriteByte(',')
 				}
-				b.Write(t.json)
+				b.Share(t.json)
 			}
 			b.WriteByte(']')
 		case gfPrimaryTag:
 			if tags := g.tagsOf[e]; len(tags) > 0 {
-				b.Write(tags[0].json)
+				b.Share(tags[0].json)
 			} else {
 				b.WriteString("null")
 			}
 		case gfAuthors:
 			b.WriteByte('[')
-			b.Write(g.author)
+			b.Share(g.author)
 			b.WriteByte(']')
 		case gfPrimaryAuthor:
-			b.Write(g.author)
+			b.Share(g.author)
 		case gfPlaintext:
 			b.Write(ghostPlaintext(gp.vals[gfHTML]))
 		default:
-			b.Write(gp.vals[i])
+			b.Share(gp.vals[i])
 		}
 	}
 	b.WriteByte('}')
@@ -602,15 +602,15 @@ func (s *Snapshot) GhostRead(r GhostResource, bySlug bool, key string, raw []byt
 	}
 	var kb [256]byte
 	body, kept, _ := g.answer(q.appendKey(append(append(kb[:0], byte(r), 'r'), id...)), func() (*Body, error) {
-		var b bytes.Buffer
+		var b bodyBuilder
 		b.WriteString(`{"` + r.Name() + `":[`)
 		if e != nil {
 			g.writePost(&b, e, q.sel)
 		} else {
-			writeObject(&b, obj, q.fields, r)
+			writeObject(&b.Buffer, obj, q.fields, r)
 		}
 		b.WriteString(`]}`)
-		return NewBody(b.Bytes()), nil
+		return b.Body(), nil
 	})
 	if kept {
 		var rb [512]byte

@@ -106,7 +106,7 @@ func TestSEODescriptionKeepsPlainText(t *testing.T) {
 	var got struct {
 		Data struct{ SEO readmodel.PublicSEO }
 	}
-	if err := json.Unmarshal(b.JSON, &got); err != nil {
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.Data.SEO.Description != excerpt {
@@ -190,7 +190,7 @@ func TestReadModelPublicURL(t *testing.T) {
 			t.Fatal(err)
 		}
 		var p post
-		if err := json.Unmarshal(b.JSON, &p); err != nil {
+		if err := json.Unmarshal(b.Bytes(), &p); err != nil {
 			t.Fatal(err)
 		}
 		return p, rm.Snapshot().Version()

@@ -58,8 +58,8 @@ func mustShow(tb testing.TB, rm *readmodel.ReadModel, slug, want string) {
 		tb.Fatalf("post %s is in the snapshot, want it gone", slug)
 	case want != "" && err != nil:
 		tb.Fatalf("post %s: %v, want it with %q", slug, err, want)
-	case want != "" && !strings.Contains(string(b.JSON), want):
-		tb.Fatalf("post %s = %.300s, want it with %q", slug, b.JSON, want)
+	case want != "" && !strings.Contains(string(b.Bytes()), want):
+		tb.Fatalf("post %s = %.300s, want it with %q", slug, b.Bytes(), want)
 	}
 }
 
@@ -102,8 +102,8 @@ func TestRecheckFindsUnannouncedChanges(t *testing.T) {
 			_, err := w.CreateCategory(ctx, owner, cms.CategoryInput{Name: &name})
 			return err
 		}, func(t *testing.T, rm *readmodel.ReadModel) {
-			if b := rm.Snapshot().Categories(); !strings.Contains(string(b.JSON), "Toddler sleep") {
-				t.Fatalf("categories = %s, want the new one", b.JSON)
+			if b := rm.Snapshot().Categories(); !strings.Contains(string(b.Bytes()), "Toddler sleep") {
+				t.Fatalf("categories = %s, want the new one", b.Bytes())
 			}
 		}},
 		{"Settings", func(ctx context.Context, w *cms.Service, _, _ *cms.Post) error {
@@ -111,8 +111,8 @@ func TestRecheckFindsUnannouncedChanges(t *testing.T) {
 			_, err := w.UpdateSettings(ctx, owner, cms.SettingsInput{Version: &v, Site: &cms.SiteSettings{Title: "Calm Nights", URL: "https://sleep.example"}})
 			return err
 		}, func(t *testing.T, rm *readmodel.ReadModel) {
-			if b := rm.Snapshot().Site(); !strings.Contains(string(b.JSON), "Calm Nights") {
-				t.Fatalf("site = %s, want the new title", b.JSON)
+			if b := rm.Snapshot().Site(); !strings.Contains(string(b.Bytes()), "Calm Nights") {
+				t.Fatalf("site = %s, want the new title", b.Bytes())
 			}
 		}},
 	} {

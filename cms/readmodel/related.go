@@ -1,7 +1,6 @@
 package readmodel
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"sync"
@@ -195,7 +194,7 @@ func (s *Snapshot) postBody(e *postEntry) *Body {
 	c := lc.bodies[e.post.ID]
 	lc.mu.Unlock()
 	if c == nil || c.full != e.full || !slices.Equal(c.links, links) {
-		c = &composedPost{full: e.full, links: links, body: composePost(e.full.JSON, links)}
+		c = &composedPost{full: e.full, links: links, body: composePost(e.full, links)}
 		lc.mu.Lock()
 		lc.bodies[e.post.ID] = c
 		lc.mu.Unlock()
@@ -205,33 +204,33 @@ func (s *Snapshot) postBody(e *postEntry) *Body {
 }
 
 // composePost adds `"related":[…],"previous":…,"next":…` to a post body
-// `{"data":{…}}`; links ends with previous and next.
-func composePost(full []byte, links []*postEntry) *Body {
-	var b bytes.Buffer
-	b.Grow(len(full) + 1024*len(links))
-	b.Write(full[:len(full)-2])
+// `{"data":{…}}`, sharing its parts; links ends with previous and next.
+func composePost(full *Body, links []*postEntry) *Body {
+	var b bodyBuilder
+	b.Grow(1024 * len(links))
+	b.ShareBody(full, 0, 2)
 	b.WriteString(`,"related":[`)
 	rel := links[:len(links)-2]
 	for k, r := range rel {
 		if k > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(r.summary)
+		b.Share(r.summary)
 	}
 	b.WriteString(`],"previous":`)
 	writeSummaryOrNull(&b, links[len(links)-2])
 	b.WriteString(`,"next":`)
 	writeSummaryOrNull(&b, links[len(links)-1])
 	b.WriteString(`}}`)
-	return NewBody(b.Bytes())
+	return b.Body()
 }
 
-func writeSummaryOrNull(b *bytes.Buffer, e *postEntry) {
+func writeSummaryOrNull(b *bodyBuilder, e *postEntry) {
 	if e == nil {
 		b.WriteString("null")
 		return
 	}
-	b.Write(e.summary)
+	b.Share(e.summary)
 }
 
 // prune forgets posts no longer published, once they are many.

@@ -217,11 +217,11 @@ func TestSearchQuality(t *testing.T) {
 				Pagination Pagination `json:"pagination"`
 			} `json:"meta"`
 		}
-		if err := json.Unmarshal(b.JSON, &got); err != nil {
-			t.Fatalf("%v: %s", err, b.JSON)
+		if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+			t.Fatalf("%v: %s", err, b.Bytes())
 		}
 		if len(got.Data) != 1 || got.Data[0].Score <= 0 || got.Data[0].Highlights["title"] == "" || got.Meta.Pagination.Total != 1 {
-			t.Errorf("body %s", b.JSON)
+			t.Errorf("body %s", b.Bytes())
 		}
 		again, _ := snap.Search(SearchQuery{Q: "swaddle", Page: 1, Limit: 5})
 		if again != b {

@@ -67,7 +67,7 @@ func (s *Snapshot) Sitemap() (*Body, error) {
 				Pins       []PublicPin  `json:"pins"`
 			} `json:"data"`
 		}
-		if err := json.Unmarshal(e.full.JSON, &full); err != nil {
+		if err := json.Unmarshal(e.full.Bytes(), &full); err != nil {
 			return nil, &cms.Error{Kind: cms.KindInternal, Op: "readmodel.Snapshot.Sitemap", Err: err}
 		}
 		if !absoluteURL(full.Data.URL) {

@@ -59,6 +59,7 @@ type postEntry struct {
 	post    *cms.Post // without Body (Markdown)
 	summary []byte
 	full    *Body
+	html    []byte // the post's HTML as a JSON string: a part of full that its other bodies share
 
 	env       *entryEnv // what the post was rendered with, detached (see entryEnv.detached)
 	ghostOnce sync.Once
@@ -152,7 +153,7 @@ func ParsePostQuery(page, limit, category, tag, sort string) (PostQuery, error) 
 // /api/v1/posts). An unknown category or tag gives an empty page.
 func (s *Snapshot) Posts(q PostQuery) *Body {
 	key := "posts\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + q.Category + "\x00" + q.Tag + "\x00" + string(q.Sort) + "\x00" + q.Window + q.viewKey()
-	return s.cached(key, func() []byte {
+	return s.cached(key, func(b *bodyBuilder) {
 		list := s.posts
 		if q.Category != "" {
 			list = nil
@@ -166,11 +167,9 @@ func (s *Snapshot) Posts(q PostQuery) *Body {
 		if q.Sort == SortPopular {
 			list = s.byPopularity(list, q.Window)
 		}
-		var b bytes.Buffer
 		b.WriteString(`{"data":`)
-		s.writeSummaries(&b, list, q)
-		writeMeta(&b, len(list), q)
-		return b.Bytes()
+		s.writeSummaries(b, list, q)
+		writeMeta(&b.Buffer, len(list), q)
 	})
 }
 
@@ -191,8 +190,7 @@ func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
 		return nil, cms.Errorf(cms.KindNotFound, "readmodel.Snapshot.Category", "No category has the slug %q.", truncate(slug, 120))
 	}
 	key := "cat\x00" + slug + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.Limit) + "\x00" + string(q.Sort) + q.viewKey()
-	return s.cached(key, func() []byte {
-		var b bytes.Buffer
+	return s.cached(key, func(b *bodyBuilder) {
 		b.WriteString(`{"data":`)
 		b.Write(c.json[:len(c.json)-1])
 		b.WriteString(`,"posts":`)
@@ -200,24 +198,25 @@ func (s *Snapshot) Category(slug string, q PostQuery) (*Body, error) {
 		if q.Sort == SortPopular {
 			list = s.byPopularity(list, q.Window)
 		}
-		s.writeSummaries(&b, list, q)
+		s.writeSummaries(b, list, q)
 		b.WriteString(`}`)
-		writeMeta(&b, len(c.posts), q)
-		return b.Bytes()
+		writeMeta(&b.Buffer, len(c.posts), q)
 	}), nil
 }
 
 // cached returns the body stored under key, building and storing it first
 // if needed (unless the cache is full).
-func (s *Snapshot) cached(key string, build func() []byte) *Body {
+func (s *Snapshot) cached(key string, build func(*bodyBuilder)) *Body {
 	if b := s.pages.get([]byte(key)); b != nil {
 		return b
 	}
-	return s.pages.put(key, NewBody(build()))
+	var bb bodyBuilder
+	build(&bb)
+	return s.pages.put(key, bb.Body())
 }
 
 // writeSummaries writes the JSON array of one page of list, in q's view.
-func (s *Snapshot) writeSummaries(b *bytes.Buffer, list []*postEntry, q PostQuery) {
+func (s *Snapshot) writeSummaries(b *bodyBuilder, list []*postEntry, q PostQuery) {
 	total := len(list)
 	start := min((q.Page-1)*q.Limit, total)
 	end := min(start+q.Limit, total)
@@ -450,16 +449,14 @@ func newPostEntry(p *cms.Post, env *entryEnv) (*postEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	fullJSON, err := marshal(struct {
-		Data PublicPost `json:"data"`
-	}{full})
+	body, html, err := newFullBody(full)
 	if err != nil {
 		return nil, err
 	}
 	light := *p
 	light.Body = ""
 	light.Revisions = nil
-	return &postEntry{post: &light, summary: summary, full: NewBody(fullJSON)}, nil
+	return &postEntry{post: &light, summary: summary, full: body, html: html}, nil
 }
 
 // publicPost is p as the public API shows it: in lists, and alone.

@@ -115,17 +115,22 @@ func jsonNames(t reflect.Type) []string {
 }
 
 // writeItem writes one list item of e in q's view.
-func (s *Snapshot) writeItem(b *bytes.Buffer, e *postEntry, q PostQuery) {
+func (s *Snapshot) writeItem(b *bodyBuilder, e *postEntry, q PostQuery) {
 	item := e.summary
 	if q.Full {
-		full := s.postBody(e).JSON // {"data":{…}}
-		item = full[len(`{"data":`) : len(full)-1]
+		full := s.postBody(e) // {"data":{…}}
+		if q.Fields == nil {
+			b.ShareBody(full, len(`{"data":`), 1)
+			return
+		}
+		item = full.Bytes()
+		item = item[len(`{"data":`) : len(item)-1]
 	}
 	if q.Fields == nil {
 		b.Write(item)
 		return
 	}
-	selectMembers(b, item, q.Fields)
+	selectMembers(&b.Buffer, item, q.Fields)
 }
 
 // selectMembers writes the members of the JSON object obj named in keep,

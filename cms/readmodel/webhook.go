@@ -18,7 +18,7 @@ func (rm *ReadModel) WebhookPost(id string) (data json.RawMessage, version int, 
 	}
 	e := s.posts[i]
 	const prefix = `{"data":`
-	b := e.full.JSON
+	b := e.full.Bytes()
 	if !bytes.HasPrefix(b, []byte(prefix)) || !bytes.HasSuffix(b, []byte("}")) {
 		return nil, 0, false
 	}

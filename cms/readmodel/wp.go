@@ -79,12 +79,14 @@ type wpTerm struct {
 	category bool
 	count    int
 	obj      wpObject
+	json     []byte // obj whole, shared by the bodies that embed it
 }
 
 // wpMedia is a cover image of a published post.
 type wpMedia struct {
 	id   int64
 	obj  wpObject
+	json []byte     // obj whole, shared by the bodies that embed it
 	post *postEntry // the newest post with this cover
 }
 
@@ -103,9 +105,10 @@ type wpIndex struct {
 	mediaByN map[int64]*wpMedia
 	sticky   map[string]bool // post ids on Featured
 
-	authorID int64
-	author   wpObject
-	root     *Body
+	authorID   int64
+	author     wpObject
+	authorJSON []byte // author whole, shared by the bodies that embed it
+	root       *Body
 
 	servedCache[*WPResult] // the results served so far (cache.go)
 }
@@ -117,7 +120,7 @@ type WPResult struct {
 	Total, Pages int
 }
 
-func (r *WPResult) bodyLen() int { return len(r.Body.JSON) }
+func (r *WPResult) body() *Body { return r.Body }
 
 // wpState is what a Snapshot keeps for the WordPress dialect.
 type wpState struct {
@@ -159,6 +162,13 @@ func (o wpObject) write(b *bytes.Buffer, fields map[string]bool) {
 	b.WriteByte('}')
 }
 
+// bytes is o whole.
+func (o wpObject) bytes() []byte {
+	var b bytes.Buffer
+	o.write(&b, nil)
+	return exact(b.Bytes())
+}
+
 func (s *Snapshot) buildWP() *wpIndex {
 	st := s.ext.st
 	if st == nil {
@@ -170,6 +180,7 @@ func (s *Snapshot) buildWP() *wpIndex {
 		byPostID: make(map[int64]*postEntry, len(s.posts)), termByID: map[int64]*wpTerm{},
 		catsOf: map[*postEntry][]*wpTerm{}, tagsOf: map[*postEntry][]*wpTerm{}, media: map[string]*wpMedia{},
 		mediaByN: map[int64]*wpMedia{}, sticky: map[string]bool{}}
+	g.budget.max = servedBudget(len(s.posts))
 	if s.lists != nil {
 		g.sticky = s.lists.featured
 	}
@@ -259,6 +270,7 @@ func (s *Snapshot) buildWP() *wpIndex {
 			if m := g.media[c.MediaID]; m.post == nil {
 				m.post = e
 				m.obj = g.mediaObject(m, c, links)
+				m.json = m.obj.bytes()
 			}
 		}
 	}
@@ -268,6 +280,10 @@ func (s *Snapshot) buildWP() *wpIndex {
 		photo = links.author(&st.Author).PhotoURL
 	}
 	g.author = g.userObject(st, siteURL, photo)
+	g.authorJSON = g.author.bytes()
+	for _, t := range g.termByID {
+		t.json = t.obj.bytes()
+	}
 	g.root = NewBody(g.rootJSON(st, base, siteURL))
 	return g
 }

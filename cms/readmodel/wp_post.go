@@ -74,6 +74,7 @@ type wpExtra struct {
 }
 
 func (env *entryEnv) wpPost(p *cms.Post) wpPost {
+	// full.HTML is the entry's HTML (postEntry.html) made again: unused.
 	sum, full := env.publicPost(p)
 	w := wpPost{}
 	w["date"], w["date_gmt"] = wpTime(p.PublishedAt), wpTime(p.PublishedAt)
@@ -83,7 +84,7 @@ func (env *entryEnv) wpPost(p *cms.Post) wpPost {
 	w["status"], w["type"] = []byte(`"publish"`), []byte(`"post"`)
 	w["link"] = jsonString(sum.URL)
 	w["title"] = rendered(p.Title, false)
-	w["content"] = rendered(full.HTML, true)
+	// "content" is written from the entry's HTML (writePost), shared.
 	w["excerpt"] = rendered("<p>"+htmlEscaper.Replace(sum.Excerpt)+"</p>\n", true)
 	w["comment_status"], w["ping_status"] = []byte(`"closed"`), []byte(`"closed"`)
 	w["template"], w["format"], w["meta"] = []byte(`""`), []byte(`"standard"`), []byte(`[]`)
@@ -108,7 +109,7 @@ var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"
 
 // writePost writes the WordPress object of e: its members in fields (all
 // when nil), with _embedded when embed.
-func (g *wpIndex) writePost(b *bytes.Buffer, e *postEntry, fields map[string]bool, embed bool) {
+func (g *wpIndex) writePost(b *bodyBuilder, e *postEntry, fields map[string]bool, embed bool) {
 	w := e.wpPost()
 	id := strconv.FormatInt(g.postID[e], 10)
 	author := strconv.FormatInt(g.authorID, 10)
@@ -144,18 +145,22 @@ func (g *wpIndex) writePost(b *bytes.Buffer, e *postEntry, fields map[string]boo
 		case "sticky":
 			b.WriteString(strconv.FormatBool(g.sticky[e.post.ID]))
 		case "categories":
-			writeTermIDs(b, g.catsOf[e])
+			writeTermIDs(&b.Buffer, g.catsOf[e])
 		case "tags":
-			writeTermIDs(b, g.tagsOf[e])
+			writeTermIDs(&b.Buffer, g.tagsOf[e])
 		case "_links":
-			g.writePostLinks(b, id, author, media)
+			g.writePostLinks(&b.Buffer, id, author, media)
+		case "content":
+			b.WriteString(`{"rendered":`)
+			b.Share(e.html)
+			b.WriteString(`,"protected":false}`)
 		case "_embedded":
 			b.WriteString(`{"author":[`)
-			g.author.write(b, nil)
+			b.Share(g.authorJSON)
 			b.WriteByte(']')
 			if media != nil {
 				b.WriteString(`,"wp:featuredmedia":[`)
-				media.obj.write(b, nil)
+				b.Share(media.json)
 				b.WriteByte(']')
 			}
 			b.WriteString(`,"wp:term":[`)
@@ -164,7 +169,7 @@ func (g *wpIndex) writePost(b *bytes.Buffer, e *postEntry, fields map[string]boo
 			writeTerms(b, g.tagsOf[e])
 			b.WriteString(`]}`)
 		default:
-			b.Write(w[k])
+			b.Share(w[k])
 		}
 	}
 	b.WriteByte('}')
@@ -181,13 +186,13 @@ func writeTermIDs(b *bytes.Buffer, terms []*wpTerm) {
 	b.WriteByte(']')
 }
 
-func writeTerms(b *bytes.Buffer, terms []*wpTerm) {
+func writeTerms(b *bodyBuilder, terms []*wpTerm) {
 	b.WriteByte('[')
 	for i, t := range terms {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		t.obj.write(b, nil)
+		b.Share(t.json)
 	}
 	b.WriteByte(']')
 }

@@ -262,7 +262,7 @@ func (q *wpQuery) appendKey(b []byte) []byte {
 
 // wpList renders the page of collection r that q asks for.
 func (s *Snapshot) wpList(g *wpIndex, r WPResource, q wpQuery) (*WPResult, error) {
-	var b bytes.Buffer
+	var b bodyBuilder
 	b.WriteByte('[')
 	var total int
 	switch r {
@@ -272,11 +272,13 @@ func (s *Snapshot) wpList(g *wpIndex, r WPResource, q wpQuery) (*WPResult, error
 			return nil, err
 		}
 		total = len(list)
+		item := q.item()
 		for i, e := range wpPage(list, q) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			g.writePost(&b, e, q.fields, q.embed)
+			res, _ := g.postItem(e, item)
+			b.ShareBody(res.Body, 0, 0)
 		}
 	case WPCategories, WPTags:
 		list := g.selectTerms(r, q)
@@ -285,13 +287,13 @@ func (s *Snapshot) wpList(g *wpIndex, r WPResource, q wpQuery) (*WPResult, error
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			t.obj.write(&b, q.fields)
+			t.obj.write(&b.Buffer, q.fields)
 		}
 	case WPUsers:
 		if len(q.slugs) == 0 || slices.Contains(q.slugs, string(g.authorSlug())) {
 			total = 1
 			if q.page == 1 {
-				g.author.write(&b, q.fields)
+				g.author.write(&b.Buffer, q.fields)
 			}
 		}
 	}
@@ -303,7 +305,7 @@ func (s *Snapshot) wpList(g *wpIndex, r WPResource, q wpQuery) (*WPResult, error
 		pr.Add("page", "The page number requested is larger than the number of pages available.")
 		return nil, pr.Err("readmodel.Snapshot.WPList")
 	}
-	return &WPResult{Body: NewBody(b.Bytes()), Total: total, Pages: pages}, nil
+	return &WPResult{Body: b.Body(), Total: total, Pages: pages}, nil
 }
 
 func (g *wpIndex) authorSlug() []byte {
@@ -461,47 +463,73 @@ func (s *Snapshot) WPRead(r WPResource, id string, raw []byte, p WPParams) (*WPR
 	if perr != nil || n < 1 {
 		return nil, notFound
 	}
-	var write func(*bytes.Buffer)
+	var write func(*bodyBuilder)
+	var res *WPResult
+	var kept bool
 	switch r {
 	case WPPosts:
 		e := g.byPostID[n]
 		if e == nil {
 			return nil, notFound
 		}
-		write = func(b *bytes.Buffer) { g.writePost(b, e, q.fields, q.embed) }
+		res, kept = g.postItem(e, q)
 	case WPCategories, WPTags:
 		t := g.termByID[n]
 		if t == nil || t.category != (r == WPCategories) {
 			return nil, notFound
 		}
-		write = func(b *bytes.Buffer) { t.obj.write(b, q.fields) }
+		write = func(b *bodyBuilder) { t.obj.write(&b.Buffer, q.fields) }
 	case WPUsers:
 		if n != g.authorID {
 			return nil, notFound
 		}
-		write = func(b *bytes.Buffer) { g.author.write(b, q.fields) }
+		write = func(b *bodyBuilder) { g.author.write(&b.Buffer, q.fields) }
 	case WPMedia:
 		m := g.mediaByN[n]
 		if m == nil {
 			return nil, notFound
 		}
-		write = func(b *bytes.Buffer) { m.obj.write(b, q.fields) }
+		write = func(b *bodyBuilder) { m.obj.write(&b.Buffer, q.fields) }
 	}
 	// Kept by the item read (a post by its numeric id or its own id has
 	// one body) and the query normalised, then for the id and query as
 	// asked.
-	var kb [256]byte
-	key := strconv.AppendInt(append(kb[:0], byte(r), 'r'), n, 10)
-	res, kept, _ := g.answer(q.appendKey(append(key, 0)), func() (*WPResult, error) {
-		var b bytes.Buffer
-		write(&b)
-		return &WPResult{Body: NewBody(b.Bytes()), Total: -1, Pages: -1}, nil
-	})
+	if write != nil {
+		var kb [256]byte
+		key := strconv.AppendInt(append(kb[:0], byte(r), 'r'), n, 10)
+		res, kept, _ = g.answer(q.appendKey(append(key, 0)), func() (*WPResult, error) {
+			var b bodyBuilder
+			write(&b)
+			return &WPResult{Body: b.Body(), Total: -1, Pages: -1}, nil
+		})
+	}
 	if kept {
 		var rb [512]byte
 		g.remember(wpRawKey(rb[:0], r, id), raw, res)
 	}
 	return res, nil
+}
+
+// item is the query of a read of one post that shows the posts of q as
+// q shows them: lists share the bodies of these reads (postItem).
+func (q *wpQuery) item() wpQuery {
+	return wpQuery{page: 1, perPage: WPDefaultPerPage, orderby: "date", desc: true, fields: q.fields, embed: q.embed}
+}
+
+// postItem is the body of a read of the post of e (WPRead) with q, a read
+// query: kept by the post's numeric id and the query normalised, as
+// WPRead keeps the items it reads. Lists made of whole posts share these
+// bodies, so that a post read by its id and by its slug (a list of one)
+// holds its bytes once.
+func (g *wpIndex) postItem(e *postEntry, q wpQuery) (res *WPResult, kept bool) {
+	var kb [256]byte
+	key := strconv.AppendInt(append(kb[:0], byte(WPPosts), 'r'), g.postID[e], 10)
+	res, kept, _ = g.answer(q.appendKey(append(key, 0)), func() (*WPResult, error) {
+		var b bodyBuilder
+		g.writePost(&b, e, q.fields, q.embed)
+		return &WPResult{Body: b.Body(), Total: -1, Pages: -1}, nil
+	})
+	return res, kept
 }
 
 func (r WPResource) singular() string {

@@ -1,0 +1,129 @@
+package readmodel
+
+import (
+	"bytes"
+	"errors"
+)
+
+// minSharedPart is the length from which bodyBuilder.Share points to a
+// slice rather than copying it: below it a part of its own (a slice
+// header, and one more write per response) costs about what it saves.
+const minSharedPart = 256
+
+// bodyBuilder writes a Body: the bytes it makes through its Buffer, and
+// slices held elsewhere for at least as long as the body (a post's HTML,
+// a tag or author object of the snapshot) through Share, which the body
+// points to instead of copying. So one post's HTML is held once, however
+// many bodies (ours, with related posts, the dialects', lists of whole
+// posts) carry it.
+type bodyBuilder struct {
+	bytes.Buffer
+	shared []sharedPart
+}
+
+// sharedPart is a slice shared at an offset of the builder's own bytes.
+type sharedPart struct {
+	at int
+	b  []byte
+}
+
+// Share writes p, pointing to it rather than copying it when it is long
+// enough to be worth it. p must not change afterwards.
+func (bb *bodyBuilder) Share(p []byte) {
+	if len(p) < minSharedPart {
+		bb.Write(p)
+		return
+	}
+	bb.shared = append(bb.shared, sharedPart{bb.Len(), p})
+}
+
+// ShareBody writes the bytes of b but for its first skip and last trim
+// bytes, sharing its parts.
+func (bb *bodyBuilder) ShareBody(b *Body, skip, trim int) {
+	end := b.size - trim
+	at := 0 // offset of p in b
+	for _, p := range b.parts {
+		from, to := max(skip-at, 0), min(end-at, len(p))
+		at += len(p)
+		if from < to {
+			bb.Share(p[from:to])
+		}
+	}
+}
+
+// Body returns the body written: its own bytes copied once, exactly (the
+// shared parts point into them), the shared slices as they are.
+func (bb *bodyBuilder) Body() *Body {
+	own := exact(bb.Bytes())
+	if len(bb.shared) == 0 {
+		return NewBody(own)
+	}
+	parts := make([][]byte, 0, 2*len(bb.shared)+1)
+	prev := 0
+	for _, s := range bb.shared {
+		if s.at > prev {
+			parts = append(parts, own[prev:s.at])
+		}
+		parts = append(parts, s.b)
+		prev = s.at
+	}
+	if prev < len(own) {
+		parts = append(parts, own[prev:])
+	}
+	return newBody(parts, len(own))
+}
+
+// ownLen is the bytes of the body not shared with others: what keeping it
+// costs beyond what the snapshot holds anyway.
+func (b *Body) ownLen() int { return b.own }
+
+// htmlMark stands in for a post's HTML while its body is encoded, to be
+// replaced by the HTML's own slice (splitHTML). Encoded, it is a JSON
+// string that no HTML, title or URL holds: it begins with a NUL.
+const htmlMark = "\x00lullaby:html\x00"
+
+var htmlMarkJSON = jsonString(htmlMark)
+
+// errMarkNotOnce is splitHTML's error when the mark is not in the
+// encoded body exactly once.
+var errMarkNotOnce = errors.New("readmodel: the HTML mark is not in the body once")
+
+// splitHTML makes the body of b, an encoding in which the post's HTML was
+// htmlMark, with html (the HTML as a JSON string) in its place as a part
+// of its own, shared (bodyBuilder.Share) by the post's other bodies.
+func splitHTML(b, html []byte) (*Body, error) {
+	i := bytes.Index(b, htmlMarkJSON)
+	if i < 0 || bytes.Contains(b[i+len(htmlMarkJSON):], htmlMarkJSON) {
+		return nil, errMarkNotOnce
+	}
+	b = exact(b)
+	head, tail := b[:i:i], b[i+len(htmlMarkJSON):]
+	return newBody([][]byte{head, html, tail}, len(head)+len(tail)), nil
+}
+
+// newFullBody makes the body of GET /api/v1/posts/{slug} of full (without
+// related posts), with the HTML as a part of its own: the body, and the
+// HTML as a JSON string for the post's other bodies to share.
+func newFullBody(full PublicPost) (*Body, []byte, error) {
+	html := jsonString(full.HTML)
+	type doc struct {
+		Data PublicPost `json:"data"`
+	}
+	text := full.HTML
+	full.HTML = htmlMark
+	b, err := marshal(doc{full})
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := splitHTML(b, html)
+	if err != nil {
+		// A text of the post holds the mark (NUL characters): the body is
+		// made whole, and the others share only the HTML.
+		full.HTML = text
+		if b, err = marshal(doc{full}); err != nil {
+			return nil, nil, err
+		}
+		body = NewBody(b)
+	}
+	return body, html, nil
+}
