@@ -94,6 +94,20 @@ func TestBodyParts(t *testing.T) {
 	}
 
 	mustWhole(t, NewBody([]byte(`{"small":true}`)), []byte(`{"small":true}`))
+
+	// A body past maxPartedBody is kept whole: one part, all its own.
+	var lb bodyBuilder
+	lb.WriteString("[")
+	for range maxPartedBody/len(html) + 1 {
+		lb.Share(html)
+		lb.WriteString(",")
+	}
+	lb.WriteString("0]")
+	long := lb.Body()
+	mustWhole(t, long, []byte("["+strings.Repeat(string(html)+",", maxPartedBody/len(html)+1)+"0]"))
+	if len(long.parts) != 1 || long.ownLen() != long.Len() {
+		t.Errorf("a body of %d bytes is in %d parts, %d bytes its own", long.Len(), len(long.parts), long.ownLen())
+	}
 }
 
 // TestNewFullBody: a post's body holds its HTML as a part of its own,

@@ -51,12 +51,29 @@ func (bb *bodyBuilder) ShareBody(b *Body, skip, trim int) {
 	}
 }
 
+// maxPartedBody is the length past which a body is kept whole rather
+// than in parts: a body in parts is copied into each response, into a
+// buffer of its length that the server keeps per connection for the
+// next, while a whole one is sent as it is. Bodies that long are lists
+// of whole posts, few beside the posts.
+const maxPartedBody = 64 << 10
+
 // Body returns the body written: its own bytes copied once, exactly (the
-// shared parts point into them), the shared slices as they are.
+// shared parts point into them), the shared slices as they are; or, past
+// maxPartedBody, all of it copied into one part.
 func (bb *bodyBuilder) Body() *Body {
 	own := exact(bb.Bytes())
 	if len(bb.shared) == 0 {
 		return NewBody(own)
+	}
+	if n := bb.Len() + bb.sharedLen(); n > maxPartedBody {
+		whole := make([]byte, 0, n)
+		prev := 0
+		for _, s := range bb.shared {
+			whole = append(append(whole, own[prev:s.at]...), s.b...)
+			prev = s.at
+		}
+		return NewBody(append(whole, own[prev:]...))
 	}
 	parts := make([][]byte, 0, 2*len(bb.shared)+1)
 	prev := 0
@@ -71,6 +88,15 @@ func (bb *bodyBuilder) Body() *Body {
 		parts = append(parts, own[prev:])
 	}
 	return newBody(parts, len(own))
+}
+
+// sharedLen is the length of the shared parts written.
+func (bb *bodyBuilder) sharedLen() int {
+	n := 0
+	for _, s := range bb.shared {
+		n += len(s.b)
+	}
+	return n
 }
 
 // ownLen is the bytes of the body not shared with others: what keeping it
