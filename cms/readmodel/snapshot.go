@@ -65,7 +65,7 @@ type postEntry struct {
 	ghostOnce sync.Once
 	ghost     *ghostPost // the Ghost dialect's fields (ghost.go), made on first use
 	wpOnce    sync.Once
-	wp        wpPost // the WordPress dialect's fields (wp_post.go), made on first use
+	wp        *wpPost // the WordPress dialect's fields (wp_post.go), made on first use
 }
 
 type catEntry struct {

@@ -11,16 +11,38 @@ import (
 
 // The members of a WordPress post, in the order WordPress writes them;
 // "lullaby" (our own data) is an addition.
-var wpPostFields = []string{"id", "date", "date_gmt", "guid", "modified", "modified_gmt", "slug", "status", "type", "link",
+var wpPostFields = [...]string{"id", "date", "date_gmt", "guid", "modified", "modified_gmt", "slug", "status", "type", "link",
 	"title", "content", "excerpt", "author", "featured_media", "comment_status", "ping_status", "sticky", "template",
 	"format", "meta", "categories", "tags", "yoast_head_json", "lullaby", "_links", "_embedded"}
 
 // wpPost is the part of a post's WordPress object that depends on the post
-// alone (not on the snapshot's numeric ids), by member name.
-type wpPost map[string][]byte
+// alone (not on the snapshot's numeric ids), by member (as wpPostFields).
+type wpPost [len(wpPostFields)][]byte
+
+// wpPostIndex is the index of each member in wpPostFields.
+var wpPostIndex = func() map[string]int {
+	m := make(map[string]int, len(wpPostFields))
+	for i, k := range wpPostFields {
+		m[k] = i
+	}
+	return m
+}()
+
+// set sets the member k.
+func (w *wpPost) set(k string, v []byte) { w[wpPostIndex[k]] = v }
+
+// Member values that are the same for every post.
+var (
+	wpPublish  = []byte(`"publish"`)
+	wpTypePost = []byte(`"post"`)
+	wpClosed   = []byte(`"closed"`)
+	wpEmpty    = []byte(`""`)
+	wpStandard = []byte(`"standard"`)
+	wpNoMeta   = []byte(`[]`)
+)
 
 // wpPost returns the entry's WordPress members, made once.
-func (e *postEntry) wpPost() wpPost {
+func (e *postEntry) wpPost() *wpPost {
 	e.wpOnce.Do(func() { e.wp = e.env.wpPost(e.post) })
 	return e.wp
 }
@@ -73,21 +95,28 @@ type wpExtra struct {
 	LastUpdated  time.Time        `json:"lastUpdated"`
 }
 
-func (env *entryEnv) wpPost(p *cms.Post) wpPost {
+func (env *entryEnv) wpPost(p *cms.Post) *wpPost {
 	// full.HTML is the entry's HTML (postEntry.html) made again: unused.
 	sum, full := env.publicPost(p)
-	w := wpPost{}
-	w["date"], w["date_gmt"] = wpTime(p.PublishedAt), wpTime(p.PublishedAt)
-	w["guid"] = rendered(sum.URL, false)
-	w["modified"], w["modified_gmt"] = wpTime(p.UpdatedAt), wpTime(p.UpdatedAt)
-	w["slug"] = jsonString(p.Slug)
-	w["status"], w["type"] = []byte(`"publish"`), []byte(`"post"`)
-	w["link"] = jsonString(sum.URL)
-	w["title"] = rendered(p.Title, false)
+	w := &wpPost{}
+	published, updated := wpTime(p.PublishedAt), wpTime(p.UpdatedAt)
+	w.set("date", published)
+	w.set("date_gmt", published)
+	w.set("guid", rendered(sum.URL, false))
+	w.set("modified", updated)
+	w.set("modified_gmt", updated)
+	w.set("slug", jsonString(p.Slug))
+	w.set("status", wpPublish)
+	w.set("type", wpTypePost)
+	w.set("link", jsonString(sum.URL))
+	w.set("title", rendered(p.Title, false))
 	// "content" is written from the entry's HTML (writePost), shared.
-	w["excerpt"] = rendered("<p>"+htmlEscaper.Replace(sum.Excerpt)+"</p>\n", true)
-	w["comment_status"], w["ping_status"] = []byte(`"closed"`), []byte(`"closed"`)
-	w["template"], w["format"], w["meta"] = []byte(`""`), []byte(`"standard"`), []byte(`[]`)
+	w.set("excerpt", rendered("<p>"+htmlEscaper.Replace(sum.Excerpt)+"</p>\n", true))
+	w.set("comment_status", wpClosed)
+	w.set("ping_status", wpClosed)
+	w.set("template", wpEmpty)
+	w.set("format", wpStandard)
+	w.set("meta", wpNoMeta)
 	y := yoastHead{Title: full.SEO.Title, Description: full.SEO.Description, Robots: yoastRobots{Index: "index", Follow: "follow"},
 		Canonical: full.SEO.CanonicalURL, OGLocale: "en_US", OGType: "article", OGTitle: full.SEO.Title,
 		OGDescription: full.SEO.Description, OGURL: full.SEO.CanonicalURL, OGSiteName: env.st.Site.Title,
@@ -99,9 +128,11 @@ func (env *entryEnv) wpPost(p *cms.Post) wpPost {
 		v := pick(p.Cover, socialVariant, coverVariant, "original")
 		y.OGImage = []yoastImage{{Width: im.Width, Height: im.Height, URL: im.URL, Type: v.ContentType}}
 	}
-	w["yoast_head_json"], _ = marshal(y) // plain data: cannot fail
-	w["lullaby"], _ = marshal(wpExtra{ID: p.ID, Pins: full.Pins, References: full.References, Footnotes: full.Footnotes, CallToAction: full.CallToAction,
+	yoast, _ := marshal(y) // plain data: cannot fail
+	w.set("yoast_head_json", yoast)
+	ours, _ := marshal(wpExtra{ID: p.ID, Pins: full.Pins, References: full.References, Footnotes: full.Footnotes, CallToAction: full.CallToAction,
 		ReadingTime: p.ReadingTime, WordCount: p.WordCount, Reviewers: full.Reviewers, LastReviewed: full.LastReviewed, LastUpdated: full.LastUpdated})
+	w.set("lullaby", ours)
 	return w
 }
 
@@ -119,7 +150,7 @@ func (g *wpIndex) writePost(b *bodyBuilder, e *postEntry, fields map[string]bool
 	}
 	b.WriteByte('{')
 	n := 0
-	for _, k := range wpPostFields {
+	for i, k := range wpPostFields {
 		if fields != nil && !fields[k] {
 			continue
 		}
@@ -169,7 +200,7 @@ func (g *wpIndex) writePost(b *bodyBuilder, e *postEntry, fields map[string]bool
 			writeTerms(b, g.tagsOf[e])
 			b.WriteString(`]}`)
 		default:
-			b.Share(w[k])
+			b.Share(w[i])
 		}
 	}
 	b.WriteByte('}')

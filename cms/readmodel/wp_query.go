@@ -67,7 +67,7 @@ var wpObjectFields = map[WPResource][]string{
 		"caption", "alt_text", "media_type", "mime_type", "media_details", "post", "source_url", "_links"},
 }
 
-func init() { wpObjectFields[WPPosts] = wpPostFields }
+func init() { wpObjectFields[WPPosts] = wpPostFields[:] }
 
 func parseIDs(name, raw string, pr cms.Problems) []int64 {
 	var out []int64
@@ -277,8 +277,13 @@ func (s *Snapshot) wpList(g *wpIndex, r WPResource, q wpQuery) (*WPResult, error
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			res, _ := g.postItem(e, item)
-			b.ShareBody(res.Body, 0, 0)
+			if res, kept := g.postItem(e, item); kept {
+				b.ShareBody(res.Body, 0, 0)
+			} else {
+				// Past the budget: a copy, so that what the list keeps
+				// alive is its own bytes, which the budget counts.
+				b.Write(res.Body.Bytes())
+			}
 		}
 	case WPCategories, WPTags:
 		list := g.selectTerms(r, q)
