@@ -429,13 +429,18 @@ type QuizStore interface {
 
 // ViewStore keeps daily view counts and the daily salt of reader keys.
 type ViewStore interface {
-	// AddViews adds each count to its daily bucket ($inc upserts).
+	// AddViews adds each count to its day's views ($inc upserts). When it
+	// fails part way, the counts it wrote have Views set to 0.
 	AddViews(ctx context.Context, counts []ViewCount) error
 	// ViewTotals sums the views of each post over the days from fromDay
 	// on ("": every day), keyed by post id.
 	ViewTotals(ctx context.Context, fromDay string) (map[string]int64, error)
-	// PostViews returns the daily buckets of one post from fromDay on, by
-	// day.
+	// ViewsByDay returns every post's views on each day from fromDay on
+	// ("": every day) that has any, keyed by post id and then day: one
+	// read, for what needs several posts' days.
+	ViewsByDay(ctx context.Context, fromDay string) (map[string]map[string]int64, error)
+	// PostViews returns one post's views on each day from fromDay on that
+	// has any, by day.
 	PostViews(ctx context.Context, postID, fromDay string) ([]ViewCount, error)
 	// ViewSalt returns the salt of day, storing the output of generate on
 	// first use (every instance gets the same value), and forgets the

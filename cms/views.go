@@ -524,6 +524,56 @@ func (s *Service) PostViewsByDay(ctx context.Context, postID string, days int) (
 	return out, nil
 }
 
+// TopPostDays is one of the most viewed posts of a span of days, with its
+// views on each of those days.
+type TopPostDays struct {
+	PostViews
+	Days []DayViews // oldest first, with zero for days without views
+}
+
+// TopPostsByDay returns the limit most viewed posts (any state) of the
+// last days days (today included), most viewed first, each with its views
+// on each of those days: the data of the dashboard's chart, from one read
+// of the counts. Errors: Invalid (days not 1 to 3660, limit not 1 to
+// 1000), Unavailable.
+func (s *Service) TopPostsByDay(ctx context.Context, days, limit int) ([]TopPostDays, error) {
+	p := Problems{}
+	if days < 1 || days > 3660 {
+		p["days"] = "Must be a whole number from 1 to 3660."
+	}
+	if limit < 1 || limit > 1000 {
+		p["limit"] = "Must be a whole number from 1 to 1000."
+	}
+	if len(p) > 0 {
+		return nil, p.Err("cms.TopPostsByDay")
+	}
+	now := s.now().UTC()
+	byPost, err := s.store.ViewsByDay(ctx, ViewWindow(days).FromDay(now))
+	if err != nil {
+		return nil, err
+	}
+	totals := make(map[string]int64, len(byPost))
+	for id, m := range byPost {
+		for _, n := range m {
+			totals[id] += n
+		}
+	}
+	ranked := RankViews(totals)
+	if len(ranked) > limit {
+		ranked = ranked[:limit]
+	}
+	start := now.AddDate(0, 0, -(days - 1))
+	out := make([]TopPostDays, len(ranked))
+	for i, pv := range ranked {
+		out[i] = TopPostDays{PostViews: pv, Days: make([]DayViews, days)}
+		for j := range out[i].Days {
+			d := Day(start.AddDate(0, 0, j))
+			out[i].Days[j] = DayViews{Day: d, Views: byPost[pv.PostID][d]}
+		}
+	}
+	return out, nil
+}
+
 // PostViews is a post's total views over a window.
 type PostViews struct {
 	PostID string `json:"postId"`

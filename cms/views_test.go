@@ -255,6 +255,15 @@ func TestPopular(t *testing.T) {
 	if _, err := e.svc.PostViewsByDay(ctx, c.ID, 0); !cms.IsKind(err, cms.KindInvalid) {
 		t.Errorf("days 0: %v", err)
 	}
+	byDay, err := e.svc.TopPostsByDay(ctx, 11, 3)
+	if err != nil || len(byDay) != 3 || byDay[0].PostID != draft.ID || byDay[1].PostID != b.ID || byDay[2].PostID != a.ID ||
+		byDay[1].Views != 8 || len(byDay[1].Days) != 11 || byDay[1].Days[0] != (cms.DayViews{Day: day(10), Views: 8}) ||
+		byDay[2].Days[10] != (cms.DayViews{Day: day(0), Views: 5}) || byDay[2].Days[9].Views != 0 {
+		t.Errorf("TopPostsByDay = %+v, %v", byDay, err)
+	}
+	_, err = e.svc.TopPostsByDay(ctx, 0, 0)
+	mustField(t, err, cms.KindInvalid, "days")
+	mustField(t, err, cms.KindInvalid, "limit")
 
 	// A configured window.
 	e.rm.SetPopularWindow(cms.Window7d)

@@ -287,6 +287,8 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	wg.Add(1)
 	go func() { defer wg.Done(); s.quizzes.Run(loops, s.cfg.ViewsFlushEvery) }()
 	wg.Add(1)
+	go func() { defer wg.Done(); s.migrateViews(loops) }()
+	wg.Add(1)
 	go func() { defer wg.Done(); s.svc.RunWebhooks(loops, s.webhookRelay()) }()
 	wg.Add(1)
 	go func() { defer wg.Done(); s.svc.RunReferenceChecks(loops) }()
@@ -326,6 +328,32 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("stopped")
 	return nil
+}
+
+// migrateViews folds the view counts of the shape earlier versions wrote
+// (one document per post and day) into one document per day, at the start
+// and then hourly, for the days before yesterday (an instance of an
+// earlier version may still count into the recent ones), until ctx ends.
+// Readers count both shapes, so this only makes their reads cheaper.
+func (s *server) migrateViews(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		mctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		n, err := s.db.MigrateViews(mctx, cms.Day(time.Now().AddDate(0, 0, -1)))
+		cancel()
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Warn("views: cannot fold the counts of the earlier shape; retrying in an hour", "err", err)
+		case n > 0:
+			s.log.Info("views: counts of the earlier shape folded into one document per day", "documents", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // flushViews writes the views and quiz results counted since the last

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/lullabycms/lullaby/cms"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -11,49 +13,71 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// A post_views document is the views one store handle (one process)
-// counted of one post on one UTC day: {_id:
-// "<postId>:<YYYY-MM-DD>:<counter>", postId, day, by: "<counter>", views},
-// where counter is the handle's own mark, made when it opens. Every
-// instance adds to its own buckets only, so no two processes ever update
-// one document: FerretDB applies an $inc by reading the document and
-// writing it back, and two processes adding to one bucket at the same
-// moment could lose one of the adds (write.go). A process's own updates go
-// through its gate; MongoDB's $inc is atomic anyway. Readers sum the
-// buckets of a post and day, whoever wrote them; buckets written before
-// this shape ({_id: "<postId>:<YYYY-MM-DD>"}, no by) are summed alike.
-type viewDoc struct {
-	ID     string `bson:"_id"`
-	PostID string `bson:"postId"`
-	Day    string `bson:"day"`
-	By     string `bson:"by,omitempty"`
-	Views  int64  `bson:"views"`
+// A post_views document holds the views one store handle (one process)
+// counted on one UTC day, of every post it counted that day: {_id:
+// "<YYYY-MM-DD>:<mark>", day, by: "<mark>", v: {<postId>: views, ...}},
+// where mark is the handle's own, made when it opens. A flush adds to the
+// day's document with one $inc upsert of all the posts it counted.
+//
+// Every instance adds to its own documents only, so no two processes
+// ever update one: FerretDB applies an $inc by reading the document and
+// writing it back, and two processes adding to one document at the same
+// moment could lose one of the adds (write.go). A process's own updates
+// go through its gate; MongoDB's $inc is atomic anyway. Readers sum the
+// documents of the days they want, whoever wrote them. One document per
+// instance and day, rather than one per post and day, keeps the reads
+// cheap: FerretDB's cost goes with the documents it decodes, and a reader
+// of 30 days reads 30 documents per instance instead of 30 per post.
+//
+// Before this shape, a document counted one post's day for every
+// instance: {_id: "<postId>:<YYYY-MM-DD>", postId, day, views}. Readers
+// count those too, and MigrateViews folds them into documents of the new
+// shape (views_migrate.go).
+type viewDayDoc struct {
+	ID   string           `bson:"_id"`
+	Day  string           `bson:"day"`
+	By   string           `bson:"by,omitempty"`
+	V    map[string]int64 `bson:"v"`
+	From []string         `bson:"from,omitempty"` // a fold's old documents (views_migrate.go)
+	// The fields of an old-shape document.
+	PostID string `bson:"postId,omitempty"`
+	Views  int64  `bson:"views,omitempty"`
 }
 
-// viewSaltPrefix names the daily salts among the secrets of the state
-// collection: "views:<YYYY-MM-DD>".
-const viewSaltPrefix = "views:"
+// viewField escapes a post id into a field name of v: a name may hold
+// neither a dot nor a leading $ (ids are hex, so this never changes one
+// the service made).
+var (
+	viewField   = strings.NewReplacer("%", "%25", ".", "%2E", "$", "%24").Replace
+	viewFieldID = strings.NewReplacer("%2E", ".", "%24", "$", "%25", "%").Replace
+)
 
-// AddViews adds each count to this handle's daily bucket of the post with
-// an $inc upsert, one bucket at a time. When it fails part way, the counts it did write have
-// their Views set to 0, so that the caller can keep the rest for a retry.
-// Errors: KindUnavailable, KindInternal.
+// AddViews adds each count to this handle's document of its day, with one
+// $inc upsert per day. When it fails part way, the counts of the days it
+// did write have their Views set to 0, so that the caller can keep the
+// rest for a retry. Errors: KindUnavailable, KindInternal.
 func (db *DB) AddViews(ctx context.Context, counts []cms.ViewCount) error {
 	const op = "mongodb.AddViews"
-	upsert := options.UpdateOne().SetUpsert(true)
-	for i := range counts {
-		c := &counts[i]
+	byDay := map[string]bson.D{}
+	var days []string
+	for _, c := range counts {
 		if c.Views == 0 {
 			continue
 		}
-		postID := ref(c.PostID)
-		filter := bson.D{{Key: "_id", Value: postID + ":" + c.Day + ":" + db.countMark}}
+		if _, ok := byDay[c.Day]; !ok {
+			days = append(days, c.Day)
+		}
+		byDay[c.Day] = append(byDay[c.Day], bson.E{Key: "v." + viewField(ref(c.PostID)), Value: c.Views})
+	}
+	upsert := options.UpdateOne().SetUpsert(true)
+	for _, day := range days {
+		filter := bson.D{{Key: "_id", Value: day + ":" + db.countMark}}
 		update := bson.D{
-			{Key: "$inc", Value: bson.D{{Key: "views", Value: c.Views}}},
-			{Key: "$set", Value: bson.D{{Key: "postId", Value: postID}, {Key: "day", Value: c.Day}, {Key: "by", Value: db.countMark}}},
+			{Key: "$inc", Value: byDay[day]},
+			{Key: "$set", Value: bson.D{{Key: "day", Value: day}, {Key: "by", Value: db.countMark}}},
 		}
 		var err error
-		for range 2 { // two first upserts of a bucket racing: one loses with a duplicate key
+		for range 2 { // two first upserts of a document racing: one loses with a duplicate key
 			if _, err = db.updateOne(ctx, db.views, filter, update, upsert); err == nil || !duplicateKey(err) {
 				break
 			}
@@ -61,66 +85,113 @@ func (db *DB) AddViews(ctx context.Context, counts []cms.ViewCount) error {
 		if err != nil {
 			return storeError(op, collViews, err)
 		}
-		c.Views = 0
+		for i := range counts {
+			if counts[i].Day == day {
+				counts[i].Views = 0
+			}
+		}
+	}
+	return nil
+}
+
+// viewDays reads the documents of the days from fromDay on ("" for every
+// day), of both shapes, and calls add for each post's views of a day.
+// An old-shape document that a fold of its day lists is left out: the
+// fold counts it (views_migrate.go).
+func (db *DB) viewDays(ctx context.Context, fromDay string, projection bson.D, add func(postID, day string, views int64)) error {
+	filter := bson.D{}
+	if fromDay != "" {
+		filter = bson.D{{Key: "day", Value: bson.D{{Key: "$gte", Value: fromDay}}}}
+	}
+	opts := options.Find()
+	if projection != nil {
+		opts.SetProjection(projection)
+	}
+	cur, err := db.views.Find(ctx, filter, opts)
+	if err != nil {
+		return err
+	}
+	var docs []viewDayDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return err
+	}
+	folded := map[string]bool{}
+	for _, d := range docs {
+		for _, id := range d.From {
+			folded[id] = true
+		}
+	}
+	for _, d := range docs {
+		if d.PostID != "" {
+			if !folded[d.ID] {
+				add(d.PostID, d.Day, d.Views)
+			}
+			continue
+		}
+		for f, n := range d.V {
+			add(viewFieldID(f), d.Day, n)
+		}
 	}
 	return nil
 }
 
 // ViewTotals sums each post's views over the days from fromDay on (""
-// for every day) with one aggregation. Errors: KindUnavailable,
-// KindInternal.
+// for every day) with one read of those days' documents. Errors:
+// KindUnavailable, KindInternal.
 func (db *DB) ViewTotals(ctx context.Context, fromDay string) (map[string]int64, error) {
-	const op = "mongodb.ViewTotals"
-	pipeline := bson.A{}
-	if fromDay != "" {
-		pipeline = append(pipeline, bson.D{{Key: "$match", Value: bson.D{{Key: "day", Value: bson.D{{Key: "$gte", Value: fromDay}}}}}})
-	}
-	pipeline = append(pipeline, bson.D{{Key: "$group", Value: bson.D{
-		{Key: "_id", Value: "$postId"},
-		{Key: "views", Value: bson.D{{Key: "$sum", Value: "$views"}}},
-	}}})
-	cur, err := db.views.Aggregate(ctx, pipeline)
+	out := map[string]int64{}
+	err := db.viewDays(ctx, fromDay, nil, func(postID, _ string, views int64) { out[postID] += views })
 	if err != nil {
-		return nil, storeError(op, collViews, err)
+		return nil, storeError("mongodb.ViewTotals", collViews, err)
 	}
-	var rows []struct {
-		ID    string `bson:"_id"`
-		Views int64  `bson:"views"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, storeError(op, collViews, err)
-	}
-	out := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.Views
+	return out, nil
+}
+
+// ViewsByDay returns each post's views on each day from fromDay on (""
+// for every day) that has any, keyed by post id and then day, with one
+// read of those days' documents. Errors: KindUnavailable, KindInternal.
+func (db *DB) ViewsByDay(ctx context.Context, fromDay string) (map[string]map[string]int64, error) {
+	out := map[string]map[string]int64{}
+	err := db.viewDays(ctx, fromDay, nil, func(postID, day string, views int64) {
+		m := out[postID]
+		if m == nil {
+			m = map[string]int64{}
+			out[postID] = m
+		}
+		m[day] += views
+	})
+	if err != nil {
+		return nil, storeError("mongodb.ViewsByDay", collViews, err)
 	}
 	return out, nil
 }
 
 // PostViews returns one post's views on each day from fromDay on that has
-// any, by day: the sum of the day's buckets. Errors: KindUnavailable,
-// KindInternal.
+// any, by day. Errors: KindUnavailable, KindInternal.
 func (db *DB) PostViews(ctx context.Context, postID, fromDay string) ([]cms.ViewCount, error) {
-	const op = "mongodb.PostViews"
-	filter := bson.D{{Key: "postId", Value: ref(postID)}, {Key: "day", Value: bson.D{{Key: "$gte", Value: fromDay}}}}
-	cur, err := db.views.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "day", Value: 1}}))
-	if err != nil {
-		return nil, storeError(op, collViews, err)
-	}
-	var docs []viewDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storeError(op, collViews, err)
-	}
-	out := make([]cms.ViewCount, 0, len(docs))
-	for _, d := range docs {
-		if n := len(out); n > 0 && out[n-1].Day == d.Day {
-			out[n-1].Views += d.Views
-			continue
+	id := ref(postID)
+	projection := bson.D{{Key: "day", Value: 1}, {Key: "postId", Value: 1}, {Key: "views", Value: 1}, {Key: "from", Value: 1},
+		{Key: "v." + viewField(id), Value: 1}}
+	byDay := map[string]int64{}
+	err := db.viewDays(ctx, fromDay, projection, func(p, day string, views int64) {
+		if p == id {
+			byDay[day] += views
 		}
-		out = append(out, cms.ViewCount{PostID: d.PostID, Day: d.Day, Views: d.Views})
+	})
+	if err != nil {
+		return nil, storeError("mongodb.PostViews", collViews, err)
 	}
+	out := make([]cms.ViewCount, 0, len(byDay))
+	for day, n := range byDay {
+		out = append(out, cms.ViewCount{PostID: id, Day: day, Views: n})
+	}
+	slices.SortFunc(out, func(a, b cms.ViewCount) int { return strings.Compare(a.Day, b.Day) })
 	return out, nil
 }
+
+// viewSaltPrefix names the daily salts among the secrets of the state
+// collection: "views:<YYYY-MM-DD>".
+const viewSaltPrefix = "views:"
 
 // ViewSalt returns the salt of day, stored as a secret so that every
 // instance hashes readers alike, and deletes the salts of earlier days: a

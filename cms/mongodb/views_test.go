@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/lullabycms/lullaby/cms"
@@ -34,14 +35,18 @@ func TestViews_AddAndTotal(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The bucket has the documented shape: this handle's own.
-	var doc bson.M
-	if err := MustRawDB(t, db).Collection("post_views").FindOne(ctx, bson.D{{Key: "postId", Value: a}, {Key: "day", Value: "2025-03-10"}}).Decode(&doc); err != nil {
+	// The day's document has the documented shape: this handle's own.
+	var doc struct {
+		ID  string           `bson:"_id"`
+		Day string           `bson:"day"`
+		By  string           `bson:"by"`
+		V   map[string]int64 `bson:"v"`
+	}
+	if err := MustRawDB(t, db).Collection("post_views").FindOne(ctx, bson.D{{Key: "day", Value: "2025-03-10"}}).Decode(&doc); err != nil {
 		t.Fatal(err)
 	}
-	by, _ := doc["by"].(string)
-	if doc["_id"] != a+":2025-03-10:"+by || len(by) != 24 || doc["views"] != int64(7) {
-		t.Errorf("bucket = %v", doc)
+	if doc.ID != "2025-03-10:"+doc.By || len(doc.By) != 24 || len(doc.V) != 2 || doc.V[a] != 7 || doc.V[b] != 1 {
+		t.Errorf("document of the day = %+v", doc)
 	}
 
 	all, err := db.ViewTotals(ctx, "")
@@ -67,41 +72,136 @@ func TestViews_AddAndTotal(t *testing.T) {
 	}
 }
 
-// TestViews_Instances: buckets of several instances, and a bucket of the
-// shape written before each instance had its own, are summed by every
-// reader.
+// TestViews_Instances: the documents of several instances, and documents
+// of the shape written before each instance had its own (one per post and
+// day), are summed by every reader.
 func TestViews_Instances(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := cmstest.New(t)
 	other := MustOpenOther(t, db)
-	a := cms.NewID()
-	if _, err := MustRawDB(t, db).Collection("post_views").InsertOne(ctx, bson.D{
-		{Key: "_id", Value: a + ":2025-03-10"}, {Key: "postId", Value: a}, {Key: "day", Value: "2025-03-10"}, {Key: "views", Value: int64(10)}}); err != nil {
-		t.Fatal(err)
-	}
+	a, b := cms.NewID(), cms.NewID()
+	MustInsertOldViews(t, db, a, "2025-03-10", 10)
 	for _, s := range []*mongodb.DB{db, other, db} {
-		if err := s.AddViews(ctx, []cms.ViewCount{{PostID: a, Day: "2025-03-10", Views: 2}, {PostID: a, Day: "2025-03-11", Views: 1}}); err != nil {
+		if err := s.AddViews(ctx, []cms.ViewCount{{PostID: a, Day: "2025-03-10", Views: 2}, {PostID: a, Day: "2025-03-11", Views: 1}, {PostID: b, Day: "2025-03-11", Views: 1}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	n, err := MustRawDB(t, db).Collection("post_views").CountDocuments(ctx, bson.D{{Key: "postId", Value: a}})
+	n, err := MustRawDB(t, db).Collection("post_views").CountDocuments(ctx, bson.D{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	MustEqual(t, "buckets: the old one, and one per instance and day", n, int64(5))
+	MustEqual(t, "documents: the old one, and one per instance and day", n, int64(5))
 	for _, s := range []*mongodb.DB{db, other} {
 		all, err := s.ViewTotals(ctx, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		MustEqual(t, "total", all[a], int64(10+3*2+3))
+		MustEqual(t, "totals", all, map[string]int64{a: 10 + 3*2 + 3, b: 3})
 		days, err := s.PostViews(ctx, a, "2025-03-01")
 		if err != nil {
 			t.Fatal(err)
 		}
 		MustEqual(t, "by day", days, []cms.ViewCount{{PostID: a, Day: "2025-03-10", Views: 16}, {PostID: a, Day: "2025-03-11", Views: 3}})
 	}
+}
+
+// MustInsertOldViews stores a view document of the shape earlier versions
+// wrote: one post's views of one day.
+func MustInsertOldViews(tb testing.TB, db *mongodb.DB, postID, day string, views int64) {
+	tb.Helper()
+	if _, err := MustRawDB(tb, db).Collection("post_views").InsertOne(context.Background(), bson.D{
+		{Key: "_id", Value: postID + ":" + day}, {Key: "postId", Value: postID}, {Key: "day", Value: day}, {Key: "views", Value: views}}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// TestViews_Migrate: the documents of the earlier shape are folded into
+// one per day by two instances at once; the totals never change, also
+// when a fold stopped half-way, and a document of the earlier shape
+// written after its day was folded still counts.
+func TestViews_Migrate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	other := MustOpenOther(t, db)
+	raw := MustRawDB(t, db).Collection("post_views")
+	posts := []string{cms.NewID(), cms.NewID(), cms.NewID()}
+	days := []string{"2025-03-08", "2025-03-09", "2025-03-10", "2025-03-11"}
+	for i, p := range posts {
+		for j, d := range days {
+			MustInsertOldViews(t, db, p, d, int64(1+i+j))
+		}
+	}
+	if err := db.AddViews(ctx, []cms.ViewCount{{PostID: posts[0], Day: "2025-03-09", Views: 100}}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := db.ViewTotals(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDays, err := db.PostViews(ctx, posts[1], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(when string) {
+		t.Helper()
+		got, err := other.ViewTotals(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustEqual(t, "totals "+when, got, want)
+		gotDays, err := other.PostViews(ctx, posts[1], "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustEqual(t, "post's days "+when, gotDays, wantDays)
+	}
+
+	// A fold of 03-08 that stopped after its insert: its documents are
+	// still there, and listed.
+	if _, err := raw.InsertOne(ctx, bson.D{{Key: "_id", Value: "2025-03-08:fold"}, {Key: "day", Value: "2025-03-08"},
+		{Key: "v", Value: bson.D{{Key: posts[0], Value: int64(1)}, {Key: posts[1], Value: int64(2)}, {Key: posts[2], Value: int64(3)}}},
+		{Key: "from", Value: bson.A{posts[0] + ":2025-03-08", posts[1] + ":2025-03-08", posts[2] + ":2025-03-08"}}}); err != nil {
+		t.Fatal(err)
+	}
+	same("with a fold stopped half-way")
+
+	var wg sync.WaitGroup
+	folded := make([]int, 2)
+	for i, s := range []*mongodb.DB{db, other} {
+		wg.Go(func() {
+			n, err := s.MigrateViews(ctx, "2025-03-11")
+			if err != nil {
+				t.Error(err)
+			}
+			folded[i] = n
+		})
+	}
+	wg.Wait()
+	same("after two instances folded at once")
+	if folded[0]+folded[1] < 9 {
+		t.Errorf("folded %v documents, want the 9 of 03-08 to 03-10 at least once", folded)
+	}
+	left, err := raw.CountDocuments(ctx, bson.D{{Key: "postId", Value: bson.D{{Key: "$exists", Value: true}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustEqual(t, "documents of the earlier shape left (those of 03-11)", left, int64(3))
+	listed, err := raw.CountDocuments(ctx, bson.D{{Key: "from", Value: bson.D{{Key: "$exists", Value: true}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustEqual(t, "folds still listing documents", listed, int64(0))
+
+	// An instance of an earlier version counts into a folded day.
+	MustInsertOldViews(t, db, posts[2], "2025-03-09", 5)
+	want[posts[2]] += 5
+	same("with a late document of the earlier shape")
+	if n, err := db.MigrateViews(ctx, "2025-03-11"); err != nil || n != 0 {
+		t.Errorf("a second migration folded %d: %v", n, err)
+	}
+	same("after a second migration")
 }
 
 func TestViews_DailySalt(t *testing.T) {

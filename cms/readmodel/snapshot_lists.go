@@ -132,8 +132,8 @@ func (rm *ReadModel) popularWindow() cms.ViewWindow {
 	}
 }
 
-// RefreshPopularity recomputes the view totals of every post (one
-// aggregation over post_views per window) and swaps them into the read
+// RefreshPopularity recomputes the view totals of every post in every
+// window from one read of the daily counts, and swaps them into the read
 // path, rebuilding the current snapshot from memory. On error the old
 // totals stay. Errors: those of the store.
 func (rm *ReadModel) RefreshPopularity(ctx context.Context) error {
@@ -141,14 +141,23 @@ func (rm *ReadModel) RefreshPopularity(ctx context.Context) error {
 	pw := rm.popularWindow()
 	now := rm.clock()
 	rm.mu.Unlock()
+	byDay, err := rm.store.ViewsByDay(ctx, "")
+	if err != nil {
+		return err
+	}
 	totals := viewTotals{}
 	for _, w := range []cms.ViewWindow{cms.Window7d, cms.Window30d, cms.WindowAll, pw} {
 		if _, done := totals[w]; done {
 			continue
 		}
-		m, err := rm.store.ViewTotals(ctx, w.FromDay(now))
-		if err != nil {
-			return err
+		from := w.FromDay(now)
+		m := make(map[string]int64, len(byDay))
+		for id, days := range byDay {
+			for day, n := range days {
+				if day >= from {
+					m[id] += n
+				}
+			}
 		}
 		totals[w] = m
 	}
