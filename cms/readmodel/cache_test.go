@@ -196,3 +196,45 @@ func TestPostHTMLHeldOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestDialectFieldsReadBack: the Ghost and WordPress fields of a post
+// made from its body read back are those made from the post rendered
+// again, for a post with references, footnotes, tags, a category, a
+// call to action and an excerpt of its own, and for a plain one.
+func TestDialectFieldsReadBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := cmstest.MustService(t)
+	owner := cmstest.Owner()
+	if _, err := f.Svc.CreateCitation(ctx, owner, cms.Citation{Key: "mindell2005", Type: cms.CiteBook, Title: "Sleeping through the night",
+		Authors: []cms.Name{{Family: "Mindell", Given: "Jodi"}}, Year: 2005}); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := f.Svc.CreateCategory(ctx, owner, cms.CategoryInput{Name: ptrTo("Baby sleep")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rich := "Wake windows grow with age [@mindell2005].[^1] \"Drowsy but awake\" & <calm>.\n\n[^1]: A rule of thumb, not a law."
+	excerpt := "When to put a baby down for a nap."
+	for i, in := range []cms.PostInput{
+		{Title: ptrTo("Wake windows"), Body: &rich, Excerpt: &excerpt, Tags: &[]string{"naps", "Wake windows"}, CategoryIDs: &[]string{cat.ID}},
+		{Title: ptrTo("Early rising"), Body: ptrTo("Some babies wake at five.")},
+	} {
+		if _, err := f.Svc.ImportPost(ctx, owner, in, cms.StatusPublished, time.Now().Add(-time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Svc.Refresh(ctx)
+	snap := f.Read.Snapshot()
+	if snap.PostCount() != 2 {
+		t.Fatalf("%d posts published, want 2", snap.PostCount())
+	}
+	if b, _, err := snap.Post("wake-windows"); err != nil || !strings.Contains(string(b.Bytes()), `"references":[{`) || !strings.Contains(string(b.Bytes()), `"footnotes":[{`) {
+		t.Fatalf("the rich post has no references or footnotes (%v)", err)
+	}
+	if differ := readmodel.DialectFieldsReadBack(snap); len(differ) > 0 {
+		t.Errorf("the dialects' fields of %q differ when read back from the body", differ)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -8,3 +8,26 @@ func (rm *ReadModel) Recheck(ctx context.Context) (bool, error) { return rm.rech
 
 // BodyParts exposes a body's parts to the package's external tests.
 func BodyParts(b *Body) [][]byte { return b.parts }
+
+// DialectFieldsReadBack reports the posts of s whose Ghost or WordPress
+// fields, made from the post read back from its body (postEntry.public),
+// differ from those made from the post rendered again.
+func DialectFieldsReadBack(s *Snapshot) []string {
+	var differ []string
+	for _, e := range s.posts {
+		_, full := e.env.publicPost(e.post)
+		g1, g2 := e.env.ghostPost(e.post, &full, e.html), e.env.ghostPost(e.post, e.public(), e.html)
+		w1, w2 := e.env.wpPost(e.post, &full), e.env.wpPost(e.post, e.public())
+		same := true
+		for i := range g1.vals {
+			same = same && string(g1.vals[i]) == string(g2.vals[i])
+		}
+		for i := range w1 {
+			same = same && string(w1[i]) == string(w2[i])
+		}
+		if !same {
+			differ = append(differ, e.post.Slug)
+		}
+	}
+	return differ
+}

@@ -116,7 +116,7 @@ type ghostPost struct {
 
 // ghostPost returns the Ghost fields of the entry's post, made once.
 func (e *postEntry) ghostPost() *ghostPost {
-	e.ghostOnce.Do(func() { e.ghost = e.env.ghostPost(e.post, e.html) })
+	e.ghostOnce.Do(func() { e.ghost = e.env.ghostPost(e.post, e.public(), e.html) })
 	return e.ghost
 }
 
@@ -124,15 +124,15 @@ func (e *postEntry) ghostPost() *ghostPost {
 // HTML, shared). Our own data (pins, references, call to action,
 // categories by name) rides along under "lullaby", in the shapes of our
 // own API.
-func (env *entryEnv) ghostPost(p *cms.Post, html []byte) *ghostPost {
-	sum, full := env.publicPost(p)
+func (env *entryEnv) ghostPost(p *cms.Post, full *PublicPost, html []byte) *ghostPost {
+	sum := &full.PublicPostSummary
 	g := &ghostPost{}
 	v := &g.vals
 	v[gfID] = jsonString(p.ID)
 	v[gfUUID] = jsonString(ghostUUID(p.ID))
 	v[gfTitle] = jsonString(p.Title)
 	v[gfSlug] = jsonString(p.Slug)
-	v[gfHTML] = html // full.HTML is the same, made again
+	v[gfHTML] = html
 	// gfPlaintext is made when asked for (ghostPlaintext): it is rarely
 	// asked for, and kept it would be one more copy of every post's text.
 	v[gfCommentID] = v[gfID]

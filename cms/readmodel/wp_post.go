@@ -43,7 +43,7 @@ var (
 
 // wpPost returns the entry's WordPress members, made once.
 func (e *postEntry) wpPost() *wpPost {
-	e.wpOnce.Do(func() { e.wp = e.env.wpPost(e.post) })
+	e.wpOnce.Do(func() { e.wp = e.env.wpPost(e.post, e.public()) })
 	return e.wp
 }
 
@@ -95,9 +95,8 @@ type wpExtra struct {
 	LastUpdated  time.Time        `json:"lastUpdated"`
 }
 
-func (env *entryEnv) wpPost(p *cms.Post) *wpPost {
-	// full.HTML is the entry's HTML (postEntry.html) made again: unused.
-	sum, full := env.publicPost(p)
+func (env *entryEnv) wpPost(p *cms.Post, full *PublicPost) *wpPost {
+	sum := &full.PublicPostSummary
 	w := &wpPost{}
 	published, updated := wpTime(p.PublishedAt), wpTime(p.UpdatedAt)
 	w.set("date", published)
