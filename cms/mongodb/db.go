@@ -94,8 +94,9 @@ type DB struct {
 var _ cms.Store = (*DB)(nil)
 
 // Open connects to cfg.URI, or starts the embedded server when it is empty,
-// checks that the server answers within cfg.Timeout, and creates the indexes
-// (idempotent). Errors never contain the URI's password.
+// checks that the server answers within cfg.Timeout, creates the indexes
+// and brings documents of earlier versions to the current shape (both
+// idempotent; migrate.go). Errors never contain the URI's password.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	const op = "mongodb.Open"
 	if cfg.Timeout <= 0 {
@@ -171,6 +172,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		*c.field = db.db.Collection(c.name)
 	}
 	if err := db.createIndexes(ctx); err != nil {
+		return nil, err
+	}
+	// Before indexIDPaths: a collection the migration puts in place is
+	// indexed with the others.
+	if err := db.migrate(ctx); err != nil {
 		return nil, err
 	}
 	if file := db.sqliteFile(name); ferret && file != "" {

@@ -96,7 +96,8 @@ func keep(set string, d bson.D, opts cms.DumpOptions) bool {
 		return true
 	}
 	id, _ := lookup(d, "_id").(string)
-	if strings.HasPrefix(id, leasePrefix) || strings.HasPrefix(id, attemptPrefix) || strings.HasPrefix(id, backupClaimPrefix) || id == backupStatusID {
+	if strings.HasPrefix(id, leasePrefix) || strings.HasPrefix(id, attemptPrefix) || strings.HasPrefix(id, backupClaimPrefix) || id == backupStatusID ||
+		strings.HasPrefix(id, migrationPrefix) {
 		return false
 	}
 	return opts.WithUsers || !strings.HasPrefix(id, secretPrefix)
@@ -241,7 +242,11 @@ func (db *DB) Load(ctx context.Context, set string, line []byte) (cms.LoadResult
 	if err != nil {
 		return 0, err
 	}
-	return db.insertDumped(ctx, op, coll, d, id)
+	res, err := db.insertDumped(ctx, op, coll, d, id)
+	if err == nil && res == cms.Loaded && set == collBodies {
+		err = storeError(op, collState, db.bodiesLoaded(ctx, []bson.D{d}))
+	}
+	return res, err
 }
 
 // LoadMany inserts dumped documents of set with one command, for a tool
@@ -256,15 +261,18 @@ func (db *DB) LoadMany(ctx context.Context, set string, lines [][]byte) error {
 		return err
 	}
 	docs := make([]any, len(lines))
+	parsed := make([]bson.D, len(lines))
 	for i, line := range lines {
-		if docs[i], _, err = parseLine(op, line); err != nil {
+		if parsed[i], _, err = parseLine(op, line); err != nil {
 			return err
 		}
+		docs[i] = parsed[i]
 	}
-	if _, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
-		return storeError(op, coll.Name(), err)
+	_, err = coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if set == collBodies {
+		err = errors.Join(err, db.bodiesLoaded(ctx, parsed))
 	}
-	return nil
+	return storeError(op, coll.Name(), err)
 }
 
 func (db *DB) insertDumped(ctx context.Context, op string, coll *mongo.Collection, d bson.D, id any) (cms.LoadResult, error) {

@@ -47,3 +47,6 @@ func OwnGate(db *DB) {
 		db.gate = make(chan struct{}, 1)
 	}
 }
+
+// Migrate runs the migrations Open runs.
+func Migrate(ctx context.Context, db *DB) error { return db.migrate(ctx) }

@@ -43,7 +43,7 @@ func (db *DB) CreatePost(ctx context.Context, p *cms.Post, rev *cms.Revision) er
 // no read first. A body already there can only be this same save's, made
 // by an earlier try of it. A failure is only logged, as in saveBody.
 func (db *DB) insertBody(ctx context.Context, op string, pid bson.ObjectID, p *cms.Post) {
-	_, err := db.bodies.InsertOne(ctx, bodyDoc{ID: pid, Version: p.Version, Body: p.Body, HTML: p.HTML})
+	_, err := db.bodies.InsertOne(ctx, bodyDoc{ID: pid, Version: p.Version, HTML: p.HTML})
 	if err != nil && !duplicateKey(err) {
 		db.log.Warn("mongodb: cannot store the post body; it will be repaired when read", "op", op, "post", pid.Hex(), "err", err)
 	}
@@ -125,11 +125,10 @@ func (db *DB) deleteRevisions(ctx context.Context, op string, pid bson.ObjectID,
 // readers repair a stale body from its revision.
 func (db *DB) saveBody(ctx context.Context, op string, pid bson.ObjectID, p *cms.Post) {
 	filter := bson.D{{Key: "_id", Value: pid}, {Key: "version", Value: bson.D{{Key: "$lt", Value: p.Version}}}}
-	update := bson.D{{Key: "$set", Value: bson.D{
-		{Key: "version", Value: p.Version},
-		{Key: "body", Value: p.Body},
-		{Key: "html", Value: p.HTML},
-	}}}
+	update := bson.D{
+		{Key: "$set", Value: bson.D{{Key: "version", Value: p.Version}, {Key: "html", Value: p.HTML}}},
+		{Key: "$unset", Value: bson.D{{Key: "body", Value: ""}}}, // the Markdown an old one held
+	}
 	_, err := db.updateOne(ctx, db.bodies, filter, update, options.UpdateOne().SetUpsert(true))
 	if err != nil && !duplicateKey(err) { // a duplicate key: a newer body is stored
 		db.log.Warn("mongodb: cannot store the post body; it will be repaired when read", "op", op, "post", pid.Hex(), "err", err)

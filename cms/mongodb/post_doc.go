@@ -11,14 +11,18 @@ import (
 // A post is stored as three kinds of documents:
 //   - posts: the metadata (no body), the list of revisions, and contentId,
 //     the id of the revision holding the current body; lists scan only these;
-//   - post_bodies: {_id: post id, version, body, html}, the current body,
-//     tagged with the post version it belongs to;
-//   - post_revisions: the full content of each save.
+//   - post_bodies: {_id: post id, version, html}, the current HTML, tagged
+//     with the post version it belongs to: what the read model loads, and
+//     all it loads, so a start reads no Markdown;
+//   - post_revisions: the full content of each save; the editor reads the
+//     Markdown from the current one (contentId).
 //
 // A save inserts the revision, then replaces the post document with a
 // version check (the commit point), then upserts the body. A body document
 // whose version differs from its post's is stale and is repaired from the
-// revision contentId when the post is read.
+// revision contentId when the post is read. Body documents written before
+// they went lean also held the Markdown ("body"); migrate.go removes it
+// once, and until then readers leave it unread.
 
 type seoDoc struct {
 	Title        string `bson:"title"`
@@ -136,9 +140,15 @@ func (d *postDoc) redirects() []cms.Redirect {
 type bodyDoc struct {
 	ID      bson.ObjectID `bson:"_id"`
 	Version int           `bson:"version"`
-	Body    string        `bson:"body"`
 	HTML    string        `bson:"html"`
+	// Body is the Markdown a body document written before they went lean
+	// may still hold (see migrate.go); it is never written.
+	Body string `bson:"body,omitempty"`
 }
+
+// bodyHTML is the projection of a body document readers load: never the
+// Markdown an old one may still hold.
+var bodyHTML = bson.D{{Key: "_id", Value: 1}, {Key: "version", Value: 1}, {Key: "html", Value: 1}}
 
 type revisionDoc struct {
 	ID          bson.ObjectID `bson:"_id"`

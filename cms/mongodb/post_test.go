@@ -422,6 +422,20 @@ func TestPost_PublishedPostsAndBodies(t *testing.T) {
 		draft.ID: {Version: 1, HTML: draft.HTML},
 	})
 
+	t.Run("Scan", func(t *testing.T) {
+		// Many ids are looked for in one read of every body; those not
+		// asked for (the draft's) are left out all the same.
+		ids := []string{pub.ID, "malformed"}
+		for len(ids) < 100 {
+			ids = append(ids, cms.NewID())
+		}
+		bodies, err := db.PostBodies(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustEqual(t, "PostBodies of 100 ids", bodies, map[string]cms.PostBody{pub.ID: {Version: 1, HTML: pub.HTML}})
+	})
+
 	empty, err := db.PostBodies(ctx, nil)
 	if err != nil || len(empty) != 0 {
 		t.Fatalf("PostBodies(nil) = %v, %v; want empty, nil", empty, err)
