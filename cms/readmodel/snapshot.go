@@ -3,10 +3,13 @@ package readmodel
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lullabycms/lullaby/cms"
 )
@@ -339,17 +342,25 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	s.deps = deps
 	env := newEntryEnv(catByID, st, publicURL, in.citations, in.reviewers)
 	kept := env.detached()
-	s.posts = make([]*postEntry, 0, len(sorted))
-	for _, p := range sorted {
-		e := reuse[p.Slug]
-		if e == nil || e.post.ID != p.ID || e.post.Version != p.Version {
-			e, err = newPostEntry(p, env)
-			if err != nil {
-				return nil, err
-			}
-			e.env = kept
-			s.ext.freshPosts = append(s.ext.freshPosts, e) // served composed: see warmPosts
+	entries := make([]*postEntry, len(sorted))
+	var build []int // the posts whose entries are made anew
+	for i, p := range sorted {
+		if e := reuse[p.Slug]; e != nil && e.post.ID == p.ID && e.post.Version == p.Version {
+			entries[i] = e
+		} else {
+			build = append(build, i)
 		}
+	}
+	if err := buildEntries(sorted, build, entries, env); err != nil {
+		return nil, err
+	}
+	s.posts = make([]*postEntry, 0, len(sorted))
+	for _, i := range build {
+		entries[i].env = kept
+		s.ext.freshPosts = append(s.ext.freshPosts, entries[i]) // served composed: see warmPosts
+	}
+	for i, p := range sorted {
+		e := entries[i]
 		s.posts = append(s.posts, e)
 		s.bySlug[p.Slug] = e
 		for _, id := range p.CategoryIDs {
@@ -441,6 +452,48 @@ func newEntryEnv(cats map[string]*catEntry, st *cms.Settings, publicURL string, 
 	}
 	env.media = env.links.absoluteMedia()
 	return env
+}
+
+// parallelEntries is the number of entries to make from which
+// buildEntries shares the work among the processors: a start makes one
+// per published post (~0.3 ms each for 8,000 bytes of Markdown).
+const parallelEntries = 64
+
+// buildEntries sets entries[i] to the new entry of posts[i] for each i in
+// build, on every processor when there are many.
+func buildEntries(posts []*cms.Post, build []int, entries []*postEntry, env *entryEnv) error {
+	workers := min(runtime.GOMAXPROCS(0), len(build)/parallelEntries+1)
+	if workers <= 1 {
+		for _, i := range build {
+			e, err := newPostEntry(posts[i], env)
+			if err != nil {
+				return err
+			}
+			entries[i] = e
+		}
+		return nil
+	}
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+		errs = make([]error, workers)
+	)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(build) || errs[w] != nil {
+					return
+				}
+				i := build[k]
+				entries[i], errs[w] = newPostEntry(posts[i], env)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func newPostEntry(p *cms.Post, env *entryEnv) (*postEntry, error) {
