@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/lullabycms/lullaby/cms/readmodel"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // migrationID is the state document that records the body migration.
@@ -144,6 +146,16 @@ func mustOID(tb testing.TB, id string) bson.ObjectID {
 	return oid
 }
 
+// closer is a store with its own way to close.
+type closer struct {
+	*mongodb.DB
+	once  *sync.Once
+	close func()
+}
+
+// Close closes the store; again, it does nothing.
+func (c closer) Close() { c.once.Do(c.close) }
+
 // TestMigrate_Embedded: a data folder whose bodies hold Markdown opens
 // with them lean and serves the same content; a start stopped at any step
 // of the copy is finished by the next.
@@ -151,14 +163,21 @@ func TestMigrate_Embedded(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	ctx := context.Background()
-	open := func(t *testing.T) (*mongodb.DB, *mongo.Database) {
+	// open opens the data folder; closing the store disconnects the raw
+	// client first, as the embedded server waits for its connections.
+	open := func(t *testing.T) (closer, *mongo.Database) {
 		t.Helper()
 		db, err := mongodb.Open(ctx, mongodb.Config{DataDir: dir, Logger: cmstest.Logger()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { db.Close(ctx) })
-		return db, MustRawDB(t, db)
+		c, err := mongo.Connect(options.Client().ApplyURI(db.URI()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl := closer{DB: db, once: &sync.Once{}, close: func() { _ = c.Disconnect(ctx); _ = db.Close(ctx) }}
+		t.Cleanup(cl.Close)
+		return cl, c.Database(db.Database())
 	}
 	served := func(t *testing.T, db *mongodb.DB, posts []*cms.Post) []string {
 		t.Helper()
@@ -177,21 +196,21 @@ func TestMigrate_Embedded(t *testing.T) {
 		return out
 	}
 	db, raw := open(t)
-	posts := mustPublishedPosts(t, db, 3)
-	want := served(t, db, posts)
+	posts := mustPublishedPosts(t, db.DB, 3)
+	want := served(t, db.DB, posts)
 	mustOldShape(t, raw, posts)
-	db.Close(ctx)
+	db.Close()
 
 	reopen := func(t *testing.T) {
 		t.Helper()
 		db, raw := open(t)
-		mustMigrated(t, db, raw, posts)
-		MustEqual(t, "public bodies", served(t, db, posts), want)
+		mustMigrated(t, db.DB, raw, posts)
+		MustEqual(t, "public bodies", served(t, db.DB, posts), want)
 		names, err := raw.ListCollectionNames(ctx, bson.D{{Key: "name", Value: "post_bodies_lean"}})
 		if err != nil || len(names) != 0 {
 			t.Fatalf("collections left by the migration: %v, %v", names, err)
 		}
-		db.Close(ctx)
+		db.Close()
 	}
 	t.Run("OK", reopen)
 
@@ -212,7 +231,7 @@ func TestMigrate_Embedded(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		db.Close(ctx)
+		db.Close()
 	}
 	t.Run("StoppedCopying", func(t *testing.T) {
 		stop(t, posts[:1], "")
@@ -229,7 +248,7 @@ func TestMigrate_Embedded(t *testing.T) {
 		if _, err := raw.Collection("state").UpdateOne(ctx, bson.D{{Key: "_id", Value: migrationID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "phase", Value: "copied"}}}}); err != nil {
 			t.Fatal(err)
 		}
-		db.Close(ctx)
+		db.Close()
 		reopen(t)
 	})
 }
