@@ -237,6 +237,10 @@ type PostStore interface {
 	// Markdown) is left empty, as readers need only the HTML. Missing ones
 	// are simply absent.
 	PostBodies(ctx context.Context, ids []string) (map[string]PostBody, error)
+	// AllPostBodies returns every stored current body (HTML only),
+	// drafts' too, keyed by post id, in one scan: what a first load
+	// reads while it reads the posts.
+	AllPostBodies(ctx context.Context) (map[string]PostBody, error)
 }
 
 // PostBody is a post's current Markdown and HTML, tagged with the post

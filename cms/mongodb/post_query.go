@@ -208,16 +208,14 @@ const scanBodiesFrom = 64
 // posts with the given ids, keyed by id; malformed and unknown ids are
 // left out. Errors: KindUnavailable, KindInternal.
 func (db *DB) PostBodies(ctx context.Context, ids []string) (map[string]cms.PostBody, error) {
-	const op = "mongodb.PostBodies"
 	want := make(map[bson.ObjectID]bool, len(ids))
 	for _, id := range ids {
 		if oid, err := bson.ObjectIDFromHex(id); err == nil {
 			want[oid] = true
 		}
 	}
-	out := make(map[string]cms.PostBody, len(want))
 	if len(want) == 0 {
-		return out, nil
+		return map[string]cms.PostBody{}, nil
 	}
 	filter := bson.D{}
 	if len(want) < scanBodiesFrom {
@@ -227,17 +225,30 @@ func (db *DB) PostBodies(ctx context.Context, ids []string) (map[string]cms.Post
 		}
 		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}}}
 	}
+	return db.postBodies(ctx, "mongodb.PostBodies", filter, len(want), func(id bson.ObjectID) bool { return want[id] })
+}
+
+// AllPostBodies returns every stored current body (HTML, no Markdown),
+// drafts' too, keyed by post id, in one scan. Errors: KindUnavailable,
+// KindInternal.
+func (db *DB) AllPostBodies(ctx context.Context) (map[string]cms.PostBody, error) {
+	return db.postBodies(ctx, "mongodb.AllPostBodies", bson.D{}, 0, func(bson.ObjectID) bool { return true })
+}
+
+// postBodies returns the body documents matching filter that keep wants.
+func (db *DB) postBodies(ctx context.Context, op string, filter bson.D, size int, keep func(bson.ObjectID) bool) (map[string]cms.PostBody, error) {
 	cur, err := db.bodies.Find(ctx, filter, options.Find().SetProjection(bodyHTML))
 	if err != nil {
 		return nil, storeError(op, collBodies, err)
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
+	out := make(map[string]cms.PostBody, size)
 	for cur.Next(ctx) {
 		var d bodyDoc
 		if err := cur.Decode(&d); err != nil {
 			return nil, storeError(op, collBodies, err)
 		}
-		if want[d.ID] {
+		if keep(d.ID) {
 			out[d.ID.Hex()] = cms.PostBody{Version: d.Version, HTML: d.HTML}
 		}
 	}

@@ -436,6 +436,18 @@ func TestPost_PublishedPostsAndBodies(t *testing.T) {
 		MustEqual(t, "PostBodies of 100 ids", bodies, map[string]cms.PostBody{pub.ID: {Version: 1, HTML: pub.HTML}})
 	})
 
+	t.Run("All", func(t *testing.T) {
+		all, err := db.AllPostBodies(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustEqual(t, "AllPostBodies", all, map[string]cms.PostBody{
+			pub.ID:   {Version: 1, HTML: pub.HTML},
+			gone.ID:  {Version: 1, HTML: gone.HTML},
+			draft.ID: {Version: 1, HTML: draft.HTML},
+		})
+	})
+
 	empty, err := db.PostBodies(ctx, nil)
 	if err != nil || len(empty) != 0 {
 		t.Fatalf("PostBodies(nil) = %v, %v; want empty, nil", empty, err)

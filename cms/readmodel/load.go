@@ -37,6 +37,10 @@ func (rm *ReadModel) load(ctx context.Context, known map[string]*cms.Post, now t
 	if c.version, err = rm.store.ContentVersion(ctx); err != nil {
 		return nil, err
 	}
+	var early <-chan prefetched
+	if !rm.loaded.Load() { // the first load: every post is new
+		early = rm.prefetchBodies(ctx)
+	}
 	heads, err := rm.store.PublishedPosts(ctx)
 	if err != nil {
 		return nil, err
@@ -50,7 +54,7 @@ func (rm *ReadModel) load(ctx context.Context, known map[string]*cms.Post, now t
 		}
 		need = append(need, h)
 	}
-	if err := rm.fillBodies(ctx, need); err != nil {
+	if err := rm.fillBodies(ctx, need, early); err != nil {
 		return nil, err
 	}
 	for _, h := range need {
@@ -148,14 +152,40 @@ func (rm *ReadModel) bylineFallback(ctx context.Context, st *cms.Settings, c *co
 	return st, nil
 }
 
-// fillBodies sets HTML on each post, from the current-body documents, or
-// from the post's own revision where a body document lags behind.
-func (rm *ReadModel) fillBodies(ctx context.Context, posts []*cms.Post) error {
-	if len(posts) == 0 {
-		return nil
-	}
+// prefetched is what prefetchBodies read.
+type prefetched struct {
+	bodies map[string]cms.PostBody
+	err    error
+}
+
+// prefetchBodies starts reading every body, as a first load does while it
+// reads the posts: two scans, which the database serves on two
+// processors (at 10,000 posts on the embedded database, ~4.5 s of
+// processor time for the posts and ~6.4 s for their bodies).
+func (rm *ReadModel) prefetchBodies(ctx context.Context) <-chan prefetched {
+	ch := make(chan prefetched, 1)
+	go func() {
+		b, err := rm.store.AllPostBodies(ctx)
+		ch <- prefetched{b, err}
+	}()
+	return ch
+}
+
+// fillBodies sets HTML on each post, from the current-body documents
+// (those early brings, when not nil), or from the post's own revision
+// where a body document lags behind.
+func (rm *ReadModel) fillBodies(ctx context.Context, posts []*cms.Post, early <-chan prefetched) error {
 	var bodies map[string]cms.PostBody
-	if len(posts) > smallReload {
+	switch {
+	case early != nil:
+		r := <-early
+		if r.err != nil {
+			return r.err
+		}
+		bodies = r.bodies
+	case len(posts) == 0:
+		return nil
+	case len(posts) > smallReload:
 		ids := make([]string, len(posts))
 		for i, p := range posts {
 			ids[i] = p.ID
