@@ -152,26 +152,30 @@ func (f *footnoteScan) notes() []Footnote {
 
 func (f *footnoteScan) scan(htmlIn string) string {
 	z := xhtml.NewTokenizer(strings.NewReader(htmlIn))
+	f.out.Grow(len(htmlIn) + len(htmlIn)/8) // the ids grow by the post id
 	for {
 		tt := z.Next()
 		if tt == xhtml.ErrorToken {
 			return f.out.String()
 		}
-		raw := bytes.Clone(z.Raw())
 		switch tt {
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
+			raw := bytes.Clone(z.Raw()) // Token lower-cases names in place
 			tok := z.Token()
 			f.startTag(tt, &tok, raw)
 		case xhtml.EndTagToken:
+			raw := bytes.Clone(z.Raw())
 			name, _ := z.TagName()
 			f.endTag(string(name), raw)
 		default:
-			if tt == xhtml.TextToken && f.inNotes == 0 && f.marker == 0 && f.depth > 0 {
-				f.block.Write(z.Text())
-			}
+			// Raw first: Text unescapes in place.
+			raw := z.Raw()
 			f.out.Write(raw)
 			if f.note != nil && f.backref == 0 {
 				f.noteHTML.Write(raw)
+			}
+			if tt == xhtml.TextToken && f.inNotes == 0 && f.marker == 0 && f.depth > 0 {
+				f.block.Write(z.Text())
 			}
 		}
 	}
@@ -263,7 +267,7 @@ func (f *footnoteScan) endTag(name string, raw []byte) {
 	if f.inNotes > f.depth {
 		f.inNotes = 0
 	}
-	if f.depth == 0 {
+	if f.depth == 0 && len(f.cites) > 0 {
 		text := strings.Join(strings.Fields(f.block.String()), " ")
 		for _, fn := range f.cites {
 			fn.Paragraph.Text = text
