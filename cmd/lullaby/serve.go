@@ -53,12 +53,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if cfg.MemoryLimit > 0 {
 		debug.SetMemoryLimit(cfg.MemoryLimit)
 	}
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
+	ownGC := getenv("GOGC") == ""
+	if ownGC {
+		debug.SetGCPercent(startGCPercent)
 	}
 	s, err := newServer(ctx, cfg, stderr)
 	if err != nil {
 		return err
+	}
+	if ownGC {
+		debug.SetGCPercent(gcPercent)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -77,6 +81,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // allocates little, so they are rare under load. See README.md, "Memory
 // and cold starts".
 const gcPercent = 25
+
+// startGCPercent is the collector's target while the server starts,
+// until the first load of the content is in (unless GOGC is set): that
+// load reads every published body once and leaves most of what it reads
+// as garbage, so at 25% the collector ran several times as often, for a
+// third of the start (10,000 posts: 9.2 s to ready at 25%, 6.2 s at 100%,
+// ~40 MB more resident at ready). What it leaves is handed back to the
+// system right after (server.init), and the target is then gcPercent.
+const startGCPercent = 100
 
 // newLogger builds the process logger from the configuration.
 func newLogger(cfg *config, w io.Writer) *slog.Logger {
