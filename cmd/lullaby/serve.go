@@ -86,8 +86,11 @@ const gcPercent = 25
 // until the first load of the content is in (unless GOGC is set): that
 // load reads every published body once and leaves most of what it reads
 // as garbage, so at 25% the collector ran several times as often, for a
-// third of the start (10,000 posts: 9.2 s to ready at 25%, 6.2 s at 100%,
-// ~40 MB more resident at ready). What it leaves is handed back to the
+// third of the start. Measured on a quiet 2-core machine (README,
+// "Memory and cold starts"): 10,000 posts ready in 6.2 s at 25%, 4.5 s
+// at 100% (5.2 s at 50%); the price is at 1,000 posts, which settle at
+// 124 MB resident rather than 115 MB (119 MB at 50%), the spans the
+// load's garbage leaves part-used. What it leaves is handed back to the
 // system right after (server.init), and the target is then gcPercent.
 const startGCPercent = 100
 
