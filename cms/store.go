@@ -320,9 +320,10 @@ type StateStore interface {
 	// first use; every instance gets the same value.
 	Secret(ctx context.Context, name string, generate func() ([]byte, error)) ([]byte, error)
 	// CountAttempt adds one to the attempts counted under key in the
-	// fixed window that starts at window, returns the count so far, and
-	// forgets the windows that started earlier.
-	CountAttempt(ctx context.Context, key string, window time.Time) (int64, error)
+	// fixed window that starts at window, returns the count so far and
+	// the count of the window that started at prev (0 if none), and
+	// forgets the windows that started before prev.
+	CountAttempt(ctx context.Context, key string, window, prev time.Time) (n, before int64, err error)
 	// NextDue returns the earliest time a scheduled post may be due, as
 	// last recorded, and the record's version; version 0 means nothing is
 	// recorded (scan to find out), a zero time that no post is scheduled.

@@ -227,12 +227,14 @@ func (db *DB) SetNextDue(ctx context.Context, next time.Time, prevVersion int) (
 // n}. The start leads the id, so that the windows that are over go by _id
 // range.
 
-// CountAttempt increments the window's count with an upsert, returns it,
-// and deletes the windows that started earlier. Errors: KindUnavailable,
+// CountAttempt increments the window's count with an upsert, returns it
+// with the count of the window that started at prev, and deletes the
+// windows that started before prev. Errors: KindUnavailable,
 // KindInternal.
-func (db *DB) CountAttempt(ctx context.Context, key string, window time.Time) (int64, error) {
+func (db *DB) CountAttempt(ctx context.Context, key string, window, prev time.Time) (int64, int64, error) {
 	const op = "mongodb.CountAttempt"
 	start := fmt.Sprintf("%s%012d:", attemptPrefix, window.Unix())
+	prevStart := fmt.Sprintf("%s%012d:", attemptPrefix, prev.Unix())
 	filter := bson.D{{Key: "_id", Value: start + key}}
 	inc := bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}
 	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
@@ -244,11 +246,16 @@ func (db *DB) CountAttempt(ctx context.Context, key string, window time.Time) (i
 		}
 	}
 	if err != nil {
-		return 0, storeError(op, collState, err)
+		return 0, 0, storeError(op, collState, err)
 	}
-	old := bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: attemptPrefix}, {Key: "$lt", Value: start}}}}
+	var before counterDoc
+	err = db.state.FindOne(ctx, bson.D{{Key: "_id", Value: prevStart + key}}).Decode(&before)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, 0, storeError(op, collState, err)
+	}
+	old := bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: attemptPrefix}, {Key: "$lt", Value: min(prevStart, start)}}}}
 	if _, err := db.deleteMany(ctx, db.state, old); err != nil {
 		db.log.Warn("cannot delete the attempt counts of past windows", "err", storeError(op, collState, err))
 	}
-	return d.N, nil
+	return d.N, before.N, nil
 }

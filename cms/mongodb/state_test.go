@@ -184,19 +184,20 @@ func TestState_CountAttempt(t *testing.T) {
 	db := cmstest.New(t)
 	w1 := time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC)
 	w2 := w1.Add(5 * time.Minute)
-	count := func(key string, w time.Time, want int64) {
+	w0, w3 := w1.Add(-5*time.Minute), w2.Add(10*time.Minute)
+	count := func(key string, w, prev time.Time, want, wantBefore int64) {
 		t.Helper()
-		if n, err := db.CountAttempt(ctx, key, w); err != nil || n != want {
-			t.Fatalf("CountAttempt(%s, %s) = %d, %v; want %d", key, w.Format(time.TimeOnly), n, err, want)
+		if n, before, err := db.CountAttempt(ctx, key, w, prev); err != nil || n != want || before != wantBefore {
+			t.Fatalf("CountAttempt(%s, %s) = %d, %d, %v; want %d, %d", key, w.Format(time.TimeOnly), n, before, err, want, wantBefore)
 		}
 	}
-	count("login:a", w1, 1)
-	count("login:a", w1, 2)
-	count("login:b", w1, 1)
-	count("login:a", w2, 1) // a new window starts over, and the old ones go
-	count("login:a", w1, 1)
+	count("login:a", w1, w0, 1, 0)
+	count("login:a", w1, w0, 2, 0)
+	count("login:b", w1, w0, 1, 0)
+	count("login:a", w2, w1, 1, 2) // a new window starts over, and tells the last one's count
+	count("login:b", w3, w2, 1, 0) // windows before the previous one go
 	n, err := MustRawDB(t, db).Collection("state").CountDocuments(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$regex", Value: "^attempts:"}}}})
 	if err != nil || n != 2 {
-		t.Fatalf("%d attempt documents (%v), want 2 (the window counted last and the one after it)", n, err)
+		t.Fatalf("%d attempt documents (%v), want 2 (the windows from the previous one on)", n, err)
 	}
 }
