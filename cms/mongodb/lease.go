@@ -43,8 +43,8 @@ func leaseTermID(name string, term int64) string {
 // next one; then reads the latest term again. The second read matters
 // once old terms are deleted: an instance that read an old term, stalled,
 // and inserted its successor into a slot deleted meanwhile finds a later
-// term of another holder and does not hold the lease. Terms are only deleted below a term
-// that exists, so the latest one never goes.
+// term of another holder and does not hold the lease. Terms are only
+// deleted below a term that exists, so the latest one never goes.
 func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
 	const op = "mongodb.AcquireLease"
 	t := now()
