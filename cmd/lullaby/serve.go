@@ -303,7 +303,7 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	wg.Add(1)
 	go func() { defer wg.Done(); s.quizzes.Run(loops, s.cfg.ViewsFlushEvery) }()
 	wg.Add(1)
-	go func() { defer wg.Done(); s.migrateViews(loops) }()
+	go func() { defer wg.Done(); s.migrateViews(loops, time.Hour) }()
 	wg.Add(1)
 	go func() { defer wg.Done(); s.svc.RunWebhooks(loops, s.webhookRelay()) }()
 	wg.Add(1)
@@ -347,22 +347,38 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 }
 
 // migrateViews folds the view counts of the shape earlier versions wrote
-// (one document per post and day) into one document per day, at the start
-// and then hourly, for the days before yesterday (an instance of an
-// earlier version may still count into the recent ones), until ctx ends.
-// Readers count both shapes, so this only makes their reads cheaper.
-func (s *server) migrateViews(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
+// (one document per post and day) into documents of one per day, at the
+// start and then every interval, for the days before yesterday (an
+// instance of an earlier version may still count into the recent ones),
+// until ctx ends or a run leaves no document of the earlier shape of any
+// day. Readers count both shapes, so this only makes their reads cheaper.
+//
+// The stop rule is for a rolling upgrade: an instance of an earlier
+// version still running writes documents of the earlier shape for today,
+// which no run folds before the day after tomorrow, so while one counts
+// views the runs go on. An earlier instance that counts nothing until
+// after the runs stopped (or one started later, in a rollback) leaves
+// documents that readers count as they are, and the next start of any
+// instance folds them.
+func (s *server) migrateViews(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		mctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-		n, err := s.db.MigrateViews(mctx, cms.Day(time.Now().AddDate(0, 0, -1)))
+		n, left, err := s.db.MigrateViews(mctx, cms.Day(time.Now().AddDate(0, 0, -1)))
 		cancel()
 		switch {
 		case err != nil && ctx.Err() == nil:
-			s.log.Warn("views: cannot fold the counts of the earlier shape; retrying in an hour", "err", err)
+			s.log.Warn("views: cannot fold the counts of the earlier shape; retrying", "err", err, "in", interval)
 		case n > 0:
-			s.log.Info("views: counts of the earlier shape folded into one document per day", "documents", n)
+			s.log.Info("views: counts of the earlier shape folded into one document per day", "documents", n, "left", left)
+		}
+		switch {
+		case err == nil && left == 0:
+			s.log.Debug("views: no view document of the earlier shape left; folding stops until the next start")
+			return
+		case err == nil:
+			s.log.Debug("views: view documents of the earlier shape left, of days not yet folded", "left", left, "next", interval)
 		}
 		select {
 		case <-ctx.Done():

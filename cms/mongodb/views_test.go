@@ -119,7 +119,8 @@ func MustInsertOldViews(tb testing.TB, db *mongodb.DB, postID, day string, views
 // TestViews_Migrate: the documents of the earlier shape are folded into
 // one per day by two instances at once; the totals never change, also
 // when a fold stopped half-way, and a document of the earlier shape
-// written after its day was folded still counts.
+// written after its day was folded counts, and is folded into the day's
+// second fold by two instances at once.
 func TestViews_Migrate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -171,9 +172,9 @@ func TestViews_Migrate(t *testing.T) {
 	folded := make([]int, 2)
 	for i, s := range []*mongodb.DB{db, other} {
 		wg.Go(func() {
-			n, err := s.MigrateViews(ctx, "2025-03-11")
-			if err != nil {
-				t.Error(err)
+			n, left, err := s.MigrateViews(ctx, "2025-03-11")
+			if err != nil || left < 3 {
+				t.Errorf("left %d documents of the earlier shape, want the 3 of 03-11 at least: %v", left, err)
 			}
 			folded[i] = n
 		})
@@ -194,14 +195,91 @@ func TestViews_Migrate(t *testing.T) {
 	}
 	MustEqual(t, "folds still listing documents", listed, int64(0))
 
-	// An instance of an earlier version counts into a folded day.
+	// An instance of an earlier version counts into a folded day: two
+	// instances at once fold it into the day's second fold.
 	MustInsertOldViews(t, db, posts[2], "2025-03-09", 5)
 	want[posts[2]] += 5
 	same("with a late document of the earlier shape")
-	if n, err := db.MigrateViews(ctx, "2025-03-11"); err != nil || n != 0 {
-		t.Errorf("a second migration folded %d: %v", n, err)
+	for i, s := range []*mongodb.DB{db, other} {
+		wg.Go(func() {
+			n, _, err := s.MigrateViews(ctx, "2025-03-11")
+			if err != nil {
+				t.Error(err)
+			}
+			folded[i] = n
+		})
 	}
-	same("after a second migration")
+	wg.Wait()
+	same("after the late document was folded")
+	if folded[0]+folded[1] < 1 {
+		t.Errorf("folded %v documents, want the late one at least once", folded)
+	}
+	var second struct {
+		V    map[string]int64 `bson:"v"`
+		From []string         `bson:"from"`
+	}
+	if err := raw.FindOne(ctx, bson.D{{Key: "_id", Value: "2025-03-09:fold:2"}}).Decode(&second); err != nil {
+		t.Fatal(err)
+	}
+	MustEqual(t, "the day's second fold", second.V, map[string]int64{posts[2]: 5})
+	MustEqual(t, "the second fold's list", len(second.From), 0)
+	if n, left, err := db.MigrateViews(ctx, "2025-03-11"); err != nil || n != 0 || left != 3 {
+		t.Errorf("a third migration folded %d and left %d, want 0 and the 3 of 03-11: %v", n, left, err)
+	}
+	same("after a third migration")
+}
+
+// TestViews_MigrateLeft: MigrateViews counts the documents of the earlier
+// shape it leaves, of any day, until none is left: those of the days it
+// may not fold yet, and those it found that no fold it finished lists. A
+// second fold stopped half-way is finished before a third is begun.
+func TestViews_MigrateLeft(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := cmstest.New(t)
+	raw := MustRawDB(t, db).Collection("post_views")
+	migrate := func(beforeDay string, wantFolded, wantLeft int) {
+		t.Helper()
+		n, left, err := db.MigrateViews(ctx, beforeDay)
+		if err != nil || n != wantFolded || left != wantLeft {
+			t.Fatalf("MigrateViews(%s) = %d folded, %d left, %v; want %d, %d", beforeDay, n, left, err, wantFolded, wantLeft)
+		}
+	}
+	migrate("2025-03-11", 0, 0)
+
+	p, q, r := cms.NewID(), cms.NewID(), cms.NewID()
+	MustInsertOldViews(t, db, p, "2025-03-10", 1)
+	MustInsertOldViews(t, db, p, "2025-03-11", 2) // an instance of an earlier version counts today
+	migrate("2025-03-11", 1, 1)
+
+	// A second fold of 03-10 stopped after its insert, and a later
+	// document it does not list.
+	MustInsertOldViews(t, db, q, "2025-03-10", 4)
+	if _, err := raw.InsertOne(ctx, bson.D{{Key: "_id", Value: "2025-03-10:fold:2"}, {Key: "day", Value: "2025-03-10"},
+		{Key: "v", Value: bson.D{{Key: q, Value: int64(4)}}}, {Key: "from", Value: bson.A{q + ":2025-03-10"}}}); err != nil {
+		t.Fatal(err)
+	}
+	MustInsertOldViews(t, db, r, "2025-03-10", 8)
+	want := map[string]int64{p: 3, q: 4, r: 8}
+	same := func(when string) {
+		t.Helper()
+		got, err := db.ViewTotals(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		MustEqual(t, "totals "+when, got, want)
+	}
+	same("with a second fold stopped half-way")
+	migrate("2025-03-11", 1, 2) // finishes the second fold; r is left, with 03-11
+	same("after the second fold was finished")
+	migrate("2025-03-11", 1, 1) // r into a third fold
+	same("after a third fold")
+	if n, err := raw.CountDocuments(ctx, bson.D{{Key: "_id", Value: "2025-03-10:fold:3"}}); err != nil || n != 1 {
+		t.Errorf("third fold of 03-10: %d, %v", n, err)
+	}
+	migrate("2025-03-12", 1, 0) // a day on, 03-11 is folded too
+	migrate("2025-03-12", 0, 0)
+	same("once none is left")
 }
 
 func TestViews_DailySalt(t *testing.T) {
