@@ -122,12 +122,12 @@ func TestNewFullBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, html, err := newFullBody(full)
+	b, html, split, err := newFullBody(full)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mustWhole(t, b, want)
-	if len(b.parts) != 3 || &b.parts[1][0] != &html[0] || !bytes.Equal(html, jsonString(full.HTML)) {
+	if !split || len(b.parts) != 3 || &b.parts[1][0] != &html[0] || !bytes.Equal(html, jsonString(full.HTML)) {
 		t.Errorf("the HTML is not a part of its own (%d parts)", len(b.parts))
 	}
 
@@ -135,12 +135,24 @@ func TestNewFullBody(t *testing.T) {
 	want, _ = marshal(struct {
 		Data PublicPost `json:"data"`
 	}{full})
-	b, html, err = newFullBody(full)
+	b, html, split, err = newFullBody(full)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mustWhole(t, b, want)
-	if !bytes.Equal(html, jsonString(full.HTML)) {
-		t.Error("the HTML given to share is not the post's")
+	if !split || !bytes.Equal(html, jsonString(full.HTML)) {
+		t.Errorf("the mark inside a title: split %v, or the HTML given to share is not the post's", split)
+	}
+
+	full.Title = htmlMark // the mark twice: the body is made whole
+	want, _ = marshal(struct {
+		Data PublicPost `json:"data"`
+	}{full})
+	if b, html, split, err = newFullBody(full); err != nil {
+		t.Fatal(err)
+	}
+	mustWhole(t, b, want)
+	if split || len(b.parts) != 1 || !bytes.Equal(html, jsonString(full.HTML)) {
+		t.Errorf("a body holding the mark: split %v, %d parts", split, len(b.parts))
 	}
 }

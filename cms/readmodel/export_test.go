@@ -15,7 +15,7 @@ func BodyParts(b *Body) [][]byte { return b.parts }
 func DialectFieldsReadBack(s *Snapshot) []string {
 	var differ []string
 	for _, e := range s.posts {
-		_, full := e.env.publicPost(e.post)
+		_, full := e.env.publicPost(e.sourced())
 		g1, g2 := e.env.ghostPost(e.post, &full, e.html), e.env.ghostPost(e.post, e.public(), e.html)
 		w1, w2 := e.env.wpPost(e.post, &full), e.env.wpPost(e.post, e.public())
 		same := true
@@ -30,4 +30,23 @@ func DialectFieldsReadBack(s *Snapshot) []string {
 		}
 	}
 	return differ
+}
+
+// HTMLKept returns the ids of the read model's posts that keep their
+// HTML rather than leaving it to their entries (source.go).
+func HTMLKept(rm *ReadModel) []string {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	var kept []string
+	for id, p := range rm.posts {
+		if p.HTML != "" {
+			kept = append(kept, id)
+		}
+	}
+	for _, e := range rm.cur.Load().posts {
+		if e.post.HTML != "" {
+			kept = append(kept, e.post.ID)
+		}
+	}
+	return kept
 }

@@ -176,6 +176,7 @@ func (rm *ReadModel) installLocked(c *content) error {
 	if err := rm.swapLocked(in); err != nil {
 		return &cms.Error{Kind: cms.KindInternal, Op: "readmodel.ReadModel.Reload", Err: err}
 	}
+	lighten(c.posts, rm.cur.Load())
 	rm.posts, rm.cats, rm.settings, rm.citations = c.posts, c.cats, c.settings, c.citations
 	rm.lv.lists = c.lists
 	rm.quizzes, rm.keys, rm.reviewers = c.quizzes, c.keys, c.reviewers
@@ -210,6 +211,7 @@ func (rm *ReadModel) ApplyPost(p *cms.Post, version int64) bool {
 	if rm.swapLocked(rm.input(version, postList(next))) != nil {
 		return false
 	}
+	lighten(next, rm.cur.Load())
 	rm.posts, rm.fp = next, fp
 	rm.markSynced(time.Now())
 	return true
@@ -270,7 +272,7 @@ func (rm *ReadModel) swapLocked(in snapshotInput) error {
 	if err != nil {
 		return err
 	}
-	indexed := rm.indexSearch(snap, in.posts, in.cats, in.citations)
+	indexed := rm.indexSearch(snap, in.cats, in.citations)
 	rm.cur.Store(snap)
 	rm.built.Store(time.Now().UnixNano())
 	first := !rm.swapped

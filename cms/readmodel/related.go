@@ -47,14 +47,15 @@ var enAnalyzer = sync.OnceValue(func() analysis.Analyzer {
 	return newSearchMapping().AnalyzerNamed(en.AnalyzerName)
 })
 
-func newPostFeatures(p *cms.Post) *postFeatures {
+func newPostFeatures(e *postEntry) *postFeatures {
+	p := e.post
 	f := &postFeatures{version: p.Version, cats: p.CategoryIDs, terms: map[string]bool{}}
 	for _, t := range p.Tags {
 		f.tags = append(f.tags, strings.ToLower(t))
 	}
 	text := p.Title + " . " + p.Excerpt
 	if p.Excerpt == "" {
-		text += " " + cms.Excerpt(cms.StripCitations(p.HTML), 400)
+		text += " " + cms.Excerpt(cms.StripCitations(e.src.html()), 400)
 	}
 	for _, t := range enAnalyzer().Analyze([]byte(text)) {
 		if len(t.Term) >= 3 {
@@ -74,7 +75,7 @@ func (s *Snapshot) features() []*postFeatures {
 		for i, e := range s.posts {
 			f := lc.feats[e.post.ID]
 			if f == nil || f.version != e.post.Version {
-				f = newPostFeatures(e.post)
+				f = newPostFeatures(e)
 				lc.feats[e.post.ID] = f
 			}
 			s.ext.feats[i] = f

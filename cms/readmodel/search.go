@@ -66,6 +66,7 @@ type searchIndex struct {
 	lastPosts   []*cms.Post // what the last sync was given
 	lastCats    []*cms.Category
 	lastCites   map[string]*cms.Citation
+	lastHTML    htmlOf
 
 	idxMu sync.RWMutex
 	idx   bleve.Index // swapped by rebuild
@@ -152,23 +153,27 @@ const searchBatchSize = 500
 // segments (one per batch), so once there are maxSearchSegments of them
 // sync starts a rebuild in the background, and swaps the new index in
 // when it has caught up. It keeps posts: the slice must not change after.
-func (si *searchIndex) sync(posts []*cms.Post, cats []*cms.Category, cites map[string]*cms.Citation) error {
+// html gives the HTML of the posts (nil: their own, cms.Post.HTML).
+func (si *searchIndex) sync(posts []*cms.Post, cats []*cms.Category, cites map[string]*cms.Citation, html htmlOf) error {
+	if html == nil {
+		html = ownHTML
+	}
 	si.mu.Lock()
 	defer si.mu.Unlock()
-	si.lastPosts, si.lastCats, si.lastCites = posts, cats, cites
+	si.lastPosts, si.lastCats, si.lastCites, si.lastHTML = posts, cats, cites, html
 	names := &searchNames{cats: make(map[string]string, len(cats)), cites: cites}
 	for _, c := range cats {
 		names.cats[c.ID] = c.Name
 	}
 	si.names.Store(names)
-	n, err := applyPosts(si.current(), si.keys, posts, cats, cites)
+	n, err := applyPosts(si.current(), si.keys, posts, cats, cites, html)
 	si.segments += n
 	if err == nil {
 		si.built.Store(true)
 	}
 	if err == nil && si.segments > si.maxSegments && !si.rebuilding {
 		si.rebuilding = true
-		go si.rebuild(posts, cats, cites)
+		go si.rebuild(posts, cats, cites, html)
 	}
 	return err
 }
@@ -180,7 +185,7 @@ const maxSearchSegments = 100
 // rebuild makes a fresh index of posts, brings it up to the last sync and
 // swaps it in. The old index is closed a minute later, when no search can
 // still be using it.
-func (si *searchIndex) rebuild(posts []*cms.Post, cats []*cms.Category, cites map[string]*cms.Citation) {
+func (si *searchIndex) rebuild(posts []*cms.Post, cats []*cms.Category, cites map[string]*cms.Citation, html htmlOf) {
 	fresh, err := bleve.New("", newSearchMapping())
 	if err != nil {
 		si.mu.Lock()
@@ -189,13 +194,13 @@ func (si *searchIndex) rebuild(posts []*cms.Post, cats []*cms.Category, cites ma
 		return
 	}
 	keys := map[string]string{}
-	n, err := applyPosts(fresh, keys, posts, cats, cites)
+	n, err := applyPosts(fresh, keys, posts, cats, cites, html)
 	si.mu.Lock()
 	defer si.mu.Unlock()
 	si.rebuilding = false
 	if err == nil {
 		var more int
-		more, err = applyPosts(fresh, keys, si.lastPosts, si.lastCats, si.lastCites)
+		more, err = applyPosts(fresh, keys, si.lastPosts, si.lastCats, si.lastCites, si.lastHTML)
 		n += more
 	}
 	if err != nil {
@@ -220,7 +225,7 @@ func (si *searchIndex) current() bleve.Index {
 
 // applyPosts makes idx, whose documents keys describes, hold exactly
 // posts, updating keys; it returns the number of batches it ran.
-func applyPosts(idx bleve.Index, keys map[string]string, posts []*cms.Post, cats []*cms.Category, cites map[string]*cms.Citation) (int, error) {
+func applyPosts(idx bleve.Index, keys map[string]string, posts []*cms.Post, cats []*cms.Category, cites map[string]*cms.Citation, html htmlOf) (int, error) {
 	catNames := make(map[string]string, len(cats))
 	for _, c := range cats {
 		catNames[c.ID] = c.Name
@@ -246,7 +251,7 @@ func applyPosts(idx bleve.Index, keys map[string]string, posts []*cms.Post, cats
 		if keys[p.ID] == k {
 			continue
 		}
-		if err := b.Index(p.ID, searchDocument(p, catNames, cites)); err != nil {
+		if err := b.Index(p.ID, searchDocument(p, html(p), catNames, cites)); err != nil {
 			return batches, err
 		}
 		next[p.ID] = k
@@ -294,7 +299,12 @@ func citedText(c *cms.Citation) string {
 	return b.String()
 }
 
-func searchDocument(p *cms.Post, catNames map[string]string, cites map[string]*cms.Citation) map[string]any {
+// htmlOf returns the HTML a post was rendered from.
+type htmlOf func(p *cms.Post) string
+
+func ownHTML(p *cms.Post) string { return p.HTML }
+
+func searchDocument(p *cms.Post, html string, catNames map[string]string, cites map[string]*cms.Citation) map[string]any {
 	var cats, refs []string
 	for _, id := range p.CategoryIDs {
 		if n := catNames[id]; n != "" {
@@ -306,7 +316,7 @@ func searchDocument(p *cms.Post, catNames map[string]string, cites map[string]*c
 			refs = append(refs, citedText(c))
 		}
 	}
-	body := htmlText(p.HTML)
+	body := htmlText(html)
 	tags := strings.Join(p.Tags, " . ")
 	catText := strings.Join(cats, " . ")
 	refText := strings.Join(refs, " . ")

@@ -136,7 +136,7 @@ func BenchmarkSearchIndexBuild10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := si.sync(posts, nil, nil); err != nil {
+		if err := si.sync(posts, nil, nil, nil); err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(t0).Seconds(), "build-s")
@@ -163,7 +163,7 @@ func BenchmarkSearchUpdateOne(b *testing.B) {
 		p := *posts[0]
 		p.Version += i + 1
 		posts[0] = &p
-		if err := si.sync(posts, nil, nil); err != nil {
+		if err := si.sync(posts, nil, nil, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

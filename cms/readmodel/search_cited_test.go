@@ -23,7 +23,7 @@ func TestSearchFindsCitedAuthors(t *testing.T) {
 	cites := map[string]*cms.Citation{"r1": memory, "r2": aap}
 	posts[1].References = []string{"r1", "r2"}
 	posts[4].Title = "Rovee and the mobile"
-	if err := si.sync(posts, nil, cites); err != nil {
+	if err := si.sync(posts, nil, cites, nil); err != nil {
 		t.Fatal(err)
 	}
 	ids := func(q string) []string {
@@ -46,7 +46,7 @@ func TestSearchFindsCitedAuthors(t *testing.T) {
 	fixed := *memory
 	fixed.Authors = []cms.Name{{Family: "Collier", Given: "Carolyn R."}}
 	cites["r1"] = &fixed
-	if err := si.sync(posts, nil, cites); err != nil {
+	if err := si.sync(posts, nil, cites, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := ids("rovee"); len(got) != 1 || got[0] != posts[4].ID {

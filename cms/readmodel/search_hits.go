@@ -191,7 +191,7 @@ type SearchResult struct {
 func (e *postEntry) highlights(si *searchIndex, pq *parsedQuery) SearchHighlights {
 	h := SearchHighlights{Title: si.highlight(pq, e.post.Title, false)}
 	// Most hits are near the start: try the first few KB before it all.
-	html := cms.StripCitations(e.post.HTML)
+	html := cms.StripCitations(e.src.html())
 	text := htmlTextPrefix(html, highlightPrefix)
 	h.Body = si.highlight(pq, text, true)
 	if h.Body == "" && len(text) >= highlightPrefix {

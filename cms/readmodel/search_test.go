@@ -44,7 +44,7 @@ func MustSearchSnapshot(tb testing.TB, posts []*cms.Post) *Snapshot {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := si.sync(posts, nil, nil); err != nil {
+	if err := si.sync(posts, nil, nil, nil); err != nil {
 		tb.Fatal(err)
 	}
 	snap.ext.search = si
@@ -245,7 +245,7 @@ func TestSearchIndexUpdates(t *testing.T) {
 		}
 		return h.ids
 	}
-	if err := si.sync(posts, nil, nil); err != nil {
+	if err := si.sync(posts, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Edit one post: the new words are found, the old ones are not.
@@ -256,7 +256,7 @@ func TestSearchIndexUpdates(t *testing.T) {
 	// Unpublish another (it leaves the list).
 	gone := posts[10].ID
 	posts = append(posts[:10], posts[11:]...)
-	if err := si.sync(posts, nil, nil); err != nil {
+	if err := si.sync(posts, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := ids("stroller"); len(got) != 1 || got[0] != edited.ID {
@@ -276,14 +276,14 @@ func TestSearchIndexUpdates(t *testing.T) {
 	cite := &cms.Citation{ID: "r1", Title: "Infant colic and maternal wellbeing"}
 	posts[0].CategoryIDs, posts[0].References = []string{"c1"}, []string{"r1"}
 	posts[0].Version++
-	if err := si.sync(posts, []*cms.Category{cat}, map[string]*cms.Citation{"r1": cite}); err != nil {
+	if err := si.sync(posts, []*cms.Category{cat}, map[string]*cms.Citation{"r1": cite}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := ids("newborns colic"); len(got) != 1 {
 		t.Errorf("newborns colic: %q", got)
 	}
 	renamed := &cms.Category{ID: "c1", Name: "Preemies"}
-	if err := si.sync(posts, []*cms.Category{renamed}, map[string]*cms.Citation{"r1": cite}); err != nil {
+	if err := si.sync(posts, []*cms.Category{renamed}, map[string]*cms.Citation{"r1": cite}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := ids("preemies"); len(got) != 1 {
@@ -308,7 +308,7 @@ func TestSearchIndexCompacts(t *testing.T) {
 			p.Version++
 			p.Title += " revised"
 			posts[i] = &p
-			if err := si.sync(posts, nil, nil); err != nil {
+			if err := si.sync(posts, nil, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -397,7 +397,7 @@ func TestSearchFirstBuildInBackground(t *testing.T) {
 		t.Fatal(err)
 	}
 	rm := &ReadModel{log: slog.New(slog.DiscardHandler)}
-	rm.indexSearch(snap, posts, nil, nil)
+	rm.indexSearch(snap, nil, nil)
 	if snap.ext.search == nil {
 		t.Fatal("the snapshot has no index")
 	}

@@ -59,10 +59,12 @@ type Snapshot struct {
 const maxCachedPages = 4096
 
 type postEntry struct {
-	post    *cms.Post // without Body (Markdown)
+	post    *cms.Post // without Body (Markdown) and HTML: the HTML is src
+	src     source    // the HTML the post was rendered from, compressed
 	summary []byte
 	full    *Body
 	html    []byte // the post's HTML as a JSON string: a part of full that its other bodies share
+	split   bool   // full's parts are head, html and tail (newFullBody)
 
 	env       *entryEnv // what the post was rendered with, detached (see entryEnv.detached)
 	ghostOnce sync.Once
@@ -351,9 +353,10 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 			build = append(build, i)
 		}
 	}
-	if err := buildEntries(sorted, build, entries, env); err != nil {
+	if err := buildEntries(sorted, build, entries, env, prev); err != nil {
 		return nil, err
 	}
+	compactEntries(entries, build)
 	s.posts = make([]*postEntry, 0, len(sorted))
 	for _, i := range build {
 		entries[i].env = kept
@@ -460,12 +463,13 @@ func newEntryEnv(cats map[string]*catEntry, st *cms.Settings, publicURL string, 
 const parallelEntries = 64
 
 // buildEntries sets entries[i] to the new entry of posts[i] for each i in
-// build, on every processor when there are many.
-func buildEntries(posts []*cms.Post, build []int, entries []*postEntry, env *entryEnv) error {
+// build, on every processor when there are many. A post kept without its
+// HTML takes it from prev's entry (withSource).
+func buildEntries(posts []*cms.Post, build []int, entries []*postEntry, env *entryEnv, prev *Snapshot) error {
 	workers := min(runtime.GOMAXPROCS(0), len(build)/parallelEntries+1)
 	if workers <= 1 {
 		for _, i := range build {
-			e, err := newPostEntry(posts[i], env)
+			e, err := newPostEntry(withSource(posts[i], prev), env)
 			if err != nil {
 				return err
 			}
@@ -488,7 +492,7 @@ func buildEntries(posts []*cms.Post, build []int, entries []*postEntry, env *ent
 					return
 				}
 				i := build[k]
-				entries[i], errs[w] = newPostEntry(posts[i], env)
+				entries[i], errs[w] = newPostEntry(withSource(posts[i], prev), env)
 			}
 		}()
 	}
@@ -502,14 +506,13 @@ func newPostEntry(p *cms.Post, env *entryEnv) (*postEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, html, err := newFullBody(full)
+	body, html, split, err := newFullBody(full)
 	if err != nil {
 		return nil, err
 	}
 	light := *p
-	light.Body = ""
-	light.Revisions = nil
-	return &postEntry{post: &light, summary: summary, full: body, html: html}, nil
+	light.Body, light.HTML, light.Revisions = "", "", nil
+	return &postEntry{post: &light, src: newSource(p.HTML), summary: summary, full: body, html: html, split: split}, nil
 }
 
 // publicPost is p as the public API shows it: in lists, and alone.

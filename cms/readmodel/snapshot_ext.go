@@ -57,7 +57,17 @@ func (s *Snapshot) index(id string) int {
 	return -1
 }
 
-// publishedPost returns the published post with the id, or nil.
+// sourcedPost returns the published post with the id and its HTML, or
+// nil.
+func (s *Snapshot) sourcedPost(id string) *cms.Post {
+	if i := s.index(id); i >= 0 {
+		return s.posts[i].sourced()
+	}
+	return nil
+}
+
+// publishedPost returns the published post with the id (without its
+// HTML), or nil.
 func (s *Snapshot) publishedPost(id string) *cms.Post {
 	if i := s.index(id); i >= 0 {
 		return s.posts[i].post

@@ -21,7 +21,7 @@ func (s *Snapshot) searchPosts(q SearchQuery) (SearchResult, []*postEntry, error
 		return SearchResult{Hits: []SearchHit{}}, nil, nil
 	}
 	pq := si.parse(q.Q)
-	hits, err := si.search(pq, (q.Page-1)*q.Limit, q.Limit, s.publishedPost)
+	hits, err := si.search(pq, (q.Page-1)*q.Limit, q.Limit, s.sourcedPost)
 	if err != nil {
 		return SearchResult{}, nil, &cms.Error{Kind: cms.KindInternal, Op: "readmodel.Snapshot.SearchPosts", Err: err}
 	}
@@ -72,7 +72,8 @@ func (rm *ReadModel) Search(q SearchQuery) (SearchResult, error) {
 	return rm.Snapshot().SearchPosts(q)
 }
 
-// indexSearch brings the search index up to the posts of snap, before
+// indexSearch brings the search index up to the posts of snap (those of
+// its entries, which keep their HTML for it: Snapshot.sourceHTML), before
 // snap is swapped in, and hands it to snap. Call with rm.mu held. A
 // failure is logged: search keeps the last index, and the next reload
 // retries what changed. The first build of a large index (about 1 s per
@@ -80,8 +81,12 @@ func (rm *ReadModel) Search(q SearchQuery) (SearchResult, error) {
 // start: until it ends, searches answer from what is indexed so far and
 // their bodies are not cached. The channel returned is closed when the
 // index is up to the posts of snap (or failed).
-func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*cms.Post, cats []*cms.Category, cites []*cms.Citation) <-chan struct{} {
+func (rm *ReadModel) indexSearch(snap *Snapshot, cats []*cms.Category, cites []*cms.Citation) <-chan struct{} {
 	done := make(chan struct{})
+	posts := make([]*cms.Post, len(snap.posts))
+	for i, e := range snap.posts {
+		posts[i] = e.post
+	}
 	byID := make(map[string]*cms.Citation, len(cites))
 	for _, c := range cites {
 		byID[c.ID] = c
@@ -99,7 +104,7 @@ func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*cms.Post, cats []*cms.
 			go func() {
 				defer close(done)
 				t0 := time.Now()
-				if err := si.sync(posts, cats, byID); err != nil {
+				if err := si.sync(posts, cats, byID, snap.sourceHTML); err != nil {
 					rm.log.Error("building the search index", "err", err)
 					return
 				}
@@ -108,7 +113,7 @@ func (rm *ReadModel) indexSearch(snap *Snapshot, posts []*cms.Post, cats []*cms.
 			return done
 		}
 	}
-	if err := rm.search.sync(posts, cats, byID); err != nil {
+	if err := rm.search.sync(posts, cats, byID, snap.sourceHTML); err != nil {
 		rm.log.Error("updating the search index", "err", err)
 	}
 	snap.ext.search = rm.search
