@@ -20,7 +20,11 @@ import (
 // assetSet is the panel's static files, each served at
 // /admin/assets/<hash>/<path> where hash is the first 8 bytes of the
 // file's SHA-256 in hex: the URL changes whenever the file does, so it can
-// be cached for a year.
+// be cached for a year. The files are read from the (embedded) file
+// system when served rather than held in memory: with those URLs a
+// browser asks for each once, and a copy of every one (~2.4 MB, the
+// vendored editor and charts mostly) would be held by every server for
+// the odd request.
 type assetSet struct {
 	byPath map[string]*assetFile // "css/admin.css" -> file
 	// vendored maps a vendored package to its one directory:
@@ -29,12 +33,13 @@ type assetSet struct {
 }
 
 type assetFile struct {
+	fsys  fs.FS
+	path  string // in fsys
 	hash  string
 	ctype string
-	body  []byte
 
 	gzOnce sync.Once
-	gz     []byte // gzip of body, nil when not worth it
+	gz     []byte // gzip of the file, nil when not worth it
 }
 
 // loadAssets reads every file under static/ of fsys. Two versions of one
@@ -56,7 +61,7 @@ func loadAssets(fsys fs.FS) (*assetSet, error) {
 			ctype = "application/octet-stream"
 		}
 		name := strings.TrimPrefix(p, "static/")
-		set.byPath[name] = &assetFile{hash: hex.EncodeToString(sum[:8]), ctype: ctype, body: body}
+		set.byPath[name] = &assetFile{fsys: fsys, path: p, hash: hex.EncodeToString(sum[:8]), ctype: ctype}
 		if pkg, dir, ok := vendoredDir(name); ok {
 			if other := set.vendored[pkg]; other != "" && other != dir {
 				return fmt.Errorf("%s and %s are both vendored: remove one (assets/vendor.sh keeps only the pinned version)", other, dir)
@@ -117,17 +122,25 @@ func vendoredDir(name string) (pkg, dir string, ok bool) {
 	return "", "", false
 }
 
-// gzipped returns the gzip encoding of a text asset, made on first use.
+// body returns the file's bytes, read anew.
+func (f *assetFile) body() ([]byte, error) { return fs.ReadFile(f.fsys, f.path) }
+
+// gzipped returns the gzip encoding of a text asset, made on first use
+// and kept.
 func (f *assetFile) gzipped() []byte {
 	f.gzOnce.Do(func() {
-		if len(f.body) < 1024 || !compressible(f.ctype) {
+		if !compressible(f.ctype) {
+			return
+		}
+		body, err := f.body()
+		if err != nil || len(body) < 1024 {
 			return
 		}
 		var b bytes.Buffer
 		w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-		_, _ = w.Write(f.body)
-		if w.Close() == nil && b.Len() < len(f.body) {
-			f.gz = b.Bytes()
+		_, _ = w.Write(body)
+		if w.Close() == nil && b.Len() < len(body) {
+			f.gz = bytes.Clone(b.Bytes())
 		}
 	})
 	return f.gz
@@ -150,9 +163,13 @@ func (a *Admin) handleAsset(c *fiber.Ctx) error {
 	// The gzip encoding is a representation of its own, with its own
 	// strong ETag; choosing it first keeps a HEAD's headers those of its
 	// GET.
-	body, etag, gzipped := f.body, `"`+f.hash+`"`, false
-	if gz := f.gzipped(); gz != nil && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
-		body, etag, gzipped = gz, `"`+f.hash+`-gz"`, true
+	gz := f.gzipped()
+	if gz == nil || !acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+		gz = nil
+	}
+	etag := `"` + f.hash + `"`
+	if gz != nil {
+		etag = `"` + f.hash + `-gz"`
 	}
 	h := &c.Response().Header
 	h.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
@@ -163,8 +180,13 @@ func (a *Admin) handleAsset(c *fiber.Ctx) error {
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	if gzipped {
+	if gz != nil {
 		h.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(gz)
+	}
+	body, err := f.body()
+	if err != nil {
+		return err
 	}
 	return c.Send(body)
 }

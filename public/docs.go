@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"mime"
 	"path"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -47,9 +48,14 @@ type docsPages struct {
 	files map[string]docsFile
 }
 
+// docsFile is a static file of the page, read on its first request (the
+// docs are seldom read, and Redoc alone is ~1 MB) and then kept with its
+// encodings.
 type docsFile struct {
-	body  *readmodel.Body
+	fsys  fs.FS
+	path  string // in fsys
 	ctype []byte
+	body  func() (*readmodel.Body, error)
 }
 
 func newDocsPages(docs []APIDoc) (*docsPages, error) {
@@ -83,11 +89,15 @@ func newDocsPages(docs []APIDoc) (*docsPages, error) {
 		if err != nil || len(matches) != 1 {
 			return nil, fmt.Errorf("public.DocsRoutes: want one file for %s, found %q (%v)", pattern, matches, err)
 		}
-		b, err := fs.ReadFile(static, matches[0])
-		if err != nil {
-			return nil, err
-		}
-		d.files[name] = docsFile{readmodel.NewBody(b), []byte(mime.TypeByExtension(path.Ext(name)))}
+		f := docsFile{fsys: static, path: matches[0], ctype: []byte(mime.TypeByExtension(path.Ext(name)))}
+		f.body = sync.OnceValues(func() (*readmodel.Body, error) {
+			b, err := fs.ReadFile(f.fsys, f.path)
+			if err != nil {
+				return nil, err
+			}
+			return readmodel.NewBody(b), nil
+		})
+		d.files[name] = f
 	}
 	return d, nil
 }
@@ -116,8 +126,12 @@ func (a *API) DocsRoutes(r fiber.Router, docs ...APIDoc) {
 		if !ok {
 			return cms.Errorf(cms.KindNotFound, "public.Docs", "No such file.")
 		}
+		body, err := f.body()
+		if err != nil {
+			return err
+		}
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-		return a.sendType(c, f.body, f.ctype)
+		return a.sendType(c, body, f.ctype)
 	})
 }
 
