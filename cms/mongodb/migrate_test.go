@@ -3,7 +3,9 @@ package mongodb_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,8 +70,9 @@ func mustMarkdownIn(tb testing.TB, raw *mongo.Database, n int) {
 }
 
 // mustMigrated checks that the store reads posts as they were, that no
-// body document holds Markdown and that the migration is recorded done.
-func mustMigrated(tb testing.TB, db *mongodb.DB, raw *mongo.Database, posts []*cms.Post) {
+// body document holds Markdown but those of kept, each its own, and that
+// the migration is recorded done.
+func mustMigrated(tb testing.TB, db *mongodb.DB, raw *mongo.Database, posts []*cms.Post, kept ...*cms.Post) {
 	tb.Helper()
 	ctx := context.Background()
 	ids := make([]string, len(posts))
@@ -84,13 +87,38 @@ func mustMigrated(tb testing.TB, db *mongodb.DB, raw *mongo.Database, posts []*c
 		tb.Fatal(err)
 	}
 	MustEqual(tb, "PostBodies", bodies, want)
-	mustMarkdownIn(tb, raw, 0)
+	mustMarkdownIn(tb, raw, len(kept))
+	for _, p := range kept {
+		var d struct {
+			Body string `bson:"body"`
+		}
+		if err := raw.Collection("post_bodies").FindOne(ctx, bson.D{{Key: "_id", Value: mustOID(tb, p.ID)}}).Decode(&d); err != nil || d.Body != p.Body {
+			tb.Fatalf("Markdown kept in the body document of %s: %q, %v; want %q", p.Slug, d.Body, err, p.Body)
+		}
+	}
 	MustCount(tb, raw, "post_bodies", len(posts))
 	var m struct {
 		Phase string `bson:"phase"`
 	}
 	if err := raw.Collection("state").FindOne(ctx, bson.D{{Key: "_id", Value: migrationID}}).Decode(&m); err != nil || m.Phase != "done" {
 		tb.Fatalf("migration state: %+v, %v; want done", m, err)
+	}
+}
+
+// mustLoseRevision deletes the current revision of p, as a database
+// damaged or partly restored may lack it.
+func mustLoseRevision(tb testing.TB, raw *mongo.Database, p *cms.Post) {
+	tb.Helper()
+	ctx := context.Background()
+	var d struct {
+		ContentID bson.ObjectID `bson:"contentId"`
+	}
+	if err := raw.Collection("posts").FindOne(ctx, bson.D{{Key: "_id", Value: mustOID(tb, p.ID)}}).Decode(&d); err != nil {
+		tb.Fatal(err)
+	}
+	res, err := raw.Collection("post_revisions").DeleteOne(ctx, bson.D{{Key: "_id", Value: d.ContentID}})
+	if err != nil || res.DeletedCount != 1 {
+		tb.Fatalf("delete the current revision of %s: %v, %v", p.Slug, res, err)
 	}
 }
 
@@ -156,6 +184,25 @@ type closer struct {
 // Close closes the store; again, it does nothing.
 func (c closer) Close() { c.once.Do(c.close) }
 
+// mustOpenDir opens the store on the data folder dir, logging to log, and
+// a raw client on its database; closing the store disconnects the raw
+// client first, as the embedded server waits for its connections.
+func mustOpenDir(tb testing.TB, dir string, log *slog.Logger) (closer, *mongo.Database) {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := mongodb.Open(ctx, mongodb.Config{DataDir: dir, Logger: log})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c, err := mongo.Connect(options.Client().ApplyURI(db.URI()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cl := closer{DB: db, once: &sync.Once{}, close: func() { _ = c.Disconnect(ctx); _ = db.Close(ctx) }}
+	tb.Cleanup(cl.Close)
+	return cl, c.Database(db.Database())
+}
+
 // TestMigrate_Embedded: a data folder whose bodies hold Markdown opens
 // with them lean and serves the same content; a start stopped at any step
 // of the copy is finished by the next.
@@ -163,22 +210,7 @@ func TestMigrate_Embedded(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	ctx := context.Background()
-	// open opens the data folder; closing the store disconnects the raw
-	// client first, as the embedded server waits for its connections.
-	open := func(t *testing.T) (closer, *mongo.Database) {
-		t.Helper()
-		db, err := mongodb.Open(ctx, mongodb.Config{DataDir: dir, Logger: cmstest.Logger()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := mongo.Connect(options.Client().ApplyURI(db.URI()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cl := closer{DB: db, once: &sync.Once{}, close: func() { _ = c.Disconnect(ctx); _ = db.Close(ctx) }}
-		t.Cleanup(cl.Close)
-		return cl, c.Database(db.Database())
-	}
+	open := func(t *testing.T) (closer, *mongo.Database) { return mustOpenDir(t, dir, cmstest.Logger()) }
 	served := func(t *testing.T, db *mongodb.DB, posts []*cms.Post) []string {
 		t.Helper()
 		rm := readmodel.NewReadModel(db, cmstest.Logger())
@@ -250,5 +282,67 @@ func TestMigrate_Embedded(t *testing.T) {
 		}
 		db.Close()
 		reopen(t)
+	})
+}
+
+// TestMigrate_MissingRevision: a post whose current revision is missing
+// has its Markdown only in its body document of the old shape; the
+// migration, in place and by the embedded copy, keeps that document as it
+// is, names the post in the log, and migrates the others, so no post
+// reads differently; the post's next save makes its body lean.
+func TestMigrate_MissingRevision(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// damage seeds three posts in the old shape, the second without its
+	// current revision, and returns them as read before the migration.
+	damage := func(t *testing.T, db *mongodb.DB, raw *mongo.Database) []*cms.Post {
+		t.Helper()
+		posts := mustPublishedPosts(t, db, 3)
+		mustOldShape(t, raw, posts)
+		mustLoseRevision(t, raw, posts[1])
+		MustEqual(t, "GetPost without its revision, before the migration", MustGetPost(t, db, posts[1].ID), posts[1])
+		return posts
+	}
+	saved := func(t *testing.T, db *mongodb.DB, raw *mongo.Database, posts []*cms.Post) {
+		t.Helper()
+		p := MustGetPost(t, db, posts[1].ID)
+		MustSavePost(t, db, p, t0.Add(time.Hour))
+		posts[1] = p
+		mustMigrated(t, db, raw, posts)
+	}
+
+	t.Run("InPlace", func(t *testing.T) {
+		t.Parallel()
+		db := cmstest.New(t)
+		raw := MustRawDB(t, db)
+		posts := damage(t, db, raw)
+		for range 2 {
+			if err := mongodb.Migrate(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			mustMigrated(t, db, raw, posts, posts[1])
+		}
+		saved(t, db, raw, posts)
+	})
+
+	t.Run("Embedded", func(t *testing.T) {
+		t.Parallel()
+		dir := filepath.Join(t.TempDir(), "data")
+		db, raw := mustOpenDir(t, dir, cmstest.Logger())
+		posts := damage(t, db.DB, raw)
+		db.Close()
+
+		logs := &cmstest.SyncBuffer{}
+		db, raw = mustOpenDir(t, dir, slog.New(slog.NewTextHandler(logs, nil)))
+		if l := logs.String(); !strings.Contains(l, "level=ERROR msg=\"mongodb: body documents whose post has no current revision stored keep their Markdown") ||
+			!strings.Contains(l, "posts=["+posts[1].ID+"]") {
+			t.Errorf("log = %s, want an error naming %s only", l, posts[1].ID)
+		}
+		mustMigrated(t, db.DB, raw, posts, posts[1])
+		names, err := raw.ListCollectionNames(ctx, bson.D{{Key: "name", Value: "post_bodies_lean"}})
+		if err != nil || len(names) != 0 {
+			t.Fatalf("collections left by the migration: %v, %v", names, err)
+		}
+		saved(t, db.DB, raw, posts)
 	})
 }
