@@ -156,3 +156,32 @@ func TestNewFullBody(t *testing.T) {
 		t.Errorf("a body holding the mark: split %v, %d parts", split, len(b.parts))
 	}
 }
+
+// TestPackValues: packed values keep their bytes in one allocation, nil
+// ones stay nil, empty ones empty, and the shared ones are not copied.
+func TestPackValues(t *testing.T) {
+	html := []byte(`"<p>shared</p>"`)
+	vals := [][]byte{[]byte(`"id"`), nil, html, {}, []byte(`{"a":1}`)}
+	want := make([]string, len(vals))
+	for i, v := range vals {
+		want[i] = string(v)
+	}
+	packValues(vals, 2)
+	for i, v := range vals {
+		if string(v) != want[i] {
+			t.Errorf("value %d: %q, want %q", i, v, want[i])
+		}
+	}
+	if vals[1] != nil || vals[3] == nil {
+		t.Error("a nil value became empty, or an empty one nil")
+	}
+	if &vals[2][0] != &html[0] {
+		t.Error("the shared value was copied")
+	}
+	if n := testing.AllocsPerRun(10, func() { packValues(vals, 2) }); n != 1 {
+		t.Errorf("packing took %v allocations, want 1", n)
+	}
+	if vals[0] = append(vals[0], 'x'); string(vals[4]) != want[4] {
+		t.Error("appending to a value overwrites the next")
+	}
+}

@@ -178,31 +178,3 @@ func (e *postEntry) public() *PublicPost {
 	}
 	return &doc.Data
 }
-
-// compactEntries copies the bytes each entry of entries at build keeps
-// (its HTML, source, summary and body parts) into allocations made one
-// after the other. An entry is made amid much garbage of the same sizes
-// (decoding, rendering, encoding, on every processor), so what it keeps
-// would lie scattered, an object or two to a span of the heap among
-// freed ones, and those spans stay in use: at 1,000 posts, ~11 MB of
-// them. Copied in one run on one processor, the bytes fill spans densely
-// and the scattered originals go back whole. The entries must not be
-// visible to others yet.
-func compactEntries(entries []*postEntry, build []int) {
-	for _, i := range build {
-		e := entries[i]
-		if e.split {
-			// head and tail are one allocation, the HTML another.
-			head, tail := e.full.parts[0], e.full.parts[2]
-			buf := make([]byte, 0, len(head)+len(tail))
-			buf = append(append(buf, head...), tail...)
-			e.html = bytes.Clone(e.html)
-			e.full.parts = [][]byte{buf[:len(head):len(head)], e.html, buf[len(head):]}
-		} else {
-			e.html = bytes.Clone(e.html)
-			e.full.parts = [][]byte{bytes.Clone(e.full.parts[0])}
-		}
-		e.src = bytes.Clone(e.src)
-		e.summary = bytes.Clone(e.summary)
-	}
-}

@@ -167,6 +167,7 @@ func (env *entryEnv) ghostPost(p *cms.Post, full *PublicPost, html []byte) *ghos
 		ours = jsonNull // plain data: cannot fail
 	}
 	v[gfLullaby] = ours
+	packValues(v[:], gfHTML)
 	return g
 }
 

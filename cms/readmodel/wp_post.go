@@ -132,6 +132,7 @@ func (env *entryEnv) wpPost(p *cms.Post, full *PublicPost) *wpPost {
 	ours, _ := marshal(wpExtra{ID: p.ID, Pins: full.Pins, References: full.References, Footnotes: full.Footnotes, CallToAction: full.CallToAction,
 		ReadingTime: p.ReadingTime, WordCount: p.WordCount, Reviewers: full.Reviewers, LastReviewed: full.LastReviewed, LastUpdated: full.LastUpdated})
 	w.set("lullaby", ours)
+	packValues(w[:])
 	return w
 }
 
