@@ -140,14 +140,9 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	startMu.Lock()
 	defer startMu.Unlock()
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{Unix: e.sock, TCP: cfg.DebugAddr},
-		Handler:  "sqlite",
-		// Each SQLite connection (FerretDB keeps up to 100 open) has a
-		// page cache of its own, 2 MB by default and filled by any scan.
-		// Public reads never reach the database (the read model serves
-		// them) and the operating system caches the file anyway, so 256
-		// KB each is enough: at 1,000 posts it keeps ~4 MB less resident.
-		SQLiteURL: (&url.URL{Scheme: "file", Path: dir + "/", RawQuery: "_pragma=cache_size(-256)"}).String(),
+		Listener:  ferretdb.ListenerConfig{Unix: e.sock, TCP: cfg.DebugAddr},
+		Handler:   "sqlite",
+		SQLiteURL: (&url.URL{Scheme: "file", Path: dir + "/"}).String(),
 		Logger:    ferretLogger(cfg.Logger, cfg.Debug),
 	})
 	if err != nil {
