@@ -122,7 +122,7 @@ func TestNewFullBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, html, split, err := newFullBody(full)
+	b, html, split, err := newFullBody(full, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestNewFullBody(t *testing.T) {
 	want, _ = marshal(struct {
 		Data PublicPost `json:"data"`
 	}{full})
-	b, html, split, err = newFullBody(full)
+	b, html, split, err = newFullBody(full, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestNewFullBody(t *testing.T) {
 	want, _ = marshal(struct {
 		Data PublicPost `json:"data"`
 	}{full})
-	if b, html, split, err = newFullBody(full); err != nil {
+	if b, html, split, err = newFullBody(full, nil); err != nil {
 		t.Fatal(err)
 	}
 	mustWhole(t, b, want)

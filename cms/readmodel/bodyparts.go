@@ -3,7 +3,6 @@ package readmodel
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 )
 
 // minSharedPart is the length from which bodyBuilder.Share points to a
@@ -111,49 +110,47 @@ const htmlMark = "\x00lullaby:html\x00"
 
 var htmlMarkJSON = jsonString(htmlMark)
 
-// errMarkNotOnce is splitHTML's error when the mark is not in the
-// encoded body exactly once.
-var errMarkNotOnce = errors.New("readmodel: the HTML mark is not in the body once")
-
-// splitHTML makes the body of b, an encoding in which the post's HTML was
-// htmlMark, with html (the HTML as a JSON string) in its place as a part
-// of its own, shared (bodyBuilder.Share) by the post's other bodies.
-func splitHTML(b, html []byte) (*Body, error) {
+// markAt returns where in b, an encoding of a post in which its HTML was
+// htmlMark, the mark is; false unless it is there exactly once (a text of
+// the post holds it).
+func markAt(b []byte) (int, bool) {
 	i := bytes.Index(b, htmlMarkJSON)
-	if i < 0 || bytes.Contains(b[i+len(htmlMarkJSON):], htmlMarkJSON) {
-		return nil, errMarkNotOnce
-	}
-	b = exact(b)
-	head, tail := b[:i:i], b[i+len(htmlMarkJSON):]
-	return newBody([][]byte{head, html, tail}, len(head)+len(tail)), nil
+	return i, i >= 0 && !bytes.Contains(b[i+len(htmlMarkJSON):], htmlMarkJSON)
 }
 
 // newFullBody makes the body of GET /api/v1/posts/{slug} of full (without
 // related posts), with the HTML as a part of its own: the body, and the
 // HTML as a JSON string for the post's other bodies to share. split says
 // whether the body's parts are head, HTML and tail (they are but when a
-// text of the post holds the mark).
-func newFullBody(full PublicPost) (body *Body, html []byte, split bool, err error) {
-	html = jsonString(full.HTML)
+// text of the post holds the mark). What the body keeps is carved from s
+// (nil: allocations of its own).
+func newFullBody(full PublicPost, s *slab) (body *Body, html []byte, split bool, err error) {
+	if html, err = encodeKept(full.HTML, s); err != nil {
+		return nil, nil, false, err
+	}
 	type doc struct {
 		Data PublicPost `json:"data"`
 	}
 	text := full.HTML
 	full.HTML = htmlMark
-	b, err := marshal(doc{full})
+	buf := encodeBuffers.Get().(*bytes.Buffer)
+	defer putEncodeBuffer(buf)
+	b, err := encodeInto(buf, doc{full})
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if body, err = splitHTML(b, html); err == nil {
-		return body, html, true, nil
+	if i, ok := markAt(b); ok {
+		head, tail := s.keep(b[:i]), s.keep(b[i+len(htmlMarkJSON):])
+		return newBody([][]byte{head, html, tail}, len(head)+len(tail)), html, true, nil
 	}
 	// A text of the post holds the mark (NUL characters): the body is made
 	// whole, and the others share only the HTML.
 	full.HTML = text
-	if b, err = marshal(doc{full}); err != nil {
+	whole, err := encodeKept(doc{full}, s)
+	if err != nil {
 		return nil, nil, false, err
 	}
-	return NewBody(b), html, false, nil
+	return newBody([][]byte{whole}, len(whole)), html, false, nil
 }
 
 // public is the entry's post as our API shows it, but for its HTML (which

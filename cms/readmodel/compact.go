@@ -1,6 +1,11 @@
 package readmodel
 
-import "slices"
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"sync"
+)
 
 // What the read model keeps is made amid much garbage of the same sizes:
 // decoding, rendering and encoding, on every processor. Go's allocator
@@ -8,9 +13,12 @@ import "slices"
 // kept lies scattered among what is not, an object or two to a span, and
 // those spans stay in use once the garbage is gone: at 1,000 posts, the
 // HTML of the entries alone held ~20 MB of spans for ~9 MB of bytes.
-// Copying the bytes does not help by itself (the copies go to the free
-// slots of the same spans); copying them into chunks too large for any
-// size class does, since a chunk is pages of its own.
+// Copying the bytes to fresh allocations does not help (the copies go to
+// the free slots of the same spans); carving them from chunks too large
+// for any size class does, since a chunk is pages of its own. So an
+// entry is encoded in a pooled buffer and what it keeps is carved from
+// its builder's slab: one copy, no buffer grown step by step and then
+// copied to its length.
 
 // chunkSize is the size of the chunks a slab carves: past 32 KB, an
 // allocation has pages of its own; and a chunk holds the bytes of a few
@@ -27,7 +35,9 @@ type slab struct{ chunk []byte }
 func (s *slab) clone(b []byte) []byte {
 	n := len(b)
 	if n > chunkSize/4 {
-		return slices.Clone(b)
+		c := make([]byte, n)
+		copy(c, b)
+		return c
 	}
 	if cap(s.chunk)-len(s.chunk) < n {
 		s.chunk = make([]byte, 0, chunkSize)
@@ -37,23 +47,48 @@ func (s *slab) clone(b []byte) []byte {
 	return s.chunk[at : at+n : at+n]
 }
 
-// compactEntries copies the bytes each entry of entries at build keeps
-// (its HTML, source, summary and body parts) into chunks of a slab,
-// entry by entry; the originals, scattered, go back to the allocator.
-// The entries must not be visible to others yet.
-func compactEntries(entries []*postEntry, build []int) {
-	var s slab
-	for _, i := range build {
-		e := entries[i]
-		e.html = s.clone(e.html)
-		if e.split {
-			e.full.parts = [][]byte{s.clone(e.full.parts[0]), e.html, s.clone(e.full.parts[2])}
-		} else {
-			e.full.parts = [][]byte{s.clone(e.full.parts[0])}
-		}
-		e.src = s.clone(e.src)
-		e.summary = s.clone(e.summary)
+// keep returns a copy of b carved from s; with a nil s, an allocation of
+// its own.
+func (s *slab) keep(b []byte) []byte {
+	if s == nil {
+		return bytes.Clone(b)
 	}
+	return s.clone(b)
+}
+
+// encodeBuffers are the buffers entries are encoded in, to carve what
+// they keep from a slab: no buffer grown step by step, then copied to its
+// length, for each of them.
+var encodeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putEncodeBuffer gives buf back to encodeBuffers, unless it grew large.
+func putEncodeBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		encodeBuffers.Put(buf)
+	}
+}
+
+// encodeInto encodes v into buf as marshal does and returns the bytes,
+// which buf owns.
+func encodeInto(buf *bytes.Buffer, v any) ([]byte, error) {
+	buf.Reset()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// encodeKept encodes v as marshal does, keeping the bytes in s.
+func encodeKept(v any, s *slab) ([]byte, error) {
+	buf := encodeBuffers.Get().(*bytes.Buffer)
+	defer putEncodeBuffer(buf)
+	b, err := encodeInto(buf, v)
+	if err != nil {
+		return nil, err
+	}
+	return s.keep(b), nil
 }
 
 // packValues copies the values of vals, but those at the indexes in

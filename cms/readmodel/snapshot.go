@@ -356,7 +356,6 @@ func buildSnapshot(in snapshotInput, prev *Snapshot) (*Snapshot, error) {
 	if err := buildEntries(sorted, build, entries, env, prev); err != nil {
 		return nil, err
 	}
-	compactEntries(entries, build)
 	s.posts = make([]*postEntry, 0, len(sorted))
 	for _, i := range build {
 		entries[i].env = kept
@@ -464,12 +463,14 @@ const parallelEntries = 64
 
 // buildEntries sets entries[i] to the new entry of posts[i] for each i in
 // build, on every processor when there are many. A post kept without its
-// HTML takes it from prev's entry (withSource).
+// HTML takes it from prev's entry (withSource). Each processor carves
+// what its entries keep from a slab of its own (compact.go).
 func buildEntries(posts []*cms.Post, build []int, entries []*postEntry, env *entryEnv, prev *Snapshot) error {
 	workers := min(runtime.GOMAXPROCS(0), len(build)/parallelEntries+1)
 	if workers <= 1 {
+		var s slab
 		for _, i := range build {
-			e, err := newPostEntry(withSource(posts[i], prev), env)
+			e, err := newPostEntry(withSource(posts[i], prev), env, &s)
 			if err != nil {
 				return err
 			}
@@ -486,13 +487,14 @@ func buildEntries(posts []*cms.Post, build []int, entries []*postEntry, env *ent
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var s slab
 			for {
 				k := int(next.Add(1)) - 1
 				if k >= len(build) || errs[w] != nil {
 					return
 				}
 				i := build[k]
-				entries[i], errs[w] = newPostEntry(withSource(posts[i], prev), env)
+				entries[i], errs[w] = newPostEntry(withSource(posts[i], prev), env, &s)
 			}
 		}()
 	}
@@ -500,19 +502,20 @@ func buildEntries(posts []*cms.Post, build []int, entries []*postEntry, env *ent
 	return errors.Join(errs...)
 }
 
-func newPostEntry(p *cms.Post, env *entryEnv) (*postEntry, error) {
+// newPostEntry makes the entry of p, carving the bytes it keeps from s.
+func newPostEntry(p *cms.Post, env *entryEnv, s *slab) (*postEntry, error) {
 	sum, full := env.publicPost(p)
-	summary, err := marshal(sum)
+	summary, err := encodeKept(sum, s)
 	if err != nil {
 		return nil, err
 	}
-	body, html, split, err := newFullBody(full)
+	body, html, split, err := newFullBody(full, s)
 	if err != nil {
 		return nil, err
 	}
 	light := *p
 	light.Body, light.HTML, light.Revisions = "", "", nil
-	return &postEntry{post: &light, src: newSource(p.HTML), summary: summary, full: body, html: html, split: split}, nil
+	return &postEntry{post: &light, src: newSource(p.HTML, s), summary: summary, full: body, html: html, split: split}, nil
 }
 
 // publicPost is p as the public API shows it: in lists, and alone.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/lullabycms/lullaby/cms"
 )
@@ -45,7 +46,7 @@ func TestBuildEntriesParallel(t *testing.T) {
 			continue
 		}
 		want++
-		one, err := newPostEntry(p, env)
+		one, err := newPostEntry(p, env, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,9 +59,10 @@ func TestBuildEntriesParallel(t *testing.T) {
 	}
 }
 
-// TestCompactEntries: compacted entries hold the same bytes as before,
-// in copies of their own, and a split body still shares its HTML with
-// the entry (what the dialects' bodies share).
+// TestCompactEntries: entries made with a slab (as buildEntries makes
+// them) hold the bytes of entries made without, in copies carved from
+// the slab, and a split body still shares its HTML with the entry (what
+// the dialects' bodies share).
 func TestCompactEntries(t *testing.T) {
 	st := cms.DefaultSettings()
 	env := newEntryEnv(nil, &st, "https://cms.example.com", nil, nil)
@@ -70,34 +72,60 @@ func TestCompactEntries(t *testing.T) {
 			HTML: "<p>" + strings.Repeat(`Wake windows grow with age, "they say". `, 40) + "</p>"},
 		{ID: "65f0c0ffee01234567000002", Title: htmlMark, Slug: "marked", Status: cms.StatusPublished, PublishedAt: at,
 			HTML: "<p>A title that holds the mark.</p>"},
+		{ID: "65f0c0ffee01234567000003", Title: "Long", Slug: "long", Status: cms.StatusPublished, PublishedAt: at,
+			HTML: "<p>" + strings.Repeat("A post too long to share a chunk. ", 2000) + "</p>"},
 	}
-	build := []int{0, 1}
 	entries := make([]*postEntry, len(posts))
-	if err := buildEntries(posts, build, entries, env, nil); err != nil {
+	if err := buildEntries(posts, []int{0, 1, 2}, entries, env, nil); err != nil {
 		t.Fatal(err)
 	}
 	type kept struct{ full, html, src, summary string }
-	before := make([]kept, len(entries))
 	for i, e := range entries {
-		before[i] = kept{string(e.full.Bytes()), string(e.html), string(e.src), string(e.summary)}
-	}
-	old := entries[0].html
-	compactEntries(entries, build)
-	for i, e := range entries {
-		if got := (kept{string(e.full.Bytes()), string(e.html), string(e.src), string(e.summary)}); got != before[i] {
-			t.Errorf("entry %d changed in compaction", i)
+		plain, err := newPostEntry(posts[i], env, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if e.full.size != len(before[i].full) || NewBody(e.full.Bytes()).ETag != e.full.ETag {
-			t.Errorf("entry %d: the body's size or ETag no longer match its bytes", i)
+		want := kept{string(plain.full.Bytes()), string(plain.html), string(plain.src), string(plain.summary)}
+		if got := (kept{string(e.full.Bytes()), string(e.html), string(e.src), string(e.summary)}); got != want {
+			t.Errorf("entry %d differs from one made without a slab", i)
+		}
+		if e.full.size != len(want.full) || e.full.ETag != plain.full.ETag {
+			t.Errorf("entry %d: the body's size or ETag do not match its bytes", i)
+		}
+		if e.split && &e.full.parts[1][0] != &e.html[0] {
+			t.Errorf("entry %d: the split body does not share the entry's HTML", i)
+		}
+		if cap(e.html) != len(e.html) || cap(e.src) != len(e.src) {
+			t.Errorf("entry %d: a slice carved from the slab can grow into the next", i)
 		}
 	}
-	if e := entries[0]; !e.split || &e.full.parts[1][0] != &e.html[0] || &e.html[0] == &old[0] {
-		t.Error("the split body does not share the entry's new copy of its HTML")
+	if !entries[0].split || !entries[2].split {
+		t.Error("an ordinary post's body is not split around its HTML")
 	}
 	if e := entries[1]; e.split || len(e.full.parts) != 1 {
 		t.Errorf("the body holding the mark: split %v, %d parts", e.split, len(e.full.parts))
 	}
 	if p := entries[0].public(); p.Title != "Wake windows" || p.HTML != "" {
 		t.Errorf("a compacted entry does not read back: %q, %d bytes of HTML", p.Title, len(p.HTML))
+	}
+}
+
+// TestSlab: slices carved from a slab are copies, one after the other in
+// a chunk, and a slice too long to share a chunk is one of its own.
+func TestSlab(t *testing.T) {
+	var s slab
+	a, b := s.clone([]byte("first")), s.clone([]byte("second"))
+	if string(a) != "first" || string(b) != "second" || uintptr(unsafe.Pointer(&a[0]))+uintptr(len(a)) != uintptr(unsafe.Pointer(&b[0])) {
+		t.Fatal("two small slices are not one after the other in a chunk")
+	}
+	long := make([]byte, chunkSize/4+1)
+	if c := s.clone(long); len(c) != len(long) || &c[0] == &long[0] || cap(s.chunk)-len(s.chunk) < chunkSize-64 {
+		t.Fatal("a long slice is not a copy of its own")
+	}
+	for range 2 * chunkSize / 1000 {
+		s.clone(make([]byte, 1000))
+	}
+	if len(s.chunk) > chunkSize || cap(s.chunk) != chunkSize {
+		t.Fatalf("a chunk grew past its size: %d of %d", len(s.chunk), cap(s.chunk))
 	}
 }

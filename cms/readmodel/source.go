@@ -1,7 +1,6 @@
 package readmodel
 
 import (
-	"bytes"
 	"sync"
 
 	"github.com/klauspost/compress/s2"
@@ -17,12 +16,13 @@ import (
 // what is served (the public HTML, as a JSON string) is the one full
 // copy in memory.
 
-// source is a post's HTML, compressed with S2 (decoding ~10 KB takes
-// microseconds).
+// source is a post's HTML, compressed with S2 (to about 45% of its size;
+// encoding or decoding ~10 KB takes microseconds).
 type source []byte
 
-// newSource compresses html.
-func newSource(html string) source {
+// newSource compresses html, keeping the bytes in s (nil: an allocation
+// of their own).
+func newSource(html string, s *slab) source {
 	if html == "" {
 		return nil
 	}
@@ -31,7 +31,7 @@ func newSource(html string) source {
 	if n := s2.MaxEncodedLen(len(html)); cap(*scratch) < n {
 		*scratch = make([]byte, n)
 	}
-	return source(bytes.Clone(s2.EncodeBetter((*scratch)[:cap(*scratch)], []byte(html))))
+	return source(s.keep(s2.EncodeBetter((*scratch)[:cap(*scratch)], []byte(html))))
 }
 
 // sourceScratch holds the buffers newSource compresses into.
