@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -83,12 +84,12 @@ type Admin struct {
 	log     *slog.Logger
 	timeout time.Duration
 	now     func() time.Time
-	logins  *limiter             // login and set-up attempts per IP, password changes per user
-	proxies proxies              // the app's trusted proxies, for clientIP
-	views   *html.Engine         // the panel's templates, parsed once
-	assets  *assetSet            // the panel's static files
-	posts   *readmodel.PostIndex // post metadata in memory, for the panel's and the API's lists
-	chart   chartCache           // the dashboard's views chart, recomputed at most once a minute
+	logins  *limiter                     // login and set-up attempts per IP, password changes per user
+	proxies proxies                      // the app's trusted proxies, for clientIP
+	views   func() (*html.Engine, error) // the panel's templates, parsed on first use (renderView)
+	assets  *assetSet                    // the panel's static files
+	posts   *readmodel.PostIndex         // post metadata in memory, for the panel's and the API's lists
+	chart   chartCache                   // the dashboard's views chart, recomputed at most once a minute
 
 	publicOrigin string // origin of Config.PublicURL, lower-cased; may be ""
 	tfa          *cms.TwoFactorService
@@ -140,10 +141,6 @@ func New(cfg Config) (*Admin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("admin.New: %w", err)
 	}
-	vw, err := newViews(as)
-	if err != nil {
-		return nil, fmt.Errorf("admin.New: templates: %w", err)
-	}
 	secret := append([]byte(nil), cfg.Secret...)
 	// The key of two-factor secrets comes from the session secret, which
 	// is not in the database: a reader of the database cannot make codes.
@@ -161,7 +158,7 @@ func New(cfg Config) (*Admin, error) {
 		timeout: cfg.Timeout,
 		now:     cfg.Now,
 		logins:  newLimiter(loginAttempts, loginWindow, maxLimiterKeys),
-		views:   vw,
+		views:   sync.OnceValues(func() (*html.Engine, error) { return newViews(as) }),
 		assets:  as,
 		read:    cfg.ReadModel,
 		posts:   cfg.Posts,

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -110,13 +112,24 @@ func newViews(as *assetSet) (*html.Engine, error) {
 	return e, nil
 }
 
+// renderView renders template name (inside layout, if given) into w,
+// parsing the templates first on the panel's first page: a server that
+// only answers the public API never holds them (~3 MB).
+func (a *Admin) renderView(w io.Writer, name string, data any, layout ...string) error {
+	e, err := a.views()
+	if err != nil {
+		return fmt.Errorf("admin templates: %w", err)
+	}
+	return e.Render(w, name, data, layout...)
+}
+
 // render renders template name inside the layout into a buffer and, only
 // if that succeeded, sends it with the given status: a template error is a
 // clean 500 from the panel's error handler, never half a page.
 func (a *Admin) render(c *fiber.Ctx, status int, name string, data any) error {
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)
-	if err := a.views.Render(&buf, name, data, views.Layout); err != nil {
+	if err := a.renderView(&buf, name, data, views.Layout); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)

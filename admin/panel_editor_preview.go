@@ -101,7 +101,7 @@ func (a *Admin) renderPreview(c *fiber.Ctx, post *cms.Post, in cms.PostInput) er
 		}
 	}
 	var buf bytes.Buffer
-	if err := a.views.Render(&buf, tmplEditorPreview, p); err != nil {
+	if err := a.renderView(&buf, tmplEditorPreview, p); err != nil {
 		return err
 	}
 	c.Set("X-Robots-Tag", "noindex, nofollow")

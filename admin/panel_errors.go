@@ -44,7 +44,7 @@ func (a *Admin) panelError(c *fiber.Ctx, err error) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	data := errorPage{page: a.newPage(c, errorTitle(p.Status), ""), Status: p.Status, Message: p.Detail}
 	var buf bytes.Buffer
-	if rerr := a.views.Render(&buf, views.Error, data, views.Layout); rerr != nil {
+	if rerr := a.renderView(&buf, views.Error, data, views.Layout); rerr != nil {
 		a.log.ErrorContext(c.UserContext(), "admin panel: cannot render the error page", "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.Status(p.Status).SendString(http.StatusText(p.Status) + ": " + p.Detail)

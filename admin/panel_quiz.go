@@ -295,7 +295,7 @@ func (a *Admin) handleQuizPreviewForm(c *fiber.Ctx) error {
 // renderFragment renders template name alone, without the layout.
 func (a *Admin) renderFragment(c *fiber.Ctx, name string, data any) error {
 	var buf strings.Builder
-	if err := a.views.Render(&buf, name, data); err != nil {
+	if err := a.renderView(&buf, name, data); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)

@@ -184,7 +184,7 @@ func ptrF(f float64) *float64 { return &f }
 func TestPanelErrorPages(t *testing.T) {
 	t.Parallel()
 	as, vw := MustViews(t)
-	a := &Admin{views: vw, assets: as, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	a := &Admin{views: func() (*html.Engine, error) { return vw, nil }, assets: as, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	app := fiber.New()
 	g := app.Group("/admin", a.panelErrors, a.panelHeaders)
 	g.Get("/panic", func(*fiber.Ctx) error { panic("secret detail") })
