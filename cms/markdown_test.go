@@ -1,9 +1,11 @@
 package cms_test
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/gosimple/slug"
 	"github.com/lullabycms/lullaby/cms"
 	xhtml "golang.org/x/net/html"
 )
@@ -121,6 +123,29 @@ func TestSlugify(t *testing.T) {
 	} {
 		if got := cms.Slugify(in); got != want {
 			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSlugifyPlainWords: for words of ASCII letters, digits, spaces,
+// hyphens and underscores, Slugify's own path gives what gosimple/slug
+// gives.
+func TestSlugifyPlainWords(t *testing.T) {
+	t.Parallel()
+	const alphabet = "aZk09 -_ Q"
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		in := string(b)
+		want := strings.Trim(strings.Join(strings.FieldsFunc(slug.Make(in), func(r rune) bool { return r == '_' || r == '-' }), "-"), "-")
+		if len(want) > cms.MaxSlugLen {
+			want = strings.TrimRight(want[:cms.MaxSlugLen], "-")
+		}
+		if got := cms.Slugify(in); got != want {
+			t.Fatalf("Slugify(%q) = %q, gosimple/slug makes %q", in, got, want)
 		}
 	}
 }

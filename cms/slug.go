@@ -11,7 +11,14 @@ import (
 // and hyphens, with accented letters transliterated ("Schlaf für Babys" ->
 // "schlaf-fur-babys"). It returns "" when nothing usable is left.
 func Slugify(s string) string {
-	out := slug.Make(norm.NFC.String(s))
+	var out string
+	if plainWords(s) {
+		// What gosimple/slug makes of these, without loading its
+		// transliteration tables (1.5 MB kept once loaded).
+		out = strings.ToLower(strings.Join(strings.FieldsFunc(s, func(r rune) bool { return !isASCIIAlnum(r) }), "-"))
+	} else {
+		out = slug.Make(norm.NFC.String(s))
+	}
 	// gosimple/slug keeps underscores; slugs here are letters, digits and
 	// single hyphens.
 	out = strings.Trim(strings.Join(strings.FieldsFunc(out, func(r rune) bool { return r == '_' || r == '-' }), "-"), "-")
@@ -19,6 +26,22 @@ func Slugify(s string) string {
 		out = strings.TrimRight(out[:MaxSlugLen], "-")
 	}
 	return out
+}
+
+// plainWords reports whether s is only ASCII letters, digits, spaces,
+// hyphens and underscores: words that gosimple/slug only lower-cases and
+// joins with hyphens.
+func plainWords(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isASCIIAlnum(rune(c)) && c != ' ' && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCIIAlnum(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 }
 
 // slugProblem returns why s is not a valid slug, or "".
