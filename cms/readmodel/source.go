@@ -12,11 +12,11 @@ import (
 // is read again only when the entry is made anew (a category, the
 // settings or a reference it shows changed), when the search index takes
 // the post, for related-post suggestions and for search snippets. So the
-// entry keeps it compressed (source), at about a third of its size, and
+// entry keeps it compressed (source), at about 60% of its size, and
 // what is served (the public HTML, as a JSON string) is the one full
 // copy in memory.
 
-// source is a post's HTML, compressed with S2 (to about 45% of its size;
+// source is a post's HTML, compressed with S2 (to about 60% of its size;
 // encoding or decoding ~10 KB takes microseconds).
 type source []byte
 
