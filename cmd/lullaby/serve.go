@@ -87,7 +87,7 @@ const gcPercent = 25
 // load reads every published body once and leaves most of what it reads
 // as garbage, so at a low target the collector runs many times over a
 // heap that is mostly that garbage. Measured on a quiet 2-core machine
-// (README, "Memory and cold starts"): 10,000 posts ready in 4.5-4.7 s at
+// (README, "Memory and cold starts"): 10,000 posts ready in 4.5-4.9 s at
 // 200%, 4.7-5.6 s at 100% (and 6.2 s at 25%), the price being a higher
 // peak during the start (~600 MB rather than ~500 MB). What the read
 // model keeps is carved from chunks of its own (readmodel, compact.go),
