@@ -30,10 +30,14 @@ const chunkSize = 128 << 10
 // other. A chunk stays in memory while any slice of it does.
 type slab struct{ chunk []byte }
 
-// clone returns a copy of b carved from the slab; one too long to share a
-// chunk is an allocation of its own (its own pages too).
-func (s *slab) clone(b []byte) []byte {
+// keep returns a copy of b carved from the slab; one too long to share a
+// chunk is an allocation of its own (its own pages too), and so is every
+// copy with a nil slab.
+func (s *slab) keep(b []byte) []byte {
 	n := len(b)
+	if s == nil {
+		return bytes.Clone(b)
+	}
 	if n > chunkSize/4 {
 		c := make([]byte, n)
 		copy(c, b)
@@ -45,15 +49,6 @@ func (s *slab) clone(b []byte) []byte {
 	at := len(s.chunk)
 	s.chunk = append(s.chunk, b...)
 	return s.chunk[at : at+n : at+n]
-}
-
-// keep returns a copy of b carved from s; with a nil s, an allocation of
-// its own.
-func (s *slab) keep(b []byte) []byte {
-	if s == nil {
-		return bytes.Clone(b)
-	}
-	return s.clone(b)
 }
 
 // encodeBuffers are the buffers entries are encoded in, to carve what
@@ -68,8 +63,8 @@ func putEncodeBuffer(buf *bytes.Buffer) {
 	}
 }
 
-// encodeInto encodes v into buf as marshal does and returns the bytes,
-// which buf owns.
+// encodeInto encodes v into buf as JSON without escaping <, > and &
+// (marshal) and returns the bytes, which buf owns.
 func encodeInto(buf *bytes.Buffer, v any) ([]byte, error) {
 	buf.Reset()
 	enc := json.NewEncoder(buf)
@@ -80,7 +75,8 @@ func encodeInto(buf *bytes.Buffer, v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// encodeKept encodes v as marshal does, keeping the bytes in s.
+// encodeKept encodes v as encodeInto does, keeping the bytes in s (nil:
+// an allocation of their own).
 func encodeKept(v any, s *slab) ([]byte, error) {
 	buf := encodeBuffers.Get().(*bytes.Buffer)
 	defer putEncodeBuffer(buf)

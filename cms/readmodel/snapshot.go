@@ -2,7 +2,6 @@ package readmodel
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"runtime"
 	"slices"
@@ -467,37 +466,26 @@ const parallelEntries = 64
 // what its entries keep from a slab of its own (compact.go).
 func buildEntries(posts []*cms.Post, build []int, entries []*postEntry, env *entryEnv, prev *Snapshot) error {
 	workers := min(runtime.GOMAXPROCS(0), len(build)/parallelEntries+1)
-	if workers <= 1 {
-		var s slab
-		for _, i := range build {
-			e, err := newPostEntry(withSource(posts[i], prev), env, &s)
-			if err != nil {
-				return err
-			}
-			entries[i] = e
-		}
-		return nil
-	}
 	var (
 		next atomic.Int64
 		wg   sync.WaitGroup
 		errs = make([]error, workers)
 	)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var s slab
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(build) || errs[w] != nil {
-					return
-				}
-				i := build[k]
-				entries[i], errs[w] = newPostEntry(withSource(posts[i], prev), env, &s)
+	work := func(w int) {
+		var s slab
+		for {
+			k := int(next.Add(1)) - 1
+			if k >= len(build) || errs[w] != nil {
+				return
 			}
-		}()
+			i := build[k]
+			entries[i], errs[w] = newPostEntry(withSource(posts[i], prev), env, &s)
+		}
 	}
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { work(w) })
+	}
+	work(0) // this goroutine is one of the workers
 	wg.Wait()
 	return errors.Join(errs...)
 }
@@ -578,15 +566,7 @@ func (env *entryEnv) publicPost(p *cms.Post) (PublicPostSummary, PublicPost) {
 
 // marshal encodes v as JSON without escaping <, > and & (the bodies are
 // served as application/json, never inlined into HTML by us).
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return exact(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
-}
+func marshal(v any) ([]byte, error) { return encodeKept(v, nil) }
 
 // warm makes the compressed encodings of the bodies new in s, so that no
 // reader waits for them; it runs in the background after a reload.

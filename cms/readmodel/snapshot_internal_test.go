@@ -114,16 +114,16 @@ func TestCompactEntries(t *testing.T) {
 // a chunk, and a slice too long to share a chunk is one of its own.
 func TestSlab(t *testing.T) {
 	var s slab
-	a, b := s.clone([]byte("first")), s.clone([]byte("second"))
+	a, b := s.keep([]byte("first")), s.keep([]byte("second"))
 	if string(a) != "first" || string(b) != "second" || uintptr(unsafe.Pointer(&a[0]))+uintptr(len(a)) != uintptr(unsafe.Pointer(&b[0])) {
 		t.Fatal("two small slices are not one after the other in a chunk")
 	}
 	long := make([]byte, chunkSize/4+1)
-	if c := s.clone(long); len(c) != len(long) || &c[0] == &long[0] || cap(s.chunk)-len(s.chunk) < chunkSize-64 {
+	if c := s.keep(long); len(c) != len(long) || &c[0] == &long[0] || cap(s.chunk)-len(s.chunk) < chunkSize-64 {
 		t.Fatal("a long slice is not a copy of its own")
 	}
 	for range 2 * chunkSize / 1000 {
-		s.clone(make([]byte, 1000))
+		s.keep(make([]byte, 1000))
 	}
 	if len(s.chunk) > chunkSize || cap(s.chunk) != chunkSize {
 		t.Fatalf("a chunk grew past its size: %d of %d", len(s.chunk), cap(s.chunk))
