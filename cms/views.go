@@ -524,6 +524,21 @@ func (s *Service) PostViewsByDay(ctx context.Context, postID string, days int) (
 	return out, nil
 }
 
+// SumViews returns each post's views over the days of byDay (post id ->
+// day -> views, as ViewStore.ViewsByDay gives them) from fromDay on ("":
+// every day).
+func SumViews(byDay map[string]map[string]int64, fromDay string) map[string]int64 {
+	out := make(map[string]int64, len(byDay))
+	for id, days := range byDay {
+		for day, n := range days {
+			if day >= fromDay {
+				out[id] += n
+			}
+		}
+	}
+	return out
+}
+
 // TopPostDays is one of the most viewed posts of a span of days, with its
 // views on each of those days.
 type TopPostDays struct {
@@ -552,13 +567,7 @@ func (s *Service) TopPostsByDay(ctx context.Context, days, limit int) ([]TopPost
 	if err != nil {
 		return nil, err
 	}
-	totals := make(map[string]int64, len(byPost))
-	for id, m := range byPost {
-		for _, n := range m {
-			totals[id] += n
-		}
-	}
-	ranked := RankViews(totals)
+	ranked := RankViews(SumViews(byPost, ""))
 	if len(ranked) > limit {
 		ranked = ranked[:limit]
 	}

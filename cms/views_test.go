@@ -389,3 +389,18 @@ func TestViewCounterSharedReaders(t *testing.T) {
 		t.Fatalf("totals = %v, want a 3", got)
 	}
 }
+
+// TestSumViews: the sum over the days from fromDay on, every day for "".
+func TestSumViews(t *testing.T) {
+	t.Parallel()
+	byDay := map[string]map[string]int64{
+		"a": {"2026-03-01": 2, "2026-03-05": 3},
+		"b": {"2026-02-28": 7},
+	}
+	if got := cms.SumViews(byDay, ""); got["a"] != 5 || got["b"] != 7 {
+		t.Errorf("every day: %v", got)
+	}
+	if got := cms.SumViews(byDay, "2026-03-05"); got["a"] != 3 || got["b"] != 0 {
+		t.Errorf("from 2026-03-05: %v", got)
+	}
+}

@@ -150,16 +150,7 @@ func (rm *ReadModel) RefreshPopularity(ctx context.Context) error {
 		if _, done := totals[w]; done {
 			continue
 		}
-		from := w.FromDay(now)
-		m := make(map[string]int64, len(byDay))
-		for id, days := range byDay {
-			for day, n := range days {
-				if day >= from {
-					m[id] += n
-				}
-			}
-		}
-		totals[w] = m
+		totals[w] = cms.SumViews(byDay, w.FromDay(now))
 	}
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
